@@ -1,0 +1,14 @@
+//! Relais domain: the rules and the wire types shared by the server and the phone core.
+//! Everything here is pure (no I/O, no clock reads): callers pass `now` in.
+
+pub mod dto;
+pub mod email;
+pub mod password;
+pub mod phone;
+pub mod role;
+pub mod safe_contact;
+pub mod text;
+pub mod validation;
+
+pub use role::Role;
+pub use validation::{FieldError, Validator};

@@ -1,0 +1,237 @@
+//! The safe-contact profile: how a person may be reached without exposing them to someone
+//! who reads their phone. The default allows nothing; every outgoing channel asks `decide`.
+
+use chrono::{DateTime, Datelike, NaiveTime, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::validation::Validator;
+
+/// A profile not confirmed with the person for this long is flagged stale.
+pub const STALE_AFTER_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Channel {
+    PhoneCall,
+    Voicemail,
+    Sms,
+    Email,
+    Letter,
+}
+
+/// A time range, in the person's local wall-clock time, on some days of the week, when
+/// contact is safe (e.g. weekdays 10:00–12:00, while the partner is at work).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SafeWindow {
+    /// ISO weekdays, 1 = Monday … 7 = Sunday.
+    pub days: Vec<u8>,
+    /// "HH:MM", local time.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "10:00"))]
+    pub start: NaiveTime,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12:00"))]
+    pub end: NaiveTime,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SafeContactProfile {
+    pub phone_call: bool,
+    pub voicemail: bool,
+    pub sms: bool,
+    pub email: bool,
+    /// Whether letters may be sent to the postal address.
+    pub letter: bool,
+    /// The number that is safe to call or text (E.164 once stored).
+    pub safe_phone: Option<String>,
+    pub safe_email: Option<String>,
+    /// Empty means "any time" for the allowed channels.
+    pub windows: Vec<SafeWindow>,
+    /// Agreed word that tells the person the call is genuine.
+    pub code_word: Option<String>,
+    /// Whether messages may name the service; neutral wording otherwise.
+    pub may_name_service: bool,
+    /// When the person last confirmed this profile.
+    pub checked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    ChannelNotAllowed,
+    NoSafeAddress,
+    OutsideSafeWindow,
+    NeverChecked,
+}
+
+impl SafeContactProfile {
+    /// May we use `channel` at local wall-clock `local`? `Ok` only if the profile says so
+    /// explicitly; an unconfirmed profile allows nothing.
+    pub fn decide(&self, channel: Channel, local: chrono::NaiveDateTime) -> Result<(), Refusal> {
+        if self.checked_at.is_none() {
+            return Err(Refusal::NeverChecked);
+        }
+        let (allowed, has_address) = match channel {
+            Channel::PhoneCall => (self.phone_call, self.safe_phone.is_some()),
+            Channel::Voicemail => (self.voicemail && self.phone_call, self.safe_phone.is_some()),
+            Channel::Sms => (self.sms, self.safe_phone.is_some()),
+            Channel::Email => (self.email, self.safe_email.is_some()),
+            Channel::Letter => (self.letter, true),
+        };
+        if !allowed {
+            return Err(Refusal::ChannelNotAllowed);
+        }
+        if !has_address {
+            return Err(Refusal::NoSafeAddress);
+        }
+        if !self.windows.is_empty() && !self.windows.iter().any(|w| w.contains(local)) {
+            return Err(Refusal::OutsideSafeWindow);
+        }
+        Ok(())
+    }
+
+    pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
+        match self.checked_at {
+            None => true,
+            Some(t) => (now - t).num_days() >= STALE_AFTER_DAYS,
+        }
+    }
+
+    /// Validate and normalise in place (phone to E.164, e-mail lower-cased). Field names are
+    /// prefixed with `prefix` so the error points into the enclosing document.
+    pub fn validate(&mut self, prefix: &str, now: DateTime<Utc>, v: &mut Validator) {
+        let f = |name: &str| format!("{prefix}.{name}");
+        if let Some(p) = self.safe_phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            match crate::phone::normalise(p) {
+                Ok(e164) => self.safe_phone = Some(e164),
+                Err(e) => v.push(f("safe_phone"), "invalid_phone", e.to_string()),
+            }
+        } else {
+            self.safe_phone = None;
+        }
+        if let Some(e) = self.safe_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+            match crate::email::normalise(e) {
+                Some(n) => self.safe_email = Some(n),
+                None => v.push(f("safe_email"), "invalid_email", "Adresse e-mail invalide."),
+            }
+        } else {
+            self.safe_email = None;
+        }
+        if (self.sms || self.phone_call || self.voicemail) && self.safe_phone.is_none() {
+            v.push(f("safe_phone"), "required", "Un numéro sûr est nécessaire pour appeler ou écrire par SMS.");
+        }
+        if self.email && self.safe_email.is_none() {
+            v.push(f("safe_email"), "required", "Une adresse sûre est nécessaire pour écrire par e-mail.");
+        }
+        if self.windows.len() > 14 {
+            v.push(f("windows"), "too_many", "14 plages au plus.");
+        }
+        for (i, w) in self.windows.iter().enumerate() {
+            if w.start >= w.end {
+                v.push(format!("{prefix}.windows[{i}].end"), "end_before_start", "La fin doit suivre le début.");
+            }
+            if w.days.is_empty() || w.days.iter().any(|d| !(1..=7).contains(d)) {
+                v.push(format!("{prefix}.windows[{i}].days"), "invalid_day", "Jours de 1 (lundi) à 7 (dimanche).");
+            }
+        }
+        self.code_word = v.optional_text(&f("code_word"), self.code_word.as_deref(), 64);
+        if let Some(t) = self.checked_at
+            && t > now + chrono::Duration::minutes(5)
+        {
+            v.push(f("checked_at"), "in_future", "La date de vérification est dans le futur.");
+        }
+    }
+}
+
+impl SafeWindow {
+    pub fn contains(&self, local: chrono::NaiveDateTime) -> bool {
+        let day = iso_day(local.weekday());
+        let t = local.time();
+        self.days.contains(&day) && self.start <= t && t < self.end
+    }
+}
+
+fn iso_day(d: Weekday) -> u8 {
+    // number_from_monday is 1..=7, which fits in u8.
+    d.number_from_monday() as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone};
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()
+    }
+
+    fn checked() -> SafeContactProfile {
+        SafeContactProfile {
+            checked_at: Some(Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn default_allows_nothing() {
+        let p = SafeContactProfile::default();
+        for c in [Channel::PhoneCall, Channel::Voicemail, Channel::Sms, Channel::Email, Channel::Letter] {
+            assert!(p.decide(c, at(2026, 11, 2, 10, 0)).is_err());
+        }
+        let p = checked();
+        for c in [Channel::PhoneCall, Channel::Voicemail, Channel::Sms, Channel::Email, Channel::Letter] {
+            assert_eq!(p.decide(c, at(2026, 11, 2, 10, 0)), Err(Refusal::ChannelNotAllowed));
+        }
+    }
+
+    #[test]
+    fn sms_needs_a_safe_number_and_a_window() {
+        let mut p = checked();
+        p.sms = true;
+        assert_eq!(p.decide(Channel::Sms, at(2026, 11, 2, 10, 0)), Err(Refusal::NoSafeAddress));
+        p.safe_phone = Some("+33612345678".into());
+        assert_eq!(p.decide(Channel::Sms, at(2026, 11, 2, 10, 0)), Ok(()));
+        p.windows = vec![SafeWindow {
+            days: vec![1, 2, 3, 4, 5],
+            start: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+            end: NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+        }];
+        // 2026-11-02 is a Monday.
+        assert_eq!(p.decide(Channel::Sms, at(2026, 11, 2, 10, 0)), Ok(()));
+        assert_eq!(p.decide(Channel::Sms, at(2026, 11, 2, 12, 0)), Err(Refusal::OutsideSafeWindow));
+        assert_eq!(p.decide(Channel::Sms, at(2026, 11, 1, 10, 30)), Err(Refusal::OutsideSafeWindow));
+    }
+
+    #[test]
+    fn voicemail_needs_calls_too() {
+        let mut p = checked();
+        p.voicemail = true;
+        p.safe_phone = Some("+33612345678".into());
+        assert_eq!(p.decide(Channel::Voicemail, at(2026, 11, 2, 10, 0)), Err(Refusal::ChannelNotAllowed));
+        p.phone_call = true;
+        assert_eq!(p.decide(Channel::Voicemail, at(2026, 11, 2, 10, 0)), Ok(()));
+    }
+
+    #[test]
+    fn staleness() {
+        let p = checked();
+        assert!(!p.is_stale(Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap()));
+        assert!(p.is_stale(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap()));
+        assert!(SafeContactProfile::default().is_stale(Utc::now()));
+    }
+
+    #[test]
+    fn validation_normalises_and_names_fields() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap();
+        let mut p = SafeContactProfile { sms: true, email: true, safe_phone: Some("06 12 34 56 78".into()), ..Default::default() };
+        let mut v = Validator::new();
+        p.validate("safe_contact", now, &mut v);
+        let errs = v.finish().unwrap_err();
+        assert_eq!(p.safe_phone.as_deref(), Some("+33612345678"));
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field, "safe_contact.safe_email");
+    }
+}

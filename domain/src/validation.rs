@@ -1,0 +1,109 @@
+//! Field-level validation errors, gathered so a form shows every problem at once.
+//! The server turns them into RFC 9457 problem+json; the phone shows them next to the field.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// JSON path of the offending field, e.g. `contact.phone`.
+    pub field: String,
+    /// Stable machine code, e.g. `too_long`, `invalid_phone`.
+    pub code: String,
+    /// Human message, French first.
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, code: &str, message: impl Into<String>) {
+        self.errors.push(FieldError {
+            field: field.into(),
+            code: code.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// Required, trimmed, 1..=max characters. Returns the trimmed value when valid.
+    pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        let v = value.trim();
+        if v.is_empty() {
+            self.push(field, "required", "Ce champ est obligatoire.");
+            return None;
+        }
+        self.text_len(field, v, max)
+    }
+
+    /// Optional text: `None` or empty stays `None`; otherwise trimmed and length-checked.
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
+        let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+        self.text_len(field, v, max)
+    }
+
+    fn text_len(&mut self, field: &str, v: &str, max: usize) -> Option<String> {
+        if v.chars().count() > max {
+            self.push(
+                field,
+                "too_long",
+                format!("{max} caractères au plus."),
+            );
+            return None;
+        }
+        if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            self.push(field, "control_character", "Caractère de contrôle interdit.");
+            return None;
+        }
+        Some(v.to_owned())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gathers_every_error_with_its_field() {
+        let mut v = Validator::new();
+        assert_eq!(v.required_text("name", "  ", 10), None);
+        assert_eq!(v.required_text("city", "Chalon-sur-Saône", 5), None);
+        assert_eq!(v.optional_text("note", Some(""), 5), None);
+        assert_eq!(v.required_text("ok", " Mâcon ", 10).as_deref(), Some("Mâcon"));
+        let errs = v.finish().unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].field, "name");
+        assert_eq!(errs[0].code, "required");
+        assert_eq!(errs[1].code, "too_long");
+    }
+
+    #[test]
+    fn refuses_control_characters() {
+        let mut v = Validator::new();
+        assert_eq!(v.required_text("name", "a\u{0}b", 10), None);
+        assert_eq!(v.finish().unwrap_err()[0].code, "control_character");
+    }
+}
