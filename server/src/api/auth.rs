@@ -1,0 +1,495 @@
+//! Login (web session or phone device), refresh, logout, TOTP enrolment, and the caller's
+//! profile. Failures never say whether the account exists.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Duration, Utc};
+use relais_domain::dto::{
+    DeviceGrant, DeviceLoginRequest, LoginRequest, Profile, RecoveryCodes, RefreshRequest, SecondFactor, SessionGrant,
+    TotpConfirm, TotpEnrolment,
+};
+use relais_domain::Role;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::error::{ApiError, ApiResult};
+use super::extract::ApiJson;
+use super::{organisation_dto, site_dto};
+use crate::app::AppState;
+use crate::audit::{self, Action};
+use crate::auth::lockout::{Policy, State as LockState};
+use crate::auth::totp;
+use crate::crypto::{random_token, token_hash};
+use crate::store::OrgScoped;
+use crate::store::entities::{account, account_site, device, organisation, recovery_code, session, site};
+use crate::tenancy::{AnyRole, ClientIp, Enrolling, Tenant};
+
+fn invalid_credentials() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "Connexion refusée")
+        .detail("Identifiants invalides, ou compte temporairement bloqué après trop d'essais.")
+}
+
+fn lock_policy(state: &AppState) -> Policy {
+    let c = state.config();
+    Policy {
+        threshold: c.lockout_threshold,
+        window: Duration::minutes(c.lockout_window_minutes),
+        lock_for: Duration::minutes(c.lockout_minutes),
+    }
+}
+
+struct Authenticated {
+    account: account::Model,
+    role: Role,
+    second_factor_ok: bool,
+}
+
+/// Password, lockout, second factor. Every outcome is audited.
+async fn authenticate(
+    state: &AppState,
+    ip: Option<std::net::IpAddr>,
+    email: &str,
+    password: &str,
+    totp_code: Option<&str>,
+    recovery_code: Option<&str>,
+) -> ApiResult<Authenticated> {
+    let now = Utc::now();
+    if ip.is_some_and(|ip| state.ip_throttle().is_blocked(ip, now)) {
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "Trop de tentatives")
+            .detail("Trop d'échecs depuis cette adresse : réessayez dans quelques minutes."));
+    }
+    if password.chars().count() > relais_domain::password::MAX_CHARS {
+        return Err(invalid_credentials());
+    }
+    let db = state.db();
+    let acc = match relais_domain::email::normalise(email) {
+        Some(e) => account::Entity::find()
+            .filter(account::Column::Email.eq(e))
+            .filter(account::Column::DeletedAt.is_null())
+            .one(db)
+            .await?,
+        None => None,
+    };
+    let policy = lock_policy(state);
+    let lock = acc.as_ref().map(|a| LockState {
+        failed: a.failed_logins,
+        first_failed_at: a.first_failed_at,
+        locked_until: a.locked_until,
+    });
+    // Always pay for one hash, known account or not, locked or not.
+    let password_ok = {
+        let hasher = state.hasher().clone();
+        let (password, phc) = (password.to_owned(), acc.as_ref().map(|a| a.password_hash.clone()));
+        tokio::task::spawn_blocking(move || hasher.verify(&password, phc.as_deref())).await.map_err(ApiError::internal)?
+    };
+    let ev = |acc: Option<&account::Model>, action, outcome| audit::Event {
+        organisation_id: acc.map(|a| a.organisation_id),
+        account_id: acc.map(|a| a.id),
+        role: acc.and_then(|a| Role::parse(&a.role)),
+        ip: ip.map(|i| i.to_string()),
+        action,
+        record_type: None,
+        record_id: None,
+        outcome,
+    };
+    let fail = |acc: Option<account::Model>, outcome: &'static str| async move {
+        if let Some(ip) = ip {
+            state.ip_throttle().failure(ip, now);
+        }
+        let txn = db.begin().await?;
+        if let Some(a) = &acc {
+            let s = policy.after_failure(&LockState { failed: a.failed_logins, first_failed_at: a.first_failed_at, locked_until: a.locked_until }, now);
+            let mut am = a.clone().into_active_model();
+            am.failed_logins = Set(s.failed);
+            am.first_failed_at = Set(s.first_failed_at);
+            am.locked_until = Set(s.locked_until);
+            am.update(&txn).await?;
+        }
+        audit::record(&txn, ev(acc.as_ref(), Action::LoginFailed, outcome)).await?;
+        txn.commit().await?;
+        Err::<Authenticated, ApiError>(invalid_credentials())
+    };
+    let Some(acc) = acc else { return fail(None, "failed").await };
+    if lock.is_some_and(|l| policy.is_locked(&l, now)) {
+        // Do not count attempts while locked: the lock would never end under attack.
+        audit::record(db, ev(Some(&acc), Action::LoginFailed, "locked")).await?;
+        return Err(invalid_credentials());
+    }
+    if !password_ok {
+        return fail(Some(acc), "failed").await;
+    }
+    if acc.disabled {
+        audit::record(db, ev(Some(&acc), Action::LoginFailed, "disabled")).await?;
+        return Err(invalid_credentials());
+    }
+    let role = Role::parse(&acc.role).ok_or_else(|| ApiError::internal("account with an unknown role"))?;
+    let mut second_factor_ok = false;
+    let mut totp_step = None;
+    if acc.totp_enrolled {
+        let secret = acc
+            .totp_secret
+            .as_deref()
+            .map(|s| state.cipher().open("account", "totp_secret", acc.id, s))
+            .transpose()?
+            .ok_or_else(|| ApiError::internal("enrolled account without a secret"))?;
+        if let Some(code) = totp_code {
+            totp_step = totp::verify(&secret, code, now.timestamp(), acc.totp_last_step);
+            if totp_step.is_none() {
+                return fail(Some(acc), "failed").await;
+            }
+        } else if let Some(code) = recovery_code {
+            if !use_recovery_code(db, acc.id, code, now).await? {
+                return fail(Some(acc), "failed").await;
+            }
+        } else {
+            return Err(ApiError::field(StatusCode::UNAUTHORIZED, "second_factor_needed", "totp_code", "Code de l'application d'authentification requis."));
+        }
+        second_factor_ok = true;
+    }
+    let mut am = acc.clone().into_active_model();
+    am.failed_logins = Set(0);
+    am.first_failed_at = Set(None);
+    am.locked_until = Set(None);
+    if totp_step.is_some() {
+        am.totp_last_step = Set(totp_step);
+    }
+    let acc = am.update(db).await?;
+    Ok(Authenticated { account: acc, role, second_factor_ok })
+}
+
+async fn use_recovery_code<C: ConnectionTrait>(db: &C, account_id: Uuid, code: &str, now: DateTime<Utc>) -> ApiResult<bool> {
+    let normalised: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase();
+    let found = recovery_code::Entity::find()
+        .filter(recovery_code::Column::AccountId.eq(account_id))
+        .filter(recovery_code::Column::CodeHash.eq(token_hash(&normalised)))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .one(db)
+        .await?;
+    let Some(rc) = found else { return Ok(false) };
+    let mut am = rc.into_active_model();
+    am.used_at = Set(Some(now));
+    am.update(db).await?;
+    Ok(true)
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = SessionGrant), (status = 401, body = super::error::Problem), (status = 429, body = super::error::Problem)))]
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Json<SessionGrant>> {
+    let a = authenticate(&state, ip, &req.email, &req.password, req.totp_code.as_deref(), req.recovery_code.as_deref()).await?;
+    let now = Utc::now();
+    let c = state.config();
+    let token = random_token(32);
+    let expires_at = now + Duration::hours(c.session_max_hours);
+    let txn = state.db().begin().await?;
+    session::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        account_id: Set(a.account.id),
+        organisation_id: Set(a.account.organisation_id),
+        token_hash: Set(token_hash(&token)),
+        kind: Set("web".into()),
+        device_id: Set(None),
+        second_factor_ok: Set(a.second_factor_ok),
+        created_at: Set(now),
+        idle_expires_at: Set(now + Duration::minutes(c.session_idle_minutes)),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, login_event(&a, ip, Action::Login)).await?;
+    txn.commit().await?;
+    Ok(Json(SessionGrant {
+        token,
+        expires_at,
+        idle_timeout_seconds: c.session_idle_minutes * 60,
+        second_factor: if a.second_factor_ok { SecondFactor::Verified } else { SecondFactor::EnrolmentRequired },
+    }))
+}
+
+fn login_event(a: &Authenticated, ip: Option<std::net::IpAddr>, action: Action) -> audit::Event {
+    audit::Event {
+        organisation_id: Some(a.account.organisation_id),
+        account_id: Some(a.account.id),
+        role: Some(a.role),
+        ip: ip.map(|i| i.to_string()),
+        action,
+        record_type: None,
+        record_id: None,
+        outcome: "ok",
+    }
+}
+
+/// Creates an access session for a device; the caller commits.
+async fn issue_device_grant<C: ConnectionTrait>(
+    db: &C,
+    state: &AppState,
+    account: &account::Model,
+    device_id: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<(String, DateTime<Utc>)> {
+    let access = random_token(32);
+    let access_expires_at = now + Duration::minutes(state.config().device_access_minutes);
+    // One live access token per device: older ones end when a new one is issued.
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(session::Column::DeviceId.eq(device_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    session::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        account_id: Set(account.id),
+        organisation_id: Set(account.organisation_id),
+        token_hash: Set(token_hash(&access)),
+        kind: Set("device".into()),
+        device_id: Set(Some(device_id)),
+        second_factor_ok: Set(true),
+        created_at: Set(now),
+        idle_expires_at: Set(access_expires_at),
+        expires_at: Set(access_expires_at),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok((access, access_expires_at))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/device", tag = "auth", request_body = DeviceLoginRequest,
+    responses((status = 200, body = DeviceGrant), (status = 401, body = super::error::Problem), (status = 403, body = super::error::Problem)))]
+pub async fn device_login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<DeviceLoginRequest>,
+) -> ApiResult<Json<DeviceGrant>> {
+    let name = {
+        let mut v = relais_domain::Validator::new();
+        let n = v.required_text("device_name", &req.device_name, 100);
+        v.finish().map_err(ApiError::validation)?;
+        n.unwrap_or_default()
+    };
+    let a = authenticate(&state, ip, &req.email, &req.password, req.totp_code.as_deref(), req.recovery_code.as_deref()).await?;
+    if !a.second_factor_ok {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "second_factor_required", "Second facteur requis")
+            .detail("Enrôlez d'abord une application d'authentification depuis un poste, puis connectez le téléphone."));
+    }
+    let now = Utc::now();
+    let refresh = random_token(32);
+    let refresh_expires_at = now + Duration::days(state.config().device_refresh_days);
+    let device_id = Uuid::new_v4();
+    let txn = state.db().begin().await?;
+    device::ActiveModel {
+        id: Set(device_id),
+        account_id: Set(a.account.id),
+        organisation_id: Set(a.account.organisation_id),
+        name: Set(name),
+        refresh_hash: Set(token_hash(&refresh)),
+        refresh_expires_at: Set(refresh_expires_at),
+        created_at: Set(now),
+        last_used_at: Set(now),
+        revoked_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    let (access_token, access_expires_at) = issue_device_grant(&txn, &state, &a.account, device_id, now).await?;
+    audit::record(&txn, login_event(&a, ip, Action::DeviceLogin)).await?;
+    txn.commit().await?;
+    Ok(Json(DeviceGrant { device_id, access_token, access_expires_at, refresh_token: refresh, refresh_expires_at }))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/device/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = DeviceGrant), (status = 401, body = super::error::Problem)))]
+pub async fn device_refresh(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<RefreshRequest>,
+) -> ApiResult<Json<DeviceGrant>> {
+    let now = Utc::now();
+    let db = state.db();
+    let dev = device::Entity::find()
+        .filter(device::Column::RefreshHash.eq(token_hash(req.refresh_token.trim())))
+        .filter(device::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+        .filter(|d| d.refresh_expires_at > now)
+        .ok_or_else(ApiError::unauthenticated)?;
+    let acc = account::Entity::find_by_id(dev.account_id)
+        .one(db)
+        .await?
+        .filter(|a| !a.disabled && a.deleted_at.is_none())
+        .ok_or_else(ApiError::unauthenticated)?;
+    let role = Role::parse(&acc.role).ok_or_else(|| ApiError::internal("account with an unknown role"))?;
+    let refresh = random_token(32);
+    let refresh_expires_at = now + Duration::days(state.config().device_refresh_days);
+    let txn = db.begin().await?;
+    // Rotate: the old refresh token stops working. The fenced update makes two concurrent
+    // refreshes with the same token yield one winner.
+    let rotated = device::Entity::update_many()
+        .col_expr(device::Column::RefreshHash, sea_orm::sea_query::Expr::value(token_hash(&refresh)))
+        .col_expr(device::Column::RefreshExpiresAt, sea_orm::sea_query::Expr::value(refresh_expires_at))
+        .col_expr(device::Column::LastUsedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(device::Column::Id.eq(dev.id))
+        .filter(device::Column::RefreshHash.eq(dev.refresh_hash.clone()))
+        .filter(device::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if rotated.rows_affected != 1 {
+        return Err(ApiError::unauthenticated());
+    }
+    let (access_token, access_expires_at) = issue_device_grant(&txn, &state, &acc, dev.id, now).await?;
+    let a = Authenticated { account: acc, role, second_factor_ok: true };
+    audit::record(&txn, login_event(&a, ip, Action::DeviceRefresh)).await?;
+    txn.commit().await?;
+    Ok(Json(DeviceGrant { device_id: dev.id, access_token, access_expires_at, refresh_token: refresh, refresh_expires_at }))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = super::error::Problem)))]
+pub async fn logout(t: Tenant<Enrolling>) -> ApiResult<StatusCode> {
+    let txn = t.db().begin().await?;
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .filter(session::Column::Id.eq(t.caller.session_id))
+        .exec(&txn)
+        .await?;
+    audit::record(&txn, t.audit_event(Action::Logout, None, None, "ok")).await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revoke every session and device of an account (used when it is disabled).
+pub async fn revoke_all<C: ConnectionTrait>(db: &C, account_id: Uuid, now: DateTime<Utc>) -> Result<(), sea_orm::DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(session::Column::AccountId.eq(account_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    device::Entity::update_many()
+        .col_expr(device::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(device::Column::AccountId.eq(account_id))
+        .filter(device::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+#[utoipa::path(delete, path = "/api/v1/devices/{id}", tag = "auth", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
+pub async fn revoke_device(t: Tenant<AnyRole>, super::extract::PathId(id): super::extract::PathId) -> ApiResult<StatusCode> {
+    let dev = t.scoped::<device::Entity>().filter(device::Column::Id.eq(id)).one(t.db()).await?.ok_or_else(ApiError::not_found)?;
+    // Own devices, or any device of the organisation for an admin.
+    if dev.account_id != t.caller.account_id && t.caller.role != Role::Admin {
+        return Err(ApiError::not_found());
+    }
+    let now = Utc::now();
+    let txn = t.db().begin().await?;
+    device::Entity::update_many()
+        .col_expr(device::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(device::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(session::Column::DeviceId.eq(id))
+        .exec(&txn)
+        .await?;
+    audit::record(&txn, t.audit_event(Action::DeviceRevoked, Some("device"), Some(id), "ok")).await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/totp/enrol", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = TotpEnrolment), (status = 409, body = super::error::Problem)))]
+pub async fn totp_enrol(t: Tenant<Enrolling>) -> ApiResult<Json<TotpEnrolment>> {
+    let acc = t.scoped::<account::Entity>().filter(account::Column::Id.eq(t.caller.account_id)).one(t.db()).await?.ok_or_else(ApiError::unauthenticated)?;
+    if acc.totp_enrolled {
+        return Err(ApiError::conflict("Un second facteur est déjà enrôlé pour ce compte."));
+    }
+    let secret = totp::generate_secret();
+    let uri = totp::otpauth_uri(&t.state.config().totp_issuer, &acc.email, &secret);
+    let mut am = acc.clone().into_active_model();
+    am.totp_secret = Set(Some(t.state.cipher().seal("account", "totp_secret", acc.id, &secret)));
+    am.update(t.db()).await?;
+    Ok(Json(TotpEnrolment { secret: totp::secret_base32(&secret), otpauth_uri: uri }))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/totp/confirm", tag = "auth", security(("bearer" = [])), request_body = TotpConfirm,
+    responses((status = 200, body = RecoveryCodes), (status = 422, body = super::error::Problem)))]
+pub async fn totp_confirm(t: Tenant<Enrolling>, ApiJson(req): ApiJson<TotpConfirm>) -> ApiResult<Json<RecoveryCodes>> {
+    let acc = t.scoped::<account::Entity>().filter(account::Column::Id.eq(t.caller.account_id)).one(t.db()).await?.ok_or_else(ApiError::unauthenticated)?;
+    if acc.totp_enrolled {
+        return Err(ApiError::conflict("Un second facteur est déjà enrôlé pour ce compte."));
+    }
+    let sealed = acc.totp_secret.as_deref().ok_or_else(|| ApiError::conflict("Commencez par POST /api/v1/auth/totp/enrol."))?;
+    let secret = t.state.cipher().open("account", "totp_secret", acc.id, sealed)?;
+    let step = totp::verify(&secret, &req.code, Utc::now().timestamp(), None)
+        .ok_or_else(|| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid_code", "code", "Code incorrect ou expiré."))?;
+    let codes: Vec<String> = (0..10).map(|_| recovery_code_text()).collect();
+    let txn = t.db().begin().await?;
+    let mut am = acc.clone().into_active_model();
+    am.totp_enrolled = Set(true);
+    am.totp_last_step = Set(Some(step));
+    am.update(&txn).await?;
+    for c in &codes {
+        recovery_code::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            account_id: Set(acc.id),
+            code_hash: Set(token_hash(&c.replace('-', ""))),
+            used_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    session::Entity::update_many()
+        .col_expr(session::Column::SecondFactorOk, sea_orm::sea_query::Expr::value(true))
+        .filter(session::Column::Id.eq(t.caller.session_id))
+        .exec(&txn)
+        .await?;
+    audit::record(&txn, t.audit_event(Action::SecondFactorEnrolled, Some("account"), Some(acc.id), "ok")).await?;
+    txn.commit().await?;
+    Ok(Json(RecoveryCodes { codes }))
+}
+
+/// "ABCD-EFGH-JK": 10 base32 characters (50 bits), grouped for reading aloud.
+fn recovery_code_text() -> String {
+    let raw = data_encoding::BASE32_NOPAD.encode(&rand::random::<[u8; 7]>());
+    format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..10])
+}
+
+/// The caller's account, organisation and sites: what the phone shows after login.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Profile), (status = 401, body = super::error::Problem)))]
+pub async fn me(t: Tenant<AnyRole>) -> ApiResult<Json<Profile>> {
+    let db = t.db();
+    let acc = t.scoped::<account::Entity>().filter(account::Column::Id.eq(t.caller.account_id)).one(db).await?.ok_or_else(ApiError::unauthenticated)?;
+    let org = organisation::Entity::scoped(t.organisation_id()).one(db).await?.ok_or_else(ApiError::unauthenticated)?;
+    let mut sites_q = t.scoped::<site::Entity>().filter(site::Column::DeletedAt.is_null());
+    if t.caller.role != Role::Admin {
+        let ids: Vec<Uuid> = t
+            .scoped::<account_site::Entity>()
+            .filter(account_site::Column::AccountId.eq(acc.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| l.site_id)
+            .collect();
+        sites_q = sites_q.filter(site::Column::Id.is_in(ids));
+    }
+    let sites = sites_q.all(db).await?.into_iter().map(site_dto).collect();
+    Ok(Json(Profile {
+        account_id: acc.id,
+        email: acc.email,
+        display_name: acc.display_name,
+        role: t.caller.role,
+        organisation: organisation_dto(org),
+        second_factor_enrolled: acc.totp_enrolled,
+        sites,
+    }))
+}

@@ -1,0 +1,104 @@
+//! The JSON API under `/api/v1`: routes, the OpenAPI document, and small conversions from
+//! rows to wire types.
+
+pub mod accounts;
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod persons;
+pub mod sites;
+
+use axum::Json;
+use axum::Router;
+use axum::routing::{delete, get, post};
+use relais_domain::dto::{AuditEntry, Organisation, Page, Site};
+use utoipa::OpenApi;
+
+use crate::app::AppState;
+use crate::store::entities::{audit_log, organisation, site};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/device", post(auth::device_login))
+        .route("/auth/device/refresh", post(auth::device_refresh))
+        .route("/auth/totp/enrol", post(auth::totp_enrol))
+        .route("/auth/totp/confirm", post(auth::totp_confirm))
+        .route("/devices/{id}", delete(auth::revoke_device))
+        .route("/me", get(auth::me))
+        .route("/organisation", get(sites::get_organisation).put(sites::update_organisation))
+        .route("/sites", get(sites::list).post(sites::create))
+        .route("/sites/{id}", get(sites::get).put(sites::update).delete(sites::delete))
+        .route("/accounts", get(accounts::list).post(accounts::create))
+        .route("/accounts/{id}", get(accounts::get).patch(accounts::update))
+        .route("/persons", get(persons::list).post(persons::create))
+        .route("/persons/{id}", get(persons::get).put(persons::update).delete(persons::delete))
+        .route("/persons/{id}/access-log", get(persons::access_log))
+        .route("/audit", get(persons::audit_log_view))
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Relais API", description = "Appointments and outreach for social workers in police and gendarmerie premises."),
+    paths(
+        auth::login, auth::logout, auth::device_login, auth::device_refresh, auth::totp_enrol, auth::totp_confirm,
+        auth::revoke_device, auth::me,
+        sites::get_organisation, sites::update_organisation, sites::list, sites::get, sites::create, sites::update, sites::delete,
+        accounts::list, accounts::get, accounts::create, accounts::update,
+        persons::list, persons::create, persons::get, persons::update, persons::delete, persons::access_log, persons::audit_log_view,
+    ),
+    components(schemas(error::Problem, relais_domain::FieldError)),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+pub(crate) fn site_dto(s: site::Model) -> Site {
+    Site {
+        id: s.id,
+        name: s.name,
+        address: s.address,
+        phone: s.phone,
+        time_zone: s.time_zone,
+        updated_at: s.updated_at,
+        change_seq: s.change_seq,
+    }
+}
+
+pub(crate) fn organisation_dto(o: organisation::Model) -> Organisation {
+    Organisation { id: o.id, name: o.name }
+}
+
+pub(crate) fn audit_entry(r: audit_log::Model) -> AuditEntry {
+    AuditEntry {
+        at: r.at,
+        account_id: r.account_id,
+        role: r.role.as_deref().and_then(relais_domain::Role::parse),
+        action: r.action,
+        record_type: r.record_type,
+        record_id: r.record_id,
+        outcome: r.outcome,
+        ip: r.ip,
+    }
+}
+
+/// A page of `limit` rows ordered by `key`; a full page gets a cursor to the next.
+pub(crate) fn page<M, T>(rows: Vec<M>, limit: u64, key: impl Fn(&M) -> i64, map: impl FnMut(M) -> T) -> Page<T> {
+    let next_cursor = (rows.len() as u64 == limit).then(|| rows.last().map(|r| key(r).to_string())).flatten();
+    Page { items: rows.into_iter().map(map).collect(), next_cursor }
+}

@@ -1,0 +1,164 @@
+//! Sites (a brigade, a police station, a town hall) and the caller's organisation.
+
+use axum::Json;
+use axum::http::StatusCode;
+use chrono::Utc;
+use relais_domain::dto::{Organisation, OrganisationInput, Page, Site, SiteInput};
+use relais_domain::Validator;
+use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use uuid::Uuid;
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{ApiJson, ApiQuery, Paging, PathId};
+use super::{organisation_dto, page, site_dto};
+use crate::audit::{self, Action};
+use crate::store::entities::{organisation, site};
+use crate::store::next_change_seq;
+use crate::tenancy::{Admins, AnyRole, Tenant};
+
+struct ValidSite {
+    name: String,
+    address: String,
+    phone: Option<String>,
+    time_zone: String,
+}
+
+fn validate(input: SiteInput) -> ApiResult<ValidSite> {
+    let mut v = Validator::new();
+    let name = v.required_text("name", &input.name, 200);
+    let address = v.required_text("address", &input.address, 500);
+    let phone = match input.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => match relais_domain::phone::normalise(p) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                v.push("phone", "invalid_phone", e.to_string());
+                None
+            }
+        },
+    };
+    let tz = input.time_zone.unwrap_or_else(|| "Europe/Paris".into());
+    if tz.parse::<chrono_tz::Tz>().is_err() {
+        v.push("time_zone", "unknown_time_zone", "Fuseau IANA inconnu (ex. Europe/Paris, America/Cayenne).");
+    }
+    v.finish().map_err(ApiError::validation)?;
+    Ok(ValidSite { name: name.unwrap_or_default(), address: address.unwrap_or_default(), phone, time_zone: tz })
+}
+
+#[utoipa::path(get, path = "/api/v1/sites", tag = "sites", security(("bearer" = [])),
+    params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query)),
+    responses((status = 200, body = Page<Site>)))]
+pub async fn list(t: Tenant<AnyRole>, ApiQuery(p): ApiQuery<Paging>) -> ApiResult<Json<Page<Site>>> {
+    let (limit, after) = (p.limit()?, p.after()?);
+    let rows = t
+        .scoped::<site::Entity>()
+        .filter(site::Column::DeletedAt.is_null())
+        .filter(site::Column::ChangeSeq.gt(after))
+        .order_by_asc(site::Column::ChangeSeq)
+        .limit(limit)
+        .all(t.db())
+        .await?;
+    Ok(Json(page(rows, limit, |s| s.change_seq, site_dto)))
+}
+
+#[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Site), (status = 404, body = super::error::Problem)))]
+pub async fn get(t: Tenant<AnyRole>, PathId(id): PathId) -> ApiResult<Json<Site>> {
+    let s = find(&t, id).await?;
+    Ok(Json(site_dto(s)))
+}
+
+async fn find<A: crate::tenancy::Access>(t: &Tenant<A>, id: Uuid) -> ApiResult<site::Model> {
+    t.scoped::<site::Entity>()
+        .filter(site::Column::Id.eq(id))
+        .filter(site::Column::DeletedAt.is_null())
+        .one(t.db())
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+#[utoipa::path(post, path = "/api/v1/sites", tag = "sites", security(("bearer" = [])), request_body = SiteInput,
+    responses((status = 201, body = Site), (status = 422, body = super::error::Problem)))]
+pub async fn create(t: Tenant<Admins>, ApiJson(input): ApiJson<SiteInput>) -> ApiResult<(StatusCode, Json<Site>)> {
+    let v = validate(input)?;
+    let now = Utc::now();
+    let id = Uuid::new_v4();
+    let txn = t.db().begin().await?;
+    let seq = next_change_seq(&txn).await?;
+    let m = site::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(t.organisation_id()),
+        name: Set(v.name),
+        address: Set(v.address),
+        phone: Set(v.phone),
+        time_zone: Set(v.time_zone),
+        created_at: Set(now),
+        updated_at: Set(now),
+        change_seq: Set(seq),
+        deleted_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, t.audit_event(Action::SiteWritten, Some("site"), Some(id), "ok")).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(site_dto(m))))
+}
+
+#[utoipa::path(put, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])), request_body = SiteInput,
+    params(("id" = Uuid, Path)), responses((status = 200, body = Site), (status = 404, body = super::error::Problem)))]
+pub async fn update(t: Tenant<Admins>, PathId(id): PathId, ApiJson(input): ApiJson<SiteInput>) -> ApiResult<Json<Site>> {
+    let v = validate(input)?;
+    let existing = find(&t, id).await?;
+    let txn = t.db().begin().await?;
+    let mut am = existing.into_active_model();
+    am.name = Set(v.name);
+    am.address = Set(v.address);
+    am.phone = Set(v.phone);
+    am.time_zone = Set(v.time_zone);
+    am.updated_at = Set(Utc::now());
+    am.change_seq = Set(next_change_seq(&txn).await?);
+    let m = am.update(&txn).await?;
+    audit::record(&txn, t.audit_event(Action::SiteWritten, Some("site"), Some(id), "ok")).await?;
+    txn.commit().await?;
+    Ok(Json(site_dto(m)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
+pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCode> {
+    let existing = find(&t, id).await?;
+    let txn = t.db().begin().await?;
+    let now = Utc::now();
+    let mut am = existing.into_active_model();
+    am.deleted_at = Set(Some(now));
+    am.updated_at = Set(now);
+    am.change_seq = Set(next_change_seq(&txn).await?);
+    am.update(&txn).await?;
+    audit::record(&txn, t.audit_event(Action::SiteWritten, Some("site"), Some(id), "deleted")).await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/organisation", tag = "organisation", security(("bearer" = [])),
+    responses((status = 200, body = Organisation)))]
+pub async fn get_organisation(t: Tenant<AnyRole>) -> ApiResult<Json<Organisation>> {
+    let o = t.scoped::<organisation::Entity>().one(t.db()).await?.ok_or_else(ApiError::not_found)?;
+    Ok(Json(organisation_dto(o)))
+}
+
+#[utoipa::path(put, path = "/api/v1/organisation", tag = "organisation", security(("bearer" = [])), request_body = OrganisationInput,
+    responses((status = 200, body = Organisation), (status = 422, body = super::error::Problem)))]
+pub async fn update_organisation(t: Tenant<Admins>, ApiJson(input): ApiJson<OrganisationInput>) -> ApiResult<Json<Organisation>> {
+    let mut v = Validator::new();
+    let name = v.required_text("name", &input.name, 200);
+    v.finish().map_err(ApiError::validation)?;
+    let o = t.scoped::<organisation::Entity>().one(t.db()).await?.ok_or_else(ApiError::not_found)?;
+    let txn = t.db().begin().await?;
+    let mut am = o.into_active_model();
+    am.name = Set(name.unwrap_or_default());
+    am.updated_at = Set(Utc::now());
+    am.change_seq = Set(next_change_seq(&txn).await?);
+    let o = am.update(&txn).await?;
+    txn.commit().await?;
+    Ok(Json(organisation_dto(o)))
+}

@@ -1,0 +1,178 @@
+//! The running server: shared state, the router with its layers, start-up (connect, migrate,
+//! check the data key) and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::api;
+use crate::api::error::ApiError;
+use crate::auth::lockout::IpThrottle;
+use crate::auth::password::Hasher;
+use crate::config::Config;
+use crate::crypto::FieldCipher;
+use crate::store::{self, entities::instance};
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    db: DatabaseConnection,
+    cipher: FieldCipher,
+    hasher: Hasher,
+    config: Config,
+    ip_throttle: IpThrottle,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("{0}")]
+    Crypto(#[from] crate::crypto::CryptoError),
+    #[error("{0}")]
+    Config(String),
+}
+
+impl AppState {
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.0.db
+    }
+    pub fn cipher(&self) -> &FieldCipher {
+        &self.0.cipher
+    }
+    pub fn hasher(&self) -> &Hasher {
+        &self.0.hasher
+    }
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+    pub fn ip_throttle(&self) -> &IpThrottle {
+        &self.0.ip_throttle
+    }
+
+    /// Connect, migrate, load the data key (creating it for a brand-new SQLite database)
+    /// and check it opens what the database was sealed with.
+    pub async fn start(config: Config) -> Result<AppState, StartError> {
+        let fresh_sqlite = config.sqlite_path().is_some_and(|p| !p.exists());
+        if let Some(dir) = config.sqlite_path().as_deref().and_then(Path::parent).filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StartError::Config(format!("cannot create the data directory {}: {e}", dir.display())))?;
+        }
+        let cipher = load_cipher(&config, fresh_sqlite)?;
+        let db = store::connect(&config.database_url).await?;
+        store::migrate(&db).await?;
+        check_key(&db, &cipher).await?;
+        let hasher = Hasher::new(config.argon2_memory_kib, config.argon2_iterations).map_err(StartError::Config)?;
+        let ip_throttle = IpThrottle::new(config.ip_failures_per_window, chrono::Duration::minutes(config.lockout_window_minutes));
+        Ok(AppState(Arc::new(Inner { db, cipher, hasher, config, ip_throttle })))
+    }
+}
+
+fn load_cipher(config: &Config, fresh_sqlite: bool) -> Result<FieldCipher, StartError> {
+    if let Some(k) = &config.data_key {
+        return Ok(FieldCipher::from_base64(k)?);
+    }
+    let Some(path) = config.key_file() else {
+        return Err(StartError::Config(
+            "no data key: set RELAIS_DATA_KEY or RELAIS_DATA_KEY_FILE (generate one with `relais generate-key`)".into(),
+        ));
+    };
+    if path.exists() {
+        return Ok(FieldCipher::read_key_file(&path)?);
+    }
+    if fresh_sqlite {
+        FieldCipher::create_key_file(&path)?;
+        tracing::warn!(path = %path.display(), "created a new data key file: back it up, the data cannot be read without it");
+        return Ok(FieldCipher::read_key_file(&path)?);
+    }
+    Err(StartError::Config(format!(
+        "the data key file {} does not exist, and the database already does: without its key the data cannot be read. \
+         Set RELAIS_DATA_KEY_FILE to the right file",
+        path.display()
+    )))
+}
+
+const KEY_CHECK: &[u8] = b"relais key check";
+
+async fn check_key(db: &DatabaseConnection, cipher: &FieldCipher) -> Result<(), StartError> {
+    let nil = uuid::Uuid::nil();
+    match instance::Entity::find_by_id(1).one(db).await? {
+        Some(row) => {
+            let ok = cipher.open("instance", "key_check", nil, &row.key_check).is_ok_and(|p| p == KEY_CHECK);
+            if !ok {
+                return Err(StartError::Config(
+                    "the data key does not match this database (it was sealed with another key)".into(),
+                ));
+            }
+        }
+        None => {
+            instance::ActiveModel {
+                id: Set(1),
+                key_check: Set(cipher.seal("instance", "key_check", nil, KEY_CHECK)),
+                created_at: Set(Utc::now()),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+pub fn router(state: AppState) -> Router {
+    let limit = state.config().max_body_bytes;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .nest("/api/v1", api::routes())
+        .fallback(|| async { ApiError::not_found().detail("Aucune ressource à cette adresse.") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "Méthode non autorisée")
+        })
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(CatchPanicLayer::custom(|_| ApiError::internal("a handler panicked").into_response()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            // Method and route template only: paths can carry ids, queries can carry names.
+            let route = req
+                .extensions()
+                .get::<axum::extract::MatchedPath>()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| "-".into());
+            tracing::info_span!("request", method = %req.method(), route)
+        }))
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db().execute_unprepared("SELECT 1").await {
+        Ok(_) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Serve until `shutdown` resolves; in-flight requests finish before this returns.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

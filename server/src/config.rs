@@ -1,0 +1,261 @@
+//! Configuration: defaults, then an optional TOML file, then environment variables.
+//! `Config::load` validates everything at start and names the setting that is wrong.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// `sqlite://path?mode=rwc` or `postgres://user:pass@host:port/db`.
+    pub database_url: String,
+    /// Base64 of 32 random bytes. Prefer `data_key_file` so the key is not in the environment.
+    pub data_key: Option<String>,
+    /// File holding the data key. Created (mode 0600) on first start of a new SQLite database.
+    pub data_key_file: Option<PathBuf>,
+    /// `text` or `json`.
+    pub log_format: String,
+    pub max_body_bytes: usize,
+    pub session_idle_minutes: i64,
+    pub session_max_hours: i64,
+    pub device_access_minutes: i64,
+    pub device_refresh_days: i64,
+    pub lockout_threshold: i32,
+    pub lockout_window_minutes: i64,
+    pub lockout_minutes: i64,
+    /// Failed logins allowed per client address per window, on top of the account lockout.
+    pub ip_failures_per_window: u32,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub totp_issuer: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://data/relais.sqlite?mode=rwc".into(),
+            data_key: None,
+            data_key_file: None,
+            log_format: "text".into(),
+            max_body_bytes: 64 * 1024,
+            session_idle_minutes: 15,
+            session_max_hours: 12,
+            device_access_minutes: 15,
+            device_refresh_days: 7,
+            lockout_threshold: 5,
+            lockout_window_minutes: 15,
+            lockout_minutes: 15,
+            ip_failures_per_window: 20,
+            argon2_memory_kib: 64 * 1024,
+            argon2_iterations: 3,
+            totp_issuer: "Relais".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("setting `{setting}` ({source_name}): {reason}")]
+    Invalid { setting: &'static str, source_name: String, reason: String },
+}
+
+/// Each setting's environment variable.
+pub const ENV: &[(&str, &str)] = &[
+    ("listen", "RELAIS_LISTEN"),
+    ("database_url", "DATABASE_URL"),
+    ("data_key", "RELAIS_DATA_KEY"),
+    ("data_key_file", "RELAIS_DATA_KEY_FILE"),
+    ("log_format", "RELAIS_LOG_FORMAT"),
+    ("max_body_bytes", "RELAIS_MAX_BODY_BYTES"),
+    ("session_idle_minutes", "RELAIS_SESSION_IDLE_MINUTES"),
+    ("session_max_hours", "RELAIS_SESSION_MAX_HOURS"),
+    ("device_access_minutes", "RELAIS_DEVICE_ACCESS_MINUTES"),
+    ("device_refresh_days", "RELAIS_DEVICE_REFRESH_DAYS"),
+    ("lockout_threshold", "RELAIS_LOCKOUT_THRESHOLD"),
+    ("lockout_window_minutes", "RELAIS_LOCKOUT_WINDOW_MINUTES"),
+    ("lockout_minutes", "RELAIS_LOCKOUT_MINUTES"),
+    ("ip_failures_per_window", "RELAIS_IP_FAILURES_PER_WINDOW"),
+    ("argon2_memory_kib", "RELAIS_ARGON2_MEMORY_KIB"),
+    ("argon2_iterations", "RELAIS_ARGON2_ITERATIONS"),
+    ("totp_issuer", "RELAIS_TOTP_ISSUER"),
+];
+
+fn env_name(setting: &str) -> &'static str {
+    ENV.iter().find(|(s, _)| *s == setting).map(|(_, e)| *e).unwrap_or("?")
+}
+
+impl Config {
+    /// Defaults ← TOML file (if given) ← environment (`get` is the environment lookup, so
+    /// tests can pass their own).
+    pub fn load(file: Option<&Path>, get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let mut c = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ConfigError::File { path: path.display().to_string(), reason: e.to_string() })?;
+                toml::from_str::<Config>(&text)
+                    .map_err(|e| ConfigError::File { path: path.display().to_string(), reason: e.to_string() })?
+            }
+            None => Config::default(),
+        };
+        macro_rules! from_env {
+            ($field:ident, parse) => {
+                if let Some(v) = get(env_name(stringify!($field))) {
+                    c.$field = v.trim().parse().map_err(|_| ConfigError::Invalid {
+                        setting: stringify!($field),
+                        source_name: env_name(stringify!($field)).into(),
+                        reason: format!("`{v}` is not a whole number"),
+                    })?;
+                }
+            };
+            ($field:ident, string) => {
+                if let Some(v) = get(env_name(stringify!($field))) {
+                    c.$field = v.into();
+                }
+            };
+            ($field:ident, option) => {
+                if let Some(v) = get(env_name(stringify!($field))) {
+                    c.$field = Some(v.into());
+                }
+            };
+        }
+        from_env!(listen, string);
+        from_env!(database_url, string);
+        from_env!(data_key, option);
+        from_env!(data_key_file, option);
+        from_env!(log_format, string);
+        from_env!(max_body_bytes, parse);
+        from_env!(session_idle_minutes, parse);
+        from_env!(session_max_hours, parse);
+        from_env!(device_access_minutes, parse);
+        from_env!(device_refresh_days, parse);
+        from_env!(lockout_threshold, parse);
+        from_env!(lockout_window_minutes, parse);
+        from_env!(lockout_minutes, parse);
+        from_env!(ip_failures_per_window, parse);
+        from_env!(argon2_memory_kib, parse);
+        from_env!(argon2_iterations, parse);
+        from_env!(totp_issuer, string);
+        c.validate(file)?;
+        Ok(c)
+    }
+
+    fn validate(&self, file: Option<&Path>) -> Result<(), ConfigError> {
+        let bad = |setting: &'static str, reason: String| ConfigError::Invalid {
+            setting,
+            source_name: match file {
+                Some(f) => format!("{} or {}", env_name(setting), f.display()),
+                None => env_name(setting).into(),
+            },
+            reason,
+        };
+        self.listen
+            .parse::<SocketAddr>()
+            .map_err(|_| bad("listen", format!("`{}` is not an address:port such as 127.0.0.1:8080", self.listen)))?;
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")) {
+            return Err(bad("database_url", "must start with sqlite: or postgres://".into()));
+        }
+        if !["text", "json"].contains(&self.log_format.as_str()) {
+            return Err(bad("log_format", format!("`{}`: expected text or json", self.log_format)));
+        }
+        let ranges: [(&'static str, i64, i64, i64); 8] = [
+            ("session_idle_minutes", self.session_idle_minutes, 1, 24 * 60),
+            ("session_max_hours", self.session_max_hours, 1, 24),
+            ("device_access_minutes", self.device_access_minutes, 1, 60),
+            ("device_refresh_days", self.device_refresh_days, 1, 30),
+            ("lockout_threshold", i64::from(self.lockout_threshold), 3, 20),
+            ("lockout_window_minutes", self.lockout_window_minutes, 1, 24 * 60),
+            ("lockout_minutes", self.lockout_minutes, 1, 24 * 60),
+            ("max_body_bytes", self.max_body_bytes as i64, 1024, 10 * 1024 * 1024),
+        ];
+        for (name, v, lo, hi) in ranges {
+            if v < lo || v > hi {
+                return Err(bad(name, format!("{v} is outside {lo}..={hi}")));
+            }
+        }
+        // ASVS / OWASP floor for Argon2id: never below m = 19 MiB, t = 2.
+        if self.argon2_memory_kib < 19 * 1024 {
+            return Err(bad("argon2_memory_kib", format!("{} KiB is below the 19456 KiB floor", self.argon2_memory_kib)));
+        }
+        if self.argon2_iterations < 2 {
+            return Err(bad("argon2_iterations", format!("{} is below the floor of 2", self.argon2_iterations)));
+        }
+        if self.ip_failures_per_window == 0 {
+            return Err(bad("ip_failures_per_window", "must be at least 1".into()));
+        }
+        if let Some(k) = &self.data_key {
+            crate::crypto::FieldCipher::from_base64(k).map_err(|e| bad("data_key", e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
+    /// The SQLite file, if the database is one.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let rest = self.database_url.strip_prefix("sqlite:")?;
+        let rest = rest.trim_start_matches("//");
+        let path = rest.split('?').next().unwrap_or(rest);
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+
+    /// Where the data key file is: the setting, or next to the SQLite file.
+    pub fn key_file(&self) -> Option<PathBuf> {
+        self.data_key_file.clone().or_else(|| {
+            self.sqlite_path().map(|p| p.parent().map(|d| d.join("relais.key")).unwrap_or_else(|| PathBuf::from("relais.key")))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:8080");
+        assert_eq!(c.sqlite_path().unwrap(), PathBuf::from("data/relais.sqlite"));
+        assert_eq!(c.key_file().unwrap(), PathBuf::from("data/relais.key"));
+    }
+
+    #[test]
+    fn errors_name_the_setting_and_the_variable() {
+        let e = Config::load(None, env(&[("RELAIS_LISTEN", "localhost")])).unwrap_err().to_string();
+        assert!(e.contains("`listen`") && e.contains("RELAIS_LISTEN"), "{e}");
+        let e = Config::load(None, env(&[("RELAIS_ARGON2_MEMORY_KIB", "1024")])).unwrap_err().to_string();
+        assert!(e.contains("argon2_memory_kib") && e.contains("floor"), "{e}");
+        let e = Config::load(None, env(&[("RELAIS_SESSION_IDLE_MINUTES", "soon")])).unwrap_err().to_string();
+        assert!(e.contains("not a whole number"), "{e}");
+        let e = Config::load(None, env(&[("DATABASE_URL", "mysql://x")])).unwrap_err().to_string();
+        assert!(e.contains("database_url"), "{e}");
+        let e = Config::load(None, env(&[("RELAIS_DATA_KEY", "AAAA")])).unwrap_err().to_string();
+        assert!(e.contains("data_key") && e.contains("32 bytes"), "{e}");
+    }
+
+    #[test]
+    fn toml_file_then_environment() {
+        let dir = std::env::temp_dir().join(format!("relais-config-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("relais.toml");
+        std::fs::write(&f, "listen = \"127.0.0.1:9000\"\nlockout_threshold = 7\n").unwrap();
+        let c = Config::load(Some(&f), env(&[("RELAIS_LOCKOUT_THRESHOLD", "6")])).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:9000");
+        assert_eq!(c.lockout_threshold, 6);
+        std::fs::write(&f, "listen = 1\nbogus = true\n").unwrap();
+        let e = Config::load(Some(&f), env(&[])).unwrap_err().to_string();
+        assert!(e.contains("relais.toml"), "{e}");
+    }
+}

@@ -1,0 +1,123 @@
+//! The demo organisation: two sites, an admin, two coordinators, a referrer and a few
+//! persons, all fictitious. Accounts get a TOTP secret so the demo logs in as production does.
+
+use chrono::Utc;
+use relais_domain::Role;
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::api::accounts::create_account;
+use crate::api::persons::insert_person;
+use relais_domain::dto::{PersonInput, Sex};
+use crate::app::AppState;
+use crate::auth::totp;
+use crate::store::entities::{account, account_site, organisation, site};
+use crate::store::next_change_seq;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoAccount {
+    pub role: Role,
+    pub email: String,
+    pub password: String,
+    /// Base32 TOTP secret: add it to an authenticator app, or `relais totp-code SECRET`.
+    pub totp_secret: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoCredentials {
+    pub organisation: String,
+    pub accounts: Vec<DemoAccount>,
+}
+
+pub const DEMO_PASSWORD: &str = "relais demo mot de passe";
+
+/// Seeds the demo unless an organisation already exists; returns the credentials either way
+/// when it seeded, `None` when it found existing data.
+pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::DbErr> {
+    let db = state.db();
+    if organisation::Entity::find().count(db).await? > 0 {
+        return Ok(None);
+    }
+    let now = Utc::now();
+    let org_id = Uuid::new_v4();
+    let org_name = "Coordination sociale Nord-Isère (démo)";
+    let phc = state.hasher().hash(DEMO_PASSWORD);
+    let txn = db.begin().await?;
+    organisation::ActiveModel {
+        id: Set(org_id),
+        name: Set(org_name.into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        change_seq: Set(next_change_seq(&txn).await?),
+        deleted_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    let mut site_ids = Vec::new();
+    for (name, address, phone) in [
+        ("Brigade de gendarmerie de Villefontaine", "2 rue de la Gendarmerie, 38090 Villefontaine", "+33474000000"),
+        ("Hôtel de ville de Villefontaine — permanence", "Place Mendès-France, 38090 Villefontaine", "+33474000001"),
+    ] {
+        let id = Uuid::new_v4();
+        site::ActiveModel {
+            id: Set(id),
+            organisation_id: Set(org_id),
+            name: Set(name.into()),
+            address: Set(address.into()),
+            phone: Set(Some(phone.into())),
+            time_zone: Set("Europe/Paris".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            change_seq: Set(next_change_seq(&txn).await?),
+            deleted_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        site_ids.push(id);
+    }
+    let mut accounts = Vec::new();
+    let mut coordinator = None;
+    for (role, email, name, sites) in [
+        (Role::Admin, "admin@demo.relais.test", "Administratrice CCAS", vec![]),
+        (Role::Coordinator, "marie@demo.relais.test", "Marie (intervenante sociale)", site_ids.clone()),
+        (Role::Coordinator, "karim@demo.relais.test", "Karim (intervenant social)", vec![site_ids[1]]),
+        (Role::Referrer, "referent@demo.relais.test", "Adjudant référent", vec![site_ids[0]]),
+    ] {
+        let a = create_account(&txn, org_id, email, name, role, phc.clone()).await?;
+        let secret = totp::generate_secret();
+        let mut am: account::ActiveModel = a.clone().into();
+        am.totp_secret = Set(Some(state.cipher().seal("account", "totp_secret", a.id, &secret)));
+        am.totp_enrolled = Set(true);
+        am.update(&txn).await?;
+        for s in sites {
+            account_site::ActiveModel { account_id: Set(a.id), site_id: Set(s), organisation_id: Set(org_id) }.insert(&txn).await?;
+        }
+        if role == Role::Coordinator && coordinator.is_none() {
+            coordinator = Some(a.id);
+        }
+        accounts.push(DemoAccount { role, email: email.into(), password: DEMO_PASSWORD.into(), totp_secret: totp::secret_base32(&secret) });
+    }
+    for (first, last, year, sex, phone) in [
+        ("Camille", "Exemple", 1991, Sex::Female, Some("06 00 00 00 01")),
+        ("Jordan", "Fictif", 1987, Sex::Male, None),
+        ("Inès", "Démonstration", 2009, Sex::Female, Some("06 00 00 00 03")),
+    ] {
+        let input = PersonInput {
+            first_name: first.into(),
+            last_name: last.into(),
+            birth_year: Some(year),
+            sex: Some(sex),
+            phone: phone.map(Into::into),
+            email: None,
+            address: None,
+            safe_contact: Default::default(),
+            notes: None,
+        };
+        insert_person(&txn, state.cipher(), org_id, coordinator.unwrap_or_default(), input)
+            .await
+            .map_err(|e| sea_orm::DbErr::Custom(format!("demo person refused: {e:?}")))?;
+    }
+    txn.commit().await?;
+    Ok(Some(DemoCredentials { organisation: org_name.into(), accounts }))
+}
