@@ -68,11 +68,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 fn field_from(path: &str, msg: &str) -> String {
     let quoted = msg.split('`').nth(1);
     let named = (msg.starts_with("missing field") || msg.starts_with("unknown field")).then_some(quoted).flatten();
-    match (named, path) {
-        (Some(f), "." | "") => f.to_owned(),
-        (Some(f), p) => format!("{p}.{f}"),
-        (None, p) if p == "." => "body".to_owned(),
-        (None, p) => p.to_owned(),
+    match named {
+        Some(f) if path == "." || path.is_empty() => f.to_owned(),
+        // Unknown fields are reported at their own path already.
+        Some(f) if path.rsplit('.').next() == Some(f) => path.to_owned(),
+        Some(f) => format!("{path}.{f}"),
+        None if path == "." || path.is_empty() => "body".to_owned(),
+        None => path.to_owned(),
     }
 }
 
@@ -202,6 +204,10 @@ mod tests {
         assert!(b.contains("field: \"name\""), "{b}");
         let (_, b) = err::<SiteInput>(r#"{"name": "a", "address": "x", "colour": "red"}"#);
         assert!(b.contains("field: \"colour\""), "{b}");
+        let (_, b) = err::<relais_domain::dto::PersonInput>(r#"{"first_name": "a", "last_name": "b", "safe_contact": {"sms": "yes"}}"#);
+        assert!(b.contains("field: \"safe_contact.sms\""), "{b}");
+        let (_, b) = err::<relais_domain::dto::PersonInput>(r#"{"first_name": "a", "last_name": "b", "safe_contact": {"x": 1}}"#);
+        assert!(b.contains("field: \"safe_contact.x\""), "{b}");
         let (_, b) = err::<SiteInput>(r#"{"name": "a"}"#);
         assert!(b.contains("field: \"address\""), "{b}");
         let (s, _) = err::<SiteInput>(r#"{"name": "a""#);

@@ -1,0 +1,13 @@
+//! End-to-end suites over HTTP against a real server. SQLite by default; PostgreSQL when
+//! `RELAIS_TEST_POSTGRES_URL` is set (CI runs both).
+
+#![allow(clippy::unwrap_used)]
+
+#[path = "e2e/access.rs"]
+mod access;
+#[path = "e2e/auth.rs"]
+mod auth;
+#[path = "e2e/bad_input.rs"]
+mod bad_input;
+#[path = "e2e/persons.rs"]
+mod persons;
