@@ -36,7 +36,8 @@ async fn malformed_requests_get_a_clear_4xx_naming_the_field() {
         (json!({"first_name": "A", "last_name": "B", "safe_contact": {"windows": [{"days": [8], "start": "10:00", "end": "09:00"}]}}), 422, "safe_contact.windows[0].end"),
         (json!({"first_name": "A", "last_name": "B", "safe_contact": {"windows": [{"days": [1], "start": "25:00", "end": "10:00"}]}}), 422, "safe_contact.windows[0].start"),
         (json!({"first_name": "A", "last_name": "B", "notes": "a\u{0}b"}), 422, "notes"),
-        (json!([1, 2]), 422, "body"),
+        (json!("just a string"), 422, "body"),
+        (json!([1, 2]), 422, "[0]"),
     ];
     for (body, status, field) in cases {
         let (st, p) = s.post("/api/v1/persons", Some(t), body.clone()).await;
