@@ -11,3 +11,5 @@ mod auth;
 mod bad_input;
 #[path = "e2e/persons.rs"]
 mod persons;
+#[path = "e2e/phone.rs"]
+mod phone;
