@@ -7,12 +7,13 @@ use std::time::SystemTime;
 use crate::client::{Client, ClientError};
 
 /// What the apps can act on. Mapped from `ClientError` in one place (`From` below).
+/// No field is called `message`: it would clash with `Throwable.message` in Kotlin.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum RelaisError {
-    #[error("adresse du serveur invalide : {message}")]
-    InvalidServerUrl { message: String },
+    #[error("adresse du serveur invalide : {reason}")]
+    InvalidServerUrl { reason: String },
     #[error("serveur injoignable")]
-    Offline { message: String },
+    Offline { reason: String },
     #[error("identifiants invalides")]
     InvalidCredentials,
     #[error("code de l'application d'authentification requis")]
@@ -23,24 +24,24 @@ pub enum RelaisError {
     Forbidden,
     #[error("trop de tentatives")]
     TooManyAttempts,
-    #[error("{field} : {message}")]
-    InvalidInput { field: String, message: String },
+    #[error("{field} : {reason}")]
+    InvalidInput { field: String, reason: String },
     #[error("erreur du serveur ({status})")]
-    Server { status: u16, message: String },
+    Server { status: u16, reason: String },
 }
 
 impl From<ClientError> for RelaisError {
     fn from(e: ClientError) -> Self {
         match e {
-            ClientError::ServerUrl(message) => RelaisError::InvalidServerUrl { message },
-            ClientError::Unreachable(message) => RelaisError::Offline { message },
+            ClientError::ServerUrl(reason) => RelaisError::InvalidServerUrl { reason },
+            ClientError::Unreachable(reason) => RelaisError::Offline { reason },
             ClientError::InvalidCredentials => RelaisError::InvalidCredentials,
             ClientError::SecondFactorRequired => RelaisError::SecondFactorRequired,
             ClientError::SessionEnded => RelaisError::SessionEnded,
             ClientError::Forbidden => RelaisError::Forbidden,
             ClientError::TooManyAttempts => RelaisError::TooManyAttempts,
-            ClientError::InvalidInput { field, message } => RelaisError::InvalidInput { field, message },
-            ClientError::Server { status, message } => RelaisError::Server { status, message },
+            ClientError::InvalidInput { field, message } => RelaisError::InvalidInput { field, reason: message },
+            ClientError::Server { status, message } => RelaisError::Server { status, reason: message },
         }
     }
 }
@@ -125,7 +126,7 @@ impl RelaisClient {
     pub fn resume(&self, device_id: String, refresh_token: String) -> Result<(), RelaisError> {
         let id = device_id
             .parse()
-            .map_err(|_| RelaisError::InvalidInput { field: "device_id".into(), message: "UUID attendu".into() })?;
+            .map_err(|_| RelaisError::InvalidInput { field: "device_id".into(), reason: "UUID attendu".into() })?;
         self.inner.resume(id, &refresh_token);
         Ok(())
     }
