@@ -27,7 +27,9 @@ pub fn normalise(input: &str) -> Option<String> {
                 && !l.ends_with('-')
                 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
-        && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
     (local_ok && domain_ok).then(|| s.to_ascii_lowercase())
 }
 
@@ -37,13 +39,19 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_addresses() {
-        assert_eq!(normalise(" Marie.Dupont@CCAS-Villefontaine.fr ").as_deref(), Some("marie.dupont@ccas-villefontaine.fr"));
+        assert_eq!(
+            normalise(" Marie.Dupont@CCAS-Villefontaine.fr ").as_deref(),
+            Some("marie.dupont@ccas-villefontaine.fr")
+        );
         assert!(normalise("a+b@x.io").is_some());
     }
 
     #[test]
     fn refuses_malformed() {
-        for s in ["", "a", "a@", "@b.fr", "a@b", "a@@b.fr", "a b@c.fr", "a@b..fr", ".a@b.fr", "a@-b.fr", "a@b.f", "a@b.12"] {
+        for s in [
+            "", "a", "a@", "@b.fr", "a@b", "a@@b.fr", "a b@c.fr", "a@b..fr", ".a@b.fr", "a@-b.fr",
+            "a@b.f", "a@b.12",
+        ] {
             assert_eq!(normalise(s), None, "{s}");
         }
     }

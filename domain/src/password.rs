@@ -27,7 +27,9 @@ impl PasswordProblem {
             PasswordProblem::TooShort => "12 caractères au moins.",
             PasswordProblem::TooLong => "128 caractères au plus.",
             PasswordProblem::Common => "Mot de passe trop courant : choisissez une phrase à vous.",
-            PasswordProblem::ContainsIdentity => "Le mot de passe ne doit pas contenir l'identifiant.",
+            PasswordProblem::ContainsIdentity => {
+                "Le mot de passe ne doit pas contenir l'identifiant."
+            }
         }
     }
 }
@@ -35,19 +37,71 @@ impl PasswordProblem {
 /// Common passwords of 12 characters or more (shorter ones fail on length already), from
 /// public breach corpora, plus French favourites. Compared case-insensitively.
 const COMMON: &[&str] = &[
-    "123456789012", "1234567890123", "12345678901234", "123456789123", "111111111111",
-    "000000000000", "123123123123", "password1234", "password12345", "password123!",
-    "passwordpassword", "qwertyuiop12", "qwertyuiopasdfgh", "qwerty123456", "qwertyqwerty",
-    "1q2w3e4r5t6y", "1qaz2wsx3edc", "zaq12wsxcde3", "azertyuiop12", "azertyuiopqs",
-    "azerty123456", "azertyazerty", "motdepasse12", "motdepasse123", "motdepasse1234",
-    "mot de passe", "motdepassemotdepasse", "iloveyou1234", "jetaime123456", "jetaimejetaime",
-    "soleil123456", "bonjour123456", "bonjourbonjour", "doudou123456", "chouchou1234",
-    "marseille1234", "marseille13013", "loulou123456", "nicolas12345", "football1234",
-    "welcome12345", "letmein12345", "administrator", "administrateur", "changeme1234",
-    "changemenow!", "superman1234", "princess1234", "sunshine1234", "trustno1trustno1",
-    "abcdefghijkl", "abcdef123456", "abc123abc123", "a1b2c3d4e5f6", "1234qwerasdf",
-    "qwerasdfzxcv", "gendarmerie1", "gendarmerie123", "commissariat", "intervenant1",
-    "relaisrelais", "relais123456", "ccas12345678", "azertyuiopqsdfghjklm", "qwertyuiopasdfghjkl",
+    "123456789012",
+    "1234567890123",
+    "12345678901234",
+    "123456789123",
+    "111111111111",
+    "000000000000",
+    "123123123123",
+    "password1234",
+    "password12345",
+    "password123!",
+    "passwordpassword",
+    "qwertyuiop12",
+    "qwertyuiopasdfgh",
+    "qwerty123456",
+    "qwertyqwerty",
+    "1q2w3e4r5t6y",
+    "1qaz2wsx3edc",
+    "zaq12wsxcde3",
+    "azertyuiop12",
+    "azertyuiopqs",
+    "azerty123456",
+    "azertyazerty",
+    "motdepasse12",
+    "motdepasse123",
+    "motdepasse1234",
+    "mot de passe",
+    "motdepassemotdepasse",
+    "iloveyou1234",
+    "jetaime123456",
+    "jetaimejetaime",
+    "soleil123456",
+    "bonjour123456",
+    "bonjourbonjour",
+    "doudou123456",
+    "chouchou1234",
+    "marseille1234",
+    "marseille13013",
+    "loulou123456",
+    "nicolas12345",
+    "football1234",
+    "welcome12345",
+    "letmein12345",
+    "administrator",
+    "administrateur",
+    "changeme1234",
+    "changemenow!",
+    "superman1234",
+    "princess1234",
+    "sunshine1234",
+    "trustno1trustno1",
+    "abcdefghijkl",
+    "abcdef123456",
+    "abc123abc123",
+    "a1b2c3d4e5f6",
+    "1234qwerasdf",
+    "qwerasdfzxcv",
+    "gendarmerie1",
+    "gendarmerie123",
+    "commissariat",
+    "intervenant1",
+    "relaisrelais",
+    "relais123456",
+    "ccas12345678",
+    "azertyuiopqsdfghjklm",
+    "qwertyuiopasdfghjkl",
 ];
 
 /// Check a candidate password; `identity` is the login (e-mail) it must not contain.
@@ -84,10 +138,11 @@ fn is_trivial(p: &str) -> bool {
     }
     let step = |a: char, b: char| (b as i64) - (a as i64);
     let first = step(chars[0], chars[1]);
-    (first == 1 || first == -1) && chars.windows(2).all(|w| {
-        let s = step(w[0], w[1]);
-        s == first || (w[0] == '9' && w[1] == '0') || (w[0] == '0' && w[1] == '9')
-    })
+    (first == 1 || first == -1)
+        && chars.windows(2).all(|w| {
+            let s = step(w[0], w[1]);
+            s == first || (w[0] == '9' && w[1] == '0') || (w[0] == '0' && w[1] == '9')
+        })
 }
 
 #[cfg(test)]
@@ -97,16 +152,30 @@ mod tests {
     #[test]
     fn length_bounds() {
         assert_eq!(check("court", "a@b.fr"), Err(PasswordProblem::TooShort));
-        assert_eq!(check(&"x".repeat(129), "a@b.fr"), Err(PasswordProblem::TooLong));
+        assert_eq!(
+            check(&"x".repeat(129), "a@b.fr"),
+            Err(PasswordProblem::TooLong)
+        );
         assert_eq!(check("cheval agrafe batterie", "a@b.fr"), Ok(()));
         // Length is counted in characters, not bytes.
-        assert_eq!(check("éééééééééééé", "a@b.fr"), Err(PasswordProblem::Common));
+        assert_eq!(
+            check("éééééééééééé", "a@b.fr"),
+            Err(PasswordProblem::Common)
+        );
         assert_eq!(check("éàèùâêîôûçëï", "a@b.fr"), Ok(()));
     }
 
     #[test]
     fn refuses_common_and_trivial() {
-        for p in ["Password1234", "AZERTYUIOP12", "aaaaaaaaaaaa", "abababababab", "123456789012", "987654321098", "abcdefghijklm"] {
+        for p in [
+            "Password1234",
+            "AZERTYUIOP12",
+            "aaaaaaaaaaaa",
+            "abababababab",
+            "123456789012",
+            "987654321098",
+            "abcdefghijklm",
+        ] {
             assert_eq!(check(p, "a@b.fr"), Err(PasswordProblem::Common), "{p}");
         }
     }

@@ -9,7 +9,9 @@ pub enum PhoneError {
     Empty,
     #[error("caractère non autorisé dans un numéro")]
     BadCharacter,
-    #[error("numéro français à 10 chiffres attendu (ex. 06 12 34 56 78) ou format international +…")]
+    #[error(
+        "numéro français à 10 chiffres attendu (ex. 06 12 34 56 78) ou format international +…"
+    )]
     BadLength,
 }
 
@@ -123,6 +125,9 @@ mod tests {
         assert_eq!(normalise("+33 6 12"), Err(PhoneError::BadLength));
         assert_eq!(normalise("0012"), Err(PhoneError::BadLength));
         assert_eq!(normalise("12+34"), Err(PhoneError::BadCharacter));
-        assert_eq!(normalise("+44 20 7946 0958").as_deref(), Ok("+442079460958"));
+        assert_eq!(
+            normalise("+44 20 7946 0958").as_deref(),
+            Ok("+442079460958")
+        );
     }
 }

@@ -104,7 +104,12 @@ impl SafeContactProfile {
     /// prefixed with `prefix` so the error points into the enclosing document.
     pub fn validate(&mut self, prefix: &str, now: DateTime<Utc>, v: &mut Validator) {
         let f = |name: &str| format!("{prefix}.{name}");
-        if let Some(p) = self.safe_phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        if let Some(p) = self
+            .safe_phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             match crate::phone::normalise(p) {
                 Ok(e164) => self.safe_phone = Some(e164),
                 Err(e) => v.push(f("safe_phone"), "invalid_phone", e.to_string()),
@@ -112,7 +117,12 @@ impl SafeContactProfile {
         } else {
             self.safe_phone = None;
         }
-        if let Some(e) = self.safe_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        if let Some(e) = self
+            .safe_email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
             match crate::email::normalise(e) {
                 Some(n) => self.safe_email = Some(n),
                 None => v.push(f("safe_email"), "invalid_email", "Adresse e-mail invalide."),
@@ -121,27 +131,47 @@ impl SafeContactProfile {
             self.safe_email = None;
         }
         if (self.sms || self.phone_call || self.voicemail) && self.safe_phone.is_none() {
-            v.push(f("safe_phone"), "required", "Un numéro sûr est nécessaire pour appeler ou écrire par SMS.");
+            v.push(
+                f("safe_phone"),
+                "required",
+                "Un numéro sûr est nécessaire pour appeler ou écrire par SMS.",
+            );
         }
         if self.email && self.safe_email.is_none() {
-            v.push(f("safe_email"), "required", "Une adresse sûre est nécessaire pour écrire par e-mail.");
+            v.push(
+                f("safe_email"),
+                "required",
+                "Une adresse sûre est nécessaire pour écrire par e-mail.",
+            );
         }
         if self.windows.len() > 14 {
             v.push(f("windows"), "too_many", "14 plages au plus.");
         }
         for (i, w) in self.windows.iter().enumerate() {
             if w.start >= w.end {
-                v.push(format!("{prefix}.windows[{i}].end"), "end_before_start", "La fin doit suivre le début.");
+                v.push(
+                    format!("{prefix}.windows[{i}].end"),
+                    "end_before_start",
+                    "La fin doit suivre le début.",
+                );
             }
             if w.days.is_empty() || w.days.iter().any(|d| !(1..=7).contains(d)) {
-                v.push(format!("{prefix}.windows[{i}].days"), "invalid_day", "Jours de 1 (lundi) à 7 (dimanche).");
+                v.push(
+                    format!("{prefix}.windows[{i}].days"),
+                    "invalid_day",
+                    "Jours de 1 (lundi) à 7 (dimanche).",
+                );
             }
         }
         self.code_word = v.optional_text(&f("code_word"), self.code_word.as_deref(), 64);
         if let Some(t) = self.checked_at
             && t > now + chrono::Duration::minutes(5)
         {
-            v.push(f("checked_at"), "in_future", "La date de vérification est dans le futur.");
+            v.push(
+                f("checked_at"),
+                "in_future",
+                "La date de vérification est dans le futur.",
+            );
         }
     }
 }
@@ -165,7 +195,10 @@ mod tests {
     use chrono::{NaiveDate, TimeZone};
 
     fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap()
     }
 
     fn checked() -> SafeContactProfile {
@@ -178,12 +211,27 @@ mod tests {
     #[test]
     fn default_allows_nothing() {
         let p = SafeContactProfile::default();
-        for c in [Channel::PhoneCall, Channel::Voicemail, Channel::Sms, Channel::Email, Channel::Letter] {
+        for c in [
+            Channel::PhoneCall,
+            Channel::Voicemail,
+            Channel::Sms,
+            Channel::Email,
+            Channel::Letter,
+        ] {
             assert!(p.decide(c, at(2026, 11, 2, 10, 0)).is_err());
         }
         let p = checked();
-        for c in [Channel::PhoneCall, Channel::Voicemail, Channel::Sms, Channel::Email, Channel::Letter] {
-            assert_eq!(p.decide(c, at(2026, 11, 2, 10, 0)), Err(Refusal::ChannelNotAllowed));
+        for c in [
+            Channel::PhoneCall,
+            Channel::Voicemail,
+            Channel::Sms,
+            Channel::Email,
+            Channel::Letter,
+        ] {
+            assert_eq!(
+                p.decide(c, at(2026, 11, 2, 10, 0)),
+                Err(Refusal::ChannelNotAllowed)
+            );
         }
     }
 
@@ -191,7 +239,10 @@ mod tests {
     fn sms_needs_a_safe_number_and_a_window() {
         let mut p = checked();
         p.sms = true;
-        assert_eq!(p.decide(Channel::Sms, at(2026, 11, 2, 10, 0)), Err(Refusal::NoSafeAddress));
+        assert_eq!(
+            p.decide(Channel::Sms, at(2026, 11, 2, 10, 0)),
+            Err(Refusal::NoSafeAddress)
+        );
         p.safe_phone = Some("+33612345678".into());
         assert_eq!(p.decide(Channel::Sms, at(2026, 11, 2, 10, 0)), Ok(()));
         p.windows = vec![SafeWindow {
@@ -201,8 +252,14 @@ mod tests {
         }];
         // 2026-11-02 is a Monday.
         assert_eq!(p.decide(Channel::Sms, at(2026, 11, 2, 10, 0)), Ok(()));
-        assert_eq!(p.decide(Channel::Sms, at(2026, 11, 2, 12, 0)), Err(Refusal::OutsideSafeWindow));
-        assert_eq!(p.decide(Channel::Sms, at(2026, 11, 1, 10, 30)), Err(Refusal::OutsideSafeWindow));
+        assert_eq!(
+            p.decide(Channel::Sms, at(2026, 11, 2, 12, 0)),
+            Err(Refusal::OutsideSafeWindow)
+        );
+        assert_eq!(
+            p.decide(Channel::Sms, at(2026, 11, 1, 10, 30)),
+            Err(Refusal::OutsideSafeWindow)
+        );
     }
 
     #[test]
@@ -210,7 +267,10 @@ mod tests {
         let mut p = checked();
         p.voicemail = true;
         p.safe_phone = Some("+33612345678".into());
-        assert_eq!(p.decide(Channel::Voicemail, at(2026, 11, 2, 10, 0)), Err(Refusal::ChannelNotAllowed));
+        assert_eq!(
+            p.decide(Channel::Voicemail, at(2026, 11, 2, 10, 0)),
+            Err(Refusal::ChannelNotAllowed)
+        );
         p.phone_call = true;
         assert_eq!(p.decide(Channel::Voicemail, at(2026, 11, 2, 10, 0)), Ok(()));
     }
@@ -226,7 +286,12 @@ mod tests {
     #[test]
     fn validation_normalises_and_names_fields() {
         let now = Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap();
-        let mut p = SafeContactProfile { sms: true, email: true, safe_phone: Some("06 12 34 56 78".into()), ..Default::default() };
+        let mut p = SafeContactProfile {
+            sms: true,
+            email: true,
+            safe_phone: Some("06 12 34 56 78".into()),
+            ..Default::default()
+        };
         let mut v = Validator::new();
         p.validate("safe_contact", now, &mut v);
         let errs = v.finish().unwrap_err();

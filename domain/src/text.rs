@@ -49,7 +49,10 @@ mod tests {
 
     #[test]
     fn normalises_french_names() {
-        assert_eq!(normalise_name("  Élodie   LEFÈVRE-Bœuf "), "elodie lefevre boeuf");
+        assert_eq!(
+            normalise_name("  Élodie   LEFÈVRE-Bœuf "),
+            "elodie lefevre boeuf"
+        );
         assert_eq!(normalise_name("Çağla"), normalise_name("çağla"));
         assert_eq!(normalise_name(""), "");
     }

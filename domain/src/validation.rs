@@ -55,15 +55,15 @@ impl Validator {
 
     fn text_len(&mut self, field: &str, v: &str, max: usize) -> Option<String> {
         if v.chars().count() > max {
-            self.push(
-                field,
-                "too_long",
-                format!("{max} caractères au plus."),
-            );
+            self.push(field, "too_long", format!("{max} caractères au plus."));
             return None;
         }
         if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            self.push(field, "control_character", "Caractère de contrôle interdit.");
+            self.push(
+                field,
+                "control_character",
+                "Caractère de contrôle interdit.",
+            );
             return None;
         }
         Some(v.to_owned())
@@ -92,7 +92,10 @@ mod tests {
         assert_eq!(v.required_text("name", "  ", 10), None);
         assert_eq!(v.required_text("city", "Chalon-sur-Saône", 5), None);
         assert_eq!(v.optional_text("note", Some(""), 5), None);
-        assert_eq!(v.required_text("ok", " Mâcon ", 10).as_deref(), Some("Mâcon"));
+        assert_eq!(
+            v.required_text("ok", " Mâcon ", 10).as_deref(),
+            Some("Mâcon")
+        );
         let errs = v.finish().unwrap_err();
         assert_eq!(errs.len(), 2);
         assert_eq!(errs[0].field, "name");

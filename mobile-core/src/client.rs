@@ -71,11 +71,18 @@ pub struct Client {
 fn check_base(url: &str) -> Result<Url, ClientError> {
     let mut u = Url::parse(url.trim()).map_err(|e| ClientError::ServerUrl(e.to_string()))?;
     let host = u.host_str().unwrap_or("").to_owned();
-    let local = matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]" | "::1" | "10.0.2.2");
+    let local = matches!(
+        host.as_str(),
+        "localhost" | "127.0.0.1" | "[::1]" | "::1" | "10.0.2.2"
+    );
     match u.scheme() {
         "https" => {}
         "http" if local => {}
-        "http" => return Err(ClientError::ServerUrl("https is required outside this machine".into())),
+        "http" => {
+            return Err(ClientError::ServerUrl(
+                "https is required outside this machine".into(),
+            ));
+        }
         s => return Err(ClientError::ServerUrl(format!("unsupported scheme {s}"))),
     }
     if !u.path().ends_with('/') {
@@ -96,15 +103,24 @@ impl Client {
             .user_agent(concat!("relais-mobile-core/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        Ok(Client { base, http, tokens: Mutex::new(None) })
+        Ok(Client {
+            base,
+            http,
+            tokens: Mutex::new(None),
+        })
     }
 
     fn url(&self, path: &str) -> Result<Url, ClientError> {
-        self.base.join(path.trim_start_matches('/')).map_err(|e| ClientError::ServerUrl(e.to_string()))
+        self.base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| ClientError::ServerUrl(e.to_string()))
     }
 
     fn tokens(&self) -> Option<Tokens> {
-        self.tokens.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn set_tokens(&self, t: Option<Tokens>) {
@@ -120,7 +136,13 @@ impl Client {
         }));
     }
 
-    async fn send<T: DeserializeOwned>(&self, method: Method, path: &str, token: Option<&str>, body: Option<&impl serde::Serialize>) -> Result<T, ClientError> {
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&impl serde::Serialize>,
+    ) -> Result<T, ClientError> {
         let mut r = self.http.request(method, self.url(path)?);
         if let Some(t) = token {
             r = r.bearer_auth(t);
@@ -128,12 +150,21 @@ impl Client {
         if let Some(b) = body {
             r = r.json(b);
         }
-        let res = r.send().await.map_err(|e| ClientError::Unreachable(without_url(&e)))?;
+        let res = r
+            .send()
+            .await
+            .map_err(|e| ClientError::Unreachable(without_url(&e)))?;
         let status = res.status();
-        let bytes = res.bytes().await.map_err(|e| ClientError::Unreachable(without_url(&e)))?;
+        let bytes = res
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Unreachable(without_url(&e)))?;
         if status.is_success() {
             let text: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
-            return serde_json::from_slice(text).map_err(|e| ClientError::Server { status: status.as_u16(), message: format!("unexpected answer: {e}") });
+            return serde_json::from_slice(text).map_err(|e| ClientError::Server {
+                status: status.as_u16(),
+                message: format!("unexpected answer: {e}"),
+            });
         }
         let problem: Option<Problem> = serde_json::from_slice(&bytes).ok();
         Err(map_problem(status, problem))
@@ -156,7 +187,9 @@ impl Client {
             recovery_code,
             device_name: device_name.to_owned(),
         };
-        let g: DeviceGrant = self.send(Method::POST, "api/v1/auth/device", None, Some(&req)).await?;
+        let g: DeviceGrant = self
+            .send(Method::POST, "api/v1/auth/device", None, Some(&req))
+            .await?;
         self.store_grant(&g);
         Ok(g)
     }
@@ -175,7 +208,16 @@ impl Client {
     /// Exchange the refresh token for a new pair (the old refresh token stops working).
     pub async fn refresh(&self) -> Result<DeviceGrant, ClientError> {
         let t = self.tokens().ok_or(ClientError::SessionEnded)?;
-        let g: Result<DeviceGrant, _> = self.send(Method::POST, "api/v1/auth/device/refresh", None, Some(&RefreshRequest { refresh_token: t.refresh })).await;
+        let g: Result<DeviceGrant, _> = self
+            .send(
+                Method::POST,
+                "api/v1/auth/device/refresh",
+                None,
+                Some(&RefreshRequest {
+                    refresh_token: t.refresh,
+                }),
+            )
+            .await;
         match g {
             Ok(g) => {
                 self.store_grant(&g);
@@ -197,10 +239,14 @@ impl Client {
         } else {
             t.access
         };
-        match self.send::<T>(Method::GET, path, Some(&access), None::<&()>).await {
+        match self
+            .send::<T>(Method::GET, path, Some(&access), None::<&()>)
+            .await
+        {
             Err(ClientError::SessionEnded) => {
                 let g = self.refresh().await?;
-                self.send(Method::GET, path, Some(&g.access_token), None::<&()>).await
+                self.send(Method::GET, path, Some(&g.access_token), None::<&()>)
+                    .await
             }
             other => other,
         }
@@ -230,9 +276,22 @@ impl Client {
 
     /// Revoke this device on the server and forget its tokens.
     pub async fn logout(&self) -> Result<(), ClientError> {
-        let Some(t) = self.tokens() else { return Ok(()) };
-        let access = if t.access_expires_at <= Utc::now() { self.refresh().await?.access_token } else { t.access };
-        let r: Result<serde_json::Value, _> = self.send(Method::DELETE, &format!("api/v1/devices/{}", t.device_id), Some(&access), None::<&()>).await;
+        let Some(t) = self.tokens() else {
+            return Ok(());
+        };
+        let access = if t.access_expires_at <= Utc::now() {
+            self.refresh().await?.access_token
+        } else {
+            t.access
+        };
+        let r: Result<serde_json::Value, _> = self
+            .send(
+                Method::DELETE,
+                &format!("api/v1/devices/{}", t.device_id),
+                Some(&access),
+                None::<&()>,
+            )
+            .await;
         self.set_tokens(None);
         r.map(|_| ())
     }
@@ -257,16 +316,27 @@ fn without_url(e: &reqwest::Error) -> String {
 fn map_problem(status: StatusCode, p: Option<Problem>) -> ClientError {
     let code = p.as_ref().map(|p| p.code().to_owned()).unwrap_or_default();
     match (status.as_u16(), code.as_str()) {
-        (401, "second_factor_needed") | (403, "second_factor_required") => ClientError::SecondFactorRequired,
+        (401, "second_factor_needed") | (403, "second_factor_required") => {
+            ClientError::SecondFactorRequired
+        }
         (401, "invalid_credentials") => ClientError::InvalidCredentials,
         (401, _) => ClientError::SessionEnded,
         (403, _) => ClientError::Forbidden,
         (429, _) => ClientError::TooManyAttempts,
         (400..=499, _) => match p.and_then(|p| p.errors.into_iter().next()) {
-            Some(f) => ClientError::InvalidInput { field: f.field, message: f.message },
-            None => ClientError::Server { status: status.as_u16(), message: code },
+            Some(f) => ClientError::InvalidInput {
+                field: f.field,
+                message: f.message,
+            },
+            None => ClientError::Server {
+                status: status.as_u16(),
+                message: code,
+            },
         },
-        (s, _) => ClientError::Server { status: s, message: p.map(|p| p.title).unwrap_or_default() },
+        (s, _) => ClientError::Server {
+            status: s,
+            message: p.map(|p| p.title).unwrap_or_default(),
+        },
     }
 }
 
@@ -279,19 +349,56 @@ mod tests {
         assert!(check_base("https://relais.example.fr").is_ok());
         assert!(check_base("http://127.0.0.1:8080").is_ok());
         assert!(check_base("http://10.0.2.2:8080").is_ok());
-        assert!(matches!(check_base("http://relais.example.fr"), Err(ClientError::ServerUrl(_))));
-        assert!(matches!(check_base("ftp://x"), Err(ClientError::ServerUrl(_))));
-        assert!(matches!(check_base("not a url"), Err(ClientError::ServerUrl(_))));
-        assert_eq!(check_base("https://x.fr/relais").unwrap().join("api/v1/me").unwrap().as_str(), "https://x.fr/relais/api/v1/me");
+        assert!(matches!(
+            check_base("http://relais.example.fr"),
+            Err(ClientError::ServerUrl(_))
+        ));
+        assert!(matches!(
+            check_base("ftp://x"),
+            Err(ClientError::ServerUrl(_))
+        ));
+        assert!(matches!(
+            check_base("not a url"),
+            Err(ClientError::ServerUrl(_))
+        ));
+        assert_eq!(
+            check_base("https://x.fr/relais")
+                .unwrap()
+                .join("api/v1/me")
+                .unwrap()
+                .as_str(),
+            "https://x.fr/relais/api/v1/me"
+        );
     }
 
     #[test]
     fn problems_map_to_client_errors() {
-        let p = |kind: &str| Some(Problem { kind: format!("https://relais.invalid/problems/{kind}"), title: String::new(), errors: vec![] });
-        assert!(matches!(map_problem(StatusCode::UNAUTHORIZED, p("invalid_credentials")), ClientError::InvalidCredentials));
-        assert!(matches!(map_problem(StatusCode::UNAUTHORIZED, p("unauthenticated")), ClientError::SessionEnded));
-        assert!(matches!(map_problem(StatusCode::UNAUTHORIZED, p("second_factor_needed")), ClientError::SecondFactorRequired));
-        assert!(matches!(map_problem(StatusCode::TOO_MANY_REQUESTS, None), ClientError::TooManyAttempts));
-        assert!(matches!(map_problem(StatusCode::BAD_GATEWAY, None), ClientError::Server { status: 502, .. }));
+        let p = |kind: &str| {
+            Some(Problem {
+                kind: format!("https://relais.invalid/problems/{kind}"),
+                title: String::new(),
+                errors: vec![],
+            })
+        };
+        assert!(matches!(
+            map_problem(StatusCode::UNAUTHORIZED, p("invalid_credentials")),
+            ClientError::InvalidCredentials
+        ));
+        assert!(matches!(
+            map_problem(StatusCode::UNAUTHORIZED, p("unauthenticated")),
+            ClientError::SessionEnded
+        ));
+        assert!(matches!(
+            map_problem(StatusCode::UNAUTHORIZED, p("second_factor_needed")),
+            ClientError::SecondFactorRequired
+        ));
+        assert!(matches!(
+            map_problem(StatusCode::TOO_MANY_REQUESTS, None),
+            ClientError::TooManyAttempts
+        ));
+        assert!(matches!(
+            map_problem(StatusCode::BAD_GATEWAY, None),
+            ClientError::Server { status: 502, .. }
+        ));
     }
 }

@@ -40,8 +40,14 @@ impl From<ClientError> for RelaisError {
             ClientError::SessionEnded => RelaisError::SessionEnded,
             ClientError::Forbidden => RelaisError::Forbidden,
             ClientError::TooManyAttempts => RelaisError::TooManyAttempts,
-            ClientError::InvalidInput { field, message } => RelaisError::InvalidInput { field, reason: message },
-            ClientError::Server { status, message } => RelaisError::Server { status, reason: message },
+            ClientError::InvalidInput { field, message } => RelaisError::InvalidInput {
+                field,
+                reason: message,
+            },
+            ClientError::Server { status, message } => RelaisError::Server {
+                status,
+                reason: message,
+            },
         }
     }
 }
@@ -91,11 +97,21 @@ pub struct Profile {
 }
 
 fn site(s: relais_domain::dto::Site) -> Site {
-    Site { id: s.id.to_string(), name: s.name, address: s.address, phone: s.phone, time_zone: s.time_zone }
+    Site {
+        id: s.id.to_string(),
+        name: s.name,
+        address: s.address,
+        phone: s.phone,
+        time_zone: s.time_zone,
+    }
 }
 
 fn session(g: relais_domain::dto::DeviceGrant) -> DeviceSession {
-    DeviceSession { device_id: g.device_id.to_string(), refresh_token: g.refresh_token, refresh_expires_at: g.refresh_expires_at.into() }
+    DeviceSession {
+        device_id: g.device_id.to_string(),
+        refresh_token: g.refresh_token,
+        refresh_expires_at: g.refresh_expires_at.into(),
+    }
 }
 
 #[derive(uniffi::Object)]
@@ -108,7 +124,9 @@ impl RelaisClient {
     /// `server_url`: `https://…`, or `http://` to this machine or the emulator's host.
     #[uniffi::constructor]
     pub fn new(server_url: String) -> Result<Arc<Self>, RelaisError> {
-        Ok(Arc::new(RelaisClient { inner: Client::new(&server_url)? }))
+        Ok(Arc::new(RelaisClient {
+            inner: Client::new(&server_url)?,
+        }))
     }
 
     pub async fn login_device(
@@ -119,14 +137,19 @@ impl RelaisClient {
         recovery_code: Option<String>,
         device_name: String,
     ) -> Result<DeviceSession, RelaisError> {
-        Ok(session(self.inner.login_device(&email, &password, totp_code, recovery_code, &device_name).await?))
+        Ok(session(
+            self.inner
+                .login_device(&email, &password, totp_code, recovery_code, &device_name)
+                .await?,
+        ))
     }
 
     /// Resume from what `login_device` returned earlier.
     pub fn resume(&self, device_id: String, refresh_token: String) -> Result<(), RelaisError> {
-        let id = device_id
-            .parse()
-            .map_err(|_| RelaisError::InvalidInput { field: "device_id".into(), reason: "UUID attendu".into() })?;
+        let id = device_id.parse().map_err(|_| RelaisError::InvalidInput {
+            field: "device_id".into(),
+            reason: "UUID attendu".into(),
+        })?;
         self.inner.resume(id, &refresh_token);
         Ok(())
     }

@@ -65,17 +65,36 @@ impl AppState {
     /// and check it opens what the database was sealed with.
     pub async fn start(config: Config) -> Result<AppState, StartError> {
         let fresh_sqlite = config.sqlite_path().is_some_and(|p| !p.exists());
-        if let Some(dir) = config.sqlite_path().as_deref().and_then(Path::parent).filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StartError::Config(format!("cannot create the data directory {}: {e}", dir.display())))?;
+        if let Some(dir) = config
+            .sqlite_path()
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StartError::Config(format!(
+                    "cannot create the data directory {}: {e}",
+                    dir.display()
+                ))
+            })?;
         }
         let cipher = load_cipher(&config, fresh_sqlite)?;
         let db = store::connect(&config.database_url).await?;
         store::migrate(&db).await?;
         check_key(&db, &cipher).await?;
-        let hasher = Hasher::new(config.argon2_memory_kib, config.argon2_iterations).map_err(StartError::Config)?;
-        let ip_throttle = IpThrottle::new(config.ip_failures_per_window, chrono::Duration::minutes(config.lockout_window_minutes));
-        Ok(AppState(Arc::new(Inner { db, cipher, hasher, config, ip_throttle })))
+        let hasher = Hasher::new(config.argon2_memory_kib, config.argon2_iterations)
+            .map_err(StartError::Config)?;
+        let ip_throttle = IpThrottle::new(
+            config.ip_failures_per_window,
+            chrono::Duration::minutes(config.lockout_window_minutes),
+        );
+        Ok(AppState(Arc::new(Inner {
+            db,
+            cipher,
+            hasher,
+            config,
+            ip_throttle,
+        })))
     }
 }
 
@@ -109,10 +128,13 @@ async fn check_key(db: &DatabaseConnection, cipher: &FieldCipher) -> Result<(), 
     let nil = uuid::Uuid::nil();
     match instance::Entity::find_by_id(1).one(db).await? {
         Some(row) => {
-            let ok = cipher.open("instance", "key_check", nil, &row.key_check).is_ok_and(|p| p == KEY_CHECK);
+            let ok = cipher
+                .open("instance", "key_check", nil, &row.key_check)
+                .is_ok_and(|p| p == KEY_CHECK);
             if !ok {
                 return Err(StartError::Config(
-                    "the data key does not match this database (it was sealed with another key)".into(),
+                    "the data key does not match this database (it was sealed with another key)"
+                        .into(),
                 ));
             }
         }
@@ -137,19 +159,27 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .fallback(|| async { ApiError::not_found().detail("Aucune ressource à cette adresse.") })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "Méthode non autorisée")
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Méthode non autorisée",
+            )
         })
         .layer(DefaultBodyLimit::max(limit))
-        .layer(CatchPanicLayer::custom(|_| ApiError::internal("a handler panicked").into_response()))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            // Method and route template only: paths can carry ids, queries can carry names.
-            let route = req
-                .extensions()
-                .get::<axum::extract::MatchedPath>()
-                .map(|p| p.as_str().to_owned())
-                .unwrap_or_else(|| "-".into());
-            tracing::info_span!("request", method = %req.method(), route)
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal("a handler panicked").into_response()
         }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                // Method and route template only: paths can carry ids, queries can carry names.
+                let route = req
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_else(|| "-".into());
+                tracing::info_span!("request", method = %req.method(), route)
+            }),
+        )
         .with_state(state)
 }
 
@@ -174,5 +204,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -108,7 +108,8 @@ pub async fn record<C: ConnectionTrait>(db: &C, e: Event) -> Result<(), DbErr> {
     let seq: i64 = head.try_get("", "seq")?;
     let prev: String = head.try_get("", "hash")?;
     // Microsecond precision: what both databases store exactly, so the hash re-computes.
-    let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_else(Utc::now);
+    let at =
+        DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_else(Utc::now);
     let mut row = audit_log::Model {
         seq,
         at,
@@ -140,23 +141,29 @@ pub async fn record<C: ConnectionTrait>(db: &C, e: Event) -> Result<(), DbErr> {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum ChainCheck {
-    Intact { rows: u64 },
+    Intact {
+        rows: u64,
+    },
     /// The first row whose hash or link does not match.
-    BrokenAt { seq: i64 },
+    BrokenAt {
+        seq: i64,
+    },
 }
 
 /// Walk the whole chain. A deleted, inserted or edited row breaks it.
 pub async fn verify<C: ConnectionTrait>(db: &C) -> Result<ChainCheck, DbErr> {
-    let rows = audit_log::Entity::find().order_by_asc(audit_log::Column::Seq).all(db).await?;
+    let rows = audit_log::Entity::find()
+        .order_by_asc(audit_log::Column::Seq)
+        .all(db)
+        .await?;
     let mut prev = GENESIS.to_owned();
-    let mut expected_seq = 1;
-    for r in &rows {
+    for (expected_seq, r) in (1..).zip(rows.iter()) {
         if r.seq != expected_seq || r.prev_hash != prev || r.hash != row_hash(&prev, r) {
             return Ok(ChainCheck::BrokenAt { seq: r.seq });
         }
         prev = r.hash.clone();
-        expected_seq += 1;
     }
-    Ok(ChainCheck::Intact { rows: rows.len() as u64 })
+    Ok(ChainCheck::Intact {
+        rows: rows.len() as u64,
+    })
 }
-

@@ -63,7 +63,11 @@ pub enum ConfigError {
     #[error("cannot read the configuration file {path}: {reason}")]
     File { path: String, reason: String },
     #[error("setting `{setting}` ({source_name}): {reason}")]
-    Invalid { setting: &'static str, source_name: String, reason: String },
+    Invalid {
+        setting: &'static str,
+        source_name: String,
+        reason: String,
+    },
 }
 
 /// Each setting's environment variable.
@@ -88,19 +92,29 @@ pub const ENV: &[(&str, &str)] = &[
 ];
 
 fn env_name(setting: &str) -> &'static str {
-    ENV.iter().find(|(s, _)| *s == setting).map(|(_, e)| *e).unwrap_or("?")
+    ENV.iter()
+        .find(|(s, _)| *s == setting)
+        .map(|(_, e)| *e)
+        .unwrap_or("?")
 }
 
 impl Config {
     /// Defaults ← TOML file (if given) ← environment (`get` is the environment lookup, so
     /// tests can pass their own).
-    pub fn load(file: Option<&Path>, get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    pub fn load(
+        file: Option<&Path>,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
         let mut c = match file {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| ConfigError::File { path: path.display().to_string(), reason: e.to_string() })?;
-                toml::from_str::<Config>(&text)
-                    .map_err(|e| ConfigError::File { path: path.display().to_string(), reason: e.to_string() })?
+                let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                toml::from_str::<Config>(&text).map_err(|e| ConfigError::File {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?
             }
             None => Config::default(),
         };
@@ -155,24 +169,59 @@ impl Config {
             },
             reason,
         };
-        self.listen
-            .parse::<SocketAddr>()
-            .map_err(|_| bad("listen", format!("`{}` is not an address:port such as 127.0.0.1:8080", self.listen)))?;
-        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")) {
-            return Err(bad("database_url", "must start with sqlite: or postgres://".into()));
+        self.listen.parse::<SocketAddr>().map_err(|_| {
+            bad(
+                "listen",
+                format!(
+                    "`{}` is not an address:port such as 127.0.0.1:8080",
+                    self.listen
+                ),
+            )
+        })?;
+        if !(self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://"))
+        {
+            return Err(bad(
+                "database_url",
+                "must start with sqlite: or postgres://".into(),
+            ));
         }
         if !["text", "json"].contains(&self.log_format.as_str()) {
-            return Err(bad("log_format", format!("`{}`: expected text or json", self.log_format)));
+            return Err(bad(
+                "log_format",
+                format!("`{}`: expected text or json", self.log_format),
+            ));
         }
         let ranges: [(&'static str, i64, i64, i64); 8] = [
-            ("session_idle_minutes", self.session_idle_minutes, 1, 24 * 60),
+            (
+                "session_idle_minutes",
+                self.session_idle_minutes,
+                1,
+                24 * 60,
+            ),
             ("session_max_hours", self.session_max_hours, 1, 24),
             ("device_access_minutes", self.device_access_minutes, 1, 60),
             ("device_refresh_days", self.device_refresh_days, 1, 30),
-            ("lockout_threshold", i64::from(self.lockout_threshold), 3, 20),
-            ("lockout_window_minutes", self.lockout_window_minutes, 1, 24 * 60),
+            (
+                "lockout_threshold",
+                i64::from(self.lockout_threshold),
+                3,
+                20,
+            ),
+            (
+                "lockout_window_minutes",
+                self.lockout_window_minutes,
+                1,
+                24 * 60,
+            ),
             ("lockout_minutes", self.lockout_minutes, 1, 24 * 60),
-            ("max_body_bytes", self.max_body_bytes as i64, 1024, 10 * 1024 * 1024),
+            (
+                "max_body_bytes",
+                self.max_body_bytes as i64,
+                1024,
+                10 * 1024 * 1024,
+            ),
         ];
         for (name, v, lo, hi) in ranges {
             if v < lo || v > hi {
@@ -181,16 +230,26 @@ impl Config {
         }
         // ASVS / OWASP floor for Argon2id: never below m = 19 MiB, t = 2.
         if self.argon2_memory_kib < 19 * 1024 {
-            return Err(bad("argon2_memory_kib", format!("{} KiB is below the 19456 KiB floor", self.argon2_memory_kib)));
+            return Err(bad(
+                "argon2_memory_kib",
+                format!(
+                    "{} KiB is below the 19456 KiB floor",
+                    self.argon2_memory_kib
+                ),
+            ));
         }
         if self.argon2_iterations < 2 {
-            return Err(bad("argon2_iterations", format!("{} is below the floor of 2", self.argon2_iterations)));
+            return Err(bad(
+                "argon2_iterations",
+                format!("{} is below the floor of 2", self.argon2_iterations),
+            ));
         }
         if self.ip_failures_per_window == 0 {
             return Err(bad("ip_failures_per_window", "must be at least 1".into()));
         }
         if let Some(k) = &self.data_key {
-            crate::crypto::FieldCipher::from_base64(k).map_err(|e| bad("data_key", e.to_string()))?;
+            crate::crypto::FieldCipher::from_base64(k)
+                .map_err(|e| bad("data_key", e.to_string()))?;
         }
         Ok(())
     }
@@ -210,7 +269,11 @@ impl Config {
     /// Where the data key file is: the setting, or next to the SQLite file.
     pub fn key_file(&self) -> Option<PathBuf> {
         self.data_key_file.clone().or_else(|| {
-            self.sqlite_path().map(|p| p.parent().map(|d| d.join("relais.key")).unwrap_or_else(|| PathBuf::from("relais.key")))
+            self.sqlite_path().map(|p| {
+                p.parent()
+                    .map(|d| d.join("relais.key"))
+                    .unwrap_or_else(|| PathBuf::from("relais.key"))
+            })
         })
     }
 }
@@ -220,28 +283,49 @@ mod tests {
     use super::*;
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        }
     }
 
     #[test]
     fn defaults_are_valid() {
         let c = Config::load(None, env(&[])).unwrap();
         assert_eq!(c.listen, "127.0.0.1:8080");
-        assert_eq!(c.sqlite_path().unwrap(), PathBuf::from("data/relais.sqlite"));
+        assert_eq!(
+            c.sqlite_path().unwrap(),
+            PathBuf::from("data/relais.sqlite")
+        );
         assert_eq!(c.key_file().unwrap(), PathBuf::from("data/relais.key"));
     }
 
     #[test]
     fn errors_name_the_setting_and_the_variable() {
-        let e = Config::load(None, env(&[("RELAIS_LISTEN", "localhost")])).unwrap_err().to_string();
+        let e = Config::load(None, env(&[("RELAIS_LISTEN", "localhost")]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("`listen`") && e.contains("RELAIS_LISTEN"), "{e}");
-        let e = Config::load(None, env(&[("RELAIS_ARGON2_MEMORY_KIB", "1024")])).unwrap_err().to_string();
-        assert!(e.contains("argon2_memory_kib") && e.contains("floor"), "{e}");
-        let e = Config::load(None, env(&[("RELAIS_SESSION_IDLE_MINUTES", "soon")])).unwrap_err().to_string();
+        let e = Config::load(None, env(&[("RELAIS_ARGON2_MEMORY_KIB", "1024")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("argon2_memory_kib") && e.contains("floor"),
+            "{e}"
+        );
+        let e = Config::load(None, env(&[("RELAIS_SESSION_IDLE_MINUTES", "soon")]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not a whole number"), "{e}");
-        let e = Config::load(None, env(&[("DATABASE_URL", "mysql://x")])).unwrap_err().to_string();
+        let e = Config::load(None, env(&[("DATABASE_URL", "mysql://x")]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("database_url"), "{e}");
-        let e = Config::load(None, env(&[("RELAIS_DATA_KEY", "AAAA")])).unwrap_err().to_string();
+        let e = Config::load(None, env(&[("RELAIS_DATA_KEY", "AAAA")]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("data_key") && e.contains("32 bytes"), "{e}");
     }
 

@@ -24,7 +24,10 @@ pub enum CryptoError {
     #[error("a sealed field could not be opened: wrong key or altered data")]
     Open,
     #[error("cannot read or write the key file {path}: {source}")]
-    KeyFile { path: String, source: std::io::Error },
+    KeyFile {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 pub struct FieldCipher {
@@ -54,8 +57,13 @@ impl FieldCipher {
     }
 
     pub fn from_base64(s: &str) -> Result<Self, CryptoError> {
-        let bytes = BASE64.decode(s.trim().as_bytes()).map_err(|_| CryptoError::BadKeyEncoding)?;
-        let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| CryptoError::BadKeyLength(bytes.len()))?;
+        let bytes = BASE64
+            .decode(s.trim().as_bytes())
+            .map_err(|_| CryptoError::BadKeyEncoding)?;
+        let key: [u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| CryptoError::BadKeyLength(bytes.len()))?;
         Ok(Self::new(&key))
     }
 
@@ -69,7 +77,10 @@ impl FieldCipher {
     /// Write a fresh key to `path`, readable by the owner only. Refuses to overwrite.
     pub fn create_key_file(path: &Path) -> Result<String, CryptoError> {
         use std::io::Write;
-        let err = |source| CryptoError::KeyFile { path: path.display().to_string(), source };
+        let err = |source| CryptoError::KeyFile {
+            path: path.display().to_string(),
+            source,
+        };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(err)?;
         }
@@ -88,8 +99,10 @@ impl FieldCipher {
     }
 
     pub fn read_key_file(path: &Path) -> Result<Self, CryptoError> {
-        let s = std::fs::read_to_string(path)
-            .map_err(|source| CryptoError::KeyFile { path: path.display().to_string(), source })?;
+        let s = std::fs::read_to_string(path).map_err(|source| CryptoError::KeyFile {
+            path: path.display().to_string(),
+            source,
+        })?;
         Self::from_base64(&s)
     }
 
@@ -110,7 +123,13 @@ impl FieldCipher {
         let aad = Self::aad(table, column, row);
         let ct = self
             .aead
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: &aad })
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: &aad,
+                },
+            )
             .expect("XChaCha20-Poly1305 encryption does not fail for in-memory buffers");
         let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
         out.push(VERSION);
@@ -119,22 +138,46 @@ impl FieldCipher {
         out
     }
 
-    pub fn open(&self, table: &str, column: &str, row: Uuid, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    pub fn open(
+        &self,
+        table: &str,
+        column: &str,
+        row: Uuid,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
         if sealed.len() < 1 + NONCE_LEN + 16 || sealed[0] != VERSION {
             return Err(CryptoError::Open);
         }
         let aad = Self::aad(table, column, row);
         self.aead
-            .decrypt(XNonce::from_slice(&sealed[1..1 + NONCE_LEN]), Payload { msg: &sealed[1 + NONCE_LEN..], aad: &aad })
+            .decrypt(
+                XNonce::from_slice(&sealed[1..1 + NONCE_LEN]),
+                Payload {
+                    msg: &sealed[1 + NONCE_LEN..],
+                    aad: &aad,
+                },
+            )
             .map_err(|_| CryptoError::Open)
     }
 
-    pub fn seal_json<T: serde::Serialize>(&self, table: &str, column: &str, row: Uuid, v: &T) -> Vec<u8> {
+    pub fn seal_json<T: serde::Serialize>(
+        &self,
+        table: &str,
+        column: &str,
+        row: Uuid,
+        v: &T,
+    ) -> Vec<u8> {
         let bytes = serde_json::to_vec(v).expect("serialising plain data structures does not fail");
         self.seal(table, column, row, &bytes)
     }
 
-    pub fn open_json<T: serde::de::DeserializeOwned>(&self, table: &str, column: &str, row: Uuid, sealed: &[u8]) -> Result<T, CryptoError> {
+    pub fn open_json<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &str,
+        column: &str,
+        row: Uuid,
+        sealed: &[u8],
+    ) -> Result<T, CryptoError> {
         let bytes = self.open(table, column, row, sealed)?;
         serde_json::from_slice(&bytes).map_err(|_| CryptoError::Open)
     }
@@ -142,7 +185,8 @@ impl FieldCipher {
     /// Keyed hash of an already-normalised value, for equality search. `kind` separates
     /// the domains so a name hash never equals a phone hash.
     pub fn blind_index(&self, kind: &str, normalised: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key).expect("HMAC takes any key length");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key)
+            .expect("HMAC takes any key length");
         mac.update(kind.as_bytes());
         mac.update(&[0]);
         mac.update(normalised.as_bytes());
@@ -172,7 +216,10 @@ mod tests {
         let id = Uuid::new_v4();
         let s = c.seal("person", "identity", id, b"Marie Dupont");
         assert!(!s.windows(5).any(|w| w == b"Marie"));
-        assert_eq!(c.open("person", "identity", id, &s).unwrap(), b"Marie Dupont");
+        assert_eq!(
+            c.open("person", "identity", id, &s).unwrap(),
+            b"Marie Dupont"
+        );
         assert!(c.open("person", "identity", Uuid::new_v4(), &s).is_err());
         assert!(c.open("person", "contact", id, &s).is_err());
         let mut t = s.clone();
@@ -187,14 +234,26 @@ mod tests {
     fn blind_index_is_keyed_and_separated() {
         let c = FieldCipher::new(&[7; 32]);
         let d = FieldCipher::new(&[8; 32]);
-        assert_eq!(c.blind_index("name", "marie dupont"), c.blind_index("name", "marie dupont"));
-        assert_ne!(c.blind_index("name", "marie dupont"), d.blind_index("name", "marie dupont"));
+        assert_eq!(
+            c.blind_index("name", "marie dupont"),
+            c.blind_index("name", "marie dupont")
+        );
+        assert_ne!(
+            c.blind_index("name", "marie dupont"),
+            d.blind_index("name", "marie dupont")
+        );
         assert_ne!(c.blind_index("name", "x"), c.blind_index("phone", "x"));
     }
 
     #[test]
     fn key_parsing_errors_say_why() {
-        assert!(matches!(FieldCipher::from_base64("!!"), Err(CryptoError::BadKeyEncoding)));
-        assert!(matches!(FieldCipher::from_base64("AAAA"), Err(CryptoError::BadKeyLength(3))));
+        assert!(matches!(
+            FieldCipher::from_base64("!!"),
+            Err(CryptoError::BadKeyEncoding)
+        ));
+        assert!(matches!(
+            FieldCipher::from_base64("AAAA"),
+            Err(CryptoError::BadKeyLength(3))
+        ));
     }
 }

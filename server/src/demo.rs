@@ -9,11 +9,11 @@ use uuid::Uuid;
 
 use crate::api::accounts::create_account;
 use crate::api::persons::insert_person;
-use relais_domain::dto::{PersonInput, Sex};
 use crate::app::AppState;
 use crate::auth::totp;
 use crate::store::entities::{account, account_site, organisation, site};
 use crate::store::next_change_seq;
+use relais_domain::dto::{PersonInput, Sex};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoAccount {
@@ -56,8 +56,16 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
     .await?;
     let mut site_ids = Vec::new();
     for (name, address, phone) in [
-        ("Brigade de gendarmerie de Villefontaine", "2 rue de la Gendarmerie, 38090 Villefontaine", "+33474000000"),
-        ("Hôtel de ville de Villefontaine — permanence", "Place Mendès-France, 38090 Villefontaine", "+33474000001"),
+        (
+            "Brigade de gendarmerie de Villefontaine",
+            "2 rue de la Gendarmerie, 38090 Villefontaine",
+            "+33474000000",
+        ),
+        (
+            "Hôtel de ville de Villefontaine — permanence",
+            "Place Mendès-France, 38090 Villefontaine",
+            "+33474000001",
+        ),
     ] {
         let id = Uuid::new_v4();
         site::ActiveModel {
@@ -79,29 +87,77 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
     let mut accounts = Vec::new();
     let mut coordinator = None;
     for (role, email, name, sites) in [
-        (Role::Admin, "admin@demo.relais.test", "Administratrice CCAS", vec![]),
-        (Role::Coordinator, "marie@demo.relais.test", "Marie (intervenante sociale)", site_ids.clone()),
-        (Role::Coordinator, "karim@demo.relais.test", "Karim (intervenant social)", vec![site_ids[1]]),
-        (Role::Referrer, "referent@demo.relais.test", "Adjudant référent", vec![site_ids[0]]),
+        (
+            Role::Admin,
+            "admin@demo.relais.test",
+            "Administratrice CCAS",
+            vec![],
+        ),
+        (
+            Role::Coordinator,
+            "marie@demo.relais.test",
+            "Marie (intervenante sociale)",
+            site_ids.clone(),
+        ),
+        (
+            Role::Coordinator,
+            "karim@demo.relais.test",
+            "Karim (intervenant social)",
+            vec![site_ids[1]],
+        ),
+        (
+            Role::Referrer,
+            "referent@demo.relais.test",
+            "Adjudant référent",
+            vec![site_ids[0]],
+        ),
     ] {
         let a = create_account(&txn, org_id, email, name, role, phc.clone()).await?;
         let secret = totp::generate_secret();
         let mut am: account::ActiveModel = a.clone().into();
-        am.totp_secret = Set(Some(state.cipher().seal("account", "totp_secret", a.id, &secret)));
+        am.totp_secret = Set(Some(state.cipher().seal(
+            "account",
+            "totp_secret",
+            a.id,
+            &secret,
+        )));
         am.totp_enrolled = Set(true);
         am.update(&txn).await?;
         for s in sites {
-            account_site::ActiveModel { account_id: Set(a.id), site_id: Set(s), organisation_id: Set(org_id) }.insert(&txn).await?;
+            account_site::ActiveModel {
+                account_id: Set(a.id),
+                site_id: Set(s),
+                organisation_id: Set(org_id),
+            }
+            .insert(&txn)
+            .await?;
         }
         if role == Role::Coordinator && coordinator.is_none() {
             coordinator = Some(a.id);
         }
-        accounts.push(DemoAccount { role, email: email.into(), password: DEMO_PASSWORD.into(), totp_secret: totp::secret_base32(&secret) });
+        accounts.push(DemoAccount {
+            role,
+            email: email.into(),
+            password: DEMO_PASSWORD.into(),
+            totp_secret: totp::secret_base32(&secret),
+        });
     }
     for (first, last, year, sex, phone) in [
-        ("Camille", "Exemple", 1991, Sex::Female, Some("06 00 00 00 01")),
+        (
+            "Camille",
+            "Exemple",
+            1991,
+            Sex::Female,
+            Some("06 00 00 00 01"),
+        ),
         ("Jordan", "Fictif", 1987, Sex::Male, None),
-        ("Inès", "Démonstration", 2009, Sex::Female, Some("06 00 00 00 03")),
+        (
+            "Inès",
+            "Démonstration",
+            2009,
+            Sex::Female,
+            Some("06 00 00 00 03"),
+        ),
     ] {
         let input = PersonInput {
             first_name: first.into(),
@@ -114,10 +170,19 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             safe_contact: Default::default(),
             notes: None,
         };
-        insert_person(&txn, state.cipher(), org_id, coordinator.unwrap_or_default(), input)
-            .await
-            .map_err(|e| sea_orm::DbErr::Custom(format!("demo person refused: {e:?}")))?;
+        insert_person(
+            &txn,
+            state.cipher(),
+            org_id,
+            coordinator.unwrap_or_default(),
+            input,
+        )
+        .await
+        .map_err(|e| sea_orm::DbErr::Custom(format!("demo person refused: {e:?}")))?;
     }
     txn.commit().await?;
-    Ok(Some(DemoCredentials { organisation: org_name.into(), accounts }))
+    Ok(Some(DemoCredentials {
+        organisation: org_name.into(),
+        accounts,
+    }))
 }

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use relais_server::{AppState, Config, app, audit, auth, demo};
 
 #[derive(Parser)]
-#[command(name = "relais", version, about = "Relais: appointments and outreach for social workers in police and gendarmerie premises")]
+#[command(
+    name = "relais",
+    version,
+    about = "Relais: appointments and outreach for social workers in police and gendarmerie premises"
+)]
 struct Cli {
     /// TOML configuration file (settings in the environment override it).
     #[arg(long, global = true, env = "RELAIS_CONFIG")]
@@ -46,8 +50,17 @@ enum Command {
     TotpCode { secret: String },
 }
 
-fn load(cli_config: Option<&std::path::Path>, overrides: &[(&str, String)]) -> Result<Config, String> {
-    let get = |k: &str| overrides.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()).or_else(|| std::env::var(k).ok());
+fn load(
+    cli_config: Option<&std::path::Path>,
+    overrides: &[(&str, String)],
+) -> Result<Config, String> {
+    let get = |k: &str| {
+        overrides
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.clone())
+            .or_else(|| std::env::var(k).ok())
+    };
     Config::load(cli_config, get).map_err(|e| e.to_string())
 }
 
@@ -71,7 +84,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::TotpCode { secret } => {
             let s = data_encoding::BASE32_NOPAD
-                .decode(secret.trim().trim_end_matches('=').to_ascii_uppercase().as_bytes())
+                .decode(
+                    secret
+                        .trim()
+                        .trim_end_matches('=')
+                        .to_ascii_uppercase()
+                        .as_bytes(),
+                )
                 .map_err(|_| "the secret is not base32".to_owned())?;
             let step = auth::totp::step_of(chrono::Utc::now().timestamp());
             println!("{:06}", auth::totp::hotp(&s, step as u64, 6));
@@ -93,10 +112,16 @@ async fn run(cli: Cli) -> Result<(), String> {
                     println!("audit log intact: {rows} rows");
                     Ok(())
                 }
-                audit::ChainCheck::BrokenAt { seq } => Err(format!("audit log broken at row {seq}: a row was edited, inserted or deleted")),
+                audit::ChainCheck::BrokenAt { seq } => Err(format!(
+                    "audit log broken at row {seq}: a row was edited, inserted or deleted"
+                )),
             }
         }
-        Command::CreateAdmin { organisation, email, name } => {
+        Command::CreateAdmin {
+            organisation,
+            email,
+            name,
+        } => {
             let config = load(cli.config.as_deref(), &[])?;
             relais_server::init_logging(&config.log_format);
             let password = match std::env::var("RELAIS_ADMIN_PASSWORD") {
@@ -104,13 +129,24 @@ async fn run(cli: Cli) -> Result<(), String> {
                 Err(_) => {
                     eprintln!("Mot de passe (12 caractères au moins), puis Entrée :");
                     let mut line = String::new();
-                    std::io::stdin().read_line(&mut line).map_err(|e| e.to_string())?;
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .map_err(|e| e.to_string())?;
                     line.trim_end_matches(['\r', '\n']).to_owned()
                 }
             };
             let state = AppState::start(config).await.map_err(|e| e.to_string())?;
-            let id = relais_server::api::accounts::create_first_admin(&state, &organisation, &email, &name, &password).await?;
-            println!("admin account {id} created; log in with {email} and enrol an authenticator app (POST /api/v1/auth/totp/enrol)");
+            let id = relais_server::api::accounts::create_first_admin(
+                &state,
+                &organisation,
+                &email,
+                &name,
+                &password,
+            )
+            .await?;
+            println!(
+                "admin account {id} created; log in with {email} and enrol an authenticator app (POST /api/v1/auth/totp/enrol)"
+            );
             Ok(())
         }
         Command::Serve => {
@@ -121,21 +157,34 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Demo { data_dir, listen } => {
             let db = data_dir.join("relais.sqlite");
             let overrides = [
-                ("DATABASE_URL", format!("sqlite://{}?mode=rwc", db.display())),
-                ("RELAIS_DATA_KEY_FILE", data_dir.join("relais.key").display().to_string()),
+                (
+                    "DATABASE_URL",
+                    format!("sqlite://{}?mode=rwc", db.display()),
+                ),
+                (
+                    "RELAIS_DATA_KEY_FILE",
+                    data_dir.join("relais.key").display().to_string(),
+                ),
                 ("RELAIS_LISTEN", listen),
             ];
             let config = load(cli.config.as_deref(), &overrides)?;
             relais_server::init_logging(&config.log_format);
             let fresh = !db.exists();
             if fresh {
-                std::fs::create_dir_all(&data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-                relais_server::crypto::FieldCipher::create_key_file(&data_dir.join("relais.key")).map_err(|e| e.to_string())?;
+                std::fs::create_dir_all(&data_dir)
+                    .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+                relais_server::crypto::FieldCipher::create_key_file(&data_dir.join("relais.key"))
+                    .map_err(|e| e.to_string())?;
             }
-            let state = AppState::start(config.clone()).await.map_err(|e| e.to_string())?;
+            let state = AppState::start(config.clone())
+                .await
+                .map_err(|e| e.to_string())?;
             let creds_path = data_dir.join("demo-credentials.json");
             if let Some(creds) = demo::seed(&state).await.map_err(|e| e.to_string())? {
-                write_private(&creds_path, &serde_json::to_vec_pretty(&creds).map_err(|e| e.to_string())?)?;
+                write_private(
+                    &creds_path,
+                    &serde_json::to_vec_pretty(&creds).map_err(|e| e.to_string())?,
+                )?;
             }
             print_demo(&config.listen, &creds_path);
             drop(state);
@@ -153,34 +202,58 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    opts.open(path).and_then(|mut f| f.write_all(bytes)).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    opts.open(path)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn print_demo(listen: &str, creds_path: &std::path::Path) {
     let text = std::fs::read_to_string(creds_path).unwrap_or_default();
     println!();
     println!("Relais — démo sur http://{listen}");
-    println!("  API : http://{listen}/api/v1   document OpenAPI : http://{listen}/api/v1/openapi.json");
-    println!("  Comptes (mot de passe et secret TOTP) : {}", creds_path.display());
+    println!(
+        "  API : http://{listen}/api/v1   document OpenAPI : http://{listen}/api/v1/openapi.json"
+    );
+    println!(
+        "  Comptes (mot de passe et secret TOTP) : {}",
+        creds_path.display()
+    );
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
         for a in v["accounts"].as_array().into_iter().flatten() {
-            println!("    {:<12} {:<28} secret TOTP {}", a["role"].as_str().unwrap_or(""), a["email"].as_str().unwrap_or(""), a["totp_secret"].as_str().unwrap_or(""));
+            println!(
+                "    {:<12} {:<28} secret TOTP {}",
+                a["role"].as_str().unwrap_or(""),
+                a["email"].as_str().unwrap_or(""),
+                a["totp_secret"].as_str().unwrap_or("")
+            );
         }
-        println!("  Mot de passe de tous les comptes : {}", demo::DEMO_PASSWORD);
+        println!(
+            "  Mot de passe de tous les comptes : {}",
+            demo::DEMO_PASSWORD
+        );
     }
     println!("  Code TOTP du moment : relais totp-code <secret>");
     println!("  Exemple :");
-    println!("    curl -s http://{listen}/api/v1/auth/login -H 'content-type: application/json' \\");
-    println!("      -d '{{\"email\":\"marie@demo.relais.test\",\"password\":\"{}\",\"totp_code\":\"<code>\"}}'", demo::DEMO_PASSWORD);
+    println!(
+        "    curl -s http://{listen}/api/v1/auth/login -H 'content-type: application/json' \\"
+    );
+    println!(
+        "      -d '{{\"email\":\"marie@demo.relais.test\",\"password\":\"{}\",\"totp_code\":\"<code>\"}}'",
+        demo::DEMO_PASSWORD
+    );
     println!();
 }
 
 async fn serve(config: Config) -> Result<(), String> {
     let listen = config.listen.clone();
     let state = AppState::start(config).await.map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     tracing::info!(address = %listen, "listening");
-    app::serve(state, listener, shutdown_signal()).await.map_err(|e| e.to_string())?;
+    app::serve(state, listener, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!("stopped: in-flight requests finished");
     Ok(())
 }

@@ -12,7 +12,8 @@ use axum::http::request::Parts;
 use chrono::{Duration, Utc};
 use relais_domain::Role;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Select, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    Select, Set,
 };
 use uuid::Uuid;
 
@@ -95,7 +96,13 @@ impl<A: Access> Tenant<A> {
         &self.db
     }
 
-    pub fn audit_event(&self, action: Action, record_type: Option<&'static str>, record_id: Option<Uuid>, outcome: &'static str) -> audit::Event {
+    pub fn audit_event(
+        &self,
+        action: Action,
+        record_type: Option<&'static str>,
+        record_id: Option<Uuid>,
+        outcome: &'static str,
+    ) -> audit::Event {
         audit::Event {
             organisation_id: Some(self.caller.organisation_id),
             account_id: Some(self.caller.account_id),
@@ -110,7 +117,10 @@ impl<A: Access> Tenant<A> {
 }
 
 pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
 }
 
 /// The peer address, when the server was started with connect info (absent in unit tests).
@@ -127,7 +137,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 fn bearer(parts: &Parts) -> Option<&str> {
     let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() && token.len() <= 200).then(|| token.trim())
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() && token.len() <= 200)
+        .then(|| token.trim())
 }
 
 impl<A: Access> FromRequestParts<AppState> for Tenant<A> {
@@ -152,7 +163,8 @@ impl<A: Access> FromRequestParts<AppState> for Tenant<A> {
             .await?
             .filter(|a| !a.disabled && a.deleted_at.is_none())
             .ok_or_else(ApiError::unauthenticated)?;
-        let role = Role::parse(&acc.role).ok_or_else(|| ApiError::internal("account with an unknown role"))?;
+        let role = Role::parse(&acc.role)
+            .ok_or_else(|| ApiError::internal("account with an unknown role"))?;
         if !s.second_factor_ok && !A::BEFORE_SECOND_FACTOR {
             return Err(ApiError::new(axum::http::StatusCode::FORBIDDEN, "second_factor_required", "Second facteur requis")
                 .detail("Enrôlez une application d'authentification (POST /api/v1/auth/totp/enrol) avant de continuer."));

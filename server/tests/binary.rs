@@ -12,7 +12,11 @@ const BIN: &str = env!("CARGO_BIN_EXE_relais");
 const PASSWORD: &str = "une phrase de passe assez longue";
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[test]
@@ -23,7 +27,11 @@ fn configuration_errors_name_the_setting() {
         ("DATABASE_URL", "mysql://x", "database_url"),
         ("RELAIS_DATA_KEY", "short", "data_key"),
     ] {
-        let out = Command::new(BIN).arg("serve").env(var, value).output().unwrap();
+        let out = Command::new(BIN)
+            .arg("serve")
+            .env(var, value)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1), "{var}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(needle), "{var}={value}: {err}");
@@ -48,85 +56,187 @@ async fn first_start_creates_a_private_key_logs_nothing_personal_and_stops_grace
     std::fs::create_dir_all(&dir).unwrap();
     let port = free_port();
     let env = |c: &mut Command| {
-        c.env("DATABASE_URL", format!("sqlite://{}/relais.sqlite?mode=rwc", dir.display()))
-            .env("RELAIS_LISTEN", format!("127.0.0.1:{port}"))
-            .env("RELAIS_ARGON2_MEMORY_KIB", "19456")
-            .env("RELAIS_ARGON2_ITERATIONS", "2")
-            .env("RUST_LOG", "trace")
-            .env_remove("RELAIS_DATA_KEY")
-            .env_remove("RELAIS_DATA_KEY_FILE");
+        c.env(
+            "DATABASE_URL",
+            format!("sqlite://{}/relais.sqlite?mode=rwc", dir.display()),
+        )
+        .env("RELAIS_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "trace")
+        .env_remove("RELAIS_DATA_KEY")
+        .env_remove("RELAIS_DATA_KEY_FILE");
     };
     let mut admin = Command::new(BIN);
     env(&mut admin);
     let out = admin
-        .args(["create-admin", "--organisation", "CCAS de Test", "--email", "chef@ccas-test.fr", "--name", "Cheffe"])
+        .args([
+            "create-admin",
+            "--organisation",
+            "CCAS de Test",
+            "--email",
+            "chef@ccas-test.fr",
+            "--name",
+            "Cheffe",
+        ])
         .env("RELAIS_ADMIN_PASSWORD", PASSWORD)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let key = dir.join("relais.key");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 
     let mut serve = Command::new(BIN);
     env(&mut serve);
     let log_path = dir.join("server.log");
-    let child = serve.arg("serve").stdout(Stdio::null()).stderr(std::fs::File::create(&log_path).unwrap()).spawn().unwrap();
+    let child = serve
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let c = reqwest::Client::new();
     let mut up = false;
     for _ in 0..100 {
-        if c.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
+        if c.get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             up = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(up, "server did not become ready: {}", std::fs::read_to_string(&log_path).unwrap());
+    assert!(
+        up,
+        "server did not become ready: {}",
+        std::fs::read_to_string(&log_path).unwrap()
+    );
 
-    let (st, g) = post(&c, format!("{base}/api/v1/auth/login"), None, json!({"email": "chef@ccas-test.fr", "password": PASSWORD})).await;
+    let (st, g) = post(
+        &c,
+        format!("{base}/api/v1/auth/login"),
+        None,
+        json!({"email": "chef@ccas-test.fr", "password": PASSWORD}),
+    )
+    .await;
     assert_eq!(st, 200, "{g}");
     let token = g["token"].as_str().unwrap().to_owned();
-    let (_, e) = post(&c, format!("{base}/api/v1/auth/totp/enrol"), Some(&token), json!({})).await;
-    let secret = data_encoding::BASE32_NOPAD.decode(e["secret"].as_str().unwrap().as_bytes()).unwrap();
+    let (_, e) = post(
+        &c,
+        format!("{base}/api/v1/auth/totp/enrol"),
+        Some(&token),
+        json!({}),
+    )
+    .await;
+    let secret = data_encoding::BASE32_NOPAD
+        .decode(e["secret"].as_str().unwrap().as_bytes())
+        .unwrap();
     let step = relais_server::auth::totp::step_of(chrono::Utc::now().timestamp());
-    let code = format!("{:06}", relais_server::auth::totp::hotp(&secret, step as u64, 6));
-    let (st, _) = post(&c, format!("{base}/api/v1/auth/totp/confirm"), Some(&token), json!({"code": code})).await;
+    let code = format!(
+        "{:06}",
+        relais_server::auth::totp::hotp(&secret, step as u64, 6)
+    );
+    let (st, _) = post(
+        &c,
+        format!("{base}/api/v1/auth/totp/confirm"),
+        Some(&token),
+        json!({"code": code}),
+    )
+    .await;
     assert_eq!(st, 200);
     let person = json!({"first_name": "Gwendoline", "last_name": "Kerhervé", "phone": "06 55 44 33 22", "email": "gwen.k@example.net",
                         "address": "3 allée des Glycines", "notes": "Signalement CONFIDENTIEL"});
     let (st, p) = post(&c, format!("{base}/api/v1/persons"), Some(&token), person).await;
     assert_eq!(st, 201, "{p}");
     let id = p["id"].as_str().unwrap();
-    let r = c.get(format!("{base}/api/v1/persons/{id}")).bearer_auth(&token).send().await.unwrap();
+    let r = c
+        .get(format!("{base}/api/v1/persons/{id}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    let r = c.get(format!("{base}/api/v1/persons?name=Kerherve&phone=0655443322")).bearer_auth(&token).send().await.unwrap();
+    let r = c
+        .get(format!(
+            "{base}/api/v1/persons?name=Kerherve&phone=0655443322"
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     // A bad request echoing personal data must not log it either.
-    let (st, _) = post(&c, format!("{base}/api/v1/persons"), Some(&token), json!({"first_name": "Gwendoline", "last_name": 5})).await;
+    let (st, _) = post(
+        &c,
+        format!("{base}/api/v1/persons"),
+        Some(&token),
+        json!({"first_name": "Gwendoline", "last_name": 5}),
+    )
+    .await;
     assert_eq!(st, 422);
 
-    // Graceful shutdown: a login (one Argon2 hash) in flight when SIGTERM arrives completes.
+    // Graceful shutdown: a login in flight when SIGTERM arrives completes (the default Argon2
+    // parameters make one verification last well over the 30 ms head start).
     let in_flight = {
         let c = c.clone();
         let url = format!("{base}/api/v1/auth/login");
-        tokio::spawn(async move { c.post(url).json(&json!({"email": "chef@ccas-test.fr", "password": "wrong but long enough"})).send().await.map(|r| r.status().as_u16()) })
+        tokio::spawn(async move {
+            let t0 = std::time::Instant::now();
+            let r = c
+                .post(url)
+                .json(&json!({"email": "chef@ccas-test.fr", "password": "wrong but long enough"}))
+                .send()
+                .await;
+            (r.map(|r| r.status().as_u16()), t0.elapsed())
+        })
     };
-    tokio::time::sleep(Duration::from_millis(5)).await;
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    let status = in_flight.await.unwrap();
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let (status, took) = in_flight.await.unwrap();
     assert_eq!(status.ok(), Some(401), "the in-flight request completed");
+    assert!(
+        took > Duration::from_millis(30),
+        "the request was still in flight at SIGTERM ({took:?})"
+    );
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "exit status {:?}", out.status);
 
     let log = std::fs::read_to_string(&log_path).unwrap();
-    assert!(log.contains("stopped: in-flight requests finished"), "{log}");
+    assert!(
+        log.contains("stopped: in-flight requests finished"),
+        "{log}"
+    );
     assert!(log.len() > 1000, "trace logging was on");
-    for needle in ["Gwendoline", "Kerherv", "55443322", "55 44 33", "gwen.k", "Glycines", "CONFIDENTIEL", "chef@ccas-test.fr", PASSWORD] {
-        assert!(!log.contains(needle), "`{needle}` appears in the server log");
+    for needle in [
+        "Gwendoline",
+        "Kerherv",
+        "55443322",
+        "55 44 33",
+        "gwen.k",
+        "Glycines",
+        "CONFIDENTIEL",
+        "chef@ccas-test.fr",
+        PASSWORD,
+    ] {
+        assert!(
+            !log.contains(needle),
+            "`{needle}` appears in the server log"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -30,7 +30,11 @@ pub struct Server {
 
 /// Which backend this run uses, for messages.
 pub fn backend() -> &'static str {
-    if std::env::var("RELAIS_TEST_POSTGRES_URL").is_ok() { "postgres" } else { "sqlite" }
+    if std::env::var("RELAIS_TEST_POSTGRES_URL").is_ok() {
+        "postgres"
+    } else {
+        "sqlite"
+    }
 }
 
 async fn fresh_database_url() -> (String, Option<PathBuf>) {
@@ -38,16 +42,24 @@ async fn fresh_database_url() -> (String, Option<PathBuf>) {
         Ok(base) => {
             let base = base.trim_end_matches('/').to_owned();
             let name = format!("relais_t_{}", Uuid::new_v4().simple());
-            let admin = sea_orm::Database::connect(format!("{base}/postgres")).await.expect("PostgreSQL reachable at RELAIS_TEST_POSTGRES_URL");
+            let admin = sea_orm::Database::connect(format!("{base}/postgres"))
+                .await
+                .expect("PostgreSQL reachable at RELAIS_TEST_POSTGRES_URL");
             use sea_orm::ConnectionTrait;
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
             admin.close().await.ok();
             (format!("{base}/{name}"), None)
         }
         Err(_) => {
             let dir = std::env::temp_dir().join(format!("relais-e2e-{}", Uuid::new_v4().simple()));
             std::fs::create_dir_all(&dir).unwrap();
-            (format!("sqlite://{}?mode=rwc", dir.join("relais.sqlite").display()), Some(dir))
+            (
+                format!("sqlite://{}?mode=rwc", dir.join("relais.sqlite").display()),
+                Some(dir),
+            )
         }
     }
 }
@@ -103,7 +115,13 @@ impl Server {
 
     /// A request with an optional bearer token and JSON body; returns status and JSON
     /// (`Value::Null` for an empty body, the raw text as a string otherwise).
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let mut r = self.http.request(method, format!("{}{}", self.base, path));
         if let Some(t) = token {
             r = r.bearer_auth(t);
@@ -113,12 +131,24 @@ impl Server {
         }
         let res = r.send().await.unwrap();
         let status = res.status().as_u16();
-        let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let ct = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
         let text = res.text().await.unwrap();
         if status >= 400 {
-            assert_eq!(ct, "application/problem+json", "every error is problem+json: {status} {text}");
+            assert_eq!(
+                ct, "application/problem+json",
+                "every error is problem+json: {status} {text}"
+            );
         }
-        let v = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let v = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
         (status, v)
     }
 
@@ -131,7 +161,14 @@ impl Server {
     }
 
     /// Raw request for bad-input tests: arbitrary bytes and content type.
-    pub async fn raw(&self, method: Method, path: &str, token: &str, content_type: &str, body: Vec<u8>) -> (u16, Value) {
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (u16, Value) {
         let res = self
             .http
             .request(method, format!("{}{}", self.base, path))
@@ -142,12 +179,23 @@ impl Server {
             .await
             .unwrap();
         let status = res.status().as_u16();
-        let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let ct = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
         let text = res.text().await.unwrap();
         if status >= 400 {
-            assert_eq!(ct, "application/problem+json", "every error is problem+json: {status} {text}");
+            assert_eq!(
+                ct, "application/problem+json",
+                "every error is problem+json: {status} {text}"
+            );
         }
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 }
 
@@ -178,14 +226,30 @@ pub fn totp_code(secret: &[u8], offset_steps: i64) -> String {
 
 /// Log in with the password, enrol TOTP, confirm it: a fully verified session.
 pub async fn enrol(s: &Server, email: &str) -> Actor {
-    let (st, grant) = s.post("/api/v1/auth/login", None, json!({"email": email, "password": PASSWORD})).await;
+    let (st, grant) = s
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": email, "password": PASSWORD}),
+        )
+        .await;
     assert_eq!(st, 200, "{grant}");
     assert_eq!(grant["second_factor"], "enrolment_required");
     let token = grant["token"].as_str().unwrap().to_owned();
-    let (st, e) = s.post("/api/v1/auth/totp/enrol", Some(&token), json!({})).await;
+    let (st, e) = s
+        .post("/api/v1/auth/totp/enrol", Some(&token), json!({}))
+        .await;
     assert_eq!(st, 200, "{e}");
-    let secret = data_encoding::BASE32_NOPAD.decode(e["secret"].as_str().unwrap().as_bytes()).unwrap();
-    let (st, codes) = s.post("/api/v1/auth/totp/confirm", Some(&token), json!({"code": totp_code(&secret, 0)})).await;
+    let secret = data_encoding::BASE32_NOPAD
+        .decode(e["secret"].as_str().unwrap().as_bytes())
+        .unwrap();
+    let (st, codes) = s
+        .post(
+            "/api/v1/auth/totp/confirm",
+            Some(&token),
+            json!({"code": totp_code(&secret, 0)}),
+        )
+        .await;
     assert_eq!(st, 200, "{codes}");
     let (st, me) = s.get("/api/v1/me", &token).await;
     assert_eq!(st, 200, "{me}");
@@ -194,7 +258,12 @@ pub async fn enrol(s: &Server, email: &str) -> Actor {
         account_id: me["account_id"].as_str().unwrap().parse().unwrap(),
         email: email.to_owned(),
         totp_secret: secret,
-        recovery_codes: codes["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect(),
+        recovery_codes: codes["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect(),
     }
 }
 
@@ -211,7 +280,15 @@ pub struct Org {
 pub async fn org(s: &Server, name: &str) -> Org {
     let tag = Uuid::new_v4().simple().to_string()[..8].to_owned();
     let admin_email = format!("admin-{tag}@example.org");
-    relais_server::api::accounts::create_first_admin(&s.state, name, &admin_email, "Admin", PASSWORD).await.unwrap();
+    relais_server::api::accounts::create_first_admin(
+        &s.state,
+        name,
+        &admin_email,
+        "Admin",
+        PASSWORD,
+    )
+    .await
+    .unwrap();
     let admin = enrol(s, &admin_email).await;
     let (st, site) = s.post("/api/v1/sites", Some(&admin.token), json!({"name": format!("Brigade {name}"), "address": "1 place de la Mairie, 71100 Chalon-sur-Saône"})).await;
     assert_eq!(st, 201, "{site}");

@@ -3,11 +3,11 @@
 use axum::Json;
 use axum::http::StatusCode;
 use chrono::Utc;
-use relais_domain::dto::{Account, AccountInput, AccountPatch, Page};
 use relais_domain::Validator;
+use relais_domain::dto::{Account, AccountInput, AccountPatch, Page};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -19,7 +19,10 @@ use crate::store::entities::{account, account_site, site};
 use crate::store::{OrgScoped, next_change_seq};
 use crate::tenancy::{Admins, Tenant};
 
-async fn account_dto<C: ConnectionTrait>(db: &C, a: account::Model) -> Result<Account, sea_orm::DbErr> {
+async fn account_dto<C: ConnectionTrait>(
+    db: &C,
+    a: account::Model,
+) -> Result<Account, sea_orm::DbErr> {
     let site_ids = account_site::Entity::scoped(a.organisation_id)
         .filter(account_site::Column::AccountId.eq(a.id))
         .all(db)
@@ -59,12 +62,21 @@ async fn check_sites(t: &Tenant<Admins>, ids: &[Uuid], v: &mut Validator) -> Api
     distinct.sort();
     distinct.dedup();
     if found != distinct.len() as u64 {
-        v.push("site_ids", "unknown_site", "Site inconnu dans cette organisation.");
+        v.push(
+            "site_ids",
+            "unknown_site",
+            "Site inconnu dans cette organisation.",
+        );
     }
     Ok(())
 }
 
-async fn set_sites<C: ConnectionTrait>(db: &C, org: Uuid, account_id: Uuid, ids: &[Uuid]) -> Result<(), sea_orm::DbErr> {
+async fn set_sites<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    account_id: Uuid,
+    ids: &[Uuid],
+) -> Result<(), sea_orm::DbErr> {
     account_site::Entity::delete_many()
         .filter(account_site::Column::AccountId.eq(account_id))
         .filter(account_site::Column::OrganisationId.eq(org))
@@ -74,9 +86,13 @@ async fn set_sites<C: ConnectionTrait>(db: &C, org: Uuid, account_id: Uuid, ids:
     ids.sort();
     ids.dedup();
     for site_id in ids {
-        account_site::ActiveModel { account_id: Set(account_id), site_id: Set(site_id), organisation_id: Set(org) }
-            .insert(db)
-            .await?;
+        account_site::ActiveModel {
+            account_id: Set(account_id),
+            site_id: Set(site_id),
+            organisation_id: Set(org),
+        }
+        .insert(db)
+        .await?;
     }
     Ok(())
 }
@@ -117,7 +133,10 @@ pub async fn create_account<C: ConnectionTrait>(
 
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])),
     params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query)), responses((status = 200, body = Page<Account>)))]
-pub async fn list(t: Tenant<Admins>, ApiQuery(p): ApiQuery<Paging>) -> ApiResult<Json<Page<Account>>> {
+pub async fn list(
+    t: Tenant<Admins>,
+    ApiQuery(p): ApiQuery<Paging>,
+) -> ApiResult<Json<Page<Account>>> {
     let (limit, after) = (p.limit()?, p.after()?);
     let rows = t
         .scoped::<account::Entity>()
@@ -129,11 +148,24 @@ pub async fn list(t: Tenant<Admins>, ApiQuery(p): ApiQuery<Paging>) -> ApiResult
         .await?;
     // One query for every listed account's sites.
     let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
-    let links = t.scoped::<account_site::Entity>().filter(account_site::Column::AccountId.is_in(ids)).all(t.db()).await?;
-    Ok(Json(page(rows, limit, |a| a.change_seq, |a| {
-        let sites = links.iter().filter(|l| l.account_id == a.id).map(|l| l.site_id).collect();
-        to_dto(a, sites)
-    })))
+    let links = t
+        .scoped::<account_site::Entity>()
+        .filter(account_site::Column::AccountId.is_in(ids))
+        .all(t.db())
+        .await?;
+    Ok(Json(page(
+        rows,
+        limit,
+        |a| a.change_seq,
+        |a| {
+            let sites = links
+                .iter()
+                .filter(|l| l.account_id == a.id)
+                .map(|l| l.site_id)
+                .collect();
+            to_dto(a, sites)
+        },
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts", security(("bearer" = [])),
@@ -154,56 +186,106 @@ async fn find(t: &Tenant<Admins>, id: Uuid) -> ApiResult<account::Model> {
 
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])), request_body = AccountInput,
     responses((status = 201, body = Account), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
-pub async fn create(t: Tenant<Admins>, ApiJson(input): ApiJson<AccountInput>) -> ApiResult<(StatusCode, Json<Account>)> {
+pub async fn create(
+    t: Tenant<Admins>,
+    ApiJson(input): ApiJson<AccountInput>,
+) -> ApiResult<(StatusCode, Json<Account>)> {
     let mut v = Validator::new();
     let email = relais_domain::email::normalise(&input.email);
     if email.is_none() {
         v.push("email", "invalid_email", "Adresse e-mail invalide.");
     }
     let display_name = v.required_text("display_name", &input.display_name, 200);
-    if let Err(p) = relais_domain::password::check(&input.password, email.as_deref().unwrap_or("")) {
+    if let Err(p) = relais_domain::password::check(&input.password, email.as_deref().unwrap_or(""))
+    {
         v.push("password", p.code(), p.message());
     }
     check_sites(&t, &input.site_ids, &mut v).await?;
     v.finish().map_err(ApiError::validation)?;
     let email = email.unwrap_or_default();
-    if account::Entity::find().filter(account::Column::Email.eq(email.clone())).count(t.db()).await? > 0 {
-        return Err(ApiError::field(StatusCode::CONFLICT, "email_taken", "email", "Cette adresse est déjà utilisée."));
+    if account::Entity::find()
+        .filter(account::Column::Email.eq(email.clone()))
+        .count(t.db())
+        .await?
+        > 0
+    {
+        return Err(ApiError::field(
+            StatusCode::CONFLICT,
+            "email_taken",
+            "email",
+            "Cette adresse est déjà utilisée.",
+        ));
     }
     let hasher = t.state.hasher().clone();
     let password = input.password;
-    let phc = tokio::task::spawn_blocking(move || hasher.hash(&password)).await.map_err(ApiError::internal)?;
+    let phc = tokio::task::spawn_blocking(move || hasher.hash(&password))
+        .await
+        .map_err(ApiError::internal)?;
     let txn = t.db().begin().await?;
-    let a = create_account(&txn, t.organisation_id(), &email, &display_name.unwrap_or_default(), input.role, phc).await;
+    let a = create_account(
+        &txn,
+        t.organisation_id(),
+        &email,
+        &display_name.unwrap_or_default(),
+        input.role,
+        phc,
+    )
+    .await;
     let a = match a {
         Ok(a) => a,
         Err(e) if is_unique_violation(&e) => {
-            return Err(ApiError::field(StatusCode::CONFLICT, "email_taken", "email", "Cette adresse est déjà utilisée."));
+            return Err(ApiError::field(
+                StatusCode::CONFLICT,
+                "email_taken",
+                "email",
+                "Cette adresse est déjà utilisée.",
+            ));
         }
         Err(e) => return Err(e.into()),
     };
     set_sites(&txn, t.organisation_id(), a.id, &input.site_ids).await?;
-    audit::record(&txn, t.audit_event(Action::AccountCreated, Some("account"), Some(a.id), "ok")).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::AccountCreated, Some("account"), Some(a.id), "ok"),
+    )
+    .await?;
     let dto = account_dto(&txn, a).await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(dto)))
 }
 
 fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
-    matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 #[utoipa::path(patch, path = "/api/v1/accounts/{id}", tag = "accounts", security(("bearer" = [])), request_body = AccountPatch,
     params(("id" = Uuid, Path)), responses((status = 200, body = Account), (status = 404, body = super::error::Problem)))]
-pub async fn update(t: Tenant<Admins>, PathId(id): PathId, ApiJson(patch): ApiJson<AccountPatch>) -> ApiResult<Json<Account>> {
+pub async fn update(
+    t: Tenant<Admins>,
+    PathId(id): PathId,
+    ApiJson(patch): ApiJson<AccountPatch>,
+) -> ApiResult<Json<Account>> {
     let a = find(&t, id).await?;
     let mut v = Validator::new();
-    let display_name = patch.display_name.as_deref().and_then(|d| v.required_text("display_name", d, 200));
+    let display_name = patch
+        .display_name
+        .as_deref()
+        .and_then(|d| v.required_text("display_name", d, 200));
     if let Some(ids) = &patch.site_ids {
         check_sites(&t, ids, &mut v).await?;
     }
-    if id == t.caller.account_id && (patch.disabled == Some(true) || patch.role.is_some_and(|r| r != relais_domain::Role::Admin)) {
-        v.push("disabled", "self_lockout", "Un administrateur ne peut ni se désactiver ni se retirer le rôle d'administrateur.");
+    if id == t.caller.account_id
+        && (patch.disabled == Some(true)
+            || patch.role.is_some_and(|r| r != relais_domain::Role::Admin))
+    {
+        v.push(
+            "disabled",
+            "self_lockout",
+            "Un administrateur ne peut ni se désactiver ni se retirer le rôle d'administrateur.",
+        );
     }
     v.finish().map_err(ApiError::validation)?;
     let now = Utc::now();
@@ -227,7 +309,11 @@ pub async fn update(t: Tenant<Admins>, PathId(id): PathId, ApiJson(patch): ApiJs
     if let Some(ids) = &patch.site_ids {
         set_sites(&txn, t.organisation_id(), id, ids).await?;
     }
-    audit::record(&txn, t.audit_event(Action::AccountUpdated, Some("account"), Some(id), "ok")).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::AccountUpdated, Some("account"), Some(id), "ok"),
+    )
+    .await?;
     let dto = account_dto(&txn, a).await?;
     txn.commit().await?;
     Ok(Json(dto))
@@ -252,15 +338,34 @@ pub async fn create_first_admin(
     if let Err(p) = relais_domain::password::check(password, email_n.as_deref().unwrap_or("")) {
         v.push("password", p.code(), p.message());
     }
-    v.finish().map_err(|errs| errs.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))?;
-    let (org_name, name, email) = (org_name.unwrap_or_default(), name.unwrap_or_default(), email_n.unwrap_or_default());
+    v.finish().map_err(|errs| {
+        errs.iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let (org_name, name, email) = (
+        org_name.unwrap_or_default(),
+        name.unwrap_or_default(),
+        email_n.unwrap_or_default(),
+    );
     let db = state.db();
-    if account::Entity::find().filter(account::Column::Email.eq(email.clone())).count(db).await.map_err(|e| e.to_string())? > 0 {
+    if account::Entity::find()
+        .filter(account::Column::Email.eq(email.clone()))
+        .count(db)
+        .await
+        .map_err(|e| e.to_string())?
+        > 0
+    {
         return Err(format!("an account with the e-mail {email} already exists"));
     }
     let phc = state.hasher().hash(password);
     let txn = db.begin().await.map_err(|e| e.to_string())?;
-    let org = organisation::Entity::find().filter(organisation::Column::Name.eq(org_name.clone())).one(&txn).await.map_err(|e| e.to_string())?;
+    let org = organisation::Entity::find()
+        .filter(organisation::Column::Name.eq(org_name.clone()))
+        .one(&txn)
+        .await
+        .map_err(|e| e.to_string())?;
     let org_id = match org {
         Some(o) => o.id,
         None => {
@@ -280,17 +385,22 @@ pub async fn create_first_admin(
             id
         }
     };
-    let a = create_account(&txn, org_id, &email, &name, relais_domain::Role::Admin, phc).await.map_err(|e| e.to_string())?;
-    audit::record(&txn, audit::Event {
-        organisation_id: Some(org_id),
-        account_id: None,
-        role: None,
-        ip: None,
-        action: Action::AccountCreated,
-        record_type: Some("account"),
-        record_id: Some(a.id),
-        outcome: "ok",
-    })
+    let a = create_account(&txn, org_id, &email, &name, relais_domain::Role::Admin, phc)
+        .await
+        .map_err(|e| e.to_string())?;
+    audit::record(
+        &txn,
+        audit::Event {
+            organisation_id: Some(org_id),
+            account_id: None,
+            role: None,
+            ip: None,
+            action: Action::AccountCreated,
+            record_type: Some("account"),
+            record_id: Some(a.id),
+            outcome: "ok",
+        },
+    )
     .await
     .map_err(|e| e.to_string())?;
     txn.commit().await.map_err(|e| e.to_string())?;

@@ -1,17 +1,18 @@
 //! Login (web session or phone device), refresh, logout, TOTP enrolment, and the caller's
 //! profile. Failures never say whether the account exists.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use chrono::{DateTime, Duration, Utc};
-use relais_domain::dto::{
-    DeviceGrant, DeviceLoginRequest, LoginRequest, Profile, RecoveryCodes, RefreshRequest, SecondFactor, SessionGrant,
-    TotpConfirm, TotpEnrolment,
-};
 use relais_domain::Role;
+use relais_domain::dto::{
+    DeviceGrant, DeviceLoginRequest, LoginRequest, Profile, RecoveryCodes, RefreshRequest,
+    SecondFactor, SessionGrant, TotpConfirm, TotpEnrolment,
+};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -24,12 +25,18 @@ use crate::auth::lockout::{Policy, State as LockState};
 use crate::auth::totp;
 use crate::crypto::{random_token, token_hash};
 use crate::store::OrgScoped;
-use crate::store::entities::{account, account_site, device, organisation, recovery_code, session, site};
+use crate::store::entities::{
+    account, account_site, device, organisation, recovery_code, session, site,
+};
 use crate::tenancy::{AnyRole, ClientIp, Enrolling, Tenant};
 
 fn invalid_credentials() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "Connexion refusée")
-        .detail("Identifiants invalides, ou compte temporairement bloqué après trop d'essais.")
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "Connexion refusée",
+    )
+    .detail("Identifiants invalides, ou compte temporairement bloqué après trop d'essais.")
 }
 
 fn lock_policy(state: &AppState) -> Policy {
@@ -58,19 +65,25 @@ async fn authenticate(
 ) -> ApiResult<Authenticated> {
     let now = Utc::now();
     if ip.is_some_and(|ip| state.ip_throttle().is_blocked(ip, now)) {
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "Trop de tentatives")
-            .detail("Trop d'échecs depuis cette adresse : réessayez dans quelques minutes."));
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "Trop de tentatives",
+        )
+        .detail("Trop d'échecs depuis cette adresse : réessayez dans quelques minutes."));
     }
     if password.chars().count() > relais_domain::password::MAX_CHARS {
         return Err(invalid_credentials());
     }
     let db = state.db();
     let acc = match relais_domain::email::normalise(email) {
-        Some(e) => account::Entity::find()
-            .filter(account::Column::Email.eq(e))
-            .filter(account::Column::DeletedAt.is_null())
-            .one(db)
-            .await?,
+        Some(e) => {
+            account::Entity::find()
+                .filter(account::Column::Email.eq(e))
+                .filter(account::Column::DeletedAt.is_null())
+                .one(db)
+                .await?
+        }
         None => None,
     };
     let policy = lock_policy(state);
@@ -82,8 +95,13 @@ async fn authenticate(
     // Always pay for one hash, known account or not, locked or not.
     let password_ok = {
         let hasher = state.hasher().clone();
-        let (password, phc) = (password.to_owned(), acc.as_ref().map(|a| a.password_hash.clone()));
-        tokio::task::spawn_blocking(move || hasher.verify(&password, phc.as_deref())).await.map_err(ApiError::internal)?
+        let (password, phc) = (
+            password.to_owned(),
+            acc.as_ref().map(|a| a.password_hash.clone()),
+        );
+        tokio::task::spawn_blocking(move || hasher.verify(&password, phc.as_deref()))
+            .await
+            .map_err(ApiError::internal)?
     };
     let ev = |acc: Option<&account::Model>, action, outcome| audit::Event {
         organisation_id: acc.map(|a| a.organisation_id),
@@ -101,7 +119,14 @@ async fn authenticate(
         }
         let txn = db.begin().await?;
         if let Some(a) = &acc {
-            let s = policy.after_failure(&LockState { failed: a.failed_logins, first_failed_at: a.first_failed_at, locked_until: a.locked_until }, now);
+            let s = policy.after_failure(
+                &LockState {
+                    failed: a.failed_logins,
+                    first_failed_at: a.first_failed_at,
+                    locked_until: a.locked_until,
+                },
+                now,
+            );
             let mut am = a.clone().into_active_model();
             am.failed_logins = Set(s.failed);
             am.first_failed_at = Set(s.first_failed_at);
@@ -112,7 +137,9 @@ async fn authenticate(
         txn.commit().await?;
         Err::<Authenticated, ApiError>(invalid_credentials())
     };
-    let Some(acc) = acc else { return fail(None, "failed").await };
+    let Some(acc) = acc else {
+        return fail(None, "failed").await;
+    };
     if lock.is_some_and(|l| policy.is_locked(&l, now)) {
         // Do not count attempts while locked: the lock would never end under attack.
         audit::record(db, ev(Some(&acc), Action::LoginFailed, "locked")).await?;
@@ -125,7 +152,8 @@ async fn authenticate(
         audit::record(db, ev(Some(&acc), Action::LoginFailed, "disabled")).await?;
         return Err(invalid_credentials());
     }
-    let role = Role::parse(&acc.role).ok_or_else(|| ApiError::internal("account with an unknown role"))?;
+    let role =
+        Role::parse(&acc.role).ok_or_else(|| ApiError::internal("account with an unknown role"))?;
     let mut second_factor_ok = false;
     let mut totp_step = None;
     if acc.totp_enrolled {
@@ -145,7 +173,12 @@ async fn authenticate(
                 return fail(Some(acc), "failed").await;
             }
         } else {
-            return Err(ApiError::field(StatusCode::UNAUTHORIZED, "second_factor_needed", "totp_code", "Code de l'application d'authentification requis."));
+            return Err(ApiError::field(
+                StatusCode::UNAUTHORIZED,
+                "second_factor_needed",
+                "totp_code",
+                "Code de l'application d'authentification requis.",
+            ));
         }
         second_factor_ok = true;
     }
@@ -157,11 +190,24 @@ async fn authenticate(
         am.totp_last_step = Set(totp_step);
     }
     let acc = am.update(db).await?;
-    Ok(Authenticated { account: acc, role, second_factor_ok })
+    Ok(Authenticated {
+        account: acc,
+        role,
+        second_factor_ok,
+    })
 }
 
-async fn use_recovery_code<C: ConnectionTrait>(db: &C, account_id: Uuid, code: &str, now: DateTime<Utc>) -> ApiResult<bool> {
-    let normalised: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase();
+async fn use_recovery_code<C: ConnectionTrait>(
+    db: &C,
+    account_id: Uuid,
+    code: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<bool> {
+    let normalised: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase();
     let found = recovery_code::Entity::find()
         .filter(recovery_code::Column::AccountId.eq(account_id))
         .filter(recovery_code::Column::CodeHash.eq(token_hash(&normalised)))
@@ -182,7 +228,15 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<SessionGrant>> {
-    let a = authenticate(&state, ip, &req.email, &req.password, req.totp_code.as_deref(), req.recovery_code.as_deref()).await?;
+    let a = authenticate(
+        &state,
+        ip,
+        &req.email,
+        &req.password,
+        req.totp_code.as_deref(),
+        req.recovery_code.as_deref(),
+    )
+    .await?;
     let now = Utc::now();
     let c = state.config();
     let token = random_token(32);
@@ -209,7 +263,11 @@ pub async fn login(
         token,
         expires_at,
         idle_timeout_seconds: c.session_idle_minutes * 60,
-        second_factor: if a.second_factor_ok { SecondFactor::Verified } else { SecondFactor::EnrolmentRequired },
+        second_factor: if a.second_factor_ok {
+            SecondFactor::Verified
+        } else {
+            SecondFactor::EnrolmentRequired
+        },
     }))
 }
 
@@ -238,7 +296,10 @@ async fn issue_device_grant<C: ConnectionTrait>(
     let access_expires_at = now + Duration::minutes(state.config().device_access_minutes);
     // One live access token per device: older ones end when a new one is issued.
     session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            session::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(session::Column::DeviceId.eq(device_id))
         .filter(session::Column::RevokedAt.is_null())
         .exec(db)
@@ -274,7 +335,15 @@ pub async fn device_login(
         v.finish().map_err(ApiError::validation)?;
         n.unwrap_or_default()
     };
-    let a = authenticate(&state, ip, &req.email, &req.password, req.totp_code.as_deref(), req.recovery_code.as_deref()).await?;
+    let a = authenticate(
+        &state,
+        ip,
+        &req.email,
+        &req.password,
+        req.totp_code.as_deref(),
+        req.recovery_code.as_deref(),
+    )
+    .await?;
     if !a.second_factor_ok {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "second_factor_required", "Second facteur requis")
             .detail("Enrôlez d'abord une application d'authentification depuis un poste, puis connectez le téléphone."));
@@ -297,10 +366,17 @@ pub async fn device_login(
     }
     .insert(&txn)
     .await?;
-    let (access_token, access_expires_at) = issue_device_grant(&txn, &state, &a.account, device_id, now).await?;
+    let (access_token, access_expires_at) =
+        issue_device_grant(&txn, &state, &a.account, device_id, now).await?;
     audit::record(&txn, login_event(&a, ip, Action::DeviceLogin)).await?;
     txn.commit().await?;
-    Ok(Json(DeviceGrant { device_id, access_token, access_expires_at, refresh_token: refresh, refresh_expires_at }))
+    Ok(Json(DeviceGrant {
+        device_id,
+        access_token,
+        access_expires_at,
+        refresh_token: refresh,
+        refresh_expires_at,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/device/refresh", tag = "auth", request_body = RefreshRequest,
@@ -324,16 +400,26 @@ pub async fn device_refresh(
         .await?
         .filter(|a| !a.disabled && a.deleted_at.is_none())
         .ok_or_else(ApiError::unauthenticated)?;
-    let role = Role::parse(&acc.role).ok_or_else(|| ApiError::internal("account with an unknown role"))?;
+    let role =
+        Role::parse(&acc.role).ok_or_else(|| ApiError::internal("account with an unknown role"))?;
     let refresh = random_token(32);
     let refresh_expires_at = now + Duration::days(state.config().device_refresh_days);
     let txn = db.begin().await?;
     // Rotate: the old refresh token stops working. The fenced update makes two concurrent
     // refreshes with the same token yield one winner.
     let rotated = device::Entity::update_many()
-        .col_expr(device::Column::RefreshHash, sea_orm::sea_query::Expr::value(token_hash(&refresh)))
-        .col_expr(device::Column::RefreshExpiresAt, sea_orm::sea_query::Expr::value(refresh_expires_at))
-        .col_expr(device::Column::LastUsedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            device::Column::RefreshHash,
+            sea_orm::sea_query::Expr::value(token_hash(&refresh)),
+        )
+        .col_expr(
+            device::Column::RefreshExpiresAt,
+            sea_orm::sea_query::Expr::value(refresh_expires_at),
+        )
+        .col_expr(
+            device::Column::LastUsedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(device::Column::Id.eq(dev.id))
         .filter(device::Column::RefreshHash.eq(dev.refresh_hash.clone()))
         .filter(device::Column::RevokedAt.is_null())
@@ -342,11 +428,22 @@ pub async fn device_refresh(
     if rotated.rows_affected != 1 {
         return Err(ApiError::unauthenticated());
     }
-    let (access_token, access_expires_at) = issue_device_grant(&txn, &state, &acc, dev.id, now).await?;
-    let a = Authenticated { account: acc, role, second_factor_ok: true };
+    let (access_token, access_expires_at) =
+        issue_device_grant(&txn, &state, &acc, dev.id, now).await?;
+    let a = Authenticated {
+        account: acc,
+        role,
+        second_factor_ok: true,
+    };
     audit::record(&txn, login_event(&a, ip, Action::DeviceRefresh)).await?;
     txn.commit().await?;
-    Ok(Json(DeviceGrant { device_id: dev.id, access_token, access_expires_at, refresh_token: refresh, refresh_expires_at }))
+    Ok(Json(DeviceGrant {
+        device_id: dev.id,
+        access_token,
+        access_expires_at,
+        refresh_token: refresh,
+        refresh_expires_at,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
@@ -354,7 +451,10 @@ pub async fn device_refresh(
 pub async fn logout(t: Tenant<Enrolling>) -> ApiResult<StatusCode> {
     let txn = t.db().begin().await?;
     session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(
+            session::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
         .filter(session::Column::Id.eq(t.caller.session_id))
         .exec(&txn)
         .await?;
@@ -364,15 +464,25 @@ pub async fn logout(t: Tenant<Enrolling>) -> ApiResult<StatusCode> {
 }
 
 /// Revoke every session and device of an account (used when it is disabled).
-pub async fn revoke_all<C: ConnectionTrait>(db: &C, account_id: Uuid, now: DateTime<Utc>) -> Result<(), sea_orm::DbErr> {
+pub async fn revoke_all<C: ConnectionTrait>(
+    db: &C,
+    account_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
     session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            session::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(session::Column::AccountId.eq(account_id))
         .filter(session::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
     device::Entity::update_many()
-        .col_expr(device::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            device::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(device::Column::AccountId.eq(account_id))
         .filter(device::Column::RevokedAt.is_null())
         .exec(db)
@@ -382,8 +492,16 @@ pub async fn revoke_all<C: ConnectionTrait>(db: &C, account_id: Uuid, now: DateT
 
 #[utoipa::path(delete, path = "/api/v1/devices/{id}", tag = "auth", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn revoke_device(t: Tenant<AnyRole>, super::extract::PathId(id): super::extract::PathId) -> ApiResult<StatusCode> {
-    let dev = t.scoped::<device::Entity>().filter(device::Column::Id.eq(id)).one(t.db()).await?.ok_or_else(ApiError::not_found)?;
+pub async fn revoke_device(
+    t: Tenant<AnyRole>,
+    super::extract::PathId(id): super::extract::PathId,
+) -> ApiResult<StatusCode> {
+    let dev = t
+        .scoped::<device::Entity>()
+        .filter(device::Column::Id.eq(id))
+        .one(t.db())
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     // Own devices, or any device of the organisation for an admin.
     if dev.account_id != t.caller.account_id && t.caller.role != Role::Admin {
         return Err(ApiError::not_found());
@@ -391,16 +509,26 @@ pub async fn revoke_device(t: Tenant<AnyRole>, super::extract::PathId(id): super
     let now = Utc::now();
     let txn = t.db().begin().await?;
     device::Entity::update_many()
-        .col_expr(device::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            device::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(device::Column::Id.eq(id))
         .exec(&txn)
         .await?;
     session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            session::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(session::Column::DeviceId.eq(id))
         .exec(&txn)
         .await?;
-    audit::record(&txn, t.audit_event(Action::DeviceRevoked, Some("device"), Some(id), "ok")).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::DeviceRevoked, Some("device"), Some(id), "ok"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -408,29 +536,66 @@ pub async fn revoke_device(t: Tenant<AnyRole>, super::extract::PathId(id): super
 #[utoipa::path(post, path = "/api/v1/auth/totp/enrol", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = TotpEnrolment), (status = 409, body = super::error::Problem)))]
 pub async fn totp_enrol(t: Tenant<Enrolling>) -> ApiResult<Json<TotpEnrolment>> {
-    let acc = t.scoped::<account::Entity>().filter(account::Column::Id.eq(t.caller.account_id)).one(t.db()).await?.ok_or_else(ApiError::unauthenticated)?;
+    let acc = t
+        .scoped::<account::Entity>()
+        .filter(account::Column::Id.eq(t.caller.account_id))
+        .one(t.db())
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
     if acc.totp_enrolled {
-        return Err(ApiError::conflict("Un second facteur est déjà enrôlé pour ce compte."));
+        return Err(ApiError::conflict(
+            "Un second facteur est déjà enrôlé pour ce compte.",
+        ));
     }
     let secret = totp::generate_secret();
     let uri = totp::otpauth_uri(&t.state.config().totp_issuer, &acc.email, &secret);
     let mut am = acc.clone().into_active_model();
-    am.totp_secret = Set(Some(t.state.cipher().seal("account", "totp_secret", acc.id, &secret)));
+    am.totp_secret = Set(Some(t.state.cipher().seal(
+        "account",
+        "totp_secret",
+        acc.id,
+        &secret,
+    )));
     am.update(t.db()).await?;
-    Ok(Json(TotpEnrolment { secret: totp::secret_base32(&secret), otpauth_uri: uri }))
+    Ok(Json(TotpEnrolment {
+        secret: totp::secret_base32(&secret),
+        otpauth_uri: uri,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/totp/confirm", tag = "auth", security(("bearer" = [])), request_body = TotpConfirm,
     responses((status = 200, body = RecoveryCodes), (status = 422, body = super::error::Problem)))]
-pub async fn totp_confirm(t: Tenant<Enrolling>, ApiJson(req): ApiJson<TotpConfirm>) -> ApiResult<Json<RecoveryCodes>> {
-    let acc = t.scoped::<account::Entity>().filter(account::Column::Id.eq(t.caller.account_id)).one(t.db()).await?.ok_or_else(ApiError::unauthenticated)?;
+pub async fn totp_confirm(
+    t: Tenant<Enrolling>,
+    ApiJson(req): ApiJson<TotpConfirm>,
+) -> ApiResult<Json<RecoveryCodes>> {
+    let acc = t
+        .scoped::<account::Entity>()
+        .filter(account::Column::Id.eq(t.caller.account_id))
+        .one(t.db())
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
     if acc.totp_enrolled {
-        return Err(ApiError::conflict("Un second facteur est déjà enrôlé pour ce compte."));
+        return Err(ApiError::conflict(
+            "Un second facteur est déjà enrôlé pour ce compte.",
+        ));
     }
-    let sealed = acc.totp_secret.as_deref().ok_or_else(|| ApiError::conflict("Commencez par POST /api/v1/auth/totp/enrol."))?;
-    let secret = t.state.cipher().open("account", "totp_secret", acc.id, sealed)?;
-    let step = totp::verify(&secret, &req.code, Utc::now().timestamp(), None)
-        .ok_or_else(|| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid_code", "code", "Code incorrect ou expiré."))?;
+    let sealed = acc
+        .totp_secret
+        .as_deref()
+        .ok_or_else(|| ApiError::conflict("Commencez par POST /api/v1/auth/totp/enrol."))?;
+    let secret = t
+        .state
+        .cipher()
+        .open("account", "totp_secret", acc.id, sealed)?;
+    let step = totp::verify(&secret, &req.code, Utc::now().timestamp(), None).ok_or_else(|| {
+        ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_code",
+            "code",
+            "Code incorrect ou expiré.",
+        )
+    })?;
     let codes: Vec<String> = (0..10).map(|_| recovery_code_text()).collect();
     let txn = t.db().begin().await?;
     let mut am = acc.clone().into_active_model();
@@ -448,11 +613,23 @@ pub async fn totp_confirm(t: Tenant<Enrolling>, ApiJson(req): ApiJson<TotpConfir
         .await?;
     }
     session::Entity::update_many()
-        .col_expr(session::Column::SecondFactorOk, sea_orm::sea_query::Expr::value(true))
+        .col_expr(
+            session::Column::SecondFactorOk,
+            sea_orm::sea_query::Expr::value(true),
+        )
         .filter(session::Column::Id.eq(t.caller.session_id))
         .exec(&txn)
         .await?;
-    audit::record(&txn, t.audit_event(Action::SecondFactorEnrolled, Some("account"), Some(acc.id), "ok")).await?;
+    audit::record(
+        &txn,
+        t.audit_event(
+            Action::SecondFactorEnrolled,
+            Some("account"),
+            Some(acc.id),
+            "ok",
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(Json(RecoveryCodes { codes }))
 }
@@ -468,9 +645,19 @@ fn recovery_code_text() -> String {
     responses((status = 200, body = Profile), (status = 401, body = super::error::Problem)))]
 pub async fn me(t: Tenant<AnyRole>) -> ApiResult<Json<Profile>> {
     let db = t.db();
-    let acc = t.scoped::<account::Entity>().filter(account::Column::Id.eq(t.caller.account_id)).one(db).await?.ok_or_else(ApiError::unauthenticated)?;
-    let org = organisation::Entity::scoped(t.organisation_id()).one(db).await?.ok_or_else(ApiError::unauthenticated)?;
-    let mut sites_q = t.scoped::<site::Entity>().filter(site::Column::DeletedAt.is_null());
+    let acc = t
+        .scoped::<account::Entity>()
+        .filter(account::Column::Id.eq(t.caller.account_id))
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
+    let org = organisation::Entity::scoped(t.organisation_id())
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
+    let mut sites_q = t
+        .scoped::<site::Entity>()
+        .filter(site::Column::DeletedAt.is_null());
     if t.caller.role != Role::Admin {
         let ids: Vec<Uuid> = t
             .scoped::<account_site::Entity>()

@@ -31,7 +31,13 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, title: &'static str) -> Self {
-        Self { status, code, title, detail: None, errors: Vec::new() }
+        Self {
+            status,
+            code,
+            title,
+            detail: None,
+            errors: Vec::new(),
+        }
     }
 
     pub fn detail(mut self, d: impl Into<String>) -> Self {
@@ -57,20 +63,33 @@ impl ApiError {
         }
     }
 
-    pub fn field(status: StatusCode, code: &'static str, field: &str, message: impl Into<String>) -> Self {
+    pub fn field(
+        status: StatusCode,
+        code: &'static str,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Self {
         let message = message.into();
         Self {
             status,
             code,
             title: "Requête invalide",
             detail: Some(format!("{field} : {message}")),
-            errors: vec![FieldError { field: field.to_owned(), code: code.to_owned(), message }],
+            errors: vec![FieldError {
+                field: field.to_owned(),
+                code: code.to_owned(),
+                message,
+            }],
         }
     }
 
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Authentification requise")
-            .detail("Jeton absent, expiré ou révoqué.")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Authentification requise",
+        )
+        .detail("Jeton absent, expiré ou révoqué.")
     }
 
     pub fn forbidden() -> Self {
@@ -90,7 +109,11 @@ impl ApiError {
     /// and answers a bare 500.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Erreur interne")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Erreur interne",
+        )
     }
 }
 
@@ -125,8 +148,10 @@ impl IntoResponse for ApiError {
             errors: self.errors,
         };
         let mut res = (self.status, axum::Json(body)).into_response();
-        res.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         res
     }
 }

@@ -24,17 +24,30 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.split(';').next())
             .is_some_and(|m| {
                 let m = m.trim();
-                m.eq_ignore_ascii_case("application/json") || m.to_ascii_lowercase().ends_with("+json")
+                m.eq_ignore_ascii_case("application/json")
+                    || m.to_ascii_lowercase().ends_with("+json")
             });
         if !is_json {
-            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Type de contenu non pris en charge")
-                .detail("Envoyez du JSON avec Content-Type: application/json."));
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Type de contenu non pris en charge",
+            )
+            .detail("Envoyez du JSON avec Content-Type: application/json."));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "Requête trop volumineuse")
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "Requête trop volumineuse",
+                )
             } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", "Corps illisible")
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "unreadable_body",
+                    "Corps illisible",
+                )
             }
         })?;
         parse_json(&bytes).map(ApiJson)
@@ -49,8 +62,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         use serde_json::error::Category;
         match inner.classify() {
             Category::Syntax | Category::Eof | Category::Io => {
-                ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "JSON mal formé")
-                    .detail(format!("ligne {}, colonne {}", inner.line(), inner.column()))
+                ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "JSON mal formé").detail(
+                    format!("ligne {}, colonne {}", inner.line(), inner.column()),
+                )
             }
             Category::Data => {
                 // serde's message names the expected type or the unknown/missing field; it
@@ -58,7 +72,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 let msg = inner.to_string();
                 let msg = msg.split(" at line").next().unwrap_or(&msg).to_owned();
                 let field = field_from(&path, &msg);
-                ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", &field, msg)
+                ApiError::field(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_field",
+                    &field,
+                    msg,
+                )
             }
         }
     })
@@ -67,7 +86,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 /// serde reports a missing or unknown field at the parent's path; name the field itself.
 fn field_from(path: &str, msg: &str) -> String {
     let quoted = msg.split('`').nth(1);
-    let named = (msg.starts_with("missing field") || msg.starts_with("unknown field")).then_some(quoted).flatten();
+    let named = (msg.starts_with("missing field") || msg.starts_with("unknown field"))
+        .then_some(quoted)
+        .flatten();
     match named {
         Some(f) if path == "." || path.is_empty() => f.to_owned(),
         // Unknown fields are reported at their own path already.
@@ -85,12 +106,20 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::field(StatusCode::BAD_REQUEST, "invalid_id", "id", "Identifiant manquant."))?;
-        uuid::Uuid::parse_str(&raw)
-            .map(PathId)
-            .map_err(|_| ApiError::field(StatusCode::BAD_REQUEST, "invalid_id", "id", "UUID attendu."))
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| {
+                    ApiError::field(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_id",
+                        "id",
+                        "Identifiant manquant.",
+                    )
+                })?;
+        uuid::Uuid::parse_str(&raw).map(PathId).map_err(|_| {
+            ApiError::field(StatusCode::BAD_REQUEST, "invalid_id", "id", "UUID attendu.")
+        })
     }
 }
 
@@ -114,7 +143,12 @@ fn query_de<T: DeserializeOwned>(q: &str) -> Result<T, ApiError> {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let k = percent_decode(k);
         if map.contains_key(&k) {
-            return Err(ApiError::field(StatusCode::BAD_REQUEST, "duplicate_parameter", &k, "Paramètre répété."));
+            return Err(ApiError::field(
+                StatusCode::BAD_REQUEST,
+                "duplicate_parameter",
+                &k,
+                "Paramètre répété.",
+            ));
         }
         map.insert(k, serde_json::Value::String(percent_decode(v)));
     }
@@ -169,7 +203,12 @@ impl Paging {
             None => Ok(DEFAULT_LIMIT),
             Some(s) => match s.parse::<u64>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-                _ => Err(ApiError::field(StatusCode::BAD_REQUEST, "invalid_parameter", "limit", format!("Nombre entre 1 et {MAX_LIMIT}."))),
+                _ => Err(ApiError::field(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_parameter",
+                    "limit",
+                    format!("Nombre entre 1 et {MAX_LIMIT}."),
+                )),
             },
         }
     }
@@ -177,11 +216,14 @@ impl Paging {
     pub fn after(&self) -> Result<i64, ApiError> {
         match &self.after {
             None => Ok(0),
-            Some(s) => s
-                .parse::<i64>()
-                .ok()
-                .filter(|n| *n >= 0)
-                .ok_or_else(|| ApiError::field(StatusCode::BAD_REQUEST, "invalid_parameter", "after", "Curseur invalide.")),
+            Some(s) => s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                ApiError::field(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_parameter",
+                    "after",
+                    "Curseur invalide.",
+                )
+            }),
         }
     }
 }
@@ -204,9 +246,13 @@ mod tests {
         assert!(b.contains("field: \"name\""), "{b}");
         let (_, b) = err::<SiteInput>(r#"{"name": "a", "address": "x", "colour": "red"}"#);
         assert!(b.contains("field: \"colour\""), "{b}");
-        let (_, b) = err::<relais_domain::dto::PersonInput>(r#"{"first_name": "a", "last_name": "b", "safe_contact": {"sms": "yes"}}"#);
+        let (_, b) = err::<relais_domain::dto::PersonInput>(
+            r#"{"first_name": "a", "last_name": "b", "safe_contact": {"sms": "yes"}}"#,
+        );
         assert!(b.contains("field: \"safe_contact.sms\""), "{b}");
-        let (_, b) = err::<relais_domain::dto::PersonInput>(r#"{"first_name": "a", "last_name": "b", "safe_contact": {"x": 1}}"#);
+        let (_, b) = err::<relais_domain::dto::PersonInput>(
+            r#"{"first_name": "a", "last_name": "b", "safe_contact": {"x": 1}}"#,
+        );
         assert!(b.contains("field: \"safe_contact.x\""), "{b}");
         let (_, b) = err::<SiteInput>(r#"{"name": "a"}"#);
         assert!(b.contains("field: \"address\""), "{b}");

@@ -28,13 +28,24 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/totp/confirm", post(auth::totp_confirm))
         .route("/devices/{id}", delete(auth::revoke_device))
         .route("/me", get(auth::me))
-        .route("/organisation", get(sites::get_organisation).put(sites::update_organisation))
+        .route(
+            "/organisation",
+            get(sites::get_organisation).put(sites::update_organisation),
+        )
         .route("/sites", get(sites::list).post(sites::create))
-        .route("/sites/{id}", get(sites::get).put(sites::update).delete(sites::delete))
+        .route(
+            "/sites/{id}",
+            get(sites::get).put(sites::update).delete(sites::delete),
+        )
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/accounts/{id}", get(accounts::get).patch(accounts::update))
         .route("/persons", get(persons::list).post(persons::create))
-        .route("/persons/{id}", get(persons::get).put(persons::update).delete(persons::delete))
+        .route(
+            "/persons/{id}",
+            get(persons::get)
+                .put(persons::update)
+                .delete(persons::delete),
+        )
         .route("/persons/{id}/access-log", get(persons::access_log))
         .route("/audit", get(persons::audit_log_view))
 }
@@ -45,7 +56,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -81,7 +95,10 @@ pub(crate) fn site_dto(s: site::Model) -> Site {
 }
 
 pub(crate) fn organisation_dto(o: organisation::Model) -> Organisation {
-    Organisation { id: o.id, name: o.name }
+    Organisation {
+        id: o.id,
+        name: o.name,
+    }
 }
 
 pub(crate) fn audit_entry(r: audit_log::Model) -> AuditEntry {
@@ -98,7 +115,17 @@ pub(crate) fn audit_entry(r: audit_log::Model) -> AuditEntry {
 }
 
 /// A page of `limit` rows ordered by `key`; a full page gets a cursor to the next.
-pub(crate) fn page<M, T>(rows: Vec<M>, limit: u64, key: impl Fn(&M) -> i64, map: impl FnMut(M) -> T) -> Page<T> {
-    let next_cursor = (rows.len() as u64 == limit).then(|| rows.last().map(|r| key(r).to_string())).flatten();
-    Page { items: rows.into_iter().map(map).collect(), next_cursor }
+pub(crate) fn page<M, T>(
+    rows: Vec<M>,
+    limit: u64,
+    key: impl Fn(&M) -> i64,
+    map: impl FnMut(M) -> T,
+) -> Page<T> {
+    let next_cursor = (rows.len() as u64 == limit)
+        .then(|| rows.last().map(|r| key(r).to_string()))
+        .flatten();
+    Page {
+        items: rows.into_iter().map(map).collect(),
+        next_cursor,
+    }
 }

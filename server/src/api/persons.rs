@@ -4,11 +4,14 @@
 use axum::Json;
 use axum::http::StatusCode;
 use chrono::{Datelike, Utc};
+use relais_domain::Validator;
 use relais_domain::dto::{AuditEntry, Page, Person, PersonInput, PersonSummary, Sex};
 use relais_domain::safe_contact::SafeContactProfile;
 use relais_domain::text::{initials, normalise_name};
-use relais_domain::Validator;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -53,15 +56,29 @@ fn validate(input: PersonInput) -> ApiResult<ValidPerson> {
     if let Some(y) = input.birth_year
         && !(1900..=now.year()).contains(&y)
     {
-        v.push("birth_year", "out_of_range", format!("Année entre 1900 et {}.", now.year()));
+        v.push(
+            "birth_year",
+            "out_of_range",
+            format!("Année entre 1900 et {}.", now.year()),
+        );
     }
-    let phone = match input.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+    let phone = match input
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         None => None,
         Some(p) => relais_domain::phone::normalise(p)
             .map_err(|e| v.push("phone", "invalid_phone", e.to_string()))
             .ok(),
     };
-    let email = match input.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+    let email = match input
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
         None => None,
         Some(e) => {
             let n = relais_domain::email::normalise(e);
@@ -77,8 +94,15 @@ fn validate(input: PersonInput) -> ApiResult<ValidPerson> {
     safe_contact.validate("safe_contact", now, &mut v);
     v.finish().map_err(ApiError::validation)?;
     Ok(ValidPerson {
-        identity: Identity { first_name: first_name.unwrap_or_default(), last_name: last_name.unwrap_or_default() },
-        contact: Contact { phone, email, address },
+        identity: Identity {
+            first_name: first_name.unwrap_or_default(),
+            last_name: last_name.unwrap_or_default(),
+        },
+        contact: Contact {
+            phone,
+            email,
+            address,
+        },
         birth_year: input.birth_year,
         sex: input.sex.unwrap_or(Sex::Unknown),
         safe_contact,
@@ -113,10 +137,17 @@ fn seal_into(c: &FieldCipher, id: Uuid, p: &ValidPerson, am: &mut person::Active
     am.identity = Set(c.seal_json(TABLE, "identity", id, &p.identity));
     am.contact = Set(c.seal_json(TABLE, "contact", id, &p.contact));
     am.safe_contact = Set(c.seal_json(TABLE, "safe_contact", id, &p.safe_contact));
-    am.notes = Set(p.notes.as_ref().map(|n| c.seal(TABLE, "notes", id, n.as_bytes())));
+    am.notes = Set(p
+        .notes
+        .as_ref()
+        .map(|n| c.seal(TABLE, "notes", id, n.as_bytes())));
     am.name_key = Set(name_key(c, &p.identity.first_name, &p.identity.last_name));
     am.last_name_key = Set(c.blind_index("last_name", &normalise_name(&p.identity.last_name)));
-    am.phone_key = Set(p.contact.phone.as_deref().map(|ph| c.blind_index("phone", ph)));
+    am.phone_key = Set(p
+        .contact
+        .phone
+        .as_deref()
+        .map(|ph| c.blind_index("phone", ph)));
     am.birth_year = Set(p.birth_year);
     am.sex = Set(sex_str(p.sex).to_owned());
     am.safe_contact_checked_at = Set(p.safe_contact.checked_at);
@@ -125,11 +156,15 @@ fn seal_into(c: &FieldCipher, id: Uuid, p: &ValidPerson, am: &mut person::Active
 fn open_person(c: &FieldCipher, m: person::Model) -> ApiResult<Person> {
     let identity: Identity = c.open_json(TABLE, "identity", m.id, &m.identity)?;
     let contact: Contact = c.open_json(TABLE, "contact", m.id, &m.contact)?;
-    let safe_contact: SafeContactProfile = c.open_json(TABLE, "safe_contact", m.id, &m.safe_contact)?;
+    let safe_contact: SafeContactProfile =
+        c.open_json(TABLE, "safe_contact", m.id, &m.safe_contact)?;
     let notes = m
         .notes
         .as_deref()
-        .map(|n| c.open(TABLE, "notes", m.id, n).map(|b| String::from_utf8_lossy(&b).into_owned()))
+        .map(|n| {
+            c.open(TABLE, "notes", m.id, n)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        })
         .transpose()?;
     let now = Utc::now();
     Ok(Person {
@@ -152,7 +187,9 @@ fn open_person(c: &FieldCipher, m: person::Model) -> ApiResult<Person> {
 
 fn summary(c: &FieldCipher, m: person::Model) -> ApiResult<PersonSummary> {
     let identity: Identity = c.open_json(TABLE, "identity", m.id, &m.identity)?;
-    let stale = m.safe_contact_checked_at.is_none_or(|t| (Utc::now() - t).num_days() >= relais_domain::safe_contact::STALE_AFTER_DAYS);
+    let stale = m.safe_contact_checked_at.is_none_or(|t| {
+        (Utc::now() - t).num_days() >= relais_domain::safe_contact::STALE_AFTER_DAYS
+    });
     Ok(PersonSummary {
         id: m.id,
         initials: initials(&identity.first_name, &identity.last_name),
@@ -183,8 +220,14 @@ pub struct PersonQuery {
            ("name" = Option<String>, Query, description = "full name or last name, accents and case ignored"),
            ("phone" = Option<String>, Query)),
     responses((status = 200, body = Page<PersonSummary>), (status = 403, body = super::error::Problem)))]
-pub async fn list(t: Tenant<FileReaders>, ApiQuery(q): ApiQuery<PersonQuery>) -> ApiResult<Json<Page<PersonSummary>>> {
-    let paging = super::extract::Paging { limit: q.limit.clone(), after: q.after.clone() };
+pub async fn list(
+    t: Tenant<FileReaders>,
+    ApiQuery(q): ApiQuery<PersonQuery>,
+) -> ApiResult<Json<Page<PersonSummary>>> {
+    let paging = super::extract::Paging {
+        limit: q.limit.clone(),
+        after: q.after.clone(),
+    };
     let (limit, after) = (paging.limit()?, paging.after()?);
     let c = t.state.cipher();
     let mut query = t
@@ -195,7 +238,12 @@ pub async fn list(t: Tenant<FileReaders>, ApiQuery(q): ApiQuery<PersonQuery>) ->
     if let Some(name) = q.name.as_deref() {
         let n = normalise_name(name);
         if n.is_empty() || n.chars().count() > 200 {
-            return Err(ApiError::field(StatusCode::BAD_REQUEST, "invalid_parameter", "name", "Nom vide ou trop long."));
+            return Err(ApiError::field(
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+                "name",
+                "Nom vide ou trop long.",
+            ));
         }
         query = query.filter(
             Condition::any()
@@ -204,26 +252,55 @@ pub async fn list(t: Tenant<FileReaders>, ApiQuery(q): ApiQuery<PersonQuery>) ->
         );
     }
     if let Some(phone) = q.phone.as_deref() {
-        let p = relais_domain::phone::normalise(phone)
-            .map_err(|e| ApiError::field(StatusCode::BAD_REQUEST, "invalid_phone", "phone", e.to_string()))?;
+        let p = relais_domain::phone::normalise(phone).map_err(|e| {
+            ApiError::field(
+                StatusCode::BAD_REQUEST,
+                "invalid_phone",
+                "phone",
+                e.to_string(),
+            )
+        })?;
         query = query.filter(person::Column::PhoneKey.eq(c.blind_index("phone", &p)));
     }
-    let rows = query.order_by_asc(person::Column::ChangeSeq).limit(limit).all(t.db()).await?;
+    let rows = query
+        .order_by_asc(person::Column::ChangeSeq)
+        .limit(limit)
+        .all(t.db())
+        .await?;
     if searching {
-        audit::record(t.db(), t.audit_event(Action::PersonSearched, Some(TABLE), None, "ok")).await?;
+        audit::record(
+            t.db(),
+            t.audit_event(Action::PersonSearched, Some(TABLE), None, "ok"),
+        )
+        .await?;
     }
-    let next = (rows.len() as u64 == limit).then(|| rows.last().map(|r| r.change_seq.to_string())).flatten();
-    let items = rows.into_iter().map(|m| summary(c, m)).collect::<ApiResult<Vec<_>>>()?;
-    Ok(Json(Page { items, next_cursor: next }))
+    let next = (rows.len() as u64 == limit)
+        .then(|| rows.last().map(|r| r.change_seq.to_string()))
+        .flatten();
+    let items = rows
+        .into_iter()
+        .map(|m| summary(c, m))
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(Json(Page {
+        items,
+        next_cursor: next,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/persons", tag = "persons", security(("bearer" = [])), request_body = PersonInput,
     responses((status = 201, body = Person), (status = 422, body = super::error::Problem)))]
-pub async fn create(t: Tenant<FileReaders>, ApiJson(input): ApiJson<PersonInput>) -> ApiResult<(StatusCode, Json<Person>)> {
+pub async fn create(
+    t: Tenant<FileReaders>,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> ApiResult<(StatusCode, Json<Person>)> {
     let c = t.state.cipher();
     let txn = t.db().begin().await?;
     let m = insert_person(&txn, c, t.organisation_id(), t.caller.account_id, input).await?;
-    audit::record(&txn, t.audit_event(Action::PersonCreated, Some(TABLE), Some(m.id), "ok")).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::PersonCreated, Some(TABLE), Some(m.id), "ok"),
+    )
+    .await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(open_person(c, m)?)))
 }
@@ -267,13 +344,21 @@ async fn find(t: &Tenant<impl crate::tenancy::Access>, id: Uuid) -> ApiResult<pe
     params(("id" = Uuid, Path)), responses((status = 200, body = Person), (status = 404, body = super::error::Problem)))]
 pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<Json<Person>> {
     let m = find(&t, id).await?;
-    audit::record(t.db(), t.audit_event(Action::PersonRead, Some(TABLE), Some(id), "ok")).await?;
+    audit::record(
+        t.db(),
+        t.audit_event(Action::PersonRead, Some(TABLE), Some(id), "ok"),
+    )
+    .await?;
     Ok(Json(open_person(t.state.cipher(), m)?))
 }
 
 #[utoipa::path(put, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])), request_body = PersonInput,
     params(("id" = Uuid, Path)), responses((status = 200, body = Person), (status = 404, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
-pub async fn update(t: Tenant<FileReaders>, PathId(id): PathId, ApiJson(input): ApiJson<PersonInput>) -> ApiResult<Json<Person>> {
+pub async fn update(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> ApiResult<Json<Person>> {
     let p = validate(input)?;
     let existing = find(&t, id).await?;
     let c = t.state.cipher();
@@ -283,7 +368,11 @@ pub async fn update(t: Tenant<FileReaders>, PathId(id): PathId, ApiJson(input): 
     am.updated_at = Set(Utc::now());
     am.change_seq = Set(next_change_seq(&txn).await?);
     let m = am.update(&txn).await?;
-    audit::record(&txn, t.audit_event(Action::PersonUpdated, Some(TABLE), Some(id), "ok")).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::PersonUpdated, Some(TABLE), Some(id), "ok"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(Json(open_person(c, m)?))
 }
@@ -301,7 +390,11 @@ pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCo
     am.updated_at = Set(now);
     am.change_seq = Set(next_change_seq(&txn).await?);
     am.update(&txn).await?;
-    audit::record(&txn, t.audit_event(Action::PersonDeleted, Some(TABLE), Some(id), "ok")).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::PersonDeleted, Some(TABLE), Some(id), "ok"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -310,7 +403,11 @@ pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCo
 #[utoipa::path(get, path = "/api/v1/persons/{id}/access-log", tag = "persons", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("limit" = Option<u64>, Query), ("after" = Option<i64>, Query, description = "audit sequence to continue below")),
     responses((status = 200, body = Page<AuditEntry>), (status = 404, body = super::error::Problem)))]
-pub async fn access_log(t: Tenant<FileReaders>, PathId(id): PathId, ApiQuery(p): ApiQuery<super::extract::Paging>) -> ApiResult<Json<Page<AuditEntry>>> {
+pub async fn access_log(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+    ApiQuery(p): ApiQuery<super::extract::Paging>,
+) -> ApiResult<Json<Page<AuditEntry>>> {
     find(&t, id).await?;
     let limit = p.limit()?;
     let mut q = t
@@ -320,8 +417,16 @@ pub async fn access_log(t: Tenant<FileReaders>, PathId(id): PathId, ApiQuery(p):
     if p.after.is_some() {
         q = q.filter(audit_log::Column::Seq.lt(p.after()?));
     }
-    let rows = q.order_by_desc(audit_log::Column::Seq).limit(limit).all(t.db()).await?;
-    audit::record(t.db(), t.audit_event(Action::AuditRead, Some(TABLE), Some(id), "ok")).await?;
+    let rows = q
+        .order_by_desc(audit_log::Column::Seq)
+        .limit(limit)
+        .all(t.db())
+        .await?;
+    audit::record(
+        t.db(),
+        t.audit_event(Action::AuditRead, Some(TABLE), Some(id), "ok"),
+    )
+    .await?;
     Ok(Json(page(rows, limit, |r| r.seq, super::audit_entry)))
 }
 
@@ -329,13 +434,20 @@ pub async fn access_log(t: Tenant<FileReaders>, PathId(id): PathId, ApiQuery(p):
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])),
     params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query, description = "audit sequence to continue below")),
     responses((status = 200, body = Page<AuditEntry>)))]
-pub async fn audit_log_view(t: Tenant<Admins>, ApiQuery(p): ApiQuery<super::extract::Paging>) -> ApiResult<Json<Page<AuditEntry>>> {
+pub async fn audit_log_view(
+    t: Tenant<Admins>,
+    ApiQuery(p): ApiQuery<super::extract::Paging>,
+) -> ApiResult<Json<Page<AuditEntry>>> {
     let limit = p.limit()?;
     let mut q = t.scoped::<audit_log::Entity>();
     if p.after.is_some() {
         q = q.filter(audit_log::Column::Seq.lt(p.after()?));
     }
-    let rows = q.order_by_desc(audit_log::Column::Seq).limit(limit).all(t.db()).await?;
+    let rows = q
+        .order_by_desc(audit_log::Column::Seq)
+        .limit(limit)
+        .all(t.db())
+        .await?;
     audit::record(t.db(), t.audit_event(Action::AuditRead, None, None, "ok")).await?;
     Ok(Json(page(rows, limit, |r| r.seq, super::audit_entry)))
 }

@@ -3,9 +3,12 @@
 use axum::Json;
 use axum::http::StatusCode;
 use chrono::Utc;
-use relais_domain::dto::{Organisation, OrganisationInput, Page, Site, SiteInput};
 use relais_domain::Validator;
-use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use relais_domain::dto::{Organisation, OrganisationInput, Page, Site, SiteInput};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
 use uuid::Uuid;
 
 use super::error::{ApiError, ApiResult};
@@ -27,7 +30,12 @@ fn validate(input: SiteInput) -> ApiResult<ValidSite> {
     let mut v = Validator::new();
     let name = v.required_text("name", &input.name, 200);
     let address = v.required_text("address", &input.address, 500);
-    let phone = match input.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+    let phone = match input
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         None => None,
         Some(p) => match relais_domain::phone::normalise(p) {
             Ok(e) => Some(e),
@@ -39,16 +47,28 @@ fn validate(input: SiteInput) -> ApiResult<ValidSite> {
     };
     let tz = input.time_zone.unwrap_or_else(|| "Europe/Paris".into());
     if tz.parse::<chrono_tz::Tz>().is_err() {
-        v.push("time_zone", "unknown_time_zone", "Fuseau IANA inconnu (ex. Europe/Paris, America/Cayenne).");
+        v.push(
+            "time_zone",
+            "unknown_time_zone",
+            "Fuseau IANA inconnu (ex. Europe/Paris, America/Cayenne).",
+        );
     }
     v.finish().map_err(ApiError::validation)?;
-    Ok(ValidSite { name: name.unwrap_or_default(), address: address.unwrap_or_default(), phone, time_zone: tz })
+    Ok(ValidSite {
+        name: name.unwrap_or_default(),
+        address: address.unwrap_or_default(),
+        phone,
+        time_zone: tz,
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/sites", tag = "sites", security(("bearer" = [])),
     params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query)),
     responses((status = 200, body = Page<Site>)))]
-pub async fn list(t: Tenant<AnyRole>, ApiQuery(p): ApiQuery<Paging>) -> ApiResult<Json<Page<Site>>> {
+pub async fn list(
+    t: Tenant<AnyRole>,
+    ApiQuery(p): ApiQuery<Paging>,
+) -> ApiResult<Json<Page<Site>>> {
     let (limit, after) = (p.limit()?, p.after()?);
     let rows = t
         .scoped::<site::Entity>()
@@ -79,7 +99,10 @@ async fn find<A: crate::tenancy::Access>(t: &Tenant<A>, id: Uuid) -> ApiResult<s
 
 #[utoipa::path(post, path = "/api/v1/sites", tag = "sites", security(("bearer" = [])), request_body = SiteInput,
     responses((status = 201, body = Site), (status = 422, body = super::error::Problem)))]
-pub async fn create(t: Tenant<Admins>, ApiJson(input): ApiJson<SiteInput>) -> ApiResult<(StatusCode, Json<Site>)> {
+pub async fn create(
+    t: Tenant<Admins>,
+    ApiJson(input): ApiJson<SiteInput>,
+) -> ApiResult<(StatusCode, Json<Site>)> {
     let v = validate(input)?;
     let now = Utc::now();
     let id = Uuid::new_v4();
@@ -99,14 +122,22 @@ pub async fn create(t: Tenant<Admins>, ApiJson(input): ApiJson<SiteInput>) -> Ap
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, t.audit_event(Action::SiteWritten, Some("site"), Some(id), "ok")).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::SiteWritten, Some("site"), Some(id), "ok"),
+    )
+    .await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(site_dto(m))))
 }
 
 #[utoipa::path(put, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])), request_body = SiteInput,
     params(("id" = Uuid, Path)), responses((status = 200, body = Site), (status = 404, body = super::error::Problem)))]
-pub async fn update(t: Tenant<Admins>, PathId(id): PathId, ApiJson(input): ApiJson<SiteInput>) -> ApiResult<Json<Site>> {
+pub async fn update(
+    t: Tenant<Admins>,
+    PathId(id): PathId,
+    ApiJson(input): ApiJson<SiteInput>,
+) -> ApiResult<Json<Site>> {
     let v = validate(input)?;
     let existing = find(&t, id).await?;
     let txn = t.db().begin().await?;
@@ -118,7 +149,11 @@ pub async fn update(t: Tenant<Admins>, PathId(id): PathId, ApiJson(input): ApiJs
     am.updated_at = Set(Utc::now());
     am.change_seq = Set(next_change_seq(&txn).await?);
     let m = am.update(&txn).await?;
-    audit::record(&txn, t.audit_event(Action::SiteWritten, Some("site"), Some(id), "ok")).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::SiteWritten, Some("site"), Some(id), "ok"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(Json(site_dto(m)))
 }
@@ -134,7 +169,11 @@ pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCo
     am.updated_at = Set(now);
     am.change_seq = Set(next_change_seq(&txn).await?);
     am.update(&txn).await?;
-    audit::record(&txn, t.audit_event(Action::SiteWritten, Some("site"), Some(id), "deleted")).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::SiteWritten, Some("site"), Some(id), "deleted"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -142,17 +181,28 @@ pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCo
 #[utoipa::path(get, path = "/api/v1/organisation", tag = "organisation", security(("bearer" = [])),
     responses((status = 200, body = Organisation)))]
 pub async fn get_organisation(t: Tenant<AnyRole>) -> ApiResult<Json<Organisation>> {
-    let o = t.scoped::<organisation::Entity>().one(t.db()).await?.ok_or_else(ApiError::not_found)?;
+    let o = t
+        .scoped::<organisation::Entity>()
+        .one(t.db())
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     Ok(Json(organisation_dto(o)))
 }
 
 #[utoipa::path(put, path = "/api/v1/organisation", tag = "organisation", security(("bearer" = [])), request_body = OrganisationInput,
     responses((status = 200, body = Organisation), (status = 422, body = super::error::Problem)))]
-pub async fn update_organisation(t: Tenant<Admins>, ApiJson(input): ApiJson<OrganisationInput>) -> ApiResult<Json<Organisation>> {
+pub async fn update_organisation(
+    t: Tenant<Admins>,
+    ApiJson(input): ApiJson<OrganisationInput>,
+) -> ApiResult<Json<Organisation>> {
     let mut v = Validator::new();
     let name = v.required_text("name", &input.name, 200);
     v.finish().map_err(ApiError::validation)?;
-    let o = t.scoped::<organisation::Entity>().one(t.db()).await?.ok_or_else(ApiError::not_found)?;
+    let o = t
+        .scoped::<organisation::Entity>()
+        .one(t.db())
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let txn = t.db().begin().await?;
     let mut am = o.into_active_model();
     am.name = Set(name.unwrap_or_default());

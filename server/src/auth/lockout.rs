@@ -28,10 +28,23 @@ impl Policy {
 
     /// State after one more failure at `now`.
     pub fn after_failure(&self, s: &State, now: DateTime<Utc>) -> State {
-        let in_window = s.first_failed_at.is_some_and(|t| now - t < self.window) && s.locked_until.is_none_or(|t| now < t);
-        let (failed, first) = if in_window { (s.failed + 1, s.first_failed_at) } else { (1, Some(now)) };
-        let locked_until = if failed >= self.threshold { Some(now + self.lock_for) } else { None };
-        State { failed, first_failed_at: first, locked_until }
+        let in_window = s.first_failed_at.is_some_and(|t| now - t < self.window)
+            && s.locked_until.is_none_or(|t| now < t);
+        let (failed, first) = if in_window {
+            (s.failed + 1, s.first_failed_at)
+        } else {
+            (1, Some(now))
+        };
+        let locked_until = if failed >= self.threshold {
+            Some(now + self.lock_for)
+        } else {
+            None
+        };
+        State {
+            failed,
+            first_failed_at: first,
+            locked_until,
+        }
     }
 }
 
@@ -44,12 +57,17 @@ pub struct IpThrottle {
 
 impl IpThrottle {
     pub fn new(limit: u32, window: Duration) -> Self {
-        Self { limit, window, hits: Mutex::new(HashMap::new()) }
+        Self {
+            limit,
+            window,
+            hits: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn is_blocked(&self, ip: IpAddr, now: DateTime<Utc>) -> bool {
         let hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
-        hits.get(&ip).is_some_and(|(n, since)| now - *since < self.window && *n >= self.limit)
+        hits.get(&ip)
+            .is_some_and(|(n, since)| now - *since < self.window && *n >= self.limit)
     }
 
     pub fn failure(&self, ip: IpAddr, now: DateTime<Utc>) {
@@ -71,7 +89,11 @@ mod tests {
     use chrono::TimeZone;
 
     fn p() -> Policy {
-        Policy { threshold: 5, window: Duration::minutes(15), lock_for: Duration::minutes(15) }
+        Policy {
+            threshold: 5,
+            window: Duration::minutes(15),
+            lock_for: Duration::minutes(15),
+        }
     }
 
     #[test]

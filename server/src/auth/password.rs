@@ -17,7 +17,10 @@ impl Hasher {
     pub fn new(memory_kib: u32, iterations: u32) -> Result<Self, String> {
         let params = Params::new(memory_kib, iterations, 1, None).map_err(|e| e.to_string())?;
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-        let mut h = Self { argon, dummy: String::new() };
+        let mut h = Self {
+            argon,
+            dummy: String::new(),
+        };
         h.dummy = h.hash(&crate::crypto::random_token(16));
         Ok(h)
     }
@@ -37,8 +40,13 @@ impl Hasher {
             Some(p) => (p, true),
             None => (self.dummy.as_str(), false),
         };
-        let Ok(parsed) = PasswordHash::new(target) else { return false };
-        self.argon.verify_password(password.as_bytes(), &parsed).is_ok() && real
+        let Ok(parsed) = PasswordHash::new(target) else {
+            return false;
+        };
+        self.argon
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+            && real
     }
 }
 

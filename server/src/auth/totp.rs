@@ -22,7 +22,9 @@ pub fn otpauth_uri(issuer: &str, account: &str, secret: &[u8]) -> String {
     let enc = |s: &str| {
         s.bytes()
             .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
                 _ => format!("%{b:02X}"),
             })
             .collect::<String>()
@@ -42,7 +44,10 @@ pub fn hotp(secret: &[u8], counter: u64, digits: u32) -> u32 {
     mac.update(&counter.to_be_bytes());
     let h = mac.finalize().into_bytes();
     let off = (h[19] & 0x0f) as usize;
-    let bin = (u32::from(h[off]) & 0x7f) << 24 | u32::from(h[off + 1]) << 16 | u32::from(h[off + 2]) << 8 | u32::from(h[off + 3]);
+    let bin = (u32::from(h[off]) & 0x7f) << 24
+        | u32::from(h[off + 1]) << 16
+        | u32::from(h[off + 2]) << 8
+        | u32::from(h[off + 3]);
     bin % 10u32.pow(digits)
 }
 
@@ -52,7 +57,12 @@ pub fn step_of(unix_seconds: i64) -> i64 {
 
 /// The accepted step if `code` is valid at `unix_seconds` (±1 step) and newer than
 /// `last_used_step`; `None` otherwise.
-pub fn verify(secret: &[u8], code: &str, unix_seconds: i64, last_used_step: Option<i64>) -> Option<i64> {
+pub fn verify(
+    secret: &[u8],
+    code: &str,
+    unix_seconds: i64,
+    last_used_step: Option<i64>,
+) -> Option<i64> {
     let code = code.trim().replace(' ', "");
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -74,7 +84,13 @@ mod tests {
     fn rfc6238_sha1_vectors() {
         // RFC 6238 appendix B, SHA-1 seed, 8 digits.
         let seed = b"12345678901234567890";
-        for (t, want) in [(59, 94287082), (1111111109, 7081804), (1111111111, 14050471), (1234567890, 89005924), (2000000000, 69279037)] {
+        for (t, want) in [
+            (59, 94287082),
+            (1111111109, 7081804),
+            (1111111111, 14050471),
+            (1234567890, 89005924),
+            (2000000000, 69279037),
+        ] {
             assert_eq!(hotp(seed, step_of(t) as u64, 8), want, "t={t}");
         }
     }
@@ -95,6 +111,9 @@ mod tests {
     #[test]
     fn uri_is_escaped() {
         let u = otpauth_uri("Relais", "marie@ccas.fr", &[0; 20]);
-        assert!(u.starts_with("otpauth://totp/Relais:marie%40ccas.fr?secret=AAAA"), "{u}");
+        assert!(
+            u.starts_with("otpauth://totp/Relais:marie%40ccas.fr?secret=AAAA"),
+            "{u}"
+        );
     }
 }

@@ -73,9 +73,22 @@ impl MigrationTrait for M0001Foundation {
             .col(string_len(Site::Address, 500))
             .col(string_len_null(Site::Phone, 20))
             .col(string_len(Site::TimeZone, 64))
-            .foreign_key(&mut fk(Site::Table, Site::OrganisationId, Organisation::Table, Organisation::Id));
+            .foreign_key(&mut fk(
+                Site::Table,
+                Site::OrganisationId,
+                Organisation::Table,
+                Organisation::Id,
+            ));
         m.create_table(synced(&mut t).to_owned()).await?;
-        m.create_index(Index::create().name("site_org_seq").table(Site::Table).col(Site::OrganisationId).col(Sync::ChangeSeq).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("site_org_seq")
+                .table(Site::Table)
+                .col(Site::OrganisationId)
+                .col(Sync::ChangeSeq)
+                .to_owned(),
+        )
+        .await?;
 
         let mut t = Table::create();
         t.table(Account::Table)
@@ -92,9 +105,22 @@ impl MigrationTrait for M0001Foundation {
             .col(timestamp_with_time_zone_null(Account::FirstFailedAt))
             .col(timestamp_with_time_zone_null(Account::LockedUntil))
             .col(boolean(Account::Disabled))
-            .foreign_key(&mut fk(Account::Table, Account::OrganisationId, Organisation::Table, Organisation::Id));
+            .foreign_key(&mut fk(
+                Account::Table,
+                Account::OrganisationId,
+                Organisation::Table,
+                Organisation::Id,
+            ));
         m.create_table(synced(&mut t).to_owned()).await?;
-        m.create_index(Index::create().name("account_org_seq").table(Account::Table).col(Account::OrganisationId).col(Sync::ChangeSeq).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("account_org_seq")
+                .table(Account::Table)
+                .col(Account::OrganisationId)
+                .col(Sync::ChangeSeq)
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -102,9 +128,23 @@ impl MigrationTrait for M0001Foundation {
                 .col(uuid(AccountSite::AccountId))
                 .col(uuid(AccountSite::SiteId))
                 .col(uuid(AccountSite::OrganisationId))
-                .primary_key(Index::create().col(AccountSite::AccountId).col(AccountSite::SiteId))
-                .foreign_key(&mut fk(AccountSite::Table, AccountSite::AccountId, Account::Table, Account::Id))
-                .foreign_key(&mut fk(AccountSite::Table, AccountSite::SiteId, Site::Table, Site::Id))
+                .primary_key(
+                    Index::create()
+                        .col(AccountSite::AccountId)
+                        .col(AccountSite::SiteId),
+                )
+                .foreign_key(&mut fk(
+                    AccountSite::Table,
+                    AccountSite::AccountId,
+                    Account::Table,
+                    Account::Id,
+                ))
+                .foreign_key(&mut fk(
+                    AccountSite::Table,
+                    AccountSite::SiteId,
+                    Site::Table,
+                    Site::Id,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -116,7 +156,12 @@ impl MigrationTrait for M0001Foundation {
                 .col(uuid(RecoveryCode::AccountId))
                 .col(string_len(RecoveryCode::CodeHash, 64))
                 .col(timestamp_with_time_zone_null(RecoveryCode::UsedAt))
-                .foreign_key(&mut fk(RecoveryCode::Table, RecoveryCode::AccountId, Account::Table, Account::Id))
+                .foreign_key(&mut fk(
+                    RecoveryCode::Table,
+                    RecoveryCode::AccountId,
+                    Account::Table,
+                    Account::Id,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -133,7 +178,12 @@ impl MigrationTrait for M0001Foundation {
                 .col(timestamp_with_time_zone(Device::CreatedAt))
                 .col(timestamp_with_time_zone(Device::LastUsedAt))
                 .col(timestamp_with_time_zone_null(Device::RevokedAt))
-                .foreign_key(&mut fk(Device::Table, Device::AccountId, Account::Table, Account::Id))
+                .foreign_key(&mut fk(
+                    Device::Table,
+                    Device::AccountId,
+                    Account::Table,
+                    Account::Id,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -152,7 +202,12 @@ impl MigrationTrait for M0001Foundation {
                 .col(timestamp_with_time_zone(Session::IdleExpiresAt))
                 .col(timestamp_with_time_zone(Session::ExpiresAt))
                 .col(timestamp_with_time_zone_null(Session::RevokedAt))
-                .foreign_key(&mut fk(Session::Table, Session::AccountId, Account::Table, Account::Id))
+                .foreign_key(&mut fk(
+                    Session::Table,
+                    Session::AccountId,
+                    Account::Table,
+                    Account::Id,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -172,12 +227,49 @@ impl MigrationTrait for M0001Foundation {
             .col(string_len(Person::Sex, 10))
             .col(timestamp_with_time_zone_null(Person::SafeContactCheckedAt))
             .col(uuid(Person::CreatedBy))
-            .foreign_key(&mut fk(Person::Table, Person::OrganisationId, Organisation::Table, Organisation::Id));
+            .foreign_key(&mut fk(
+                Person::Table,
+                Person::OrganisationId,
+                Organisation::Table,
+                Organisation::Id,
+            ));
         m.create_table(synced(&mut t).to_owned()).await?;
-        m.create_index(Index::create().name("person_org_seq").table(Person::Table).col(Person::OrganisationId).col(Sync::ChangeSeq).to_owned()).await?;
-        m.create_index(Index::create().name("person_org_name").table(Person::Table).col(Person::OrganisationId).col(Person::NameKey).to_owned()).await?;
-        m.create_index(Index::create().name("person_org_last_name").table(Person::Table).col(Person::OrganisationId).col(Person::LastNameKey).to_owned()).await?;
-        m.create_index(Index::create().name("person_org_phone").table(Person::Table).col(Person::OrganisationId).col(Person::PhoneKey).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("person_org_seq")
+                .table(Person::Table)
+                .col(Person::OrganisationId)
+                .col(Sync::ChangeSeq)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("person_org_name")
+                .table(Person::Table)
+                .col(Person::OrganisationId)
+                .col(Person::NameKey)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("person_org_last_name")
+                .table(Person::Table)
+                .col(Person::OrganisationId)
+                .col(Person::LastNameKey)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("person_org_phone")
+                .table(Person::Table)
+                .col(Person::OrganisationId)
+                .col(Person::PhoneKey)
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -197,8 +289,24 @@ impl MigrationTrait for M0001Foundation {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("audit_record").table(AuditLog::Table).col(AuditLog::RecordId).col(AuditLog::Seq).to_owned()).await?;
-        m.create_index(Index::create().name("audit_org").table(AuditLog::Table).col(AuditLog::OrganisationId).col(AuditLog::Seq).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("audit_record")
+                .table(AuditLog::Table)
+                .col(AuditLog::RecordId)
+                .col(AuditLog::Seq)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("audit_org")
+                .table(AuditLog::Table)
+                .col(AuditLog::OrganisationId)
+                .col(AuditLog::Seq)
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(AuditHead::Table)
@@ -210,7 +318,8 @@ impl MigrationTrait for M0001Foundation {
         .await?;
 
         let db = m.get_connection();
-        db.execute_unprepared("INSERT INTO change_counter (id, value) VALUES (1, 0)").await?;
+        db.execute_unprepared("INSERT INTO change_counter (id, value) VALUES (1, 0)")
+            .await?;
         db.execute_unprepared(&format!(
             "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{}')",
             crate::audit::GENESIS

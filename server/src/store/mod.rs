@@ -80,7 +80,15 @@ macro_rules! org_scoped {
         }
     )*};
 }
-org_scoped!(site, account, account_site, device, session, person, audit_log);
+org_scoped!(
+    site,
+    account,
+    account_site,
+    device,
+    session,
+    person,
+    audit_log
+);
 
 impl OrgScoped for entities::organisation::Entity {
     fn organisation_column() -> Self::Column {

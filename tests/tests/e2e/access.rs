@@ -25,8 +25,21 @@ struct Endpoint {
     names_record: bool,
 }
 
-fn ep(method: Method, path: String, body: Option<Value>, allowed: &'static [Who], names_record: bool) -> Endpoint {
-    Endpoint { method, path, body, allowed, run_allowed: true, names_record }
+fn ep(
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    allowed: &'static [Who],
+    names_record: bool,
+) -> Endpoint {
+    Endpoint {
+        method,
+        path,
+        body,
+        allowed,
+        run_allowed: true,
+        names_record,
+    }
 }
 
 fn endpoints(a: &Org) -> Vec<Endpoint> {
@@ -37,26 +50,104 @@ fn endpoints(a: &Org) -> Vec<Endpoint> {
     let mut v = vec![
         ep(Method::GET, "/api/v1/me".into(), None, all, false),
         ep(Method::GET, "/api/v1/organisation".into(), None, all, false),
-        ep(Method::PUT, "/api/v1/organisation".into(), Some(json!({"name": "Réseau A"})), admin, false),
+        ep(
+            Method::PUT,
+            "/api/v1/organisation".into(),
+            Some(json!({"name": "Réseau A"})),
+            admin,
+            false,
+        ),
         ep(Method::GET, "/api/v1/sites".into(), None, all, false),
-        ep(Method::GET, format!("/api/v1/sites/{}", a.site_id), None, all, true),
-        ep(Method::POST, "/api/v1/sites".into(), Some(json!({"name": "Mairie", "address": "1 rue X"})), admin, false),
-        ep(Method::PUT, format!("/api/v1/sites/{}", a.site_id), Some(json!({"name": "Brigade", "address": "2 rue Y"})), admin, true),
+        ep(
+            Method::GET,
+            format!("/api/v1/sites/{}", a.site_id),
+            None,
+            all,
+            true,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/sites".into(),
+            Some(json!({"name": "Mairie", "address": "1 rue X"})),
+            admin,
+            false,
+        ),
+        ep(
+            Method::PUT,
+            format!("/api/v1/sites/{}", a.site_id),
+            Some(json!({"name": "Brigade", "address": "2 rue Y"})),
+            admin,
+            true,
+        ),
         ep(Method::GET, "/api/v1/accounts".into(), None, admin, false),
-        ep(Method::GET, format!("/api/v1/accounts/{}", a.coordinator.account_id), None, admin, true),
-        ep(Method::PATCH, format!("/api/v1/accounts/{}", a.coordinator.account_id), Some(json!({"display_name": "Coordinatrice"})), admin, true),
+        ep(
+            Method::GET,
+            format!("/api/v1/accounts/{}", a.coordinator.account_id),
+            None,
+            admin,
+            true,
+        ),
+        ep(
+            Method::PATCH,
+            format!("/api/v1/accounts/{}", a.coordinator.account_id),
+            Some(json!({"display_name": "Coordinatrice"})),
+            admin,
+            true,
+        ),
         ep(Method::GET, "/api/v1/persons".into(), None, staff, false),
-        ep(Method::GET, "/api/v1/persons?name=Camille".into(), None, staff, false),
-        ep(Method::POST, "/api/v1/persons".into(), Some(person.clone()), staff, false),
-        ep(Method::GET, format!("/api/v1/persons/{}", a.person_id), None, staff, true),
-        ep(Method::PUT, format!("/api/v1/persons/{}", a.person_id), Some(person), staff, true),
-        ep(Method::GET, format!("/api/v1/persons/{}/access-log", a.person_id), None, staff, true),
+        ep(
+            Method::GET,
+            "/api/v1/persons?name=Camille".into(),
+            None,
+            staff,
+            false,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/persons".into(),
+            Some(person.clone()),
+            staff,
+            false,
+        ),
+        ep(
+            Method::GET,
+            format!("/api/v1/persons/{}", a.person_id),
+            None,
+            staff,
+            true,
+        ),
+        ep(
+            Method::PUT,
+            format!("/api/v1/persons/{}", a.person_id),
+            Some(person),
+            staff,
+            true,
+        ),
+        ep(
+            Method::GET,
+            format!("/api/v1/persons/{}/access-log", a.person_id),
+            None,
+            staff,
+            true,
+        ),
         ep(Method::GET, "/api/v1/audit".into(), None, admin, false),
     ];
-    let mut del = ep(Method::DELETE, format!("/api/v1/persons/{}", a.person_id), None, admin, true);
+    let mut del = ep(
+        Method::DELETE,
+        format!("/api/v1/persons/{}", a.person_id),
+        None,
+        admin,
+        true,
+    );
     del.run_allowed = false;
     v.push(del);
-    let mut del = ep(Method::DELETE, format!("/api/v1/sites/{}", a.site_id), None, admin, true);
+    let mut del = ep(
+        Method::DELETE,
+        format!("/api/v1/sites/{}", a.site_id),
+        None,
+        admin,
+        true,
+    );
     del.run_allowed = false;
     v.push(del);
     v
@@ -86,24 +177,54 @@ async fn every_endpoint_refuses_other_roles_other_tenants_and_bad_tokens() {
             if allowed && !e.run_allowed {
                 continue;
             }
-            let (st, body) = s.call(e.method.clone(), &e.path, Some(&actor(&a, w)), e.body.clone()).await;
+            let (st, body) = s
+                .call(
+                    e.method.clone(),
+                    &e.path,
+                    Some(&actor(&a, w)),
+                    e.body.clone(),
+                )
+                .await;
             if allowed {
-                assert!((200..300).contains(&st), "{:?} {} as {w:?}: {st} {body}", e.method, e.path);
+                assert!(
+                    (200..300).contains(&st),
+                    "{:?} {} as {w:?}: {st} {body}",
+                    e.method,
+                    e.path
+                );
             } else {
                 assert_eq!(st, 403, "{:?} {} as {w:?}: {body}", e.method, e.path);
             }
         }
     }
     for (n, w) in [Admin, Coordinator, Referrer].into_iter().enumerate() {
-        let (st, _) = s.call(Method::POST, "/api/v1/accounts", Some(&actor(&a, w)), Some(account_body(n))).await;
-        assert_eq!(st, if w == Admin { 201 } else { 403 }, "POST /accounts as {w:?}");
+        let (st, _) = s
+            .call(
+                Method::POST,
+                "/api/v1/accounts",
+                Some(&actor(&a, w)),
+                Some(account_body(n)),
+            )
+            .await;
+        assert_eq!(
+            st,
+            if w == Admin { 201 } else { 403 },
+            "POST /accounts as {w:?}"
+        );
     }
 
     // 2. The other organisation: A's records do not exist for B (404), whatever B's role
     //    allows; a role B lacks is still 403 first.
     for e in eps.iter().filter(|e| e.names_record) {
         for w in [Admin, Coordinator, Referrer] {
-            let (st, body) = s.call(e.method.clone(), &e.path, Some(&actor(&b, w)), e.body.clone()).await;
+            let (st, body) = s
+                .call(
+                    e.method.clone(),
+                    &e.path,
+                    Some(&actor(&b, w)),
+                    e.body.clone(),
+                )
+                .await;
             let want = if e.allowed.contains(&w) { 404 } else { 403 };
             assert_eq!(st, want, "{:?} {} as B's {w:?}: {body}", e.method, e.path);
         }
@@ -116,14 +237,29 @@ async fn every_endpoint_refuses_other_roles_other_tenants_and_bad_tokens() {
     ] {
         let (st, page) = s.get(path, &b.admin.token).await;
         assert_eq!(st, 200);
-        let ids: Vec<&str> = page["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
-        assert!(!ids.contains(&id.to_string().as_str()), "{path} of B lists A's {id}");
+        let ids: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            !ids.contains(&id.to_string().as_str()),
+            "{path} of B lists A's {id}"
+        );
         assert!(!ids.is_empty(), "{path} of B lists B's own records");
     }
     let (_, audit) = s.get("/api/v1/audit", &b.admin.token).await;
     for row in audit["items"].as_array().unwrap() {
-        assert_ne!(row["record_id"].as_str(), Some(a.person_id.to_string().as_str()), "B's audit shows A's rows");
-        assert_ne!(row["account_id"].as_str(), Some(a.admin.account_id.to_string().as_str()));
+        assert_ne!(
+            row["record_id"].as_str(),
+            Some(a.person_id.to_string().as_str()),
+            "B's audit shows A's rows"
+        );
+        assert_ne!(
+            row["account_id"].as_str(),
+            Some(a.admin.account_id.to_string().as_str())
+        );
     }
 
     // 3. Tokens: missing, forged, expired, revoked → 401 on every endpoint.
@@ -134,7 +270,10 @@ async fn every_endpoint_refuses_other_roles_other_tenants_and_bad_tokens() {
     let expired = g["token"].as_str().unwrap().to_owned();
     use relais_server::store::entities::session;
     session::Entity::update_many()
-        .col_expr(session::Column::ExpiresAt, sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)))
+        .col_expr(
+            session::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+        )
         .filter(session::Column::TokenHash.eq(relais_server::crypto::token_hash(&expired)))
         .exec(s.state.db())
         .await
@@ -144,11 +283,20 @@ async fn every_endpoint_refuses_other_roles_other_tenants_and_bad_tokens() {
         .await;
     assert_eq!(st, 200, "{g}");
     let revoked = g["token"].as_str().unwrap().to_owned();
-    let (st, _) = s.call(Method::POST, "/api/v1/auth/logout", Some(&revoked), None).await;
+    let (st, _) = s
+        .call(Method::POST, "/api/v1/auth/logout", Some(&revoked), None)
+        .await;
     assert_eq!(st, 204);
     for e in &eps {
-        for token in [None, Some("forged-token"), Some(expired.as_str()), Some(revoked.as_str())] {
-            let (st, body) = s.call(e.method.clone(), &e.path, token, e.body.clone()).await;
+        for token in [
+            None,
+            Some("forged-token"),
+            Some(expired.as_str()),
+            Some(revoked.as_str()),
+        ] {
+            let (st, body) = s
+                .call(e.method.clone(), &e.path, token, e.body.clone())
+                .await;
             assert_eq!(st, 401, "{:?} {} with {token:?}: {body}", e.method, e.path);
         }
     }
@@ -163,13 +311,22 @@ async fn a_session_waiting_for_its_second_factor_can_only_enrol() {
         .post("/api/v1/accounts", Some(&a.admin.token), json!({"email": "late@example.org", "display_name": "L", "role": "coordinator", "password": relais_tests::PASSWORD}))
         .await;
     assert_eq!(st, 201);
-    let (st, g) = s.post("/api/v1/auth/login", None, json!({"email": "late@example.org", "password": relais_tests::PASSWORD})).await;
+    let (st, g) = s
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "late@example.org", "password": relais_tests::PASSWORD}),
+        )
+        .await;
     assert_eq!(st, 200);
     let t = g["token"].as_str().unwrap();
     for path in ["/api/v1/me", "/api/v1/persons", "/api/v1/sites"] {
         let (st, body) = s.get(path, t).await;
         assert_eq!(st, 403, "{path}: {body}");
-        assert_eq!(body["type"], "https://relais.invalid/problems/second_factor_required");
+        assert_eq!(
+            body["type"],
+            "https://relais.invalid/problems/second_factor_required"
+        );
     }
     let (st, _) = s.post("/api/v1/auth/totp/enrol", Some(t), json!({})).await;
     assert_eq!(st, 200);

@@ -5,8 +5,18 @@ use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-async fn login(s: &Server, email: &str, password: &str, code: Option<String>) -> (u16, serde_json::Value) {
-    s.post("/api/v1/auth/login", None, json!({"email": email, "password": password, "totp_code": code})).await
+async fn login(
+    s: &Server,
+    email: &str,
+    password: &str,
+    code: Option<String>,
+) -> (u16, serde_json::Value) {
+    s.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"email": email, "password": password, "totp_code": code}),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -17,33 +27,76 @@ async fn five_failures_lock_the_account_and_errors_never_say_whether_it_exists()
     let (st_unknown, unknown) = login(&s, "nobody@example.org", "wrong password here", None).await;
     let (st_wrong, wrong) = login(&s, &email, "wrong password here", None).await;
     assert_eq!((st_unknown, st_wrong), (401, 401));
-    assert_eq!(unknown, wrong, "same answer for an unknown account and a wrong password");
+    assert_eq!(
+        unknown, wrong,
+        "same answer for an unknown account and a wrong password"
+    );
     for _ in 0..4 {
         let (st, _) = login(&s, &email, "wrong password here", None).await;
         assert_eq!(st, 401);
     }
     // Locked: even the right password and code are refused, with the same answer.
-    let (st, locked) = login(&s, &email, PASSWORD, Some(totp_code(&a.coordinator.totp_secret, 1))).await;
+    let (st, locked) = login(
+        &s,
+        &email,
+        PASSWORD,
+        Some(totp_code(&a.coordinator.totp_secret, 1)),
+    )
+    .await;
     assert_eq!(st, 401);
     assert_eq!(locked, wrong);
     use relais_server::store::entities::account;
-    let acc = account::Entity::find().filter(account::Column::Email.eq(email.clone())).one(s.state.db()).await.unwrap().unwrap();
+    let acc = account::Entity::find()
+        .filter(account::Column::Email.eq(email.clone()))
+        .one(s.state.db())
+        .await
+        .unwrap()
+        .unwrap();
     let until = acc.locked_until.expect("locked");
     let minutes = (until - chrono::Utc::now()).num_minutes();
-    assert!((14..=15).contains(&minutes), "locked for 15 minutes, got {minutes}");
+    assert!(
+        (14..=15).contains(&minutes),
+        "locked for 15 minutes, got {minutes}"
+    );
     // The lock ends after its time: simulate it by moving the lock into the past.
     account::Entity::update_many()
-        .col_expr(account::Column::LockedUntil, sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)))
+        .col_expr(
+            account::Column::LockedUntil,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+        )
         .filter(account::Column::Id.eq(acc.id))
         .exec(s.state.db())
         .await
         .unwrap();
-    let (st, body) = login(&s, &email, PASSWORD, Some(totp_code(&a.coordinator.totp_secret, 1))).await;
+    let (st, body) = login(
+        &s,
+        &email,
+        PASSWORD,
+        Some(totp_code(&a.coordinator.totp_secret, 1)),
+    )
+    .await;
     assert_eq!(st, 200, "{body}");
     // Audit: failed logins and the lock are recorded, without the password.
     let (_, audit) = s.get("/api/v1/audit?limit=200", &a.admin.token).await;
-    let actions: Vec<(&str, &str)> = audit["items"].as_array().unwrap().iter().map(|r| (r["action"].as_str().unwrap(), r["outcome"].as_str().unwrap())).collect();
-    assert!(actions.iter().filter(|(a, o)| *a == "login_failed" && *o == "failed").count() >= 5, "{actions:?}");
+    let actions: Vec<(&str, &str)> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["action"].as_str().unwrap(),
+                r["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        actions
+            .iter()
+            .filter(|(a, o)| *a == "login_failed" && *o == "failed")
+            .count()
+            >= 5,
+        "{actions:?}"
+    );
     assert!(actions.contains(&("login_failed", "locked")), "{actions:?}");
     assert!(!audit.to_string().contains("wrong password"));
     s.stop().await;
@@ -53,7 +106,13 @@ async fn five_failures_lock_the_account_and_errors_never_say_whether_it_exists()
 async fn per_address_throttling_on_top_of_the_account_lockout() {
     let s = Server::start_with(|c| c.ip_failures_per_window = 3).await;
     for i in 0..3 {
-        let (st, _) = login(&s, &format!("ghost{i}@example.org"), "not the password", None).await;
+        let (st, _) = login(
+            &s,
+            &format!("ghost{i}@example.org"),
+            "not the password",
+            None,
+        )
+        .await;
         assert_eq!(st, 401);
     }
     let (st, body) = login(&s, "ghost9@example.org", "not the password", None).await;
@@ -81,7 +140,13 @@ async fn second_factor_codes_are_single_use_and_recovery_codes_work_once() {
     let (st, _) = s.post("/api/v1/auth/login", None, body).await;
     assert_eq!(st, 401, "a recovery code works once");
     // Enrolling again is refused.
-    let (st, _) = s.post("/api/v1/auth/totp/enrol", Some(&a.coordinator.token), json!({})).await;
+    let (st, _) = s
+        .post(
+            "/api/v1/auth/totp/enrol",
+            Some(&a.coordinator.token),
+            json!({}),
+        )
+        .await;
     assert_eq!(st, 409);
     s.stop().await;
 }
@@ -92,8 +157,13 @@ async fn idle_web_sessions_end() {
     let a = org(&s, "Idle").await;
     use relais_server::store::entities::session;
     session::Entity::update_many()
-        .col_expr(session::Column::IdleExpiresAt, sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)))
-        .filter(session::Column::TokenHash.eq(relais_server::crypto::token_hash(&a.coordinator.token)))
+        .col_expr(
+            session::Column::IdleExpiresAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .filter(
+            session::Column::TokenHash.eq(relais_server::crypto::token_hash(&a.coordinator.token)),
+        )
         .exec(s.state.db())
         .await
         .unwrap();
@@ -114,15 +184,35 @@ async fn device_tokens_rotate_and_are_revocable_and_disabling_an_account_ends_ev
     let access = g["access_token"].as_str().unwrap().to_owned();
     let refresh = g["refresh_token"].as_str().unwrap().to_owned();
     let device_id = g["device_id"].as_str().unwrap().to_owned();
-    let refresh_days = (chrono::DateTime::parse_from_rfc3339(g["refresh_expires_at"].as_str().unwrap()).unwrap().with_timezone(&chrono::Utc) - chrono::Utc::now()).num_hours();
-    assert!((167..=168).contains(&refresh_days), "7-day refresh token, got {refresh_days} h");
+    let refresh_days =
+        (chrono::DateTime::parse_from_rfc3339(g["refresh_expires_at"].as_str().unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+            - chrono::Utc::now())
+        .num_hours();
+    assert!(
+        (167..=168).contains(&refresh_days),
+        "7-day refresh token, got {refresh_days} h"
+    );
     let (st, _) = s.get("/api/v1/me", &access).await;
     assert_eq!(st, 200);
 
     // Refresh rotates: the new pair works, the old refresh and old access tokens do not.
-    let (st, g2) = s.post("/api/v1/auth/device/refresh", None, json!({"refresh_token": refresh})).await;
+    let (st, g2) = s
+        .post(
+            "/api/v1/auth/device/refresh",
+            None,
+            json!({"refresh_token": refresh}),
+        )
+        .await;
     assert_eq!(st, 200, "{g2}");
-    let (st, _) = s.post("/api/v1/auth/device/refresh", None, json!({"refresh_token": refresh})).await;
+    let (st, _) = s
+        .post(
+            "/api/v1/auth/device/refresh",
+            None,
+            json!({"refresh_token": refresh}),
+        )
+        .await;
     assert_eq!(st, 401, "an old refresh token is dead");
     let (st, _) = s.get("/api/v1/me", &access).await;
     assert_eq!(st, 401, "the previous access token ended");
@@ -131,13 +221,33 @@ async fn device_tokens_rotate_and_are_revocable_and_disabling_an_account_ends_ev
     assert_eq!(st, 200);
 
     // Another coordinator cannot revoke this device; its owner can.
-    let (st, _) = s.call(Method::DELETE, &format!("/api/v1/devices/{device_id}"), Some(&a.referrer.token), None).await;
+    let (st, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/devices/{device_id}"),
+            Some(&a.referrer.token),
+            None,
+        )
+        .await;
     assert_eq!(st, 404);
-    let (st, _) = s.call(Method::DELETE, &format!("/api/v1/devices/{device_id}"), Some(&c.token), None).await;
+    let (st, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/devices/{device_id}"),
+            Some(&c.token),
+            None,
+        )
+        .await;
     assert_eq!(st, 204);
     let (st, _) = s.get("/api/v1/me", &access2).await;
     assert_eq!(st, 401);
-    let (st, _) = s.post("/api/v1/auth/device/refresh", None, json!({"refresh_token": g2["refresh_token"]})).await;
+    let (st, _) = s
+        .post(
+            "/api/v1/auth/device/refresh",
+            None,
+            json!({"refresh_token": g2["refresh_token"]}),
+        )
+        .await;
     assert_eq!(st, 401);
 
     // A second device, then the admin disables the account: web and device sessions end.
@@ -146,20 +256,38 @@ async fn device_tokens_rotate_and_are_revocable_and_disabling_an_account_ends_ev
         .await;
     assert_eq!(st, 200, "{g3}");
     let (st, _) = s
-        .call(Method::PATCH, &format!("/api/v1/accounts/{}", c.account_id), Some(&a.admin.token), Some(json!({"disabled": true})))
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/accounts/{}", c.account_id),
+            Some(&a.admin.token),
+            Some(json!({"disabled": true})),
+        )
         .await;
     assert_eq!(st, 200);
     let (st, _) = s.get("/api/v1/me", &c.token).await;
     assert_eq!(st, 401, "web session ended");
-    let (st, _) = s.get("/api/v1/me", g3["access_token"].as_str().unwrap()).await;
+    let (st, _) = s
+        .get("/api/v1/me", g3["access_token"].as_str().unwrap())
+        .await;
     assert_eq!(st, 401, "device access ended");
-    let (st, _) = s.post("/api/v1/auth/device/refresh", None, json!({"refresh_token": g3["refresh_token"]})).await;
+    let (st, _) = s
+        .post(
+            "/api/v1/auth/device/refresh",
+            None,
+            json!({"refresh_token": g3["refresh_token"]}),
+        )
+        .await;
     assert_eq!(st, 401, "device refresh ended");
     let (st, _) = login(&s, &c.email, PASSWORD, Some(totp_code(&c.totp_secret, 1))).await;
     assert_eq!(st, 401, "a disabled account cannot log in");
     // An admin cannot lock themself out.
     let (st, body) = s
-        .call(Method::PATCH, &format!("/api/v1/accounts/{}", a.admin.account_id), Some(&a.admin.token), Some(json!({"disabled": true})))
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/accounts/{}", a.admin.account_id),
+            Some(&a.admin.token),
+            Some(json!({"disabled": true})),
+        )
         .await;
     assert_eq!(st, 422, "{body}");
     s.stop().await;
@@ -169,7 +297,11 @@ async fn device_tokens_rotate_and_are_revocable_and_disabling_an_account_ends_ev
 async fn passwords_follow_the_policy() {
     let s = Server::start().await;
     let a = org(&s, "Passwords").await;
-    for (pw, code) in [("short", "too_short"), ("azertyuiop12", "common_password"), ("aaaaaaaaaaaaaaaa", "common_password")] {
+    for (pw, code) in [
+        ("short", "too_short"),
+        ("azertyuiop12", "common_password"),
+        ("aaaaaaaaaaaaaaaa", "common_password"),
+    ] {
         let (st, body) = s
             .post("/api/v1/accounts", Some(&a.admin.token), json!({"email": "pw@example.org", "display_name": "P", "role": "referrer", "password": pw}))
             .await;

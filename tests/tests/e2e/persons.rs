@@ -29,15 +29,30 @@ async fn a_file_is_sealed_at_rest_found_by_hash_and_every_opening_is_audited() {
 
     // Lists show initials only.
     let (_, list) = s.get("/api/v1/persons?limit=200", t).await;
-    let row = list["items"].as_array().unwrap().iter().find(|r| r["id"] == id.as_str()).unwrap();
+    let row = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id.as_str())
+        .unwrap();
     assert_eq!(row["initials"], "Z. Q.");
     assert!(!list.to_string().contains("Zéphyrine"));
 
     // Search by name (accents and case ignored), last name, or phone in any format.
-    for q in ["name=zephyrine%20QUENNEC-ablard", "name=Quennec%20Ablard", "phone=%2B33%206%2098%2076%2054%2032", "phone=0698765432"] {
+    for q in [
+        "name=zephyrine%20QUENNEC-ablard",
+        "name=Quennec%20Ablard",
+        "phone=%2B33%206%2098%2076%2054%2032",
+        "phone=0698765432",
+    ] {
         let (st, r) = s.get(&format!("/api/v1/persons?{q}"), t).await;
         assert_eq!(st, 200);
-        let ids: Vec<&str> = r["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+        let ids: Vec<&str> = r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap())
+            .collect();
         assert_eq!(ids, vec![id.as_str()], "{q}");
     }
 
@@ -45,12 +60,20 @@ async fn a_file_is_sealed_at_rest_found_by_hash_and_every_opening_is_audited() {
     let (st, full) = s.get(&format!("/api/v1/persons/{id}"), t).await;
     assert_eq!(st, 200);
     assert_eq!(full["notes"], "Entretien confidentiel ORCHIDEE");
-    let (st, _) = s.get(&format!("/api/v1/persons/{id}"), &a.admin.token).await;
+    let (st, _) = s
+        .get(&format!("/api/v1/persons/{id}"), &a.admin.token)
+        .await;
     assert_eq!(st, 200);
-    let (st, log) = s.get(&format!("/api/v1/persons/{id}/access-log"), &a.admin.token).await;
+    let (st, log) = s
+        .get(&format!("/api/v1/persons/{id}/access-log"), &a.admin.token)
+        .await;
     assert_eq!(st, 200);
     let rows = log["items"].as_array().unwrap();
-    let reads: Vec<&str> = rows.iter().filter(|r| r["action"] == "person_read").map(|r| r["account_id"].as_str().unwrap()).collect();
+    let reads: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["action"] == "person_read")
+        .map(|r| r["account_id"].as_str().unwrap())
+        .collect();
     assert!(reads.contains(&a.coordinator.account_id.to_string().as_str()));
     assert!(reads.contains(&a.admin.account_id.to_string().as_str()));
     assert!(rows.iter().any(|r| r["action"] == "person_created"));
@@ -60,27 +83,71 @@ async fn a_file_is_sealed_at_rest_found_by_hash_and_every_opening_is_audited() {
     }
 
     // Nothing readable in the database: neither names, numbers, notes nor the code word.
-    assert_no_plaintext(&s, &["Zéphyrine", "Zephyrine", "Quennec", "98765432", "98 76 54", "11223344", "example.net", "Tilleuls", "ORCHIDEE", "MIMOSA"]).await;
+    assert_no_plaintext(
+        &s,
+        &[
+            "Zéphyrine",
+            "Zephyrine",
+            "Quennec",
+            "98765432",
+            "98 76 54",
+            "11223344",
+            "example.net",
+            "Tilleuls",
+            "ORCHIDEE",
+            "MIMOSA",
+        ],
+    )
+    .await;
 
     // Soft delete (admins): the file is gone from lists and reads.
-    let (st, _) = s.call(Method::DELETE, &format!("/api/v1/persons/{id}"), Some(t), None).await;
+    let (st, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/persons/{id}"),
+            Some(t),
+            None,
+        )
+        .await;
     assert_eq!(st, 403, "coordinators do not delete files");
-    let (st, _) = s.call(Method::DELETE, &format!("/api/v1/persons/{id}"), Some(&a.admin.token), None).await;
+    let (st, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/persons/{id}"),
+            Some(&a.admin.token),
+            None,
+        )
+        .await;
     assert_eq!(st, 204);
     let (st, _) = s.get(&format!("/api/v1/persons/{id}"), t).await;
     assert_eq!(st, 404);
 
     // The audit chain is intact after all of this, and detects an edited row.
-    assert_eq!(relais_server::audit::verify(s.state.db()).await.unwrap(), relais_server::audit::ChainCheck::Intact { rows: count_audit(&s).await });
+    assert_eq!(
+        relais_server::audit::verify(s.state.db()).await.unwrap(),
+        relais_server::audit::ChainCheck::Intact {
+            rows: count_audit(&s).await
+        }
+    );
     use sea_orm::ConnectionTrait;
-    s.state.db().execute_unprepared("UPDATE audit_log SET outcome = 'denied' WHERE seq = 3").await.unwrap();
-    assert_eq!(relais_server::audit::verify(s.state.db()).await.unwrap(), relais_server::audit::ChainCheck::BrokenAt { seq: 3 });
+    s.state
+        .db()
+        .execute_unprepared("UPDATE audit_log SET outcome = 'denied' WHERE seq = 3")
+        .await
+        .unwrap();
+    assert_eq!(
+        relais_server::audit::verify(s.state.db()).await.unwrap(),
+        relais_server::audit::ChainCheck::BrokenAt { seq: 3 }
+    );
     s.stop().await;
 }
 
 async fn count_audit(s: &Server) -> u64 {
     use sea_orm::{EntityTrait, PaginatorTrait};
-    relais_server::store::entities::audit_log::Entity::find().count(s.state.db()).await.unwrap()
+    relais_server::store::entities::audit_log::Entity::find()
+        .count(s.state.db())
+        .await
+        .unwrap()
 }
 
 /// Reads every byte of the SQLite database (file and WAL) or, on PostgreSQL, every text and
@@ -89,25 +156,40 @@ async fn assert_no_plaintext(s: &Server, needles: &[&str]) {
     if let Some(dir) = &s.sqlite_dir {
         use sea_orm::ConnectionTrait;
         // Checkpoint so the WAL is folded in, then read the file and whatever WAL is left.
-        s.state.db().execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.unwrap();
+        s.state
+            .db()
+            .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .unwrap();
         let mut bytes = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
             bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
         }
         for n in needles {
-            assert!(!bytes.windows(n.len()).any(|w| w == n.as_bytes()), "`{n}` found in plaintext in the SQLite files");
+            assert!(
+                !bytes.windows(n.len()).any(|w| w == n.as_bytes()),
+                "`{n}` found in plaintext in the SQLite files"
+            );
         }
     } else {
         use sea_orm::{ConnectionTrait, Statement};
         let db = s.state.db();
         let tables = db
-            .query_all_raw(Statement::from_string(db.get_database_backend(), "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+            ))
             .await
             .unwrap();
         for t in tables {
             let name: String = t.try_get("", "table_name").unwrap();
             let rows = db
-                .query_all_raw(Statement::from_string(db.get_database_backend(), format!("SELECT encode(convert_to(t::text, 'UTF8'), 'escape') AS row FROM {name} t")))
+                .query_all_raw(Statement::from_string(
+                    db.get_database_backend(),
+                    format!(
+                        "SELECT encode(convert_to(t::text, 'UTF8'), 'escape') AS row FROM {name} t"
+                    ),
+                ))
                 .await
                 .unwrap();
             for r in rows {
@@ -115,7 +197,10 @@ async fn assert_no_plaintext(s: &Server, needles: &[&str]) {
                 for n in needles {
                     // bytea columns print as hex: look for the needle's hex form too.
                     let hex = data_encoding::HEXLOWER.encode(n.as_bytes());
-                    assert!(!row.contains(n) && !row.contains(&hex), "`{n}` found in plaintext in table {name}");
+                    assert!(
+                        !row.contains(n) && !row.contains(&hex),
+                        "`{n}` found in plaintext in table {name}"
+                    );
                 }
             }
         }

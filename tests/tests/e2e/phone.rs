@@ -11,27 +11,58 @@ async fn the_phone_core_logs_in_fetches_its_profile_refreshes_and_logs_out() {
     let a = org(&s, "Téléphone").await;
     let c = &a.coordinator;
     let client = Client::new(&s.base).unwrap();
-    assert!(matches!(client.profile().await, Err(ClientError::SessionEnded)));
     assert!(matches!(
-        client.login_device(&c.email, "not the password!", Some(totp_code(&c.totp_secret, 1)), None, "JVM").await,
+        client.profile().await,
+        Err(ClientError::SessionEnded)
+    ));
+    assert!(matches!(
+        client
+            .login_device(
+                &c.email,
+                "not the password!",
+                Some(totp_code(&c.totp_secret, 1)),
+                None,
+                "JVM"
+            )
+            .await,
         Err(ClientError::InvalidCredentials)
     ));
-    assert!(matches!(client.login_device(&c.email, PASSWORD, None, None, "JVM").await, Err(ClientError::SecondFactorRequired)));
+    assert!(matches!(
+        client
+            .login_device(&c.email, PASSWORD, None, None, "JVM")
+            .await,
+        Err(ClientError::SecondFactorRequired)
+    ));
     assert!(matches!(
         client.login_device(&c.email, PASSWORD, Some(totp_code(&c.totp_secret, 1)), None, "").await,
         Err(ClientError::InvalidInput { field, .. }) if field == "device_name"
     ));
-    let grant = client.login_device(&c.email, PASSWORD, Some(totp_code(&c.totp_secret, 1)), None, "Pixel").await.unwrap();
+    let grant = client
+        .login_device(
+            &c.email,
+            PASSWORD,
+            Some(totp_code(&c.totp_secret, 1)),
+            None,
+            "Pixel",
+        )
+        .await
+        .unwrap();
     let p = client.profile().await.unwrap();
     assert_eq!(p.email, c.email);
-    assert_eq!(p.sites.iter().map(|s| s.id).collect::<Vec<_>>(), vec![a.site_id]);
+    assert_eq!(
+        p.sites.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![a.site_id]
+    );
     let sites = client.sites().await.unwrap();
     assert_eq!(sites.len(), 1);
 
     // An expired access token is refreshed transparently.
     use relais_server::store::entities::session;
     session::Entity::update_many()
-        .col_expr(session::Column::ExpiresAt, sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)))
+        .col_expr(
+            session::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+        )
         .filter(session::Column::DeviceId.eq(grant.device_id))
         .exec(s.state.db())
         .await
@@ -44,21 +75,38 @@ async fn the_phone_core_logs_in_fetches_its_profile_refreshes_and_logs_out() {
     resumed.resume(rotated.device_id, &rotated.refresh_token);
     assert_eq!(resumed.profile().await.unwrap().email, c.email);
     // The first client's refresh token was rotated away by the resume: its next refresh ends it.
-    assert!(matches!(client.refresh().await, Err(ClientError::SessionEnded)));
+    assert!(matches!(
+        client.refresh().await,
+        Err(ClientError::SessionEnded)
+    ));
     assert!(!client.is_logged_in());
 
     resumed.logout().await.unwrap();
     let again = Client::new(&s.base).unwrap();
     again.resume(rotated.device_id, &rotated.refresh_token);
-    assert!(matches!(again.profile().await, Err(ClientError::SessionEnded)), "a logged-out device cannot resume");
+    assert!(
+        matches!(again.profile().await, Err(ClientError::SessionEnded)),
+        "a logged-out device cannot resume"
+    );
 
     // A referrer may log in on a phone but gets nothing beyond its profile and sites.
     let r = Client::new(&s.base).unwrap();
-    r.login_device(&a.referrer.email, PASSWORD, Some(totp_code(&a.referrer.totp_secret, 1)), None, "PC brigade").await.unwrap();
+    r.login_device(
+        &a.referrer.email,
+        PASSWORD,
+        Some(totp_code(&a.referrer.totp_secret, 1)),
+        None,
+        "PC brigade",
+    )
+    .await
+    .unwrap();
     assert!(r.profile().await.is_ok());
 
     // Unreachable server.
     let dead = Client::new("http://127.0.0.1:9").unwrap();
-    assert!(matches!(dead.login_device("a@b.fr", "x", None, None, "d").await, Err(ClientError::Unreachable(_))));
+    assert!(matches!(
+        dead.login_device("a@b.fr", "x", None, None, "d").await,
+        Err(ClientError::Unreachable(_))
+    ));
     s.stop().await;
 }
