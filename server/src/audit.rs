@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 use data_encoding::HEXLOWER;
 use relais_domain::Role;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryOrder, Statement};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryOrder, Statement,
+    TransactionSession, TransactionTrait,
+};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -93,10 +96,15 @@ fn row_hash(prev: &str, r: &audit_log::Model) -> String {
     HEXLOWER.encode(&h.finalize())
 }
 
-/// Append one row. Call it inside the transaction of the write it records, so the row and
+/// Append one row. Call it with the transaction of the write it records, so the row and
 /// the change stand or fall together. The head row is updated first: on PostgreSQL that
 /// row lock orders concurrent appends; on SQLite the write lock is taken before any read.
-pub async fn record<C: ConnectionTrait>(db: &C, e: Event) -> Result<(), DbErr> {
+pub async fn record<C: ConnectionTrait + TransactionTrait>(db: &C, e: Event) -> Result<(), DbErr> {
+    // Always inside a transaction (a savepoint when the caller has one), so the head row stays
+    // locked from the read of the previous hash to the insert: two appends cannot both link
+    // to the same predecessor.
+    let txn = db.begin().await?;
+    let db = &txn;
     let backend = db.get_database_backend();
     let head = db
         .query_one_raw(Statement::from_string(
@@ -136,7 +144,7 @@ pub async fn record<C: ConnectionTrait>(db: &C, e: Event) -> Result<(), DbErr> {
     ))
     .await?;
     audit_log::ActiveModel::from(row).insert(db).await?;
-    Ok(())
+    txn.commit().await
 }
 
 #[derive(Debug, PartialEq, Eq)]

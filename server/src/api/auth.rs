@@ -87,11 +87,7 @@ async fn authenticate(
         None => None,
     };
     let policy = lock_policy(state);
-    let lock = acc.as_ref().map(|a| LockState {
-        failed: a.failed_logins,
-        first_failed_at: a.first_failed_at,
-        locked_until: a.locked_until,
-    });
+    let lock = acc.as_ref().map(lock_state);
     // Always pay for one hash, known account or not, locked or not.
     let password_ok = {
         let hasher = state.hasher().clone();
@@ -103,42 +99,13 @@ async fn authenticate(
             .await
             .map_err(ApiError::internal)?
     };
-    let ev = |acc: Option<&account::Model>, action, outcome| audit::Event {
-        organisation_id: acc.map(|a| a.organisation_id),
-        account_id: acc.map(|a| a.id),
-        role: acc.and_then(|a| Role::parse(&a.role)),
-        ip: ip.map(|i| i.to_string()),
-        action,
-        record_type: None,
-        record_id: None,
-        outcome,
-    };
-    let fail = |acc: Option<account::Model>, outcome: &'static str| async move {
-        if let Some(ip) = ip {
-            state.ip_throttle().failure(ip, now);
-        }
-        let txn = db.begin().await?;
-        if let Some(a) = &acc {
-            let s = policy.after_failure(
-                &LockState {
-                    failed: a.failed_logins,
-                    first_failed_at: a.first_failed_at,
-                    locked_until: a.locked_until,
-                },
-                now,
-            );
-            let mut am = a.clone().into_active_model();
-            am.failed_logins = Set(s.failed);
-            am.first_failed_at = Set(s.first_failed_at);
-            am.locked_until = Set(s.locked_until);
-            am.update(&txn).await?;
-        }
-        audit::record(&txn, ev(acc.as_ref(), Action::LoginFailed, outcome)).await?;
-        txn.commit().await?;
+    let ev = |acc: Option<&account::Model>, action, outcome| login_audit(acc, ip, action, outcome);
+    let fail = |acc: Option<account::Model>| async move {
+        record_failure(state, acc.as_ref(), ip, now).await?;
         Err::<Authenticated, ApiError>(invalid_credentials())
     };
     let Some(acc) = acc else {
-        return fail(None, "failed").await;
+        return fail(None).await;
     };
     if lock.is_some_and(|l| policy.is_locked(&l, now)) {
         // Do not count attempts while locked: the lock would never end under attack.
@@ -146,7 +113,7 @@ async fn authenticate(
         return Err(invalid_credentials());
     }
     if !password_ok {
-        return fail(Some(acc), "failed").await;
+        return fail(Some(acc)).await;
     }
     if acc.disabled {
         audit::record(db, ev(Some(&acc), Action::LoginFailed, "disabled")).await?;
@@ -166,11 +133,11 @@ async fn authenticate(
         if let Some(code) = totp_code {
             totp_step = totp::verify(&secret, code, now.timestamp(), acc.totp_last_step);
             if totp_step.is_none() {
-                return fail(Some(acc), "failed").await;
+                return fail(Some(acc)).await;
             }
         } else if let Some(code) = recovery_code {
             if !use_recovery_code(db, acc.id, code, now).await? {
-                return fail(Some(acc), "failed").await;
+                return fail(Some(acc)).await;
             }
         } else {
             return Err(ApiError::field(
@@ -195,6 +162,57 @@ async fn authenticate(
         role,
         second_factor_ok,
     })
+}
+
+fn lock_state(a: &account::Model) -> LockState {
+    LockState {
+        failed: a.failed_logins,
+        first_failed_at: a.first_failed_at,
+        locked_until: a.locked_until,
+    }
+}
+
+fn login_audit(
+    acc: Option<&account::Model>,
+    ip: Option<std::net::IpAddr>,
+    action: Action,
+    outcome: &'static str,
+) -> audit::Event {
+    audit::Event {
+        organisation_id: acc.map(|a| a.organisation_id),
+        account_id: acc.map(|a| a.id),
+        role: acc.and_then(|a| Role::parse(&a.role)),
+        ip: ip.map(|i| i.to_string()),
+        action,
+        record_type: None,
+        record_id: None,
+        outcome,
+    }
+}
+
+/// A wrong password or code: counts toward the account's lockout and the address's
+/// throttle, and is audited.
+async fn record_failure(
+    state: &AppState,
+    acc: Option<&account::Model>,
+    ip: Option<std::net::IpAddr>,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    if let Some(ip) = ip {
+        state.ip_throttle().failure(ip, now);
+    }
+    let txn = state.db().begin().await?;
+    if let Some(a) = acc {
+        let s = lock_policy(state).after_failure(&lock_state(a), now);
+        let mut am = a.clone().into_active_model();
+        am.failed_logins = Set(s.failed);
+        am.first_failed_at = Set(s.first_failed_at);
+        am.locked_until = Set(s.locked_until);
+        am.update(&txn).await?;
+    }
+    audit::record(&txn, login_audit(acc, ip, Action::LoginFailed, "failed")).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 async fn use_recovery_code<C: ConnectionTrait>(
@@ -588,14 +606,25 @@ pub async fn totp_confirm(
         .state
         .cipher()
         .open("account", "totp_secret", acc.id, sealed)?;
-    let step = totp::verify(&secret, &req.code, Utc::now().timestamp(), None).ok_or_else(|| {
-        ApiError::field(
+    // Guessing codes here is guessing a second factor: same lockout as a login.
+    let now = Utc::now();
+    if lock_policy(&t.state).is_locked(&lock_state(&acc), now) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "Trop de tentatives",
+        )
+        .detail("Compte temporairement bloqué après trop d'essais."));
+    }
+    let Some(step) = totp::verify(&secret, &req.code, now.timestamp(), None) else {
+        record_failure(&t.state, Some(&acc), t.caller.ip, now).await?;
+        return Err(ApiError::field(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_code",
             "code",
             "Code incorrect ou expiré.",
-        )
-    })?;
+        ));
+    };
     let codes: Vec<String> = (0..10).map(|_| recovery_code_text()).collect();
     let txn = t.db().begin().await?;
     let mut am = acc.clone().into_active_model();

@@ -21,7 +21,7 @@ use super::page;
 use crate::audit::{self, Action};
 use crate::crypto::FieldCipher;
 use crate::store::entities::{audit_log, person};
-use crate::store::next_change_seq;
+use crate::store::{next_change_seq, soft_delete};
 use crate::tenancy::{Admins, FileReaders, Tenant};
 
 const TABLE: &str = "person";
@@ -382,14 +382,10 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCode> {
-    let existing = find(&t, id).await?;
     let txn = t.db().begin().await?;
-    let now = Utc::now();
-    let mut am = existing.into_active_model();
-    am.deleted_at = Set(Some(now));
-    am.updated_at = Set(now);
-    am.change_seq = Set(next_change_seq(&txn).await?);
-    am.update(&txn).await?;
+    if !soft_delete::<person::Entity, _>(&txn, t.organisation_id(), id).await? {
+        return Err(ApiError::not_found());
+    }
     audit::record(
         &txn,
         t.audit_event(Action::PersonDeleted, Some(TABLE), Some(id), "ok"),

@@ -16,7 +16,7 @@ use super::extract::{ApiJson, ApiQuery, Paging, PathId};
 use super::{organisation_dto, page, site_dto};
 use crate::audit::{self, Action};
 use crate::store::entities::{organisation, site};
-use crate::store::next_change_seq;
+use crate::store::{next_change_seq, soft_delete};
 use crate::tenancy::{Admins, AnyRole, Tenant};
 
 struct ValidSite {
@@ -161,14 +161,10 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCode> {
-    let existing = find(&t, id).await?;
     let txn = t.db().begin().await?;
-    let now = Utc::now();
-    let mut am = existing.into_active_model();
-    am.deleted_at = Set(Some(now));
-    am.updated_at = Set(now);
-    am.change_seq = Set(next_change_seq(&txn).await?);
-    am.update(&txn).await?;
+    if !soft_delete::<site::Entity, _>(&txn, t.organisation_id(), id).await? {
+        return Err(ApiError::not_found());
+    }
     audit::record(
         &txn,
         t.audit_event(Action::SiteWritten, Some("site"), Some(id), "deleted"),

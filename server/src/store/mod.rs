@@ -90,6 +90,48 @@ org_scoped!(
     audit_log
 );
 
+/// Tables the phone syncs: soft deletion, `updated_at` and a change sequence.
+pub trait Synced: OrgScoped {
+    fn id_column() -> Self::Column;
+    fn deleted_at_column() -> Self::Column;
+    fn updated_at_column() -> Self::Column;
+    fn change_seq_column() -> Self::Column;
+}
+
+macro_rules! synced {
+    ($($m:ident),*) => {$(
+        impl Synced for entities::$m::Entity {
+            fn id_column() -> Self::Column { entities::$m::Column::Id }
+            fn deleted_at_column() -> Self::Column { entities::$m::Column::DeletedAt }
+            fn updated_at_column() -> Self::Column { entities::$m::Column::UpdatedAt }
+            fn change_seq_column() -> Self::Column { entities::$m::Column::ChangeSeq }
+        }
+    )*};
+}
+synced!(site, account, person);
+
+/// Mark a live row of the organisation deleted, with a new change sequence so phones learn
+/// of it. Returns whether a row was deleted (false: unknown, other tenant's, or already gone).
+pub async fn soft_delete<E: Synced, C: ConnectionTrait>(
+    db: &C,
+    organisation_id: Uuid,
+    id: Uuid,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::Expr;
+    let now = chrono::Utc::now();
+    let seq = next_change_seq(db).await?;
+    let r = E::update_many()
+        .col_expr(E::deleted_at_column(), Expr::value(now))
+        .col_expr(E::updated_at_column(), Expr::value(now))
+        .col_expr(E::change_seq_column(), Expr::value(seq))
+        .filter(E::organisation_column().eq(organisation_id))
+        .filter(E::id_column().eq(id))
+        .filter(E::deleted_at_column().is_null())
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
 impl OrgScoped for entities::organisation::Entity {
     fn organisation_column() -> Self::Column {
         entities::organisation::Column::Id

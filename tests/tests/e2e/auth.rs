@@ -311,3 +311,40 @@ async fn passwords_follow_the_policy() {
     }
     s.stop().await;
 }
+
+#[tokio::test]
+async fn guessing_the_enrolment_code_locks_the_account() {
+    let s = Server::start().await;
+    let a = org(&s, "Guess").await;
+    let (st, _) = s
+        .post("/api/v1/accounts", Some(&a.admin.token), json!({"email": "new@example.org", "display_name": "N", "role": "coordinator", "password": PASSWORD}))
+        .await;
+    assert_eq!(st, 201);
+    let (_, g) = login(&s, "new@example.org", PASSWORD, None).await;
+    let t = g["token"].as_str().unwrap().to_owned();
+    let (_, e) = s.post("/api/v1/auth/totp/enrol", Some(&t), json!({})).await;
+    let secret = data_encoding::BASE32_NOPAD
+        .decode(e["secret"].as_str().unwrap().as_bytes())
+        .unwrap();
+    let right = totp_code(&secret, 0);
+    let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
+    for _ in 0..5 {
+        let (st, body) = s
+            .post(
+                "/api/v1/auth/totp/confirm",
+                Some(&t),
+                json!({"code": wrong}),
+            )
+            .await;
+        assert_eq!(st, 422, "{body}");
+    }
+    let (st, body) = s
+        .post(
+            "/api/v1/auth/totp/confirm",
+            Some(&t),
+            json!({"code": right}),
+        )
+        .await;
+    assert_eq!(st, 429, "{body}");
+    s.stop().await;
+}

@@ -122,6 +122,21 @@ async fn a_file_is_sealed_at_rest_found_by_hash_and_every_opening_is_audited() {
     let (st, _) = s.get(&format!("/api/v1/persons/{id}"), t).await;
     assert_eq!(st, 404);
 
+    // Concurrent audited reads append to the chain without forking it.
+    let shared = std::sync::Arc::new(s);
+    let mut tasks = Vec::new();
+    for _ in 0..24 {
+        let s = shared.clone();
+        let t = a.admin.token.clone();
+        tasks.push(tokio::spawn(async move {
+            s.get("/api/v1/audit?limit=1", &t).await.0
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+    let s = std::sync::Arc::try_unwrap(shared).ok().unwrap();
+
     // The audit chain is intact after all of this, and detects an edited row.
     assert_eq!(
         relais_server::audit::verify(s.state.db()).await.unwrap(),
