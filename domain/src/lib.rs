@@ -3,10 +3,12 @@
 
 pub mod dto;
 pub mod email;
+pub mod holidays;
 pub mod password;
 pub mod phone;
 pub mod role;
 pub mod safe_contact;
+pub mod schedule;
 pub mod text;
 pub mod validation;
 
