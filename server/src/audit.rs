@@ -34,6 +34,7 @@ pub enum Action {
     AccountCreated,
     AccountUpdated,
     SiteWritten,
+    AppointmentForceBooked,
 }
 
 impl Action {
@@ -55,6 +56,7 @@ impl Action {
             Action::AccountCreated => "account_created",
             Action::AccountUpdated => "account_updated",
             Action::SiteWritten => "site_written",
+            Action::AppointmentForceBooked => "appointment_force_booked",
         }
     }
 }

@@ -75,6 +75,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             address: Set(address.into()),
             phone: Set(Some(phone.into())),
             time_zone: Set("Europe/Paris".into()),
+            alsace_moselle: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
             change_seq: Set(next_change_seq(&txn).await?),

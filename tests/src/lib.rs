@@ -275,6 +275,34 @@ pub struct Org {
     pub referrer: Actor,
     pub site_id: Uuid,
     pub person_id: Uuid,
+    /// A 30-minute appointment type, bookable by staff.
+    pub type_id: Uuid,
+    /// One planned appointment of the coordinator with the person.
+    pub appointment_id: Uuid,
+}
+
+/// A date `days_ahead` days from today that is a working day (Monday to Friday, not a
+/// public holiday), so tests do not depend on the day they run.
+pub fn workday(days_ahead: i64) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let mut d = chrono::Utc::now().date_naive() + chrono::Duration::days(days_ahead);
+    loop {
+        let holidays = relais_domain::holidays::holiday_dates(d, d, false);
+        if d.weekday().number_from_monday() <= 5 && holidays.is_empty() {
+            return d;
+        }
+        d += chrono::Duration::days(1);
+    }
+}
+
+/// "2026-11-23T10:00:00+01:00" for a local date and time in Paris.
+pub fn paris(date: chrono::NaiveDate, h: u32, m: u32) -> String {
+    use chrono::TimeZone;
+    chrono_tz::Europe::Paris
+        .from_local_datetime(&date.and_hms_opt(h, m, 0).unwrap())
+        .single()
+        .unwrap()
+        .to_rfc3339()
 }
 
 pub async fn org(s: &Server, name: &str) -> Org {
@@ -308,6 +336,20 @@ pub async fn org(s: &Server, name: &str) -> Org {
         .post("/api/v1/persons", Some(&coordinator.token), json!({"first_name": "Camille", "last_name": format!("Témoin{tag}"), "phone": "06 11 22 33 44"}))
         .await;
     assert_eq!(st, 201, "{p}");
+    let (st, ty) = s
+        .post("/api/v1/appointment-types", Some(&admin.token), json!({"name": "Entretien", "public_label": "Rendez-vous", "duration_minutes": 30, "place_kind": "site", "bookable_by": "staff"}))
+        .await;
+    assert_eq!(st, 201, "{ty}");
+    let type_id: Uuid = ty["id"].as_str().unwrap().parse().unwrap();
+    let (st, w) = s
+        .post("/api/v1/opening-windows", Some(&coordinator.token), json!({"coordinator_id": coordinator.account_id, "site_id": site_id, "days": [1,2,3,4,5], "start": "09:00", "end": "17:00"}))
+        .await;
+    assert_eq!(st, 201, "{w}");
+    let day = workday(7);
+    let (st, a) = s
+        .post("/api/v1/appointments", Some(&coordinator.token), json!({"type_id": type_id, "site_id": site_id, "coordinator_id": coordinator.account_id, "person_id": p["id"], "start": paris(day, 9, 0)}))
+        .await;
+    assert_eq!(st, 201, "{a}");
     let (_, me) = s.get("/api/v1/me", &admin.token).await;
     Org {
         id: me["organisation"]["id"].as_str().unwrap().parse().unwrap(),
@@ -316,5 +358,7 @@ pub async fn org(s: &Server, name: &str) -> Org {
         referrer,
         site_id,
         person_id: p["id"].as_str().unwrap().parse().unwrap(),
+        type_id,
+        appointment_id: a["id"].as_str().unwrap().parse().unwrap(),
     }
 }

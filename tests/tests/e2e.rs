@@ -13,3 +13,5 @@ mod bad_input;
 mod persons;
 #[path = "e2e/phone.rs"]
 mod phone;
+#[path = "e2e/scheduling.rs"]
+mod scheduling;

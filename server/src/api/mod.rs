@@ -2,15 +2,17 @@
 //! rows to wire types.
 
 pub mod accounts;
+pub mod appointments;
 pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod persons;
+pub mod schedule;
 pub mod sites;
 
 use axum::Json;
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use relais_domain::dto::{AuditEntry, Organisation, Page, Site};
 use utoipa::OpenApi;
 
@@ -48,6 +50,40 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/persons/{id}/access-log", get(persons::access_log))
         .route("/audit", get(persons::audit_log_view))
+        .route(
+            "/appointment-types",
+            get(schedule::list_types).post(schedule::create_type),
+        )
+        .route("/appointment-types/{id}", put(schedule::update_type))
+        .route(
+            "/opening-windows",
+            get(schedule::list_windows).post(schedule::create_window),
+        )
+        .route("/opening-windows/{id}", delete(schedule::delete_window))
+        .route(
+            "/schedule-exceptions",
+            get(schedule::list_exceptions).post(schedule::create_exception),
+        )
+        .route(
+            "/absences",
+            get(schedule::list_absences).post(schedule::create_absence),
+        )
+        .route("/holidays", get(schedule::holidays))
+        .route("/availability", get(schedule::availability))
+        .route("/availability/next", get(schedule::next_available))
+        .route("/appointments", post(appointments::book))
+        .route("/appointments/{id}", get(appointments::get))
+        .route(
+            "/appointments/{id}/move",
+            post(appointments::move_appointment),
+        )
+        .route("/appointments/{id}/cancel", post(appointments::cancel))
+        .route("/appointments/{id}/seen", post(appointments::seen))
+        .route("/appointments/{id}/no-show", post(appointments::no_show))
+        .route("/agenda", get(appointments::agenda))
+        .route("/calendar-feeds", post(appointments::create_feed))
+        .route("/calendar-feeds/{id}", delete(appointments::revoke_feed))
+        .route("/calendar/{file}", get(appointments::feed))
 }
 
 struct BearerAuth;
@@ -72,6 +108,11 @@ impl utoipa::Modify for BearerAuth {
         sites::get_organisation, sites::update_organisation, sites::list, sites::get, sites::create, sites::update, sites::delete,
         accounts::list, accounts::get, accounts::create, accounts::update,
         persons::list, persons::create, persons::get, persons::update, persons::delete, persons::access_log, persons::audit_log_view,
+        schedule::list_types, schedule::create_type, schedule::update_type, schedule::list_windows, schedule::create_window,
+        schedule::delete_window, schedule::list_exceptions, schedule::create_exception, schedule::list_absences,
+        schedule::create_absence, schedule::holidays, schedule::availability, schedule::next_available,
+        appointments::book, appointments::get, appointments::move_appointment, appointments::cancel, appointments::seen,
+        appointments::no_show, appointments::agenda, appointments::create_feed, appointments::revoke_feed,
     ),
     components(schemas(error::Problem, relais_domain::FieldError)),
     modifiers(&BearerAuth),
@@ -89,6 +130,7 @@ pub(crate) fn site_dto(s: site::Model) -> Site {
         address: s.address,
         phone: s.phone,
         time_zone: s.time_zone,
+        alsace_moselle: s.alsace_moselle,
         updated_at: s.updated_at,
         change_seq: s.change_seq,
     }

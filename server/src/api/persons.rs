@@ -185,6 +185,12 @@ fn open_person(c: &FieldCipher, m: person::Model) -> ApiResult<Person> {
     })
 }
 
+/// A person's initials, for agendas and lists.
+pub(crate) fn initials_of(c: &FieldCipher, m: &person::Model) -> ApiResult<String> {
+    let identity: Identity = c.open_json(TABLE, "identity", m.id, &m.identity)?;
+    Ok(initials(&identity.first_name, &identity.last_name))
+}
+
 fn summary(c: &FieldCipher, m: person::Model) -> ApiResult<PersonSummary> {
     let identity: Identity = c.open_json(TABLE, "identity", m.id, &m.identity)?;
     let stale = m.safe_contact_checked_at.is_none_or(|t| {

@@ -24,6 +24,7 @@ struct ValidSite {
     address: String,
     phone: Option<String>,
     time_zone: String,
+    alsace_moselle: bool,
 }
 
 fn validate(input: SiteInput) -> ApiResult<ValidSite> {
@@ -55,6 +56,7 @@ fn validate(input: SiteInput) -> ApiResult<ValidSite> {
     }
     v.finish().map_err(ApiError::validation)?;
     Ok(ValidSite {
+        alsace_moselle: input.alsace_moselle,
         name: name.unwrap_or_default(),
         address: address.unwrap_or_default(),
         phone,
@@ -115,6 +117,7 @@ pub async fn create(
         address: Set(v.address),
         phone: Set(v.phone),
         time_zone: Set(v.time_zone),
+        alsace_moselle: Set(v.alsace_moselle),
         created_at: Set(now),
         updated_at: Set(now),
         change_seq: Set(seq),
@@ -146,6 +149,7 @@ pub async fn update(
     am.address = Set(v.address);
     am.phone = Set(v.phone);
     am.time_zone = Set(v.time_zone);
+    am.alsace_moselle = Set(v.alsace_moselle);
     am.updated_at = Set(Utc::now());
     am.change_seq = Set(next_change_seq(&txn).await?);
     let m = am.update(&txn).await?;

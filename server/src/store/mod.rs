@@ -87,7 +87,15 @@ org_scoped!(
     device,
     session,
     person,
-    audit_log
+    audit_log,
+    appointment_type,
+    opening_window,
+    schedule_exception,
+    absence,
+    appointment,
+    appointment_participant,
+    appointment_event,
+    calendar_feed
 );
 
 /// Tables the phone syncs: soft deletion, `updated_at` and a change sequence.
@@ -108,7 +116,17 @@ macro_rules! synced {
         }
     )*};
 }
-synced!(site, account, person);
+synced!(
+    site,
+    account,
+    person,
+    appointment_type,
+    opening_window,
+    schedule_exception,
+    absence,
+    appointment,
+    calendar_feed
+);
 
 /// Mark a live row of the organisation deleted, with a new change sequence so phones learn
 /// of it. Returns whether a row was deleted (false: unknown, other tenant's, or already gone).

@@ -131,7 +131,62 @@ fn endpoints(a: &Org) -> Vec<Endpoint> {
             true,
         ),
         ep(Method::GET, "/api/v1/audit".into(), None, admin, false),
+        ep(
+            Method::GET,
+            "/api/v1/appointment-types".into(),
+            None,
+            all,
+            false,
+        ),
+        ep(
+            Method::GET,
+            format!("/api/v1/opening-windows?site_id={}", a.site_id),
+            None,
+            all,
+            false,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/holidays?year=2027".into(),
+            None,
+            all,
+            false,
+        ),
+        ep(
+            Method::GET,
+            format!("/api/v1/appointments/{}", a.appointment_id),
+            None,
+            staff,
+            true,
+        ),
+        ep(
+            Method::GET,
+            format!(
+                "/api/v1/agenda?site_id={}&from=2026-01-01&days=31",
+                a.site_id
+            ),
+            None,
+            staff,
+            false,
+        ),
+        ep(Method::GET, "/api/v1/absences".into(), None, staff, false),
+        ep(
+            Method::POST,
+            "/api/v1/calendar-feeds".into(),
+            Some(json!({})),
+            staff,
+            false,
+        ),
     ];
+    let mut cancel = ep(
+        Method::POST,
+        format!("/api/v1/appointments/{}/cancel", a.appointment_id),
+        Some(json!({"by": "person", "version": 1})),
+        staff,
+        true,
+    );
+    cancel.run_allowed = false;
+    v.push(cancel);
     let mut del = ep(
         Method::DELETE,
         format!("/api/v1/persons/{}", a.person_id),
@@ -249,6 +304,54 @@ async fn every_endpoint_refuses_other_roles_other_tenants_and_bad_tokens() {
         );
         assert!(!ids.is_empty(), "{path} of B lists B's own records");
     }
+    // B cannot book A's person, nor at A's site, nor with A's coordinator.
+    for (field, body) in [
+        (
+            "person_id",
+            json!({"type_id": b.type_id, "site_id": b.site_id, "coordinator_id": b.coordinator.account_id, "person_id": a.person_id, "start": "2030-01-07T10:00:00+01:00"}),
+        ),
+        (
+            "site_id",
+            json!({"type_id": b.type_id, "site_id": a.site_id, "coordinator_id": b.coordinator.account_id, "person_id": b.person_id, "start": "2030-01-07T10:00:00+01:00"}),
+        ),
+        (
+            "coordinator_id",
+            json!({"type_id": b.type_id, "site_id": b.site_id, "coordinator_id": a.coordinator.account_id, "person_id": b.person_id, "start": "2030-01-07T10:00:00+01:00"}),
+        ),
+        (
+            "type_id",
+            json!({"type_id": a.type_id, "site_id": b.site_id, "coordinator_id": b.coordinator.account_id, "person_id": b.person_id, "start": "2030-01-07T10:00:00+01:00"}),
+        ),
+    ] {
+        let (st, e) = s
+            .post("/api/v1/appointments", Some(&b.coordinator.token), body)
+            .await;
+        assert_eq!(
+            (st, e["errors"][0]["field"].as_str()),
+            (422, Some(field)),
+            "{e}"
+        );
+    }
+    let (_, agenda) = s
+        .get(
+            &format!(
+                "/api/v1/agenda?coordinator_id={}&from=2026-01-01&days=31",
+                a.coordinator.account_id
+            ),
+            &b.admin.token,
+        )
+        .await;
+    assert_eq!(agenda, json!([]), "B sees nothing of A's coordinator");
+    let (st, _) = s
+        .get(
+            &format!(
+                "/api/v1/availability?type_id={}&site_id={}&from=2026-12-01&to=2026-12-02",
+                a.type_id, a.site_id
+            ),
+            &b.admin.token,
+        )
+        .await;
+    assert_eq!(st, 422, "A's type and site do not exist for B");
     let (_, audit) = s.get("/api/v1/audit", &b.admin.token).await;
     for row in audit["items"].as_array().unwrap() {
         assert_ne!(

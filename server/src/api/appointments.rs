@@ -1,0 +1,986 @@
+//! Appointments: book into a free slot (or force-book in an emergency), move, cancel, mark
+//! seen or no-show, with a version every change bumps and a full history. The database
+//! guarantees no double booking: an exclusion constraint on PostgreSQL, a serialized write
+//! transaction that re-checks overlaps on SQLite.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use data_encoding::HEXLOWER;
+use relais_domain::Validator;
+use relais_domain::dto::{
+    AgendaEntry, Appointment, AppointmentEvent, AppointmentInput, AppointmentStatus, CalendarFeed,
+    CalendarFeedInput, CancelInput, CancelledBy, MoveInput, OutcomeInput,
+};
+use relais_domain::schedule::{self, Interval};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{ApiJson, ApiQuery, PathId, parse_json};
+use super::schedule::{find_coordinator, find_site, find_type, load_search, rules_of, site_tz};
+use crate::audit::{self, Action};
+use crate::crypto::{random_token, token_hash};
+use crate::store::entities::{
+    appointment, appointment_event, appointment_participant, appointment_type, calendar_feed,
+    idempotency_key, person, site,
+};
+use crate::store::{OrgScoped, next_change_seq};
+use crate::tenancy::{FileReaders, Tenant};
+
+const TAKES_TIME: [&str; 3] = ["planned", "seen", "no_show"];
+
+fn slot_taken() -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "slot_taken", "Créneau indisponible")
+        .detail("Ce créneau vient d'être pris ou chevauche un autre rendez-vous de l'intervenant.")
+}
+
+fn is_overlap_violation(e: &sea_orm::DbErr) -> bool {
+    e.to_string().contains("appointment_no_overlap")
+}
+
+pub(crate) fn appointment_dto(
+    m: appointment::Model,
+    person_ids: Vec<Uuid>,
+    tz: Tz,
+    history: Vec<AppointmentEvent>,
+) -> Appointment {
+    Appointment {
+        id: m.id,
+        type_id: m.type_id,
+        site_id: m.site_id,
+        coordinator_id: m.coordinator_id,
+        person_ids,
+        start: m.starts_at.with_timezone(&tz).fixed_offset(),
+        end: m.ends_at.with_timezone(&tz).fixed_offset(),
+        status: AppointmentStatus::parse(&m.status).unwrap_or(AppointmentStatus::Planned),
+        version: m.version,
+        emergency: m.emergency,
+        updated_at: m.updated_at,
+        change_seq: m.change_seq,
+        history,
+    }
+}
+
+/// Whether `busy` overlaps a live appointment of `coordinator` (other than `exclude`).
+async fn overlaps<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    coordinator: Uuid,
+    busy: Interval,
+    exclude: Option<Uuid>,
+) -> Result<bool, sea_orm::DbErr> {
+    let mut q = appointment::Entity::scoped(org)
+        .filter(appointment::Column::CoordinatorId.eq(coordinator))
+        .filter(appointment::Column::Status.is_in(TAKES_TIME))
+        .filter(appointment::Column::DeletedAt.is_null())
+        .filter(appointment::Column::BusyStart.lt(busy.end))
+        .filter(appointment::Column::BusyEnd.gt(busy.start));
+    if let Some(x) = exclude {
+        q = q.filter(appointment::Column::Id.ne(x));
+    }
+    Ok(q.select_only()
+        .column(appointment::Column::Id)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Outside an emergency, `start` must be one of the free slots of that day.
+async fn check_free_slot(
+    t: &Tenant<FileReaders>,
+    ty: &appointment_type::Model,
+    s: site::Model,
+    coordinator: Uuid,
+    start: DateTime<Utc>,
+    exclude: Option<Uuid>,
+) -> ApiResult<()> {
+    let date = start.with_timezone(&site_tz(&s)).date_naive();
+    let data = load_search(
+        t.db(),
+        t.organisation_id(),
+        s,
+        Some(coordinator),
+        date,
+        date,
+        exclude,
+    )
+    .await?;
+    let mut free = Vec::new();
+    for (_, cal) in data.calendars() {
+        schedule::free_slots(&cal, &rules_of(ty), date, date, Utc::now(), &mut free);
+    }
+    if free.iter().any(|slot| slot.start == start) {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            StatusCode::CONFLICT,
+            "slot_unavailable",
+            "start",
+            "Ce créneau n'est pas libre (horaires, délai, absence ou autre rendez-vous).",
+        ))
+    }
+}
+
+fn emergency_reason(v: &mut Validator, reason: Option<&str>) -> Option<String> {
+    reason.and_then(|r| v.required_text("emergency_reason", r, 500))
+}
+
+async fn event<C: ConnectionTrait>(
+    db: &C,
+    m: &appointment::Model,
+    account: Uuid,
+    kind: &str,
+) -> Result<(), sea_orm::DbErr> {
+    appointment_event::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        appointment_id: Set(m.id),
+        organisation_id: Set(m.organisation_id),
+        at: Set(Utc::now()),
+        account_id: Set(account),
+        kind: Set(kind.into()),
+        starts_at: Set(Some(m.starts_at)),
+        site_id: Set(Some(m.site_id)),
+        coordinator_id: Set(Some(m.coordinator_id)),
+        version: Set(m.version),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+fn request_hash(body: &[u8]) -> String {
+    HEXLOWER.encode(&Sha256::digest(body))
+}
+
+fn json_response(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Book. With an `Idempotency-Key` header, a retried request returns the first answer.
+#[utoipa::path(post, path = "/api/v1/appointments", tag = "appointments", security(("bearer" = [])), request_body = AppointmentInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST return the first result")),
+    responses((status = 201, body = Appointment), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
+pub async fn book(t: Tenant<FileReaders>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .map(str::trim)
+                .filter(|k| !k.is_empty() && k.len() <= 200)
+                .ok_or_else(|| {
+                    ApiError::field(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_header",
+                        "Idempotency-Key",
+                        "1 à 200 caractères visibles.",
+                    )
+                })?
+                .to_owned(),
+        ),
+    };
+    let hash = request_hash(&body);
+    if let Some(k) = &key
+        && let Some(prev) = idempotency_key::Entity::find_by_id((t.caller.account_id, k.clone()))
+            .one(t.db())
+            .await?
+    {
+        if prev.request_hash != hash {
+            return Err(ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "Idempotency-Key",
+                "Clé déjà utilisée pour une autre requête.",
+            ));
+        }
+        return Ok(json_response(
+            StatusCode::from_u16(prev.status as u16).unwrap_or(StatusCode::OK),
+            prev.body,
+        ));
+    }
+    // Content type and shape are checked as for any JSON body.
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Type de contenu non pris en charge",
+        ));
+    }
+    let i: AppointmentInput = parse_json(&body)?;
+    let mut v = Validator::new();
+    let reason = emergency_reason(&mut v, i.emergency_reason.as_deref());
+    v.finish().map_err(ApiError::validation)?;
+    let ty = find_type(&t, i.type_id, "type_id").await?;
+    let s = find_site(&t, i.site_id, "site_id").await?;
+    find_coordinator(&t, i.coordinator_id, "coordinator_id").await?;
+    t.scoped::<person::Entity>()
+        .filter(person::Column::Id.eq(i.person_id))
+        .filter(person::Column::DeletedAt.is_null())
+        .one(t.db())
+        .await?
+        .ok_or_else(|| {
+            ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown",
+                "person_id",
+                "Personne inconnue.",
+            )
+        })?;
+    let start = i.start.with_timezone(&Utc);
+    let rules = rules_of(&ty);
+    let tz = site_tz(&s);
+    if reason.is_none() {
+        check_free_slot(&t, &ty, s, i.coordinator_id, start, None).await?;
+    } else if start + rules.duration < Utc::now() - Duration::hours(12) {
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "in_past",
+            "start",
+            "Rendez-vous dans le passé.",
+        ));
+    }
+    let busy = rules.busy_span(start);
+    let now = Utc::now();
+    let txn = t.db().begin().await?;
+    // Takes the write lock (SQLite) or the counter's row lock (PostgreSQL) first, so the
+    // overlap check below and the insert are serialized with every other booking.
+    let seq = next_change_seq(&txn).await?;
+    if overlaps(&txn, t.organisation_id(), i.coordinator_id, busy, None).await? {
+        return Err(slot_taken());
+    }
+    let id = Uuid::new_v4();
+    let m = appointment::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(t.organisation_id()),
+        type_id: Set(ty.id),
+        site_id: Set(i.site_id),
+        coordinator_id: Set(i.coordinator_id),
+        starts_at: Set(start),
+        ends_at: Set(start + rules.duration),
+        busy_start: Set(busy.start),
+        busy_end: Set(busy.end),
+        status: Set("planned".into()),
+        version: Set(1),
+        emergency: Set(reason.is_some()),
+        reason: Set(reason.as_ref().map(|r| {
+            t.state
+                .cipher()
+                .seal("appointment", "reason", id, r.as_bytes())
+        })),
+        created_by: Set(t.caller.account_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        change_seq: Set(seq),
+        deleted_at: Set(None),
+    }
+    .insert(&txn)
+    .await;
+    let m = match m {
+        Ok(m) => m,
+        Err(e) if is_overlap_violation(&e) => return Err(slot_taken()),
+        Err(e) => return Err(e.into()),
+    };
+    appointment_participant::ActiveModel {
+        appointment_id: Set(id),
+        person_id: Set(i.person_id),
+        organisation_id: Set(t.organisation_id()),
+    }
+    .insert(&txn)
+    .await?;
+    event(
+        &txn,
+        &m,
+        t.caller.account_id,
+        if reason.is_some() {
+            "force_booked"
+        } else {
+            "booked"
+        },
+    )
+    .await?;
+    if reason.is_some() {
+        audit::record(
+            &txn,
+            t.audit_event(
+                Action::AppointmentForceBooked,
+                Some("appointment"),
+                Some(id),
+                "ok",
+            ),
+        )
+        .await?;
+    }
+    let dto = appointment_dto(m, vec![i.person_id], tz, Vec::new());
+    let body = serde_json::to_string(&dto).map_err(ApiError::internal)?;
+    if let Some(k) = key {
+        let stored = idempotency_key::ActiveModel {
+            account_id: Set(t.caller.account_id),
+            key: Set(k.clone()),
+            request_hash: Set(hash),
+            status: Set(201),
+            body: Set(body.clone()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await;
+        if stored.is_err() {
+            // The same key won a race in another request: answer what it answered.
+            drop(txn);
+            if let Some(prev) = idempotency_key::Entity::find_by_id((t.caller.account_id, k))
+                .one(t.db())
+                .await?
+            {
+                return Ok(json_response(
+                    StatusCode::from_u16(prev.status as u16).unwrap_or(StatusCode::OK),
+                    prev.body,
+                ));
+            }
+            return Err(ApiError::conflict("Requête concurrente avec la même clé."));
+        }
+    }
+    txn.commit().await.map_err(|e| {
+        if is_overlap_violation(&e) {
+            slot_taken()
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(json_response(StatusCode::CREATED, body))
+}
+
+async fn find(t: &Tenant<FileReaders>, id: Uuid) -> ApiResult<appointment::Model> {
+    t.scoped::<appointment::Entity>()
+        .filter(appointment::Column::Id.eq(id))
+        .filter(appointment::Column::DeletedAt.is_null())
+        .one(t.db())
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+async fn participants<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<Uuid>>, sea_orm::DbErr> {
+    let mut map: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for p in appointment_participant::Entity::scoped(org)
+        .filter(appointment_participant::Column::AppointmentId.is_in(ids.to_vec()))
+        .all(db)
+        .await?
+    {
+        map.entry(p.appointment_id).or_default().push(p.person_id);
+    }
+    Ok(map)
+}
+
+async fn tz_of<C: ConnectionTrait>(db: &C, org: Uuid, site_id: Uuid) -> Result<Tz, sea_orm::DbErr> {
+    Ok(site::Entity::scoped(org)
+        .filter(site::Column::Id.eq(site_id))
+        .one(db)
+        .await?
+        .map(|s| site_tz(&s))
+        .unwrap_or(chrono_tz::Europe::Paris))
+}
+
+#[utoipa::path(get, path = "/api/v1/appointments/{id}", tag = "appointments", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Appointment), (status = 404, body = super::error::Problem)))]
+pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<Json<Appointment>> {
+    let m = find(&t, id).await?;
+    let history = t
+        .scoped::<appointment_event::Entity>()
+        .filter(appointment_event::Column::AppointmentId.eq(id))
+        .order_by_asc(appointment_event::Column::At)
+        .all(t.db())
+        .await?
+        .into_iter()
+        .map(|e| AppointmentEvent {
+            at: e.at,
+            account_id: e.account_id,
+            kind: e.kind,
+            start: e.starts_at,
+            site_id: e.site_id,
+            coordinator_id: e.coordinator_id,
+            version: e.version,
+        })
+        .collect();
+    let people = participants(t.db(), t.organisation_id(), &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let tz = tz_of(t.db(), t.organisation_id(), m.site_id).await?;
+    Ok(Json(appointment_dto(m, people, tz, history)))
+}
+
+fn stale(current: i32) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "stale_version", "Version périmée").detail(format!(
+        "Le rendez-vous a changé entre-temps (version actuelle {current})."
+    ))
+}
+
+/// Apply `change` to a live appointment at `version`, bumping the version, with a history
+/// event; the fenced update makes a concurrent change of the same version lose.
+async fn change_appointment(
+    t: &Tenant<FileReaders>,
+    id: Uuid,
+    version: i32,
+    kind: &str,
+    change: impl FnOnce(&mut appointment::ActiveModel, &appointment::Model),
+    busy_check: Option<(Uuid, Interval)>,
+) -> ApiResult<appointment::Model> {
+    let current = find(t, id).await?;
+    if current.version != version {
+        return Err(stale(current.version));
+    }
+    if current.status != "planned" {
+        return Err(
+            ApiError::new(StatusCode::CONFLICT, "not_planned", "Rendez-vous clos")
+                .detail(format!("Statut actuel : {}.", current.status)),
+        );
+    }
+    let txn = t.db().begin().await?;
+    let seq = next_change_seq(&txn).await?;
+    if let Some((coordinator, busy)) = busy_check
+        && overlaps(&txn, t.organisation_id(), coordinator, busy, Some(id)).await?
+    {
+        return Err(slot_taken());
+    }
+    let mut am: appointment::ActiveModel = current.clone().into();
+    change(&mut am, &current);
+    am.version = Set(version + 1);
+    am.updated_at = Set(Utc::now());
+    am.change_seq = Set(seq);
+    let res = appointment::Entity::update_many()
+        .set(am)
+        .filter(appointment::Column::Id.eq(id))
+        .filter(appointment::Column::Version.eq(version))
+        .exec(&txn)
+        .await;
+    match res {
+        Ok(r) if r.rows_affected == 1 => {}
+        Ok(_) => return Err(stale(version + 1)),
+        Err(e) if is_overlap_violation(&e) => return Err(slot_taken()),
+        Err(e) => return Err(e.into()),
+    }
+    let m = appointment::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    event(&txn, &m, t.caller.account_id, kind).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+async fn respond(t: &Tenant<FileReaders>, m: appointment::Model) -> ApiResult<Json<Appointment>> {
+    let people = participants(t.db(), t.organisation_id(), &[m.id])
+        .await?
+        .remove(&m.id)
+        .unwrap_or_default();
+    let tz = tz_of(t.db(), t.organisation_id(), m.site_id).await?;
+    Ok(Json(appointment_dto(m, people, tz, Vec::new())))
+}
+
+#[utoipa::path(post, path = "/api/v1/appointments/{id}/move", tag = "appointments", security(("bearer" = [])), request_body = MoveInput,
+    params(("id" = Uuid, Path)), responses((status = 200, body = Appointment), (status = 409, body = super::error::Problem)))]
+pub async fn move_appointment(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+    ApiJson(i): ApiJson<MoveInput>,
+) -> ApiResult<Json<Appointment>> {
+    let mut v = Validator::new();
+    let reason = emergency_reason(&mut v, i.emergency_reason.as_deref());
+    v.finish().map_err(ApiError::validation)?;
+    let current = find(&t, id).await?;
+    let ty = appointment_type::Entity::scoped(t.organisation_id())
+        .filter(appointment_type::Column::Id.eq(current.type_id))
+        .one(t.db())
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let site_id = i.site_id.unwrap_or(current.site_id);
+    let coordinator = i.coordinator_id.unwrap_or(current.coordinator_id);
+    let s = find_site(&t, site_id, "site_id").await?;
+    find_coordinator(&t, coordinator, "coordinator_id").await?;
+    let start = i.start.with_timezone(&Utc);
+    if reason.is_none() {
+        check_free_slot(&t, &ty, s, coordinator, start, Some(id)).await?;
+    }
+    let rules = rules_of(&ty);
+    let busy = rules.busy_span(start);
+    let m = change_appointment(
+        &t,
+        id,
+        i.version,
+        if reason.is_some() {
+            "force_moved"
+        } else {
+            "moved"
+        },
+        |am, _| {
+            am.site_id = Set(site_id);
+            am.coordinator_id = Set(coordinator);
+            am.starts_at = Set(start);
+            am.ends_at = Set(start + rules.duration);
+            am.busy_start = Set(busy.start);
+            am.busy_end = Set(busy.end);
+        },
+        Some((coordinator, busy)),
+    )
+    .await?;
+    if reason.is_some() {
+        audit::record(
+            t.db(),
+            t.audit_event(
+                Action::AppointmentForceBooked,
+                Some("appointment"),
+                Some(id),
+                "ok",
+            ),
+        )
+        .await?;
+    }
+    respond(&t, m).await
+}
+
+#[utoipa::path(post, path = "/api/v1/appointments/{id}/cancel", tag = "appointments", security(("bearer" = [])), request_body = CancelInput,
+    params(("id" = Uuid, Path)), responses((status = 200, body = Appointment), (status = 409, body = super::error::Problem)))]
+pub async fn cancel(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+    ApiJson(i): ApiJson<CancelInput>,
+) -> ApiResult<Json<Appointment>> {
+    let mut v = Validator::new();
+    let reason = v.optional_text("reason", i.reason.as_deref(), 500);
+    if i.by == CancelledBy::Service && reason.is_none() {
+        v.push(
+            "reason",
+            "required",
+            "Une annulation par le service a un motif.",
+        );
+    }
+    v.finish().map_err(ApiError::validation)?;
+    let (status, kind) = match i.by {
+        CancelledBy::Person => ("excused", "excused"),
+        CancelledBy::Service => ("revoked", "revoked"),
+    };
+    let sealed = reason.map(|r| {
+        t.state
+            .cipher()
+            .seal("appointment", "reason", id, r.as_bytes())
+    });
+    let m = change_appointment(
+        &t,
+        id,
+        i.version,
+        kind,
+        |am, _| {
+            am.status = Set(status.into());
+            am.reason = Set(sealed);
+        },
+        None,
+    )
+    .await?;
+    respond(&t, m).await
+}
+
+async fn outcome(
+    t: Tenant<FileReaders>,
+    id: Uuid,
+    version: i32,
+    status: &'static str,
+) -> ApiResult<Json<Appointment>> {
+    let current = find(&t, id).await?;
+    if current.starts_at > Utc::now() + Duration::minutes(15) {
+        return Err(
+            ApiError::new(StatusCode::CONFLICT, "not_started", "Rendez-vous à venir")
+                .detail("Un rendez-vous à venir ne peut être marqué honoré ou manqué."),
+        );
+    }
+    let m = change_appointment(
+        &t,
+        id,
+        version,
+        status,
+        |am, _| am.status = Set(status.into()),
+        None,
+    )
+    .await?;
+    respond(&t, m).await
+}
+
+#[utoipa::path(post, path = "/api/v1/appointments/{id}/seen", tag = "appointments", security(("bearer" = [])), request_body = OutcomeInput,
+    params(("id" = Uuid, Path)), responses((status = 200, body = Appointment), (status = 409, body = super::error::Problem)))]
+pub async fn seen(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+    ApiJson(i): ApiJson<OutcomeInput>,
+) -> ApiResult<Json<Appointment>> {
+    outcome(t, id, i.version, "seen").await
+}
+
+#[utoipa::path(post, path = "/api/v1/appointments/{id}/no-show", tag = "appointments", security(("bearer" = [])), request_body = OutcomeInput,
+    params(("id" = Uuid, Path)), responses((status = 200, body = Appointment), (status = 409, body = super::error::Problem)))]
+pub async fn no_show(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+    ApiJson(i): ApiJson<OutcomeInput>,
+) -> ApiResult<Json<Appointment>> {
+    outcome(t, id, i.version, "no_show").await
+}
+
+// ---------- agenda ----------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaQuery {
+    #[serde(default)]
+    coordinator_id: Option<String>,
+    #[serde(default)]
+    site_id: Option<String>,
+    from: String,
+    #[serde(default)]
+    days: Option<String>,
+}
+
+/// A coordinator's or a site's agenda over `days` days from `from` (1 = a day, 7 = a week),
+/// persons shown by initials.
+#[utoipa::path(get, path = "/api/v1/agenda", tag = "appointments", security(("bearer" = [])),
+    params(("coordinator_id" = Option<Uuid>, Query), ("site_id" = Option<Uuid>, Query), ("from" = String, Query), ("days" = Option<u32>, Query)),
+    responses((status = 200, body = Vec<AgendaEntry>)))]
+pub async fn agenda(
+    t: Tenant<FileReaders>,
+    ApiQuery(q): ApiQuery<AgendaQuery>,
+) -> ApiResult<Json<Vec<AgendaEntry>>> {
+    let parse_id = |v: &Option<String>, f: &str| {
+        v.as_deref()
+            .map(|s| {
+                Uuid::parse_str(s).map_err(|_| {
+                    ApiError::field(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_parameter",
+                        f,
+                        "UUID attendu.",
+                    )
+                })
+            })
+            .transpose()
+    };
+    let coordinator = parse_id(&q.coordinator_id, "coordinator_id")?;
+    let site_id = parse_id(&q.site_id, "site_id")?;
+    if coordinator.is_some() == site_id.is_some() {
+        return Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+            "coordinator_id",
+            "Donnez coordinator_id ou site_id, l'un des deux.",
+        ));
+    }
+    let from = NaiveDate::parse_from_str(&q.from, "%Y-%m-%d").map_err(|_| {
+        ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+            "from",
+            "Date AAAA-MM-JJ attendue.",
+        )
+    })?;
+    let days: i64 = match q.days.as_deref() {
+        None => 1,
+        Some(d) => d
+            .parse()
+            .ok()
+            .filter(|d| (1..=31).contains(d))
+            .ok_or_else(|| {
+                ApiError::field(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_parameter",
+                    "days",
+                    "Entre 1 et 31.",
+                )
+            })?,
+    };
+    let tz = match site_id {
+        Some(s) => site_tz(&find_site(&t, s, "site_id").await?),
+        None => chrono_tz::Europe::Paris,
+    };
+    let lo = schedule::rule_instant(tz, from.and_time(NaiveTime::MIN), schedule::Edge::Start);
+    let hi = schedule::rule_instant(
+        tz,
+        (from + Duration::days(days)).and_time(NaiveTime::MIN),
+        schedule::Edge::Start,
+    );
+    let mut sel = t
+        .scoped::<appointment::Entity>()
+        .filter(appointment::Column::DeletedAt.is_null())
+        .filter(appointment::Column::StartsAt.gte(lo))
+        .filter(appointment::Column::StartsAt.lt(hi));
+    if let Some(c) = coordinator {
+        sel = sel.filter(appointment::Column::CoordinatorId.eq(c));
+    }
+    if let Some(s) = site_id {
+        sel = sel.filter(appointment::Column::SiteId.eq(s));
+    }
+    let rows = sel
+        .order_by_asc(appointment::Column::StartsAt)
+        .limit(2000)
+        .all(t.db())
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let people = participants(t.db(), t.organisation_id(), &ids).await?;
+    let person_ids: Vec<Uuid> = people.values().flatten().copied().collect();
+    let persons = t
+        .scoped::<person::Entity>()
+        .filter(person::Column::Id.is_in(person_ids))
+        .all(t.db())
+        .await?;
+    let mut initials = HashMap::new();
+    for p in persons {
+        initials.insert(p.id, super::persons::initials_of(t.state.cipher(), &p)?);
+    }
+    let sites: HashMap<Uuid, Tz> = t
+        .scoped::<site::Entity>()
+        .all(t.db())
+        .await?
+        .into_iter()
+        .map(|s| (s.id, site_tz(&s)))
+        .collect();
+    Ok(Json(
+        rows.into_iter()
+            .map(|m| {
+                let ps = people.get(&m.id).cloned().unwrap_or_default();
+                let person_initials = ps.iter().filter_map(|p| initials.get(p).cloned()).collect();
+                let tz = sites.get(&m.site_id).copied().unwrap_or(tz);
+                AgendaEntry {
+                    appointment: appointment_dto(m, ps, tz, Vec::new()),
+                    person_initials,
+                }
+            })
+            .collect(),
+    ))
+}
+
+// ---------- iCalendar feeds ----------
+
+#[utoipa::path(post, path = "/api/v1/calendar-feeds", tag = "appointments", security(("bearer" = [])), request_body = CalendarFeedInput,
+    responses((status = 201, body = CalendarFeed)))]
+pub async fn create_feed(
+    t: Tenant<FileReaders>,
+    ApiJson(i): ApiJson<CalendarFeedInput>,
+) -> ApiResult<(StatusCode, Json<CalendarFeed>)> {
+    let token = random_token(32);
+    let now = Utc::now();
+    let txn = t.db().begin().await?;
+    let m = calendar_feed::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organisation_id: Set(t.organisation_id()),
+        coordinator_id: Set(t.caller.account_id),
+        token_hash: Set(token_hash(&token)),
+        show_names: Set(i.show_names),
+        revoked_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        change_seq: Set(next_change_seq(&txn).await?),
+        deleted_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CalendarFeed {
+            id: m.id,
+            path: Some(format!("/api/v1/calendar/{token}.ics")),
+            show_names: m.show_names,
+            created_at: now,
+        }),
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/calendar-feeds/{id}", tag = "appointments", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
+pub async fn revoke_feed(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<StatusCode> {
+    let r = calendar_feed::Entity::update_many()
+        .col_expr(
+            calendar_feed::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(calendar_feed::Column::OrganisationId.eq(t.organisation_id()))
+        .filter(calendar_feed::Column::CoordinatorId.eq(t.caller.account_id))
+        .filter(calendar_feed::Column::Id.eq(id))
+        .filter(calendar_feed::Column::RevokedAt.is_null())
+        .exec(t.db())
+        .await?;
+    if r.rows_affected == 0 {
+        return Err(ApiError::not_found());
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn ics_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+/// Fold lines at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character.
+fn ics_line(out: &mut String, line: &str) {
+    let mut count = 0;
+    for c in line.chars() {
+        if count + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            count = 1;
+        }
+        out.push(c);
+        count += c.len_utf8();
+    }
+    out.push_str("\r\n");
+}
+
+fn ics_time(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// The feed itself: no login (calendar apps cannot), the unguessable token is the secret;
+/// revoking the feed ends it. 30 days back, 180 days ahead.
+pub async fn feed(
+    axum::extract::State(state): axum::extract::State<crate::app::AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> ApiResult<Response> {
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    let db = state.db();
+    let f = calendar_feed::Entity::find()
+        .filter(calendar_feed::Column::TokenHash.eq(token_hash(token)))
+        .filter(calendar_feed::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let org = f.organisation_id;
+    let now = Utc::now();
+    let rows = appointment::Entity::scoped(org)
+        .filter(appointment::Column::CoordinatorId.eq(f.coordinator_id))
+        .filter(appointment::Column::DeletedAt.is_null())
+        .filter(appointment::Column::StartsAt.gte(now - Duration::days(30)))
+        .filter(appointment::Column::StartsAt.lt(now + Duration::days(180)))
+        .order_by_asc(appointment::Column::StartsAt)
+        .limit(5000)
+        .all(db)
+        .await?;
+    let sites: HashMap<Uuid, site::Model> = site::Entity::scoped(org)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let types: HashMap<Uuid, String> = appointment_type::Entity::scoped(org)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.public_label))
+        .collect();
+    let mut initials: HashMap<Uuid, String> = HashMap::new();
+    if f.show_names {
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let people = participants(db, org, &ids).await?;
+        let pids: Vec<Uuid> = people.values().flatten().copied().collect();
+        let persons: HashMap<Uuid, person::Model> = person::Entity::scoped(org)
+            .filter(person::Column::Id.is_in(pids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        for (appt, ps) in people {
+            let names: Vec<String> = ps
+                .iter()
+                .filter_map(|p| persons.get(p))
+                .filter_map(|p| super::persons::initials_of(state.cipher(), p).ok())
+                .collect();
+            initials.insert(appt, names.join(", "));
+        }
+    }
+    let mut out = String::new();
+    for l in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Relais//Agenda//FR",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Relais",
+    ] {
+        ics_line(&mut out, l);
+    }
+    for m in rows {
+        let site = sites.get(&m.site_id);
+        let mut summary = types
+            .get(&m.type_id)
+            .cloned()
+            .unwrap_or_else(|| "Rendez-vous".into());
+        if let Some(n) = initials.get(&m.id).filter(|n| !n.is_empty()) {
+            summary = format!("{summary} – {n}");
+        }
+        ics_line(&mut out, "BEGIN:VEVENT");
+        ics_line(&mut out, &format!("UID:{}@relais", m.id));
+        ics_line(&mut out, &format!("DTSTAMP:{}", ics_time(m.updated_at)));
+        ics_line(&mut out, &format!("DTSTART:{}", ics_time(m.starts_at)));
+        ics_line(&mut out, &format!("DTEND:{}", ics_time(m.ends_at)));
+        ics_line(&mut out, &format!("SEQUENCE:{}", m.version));
+        ics_line(&mut out, &format!("SUMMARY:{}", ics_escape(&summary)));
+        if let Some(s) = site {
+            ics_line(
+                &mut out,
+                &format!(
+                    "LOCATION:{}",
+                    ics_escape(&format!("{}, {}", s.name, s.address))
+                ),
+            );
+        }
+        let status =
+            if AppointmentStatus::parse(&m.status).is_some_and(AppointmentStatus::takes_time) {
+                "CONFIRMED"
+            } else {
+                "CANCELLED"
+            };
+        ics_line(&mut out, &format!("STATUS:{status}"));
+        ics_line(&mut out, "END:VEVENT");
+    }
+    ics_line(&mut out, "END:VCALENDAR");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ics_lines_fold_at_75_octets_without_splitting_characters() {
+        let mut out = String::new();
+        let long = format!("SUMMARY:{}", "é".repeat(60));
+        ics_line(&mut out, &long);
+        for l in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(l.len() <= 75, "{} octets", l.len());
+        }
+        assert_eq!(out.replace("\r\n ", "").trim_end(), long);
+        assert_eq!(ics_escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+}
