@@ -11,7 +11,10 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set,
+    TransactionTrait,
+};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
@@ -32,6 +35,9 @@ struct Inner {
     hasher: Hasher,
     config: Config,
     ip_throttle: IpThrottle,
+    /// SQLite has one writer at a time, and a writer that finds the lock taken sleeps in
+    /// millisecond steps: queueing writers here instead keeps throughput under contention.
+    write_lock: tokio::sync::Mutex<()>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +65,32 @@ impl AppState {
     }
     pub fn ip_throttle(&self) -> &IpThrottle {
         &self.0.ip_throttle
+    }
+
+    /// The writer's turn on SQLite (nothing on PostgreSQL, whose row locks do the work).
+    pub async fn write_lock(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        if self.0.config.is_sqlite() {
+            Some(self.0.write_lock.lock().await)
+        } else {
+            None
+        }
+    }
+
+    /// A write transaction, after the writer's turn. Keep the guard alive with the
+    /// transaction: `let (_turn, txn) = state.begin_write().await?;`
+    pub async fn begin_write(
+        &self,
+    ) -> Result<(Option<tokio::sync::MutexGuard<'_, ()>>, DatabaseTransaction), sea_orm::DbErr>
+    {
+        let turn = self.write_lock().await;
+        let txn = self.db().begin().await?;
+        Ok((turn, txn))
+    }
+
+    /// An audit row on its own (a read or a refusal), in the writer's turn.
+    pub async fn audit(&self, e: crate::audit::Event) -> Result<(), sea_orm::DbErr> {
+        let _turn = self.write_lock().await;
+        crate::audit::record(self.db(), e).await
     }
 
     /// Connect, migrate, load the data key (creating it for a brand-new SQLite database)
@@ -94,6 +126,7 @@ impl AppState {
             hasher,
             config,
             ip_throttle,
+            write_lock: tokio::sync::Mutex::new(()),
         })))
     }
 }

@@ -7,7 +7,7 @@ use relais_domain::Validator;
 use relais_domain::dto::{Account, AccountInput, AccountPatch, Page};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -221,7 +221,7 @@ pub async fn create(
     let phc = tokio::task::spawn_blocking(move || hasher.hash(&password))
         .await
         .map_err(ApiError::internal)?;
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let a = create_account(
         &txn,
         t.organisation_id(),
@@ -289,7 +289,7 @@ pub async fn update(
     }
     v.finish().map_err(ApiError::validation)?;
     let now = Utc::now();
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let mut am = a.into_active_model();
     if let Some(d) = display_name {
         am.display_name = Set(d);
@@ -360,7 +360,7 @@ pub async fn create_first_admin(
         return Err(format!("an account with the e-mail {email} already exists"));
     }
     let phc = state.hasher().hash(password);
-    let txn = db.begin().await.map_err(|e| e.to_string())?;
+    let (_turn, txn) = state.begin_write().await.map_err(|e| e.to_string())?;
     let org = organisation::Entity::find()
         .filter(organisation::Column::Name.eq(org_name.clone()))
         .one(&txn)

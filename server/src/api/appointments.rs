@@ -20,7 +20,7 @@ use relais_domain::dto::{
 use relais_domain::schedule::{self, Interval};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -257,7 +257,7 @@ pub async fn book(t: Tenant<FileReaders>, headers: HeaderMap, body: Bytes) -> Ap
     }
     let busy = rules.busy_span(start);
     let now = Utc::now();
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     // Takes the write lock (SQLite) or the counter's row lock (PostgreSQL) first, so the
     // overlap check below and the insert are serialized with every other booking.
     let seq = next_change_seq(&txn).await?;
@@ -453,7 +453,7 @@ async fn change_appointment(
                 .detail(format!("Statut actuel : {}.", current.status)),
         );
     }
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let seq = next_change_seq(&txn).await?;
     if let Some((coordinator, busy)) = busy_check
         && overlaps(&txn, t.organisation_id(), coordinator, busy, Some(id)).await?
@@ -542,16 +542,14 @@ pub async fn move_appointment(
     )
     .await?;
     if reason.is_some() {
-        audit::record(
-            t.db(),
-            t.audit_event(
+        t.state
+            .audit(t.audit_event(
                 Action::AppointmentForceBooked,
                 Some("appointment"),
                 Some(id),
                 "ok",
-            ),
-        )
-        .await?;
+            ))
+            .await?;
     }
     respond(&t, m).await
 }
@@ -782,7 +780,7 @@ pub async fn create_feed(
 ) -> ApiResult<(StatusCode, Json<CalendarFeed>)> {
     let token = random_token(32);
     let now = Utc::now();
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let m = calendar_feed::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(t.organisation_id()),

@@ -12,7 +12,6 @@ use relais_domain::dto::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -109,14 +108,18 @@ async fn authenticate(
     };
     if lock.is_some_and(|l| policy.is_locked(&l, now)) {
         // Do not count attempts while locked: the lock would never end under attack.
-        audit::record(db, ev(Some(&acc), Action::LoginFailed, "locked")).await?;
+        state
+            .audit(ev(Some(&acc), Action::LoginFailed, "locked"))
+            .await?;
         return Err(invalid_credentials());
     }
     if !password_ok {
         return fail(Some(acc)).await;
     }
     if acc.disabled {
-        audit::record(db, ev(Some(&acc), Action::LoginFailed, "disabled")).await?;
+        state
+            .audit(ev(Some(&acc), Action::LoginFailed, "disabled"))
+            .await?;
         return Err(invalid_credentials());
     }
     let role =
@@ -201,7 +204,7 @@ async fn record_failure(
     if let Some(ip) = ip {
         state.ip_throttle().failure(ip, now);
     }
-    let txn = state.db().begin().await?;
+    let (_turn, txn) = state.begin_write().await?;
     if let Some(a) = acc {
         let s = lock_policy(state).after_failure(&lock_state(a), now);
         let mut am = a.clone().into_active_model();
@@ -259,7 +262,7 @@ pub async fn login(
     let c = state.config();
     let token = random_token(32);
     let expires_at = now + Duration::hours(c.session_max_hours);
-    let txn = state.db().begin().await?;
+    let (_turn, txn) = state.begin_write().await?;
     session::ActiveModel {
         id: Set(Uuid::new_v4()),
         account_id: Set(a.account.id),
@@ -370,7 +373,7 @@ pub async fn device_login(
     let refresh = random_token(32);
     let refresh_expires_at = now + Duration::days(state.config().device_refresh_days);
     let device_id = Uuid::new_v4();
-    let txn = state.db().begin().await?;
+    let (_turn, txn) = state.begin_write().await?;
     device::ActiveModel {
         id: Set(device_id),
         account_id: Set(a.account.id),
@@ -422,7 +425,7 @@ pub async fn device_refresh(
         Role::parse(&acc.role).ok_or_else(|| ApiError::internal("account with an unknown role"))?;
     let refresh = random_token(32);
     let refresh_expires_at = now + Duration::days(state.config().device_refresh_days);
-    let txn = db.begin().await?;
+    let (_turn, txn) = state.begin_write().await?;
     // Rotate: the old refresh token stops working. The fenced update makes two concurrent
     // refreshes with the same token yield one winner.
     let rotated = device::Entity::update_many()
@@ -467,7 +470,7 @@ pub async fn device_refresh(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = super::error::Problem)))]
 pub async fn logout(t: Tenant<Enrolling>) -> ApiResult<StatusCode> {
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     session::Entity::update_many()
         .col_expr(
             session::Column::RevokedAt,
@@ -525,7 +528,7 @@ pub async fn revoke_device(
         return Err(ApiError::not_found());
     }
     let now = Utc::now();
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     device::Entity::update_many()
         .col_expr(
             device::Column::RevokedAt,
@@ -626,7 +629,7 @@ pub async fn totp_confirm(
         ));
     };
     let codes: Vec<String> = (0..10).map(|_| recovery_code_text()).collect();
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let mut am = acc.clone().into_active_model();
     am.totp_enrolled = Set(true);
     am.totp_last_step = Set(Some(step));

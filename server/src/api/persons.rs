@@ -10,7 +10,7 @@ use relais_domain::safe_contact::SafeContactProfile;
 use relais_domain::text::{initials, normalise_name};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -274,11 +274,9 @@ pub async fn list(
         .all(t.db())
         .await?;
     if searching {
-        audit::record(
-            t.db(),
-            t.audit_event(Action::PersonSearched, Some(TABLE), None, "ok"),
-        )
-        .await?;
+        t.state
+            .audit(t.audit_event(Action::PersonSearched, Some(TABLE), None, "ok"))
+            .await?;
     }
     let next = (rows.len() as u64 == limit)
         .then(|| rows.last().map(|r| r.change_seq.to_string()))
@@ -300,7 +298,7 @@ pub async fn create(
     ApiJson(input): ApiJson<PersonInput>,
 ) -> ApiResult<(StatusCode, Json<Person>)> {
     let c = t.state.cipher();
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let m = insert_person(&txn, c, t.organisation_id(), t.caller.account_id, input).await?;
     audit::record(
         &txn,
@@ -350,11 +348,9 @@ async fn find(t: &Tenant<impl crate::tenancy::Access>, id: Uuid) -> ApiResult<pe
     params(("id" = Uuid, Path)), responses((status = 200, body = Person), (status = 404, body = super::error::Problem)))]
 pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<Json<Person>> {
     let m = find(&t, id).await?;
-    audit::record(
-        t.db(),
-        t.audit_event(Action::PersonRead, Some(TABLE), Some(id), "ok"),
-    )
-    .await?;
+    t.state
+        .audit(t.audit_event(Action::PersonRead, Some(TABLE), Some(id), "ok"))
+        .await?;
     Ok(Json(open_person(t.state.cipher(), m)?))
 }
 
@@ -368,7 +364,7 @@ pub async fn update(
     let p = validate(input)?;
     let existing = find(&t, id).await?;
     let c = t.state.cipher();
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let mut am = existing.into_active_model();
     seal_into(c, id, &p, &mut am);
     am.updated_at = Set(Utc::now());
@@ -388,7 +384,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCode> {
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     if !soft_delete::<person::Entity, _>(&txn, t.organisation_id(), id).await? {
         return Err(ApiError::not_found());
     }
@@ -424,11 +420,9 @@ pub async fn access_log(
         .limit(limit)
         .all(t.db())
         .await?;
-    audit::record(
-        t.db(),
-        t.audit_event(Action::AuditRead, Some(TABLE), Some(id), "ok"),
-    )
-    .await?;
+    t.state
+        .audit(t.audit_event(Action::AuditRead, Some(TABLE), Some(id), "ok"))
+        .await?;
     Ok(Json(page(rows, limit, |r| r.seq, super::audit_entry)))
 }
 
@@ -450,6 +444,8 @@ pub async fn audit_log_view(
         .limit(limit)
         .all(t.db())
         .await?;
-    audit::record(t.db(), t.audit_event(Action::AuditRead, None, None, "ok")).await?;
+    t.state
+        .audit(t.audit_event(Action::AuditRead, None, None, "ok"))
+        .await?;
     Ok(Json(page(rows, limit, |r| r.seq, super::audit_entry)))
 }

@@ -19,7 +19,7 @@ use relais_domain::schedule::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -317,7 +317,7 @@ pub async fn create_type(
 ) -> ApiResult<(StatusCode, Json<AppointmentType>)> {
     let (name, label) = validate_type(&i)?;
     let now = Utc::now();
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let m = appointment_type::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(t.organisation_id()),
@@ -354,7 +354,7 @@ pub async fn update_type(
     let existing = find_type(&t, id, "id")
         .await
         .map_err(|_| ApiError::not_found())?;
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let mut am = existing.into_active_model();
     am.name = Set(name);
     am.public_label = Set(label);
@@ -453,7 +453,7 @@ pub async fn create_window(
         valid_until: i.valid_until,
     };
     let now = Utc::now();
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let seq = next_change_seq(&txn).await?; // takes the write lock before the overlap check
     // A coordinator cannot be at two sites at once: check their windows everywhere.
     let existing = opening_window::Entity::scoped(t.organisation_id())
@@ -504,7 +504,7 @@ pub async fn delete_window(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiRes
         .await?
         .ok_or_else(ApiError::not_found)?;
     own_calendar(&t, w.coordinator_id)?;
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     soft_delete::<opening_window::Entity, _>(&txn, t.organisation_id(), id).await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -597,7 +597,7 @@ pub async fn create_exception(
     }
     v.finish().map_err(ApiError::validation)?;
     let now = Utc::now();
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let m = schedule_exception::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(t.organisation_id()),
@@ -714,7 +714,7 @@ pub async fn create_absence(
     v.finish().map_err(ApiError::validation)?;
     let now = Utc::now();
     let recurring = i.kind == "recurring";
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let m = absence::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(t.organisation_id()),

@@ -7,7 +7,6 @@ use relais_domain::Validator;
 use relais_domain::dto::{Organisation, OrganisationInput, Page, Site, SiteInput};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -108,7 +107,7 @@ pub async fn create(
     let v = validate(input)?;
     let now = Utc::now();
     let id = Uuid::new_v4();
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let seq = next_change_seq(&txn).await?;
     let m = site::ActiveModel {
         id: Set(id),
@@ -143,7 +142,7 @@ pub async fn update(
 ) -> ApiResult<Json<Site>> {
     let v = validate(input)?;
     let existing = find(&t, id).await?;
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let mut am = existing.into_active_model();
     am.name = Set(v.name);
     am.address = Set(v.address);
@@ -165,7 +164,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCode> {
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     if !soft_delete::<site::Entity, _>(&txn, t.organisation_id(), id).await? {
         return Err(ApiError::not_found());
     }
@@ -203,7 +202,7 @@ pub async fn update_organisation(
         .one(t.db())
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let txn = t.db().begin().await?;
+    let (_turn, txn) = t.state.begin_write().await?;
     let mut am = o.into_active_model();
     am.name = Set(name.unwrap_or_default());
     am.updated_at = Set(Utc::now());

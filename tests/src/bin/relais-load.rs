@@ -1,0 +1,432 @@
+//! Load generator against a real `relais serve` process (started here, on loopback):
+//! the availability endpoint under 50 concurrent clients, then bookings as fast as 50
+//! clients can make them, every slot attempted twice, then a check that no coordinator has
+//! two overlapping appointments.
+//!
+//! cargo build --release -p relais-server -p relais-tests
+//! target/release/relais-load                                  # SQLite
+//! target/release/relais-load --postgres postgres://postgres@127.0.0.1:5433
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark tool: fail loudly.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "mot de passe du banc d'essai";
+
+struct Args {
+    server: String,
+    postgres: Option<String>,
+    clients: usize,
+    seconds: u64,
+    coordinators: usize,
+    bookings: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        server: "target/release/relais".into(),
+        postgres: None,
+        clients: 50,
+        seconds: 10,
+        coordinators: 20,
+        bookings: 10_000,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let mut v = || it.next().unwrap_or_else(|| panic!("{k} needs a value"));
+        match k.as_str() {
+            "--server" => a.server = v(),
+            "--postgres" => a.postgres = Some(v()),
+            "--clients" => a.clients = v().parse().unwrap(),
+            "--seconds" => a.seconds = v().parse().unwrap(),
+            "--coordinators" => a.coordinators = v().parse().unwrap(),
+            "--bookings" => a.bookings = v().parse().unwrap(),
+            _ => panic!("unknown option {k}; see the source's header"),
+        }
+    }
+    a
+}
+
+struct Server {
+    child: Child,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn env(c: &mut Command, db: &str, dir: &std::path::Path, port: u16) {
+    c.env("DATABASE_URL", db)
+        .env("RELAIS_DATA_KEY_FILE", dir.join("relais.key"))
+        .env("RELAIS_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn");
+}
+
+async fn call(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut r = http.request(method, url);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let res = r.send().await.expect("request");
+    let st = res.status().as_u16();
+    (st, res.json().await.unwrap_or(Value::Null))
+}
+
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let a = args();
+    let dir = std::env::temp_dir().join(format!("relais-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    relais_server::crypto::FieldCipher::create_key_file(&dir.join("relais.key")).unwrap();
+    let db = match &a.postgres {
+        Some(base) => {
+            let name = format!("relais_load_{}", std::process::id());
+            let admin =
+                sea_orm::Database::connect(format!("{}/postgres", base.trim_end_matches('/')))
+                    .await
+                    .unwrap();
+            use sea_orm::ConnectionTrait;
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                .await
+                .unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            format!("{}/{name}", base.trim_end_matches('/'))
+        }
+        None => format!("sqlite://{}?mode=rwc", dir.join("relais.sqlite").display()),
+    };
+    let backend = if a.postgres.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut c = Command::new(&a.server);
+    env(&mut c, &db, &dir, port);
+    let out = c
+        .args([
+            "create-admin",
+            "--organisation",
+            "Banc d'essai",
+            "--email",
+            "admin@bench.test",
+            "--name",
+            "Admin",
+        ])
+        .env("RELAIS_ADMIN_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut c = Command::new(&a.server);
+    env(&mut c, &db, &dir, port);
+    let child = c
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let _server = Server { child, dir };
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(a.clients * 2)
+        .build()
+        .unwrap();
+    for _ in 0..100 {
+        if http
+            .get(format!("http://127.0.0.1:{port}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Fixtures through the API.
+    let (_, g) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{base}/auth/login"),
+        None,
+        Some(json!({"email": "admin@bench.test", "password": PASSWORD})),
+    )
+    .await;
+    let token = g["token"].as_str().expect("login").to_owned();
+    let (_, e) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{base}/auth/totp/enrol"),
+        Some(&token),
+        Some(json!({})),
+    )
+    .await;
+    let secret = data_encoding::BASE32_NOPAD
+        .decode(e["secret"].as_str().unwrap().as_bytes())
+        .unwrap();
+    let step = relais_server::auth::totp::step_of(chrono::Utc::now().timestamp());
+    let code = format!(
+        "{:06}",
+        relais_server::auth::totp::hotp(&secret, step as u64, 6)
+    );
+    let (st, _) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{base}/auth/totp/confirm"),
+        Some(&token),
+        Some(json!({"code": code})),
+    )
+    .await;
+    assert_eq!(st, 200);
+    let t = token.as_str();
+    let (_, site) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{base}/sites"),
+        Some(t),
+        Some(json!({"name": "Brigade", "address": "1 rue de la Paix"})),
+    )
+    .await;
+    let site_id = site["id"].as_str().unwrap().to_owned();
+    let (_, ty) = call(&http, reqwest::Method::POST, format!("{base}/appointment-types"), Some(t),
+        Some(json!({"name": "Entretien", "public_label": "Rendez-vous", "duration_minutes": 15, "max_horizon_days": 366, "place_kind": "site", "bookable_by": "staff"}))).await;
+    let type_id = ty["id"].as_str().unwrap().to_owned();
+    let (_, person) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{base}/persons"),
+        Some(t),
+        Some(json!({"first_name": "Banc", "last_name": "Essai"})),
+    )
+    .await;
+    let person_id = person["id"].as_str().unwrap().to_owned();
+    let mut coordinators = Vec::new();
+    for i in 0..a.coordinators {
+        let (st, acc) = call(&http, reqwest::Method::POST, format!("{base}/accounts"), Some(t),
+            Some(json!({"email": format!("c{i}@bench.test"), "display_name": format!("C{i}"), "role": "coordinator", "password": PASSWORD, "site_ids": [site_id]}))).await;
+        assert_eq!(st, 201, "{acc}");
+        let id = acc["id"].as_str().unwrap().to_owned();
+        for (days, start, end) in [
+            (json!([1, 2, 3, 4, 5]), "08:00", "12:00"),
+            (json!([1, 2, 3, 4, 5]), "13:00", "19:00"),
+        ] {
+            let (st, w) = call(&http, reqwest::Method::POST, format!("{base}/opening-windows"), Some(t),
+                Some(json!({"coordinator_id": id, "site_id": site_id, "days": days, "start": start, "end": end}))).await;
+            assert_eq!(st, 201, "{w}");
+        }
+        coordinators.push(id);
+    }
+    let today = chrono::Utc::now().date_naive();
+    let from = today + chrono::Duration::days(1);
+    let to4 = from + chrono::Duration::days(27);
+    println!(
+        "Relais load test on {backend}: {} coordinators, {} clients, server and load generator on this 2-core machine",
+        a.coordinators, a.clients
+    );
+
+    // 1. Availability: one coordinator over four weeks, the call an agenda screen makes.
+    let lat = Arc::new(tokio::sync::Mutex::new(Vec::<Duration>::new()));
+    let deadline = Instant::now() + Duration::from_secs(a.seconds);
+    let errors = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for k in 0..a.clients {
+        let (http, lat, errors) = (http.clone(), lat.clone(), errors.clone());
+        let url = format!(
+            "{base}/availability?type_id={type_id}&site_id={site_id}&coordinator_id={}&from={from}&to={to4}",
+            coordinators[k % coordinators.len()]
+        );
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            while Instant::now() < deadline {
+                let t0 = Instant::now();
+                let r = http.get(&url).bearer_auth(&token).send().await;
+                match r {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        mine.push(t0.elapsed());
+                    }
+                    _ => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            lat.lock().await.extend(mine);
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut l = lat.lock().await.clone();
+    l.sort();
+    println!(
+        "availability (1 coordinator x 4 weeks): {} requests in {} s = {:.0} req/s; p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms; errors {}",
+        l.len(),
+        a.seconds,
+        l.len() as f64 / a.seconds as f64,
+        pct(&l, 0.5),
+        pct(&l, 0.9),
+        pct(&l, 0.99),
+        errors.load(Ordering::Relaxed)
+    );
+
+    // 2. Bookings: free slots of every coordinator, each attempted twice by different clients.
+    let mut slots: Vec<(String, String)> = Vec::new();
+    let mut start = from;
+    while slots.len() < a.bookings {
+        let end = start + chrono::Duration::days(30);
+        for c in &coordinators {
+            let (st, list) = call(&http, reqwest::Method::GET, format!("{base}/availability?type_id={type_id}&site_id={site_id}&coordinator_id={c}&from={start}&to={end}"), Some(t), None).await;
+            assert_eq!(st, 200, "{list}");
+            for s in list.as_array().unwrap() {
+                slots.push((c.clone(), s["start"].as_str().unwrap().to_owned()));
+            }
+        }
+        start = end + chrono::Duration::days(1);
+    }
+    slots.truncate(a.bookings);
+    // Interleave so that the two attempts at one slot are in flight at about the same time.
+    let attempts: Vec<(String, String)> =
+        slots.iter().flat_map(|s| [s.clone(), s.clone()]).collect();
+    let queue = Arc::new(attempts);
+    let next = Arc::new(AtomicUsize::new(0));
+    let (created, conflicts, failed) = (
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+    );
+    let lat = Arc::new(tokio::sync::Mutex::new(Vec::<Duration>::new()));
+    let t0 = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..a.clients {
+        let (http, queue, next, created, conflicts, failed, lat) = (
+            http.clone(),
+            queue.clone(),
+            next.clone(),
+            created.clone(),
+            conflicts.clone(),
+            failed.clone(),
+            lat.clone(),
+        );
+        let (token, type_id, site_id, person_id, base) = (
+            token.clone(),
+            type_id.clone(),
+            site_id.clone(),
+            person_id.clone(),
+            base.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((c, s)) = queue.get(i) else { break };
+                let t1 = Instant::now();
+                let r = http
+                    .post(format!("{base}/appointments"))
+                    .bearer_auth(&token)
+                    .json(&json!({"type_id": type_id, "site_id": site_id, "coordinator_id": c, "person_id": person_id, "start": s}))
+                    .send()
+                    .await;
+                mine.push(t1.elapsed());
+                match r.map(|r| r.status().as_u16()) {
+                    Ok(201) => created.fetch_add(1, Ordering::Relaxed),
+                    Ok(409) => conflicts.fetch_add(1, Ordering::Relaxed),
+                    _ => failed.fetch_add(1, Ordering::Relaxed),
+                };
+            }
+            lat.lock().await.extend(mine);
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let elapsed = t0.elapsed().as_secs_f64();
+    let mut l = lat.lock().await.clone();
+    l.sort();
+    let made = created.load(Ordering::Relaxed);
+    println!(
+        "bookings: {} attempts on {} slots in {:.1} s: {} created ({:.0} bookings/s), {} refused with 409, {} other errors; p50 {:.1} ms, p99 {:.1} ms",
+        queue.len(),
+        slots.len(),
+        elapsed,
+        made,
+        made as f64 / elapsed,
+        conflicts.load(Ordering::Relaxed),
+        failed.load(Ordering::Relaxed),
+        pct(&l, 0.5),
+        pct(&l, 0.99)
+    );
+
+    // 3. Check: every coordinator's agenda has no overlapping appointments, and the count matches.
+    let mut total = 0;
+    let mut overlaps = 0;
+    for c in &coordinators {
+        let mut mine: Vec<(DateTime<FixedOffset>, DateTime<FixedOffset>)> = Vec::new();
+        let mut day: NaiveDate = from;
+        while day <= start {
+            let (_, list) = call(
+                &http,
+                reqwest::Method::GET,
+                format!("{base}/agenda?coordinator_id={c}&from={day}&days=31"),
+                Some(t),
+                None,
+            )
+            .await;
+            for e in list.as_array().unwrap() {
+                let ap = &e["appointment"];
+                if ap["status"] == "planned" {
+                    let p =
+                        |k: &str| DateTime::parse_from_rfc3339(ap[k].as_str().unwrap()).unwrap();
+                    mine.push((p("start"), p("end")));
+                }
+            }
+            day += chrono::Duration::days(31);
+        }
+        mine.sort();
+        overlaps += mine.windows(2).filter(|w| w[1].0 < w[0].1).count();
+        total += mine.len();
+    }
+    println!(
+        "check: {total} planned appointments found for {made} created, {overlaps} overlapping pairs"
+    );
+    assert_eq!(total, made, "every created booking is in the agendas");
+    assert_eq!(overlaps, 0, "no double booking");
+    assert_eq!(made, slots.len(), "each slot booked exactly once");
+}
