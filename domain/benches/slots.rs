@@ -5,6 +5,8 @@
 //!
 //! `cargo bench -p relais-domain --bench slots`
 
+#![allow(clippy::unwrap_used)] // a benchmark: fixed, valid dates.
+
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use criterion::{Criterion, criterion_group, criterion_main};

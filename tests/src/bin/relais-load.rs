@@ -1,6 +1,6 @@
 //! Load generator against a real `relais serve` process (started here, on loopback):
 //! the availability endpoint under 50 concurrent clients, then bookings as fast as 50
-//! clients can make them, every slot attempted twice, then a check that no coordinator has
+//! clients can make them, every slot attempted twice (`--attempts-per-slot`), then a check that no coordinator has
 //! two overlapping appointments.
 //!
 //! cargo build --release -p relais-server -p relais-tests
@@ -26,6 +26,7 @@ struct Args {
     seconds: u64,
     coordinators: usize,
     bookings: usize,
+    attempts: usize,
 }
 
 fn args() -> Args {
@@ -36,6 +37,7 @@ fn args() -> Args {
         seconds: 10,
         coordinators: 20,
         bookings: 10_000,
+        attempts: 2,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -47,6 +49,7 @@ fn args() -> Args {
             "--seconds" => a.seconds = v().parse().unwrap(),
             "--coordinators" => a.coordinators = v().parse().unwrap(),
             "--bookings" => a.bookings = v().parse().unwrap(),
+            "--attempts-per-slot" => a.attempts = v().parse().unwrap(),
             _ => panic!("unknown option {k}; see the source's header"),
         }
     }
@@ -322,9 +325,11 @@ async fn main() {
         start = end + chrono::Duration::days(1);
     }
     slots.truncate(a.bookings);
-    // Interleave so that the two attempts at one slot are in flight at about the same time.
-    let attempts: Vec<(String, String)> =
-        slots.iter().flat_map(|s| [s.clone(), s.clone()]).collect();
+    // Interleave so that the attempts at one slot are in flight at about the same time.
+    let attempts: Vec<(String, String)> = slots
+        .iter()
+        .flat_map(|s| std::iter::repeat_n(s.clone(), a.attempts))
+        .collect();
     let queue = Arc::new(attempts);
     let next = Arc::new(AtomicUsize::new(0));
     let (created, conflicts, failed) = (
