@@ -68,6 +68,11 @@ pub fn routes() -> Router<AppState> {
             "/absences",
             get(schedule::list_absences).post(schedule::create_absence),
         )
+        .route(
+            "/schedule-exceptions/{id}",
+            delete(schedule::delete_exception),
+        )
+        .route("/absences/{id}", delete(schedule::delete_absence))
         .route("/holidays", get(schedule::holidays))
         .route("/availability", get(schedule::availability))
         .route("/availability/next", get(schedule::next_available))
@@ -109,8 +114,8 @@ impl utoipa::Modify for BearerAuth {
         accounts::list, accounts::get, accounts::create, accounts::update,
         persons::list, persons::create, persons::get, persons::update, persons::delete, persons::access_log, persons::audit_log_view,
         schedule::list_types, schedule::create_type, schedule::update_type, schedule::list_windows, schedule::create_window,
-        schedule::delete_window, schedule::list_exceptions, schedule::create_exception, schedule::list_absences,
-        schedule::create_absence, schedule::holidays, schedule::availability, schedule::next_available,
+        schedule::delete_window, schedule::list_exceptions, schedule::create_exception, schedule::delete_exception, schedule::list_absences,
+        schedule::create_absence, schedule::delete_absence, schedule::holidays, schedule::availability, schedule::next_available,
         appointments::book, appointments::get, appointments::move_appointment, appointments::cancel, appointments::seen,
         appointments::no_show, appointments::agenda, appointments::create_feed, appointments::revoke_feed,
     ),

@@ -30,7 +30,7 @@ use super::page;
 use crate::store::entities::{
     absence, account, appointment, appointment_type, opening_window, schedule_exception, site,
 };
-use crate::store::{OrgScoped, next_change_seq, soft_delete};
+use crate::store::{OrgScoped, Synced, next_change_seq, soft_delete};
 use crate::tenancy::{Admins, AnyRole, FileReaders, Tenant};
 
 // ---------- conversions ----------
@@ -496,16 +496,26 @@ pub async fn create_window(
 #[utoipa::path(delete, path = "/api/v1/opening-windows/{id}", tag = "scheduling", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn delete_window(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<StatusCode> {
-    let w = t
-        .scoped::<opening_window::Entity>()
-        .filter(opening_window::Column::Id.eq(id))
-        .filter(opening_window::Column::DeletedAt.is_null())
+    delete_calendar_row::<opening_window::Entity>(&t, id, |r| r.coordinator_id).await
+}
+
+/// Soft-delete a live row of someone's calendar (a window, an exception, an absence): the
+/// coordinator themself or an admin.
+async fn delete_calendar_row<E: Synced>(
+    t: &Tenant<FileReaders>,
+    id: Uuid,
+    coordinator: fn(&E::Model) -> Uuid,
+) -> ApiResult<StatusCode> {
+    let row = t
+        .scoped::<E>()
+        .filter(E::id_column().eq(id))
+        .filter(E::deleted_at_column().is_null())
         .one(t.db())
         .await?
         .ok_or_else(ApiError::not_found)?;
-    own_calendar(&t, w.coordinator_id)?;
+    own_calendar(t, coordinator(&row))?;
     let (_turn, txn) = t.state.begin_write().await?;
-    soft_delete::<opening_window::Entity, _>(&txn, t.organisation_id(), id).await?;
+    soft_delete::<E, _>(&txn, t.organisation_id(), id).await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -616,6 +626,12 @@ pub async fn create_exception(
     .await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(exception_dto(m))))
+}
+
+#[utoipa::path(delete, path = "/api/v1/schedule-exceptions/{id}", tag = "scheduling", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
+pub async fn delete_exception(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<StatusCode> {
+    delete_calendar_row::<schedule_exception::Entity>(&t, id, |r| r.coordinator_id).await
 }
 
 // ---------- absences ----------
@@ -736,6 +752,12 @@ pub async fn create_absence(
     .await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(absence_dto(m))))
+}
+
+#[utoipa::path(delete, path = "/api/v1/absences/{id}", tag = "scheduling", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
+pub async fn delete_absence(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<StatusCode> {
+    delete_calendar_row::<absence::Entity>(&t, id, |r| r.coordinator_id).await
 }
 
 // ---------- holidays ----------

@@ -664,3 +664,40 @@ async fn the_database_itself_refuses_overlapping_appointments() {
     assert_eq!(r.rows_affected(), 1);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn absences_and_closures_can_be_lifted() {
+    let s = Server::start().await;
+    let o = org(&s, "Levée").await;
+    let t = o.coordinator.token.as_str();
+    let day = workday(40);
+    let q = format!(
+        "/api/v1/availability?type_id={}&site_id={}&from={day}&to={day}",
+        o.type_id, o.site_id
+    );
+    let (_, before) = s.get(&q, t).await;
+    let (_, a) = s
+        .post("/api/v1/absences", Some(t), json!({"coordinator_id": o.coordinator.account_id, "kind": "recurring", "days": [1,2,3,4,5], "start": "09:00", "end": "13:00"}))
+        .await;
+    let (_, e) = s.post("/api/v1/schedule-exceptions", Some(t), json!({"coordinator_id": o.coordinator.account_id, "site_id": o.site_id, "date": day, "kind": "closed"})).await;
+    let (_, during) = s.get(&q, t).await;
+    assert_eq!(during.as_array().unwrap().len(), 0);
+    // Another coordinator cannot lift them; the owner can.
+    let other = format!("/api/v1/absences/{}", a["id"].as_str().unwrap());
+    let (st, _) = s
+        .call(Method::DELETE, &other, Some(&o.referrer.token), None)
+        .await;
+    assert_eq!(st, 403);
+    for path in [
+        other,
+        format!("/api/v1/schedule-exceptions/{}", e["id"].as_str().unwrap()),
+    ] {
+        let (st, _) = s.call(Method::DELETE, &path, Some(t), None).await;
+        assert_eq!(st, 204, "{path}");
+        let (st, _) = s.call(Method::DELETE, &path, Some(t), None).await;
+        assert_eq!(st, 404, "already gone: {path}");
+    }
+    let (_, after) = s.get(&q, t).await;
+    assert_eq!(after, before);
+    s.stop().await;
+}
