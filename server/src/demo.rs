@@ -11,7 +11,9 @@ use crate::api::accounts::create_account;
 use crate::api::persons::insert_person;
 use crate::app::AppState;
 use crate::auth::totp;
-use crate::store::entities::{account, account_site, organisation, site};
+use crate::store::entities::{
+    account, account_site, appointment_type, opening_window, organisation, site,
+};
 use crate::store::next_change_seq;
 use relais_domain::dto::{PersonInput, Sex};
 
@@ -87,6 +89,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
     }
     let mut accounts = Vec::new();
     let mut coordinator = None;
+    let mut coordinators = Vec::new();
     for (role, email, name, sites) in [
         (
             Role::Admin,
@@ -133,8 +136,9 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             .insert(&txn)
             .await?;
         }
-        if role == Role::Coordinator && coordinator.is_none() {
-            coordinator = Some(a.id);
+        if role == Role::Coordinator {
+            coordinator.get_or_insert(a.id);
+            coordinators.push(a.id);
         }
         accounts.push(DemoAccount {
             role,
@@ -142,6 +146,61 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             password: DEMO_PASSWORD.into(),
             totp_secret: totp::secret_base32(&secret),
         });
+    }
+    // Two appointment types and the coordinators' weekly windows, so that availability and
+    // booking work at once: Marie at the brigade early in the week and at the town hall late
+    // in it, Karim at the town hall.
+    for (name, minutes, place) in [
+        ("Entretien", 45, "site"),
+        ("Appel téléphonique", 20, "phone"),
+    ] {
+        appointment_type::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            organisation_id: Set(org_id),
+            name: Set(name.into()),
+            public_label: Set("Rendez-vous".into()),
+            duration_minutes: Set(minutes),
+            step_minutes: Set(15),
+            buffer_before_minutes: Set(0),
+            buffer_after_minutes: Set(10),
+            min_notice_minutes: Set(60),
+            max_horizon_days: Set(60),
+            place_kind: Set(place.into()),
+            bookable_by: Set("staff".into()),
+            reminders: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+            change_seq: Set(next_change_seq(&txn).await?),
+            deleted_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let (brigade, town_hall) = (site_ids[0], site_ids[1]);
+    for (who, site, days, start, end) in [
+        (0, brigade, "1,2", "09:00", "12:30"),
+        (0, brigade, "1,2", "13:30", "17:00"),
+        (0, town_hall, "4,5", "09:00", "12:30"),
+        (1, town_hall, "1,2,3", "09:00", "12:00"),
+        (1, town_hall, "1,2,3", "14:00", "17:30"),
+    ] {
+        opening_window::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            organisation_id: Set(org_id),
+            coordinator_id: Set(coordinators[who]),
+            site_id: Set(site),
+            days: Set(days.into()),
+            start_time: Set(start.into()),
+            end_time: Set(end.into()),
+            valid_from: Set(None),
+            valid_until: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            change_seq: Set(next_change_seq(&txn).await?),
+            deleted_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
     }
     for (first, last, year, sex, phone) in [
         (
