@@ -4,6 +4,7 @@
 pub mod dto;
 pub mod email;
 pub mod holidays;
+pub mod outreach;
 pub mod password;
 pub mod phone;
 pub mod role;
