@@ -367,13 +367,7 @@ pub fn advice(attempts: &[Attempt], today: NaiveDate, holidays: &[NaiveDate]) ->
     let first = attempts.iter().map(|a| a.at.date()).min();
     let period_over = first
         .is_some_and(|f| working_days_between(f, today, holidays) >= ATTEMPT_PERIOD_WORKING_DAYS);
-    let wrong_number = attempts
-        .iter()
-        .any(|a| a.result == AttemptResult::WrongNumber);
-    if (attempts.len() >= MAX_ATTEMPTS && bands.len() >= 2)
-        || period_over
-        || (wrong_number && attempts.len() >= 2)
-    {
+    if (attempts.len() >= MAX_ATTEMPTS && bands.len() >= 2) || period_over {
         return ContactAdvice::ProposeUnreachable;
     }
     let untried = [
