@@ -10,6 +10,7 @@ pub mod phone;
 pub mod role;
 pub mod safe_contact;
 pub mod schedule;
+pub mod sms;
 pub mod text;
 pub mod validation;
 

@@ -1,0 +1,417 @@
+//! SMS text and reminder timing, pure: GSM-7 or UCS-2, transliteration to stay in GSM-7,
+//! segment counts, neutral French wording, when a reminder goes out (and quiet hours), and
+//! the retry backoff. The dispatcher and the gateways (issue 4) are I/O around these.
+
+use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+
+/// GSM 03.38 basic character set (one septet each).
+const GSM7_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+/// The extension table: two septets each (escape + character).
+const GSM7_EXTENDED: &str = "^{}\\[~]|€\u{c}";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Gsm7,
+    Ucs2,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Gsm7 => "gsm7",
+            Encoding::Ucs2 => "ucs2",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SmsSize {
+    pub encoding: Encoding,
+    /// Septets (GSM-7) or UTF-16 code units (UCS-2).
+    pub units: usize,
+    pub segments: usize,
+}
+
+fn gsm7_septets(c: char) -> Option<usize> {
+    if GSM7_BASIC.contains(c) {
+        Some(1)
+    } else if GSM7_EXTENDED.contains(c) {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+/// Encoding, length and number of parts of `text` as a phone network sends it: 160 septets
+/// in one GSM-7 message, 153 per part when split; 70 UTF-16 units in UCS-2, 67 per part.
+pub fn size(text: &str) -> SmsSize {
+    let septets: Option<usize> = text.chars().map(gsm7_septets).sum();
+    match septets {
+        Some(units) => SmsSize {
+            encoding: Encoding::Gsm7,
+            units,
+            segments: parts(units, 160, 153),
+        },
+        None => {
+            let units = text.encode_utf16().count();
+            SmsSize {
+                encoding: Encoding::Ucs2,
+                units,
+                segments: parts(units, 70, 67),
+            }
+        }
+    }
+}
+
+fn parts(units: usize, single: usize, multi: usize) -> usize {
+    if units <= single {
+        1
+    } else {
+        units.div_ceil(multi)
+    }
+}
+
+/// Replace characters outside GSM-7 by their nearest GSM-7 spelling ("ê" → "e", "’" → "'",
+/// "«" → "\""). Characters with no sensible replacement are kept (the message then goes
+/// as UCS-2, which `size` reports).
+pub fn transliterate(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if gsm7_septets(c).is_some() {
+            out.push(c);
+            continue;
+        }
+        let r = match c {
+            'â' | 'á' | 'ã' => "a",
+            'Â' | 'À' | 'Á' | 'Ã' => "A",
+            'ê' | 'ë' => "e",
+            'Ê' | 'È' | 'Ë' => "E",
+            'î' | 'ï' | 'í' => "i",
+            'Î' | 'Ï' | 'Í' | 'Ì' => "I",
+            'ô' | 'ó' | 'õ' => "o",
+            'Ô' | 'Ó' | 'Ò' | 'Õ' => "O",
+            'û' | 'ú' => "u",
+            'Û' | 'Ú' | 'Ù' => "U",
+            'ç' => "c",
+            'ÿ' => "y",
+            'œ' => "oe",
+            'Œ' => "OE",
+            '’' | '‘' | '´' | '`' => "'",
+            '«' | '»' | '“' | '”' => "\"",
+            '–' | '—' | '‑' => "-",
+            '…' => "...",
+            '\u{a0}' | '\u{202f}' | '\t' => " ",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(r);
+    }
+    out
+}
+
+const DAYS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+];
+
+/// "mardi 24 novembre a 14 h 00" in the site's local time, already in GSM-7.
+pub fn when_fr(start: DateTime<Utc>, tz: Tz) -> String {
+    let l = start.with_timezone(&tz);
+    format!(
+        "{} {} {} a {} h {:02}",
+        DAYS[l.weekday().num_days_from_monday() as usize],
+        l.day(),
+        MONTHS[l.month0() as usize],
+        l.hour(),
+        l.minute()
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Confirmation,
+    Reminder,
+    Cancellation,
+}
+
+/// The default neutral wording: no service name, no "gendarmerie", no "violence"; the place
+/// only when the person's profile allows it, the link only when there is one.
+pub fn neutral_text(
+    kind: MessageKind,
+    start: DateTime<Utc>,
+    tz: Tz,
+    place: Option<&str>,
+    link: Option<&str>,
+) -> String {
+    let when = when_fr(start, tz);
+    let mut t = match kind {
+        MessageKind::Confirmation => format!("Rendez-vous confirme : {when}"),
+        MessageKind::Reminder => format!("Rappel : rendez-vous {when}"),
+        MessageKind::Cancellation => format!("Rendez-vous du {when} annule"),
+    };
+    if let Some(p) = place.filter(|_| kind != MessageKind::Cancellation) {
+        t.push_str(", ");
+        t.push_str(p);
+    }
+    t.push('.');
+    if let Some(l) = link {
+        t.push_str(if kind == MessageKind::Cancellation {
+            " Pour un nouveau rendez-vous : "
+        } else {
+            " Pour modifier : "
+        });
+        t.push_str(l);
+    }
+    transliterate(&t)
+}
+
+/// Quiet hours in local time, e.g. 20:00–09:00: no SMS inside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl Default for QuietHours {
+    fn default() -> Self {
+        QuietHours {
+            start: NaiveTime::from_hms_opt(20, 0, 0).unwrap_or(NaiveTime::MIN),
+            end: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
+        }
+    }
+}
+
+impl QuietHours {
+    pub fn contains(&self, t: NaiveTime) -> bool {
+        if self.start > self.end {
+            t >= self.start || t < self.end
+        } else {
+            t >= self.start && t < self.end
+        }
+    }
+}
+
+/// When the reminder of an appointment at `start`, booked at `booked`, goes out: `offset`
+/// before (default 48 h); if that has passed, the next morning at 09:00 or 2 h before,
+/// whichever comes first and is still ahead. A time in quiet hours is moved earlier, to the
+/// last minute before they begin; never before `booked`. `None`: no sensible time is left.
+pub fn reminder_at(
+    start: DateTime<Utc>,
+    booked: DateTime<Utc>,
+    offset: Duration,
+    tz: Tz,
+    quiet: QuietHours,
+) -> Option<DateTime<Utc>> {
+    let two_hours_before = start - Duration::hours(2);
+    let mut at = start - offset;
+    if at <= booked {
+        let next_morning =
+            (booked.with_timezone(&tz).date_naive() + Duration::days(1)).and_time(quiet.end);
+        let next_morning = tz
+            .from_local_datetime(&next_morning)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc));
+        at = match next_morning {
+            Some(m) if m < two_hours_before => m,
+            _ => two_hours_before,
+        };
+    }
+    let local = at.with_timezone(&tz);
+    if quiet.contains(local.time()) {
+        // The quiet period this instant is in began at `quiet.start` today or yesterday.
+        let day = if local.time() >= quiet.start {
+            local.date_naive()
+        } else {
+            local.date_naive() - Duration::days(1)
+        };
+        let before = tz
+            .from_local_datetime(&day.and_time(quiet.start))
+            .earliest()?
+            - Duration::minutes(1);
+        at = before.with_timezone(&Utc);
+    }
+    (at > booked && at < start).then_some(at)
+}
+
+/// Delay before retry number `attempt` (1 = the first retry): min(15 min, 10 s · 2^attempt),
+/// spread by `jitter` in [0, 1) over ±20 %, and never shorter than the provider's
+/// `Retry-After`.
+pub fn retry_delay(attempt: u32, retry_after: Option<Duration>, jitter: f64) -> Duration {
+    let base = 10i64.saturating_mul(1i64 << attempt.min(20)).min(15 * 60);
+    let spread = (base as f64 * 0.2 * (jitter.clamp(0.0, 1.0) * 2.0 - 1.0)) as i64;
+    let d = Duration::seconds((base + spread).max(1));
+    match retry_after {
+        Some(r) if r > d => r,
+        _ => d,
+    }
+}
+
+pub const MAX_ATTEMPTS: u32 = 8;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::Europe::Paris;
+
+    fn paris(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Paris
+            .with_ymd_and_hms(y, m, d, h, min, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn gsm7_or_ucs2_and_segments() {
+        assert_eq!(
+            size("Rappel"),
+            SmsSize {
+                encoding: Encoding::Gsm7,
+                units: 6,
+                segments: 1
+            }
+        );
+        assert_eq!(size(&"a".repeat(160)).segments, 1);
+        assert_eq!(size(&"a".repeat(161)).segments, 2);
+        assert_eq!(size(&"a".repeat(306)).segments, 2);
+        assert_eq!(size(&"a".repeat(307)).segments, 3);
+        assert_eq!(size("€").units, 2, "extension table");
+        assert_eq!(size("é è à ù").encoding, Encoding::Gsm7, "these are GSM-7");
+        let ucs = size("fenêtre");
+        assert_eq!(
+            (ucs.encoding, ucs.units, ucs.segments),
+            (Encoding::Ucs2, 7, 1)
+        );
+        assert_eq!(size(&"ê".repeat(71)).segments, 2);
+        assert_eq!(size(&"ê".repeat(134)).segments, 2);
+        assert_eq!(size(&"ê".repeat(135)).segments, 3);
+    }
+
+    #[test]
+    fn transliteration_keeps_gsm7_letters_and_folds_the_rest() {
+        let t = transliterate("L’hôpital « Sainte-Cécile » – fenêtre, cœur, maïs… à 14 h");
+        assert_eq!(
+            t,
+            "L'hopital \" Sainte-Cécile \" - fenetre, coeur, mais... à 14 h"
+        );
+        assert_eq!(size(&t).encoding, Encoding::Gsm7);
+        assert_eq!(
+            size(&transliterate("Мария")).encoding,
+            Encoding::Ucs2,
+            "no sensible replacement: kept"
+        );
+    }
+
+    #[test]
+    fn neutral_wording() {
+        let start = paris(2026, 11, 24, 14, 0);
+        let t = neutral_text(
+            MessageKind::Reminder,
+            start,
+            Paris,
+            Some("12 rue Victor-Hugo"),
+            Some("https://r.example/x7"),
+        );
+        assert_eq!(
+            t,
+            "Rappel : rendez-vous mardi 24 novembre a 14 h 00, 12 rue Victor-Hugo. Pour modifier : https://r.example/x7"
+        );
+        assert_eq!(size(&t).segments, 1);
+        let bare = neutral_text(MessageKind::Reminder, start, Paris, None, None);
+        assert_eq!(bare, "Rappel : rendez-vous mardi 24 novembre a 14 h 00.");
+        for word in ["gendarmerie", "violence", "police", "CCAS", "intervenant"] {
+            assert!(!t.to_lowercase().contains(&word.to_lowercase()));
+        }
+        let c = neutral_text(
+            MessageKind::Cancellation,
+            start,
+            Paris,
+            Some("ignored"),
+            None,
+        );
+        assert_eq!(c, "Rendez-vous du mardi 24 novembre a 14 h 00 annule.");
+    }
+
+    #[test]
+    fn reminder_timing() {
+        let q = QuietHours::default();
+        let h48 = Duration::hours(48);
+        // Booked a week ahead: 48 h before.
+        let start = paris(2026, 11, 27, 14, 0);
+        assert_eq!(
+            reminder_at(start, paris(2026, 11, 20, 10, 0), h48, Paris, q),
+            Some(paris(2026, 11, 25, 14, 0))
+        );
+        // 48 h before falls at 08:30 (quiet): moved earlier, to 19:59 the evening before.
+        let early = paris(2026, 11, 27, 8, 30);
+        assert_eq!(
+            reminder_at(early, paris(2026, 11, 20, 10, 0), h48, Paris, q),
+            Some(paris(2026, 11, 24, 19, 59))
+        );
+        // Booked the day before: the next morning at 09:00 fits before 2 h ahead.
+        assert_eq!(
+            reminder_at(start, paris(2026, 11, 26, 16, 0), h48, Paris, q),
+            Some(paris(2026, 11, 27, 9, 0))
+        );
+        // Booked in the morning for the afternoon: 2 h before.
+        assert_eq!(
+            reminder_at(start, paris(2026, 11, 27, 8, 0), h48, Paris, q),
+            Some(paris(2026, 11, 27, 12, 0))
+        );
+        // Booked at 07:00 for 10:00: 2 h before is 08:00, quiet, and moving earlier passes the booking.
+        assert_eq!(
+            reminder_at(
+                paris(2026, 11, 27, 10, 0),
+                paris(2026, 11, 27, 7, 0),
+                h48,
+                Paris,
+                q
+            ),
+            None
+        );
+        // Across the autumn DST change the local hour is kept.
+        let after_dst = paris(2026, 10, 26, 14, 0);
+        assert_eq!(
+            reminder_at(after_dst, paris(2026, 10, 1, 9, 0), h48, Paris, q),
+            Some(paris(2026, 10, 24, 15, 0))
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_caps_and_honours_retry_after() {
+        assert_eq!(retry_delay(1, None, 0.5), Duration::seconds(20));
+        assert_eq!(retry_delay(3, None, 0.5), Duration::seconds(80));
+        assert_eq!(retry_delay(12, None, 0.5), Duration::minutes(15));
+        assert_eq!(
+            retry_delay(40, None, 0.5),
+            Duration::minutes(15),
+            "no overflow"
+        );
+        let low = retry_delay(3, None, 0.0);
+        let high = retry_delay(3, None, 0.999);
+        assert!(low >= Duration::seconds(64) && high <= Duration::seconds(96) && low < high);
+        assert_eq!(
+            retry_delay(1, Some(Duration::minutes(5)), 0.5),
+            Duration::minutes(5)
+        );
+        assert_eq!(
+            retry_delay(12, Some(Duration::seconds(3)), 0.5),
+            Duration::minutes(15)
+        );
+    }
+}
