@@ -148,7 +148,9 @@ impl<A: Access> FromRequestParts<AppState> for Tenant<A> {
         let token = bearer(parts).ok_or_else(ApiError::unauthenticated)?;
         let now = Utc::now();
         let db = state.db().clone();
-        let s = session::Entity::find()
+        // One query: the session and its account.
+        let (s, acc) = session::Entity::find()
+            .find_also_related(account::Entity)
             .filter(session::Column::TokenHash.eq(token_hash(token)))
             .filter(session::Column::RevokedAt.is_null())
             .one(&db)
@@ -157,11 +159,10 @@ impl<A: Access> FromRequestParts<AppState> for Tenant<A> {
         if s.expires_at <= now || s.idle_expires_at <= now {
             return Err(ApiError::unauthenticated());
         }
-        let acc = account::Entity::find_by_id(s.account_id)
-            .filter(account::Column::OrganisationId.eq(s.organisation_id))
-            .one(&db)
-            .await?
-            .filter(|a| !a.disabled && a.deleted_at.is_none())
+        let acc = acc
+            .filter(|a| {
+                a.organisation_id == s.organisation_id && !a.disabled && a.deleted_at.is_none()
+            })
             .ok_or_else(ApiError::unauthenticated)?;
         let role = Role::parse(&acc.role)
             .ok_or_else(|| ApiError::internal("account with an unknown role"))?;

@@ -1,7 +1,7 @@
 //! Appointments: book into a free slot (or force-book in an emergency), move, cancel, mark
 //! seen or no-show, with a version every change bumps and a full history. The database
-//! guarantees no double booking: an exclusion constraint on PostgreSQL, a serialized write
-//! transaction that re-checks overlaps on SQLite.
+//! guarantees no double booking: an exclusion constraint on PostgreSQL, triggers on SQLite;
+//! their refusal is the 409 a client sees.
 
 use std::collections::HashMap;
 
@@ -17,7 +17,7 @@ use relais_domain::dto::{
     AgendaEntry, Appointment, AppointmentEvent, AppointmentInput, AppointmentStatus, CalendarFeed,
     CalendarFeedInput, CancelInput, CancelledBy, MoveInput, OutcomeInput,
 };
-use relais_domain::schedule::{self, Interval};
+use relais_domain::schedule;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -37,8 +37,6 @@ use crate::store::entities::{
 };
 use crate::store::{OrgScoped, next_change_seq};
 use crate::tenancy::{FileReaders, Tenant};
-
-const TAKES_TIME: [&str; 3] = ["planned", "seen", "no_show"];
 
 fn slot_taken() -> ApiError {
     ApiError::new(StatusCode::CONFLICT, "slot_taken", "Créneau indisponible")
@@ -70,31 +68,6 @@ pub(crate) fn appointment_dto(
         change_seq: m.change_seq,
         history,
     }
-}
-
-/// Whether `busy` overlaps a live appointment of `coordinator` (other than `exclude`).
-async fn overlaps<C: ConnectionTrait>(
-    db: &C,
-    org: Uuid,
-    coordinator: Uuid,
-    busy: Interval,
-    exclude: Option<Uuid>,
-) -> Result<bool, sea_orm::DbErr> {
-    let mut q = appointment::Entity::scoped(org)
-        .filter(appointment::Column::CoordinatorId.eq(coordinator))
-        .filter(appointment::Column::Status.is_in(TAKES_TIME))
-        .filter(appointment::Column::DeletedAt.is_null())
-        .filter(appointment::Column::BusyStart.lt(busy.end))
-        .filter(appointment::Column::BusyEnd.gt(busy.start));
-    if let Some(x) = exclude {
-        q = q.filter(appointment::Column::Id.ne(x));
-    }
-    Ok(q.select_only()
-        .column(appointment::Column::Id)
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?
-        .is_some())
 }
 
 /// Outside an emergency, `start` must be one of the free slots of that day.
@@ -261,9 +234,8 @@ pub async fn book(t: Tenant<FileReaders>, headers: HeaderMap, body: Bytes) -> Ap
     // Takes the write lock (SQLite) or the counter's row lock (PostgreSQL) first, so the
     // overlap check below and the insert are serialized with every other booking.
     let seq = next_change_seq(&txn).await?;
-    if overlaps(&txn, t.organisation_id(), i.coordinator_id, busy, None).await? {
-        return Err(slot_taken());
-    }
+    // No overlap check here: the exclusion constraint (PostgreSQL) or the trigger (SQLite)
+    // refuses an overlapping row, and that refusal becomes the 409 below.
     let id = Uuid::new_v4();
     let m = appointment::ActiveModel {
         id: Set(id),
@@ -441,7 +413,6 @@ async fn change_appointment(
     version: i32,
     kind: &str,
     change: impl FnOnce(&mut appointment::ActiveModel, &appointment::Model),
-    busy_check: Option<(Uuid, Interval)>,
 ) -> ApiResult<appointment::Model> {
     let current = find(t, id).await?;
     if current.version != version {
@@ -455,11 +426,6 @@ async fn change_appointment(
     }
     let (_turn, txn) = t.state.begin_write().await?;
     let seq = next_change_seq(&txn).await?;
-    if let Some((coordinator, busy)) = busy_check
-        && overlaps(&txn, t.organisation_id(), coordinator, busy, Some(id)).await?
-    {
-        return Err(slot_taken());
-    }
     let mut am: appointment::ActiveModel = current.clone().into();
     change(&mut am, &current);
     am.version = Set(version + 1);
@@ -538,7 +504,6 @@ pub async fn move_appointment(
             am.busy_start = Set(busy.start);
             am.busy_end = Set(busy.end);
         },
-        Some((coordinator, busy)),
     )
     .await?;
     if reason.is_some() {
@@ -580,17 +545,10 @@ pub async fn cancel(
             .cipher()
             .seal("appointment", "reason", id, r.as_bytes())
     });
-    let m = change_appointment(
-        &t,
-        id,
-        i.version,
-        kind,
-        |am, _| {
-            am.status = Set(status.into());
-            am.reason = Set(sealed);
-        },
-        None,
-    )
+    let m = change_appointment(&t, id, i.version, kind, |am, _| {
+        am.status = Set(status.into());
+        am.reason = Set(sealed);
+    })
     .await?;
     respond(&t, m).await
 }
@@ -608,14 +566,9 @@ async fn outcome(
                 .detail("Un rendez-vous à venir ne peut être marqué honoré ou manqué."),
         );
     }
-    let m = change_appointment(
-        &t,
-        id,
-        version,
-        status,
-        |am, _| am.status = Set(status.into()),
-        None,
-    )
+    let m = change_appointment(&t, id, version, status, |am, _| {
+        am.status = Set(status.into())
+    })
     .await?;
     respond(&t, m).await
 }

@@ -814,7 +814,7 @@ pub async fn holidays(
 
 // ---------- availability ----------
 
-/// Everything the search needs for some coordinators at one site over a date range, in six
+/// Everything the search needs for some coordinators at one site over a date range, in four
 /// queries whatever the number of coordinators or days.
 pub(crate) struct SearchData {
     tz: Tz,
@@ -849,28 +849,27 @@ pub(crate) async fn load_search<C: ConnectionTrait>(
     if let Some(c) = coordinator {
         wq = wq.filter(opening_window::Column::CoordinatorId.eq(c));
     }
-    let window_rows = wq.all(db).await?;
-    let mut ids: Vec<Uuid> = window_rows.iter().map(|w| w.coordinator_id).collect();
-    ids.sort();
-    ids.dedup();
-    // Only active accounts hold appointments.
-    let active: Vec<Uuid> = account::Entity::scoped(org)
-        .filter(account::Column::Id.is_in(ids.clone()))
-        .filter(account::Column::Disabled.eq(false))
-        .filter(account::Column::DeletedAt.is_null())
-        .select_only()
+    // Only active accounts hold appointments: filtered in the same query.
+    let active_accounts = sea_orm::sea_query::Query::select()
         .column(account::Column::Id)
-        .into_tuple()
+        .from(account::Entity)
+        .and_where(account::Column::OrganisationId.eq(org))
+        .and_where(account::Column::Disabled.eq(false))
+        .and_where(account::Column::DeletedAt.is_null())
+        .to_owned();
+    let window_rows = wq
+        .filter(opening_window::Column::CoordinatorId.in_subquery(active_accounts))
         .all(db)
         .await?;
+    let mut active: Vec<Uuid> = window_rows.iter().map(|w| w.coordinator_id).collect();
+    active.sort();
+    active.dedup();
     let mut windows: HashMap<Uuid, Vec<WeeklyWindow>> = HashMap::new();
     for w in &window_rows {
-        if active.contains(&w.coordinator_id) {
-            windows
-                .entry(w.coordinator_id)
-                .or_default()
-                .push(window_rule(w));
-        }
+        windows
+            .entry(w.coordinator_id)
+            .or_default()
+            .push(window_rule(w));
     }
     let mut exceptions: HashMap<Uuid, Vec<DateException>> = HashMap::new();
     for e in schedule_exception::Entity::scoped(org)

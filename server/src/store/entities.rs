@@ -153,7 +153,25 @@ pub mod session {
         pub expires_at: DateTimeUtc,
         pub revoked_at: Option<DateTimeUtc>,
     }
-    no_relations!();
+
+    /// Lets the authentication read a session and its account in one query.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::account::Entity",
+            from = "Column::AccountId",
+            to = "super::account::Column::Id"
+        )]
+        Account,
+    }
+
+    impl Related<super::account::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Account.def()
+        }
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
 }
 
 pub mod person {
