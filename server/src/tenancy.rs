@@ -21,8 +21,8 @@ use crate::api::error::ApiError;
 use crate::app::AppState;
 use crate::audit::{self, Action};
 use crate::crypto::token_hash;
-use crate::store::OrgScoped;
 use crate::store::entities::{account, session};
+use crate::store::{OrgScoped, Synced};
 
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -89,6 +89,15 @@ impl<A: Access> Tenant<A> {
     /// A query over `E` restricted to the caller's organisation.
     pub fn scoped<E: OrgScoped>(&self) -> Select<E> {
         E::scoped(self.caller.organisation_id)
+    }
+
+    /// A live (not soft-deleted) row of the caller's organisation, by id.
+    pub async fn find_live<E: Synced>(&self, id: Uuid) -> Result<Option<E::Model>, sea_orm::DbErr> {
+        self.scoped::<E>()
+            .filter(E::id_column().eq(id))
+            .filter(E::deleted_at_column().is_null())
+            .one(&self.db)
+            .await
     }
 
     /// The connection, for writes and transactions. Reads start from `scoped`.

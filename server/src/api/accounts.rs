@@ -176,10 +176,7 @@ pub async fn get(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<Json<Accoun
 }
 
 async fn find(t: &Tenant<Admins>, id: Uuid) -> ApiResult<account::Model> {
-    t.scoped::<account::Entity>()
-        .filter(account::Column::Id.eq(id))
-        .filter(account::Column::DeletedAt.is_null())
-        .one(t.db())
+    t.find_live::<account::Entity>(id)
         .await?
         .ok_or_else(ApiError::not_found)
 }

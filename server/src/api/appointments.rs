@@ -202,10 +202,7 @@ pub async fn book(t: Tenant<FileReaders>, headers: HeaderMap, body: Bytes) -> Ap
     let ty = find_type(&t, i.type_id, "type_id").await?;
     let s = find_site(&t, i.site_id, "site_id").await?;
     find_coordinator(&t, i.coordinator_id, "coordinator_id").await?;
-    t.scoped::<person::Entity>()
-        .filter(person::Column::Id.eq(i.person_id))
-        .filter(person::Column::DeletedAt.is_null())
-        .one(t.db())
+    t.find_live::<person::Entity>(i.person_id)
         .await?
         .ok_or_else(|| {
             ApiError::field(
@@ -337,10 +334,7 @@ pub async fn book(t: Tenant<FileReaders>, headers: HeaderMap, body: Bytes) -> Ap
 }
 
 async fn find(t: &Tenant<FileReaders>, id: Uuid) -> ApiResult<appointment::Model> {
-    t.scoped::<appointment::Entity>()
-        .filter(appointment::Column::Id.eq(id))
-        .filter(appointment::Column::DeletedAt.is_null())
-        .one(t.db())
+    t.find_live::<appointment::Entity>(id)
         .await?
         .ok_or_else(ApiError::not_found)
 }

@@ -335,10 +335,7 @@ pub async fn insert_person<C: sea_orm::ConnectionTrait>(
 }
 
 async fn find(t: &Tenant<impl crate::tenancy::Access>, id: Uuid) -> ApiResult<person::Model> {
-    t.scoped::<person::Entity>()
-        .filter(person::Column::Id.eq(id))
-        .filter(person::Column::DeletedAt.is_null())
-        .one(t.db())
+    t.find_live::<person::Entity>(id)
         .await?
         .ok_or_else(ApiError::not_found)
 }

@@ -154,10 +154,7 @@ pub(crate) async fn find_type<A: crate::tenancy::Access>(
     id: Uuid,
     field: &str,
 ) -> ApiResult<appointment_type::Model> {
-    t.scoped::<appointment_type::Entity>()
-        .filter(appointment_type::Column::Id.eq(id))
-        .filter(appointment_type::Column::DeletedAt.is_null())
-        .one(t.db())
+    t.find_live::<appointment_type::Entity>(id)
         .await?
         .ok_or_else(|| {
             ApiError::field(
@@ -174,19 +171,14 @@ pub(crate) async fn find_site<A: crate::tenancy::Access>(
     id: Uuid,
     field: &str,
 ) -> ApiResult<site::Model> {
-    t.scoped::<site::Entity>()
-        .filter(site::Column::Id.eq(id))
-        .filter(site::Column::DeletedAt.is_null())
-        .one(t.db())
-        .await?
-        .ok_or_else(|| {
-            ApiError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown",
-                field,
-                "Site inconnu.",
-            )
-        })
+    t.find_live::<site::Entity>(id).await?.ok_or_else(|| {
+        ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown",
+            field,
+            "Site inconnu.",
+        )
+    })
 }
 
 /// An active staff member who holds appointments (coordinator or admin) of the organisation.
@@ -507,10 +499,7 @@ async fn delete_calendar_row<E: Synced>(
     coordinator: fn(&E::Model) -> Uuid,
 ) -> ApiResult<StatusCode> {
     let row = t
-        .scoped::<E>()
-        .filter(E::id_column().eq(id))
-        .filter(E::deleted_at_column().is_null())
-        .one(t.db())
+        .find_live::<E>(id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     own_calendar(t, coordinator(&row))?;

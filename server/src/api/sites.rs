@@ -90,10 +90,7 @@ pub async fn get(t: Tenant<AnyRole>, PathId(id): PathId) -> ApiResult<Json<Site>
 }
 
 async fn find<A: crate::tenancy::Access>(t: &Tenant<A>, id: Uuid) -> ApiResult<site::Model> {
-    t.scoped::<site::Entity>()
-        .filter(site::Column::Id.eq(id))
-        .filter(site::Column::DeletedAt.is_null())
-        .one(t.db())
+    t.find_live::<site::Entity>(id)
         .await?
         .ok_or_else(ApiError::not_found)
 }
