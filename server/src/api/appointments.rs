@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
@@ -27,7 +26,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiJson, ApiQuery, PathId, parse_json};
+use super::extract::{ApiJson, ApiQuery, JsonBytes, PathId, parse_json};
 use super::schedule::{find_coordinator, find_site, find_type, load_search, rules_of, site_tz};
 use crate::audit::{self, Action};
 use crate::crypto::{random_token, token_hash};
@@ -145,7 +144,11 @@ fn json_response(status: StatusCode, body: String) -> Response {
 #[utoipa::path(post, path = "/api/v1/appointments", tag = "appointments", security(("bearer" = [])), request_body = AppointmentInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST return the first result")),
     responses((status = 201, body = Appointment), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
-pub async fn book(t: Tenant<FileReaders>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub async fn book(
+    t: Tenant<FileReaders>,
+    headers: HeaderMap,
+    JsonBytes(body): JsonBytes,
+) -> ApiResult<Response> {
     let key = match headers.get("idempotency-key") {
         None => None,
         Some(v) => Some(
@@ -181,18 +184,6 @@ pub async fn book(t: Tenant<FileReaders>, headers: HeaderMap, body: Bytes) -> Ap
         return Ok(json_response(
             StatusCode::from_u16(prev.status as u16).unwrap_or(StatusCode::OK),
             prev.body,
-        ));
-    }
-    // Content type and shape are checked as for any JSON body.
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !is_json {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Type de contenu non pris en charge",
         ));
     }
     let i: AppointmentInput = parse_json(&body)?;

@@ -616,6 +616,35 @@ async fn scheduling_bad_input_names_the_field() {
         .post("/api/v1/appointments", Some(t), json!({"type_id": o.type_id, "site_id": o.site_id, "coordinator_id": o.coordinator.account_id, "person_id": o.person_id, "start": "demain 10h"}))
         .await;
     assert_eq!((st, e["errors"][0]["field"].as_str()), (422, Some("start")));
+    // The booking reads raw bytes (for its idempotency hash): the same checks as any body.
+    let huge = json!({"type_id": o.type_id, "emergency_reason": "x".repeat(200_000)});
+    let (st, e) = s
+        .raw(
+            Method::POST,
+            "/api/v1/appointments",
+            t,
+            "application/json",
+            serde_json::to_vec(&huge).unwrap(),
+        )
+        .await;
+    assert_eq!(
+        (st, e["type"].as_str()),
+        (
+            413,
+            Some("https://relais.invalid/problems/payload_too_large")
+        ),
+        "{e}"
+    );
+    let (st, _) = s
+        .raw(
+            Method::POST,
+            "/api/v1/appointments",
+            t,
+            "text/plain",
+            b"{}".to_vec(),
+        )
+        .await;
+    assert_eq!(st, 415);
     s.stop().await;
 }
 
