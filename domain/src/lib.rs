@@ -1,12 +1,14 @@
 //! Relais domain: the rules and the wire types shared by the server and the phone core.
 //! Everything here is pure (no I/O, no clock reads): callers pass `now` in.
 
+pub mod casework;
 pub mod dto;
 pub mod email;
 pub mod holidays;
 pub mod outreach;
 pub mod password;
 pub mod phone;
+pub mod report;
 pub mod role;
 pub mod safe_contact;
 pub mod schedule;

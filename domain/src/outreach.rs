@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Who handed the situation over (or how the person came).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OriginChannel {
     Gendarmerie,
     PoliceNationale,
@@ -21,6 +22,7 @@ pub enum OriginChannel {
 /// the brigade's logs are both "gendarmerie", but count differently for funders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Initiative {
     ThirdParty,
     OwnInitiative,
@@ -28,6 +30,7 @@ pub enum Initiative {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SituationKind {
     DomesticViolence,
     FamilyConflict,
@@ -38,6 +41,7 @@ pub enum SituationKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Priority {
     /// Danger, or a minor involved: now.
     Immediate,
@@ -48,6 +52,8 @@ pub enum Priority {
 
 /// What the intake says about the situation, for its priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Urgency {
     pub danger: bool,
     pub minor_involved: bool,
@@ -114,6 +120,7 @@ pub fn due_at(received: NaiveDateTime, p: Priority, holidays: &[NaiveDate]) -> N
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum State {
     Received,
     ToQualify,
@@ -167,6 +174,7 @@ impl State {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReferrerStatus {
     Received,
     ContactMade,
@@ -176,6 +184,7 @@ pub enum ReferrerStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CloseReason {
     HandedOver,
     Refused,
@@ -189,6 +198,7 @@ pub enum CloseReason {
 /// What a coordinator does to a situation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Event {
     /// Taken into the coordinator's hands: now to qualify.
     Acknowledge,
@@ -293,6 +303,7 @@ pub fn apply(current: State, event: Event) -> Result<State, TransitionError> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AttemptChannel {
     Call,
     Sms,
@@ -302,6 +313,7 @@ pub enum AttemptChannel {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AttemptResult {
     Answered,
     NoAnswer,
@@ -384,6 +396,8 @@ pub fn advice(attempts: &[Attempt], today: NaiveDate, holidays: &[NaiveDate]) ->
 
 /// The window the person chose to be called back in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallbackWindow {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,

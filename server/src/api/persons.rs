@@ -110,24 +110,6 @@ fn validate(input: PersonInput) -> ApiResult<ValidPerson> {
     })
 }
 
-fn sex_str(s: Sex) -> &'static str {
-    match s {
-        Sex::Female => "female",
-        Sex::Male => "male",
-        Sex::Other => "other",
-        Sex::Unknown => "unknown",
-    }
-}
-
-fn sex_parse(s: &str) -> Sex {
-    match s {
-        "female" => Sex::Female,
-        "male" => Sex::Male,
-        "other" => Sex::Other,
-        _ => Sex::Unknown,
-    }
-}
-
 fn name_key(c: &FieldCipher, first: &str, last: &str) -> String {
     c.blind_index("name", &normalise_name(&format!("{first} {last}")))
 }
@@ -149,7 +131,7 @@ fn seal_into(c: &FieldCipher, id: Uuid, p: &ValidPerson, am: &mut person::Active
         .as_deref()
         .map(|ph| c.blind_index("phone", ph)));
     am.birth_year = Set(p.birth_year);
-    am.sex = Set(sex_str(p.sex).to_owned());
+    am.sex = Set(p.sex.as_str().to_owned());
     am.safe_contact_checked_at = Set(p.safe_contact.checked_at);
 }
 
@@ -172,7 +154,7 @@ fn open_person(c: &FieldCipher, m: person::Model) -> ApiResult<Person> {
         first_name: identity.first_name,
         last_name: identity.last_name,
         birth_year: m.birth_year,
-        sex: sex_parse(&m.sex),
+        sex: Sex::parse(&m.sex).unwrap_or(Sex::Unknown),
         phone: contact.phone,
         email: contact.email,
         address: contact.address,
