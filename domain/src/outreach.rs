@@ -160,6 +160,10 @@ impl State {
         }
     }
 
+    pub fn parse(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
     /// What a referrer sees: never more than this.
     pub fn referrer_status(self, reached: bool) -> ReferrerStatus {
         match self {

@@ -46,6 +46,11 @@ enum Command {
     GenerateKey,
     /// Check that the audit log's hash chain is intact.
     AuditVerify,
+    /// Apply the retention rules now (anonymise inactive files); with --dry-run, list only.
+    Retention {
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the current TOTP code for a base32 secret (for the demo accounts).
     TotpCode { secret: String },
 }
@@ -146,6 +151,23 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await?;
             println!(
                 "admin account {id} created; log in with {email} and enrol an authenticator app (POST /api/v1/auth/totp/enrol)"
+            );
+            Ok(())
+        }
+        Command::Retention { dry_run } => {
+            let config = load(cli.config.as_deref(), &[])?;
+            relais_server::init_logging(&config.log_format);
+            let state = AppState::start(config).await.map_err(|e| e.to_string())?;
+            let runs = relais_server::retention::run_all(&state, dry_run)
+                .await
+                .map_err(|e| format!("retention failed: {} ({})", e.code(), e.status()))?;
+            let out: Vec<_> = runs
+                .into_iter()
+                .map(|(org, run)| serde_json::json!({"organisation_id": org, "run": run}))
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
             );
             Ok(())
         }
@@ -251,9 +273,12 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     tracing::info!(address = %listen, "listening");
-    app::serve(state, listener, shutdown_signal())
+    let daily = relais_server::retention::spawn_daily(state.clone());
+    let r = app::serve(state, listener, shutdown_signal())
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string());
+    daily.abort();
+    r?;
     tracing::info!("stopped: in-flight requests finished");
     Ok(())
 }

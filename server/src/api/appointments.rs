@@ -222,6 +222,16 @@ pub async fn book(
     // Takes the write lock (SQLite) or the counter's row lock (PostgreSQL) first, so the
     // overlap check below and the insert are serialized with every other booking.
     let seq = next_change_seq(&txn).await?;
+    super::partners::check_linked_apart(
+        &txn,
+        t.organisation_id(),
+        i.person_id,
+        i.site_id,
+        start,
+        tz,
+        None,
+    )
+    .await?;
     // No overlap check here: the exclusion constraint (PostgreSQL) or the trigger (SQLite)
     // refuses an overlapping row, and that refusal becomes the 409 below.
     let id = Uuid::new_v4();
@@ -465,10 +475,28 @@ pub async fn move_appointment(
     let site_id = i.site_id.unwrap_or(current.site_id);
     let coordinator = i.coordinator_id.unwrap_or(current.coordinator_id);
     let s = find_site(&t, site_id, "site_id").await?;
+    let s_for_tz = s.clone();
     find_coordinator(&t, coordinator, "coordinator_id").await?;
     let start = i.start.with_timezone(&Utc);
     if reason.is_none() {
         check_free_slot(&t, &ty, s, coordinator, start, Some(id)).await?;
+    }
+    let tz = site_tz(&s_for_tz);
+    for p in participants(t.db(), t.organisation_id(), &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default()
+    {
+        super::partners::check_linked_apart(
+            t.db(),
+            t.organisation_id(),
+            p,
+            site_id,
+            start,
+            tz,
+            Some(id),
+        )
+        .await?;
     }
     let rules = rules_of(&ty);
     let busy = rules.busy_span(start);

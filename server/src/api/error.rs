@@ -16,6 +16,12 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For a refused state change: the current state…
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_state: Option<String>,
+    /// …and the changes it allows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
 }
 
 #[derive(Debug)]
@@ -25,6 +31,7 @@ pub struct ApiError {
     title: &'static str,
     detail: Option<String>,
     errors: Vec<FieldError>,
+    transition: Option<(String, Vec<String>)>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -37,7 +44,21 @@ impl ApiError {
             title,
             detail: None,
             errors: Vec::new(),
+            transition: None,
         }
+    }
+
+    /// 409: this change is not possible from `current`; `allowed` lists what is.
+    pub fn transition(
+        code: &'static str,
+        detail: impl Into<String>,
+        current: &str,
+        allowed: Vec<String>,
+    ) -> Self {
+        let mut e = Self::new(StatusCode::CONFLICT, code, "Changement d'état impossible")
+            .detail(detail);
+        e.transition = Some((current.to_owned(), allowed));
+        e
     }
 
     pub fn detail(mut self, d: impl Into<String>) -> Self {
@@ -60,6 +81,7 @@ impl ApiError {
             title: "Données invalides",
             detail: Some("Un ou plusieurs champs sont invalides.".into()),
             errors,
+            transition: None,
         }
     }
 
@@ -80,6 +102,7 @@ impl ApiError {
                 code: code.to_owned(),
                 message,
             }],
+            transition: None,
         }
     }
 
@@ -146,6 +169,8 @@ impl IntoResponse for ApiError {
             status: self.status.as_u16(),
             detail: self.detail,
             errors: self.errors,
+            current_state: self.transition.as_ref().map(|t| t.0.clone()),
+            allowed: self.transition.map(|t| t.1),
         };
         let mut res = (self.status, axum::Json(body)).into_response();
         res.headers_mut().insert(

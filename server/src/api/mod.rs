@@ -6,9 +6,14 @@ pub mod appointments;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod partners;
 pub mod persons;
+pub mod referrals;
+pub mod report;
+pub mod retention;
 pub mod schedule;
 pub mod sites;
+pub mod situations;
 
 use axum::Json;
 use axum::Router;
@@ -89,6 +94,48 @@ pub fn routes() -> Router<AppState> {
         .route("/calendar-feeds", post(appointments::create_feed))
         .route("/calendar-feeds/{id}", delete(appointments::revoke_feed))
         .route("/calendar/{file}", get(appointments::feed))
+        .route("/referrals", get(referrals::list).post(referrals::create))
+        .route("/referrals/{id}", get(referrals::get))
+        .route("/partner/referrals", post(referrals::unit_create))
+        .route("/partner/referrals/{id}", get(referrals::unit_get))
+        .route(
+            "/partner-units",
+            get(referrals::list_units).post(referrals::create_unit),
+        )
+        .route("/partner-units/{id}", delete(referrals::revoke_unit))
+        .route("/situations", get(situations::list).post(situations::create))
+        .route("/situations/{id}", get(situations::get))
+        .route("/situations/{id}/events", post(situations::event))
+        .route("/situations/{id}/attempts", post(situations::attempt))
+        .route(
+            "/situations/{id}/interviews",
+            post(situations::record_interview),
+        )
+        .route("/situations/{id}/reopen", post(situations::reopen))
+        .route(
+            "/situations/{id}/child-reports",
+            post(situations::child_report),
+        )
+        .route(
+            "/situations/{id}/orientations",
+            get(partners::list_orientations).post(partners::orient),
+        )
+        .route("/orientations/{id}/status", post(partners::set_status))
+        .route("/walk-ins", post(situations::walk_in))
+        .route("/anonymous-contacts", post(situations::anonymous))
+        .route("/queue", get(situations::queue))
+        .route("/partners", get(partners::list).post(partners::create))
+        .route(
+            "/partners/{id}",
+            put(partners::update).delete(partners::delete),
+        )
+        .route(
+            "/persons/{id}/links",
+            get(partners::links).post(partners::link),
+        )
+        .route("/person-links/{id}", delete(partners::unlink))
+        .route("/report", get(report::report))
+        .route("/retention", post(retention::run))
 }
 
 struct BearerAuth;
@@ -100,6 +147,13 @@ impl utoipa::Modify for BearerAuth {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        // Partner units' software: `Authorization: ApiKey <key>`.
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+                utoipa::openapi::security::ApiKeyValue::new("Authorization"),
+            )),
         );
     }
 }
@@ -118,6 +172,14 @@ impl utoipa::Modify for BearerAuth {
         schedule::create_absence, schedule::delete_absence, schedule::holidays, schedule::availability, schedule::next_available,
         appointments::book, appointments::get, appointments::move_appointment, appointments::cancel, appointments::seen,
         appointments::no_show, appointments::agenda, appointments::create_feed, appointments::revoke_feed,
+        referrals::create, referrals::list, referrals::get, referrals::unit_create, referrals::unit_get,
+        referrals::create_unit, referrals::list_units, referrals::revoke_unit,
+        situations::create, situations::list, situations::get, situations::event, situations::attempt,
+        situations::record_interview, situations::walk_in, situations::reopen, situations::child_report,
+        situations::anonymous, situations::queue,
+        partners::list, partners::create, partners::update, partners::delete, partners::orient,
+        partners::list_orientations, partners::set_status, partners::link, partners::links, partners::unlink,
+        report::report, retention::run,
     ),
     components(schemas(error::Problem, relais_domain::FieldError)),
     modifiers(&BearerAuth),

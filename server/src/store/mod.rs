@@ -95,7 +95,17 @@ org_scoped!(
     appointment,
     appointment_participant,
     appointment_event,
-    calendar_feed
+    calendar_feed,
+    partner_unit,
+    situation,
+    situation_event,
+    contact_attempt,
+    interview,
+    partner,
+    orientation,
+    child_report,
+    anonymous_contact,
+    person_link
 );
 
 /// Tables the phone syncs: soft deletion, `updated_at` and a change sequence.
@@ -125,7 +135,15 @@ synced!(
     schedule_exception,
     absence,
     appointment,
-    calendar_feed
+    calendar_feed,
+    situation,
+    contact_attempt,
+    interview,
+    partner,
+    orientation,
+    child_report,
+    anonymous_contact,
+    person_link
 );
 
 /// Mark a live row of the organisation deleted, with a new change sequence so phones learn

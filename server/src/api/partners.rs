@@ -1,0 +1,540 @@
+//! The partner directory, orientations of a situation to partners (consent recorded; an
+//! override needs a reason and is audited), and links between people (visible by initials,
+//! never with the other's details; linked parties kept apart when booking).
+
+use axum::Json;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use relais_domain::Validator;
+use relais_domain::casework::{self, LinkRelation, OrientationStatus, PartnerKind};
+use relais_domain::dto::{
+    Orientation, OrientationInput, OrientationStatusInput, Partner, PartnerInput, PersonLink,
+    PersonLinkInput,
+};
+use relais_domain::outreach::{Event, State};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::error::{ApiError, ApiResult};
+use super::extract::{ApiJson, PathId};
+use super::situations::{apply_event, touch, word};
+use crate::audit::{self, Action};
+use crate::store::entities::{
+    appointment, appointment_participant, orientation, partner, person, person_link, situation,
+};
+use crate::store::{OrgScoped, next_change_seq, soft_delete};
+use crate::tenancy::{Admins, FileReaders, Tenant};
+
+fn partner_dto(m: partner::Model) -> ApiResult<Partner> {
+    Ok(Partner {
+        id: m.id,
+        name: m.name,
+        kind: word(&m.kind, PartnerKind::parse, "partner.kind")?,
+        contact: m.contact,
+        updated_at: m.updated_at,
+        change_seq: m.change_seq,
+    })
+}
+
+fn validate_partner(i: &PartnerInput) -> ApiResult<(String, Option<String>)> {
+    let mut v = Validator::new();
+    let name = v.required_text("name", &i.name, 200);
+    let contact = v.optional_text("contact", i.contact.as_deref(), 500);
+    v.finish().map_err(ApiError::validation)?;
+    Ok((name.unwrap_or_default(), contact))
+}
+
+#[utoipa::path(get, path = "/api/v1/partners", tag = "partners", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Partner>)))]
+pub async fn list(t: Tenant<FileReaders>) -> ApiResult<Json<Vec<Partner>>> {
+    let rows = t
+        .scoped::<partner::Entity>()
+        .filter(partner::Column::DeletedAt.is_null())
+        .order_by_asc(partner::Column::Name)
+        .all(t.db())
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(partner_dto)
+            .collect::<ApiResult<_>>()?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/partners", tag = "partners", security(("bearer" = [])), request_body = PartnerInput,
+    responses((status = 201, body = Partner), (status = 422, body = super::error::Problem)))]
+pub async fn create(
+    t: Tenant<Admins>,
+    ApiJson(i): ApiJson<PartnerInput>,
+) -> ApiResult<(StatusCode, Json<Partner>)> {
+    let (name, contact) = validate_partner(&i)?;
+    let now = Utc::now();
+    let id = Uuid::new_v4();
+    let (_turn, txn) = t.state.begin_write().await?;
+    let m = partner::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(t.organisation_id()),
+        name: Set(name),
+        kind: Set(i.kind.as_str().into()),
+        contact: Set(contact),
+        created_at: Set(now),
+        updated_at: Set(now),
+        change_seq: Set(next_change_seq(&txn).await?),
+        deleted_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::PartnerWritten, Some("partner"), Some(id), "ok"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(partner_dto(m)?)))
+}
+
+#[utoipa::path(put, path = "/api/v1/partners/{id}", tag = "partners", security(("bearer" = [])), request_body = PartnerInput,
+    params(("id" = Uuid, Path)), responses((status = 200, body = Partner), (status = 404, body = super::error::Problem)))]
+pub async fn update(
+    t: Tenant<Admins>,
+    PathId(id): PathId,
+    ApiJson(i): ApiJson<PartnerInput>,
+) -> ApiResult<Json<Partner>> {
+    let (name, contact) = validate_partner(&i)?;
+    let current = t
+        .find_live::<partner::Entity>(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let (_turn, txn) = t.state.begin_write().await?;
+    let mut am: partner::ActiveModel = current.into();
+    am.name = Set(name);
+    am.kind = Set(i.kind.as_str().into());
+    am.contact = Set(contact);
+    am.updated_at = Set(Utc::now());
+    am.change_seq = Set(next_change_seq(&txn).await?);
+    let m = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::PartnerWritten, Some("partner"), Some(id), "ok"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Json(partner_dto(m)?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/partners/{id}", tag = "partners", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
+pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCode> {
+    let (_turn, txn) = t.state.begin_write().await?;
+    if !soft_delete::<partner::Entity, _>(&txn, t.organisation_id(), id).await? {
+        return Err(ApiError::not_found());
+    }
+    audit::record(
+        &txn,
+        t.audit_event(Action::PartnerWritten, Some("partner"), Some(id), "ok"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn orientation_dto(m: &orientation::Model) -> ApiResult<Orientation> {
+    Ok(Orientation {
+        id: m.id,
+        situation_id: m.situation_id,
+        partner_id: m.partner_id,
+        partner_kind: word(&m.partner_kind, PartnerKind::parse, "orientation.partner_kind")?,
+        status: word(&m.status, OrientationStatus::parse, "orientation.status")?,
+        consent: m.consent,
+        overridden: m.override_reason.is_some(),
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+/// Propose an orientation. It moves an assessed situation (or one in follow-up) to
+/// "orientation". Without the person's consent it needs a reason, sealed and audited.
+#[utoipa::path(post, path = "/api/v1/situations/{id}/orientations", tag = "partners", security(("bearer" = [])),
+    request_body = OrientationInput, params(("id" = Uuid, Path)),
+    responses((status = 201, body = Orientation), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
+pub async fn orient(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+    ApiJson(i): ApiJson<OrientationInput>,
+) -> ApiResult<(StatusCode, Json<Orientation>)> {
+    let mut v = Validator::new();
+    let reason = v.optional_text("override_reason", i.override_reason.as_deref(), 2_000);
+    if !i.consent && reason.is_none() {
+        v.push(
+            "override_reason",
+            "required",
+            "Sans le consentement de la personne, un motif est requis (il est tracé).",
+        );
+    }
+    if i.consent && reason.is_some() {
+        v.push(
+            "override_reason",
+            "unexpected",
+            "Seulement sans consentement.",
+        );
+    }
+    v.finish().map_err(ApiError::validation)?;
+    let s = t
+        .find_live::<situation::Entity>(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let p = t
+        .find_live::<partner::Entity>(i.partner_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown",
+                "partner_id",
+                "Partenaire inconnu.",
+            )
+        })?;
+    let now = Utc::now();
+    let oid = Uuid::new_v4();
+    let (_turn, txn) = t.state.begin_write().await?;
+    let state = word(&s.state, State::parse, "situation.state")?;
+    if state == State::Orientation {
+        touch(&txn, &s, now, |_| {}).await?;
+    } else {
+        apply_event(
+            &txn,
+            &s,
+            None,
+            Event::Orient,
+            Some(t.caller.account_id),
+            now,
+            |_| {},
+        )
+        .await?;
+    }
+    let m = orientation::ActiveModel {
+        id: Set(oid),
+        organisation_id: Set(t.organisation_id()),
+        situation_id: Set(id),
+        person_id: Set(s.person_id),
+        partner_id: Set(p.id),
+        partner_kind: Set(p.kind.clone()),
+        status: Set(OrientationStatus::Proposed.as_str().into()),
+        consent: Set(i.consent),
+        override_reason: Set(reason.as_ref().map(|r| {
+            t.state
+                .cipher()
+                .seal("orientation", "override_reason", oid, r.as_bytes())
+        })),
+        account_id: Set(t.caller.account_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        change_seq: Set(next_change_seq(&txn).await?),
+        deleted_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        t.audit_event(
+            if reason.is_some() {
+                Action::OrientationOverride
+            } else {
+                Action::OrientationProposed
+            },
+            Some("orientation"),
+            Some(oid),
+            "ok",
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(orientation_dto(&m)?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/situations/{id}/orientations", tag = "partners", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<Orientation>)))]
+pub async fn list_orientations(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+) -> ApiResult<Json<Vec<Orientation>>> {
+    t.find_live::<situation::Entity>(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let rows = t
+        .scoped::<orientation::Entity>()
+        .filter(orientation::Column::SituationId.eq(id))
+        .filter(orientation::Column::DeletedAt.is_null())
+        .order_by_asc(orientation::Column::CreatedAt)
+        .all(t.db())
+        .await?;
+    Ok(Json(
+        rows.iter()
+            .map(orientation_dto)
+            .collect::<ApiResult<_>>()?,
+    ))
+}
+
+/// proposed → accepted | refused; accepted → handed over. Anything else: 409 naming the
+/// current status and the allowed ones.
+#[utoipa::path(post, path = "/api/v1/orientations/{id}/status", tag = "partners", security(("bearer" = [])),
+    request_body = OrientationStatusInput, params(("id" = Uuid, Path)),
+    responses((status = 200, body = Orientation), (status = 409, body = super::error::Problem)))]
+pub async fn set_status(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+    ApiJson(i): ApiJson<OrientationStatusInput>,
+) -> ApiResult<Json<Orientation>> {
+    let m = t
+        .find_live::<orientation::Entity>(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let current = word(&m.status, OrientationStatus::parse, "orientation.status")?;
+    current.change(i.status).map_err(|e| {
+        ApiError::transition(
+            "invalid_transition",
+            e.to_string(),
+            e.current.as_str(),
+            e.allowed.iter().map(|a| a.as_str().to_owned()).collect(),
+        )
+    })?;
+    let s = t
+        .find_live::<situation::Entity>(m.situation_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let now = Utc::now();
+    let (_turn, txn) = t.state.begin_write().await?;
+    let r = orientation::Entity::update_many()
+        .set(orientation::ActiveModel {
+            status: Set(i.status.as_str().into()),
+            updated_at: Set(now),
+            change_seq: Set(next_change_seq(&txn).await?),
+            ..Default::default()
+        })
+        .filter(orientation::Column::Id.eq(id))
+        .filter(orientation::Column::Status.eq(m.status.clone()))
+        .exec(&txn)
+        .await?;
+    if r.rows_affected != 1 {
+        return Err(ApiError::conflict("L'orientation a changé entre-temps."));
+    }
+    if s.state != State::Closed.as_str() {
+        touch(&txn, &s, now, |_| {}).await?;
+    }
+    audit::record(
+        &txn,
+        t.audit_event(Action::OrientationChanged, Some("orientation"), Some(id), "ok"),
+    )
+    .await?;
+    txn.commit().await?;
+    let m = orientation::Entity::find_by_id(id)
+        .one(t.db())
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(orientation_dto(&m)?))
+}
+
+// ------------------------------------------------------------------ links between people
+
+async fn links_of<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    person_id: Uuid,
+) -> Result<Vec<person_link::Model>, sea_orm::DbErr> {
+    person_link::Entity::scoped(org)
+        .filter(person_link::Column::DeletedAt.is_null())
+        .filter(
+            Condition::any()
+                .add(person_link::Column::PersonA.eq(person_id))
+                .add(person_link::Column::PersonB.eq(person_id)),
+        )
+        .all(db)
+        .await
+}
+
+fn other(l: &person_link::Model, me: Uuid) -> Uuid {
+    if l.person_a == me {
+        l.person_b
+    } else {
+        l.person_a
+    }
+}
+
+async fn link_dto(
+    t: &Tenant<FileReaders>,
+    l: &person_link::Model,
+    me: Uuid,
+) -> ApiResult<PersonLink> {
+    let o = other(l, me);
+    let p = person::Entity::scoped(t.organisation_id())
+        .filter(person::Column::Id.eq(o))
+        .one(t.db())
+        .await?;
+    Ok(PersonLink {
+        id: l.id,
+        other_person_id: o,
+        other_initials: super::situations::initials_or_anon(t.state.cipher(), p.as_ref())?,
+        relation: word(&l.relation, LinkRelation::parse, "person_link.relation")?,
+        keep_apart: l.keep_apart,
+    })
+}
+
+/// Link two people. Each file then shows the other by initials only.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/links", tag = "persons", security(("bearer" = [])),
+    request_body = PersonLinkInput, params(("id" = Uuid, Path)),
+    responses((status = 201, body = PersonLink), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
+pub async fn link(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+    ApiJson(i): ApiJson<PersonLinkInput>,
+) -> ApiResult<(StatusCode, Json<PersonLink>)> {
+    t.find_live::<person::Entity>(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if i.other_person_id == id {
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "same_person",
+            "other_person_id",
+            "Une personne ne se lie pas à elle-même.",
+        ));
+    }
+    t.find_live::<person::Entity>(i.other_person_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown",
+                "other_person_id",
+                "Personne inconnue.",
+            )
+        })?;
+    if links_of(t.db(), t.organisation_id(), id)
+        .await?
+        .iter()
+        .any(|l| other(l, id) == i.other_person_id)
+    {
+        return Err(ApiError::conflict("Ces deux personnes sont déjà liées."));
+    }
+    let now = Utc::now();
+    let (_turn, txn) = t.state.begin_write().await?;
+    let m = person_link::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organisation_id: Set(t.organisation_id()),
+        person_a: Set(id),
+        person_b: Set(i.other_person_id),
+        relation: Set(i.relation.as_str().into()),
+        keep_apart: Set(i
+            .keep_apart
+            .unwrap_or(i.relation.keeps_apart_by_default())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        change_seq: Set(next_change_seq(&txn).await?),
+        deleted_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::PersonLinked, Some("person"), Some(id), "ok"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(link_dto(&t, &m, id).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/persons/{id}/links", tag = "persons", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<PersonLink>)))]
+pub async fn links(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<Json<Vec<PersonLink>>> {
+    t.find_live::<person::Entity>(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let mut out = Vec::new();
+    for l in links_of(t.db(), t.organisation_id(), id).await? {
+        out.push(link_dto(&t, &l, id).await?);
+    }
+    Ok(Json(out))
+}
+
+#[utoipa::path(delete, path = "/api/v1/person-links/{id}", tag = "persons", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
+pub async fn unlink(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<StatusCode> {
+    let (_turn, txn) = t.state.begin_write().await?;
+    if !soft_delete::<person_link::Entity, _>(&txn, t.organisation_id(), id).await? {
+        return Err(ApiError::not_found());
+    }
+    audit::record(
+        &txn,
+        t.audit_event(Action::PersonLinked, Some("person_link"), Some(id), "ok"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Refuse to put `person_id` at `site_id` on the half-day of `start` when a person linked to
+/// them (and kept apart) already has an appointment there then. Run inside the booking's
+/// write transaction, so two bookings cannot both pass.
+pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    person_id: Uuid,
+    site_id: Uuid,
+    start: DateTime<Utc>,
+    tz: Tz,
+    moving: Option<Uuid>,
+) -> ApiResult<()> {
+    let others: Vec<Uuid> = links_of(db, org, person_id)
+        .await?
+        .iter()
+        .filter(|l| l.keep_apart)
+        .map(|l| other(l, person_id))
+        .collect();
+    if others.is_empty() {
+        return Ok(());
+    }
+    let theirs: Vec<Uuid> = appointment_participant::Entity::scoped(org)
+        .filter(appointment_participant::Column::PersonId.is_in(others))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.appointment_id)
+        .filter(|a| Some(*a) != moving)
+        .collect();
+    if theirs.is_empty() {
+        return Ok(());
+    }
+    let day = chrono::Duration::hours(14);
+    let rows = appointment::Entity::scoped(org)
+        .filter(appointment::Column::Id.is_in(theirs))
+        .filter(appointment::Column::SiteId.eq(site_id))
+        .filter(appointment::Column::Status.is_in(["planned", "seen"]))
+        .filter(appointment::Column::DeletedAt.is_null())
+        .filter(appointment::Column::StartsAt.gt(start - day))
+        .filter(appointment::Column::StartsAt.lt(start + day))
+        .all(db)
+        .await?;
+    let mine = start.with_timezone(&tz).naive_local();
+    if rows.iter().any(|a| {
+        casework::same_site_half_day(
+            site_id,
+            mine,
+            a.site_id,
+            a.starts_at.with_timezone(&tz).naive_local(),
+        )
+    }) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "linked_party_same_half_day",
+            "Personne liée sur place",
+        )
+        .detail(
+            "Une personne liée à celle-ci (à tenir à distance) a déjà un rendez-vous sur ce site \
+             dans la même demi-journée. Choisissez un autre site ou une autre demi-journée.",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,728 @@
+//! The activity report over any date range: facts loaded from stored rows, indicators
+//! computed by `relais_domain::report`, rendered as JSON, CSV or a printable HTML page with
+//! SVG charts drawn here (no script, no external resource).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use relais_domain::casework::{
+    AgeBand, AnonymousAction, ChildReportRecipient, InterviewMode, OrientationStatus, PartnerKind,
+    PersonRole, problems_parse,
+};
+use relais_domain::dto::Sex;
+use relais_domain::outreach::{CloseReason, Initiative, OriginChannel};
+use relais_domain::report::{
+    AnonymousFact, Audience, Cell, Facts, OrientationFact, Report, SituationFact, compute,
+};
+use sea_orm::{ColumnTrait, QueryFilter};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::error::{ApiError, ApiResult};
+use super::extract::ApiQuery;
+use super::situations::{TZ, local, word};
+use crate::audit::Action;
+use crate::store::entities::{
+    anonymous_contact, child_report, contact_attempt, interview, orientation, organisation,
+    person, situation,
+};
+use crate::tenancy::{FileReaders, Tenant};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// First day, `YYYY-MM-DD`.
+    #[serde(default)]
+    from: Option<String>,
+    /// Last day (included).
+    #[serde(default)]
+    to: Option<String>,
+    /// `internal` (default) or `external`: small cells suppressed for outside the service.
+    #[serde(default)]
+    audience: Option<String>,
+    /// `json` (default), `csv` or `html`.
+    #[serde(default)]
+    format: Option<String>,
+}
+
+fn bad(field: &str, msg: &str) -> ApiError {
+    ApiError::field(StatusCode::BAD_REQUEST, "invalid_parameter", field, msg)
+}
+
+fn date_param(field: &str, v: Option<&str>) -> ApiResult<NaiveDate> {
+    let v = v.ok_or_else(|| bad(field, "Date requise (AAAA-MM-JJ)."))?;
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad(field, "Date AAAA-MM-JJ attendue."))
+}
+
+/// Start of a local day, as an instant.
+fn day_start(d: NaiveDate) -> DateTime<Utc> {
+    TZ.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+}
+
+/// Everything the report needs for `[from, to]`, from stored rows only.
+pub async fn load_facts(
+    db: &sea_orm::DatabaseConnection,
+    org: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Facts> {
+    use crate::store::OrgScoped;
+    let start = day_start(from);
+    let end = day_start(to + chrono::Duration::days(1));
+    let situations = situation::Entity::scoped(org)
+        .filter(situation::Column::DeletedAt.is_null())
+        .filter(situation::Column::ReceivedAt.lt(end))
+        .all(db)
+        .await?;
+    let mut pids: Vec<Uuid> = situations.iter().map(|s| s.person_id).collect();
+    pids.sort();
+    pids.dedup();
+    let mut persons: HashMap<Uuid, person::Model> = HashMap::new();
+    for chunk in pids.chunks(500) {
+        for p in person::Entity::scoped(org)
+            .filter(person::Column::Id.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            persons.insert(p.id, p);
+        }
+    }
+    let mut f = Facts::default();
+    for s in &situations {
+        let p = persons.get(&s.person_id);
+        f.situations.push(SituationFact {
+            person: Some(s.person_id),
+            received_at: s.received_at,
+            received_on: local(s.received_at).date(),
+            channel: word(&s.channel, OriginChannel::parse, "situation.channel")?,
+            initiative: word(&s.initiative, Initiative::parse, "situation.initiative")?,
+            role: word(&s.person_role, PersonRole::parse, "situation.person_role")?,
+            problems: problems_parse(&s.problems),
+            sex: p
+                .and_then(|p| Sex::parse(&p.sex))
+                .unwrap_or(Sex::Unknown),
+            birth_year: p.and_then(|p| p.birth_year),
+            first_contact_at: s.first_contact_at,
+            attempts_to_first_contact: s.attempts_to_first_contact.max(0) as u32,
+            closed: match (s.closed_at, s.close_reason.as_deref()) {
+                (Some(at), Some(r)) => Some((
+                    local(at).date(),
+                    word(r, CloseReason::parse, "situation.close_reason")?,
+                )),
+                _ => None,
+            },
+        });
+    }
+    for a in contact_attempt::Entity::scoped(org)
+        .filter(contact_attempt::Column::DeletedAt.is_null())
+        .filter(contact_attempt::Column::At.gte(start))
+        .filter(contact_attempt::Column::At.lt(end))
+        .all(db)
+        .await?
+    {
+        f.attempts.push((Some(a.person_id), local(a.at).date()));
+    }
+    for i in interview::Entity::scoped(org)
+        .filter(interview::Column::DeletedAt.is_null())
+        .filter(interview::Column::At.gte(start))
+        .filter(interview::Column::At.lt(end))
+        .all(db)
+        .await?
+    {
+        f.interviews.push((
+            Some(i.person_id),
+            local(i.at).date(),
+            word(&i.mode, InterviewMode::parse, "interview.mode")?,
+        ));
+    }
+    for o in orientation::Entity::scoped(org)
+        .filter(orientation::Column::DeletedAt.is_null())
+        .filter(orientation::Column::CreatedAt.gte(start))
+        .filter(orientation::Column::CreatedAt.lt(end))
+        .all(db)
+        .await?
+    {
+        f.orientations.push(OrientationFact {
+            person: Some(o.person_id),
+            on: local(o.created_at).date(),
+            partner_kind: word(&o.partner_kind, PartnerKind::parse, "orientation.partner_kind")?,
+            status: word(&o.status, OrientationStatus::parse, "orientation.status")?,
+        });
+    }
+    for c in child_report::Entity::scoped(org)
+        .filter(child_report::Column::DeletedAt.is_null())
+        .filter(child_report::Column::ReportedOn.gte(from))
+        .filter(child_report::Column::ReportedOn.lte(to))
+        .all(db)
+        .await?
+    {
+        f.child_reports.push((
+            Some(c.person_id),
+            c.reported_on,
+            word(&c.recipient, ChildReportRecipient::parse, "child_report.recipient")?,
+        ));
+    }
+    for a in anonymous_contact::Entity::scoped(org)
+        .filter(anonymous_contact::Column::DeletedAt.is_null())
+        .filter(anonymous_contact::Column::At.gte(start))
+        .filter(anonymous_contact::Column::At.lt(end))
+        .all(db)
+        .await?
+    {
+        f.anonymous.push(AnonymousFact {
+            on: local(a.at).date(),
+            channel: word(&a.channel, OriginChannel::parse, "anonymous_contact.channel")?,
+            sex: Sex::parse(&a.sex).unwrap_or(Sex::Unknown),
+            age_band: AgeBand::parse(&a.age_band).unwrap_or(AgeBand::Unknown),
+            problems: problems_parse(&a.problems),
+            action: AnonymousAction::parse(&a.action).unwrap_or(AnonymousAction::Other),
+        });
+    }
+    Ok(f)
+}
+
+/// The activity report. `format=json|csv|html`, `audience=internal|external` (small cells
+/// suppressed in the version meant to leave the service).
+#[utoipa::path(get, path = "/api/v1/report", tag = "report", security(("bearer" = [])),
+    params(("from" = String, Query, description = "YYYY-MM-DD"), ("to" = String, Query, description = "YYYY-MM-DD, included"),
+           ("audience" = Option<String>, Query, description = "internal (default) or external"),
+           ("format" = Option<String>, Query, description = "json (default), csv or html")),
+    responses((status = 200, body = Report), (status = 400, body = super::error::Problem)))]
+pub async fn report(t: Tenant<FileReaders>, ApiQuery(q): ApiQuery<ReportQuery>) -> ApiResult<Response> {
+    let from = date_param("from", q.from.as_deref())?;
+    let to = date_param("to", q.to.as_deref())?;
+    if to < from {
+        return Err(bad("to", "La fin précède le début."));
+    }
+    if (to - from).num_days() > 3 * 366 {
+        return Err(bad("to", "Trois ans au plus."));
+    }
+    let audience = match q.audience.as_deref() {
+        None | Some("internal") => Audience::Internal,
+        Some("external") => Audience::External,
+        Some(_) => return Err(bad("audience", "internal ou external.")),
+    };
+    let format = q.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "csv" | "html") {
+        return Err(bad("format", "json, csv ou html."));
+    }
+    let facts = load_facts(t.db(), t.organisation_id(), from, to).await?;
+    let r = compute(&facts, from, to, audience);
+    t.state
+        .audit(t.audit_event(Action::ReportGenerated, None, None, "ok"))
+        .await?;
+    let org_name = t
+        .find_live_org()
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    Ok(match format {
+        "csv" => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"relais-rapport-{from}-{to}.csv\""),
+                ),
+            ],
+            csv(&r),
+        )
+            .into_response(),
+        "html" => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned())],
+            html(&r, &org_name),
+        )
+            .into_response(),
+        _ => axum::Json(r).into_response(),
+    })
+}
+
+impl<A: crate::tenancy::Access> Tenant<A> {
+    async fn find_live_org(&self) -> Result<Option<organisation::Model>, sea_orm::DbErr> {
+        use sea_orm::EntityTrait;
+        organisation::Entity::find_by_id(self.organisation_id())
+            .one(self.db())
+            .await
+    }
+}
+
+// ------------------------------------------------------------------ CSV
+
+fn cell_csv(c: Cell) -> String {
+    c.map(|n| n.to_string()).unwrap_or_else(|| "<5".to_owned())
+}
+
+fn opt_csv(v: Option<f64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// One row per figure: `section,dimension_1,dimension_2,dimension_3,value`; a suppressed
+/// count reads `<5`, a suppressed ratio is empty.
+pub fn csv(r: &Report) -> String {
+    let mut out = String::from("section,dimension_1,dimension_2,dimension_3,value\n");
+    let mut row = |s: &str, a: &str, b: &str, c: &str, v: String| {
+        let _ = writeln!(out, "{s},{a},{b},{c},{v}");
+    };
+    row("range", "from", "", "", r.from.to_string());
+    row("range", "to", "", "", r.to.to_string());
+    row(
+        "range",
+        "audience",
+        "",
+        "",
+        match r.audience {
+            Audience::Internal => "internal",
+            Audience::External => "external",
+        }
+        .into(),
+    );
+    row("people_accompanied", "", "", "", cell_csv(r.people_accompanied));
+    row("new_situations", "", "", "", cell_csv(r.new_situations));
+    row("interviews", "total", "", "", cell_csv(r.interviews_total));
+    for i in &r.interviews {
+        row("interviews", i.key.as_str(), "", "", cell_csv(i.count));
+    }
+    for o in &r.origins {
+        row(
+            "origin",
+            o.channel.as_str(),
+            o.initiative.as_str(),
+            "",
+            cell_csv(o.count),
+        );
+    }
+    for o in &r.origin_by_channel {
+        row("origin_by_channel", o.key.as_str(), "count", "", cell_csv(o.count));
+        row("origin_by_channel", o.key.as_str(), "percent", "", opt_csv(o.percent));
+    }
+    for o in &r.origin_by_initiative {
+        row("origin_by_initiative", o.key.as_str(), "count", "", cell_csv(o.count));
+        row("origin_by_initiative", o.key.as_str(), "percent", "", opt_csv(o.percent));
+    }
+    for p in &r.problems {
+        row("problems", p.key.as_str(), "", "", cell_csv(p.count));
+    }
+    for c in &r.roles {
+        row(
+            "roles",
+            c.role.as_str(),
+            c.sex.as_str(),
+            c.age_band.as_str(),
+            cell_csv(c.count),
+        );
+    }
+    row("minors", "", "", "", cell_csv(r.minors));
+    let re = &r.reachability;
+    row("reachability", "to_reach", "", "", cell_csv(re.to_reach));
+    row("reachability", "reached", "", "", cell_csv(re.reached));
+    row("reachability", "percent_reached", "", "", opt_csv(re.percent_reached));
+    row(
+        "reachability",
+        "median_hours_to_first_contact",
+        "",
+        "",
+        opt_csv(re.median_hours_to_first_contact),
+    );
+    row(
+        "reachability",
+        "attempts_per_contact",
+        "",
+        "",
+        opt_csv(re.attempts_per_contact),
+    );
+    for o in &r.orientations {
+        row(
+            "orientations",
+            o.partner_kind.as_str(),
+            o.status.as_str(),
+            "",
+            cell_csv(o.count),
+        );
+    }
+    for c in &r.closures {
+        row("closures", c.key.as_str(), "", "", cell_csv(c.count));
+    }
+    for c in &r.child_reports {
+        row("child_reports", c.key.as_str(), "", "", cell_csv(c.count));
+    }
+    row("anonymous_contacts", "total", "", "", cell_csv(r.anonymous_contacts));
+    for c in &r.anonymous_by_channel {
+        row("anonymous_contacts", c.key.as_str(), "", "", cell_csv(c.count));
+    }
+    for m in &r.monthly {
+        row("monthly", &m.month, "new_situations", "", cell_csv(m.new_situations));
+        row("monthly", &m.month, "interviews", "", cell_csv(m.interviews));
+        row("monthly", &m.month, "attempts", "", cell_csv(m.attempts));
+        row(
+            "monthly",
+            &m.month,
+            "anonymous_contacts",
+            "",
+            cell_csv(m.anonymous_contacts),
+        );
+    }
+    out
+}
+
+// ------------------------------------------------------------------ HTML + SVG
+
+/// French labels of the words the report shows.
+fn fr(word: &str) -> &str {
+    match word {
+        "gendarmerie" => "Gendarmerie",
+        "police_nationale" => "Police nationale",
+        "police_municipale" => "Police municipale",
+        "partner" => "Partenaire",
+        "walk_in" => "Venue spontanée",
+        "phone" => "Téléphone",
+        "third_party" => "Orientation par un tiers",
+        "own_initiative" => "Propre initiative",
+        "in_person" => "En présentiel",
+        "home_visit" => "À domicile",
+        "at_partner" => "Chez un partenaire",
+        "domestic_violence" => "Violences conjugales",
+        "sexual_violence" => "Violences sexuelles",
+        "intrafamily_violence" => "Violences intrafamiliales",
+        "family_conflict" => "Conflit familial",
+        "separation" => "Séparation",
+        "child_protection" => "Protection de l'enfance",
+        "parenting" => "Parentalité",
+        "harassment" => "Harcèlement",
+        "housing" => "Logement",
+        "money" => "Difficultés financières",
+        "administrative" => "Démarches administratives",
+        "health" => "Santé",
+        "mental_health" => "Santé mentale",
+        "addiction" => "Addictions",
+        "isolation" => "Isolement",
+        "neighbourhood_conflict" => "Conflit de voisinage",
+        "other" => "Autre",
+        "victim" => "Victime",
+        "alleged_perpetrator" => "Mis en cause",
+        "victim_support" => "Aide aux victimes",
+        "cidff" => "CIDFF",
+        "social_services" => "Services sociaux",
+        "emergency_housing" => "Hébergement d'urgence",
+        "lawyer" => "Avocat",
+        "proposed" => "Proposée",
+        "accepted" => "Acceptée",
+        "refused" => "Refusée",
+        "handed_over" => "Passage de relais",
+        "unreachable" => "Injoignable",
+        "out_of_scope" => "Hors champ",
+        "resolved" => "Résolue",
+        "moved_away" => "Déménagement",
+        "crip" => "CRIP (information préoccupante)",
+        "prosecutor" => "Procureur",
+        "female" => "Femmes",
+        "male" => "Hommes",
+        "unknown" => "Non renseigné",
+        "under_18" => "Moins de 18 ans",
+        "from_18_to_25" => "18–25 ans",
+        "from_26_to_40" => "26–40 ans",
+        "from_41_to_60" => "41–60 ans",
+        "over_60" => "Plus de 60 ans",
+        w => w,
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn cell_html(c: Cell) -> String {
+    c.map(|n| n.to_string()).unwrap_or_else(|| "&lt; 5".to_owned())
+}
+
+/// Horizontal bars, one per item; a suppressed item has no bar and reads "< 5".
+fn bar_chart(title: &str, items: &[(String, Cell)]) -> String {
+    let max = items.iter().filter_map(|i| i.1).max().unwrap_or(0).max(1);
+    let row_h = 22;
+    let label_w = 230;
+    let bar_w = 360;
+    let h = items.len() * row_h + 10;
+    let mut s = format!(
+        "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{}\" width=\"660\" height=\"{h}\" viewBox=\"0 0 660 {h}\">",
+        esc(title),
+        esc(title)
+    );
+    for (i, (label, v)) in items.iter().enumerate() {
+        let y = i * row_h + 5;
+        let w = v.map(|n| (n as usize * bar_w) / max as usize).unwrap_or(0);
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">{}</text><rect x=\"{}\" y=\"{}\" width=\"{w}\" height=\"{}\" fill=\"#2f5d8a\"/><text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
+            label_w - 6,
+            y + 14,
+            esc(label),
+            label_w,
+            y + 3,
+            row_h - 6,
+            label_w + w + 6,
+            y + 14,
+            cell_html(*v)
+        );
+    }
+    s.push_str("</svg></figure>");
+    s
+}
+
+/// Monthly activity: two columns per month (new situations, interviews).
+fn month_chart(r: &Report) -> String {
+    let n = r.monthly.len().max(1);
+    let max = r
+        .monthly
+        .iter()
+        .flat_map(|m| [m.new_situations, m.interviews])
+        .flatten()
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let width = 660usize;
+    let plot_h = 160usize;
+    let slot = (width - 40) / n;
+    let col = (slot.saturating_sub(6) / 2).max(2);
+    let mut s = format!(
+        "<figure><figcaption>Activité mensuelle : nouvelles situations (foncé) et entretiens (clair)</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Activité mensuelle\" width=\"{width}\" height=\"{}\" viewBox=\"0 0 {width} {}\">",
+        plot_h + 40,
+        plot_h + 40
+    );
+    for (i, m) in r.monthly.iter().enumerate() {
+        let x = 30 + i * slot;
+        for (k, (v, colour)) in [(m.new_situations, "#2f5d8a"), (m.interviews, "#9bb8d3")]
+            .into_iter()
+            .enumerate()
+        {
+            let hgt = v.map(|n| n as usize * plot_h / max as usize).unwrap_or(0);
+            let _ = write!(
+                s,
+                "<rect x=\"{}\" y=\"{}\" width=\"{col}\" height=\"{hgt}\" fill=\"{colour}\"><title>{}</title></rect>",
+                x + k * col,
+                10 + plot_h - hgt,
+                cell_html(v)
+            );
+        }
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+            x + col,
+            plot_h + 26,
+            esc(m.month.get(2..).unwrap_or(&m.month))
+        );
+    }
+    s.push_str("</svg></figure>");
+    s
+}
+
+fn table(head: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut s = String::from("<table><thead><tr>");
+    for h in head {
+        let _ = write!(s, "<th>{}</th>", esc(h));
+    }
+    s.push_str("</tr></thead><tbody>");
+    for r in rows {
+        s.push_str("<tr>");
+        for c in r {
+            let _ = write!(s, "<td>{c}</td>");
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table>");
+    s
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.1} %")).unwrap_or_else(|| "—".into())
+}
+
+/// A printable page, French, self-contained.
+pub fn html(r: &Report, org_name: &str) -> String {
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Rapport d'activité {} – {}</title>\
+<style>body{{font-family:system-ui,sans-serif;max-width:720px;margin:2em auto;color:#222}}h1{{font-size:1.5em}}h2{{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ccc}}\
+table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padding:2px 8px;text-align:left}}td:last-child{{text-align:right}}figure{{margin:1em 0}}figcaption{{font-weight:600;margin-bottom:.3em}}\
+.kpi{{display:flex;gap:1.5em;flex-wrap:wrap}}.kpi div{{border:1px solid #ccc;padding:.5em 1em}}.kpi b{{display:block;font-size:1.6em}}@media print{{h2{{break-after:avoid}}figure,table{{break-inside:avoid}}}}</style></head><body>",
+        r.from, r.to
+    );
+    let _ = write!(
+        b,
+        "<h1>Rapport d'activité — {}</h1><p>Du {} au {}. {}</p>",
+        esc(org_name),
+        r.from.format("%d/%m/%Y"),
+        r.to.format("%d/%m/%Y"),
+        match r.audience {
+            Audience::External =>
+                "Version destinée à l'extérieur du service : tout effectif de 1 à 4 est masqué (« &lt; 5 »).",
+            Audience::Internal => "Version interne au service : ne pas diffuser.",
+        }
+    );
+    let _ = write!(
+        b,
+        "<div class=\"kpi\"><div>Personnes accompagnées<b>{}</b></div><div>Nouvelles situations<b>{}</b></div><div>Entretiens<b>{}</b></div><div>Contacts anonymes<b>{}</b></div><div>Mineurs<b>{}</b></div></div>",
+        cell_html(r.people_accompanied),
+        cell_html(r.new_situations),
+        cell_html(r.interviews_total),
+        cell_html(r.anonymous_contacts),
+        cell_html(r.minors)
+    );
+    b.push_str("<h2>Origine des situations</h2>");
+    b.push_str(&bar_chart(
+        "Par canal",
+        &r.origin_by_channel
+            .iter()
+            .map(|o| (fr(o.key.as_str()).to_owned(), o.count))
+            .collect::<Vec<_>>(),
+    ));
+    b.push_str(&table(
+        &["Canal", "Initiative", "Situations"],
+        r.origins
+            .iter()
+            .map(|o| {
+                vec![
+                    esc(fr(o.channel.as_str())),
+                    esc(fr(o.initiative.as_str())),
+                    cell_html(o.count),
+                ]
+            })
+            .collect(),
+    ));
+    b.push_str(&table(
+        &["Initiative", "Situations", "Part"],
+        r.origin_by_initiative
+            .iter()
+            .map(|o| vec![esc(fr(o.key.as_str())), cell_html(o.count), pct(o.percent)])
+            .collect(),
+    ));
+    b.push_str("<h2>Problématiques (plusieurs par situation)</h2>");
+    b.push_str(&bar_chart(
+        "Problématiques",
+        &r.problems
+            .iter()
+            .filter(|p| p.count != Some(0))
+            .map(|p| (fr(p.key.as_str()).to_owned(), p.count))
+            .collect::<Vec<_>>(),
+    ));
+    b.push_str("<h2>Entretiens par modalité</h2>");
+    b.push_str(&table(
+        &["Modalité", "Entretiens"],
+        r.interviews
+            .iter()
+            .map(|i| vec![esc(fr(i.key.as_str())), cell_html(i.count)])
+            .collect(),
+    ));
+    b.push_str("<h2>Statut, sexe et âge</h2>");
+    b.push_str(&table(
+        &["Statut", "Sexe", "Âge", "Situations"],
+        r.roles
+            .iter()
+            .filter(|c| c.count != Some(0))
+            .map(|c| {
+                vec![
+                    esc(fr(c.role.as_str())),
+                    esc(fr(c.sex.as_str())),
+                    esc(fr(c.age_band.as_str())),
+                    cell_html(c.count),
+                ]
+            })
+            .collect(),
+    ));
+    let re = &r.reachability;
+    b.push_str("<h2>Joignabilité</h2>");
+    b.push_str(&table(
+        &["Indicateur", "Valeur"],
+        vec![
+            vec!["Situations à joindre".into(), cell_html(re.to_reach)],
+            vec!["Personnes jointes".into(), cell_html(re.reached)],
+            vec!["Part jointe".into(), pct(re.percent_reached)],
+            vec![
+                "Délai médian jusqu'au premier contact".into(),
+                re.median_hours_to_first_contact
+                    .map(|h| format!("{h:.1} h"))
+                    .unwrap_or_else(|| "—".into()),
+            ],
+            vec![
+                "Tentatives par contact".into(),
+                re.attempts_per_contact
+                    .map(|a| format!("{a:.2}"))
+                    .unwrap_or_else(|| "—".into()),
+            ],
+        ],
+    ));
+    b.push_str("<h2>Orientations</h2>");
+    let mut by_kind: Vec<(String, Cell)> = Vec::new();
+    for k in PartnerKind::ALL {
+        let cells: Vec<Cell> = r
+            .orientations
+            .iter()
+            .filter(|o| o.partner_kind == *k)
+            .map(|o| o.count)
+            .collect();
+        let total = if cells.iter().any(Option::is_none) {
+            None
+        } else {
+            Some(cells.iter().flatten().sum())
+        };
+        by_kind.push((fr(k.as_str()).to_owned(), total));
+    }
+    b.push_str(&bar_chart("Orientations par type de partenaire", &by_kind));
+    b.push_str(&table(
+        &["Partenaire", "Statut", "Orientations"],
+        r.orientations
+            .iter()
+            .filter(|o| o.count != Some(0))
+            .map(|o| {
+                vec![
+                    esc(fr(o.partner_kind.as_str())),
+                    esc(fr(o.status.as_str())),
+                    cell_html(o.count),
+                ]
+            })
+            .collect(),
+    ));
+    b.push_str("<h2>Clôtures</h2>");
+    b.push_str(&table(
+        &["Motif", "Situations"],
+        r.closures
+            .iter()
+            .map(|c| vec![esc(fr(c.key.as_str())), cell_html(c.count)])
+            .collect(),
+    ));
+    b.push_str("<h2>Enfants en danger : signalements</h2>");
+    b.push_str(&table(
+        &["Destinataire", "Signalements"],
+        r.child_reports
+            .iter()
+            .map(|c| vec![esc(fr(c.key.as_str())), cell_html(c.count)])
+            .collect(),
+    ));
+    b.push_str("<h2>Activité mensuelle</h2>");
+    b.push_str(&month_chart(r));
+    b.push_str(&table(
+        &["Mois", "Nouvelles situations", "Entretiens", "Tentatives", "Anonymes"],
+        r.monthly
+            .iter()
+            .map(|m| {
+                vec![
+                    esc(&m.month),
+                    cell_html(m.new_situations),
+                    cell_html(m.interviews),
+                    cell_html(m.attempts),
+                    cell_html(m.anonymous_contacts),
+                ]
+            })
+            .collect(),
+    ));
+    b.push_str("<p><small>Chiffres calculés à partir des données enregistrées dans Relais. Personnes accompagnées : personnes distinctes ayant fait l'objet d'au moins une action (tentative de contact, entretien, orientation, signalement) sur la période.</small></p></body></html>");
+    b
+}

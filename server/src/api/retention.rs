@@ -1,0 +1,27 @@
+//! Retention on demand, for admins: a dry run lists what the daily job would anonymise.
+
+use axum::Json;
+use chrono::Utc;
+use relais_domain::dto::{RetentionInput, RetentionRun};
+
+use super::error::ApiResult;
+use super::extract::ApiJson;
+use crate::tenancy::{Admins, Tenant};
+
+#[utoipa::path(post, path = "/api/v1/retention", tag = "retention", security(("bearer" = [])), request_body = RetentionInput,
+    responses((status = 200, body = RetentionRun)))]
+pub async fn run(
+    t: Tenant<Admins>,
+    ApiJson(i): ApiJson<RetentionInput>,
+) -> ApiResult<Json<RetentionRun>> {
+    Ok(Json(
+        crate::retention::run(
+            &t.state,
+            t.organisation_id(),
+            Some(t.caller.account_id),
+            Utc::now(),
+            i.dry_run,
+        )
+        .await?,
+    ))
+}

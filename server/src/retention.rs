@@ -1,0 +1,285 @@
+//! Retention, run daily (and on demand, with a dry run that lists what would go):
+//! - a file with no activity for 2 years is anonymised;
+//! - a person none of whose situations ever reached them, the last received more than
+//!   6 months ago, loses their identity (open situations are closed as unreachable).
+//!
+//! Anonymising keeps the statistics (situations, attempts, interviews, orientations, birth
+//! year, sex) and removes the identity, contact details, safe-contact profile, notes, the
+//! referral's note and the notes of attempts, interviews and orientation overrides.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use relais_domain::dto::{RetentionItem, RetentionRun};
+use relais_domain::outreach::{CloseReason, Event, State};
+use relais_domain::safe_contact::SafeContactProfile;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::api::error::ApiResult;
+use crate::app::AppState;
+use crate::audit::{self, Action};
+use crate::store::entities::{
+    contact_attempt, interview, orientation, organisation, person, situation,
+};
+use crate::store::{OrgScoped, next_change_seq};
+
+pub const INACTIVE_AFTER_DAYS: i64 = 730;
+pub const NEVER_REACHED_AFTER_DAYS: i64 = 183;
+
+#[derive(Serialize)]
+struct EmptyIdentity {
+    first_name: &'static str,
+    last_name: &'static str,
+}
+
+#[derive(Serialize, Default)]
+struct EmptyContact {
+    phone: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+}
+
+/// What retention would do (or does) for one organisation at `now`.
+pub async fn plan(state: &AppState, org: Uuid, now: DateTime<Utc>) -> ApiResult<Vec<RetentionItem>> {
+    let db = state.db();
+    let persons = person::Entity::scoped(org)
+        .filter(person::Column::AnonymisedAt.is_null())
+        .all(db)
+        .await?;
+    let situations = situation::Entity::scoped(org).all(db).await?;
+    let mut by_person: HashMap<Uuid, Vec<&situation::Model>> = HashMap::new();
+    for s in &situations {
+        by_person.entry(s.person_id).or_default().push(s);
+    }
+    let mut items = Vec::new();
+    for p in &persons {
+        let theirs = by_person.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+        let last = theirs
+            .iter()
+            .map(|s| s.last_activity_at)
+            .chain([p.updated_at])
+            .max()
+            .unwrap_or(p.updated_at);
+        if now - last > Duration::days(INACTIVE_AFTER_DAYS) {
+            items.push(RetentionItem {
+                person_id: p.id,
+                rule: "inactive_two_years".into(),
+                last_activity_at: last,
+            });
+            continue;
+        }
+        let never_reached = !theirs.is_empty()
+            && theirs.iter().all(|s| {
+                s.first_contact_at.is_none()
+                    && now - s.received_at > Duration::days(NEVER_REACHED_AFTER_DAYS)
+            });
+        if never_reached {
+            items.push(RetentionItem {
+                person_id: p.id,
+                rule: "never_reached_six_months".into(),
+                last_activity_at: last,
+            });
+        }
+    }
+    Ok(items)
+}
+
+/// Anonymise one person's file and what hangs off it, in one transaction.
+async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> ApiResult<()> {
+    let c = state.cipher();
+    let (_turn, txn) = state.begin_write().await?;
+    let Some(p) = person::Entity::scoped(org)
+        .filter(person::Column::Id.eq(item.person_id))
+        .filter(person::Column::AnonymisedAt.is_null())
+        .one(&txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let now = Utc::now();
+    let id = p.id;
+    let mut am = p.into_active_model();
+    am.identity = Set(c.seal_json(
+        "person",
+        "identity",
+        id,
+        &EmptyIdentity {
+            first_name: "",
+            last_name: "",
+        },
+    ));
+    am.contact = Set(c.seal_json("person", "contact", id, &EmptyContact::default()));
+    am.safe_contact = Set(c.seal_json("person", "safe_contact", id, &SafeContactProfile::default()));
+    am.notes = Set(None);
+    am.name_key = Set(format!("anonymised:{id}"));
+    am.last_name_key = Set(format!("anonymised:{id}"));
+    am.phone_key = Set(None);
+    am.safe_contact_checked_at = Set(None);
+    am.anonymised_at = Set(Some(now));
+    am.updated_at = Set(now);
+    am.change_seq = Set(next_change_seq(&txn).await?);
+    am.update(&txn).await?;
+    let seq = next_change_seq(&txn).await?;
+    situation::Entity::update_many()
+        .col_expr(situation::Column::Note, Expr::value(Option::<Vec<u8>>::None))
+        .col_expr(situation::Column::UpdatedAt, Expr::value(now))
+        .col_expr(situation::Column::ChangeSeq, Expr::value(seq))
+        .filter(situation::Column::OrganisationId.eq(org))
+        .filter(situation::Column::PersonId.eq(id))
+        .exec(&txn)
+        .await?;
+    contact_attempt::Entity::update_many()
+        .col_expr(contact_attempt::Column::Note, Expr::value(Option::<Vec<u8>>::None))
+        .filter(contact_attempt::Column::OrganisationId.eq(org))
+        .filter(contact_attempt::Column::PersonId.eq(id))
+        .exec(&txn)
+        .await?;
+    interview::Entity::update_many()
+        .col_expr(interview::Column::Note, Expr::value(Option::<Vec<u8>>::None))
+        .filter(interview::Column::OrganisationId.eq(org))
+        .filter(interview::Column::PersonId.eq(id))
+        .exec(&txn)
+        .await?;
+    orientation::Entity::update_many()
+        .col_expr(
+            orientation::Column::OverrideReason,
+            Expr::value(Option::<Vec<u8>>::None),
+        )
+        .filter(orientation::Column::OrganisationId.eq(org))
+        .filter(orientation::Column::PersonId.eq(id))
+        .exec(&txn)
+        .await?;
+    // Open situations of a person nobody could reach are closed as unreachable.
+    let open = situation::Entity::scoped(org)
+        .filter(situation::Column::PersonId.eq(id))
+        .filter(situation::Column::State.ne(State::Closed.as_str()))
+        .all(&txn)
+        .await?;
+    for s in open {
+        crate::api::situations::apply_event(&txn, &s, None, Event::Close, None, s.last_activity_at, |am| {
+            am.close_reason = Set(Some(CloseReason::Unreachable.as_str().into()));
+            am.closed_at = Set(Some(now));
+        })
+        .await?;
+    }
+    audit::record(
+        &txn,
+        audit::Event {
+            organisation_id: Some(org),
+            account_id: None,
+            role: None,
+            ip: None,
+            action: Action::PersonAnonymised,
+            record_type: Some("person"),
+            record_id: Some(id),
+            outcome: "ok",
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Run retention for one organisation: list (dry run) or anonymise.
+pub async fn run(
+    state: &AppState,
+    org: Uuid,
+    account: Option<Uuid>,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> ApiResult<RetentionRun> {
+    let items = plan(state, org, now).await?;
+    let mut done = 0;
+    if !dry_run {
+        for i in &items {
+            anonymise(state, org, i).await?;
+            done += 1;
+        }
+    }
+    state
+        .audit(audit::Event {
+            organisation_id: Some(org),
+            account_id: account,
+            role: None,
+            ip: None,
+            action: Action::RetentionRun,
+            record_type: None,
+            record_id: None,
+            outcome: if dry_run { "dry_run" } else { "ok" },
+        })
+        .await?;
+    Ok(RetentionRun {
+        dry_run,
+        items,
+        anonymised: done,
+    })
+}
+
+/// Every organisation, for the daily job and the command line.
+pub async fn run_all(state: &AppState, dry_run: bool) -> ApiResult<Vec<(Uuid, RetentionRun)>> {
+    let orgs = organisation::Entity::find()
+        .filter(organisation::Column::DeletedAt.is_null())
+        .all(state.db())
+        .await?;
+    let mut out = Vec::new();
+    for o in orgs {
+        out.push((o.id, run(state, o.id, None, Utc::now(), dry_run).await?));
+    }
+    Ok(out)
+}
+
+/// Run retention every day at 03:30 (Paris time) until the process stops. Several
+/// instances may run it: each anonymisation is idempotent (it skips a file already done).
+pub fn spawn_daily(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let wait = until_next(Utc::now());
+            tokio::time::sleep(wait).await;
+            match run_all(&state, false).await {
+                Ok(runs) => {
+                    let n: u32 = runs.iter().map(|r| r.1.anonymised).sum();
+                    tracing::info!(anonymised = n, "retention run");
+                }
+                Err(e) => tracing::error!(status = %e.status(), "retention run failed"),
+            }
+        }
+    })
+}
+
+fn until_next(now: DateTime<Utc>) -> std::time::Duration {
+    use chrono::TimeZone;
+    let tz = chrono_tz::Europe::Paris;
+    let local = now.with_timezone(&tz);
+    let mut day = local.date_naive();
+    loop {
+        if let Some(at) = day
+            .and_hms_opt(3, 30, 0)
+            .and_then(|t| tz.from_local_datetime(&t).earliest())
+            && at > local
+        {
+            return (at.with_timezone(&Utc) - now)
+                .to_std()
+                .unwrap_or(std::time::Duration::from_secs(60));
+        }
+        day += Duration::days(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn next_run_is_the_next_half_past_three_in_paris() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 1, 0, 0).unwrap(); // 02:00 Paris
+        assert_eq!(until_next(now).as_secs(), 90 * 60);
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 3, 0, 0).unwrap(); // 04:00 Paris
+        assert_eq!(until_next(now).as_secs(), 23 * 3600 + 30 * 60);
+    }
+}
