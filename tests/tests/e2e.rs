@@ -9,9 +9,13 @@ mod access;
 mod auth;
 #[path = "e2e/bad_input.rs"]
 mod bad_input;
+#[path = "e2e/outreach.rs"]
+mod outreach;
 #[path = "e2e/persons.rs"]
 mod persons;
 #[path = "e2e/phone.rs"]
 mod phone;
+#[path = "e2e/report.rs"]
+mod report;
 #[path = "e2e/scheduling.rs"]
 mod scheduling;

@@ -185,7 +185,7 @@ fn callback_of(m: &situation::Model) -> Option<CallbackWindow> {
 }
 
 /// What a new situation needs, validated.
-pub(crate) struct NewSituation {
+pub struct NewSituation {
     pub person_id: Uuid,
     pub kind: SituationKind,
     pub urgency: Urgency,
@@ -207,7 +207,7 @@ pub(crate) struct NewSituation {
 }
 
 /// Insert a situation in state `received`, with its priority and due date.
-pub(crate) async fn insert_situation<C: ConnectionTrait>(
+pub async fn insert_situation<C: ConnectionTrait>(
     db: &C,
     c: &FieldCipher,
     organisation_id: Uuid,
@@ -906,6 +906,7 @@ pub async fn attempt(
     ))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn insert_interview<C: ConnectionTrait>(
     txn: &C,
     c: &FieldCipher,
