@@ -42,6 +42,228 @@ fn ep(
     }
 }
 
+/// Outreach records of organisation A for the matrix.
+struct Outreach {
+    situation: String,
+    partner: String,
+    orientation: String,
+    link: String,
+    unit: String,
+}
+
+async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
+    let c = a.coordinator.token.as_str();
+    let new_situation = || {
+        json!({"person_id": a.person_id, "kind": "family_conflict", "channel": "gendarmerie",
+               "initiative": "third_party", "person_role": "victim"})
+    };
+    let (st, sit) = s.post("/api/v1/situations", Some(c), new_situation()).await;
+    assert_eq!(st, 201, "{sit}");
+    let (_, assessed) = s.post("/api/v1/situations", Some(c), new_situation()).await;
+    let aid = assessed["id"].as_str().unwrap();
+    let (st, _) = s
+        .post(
+            &format!("/api/v1/situations/{aid}/interviews"),
+            Some(c),
+            json!({"mode": "phone"}),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let (st, partner) = s
+        .post(
+            "/api/v1/partners",
+            Some(&a.admin.token),
+            json!({"name": "France Victimes", "kind": "victim_support"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{partner}");
+    let (st, o) = s
+        .post(
+            &format!("/api/v1/situations/{aid}/orientations"),
+            Some(c),
+            json!({"partner_id": partner["id"], "consent": true}),
+        )
+        .await;
+    assert_eq!(st, 201, "{o}");
+    let (_, other) = s
+        .post(
+            "/api/v1/persons",
+            Some(c),
+            json!({"first_name": "Marc", "last_name": "Lié"}),
+        )
+        .await;
+    let (st, link) = s
+        .post(
+            &format!("/api/v1/persons/{}/links", a.person_id),
+            Some(c),
+            json!({"other_person_id": other["id"], "relation": "family"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{link}");
+    let (st, unit) = s
+        .post(
+            "/api/v1/partner-units",
+            Some(&a.admin.token),
+            json!({"name": "Brigade", "channel": "gendarmerie"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{unit}");
+    let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
+    Outreach {
+        situation: id(&sit),
+        partner: id(&partner),
+        orientation: id(&o),
+        link: id(&link),
+        unit: id(&unit),
+    }
+}
+
+fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
+    let all: &'static [Who] = &[Admin, Coordinator, Referrer];
+    let staff: &'static [Who] = &[Admin, Coordinator];
+    let admin: &'static [Who] = &[Admin];
+    let sid = &o.situation;
+    let referral = json!({"first_name": "Inès", "last_name": "Matrice", "consent_to_contact": true,
+        "kind": "domestic_violence", "person_role": "victim", "document_type": "logbook_entry",
+        "channel": "gendarmerie", "unit": "Brigade"});
+    let mut v = vec![
+        ep(Method::GET, "/api/v1/referrals".into(), None, all, false),
+        ep(Method::POST, "/api/v1/referrals".into(), Some(referral), all, false),
+        ep(Method::GET, "/api/v1/situations".into(), None, staff, false),
+        ep(
+            Method::POST,
+            "/api/v1/situations".into(),
+            Some(json!({"person_id": a.person_id, "kind": "other", "channel": "phone",
+                        "initiative": "own_initiative", "person_role": "other"})),
+            staff,
+            false,
+        ),
+        ep(Method::GET, format!("/api/v1/situations/{sid}"), None, staff, true),
+        ep(
+            Method::POST,
+            format!("/api/v1/situations/{sid}/attempts"),
+            Some(json!({"channel": "call", "result": "no_answer"})),
+            staff,
+            true,
+        ),
+        ep(
+            Method::POST,
+            format!("/api/v1/situations/{sid}/child-reports"),
+            Some(json!({"reported_on": chrono::Utc::now().date_naive(), "recipient": "crip"})),
+            staff,
+            true,
+        ),
+        ep(
+            Method::GET,
+            format!("/api/v1/situations/{sid}/orientations"),
+            None,
+            staff,
+            true,
+        ),
+        ep(Method::GET, "/api/v1/queue".into(), None, staff, false),
+        ep(
+            Method::POST,
+            "/api/v1/walk-ins".into(),
+            Some(json!({"first_name": "Anonyme", "kind": "other", "person_role": "victim"})),
+            staff,
+            false,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/anonymous-contacts".into(),
+            Some(json!({"channel": "phone", "action": "listening"})),
+            staff,
+            false,
+        ),
+        ep(Method::GET, "/api/v1/partners".into(), None, staff, false),
+        ep(
+            Method::POST,
+            "/api/v1/partners".into(),
+            Some(json!({"name": "CIDFF", "kind": "cidff"})),
+            admin,
+            false,
+        ),
+        ep(
+            Method::PUT,
+            format!("/api/v1/partners/{}", o.partner),
+            Some(json!({"name": "France Victimes 71", "kind": "victim_support"})),
+            admin,
+            true,
+        ),
+        ep(
+            Method::GET,
+            format!("/api/v1/persons/{}/links", a.person_id),
+            None,
+            staff,
+            true,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/report?from=2026-01-01&to=2026-12-31".into(),
+            None,
+            staff,
+            false,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/retention".into(),
+            Some(json!({"dry_run": true})),
+            admin,
+            false,
+        ),
+        ep(Method::GET, "/api/v1/partner-units".into(), None, admin, false),
+        ep(
+            Method::POST,
+            "/api/v1/partner-units".into(),
+            Some(json!({"name": "Commissariat", "channel": "police_nationale"})),
+            admin,
+            false,
+        ),
+    ];
+    // Calls that change state once: their allowed roles are tested elsewhere.
+    for (method, path, body, allowed) in [
+        (
+            Method::POST,
+            format!("/api/v1/situations/{sid}/events"),
+            json!({"event": "acknowledge", "version": 1}),
+            staff,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/situations/{sid}/interviews"),
+            json!({"mode": "phone"}),
+            staff,
+        ),
+        (Method::POST, format!("/api/v1/situations/{sid}/reopen"), json!({}), staff),
+        (
+            Method::POST,
+            format!("/api/v1/situations/{sid}/orientations"),
+            json!({"partner_id": o.partner, "consent": true}),
+            staff,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/orientations/{}/status", o.orientation),
+            json!({"status": "accepted"}),
+            staff,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/persons/{}/links", a.person_id),
+            json!({"other_person_id": a.person_id, "relation": "family"}),
+            staff,
+        ),
+        (Method::DELETE, format!("/api/v1/person-links/{}", o.link), Value::Null, staff),
+        (Method::DELETE, format!("/api/v1/partners/{}", o.partner), Value::Null, admin),
+        (Method::DELETE, format!("/api/v1/partner-units/{}", o.unit), Value::Null, admin),
+    ] {
+        let mut e = ep(method, path, (!body.is_null()).then_some(body), allowed, true);
+        e.run_allowed = false;
+        v.push(e);
+    }
+    v
+}
+
 fn endpoints(a: &Org) -> Vec<Endpoint> {
     let all: &'static [Who] = &[Admin, Coordinator, Referrer];
     let staff: &'static [Who] = &[Admin, Coordinator];
@@ -218,7 +440,9 @@ async fn every_endpoint_refuses_other_roles_other_tenants_and_bad_tokens() {
     let s = Server::start().await;
     let a = org(&s, "Organisation A").await;
     let b = org(&s, "Organisation B").await;
-    let eps = endpoints(&a);
+    let outreach = outreach_fixture(&s, &a).await;
+    let mut eps = endpoints(&a);
+    eps.extend(outreach_endpoints(&a, &outreach));
     let actor = |o: &Org, w: Who| match w {
         Admin => o.admin.token.clone(),
         Coordinator => o.coordinator.token.clone(),
@@ -303,6 +527,17 @@ async fn every_endpoint_refuses_other_roles_other_tenants_and_bad_tokens() {
             "{path} of B lists A's {id}"
         );
         assert!(!ids.is_empty(), "{path} of B lists B's own records");
+    }
+    for path in ["/api/v1/situations", "/api/v1/queue", "/api/v1/partners", "/api/v1/referrals"] {
+        for w in [Admin, Coordinator] {
+            let (st, body) = s.get(path, &actor(&b, w)).await;
+            assert_eq!(st, 200, "{path}");
+            assert!(
+                !body.to_string().contains(&outreach.situation)
+                    && !body.to_string().contains(&outreach.partner),
+                "B's {path} shows A's outreach records"
+            );
+        }
     }
     // B cannot book A's person, nor at A's site, nor with A's coordinator.
     for (field, body) in [
