@@ -458,19 +458,43 @@ mod tests {
             }
             assert_eq!(p("nope"), None);
         }
-        check(OriginChannel::ALL, OriginChannel::as_str, OriginChannel::parse);
+        check(
+            OriginChannel::ALL,
+            OriginChannel::as_str,
+            OriginChannel::parse,
+        );
         check(Initiative::ALL, Initiative::as_str, Initiative::parse);
-        check(SituationKind::ALL, SituationKind::as_str, SituationKind::parse);
+        check(
+            SituationKind::ALL,
+            SituationKind::as_str,
+            SituationKind::parse,
+        );
         check(Priority::ALL, Priority::as_str, Priority::parse);
         check(CloseReason::ALL, CloseReason::as_str, CloseReason::parse);
-        check(AttemptChannel::ALL, AttemptChannel::as_str, AttemptChannel::parse);
-        check(AttemptResult::ALL, AttemptResult::as_str, AttemptResult::parse);
-        check(ReferrerStatus::ALL, ReferrerStatus::as_str, ReferrerStatus::parse);
+        check(
+            AttemptChannel::ALL,
+            AttemptChannel::as_str,
+            AttemptChannel::parse,
+        );
+        check(
+            AttemptResult::ALL,
+            AttemptResult::as_str,
+            AttemptResult::parse,
+        );
+        check(
+            ReferrerStatus::ALL,
+            ReferrerStatus::as_str,
+            ReferrerStatus::parse,
+        );
         check(PersonRole::ALL, PersonRole::as_str, PersonRole::parse);
         check(RoleGroup::ALL, RoleGroup::as_str, RoleGroup::parse);
         check(Problem::ALL, Problem::as_str, Problem::parse);
         check(DocumentType::ALL, DocumentType::as_str, DocumentType::parse);
-        check(InterviewMode::ALL, InterviewMode::as_str, InterviewMode::parse);
+        check(
+            InterviewMode::ALL,
+            InterviewMode::as_str,
+            InterviewMode::parse,
+        );
         check(PartnerKind::ALL, PartnerKind::as_str, PartnerKind::parse);
         check(
             OrientationStatus::ALL,
@@ -484,12 +508,20 @@ mod tests {
         );
         check(AgeBand::ALL, AgeBand::as_str, AgeBand::parse);
         check(Sex::ALL, Sex::as_str, Sex::parse);
-        check(AnonymousAction::ALL, AnonymousAction::as_str, AnonymousAction::parse);
+        check(
+            AnonymousAction::ALL,
+            AnonymousAction::as_str,
+            AnonymousAction::parse,
+        );
         check(LinkRelation::ALL, LinkRelation::as_str, LinkRelation::parse);
     }
 
     fn serde_json_lite<T: Serialize>(v: &T) -> String {
-        serde_json::to_value(v).unwrap().as_str().unwrap().to_owned()
+        serde_json::to_value(v)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     #[test]
@@ -544,7 +576,11 @@ mod tests {
 
     #[test]
     fn problems_are_stored_sorted_without_duplicates() {
-        let s = problems_to_str(&[Problem::Housing, Problem::DomesticViolence, Problem::Housing]);
+        let s = problems_to_str(&[
+            Problem::Housing,
+            Problem::DomesticViolence,
+            Problem::Housing,
+        ]);
         assert_eq!(s, "domestic_violence,housing");
         assert_eq!(
             problems_parse(&s),

@@ -246,7 +246,12 @@ pub fn compute(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
             .filter(|a| inr(a.on))
             .filter_map(|a| a.person),
     );
-    people.extend(f.child_reports.iter().filter(|a| inr(a.1)).filter_map(|a| a.0));
+    people.extend(
+        f.child_reports
+            .iter()
+            .filter(|a| inr(a.1))
+            .filter_map(|a| a.0),
+    );
 
     let interviews: Vec<_> = f.interviews.iter().filter(|i| inr(i.1)).collect();
     let by_mode = InterviewMode::ALL
@@ -345,7 +350,10 @@ pub fn compute(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
     let n_reached = reached.len() as u32;
     let mut hours: Vec<f64> = reached
         .iter()
-        .filter_map(|x| x.first_contact_at.map(|t| (t - x.received_at).num_seconds()))
+        .filter_map(|x| {
+            x.first_contact_at
+                .map(|t| (t - x.received_at).num_seconds())
+        })
         .map(|secs| secs.max(0) as f64 / 3600.0)
         .collect();
     let attempts_sum: u32 = reached.iter().map(|x| x.attempts_to_first_contact).sum();
@@ -595,10 +603,17 @@ mod tests {
             Some(3)
         );
         assert_eq!(
-            role(RoleGroup::AllegedPerpetrator, Sex::Male, AgeBand::From41To60),
+            role(
+                RoleGroup::AllegedPerpetrator,
+                Sex::Male,
+                AgeBand::From41To60
+            ),
             Some(1)
         );
-        assert_eq!(role(RoleGroup::Other, Sex::Female, AgeBand::Under18), Some(1));
+        assert_eq!(
+            role(RoleGroup::Other, Sex::Female, AgeBand::Under18),
+            Some(1)
+        );
         // Walk-in excluded: 4 to reach, 3 reached, median of 6, 24, 48 h, (2+1+3)/3 attempts.
         assert_eq!(r.reachability.to_reach, Some(4));
         assert_eq!(r.reachability.reached, Some(3));
@@ -645,7 +660,12 @@ mod tests {
                 .count,
             Some(0)
         );
-        for c in x.roles.iter().map(|c| c.count).chain(x.monthly.iter().map(|m| m.attempts)) {
+        for c in x
+            .roles
+            .iter()
+            .map(|c| c.count)
+            .chain(x.monthly.iter().map(|m| m.attempts))
+        {
             assert!(c.is_none_or(|n| n == 0 || n >= 5), "{c:?}");
         }
     }

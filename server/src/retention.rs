@@ -14,9 +14,7 @@ use relais_domain::dto::{RetentionItem, RetentionRun};
 use relais_domain::outreach::{CloseReason, Event, State};
 use relais_domain::safe_contact::SafeContactProfile;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -24,7 +22,7 @@ use crate::api::error::ApiResult;
 use crate::app::AppState;
 use crate::audit::{self, Action};
 use crate::store::entities::{
-    contact_attempt, interview, orientation, organisation, person, situation,
+    contact_attempt, interview, organisation, orientation, person, situation,
 };
 use crate::store::{OrgScoped, next_change_seq};
 
@@ -45,7 +43,11 @@ struct EmptyContact {
 }
 
 /// What retention would do (or does) for one organisation at `now`.
-pub async fn plan(state: &AppState, org: Uuid, now: DateTime<Utc>) -> ApiResult<Vec<RetentionItem>> {
+pub async fn plan(
+    state: &AppState,
+    org: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<RetentionItem>> {
     let db = state.db();
     let persons = person::Entity::scoped(org)
         .filter(person::Column::AnonymisedAt.is_null())
@@ -114,7 +116,8 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> ApiResu
         },
     ));
     am.contact = Set(c.seal_json("person", "contact", id, &EmptyContact::default()));
-    am.safe_contact = Set(c.seal_json("person", "safe_contact", id, &SafeContactProfile::default()));
+    am.safe_contact =
+        Set(c.seal_json("person", "safe_contact", id, &SafeContactProfile::default()));
     am.notes = Set(None);
     am.name_key = Set(format!("anonymised:{id}"));
     am.last_name_key = Set(format!("anonymised:{id}"));
@@ -126,7 +129,10 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> ApiResu
     am.update(&txn).await?;
     let seq = next_change_seq(&txn).await?;
     situation::Entity::update_many()
-        .col_expr(situation::Column::Note, Expr::value(Option::<Vec<u8>>::None))
+        .col_expr(
+            situation::Column::Note,
+            Expr::value(Option::<Vec<u8>>::None),
+        )
         .col_expr(situation::Column::UpdatedAt, Expr::value(now))
         .col_expr(situation::Column::ChangeSeq, Expr::value(seq))
         .filter(situation::Column::OrganisationId.eq(org))
@@ -134,13 +140,19 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> ApiResu
         .exec(&txn)
         .await?;
     contact_attempt::Entity::update_many()
-        .col_expr(contact_attempt::Column::Note, Expr::value(Option::<Vec<u8>>::None))
+        .col_expr(
+            contact_attempt::Column::Note,
+            Expr::value(Option::<Vec<u8>>::None),
+        )
         .filter(contact_attempt::Column::OrganisationId.eq(org))
         .filter(contact_attempt::Column::PersonId.eq(id))
         .exec(&txn)
         .await?;
     interview::Entity::update_many()
-        .col_expr(interview::Column::Note, Expr::value(Option::<Vec<u8>>::None))
+        .col_expr(
+            interview::Column::Note,
+            Expr::value(Option::<Vec<u8>>::None),
+        )
         .filter(interview::Column::OrganisationId.eq(org))
         .filter(interview::Column::PersonId.eq(id))
         .exec(&txn)
@@ -161,10 +173,18 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> ApiResu
         .all(&txn)
         .await?;
     for s in open {
-        crate::api::situations::apply_event(&txn, &s, None, Event::Close, None, s.last_activity_at, |am| {
-            am.close_reason = Set(Some(CloseReason::Unreachable.as_str().into()));
-            am.closed_at = Set(Some(now));
-        })
+        crate::api::situations::apply_event(
+            &txn,
+            &s,
+            None,
+            Event::Close,
+            None,
+            s.last_activity_at,
+            |am| {
+                am.close_reason = Set(Some(CloseReason::Unreachable.as_str().into()));
+                am.closed_at = Set(Some(now));
+            },
+        )
         .await?;
     }
     audit::record(

@@ -31,7 +31,8 @@ pub struct ApiError {
     title: &'static str,
     detail: Option<String>,
     errors: Vec<FieldError>,
-    transition: Option<(String, Vec<String>)>,
+    /// Boxed: rare, and keeps `ApiResult` small.
+    transition: Option<Box<(String, Vec<String>)>>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -55,9 +56,9 @@ impl ApiError {
         current: &str,
         allowed: Vec<String>,
     ) -> Self {
-        let mut e = Self::new(StatusCode::CONFLICT, code, "Changement d'état impossible")
-            .detail(detail);
-        e.transition = Some((current.to_owned(), allowed));
+        let mut e =
+            Self::new(StatusCode::CONFLICT, code, "Changement d'état impossible").detail(detail);
+        e.transition = Some(Box::new((current.to_owned(), allowed)));
         e
     }
 
@@ -170,7 +171,7 @@ impl IntoResponse for ApiError {
             detail: self.detail,
             errors: self.errors,
             current_state: self.transition.as_ref().map(|t| t.0.clone()),
-            allowed: self.transition.map(|t| t.1),
+            allowed: self.transition.map(|t| t.1.clone()),
         };
         let mut res = (self.status, axum::Json(body)).into_response();
         res.headers_mut().insert(

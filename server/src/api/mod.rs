@@ -103,7 +103,10 @@ pub fn routes() -> Router<AppState> {
             get(referrals::list_units).post(referrals::create_unit),
         )
         .route("/partner-units/{id}", delete(referrals::revoke_unit))
-        .route("/situations", get(situations::list).post(situations::create))
+        .route(
+            "/situations",
+            get(situations::list).post(situations::create),
+        )
         .route("/situations/{id}", get(situations::get))
         .route("/situations/{id}/events", post(situations::event))
         .route("/situations/{id}/attempts", post(situations::attempt))

@@ -146,7 +146,11 @@ fn orientation_dto(m: &orientation::Model) -> ApiResult<Orientation> {
         id: m.id,
         situation_id: m.situation_id,
         partner_id: m.partner_id,
-        partner_kind: word(&m.partner_kind, PartnerKind::parse, "orientation.partner_kind")?,
+        partner_kind: word(
+            &m.partner_kind,
+            PartnerKind::parse,
+            "orientation.partner_kind",
+        )?,
         status: word(&m.status, OrientationStatus::parse, "orientation.status")?,
         consent: m.consent,
         overridden: m.override_reason.is_some(),
@@ -272,9 +276,7 @@ pub async fn list_orientations(
         .all(t.db())
         .await?;
     Ok(Json(
-        rows.iter()
-            .map(orientation_dto)
-            .collect::<ApiResult<_>>()?,
+        rows.iter().map(orientation_dto).collect::<ApiResult<_>>()?,
     ))
 }
 
@@ -326,7 +328,12 @@ pub async fn set_status(
     }
     audit::record(
         &txn,
-        t.audit_event(Action::OrientationChanged, Some("orientation"), Some(id), "ok"),
+        t.audit_event(
+            Action::OrientationChanged,
+            Some("orientation"),
+            Some(id),
+            "ok",
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -427,9 +434,7 @@ pub async fn link(
         person_a: Set(id),
         person_b: Set(i.other_person_id),
         relation: Set(i.relation.as_str().into()),
-        keep_apart: Set(i
-            .keep_apart
-            .unwrap_or(i.relation.keeps_apart_by_default())),
+        keep_apart: Set(i.keep_apart.unwrap_or(i.relation.keeps_apart_by_default())),
         created_at: Set(now),
         updated_at: Set(now),
         change_seq: Set(next_change_seq(&txn).await?),

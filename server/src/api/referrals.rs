@@ -13,7 +13,9 @@ use relais_domain::dto::{
     PartnerUnit, PartnerUnitInput, PersonInput, ReferralInput, ReferralStatus,
 };
 use relais_domain::outreach::{Initiative, OriginChannel, State};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use uuid::Uuid;
 
 use super::error::{ApiError, ApiResult};
@@ -72,7 +74,11 @@ async fn submit(
         }
     };
     if unit.is_none() && matches!(sender, Sender::Account(_)) {
-        v.push("unit", "required", "Unité (brigade, commissariat, service) requise.");
+        v.push(
+            "unit",
+            "required",
+            "Unité (brigade, commissariat, service) requise.",
+        );
     }
     v.finish().map_err(ApiError::validation)?;
     let unit = match &sender {
@@ -85,7 +91,8 @@ async fn submit(
     };
     // The same reference from the same sender: the first referral, not a duplicate.
     if let Some(r) = &external_ref {
-        let mut q = situation::Entity::scoped(org).filter(situation::Column::ExternalRef.eq(r.clone()));
+        let mut q =
+            situation::Entity::scoped(org).filter(situation::Column::ExternalRef.eq(r.clone()));
         q = match (referred_by, unit_id) {
             (Some(a), _) => q.filter(situation::Column::ReferredBy.eq(a)),
             (_, Some(u)) => q.filter(situation::Column::PartnerUnitId.eq(u)),
@@ -212,10 +219,13 @@ impl FromRequestParts<AppState> for UnitCaller {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, k)| scheme.eq_ignore_ascii_case("apikey") && !k.is_empty() && k.len() <= 200)
+            .filter(|(scheme, k)| {
+                scheme.eq_ignore_ascii_case("apikey") && !k.is_empty() && k.len() <= 200
+            })
             .map(|(_, k)| k.trim().to_owned())
             .ok_or_else(|| {
-                ApiError::unauthenticated().detail("Clé d'API absente : « Authorization: ApiKey <clé> ».")
+                ApiError::unauthenticated()
+                    .detail("Clé d'API absente : « Authorization: ApiKey <clé> ».")
             })?;
         let unit = partner_unit::Entity::find()
             .filter(partner_unit::Column::KeyHash.eq(token_hash(&key)))
@@ -318,7 +328,12 @@ pub async fn create_unit(
     .await?;
     audit::record(
         &txn,
-        t.audit_event(Action::PartnerUnitWritten, Some("partner_unit"), Some(id), "ok"),
+        t.audit_event(
+            Action::PartnerUnitWritten,
+            Some("partner_unit"),
+            Some(id),
+            "ok",
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -358,7 +373,12 @@ pub async fn revoke_unit(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<Sta
     }
     audit::record(
         &txn,
-        t.audit_event(Action::PartnerUnitWritten, Some("partner_unit"), Some(id), "ok"),
+        t.audit_event(
+            Action::PartnerUnitWritten,
+            Some("partner_unit"),
+            Some(id),
+            "ok",
+        ),
     )
     .await?;
     txn.commit().await?;

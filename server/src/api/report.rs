@@ -26,8 +26,8 @@ use super::extract::ApiQuery;
 use super::situations::{TZ, local, word};
 use crate::audit::Action;
 use crate::store::entities::{
-    anonymous_contact, child_report, contact_attempt, interview, orientation, organisation,
-    person, situation,
+    anonymous_contact, child_report, contact_attempt, interview, organisation, orientation, person,
+    situation,
 };
 use crate::tenancy::{FileReaders, Tenant};
 
@@ -104,9 +104,7 @@ pub async fn load_facts(
             initiative: word(&s.initiative, Initiative::parse, "situation.initiative")?,
             role: word(&s.person_role, PersonRole::parse, "situation.person_role")?,
             problems: problems_parse(&s.problems),
-            sex: p
-                .and_then(|p| Sex::parse(&p.sex))
-                .unwrap_or(Sex::Unknown),
+            sex: p.and_then(|p| Sex::parse(&p.sex)).unwrap_or(Sex::Unknown),
             birth_year: p.and_then(|p| p.birth_year),
             first_contact_at: s.first_contact_at,
             attempts_to_first_contact: s.attempts_to_first_contact.max(0) as u32,
@@ -151,7 +149,11 @@ pub async fn load_facts(
         f.orientations.push(OrientationFact {
             person: Some(o.person_id),
             on: local(o.created_at).date(),
-            partner_kind: word(&o.partner_kind, PartnerKind::parse, "orientation.partner_kind")?,
+            partner_kind: word(
+                &o.partner_kind,
+                PartnerKind::parse,
+                "orientation.partner_kind",
+            )?,
             status: word(&o.status, OrientationStatus::parse, "orientation.status")?,
         });
     }
@@ -165,7 +167,11 @@ pub async fn load_facts(
         f.child_reports.push((
             Some(c.person_id),
             c.reported_on,
-            word(&c.recipient, ChildReportRecipient::parse, "child_report.recipient")?,
+            word(
+                &c.recipient,
+                ChildReportRecipient::parse,
+                "child_report.recipient",
+            )?,
         ));
     }
     for a in anonymous_contact::Entity::scoped(org)
@@ -177,7 +183,11 @@ pub async fn load_facts(
     {
         f.anonymous.push(AnonymousFact {
             on: local(a.at).date(),
-            channel: word(&a.channel, OriginChannel::parse, "anonymous_contact.channel")?,
+            channel: word(
+                &a.channel,
+                OriginChannel::parse,
+                "anonymous_contact.channel",
+            )?,
             sex: Sex::parse(&a.sex).unwrap_or(Sex::Unknown),
             age_band: AgeBand::parse(&a.age_band).unwrap_or(AgeBand::Unknown),
             problems: problems_parse(&a.problems),
@@ -194,7 +204,10 @@ pub async fn load_facts(
            ("audience" = Option<String>, Query, description = "internal (default) or external"),
            ("format" = Option<String>, Query, description = "json (default), csv or html")),
     responses((status = 200, body = Report), (status = 400, body = super::error::Problem)))]
-pub async fn report(t: Tenant<FileReaders>, ApiQuery(q): ApiQuery<ReportQuery>) -> ApiResult<Response> {
+pub async fn report(
+    t: Tenant<FileReaders>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Response> {
     let from = date_param("from", q.from.as_deref())?;
     let to = date_param("to", q.to.as_deref())?;
     if to < from {
@@ -217,11 +230,7 @@ pub async fn report(t: Tenant<FileReaders>, ApiQuery(q): ApiQuery<ReportQuery>) 
     t.state
         .audit(t.audit_event(Action::ReportGenerated, None, None, "ok"))
         .await?;
-    let org_name = t
-        .find_live_org()
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let org_name = t.find_live_org().await?.map(|o| o.name).unwrap_or_default();
     Ok(match format {
         "csv" => (
             [
@@ -282,7 +291,13 @@ pub fn csv(r: &Report) -> String {
         }
         .into(),
     );
-    row("people_accompanied", "", "", "", cell_csv(r.people_accompanied));
+    row(
+        "people_accompanied",
+        "",
+        "",
+        "",
+        cell_csv(r.people_accompanied),
+    );
     row("new_situations", "", "", "", cell_csv(r.new_situations));
     row("interviews", "total", "", "", cell_csv(r.interviews_total));
     for i in &r.interviews {
@@ -298,12 +313,36 @@ pub fn csv(r: &Report) -> String {
         );
     }
     for o in &r.origin_by_channel {
-        row("origin_by_channel", o.key.as_str(), "count", "", cell_csv(o.count));
-        row("origin_by_channel", o.key.as_str(), "percent", "", opt_csv(o.percent));
+        row(
+            "origin_by_channel",
+            o.key.as_str(),
+            "count",
+            "",
+            cell_csv(o.count),
+        );
+        row(
+            "origin_by_channel",
+            o.key.as_str(),
+            "percent",
+            "",
+            opt_csv(o.percent),
+        );
     }
     for o in &r.origin_by_initiative {
-        row("origin_by_initiative", o.key.as_str(), "count", "", cell_csv(o.count));
-        row("origin_by_initiative", o.key.as_str(), "percent", "", opt_csv(o.percent));
+        row(
+            "origin_by_initiative",
+            o.key.as_str(),
+            "count",
+            "",
+            cell_csv(o.count),
+        );
+        row(
+            "origin_by_initiative",
+            o.key.as_str(),
+            "percent",
+            "",
+            opt_csv(o.percent),
+        );
     }
     for p in &r.problems {
         row("problems", p.key.as_str(), "", "", cell_csv(p.count));
@@ -321,7 +360,13 @@ pub fn csv(r: &Report) -> String {
     let re = &r.reachability;
     row("reachability", "to_reach", "", "", cell_csv(re.to_reach));
     row("reachability", "reached", "", "", cell_csv(re.reached));
-    row("reachability", "percent_reached", "", "", opt_csv(re.percent_reached));
+    row(
+        "reachability",
+        "percent_reached",
+        "",
+        "",
+        opt_csv(re.percent_reached),
+    );
     row(
         "reachability",
         "median_hours_to_first_contact",
@@ -351,13 +396,37 @@ pub fn csv(r: &Report) -> String {
     for c in &r.child_reports {
         row("child_reports", c.key.as_str(), "", "", cell_csv(c.count));
     }
-    row("anonymous_contacts", "total", "", "", cell_csv(r.anonymous_contacts));
+    row(
+        "anonymous_contacts",
+        "total",
+        "",
+        "",
+        cell_csv(r.anonymous_contacts),
+    );
     for c in &r.anonymous_by_channel {
-        row("anonymous_contacts", c.key.as_str(), "", "", cell_csv(c.count));
+        row(
+            "anonymous_contacts",
+            c.key.as_str(),
+            "",
+            "",
+            cell_csv(c.count),
+        );
     }
     for m in &r.monthly {
-        row("monthly", &m.month, "new_situations", "", cell_csv(m.new_situations));
-        row("monthly", &m.month, "interviews", "", cell_csv(m.interviews));
+        row(
+            "monthly",
+            &m.month,
+            "new_situations",
+            "",
+            cell_csv(m.new_situations),
+        );
+        row(
+            "monthly",
+            &m.month,
+            "interviews",
+            "",
+            cell_csv(m.interviews),
+        );
         row("monthly", &m.month, "attempts", "", cell_csv(m.attempts));
         row(
             "monthly",
@@ -440,7 +509,8 @@ fn esc(s: &str) -> String {
 }
 
 fn cell_html(c: Cell) -> String {
-    c.map(|n| n.to_string()).unwrap_or_else(|| "&lt; 5".to_owned())
+    c.map(|n| n.to_string())
+        .unwrap_or_else(|| "&lt; 5".to_owned())
 }
 
 /// Horizontal bars, one per item; a suppressed item has no bar and reads "< 5".
@@ -709,7 +779,13 @@ table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padd
     b.push_str("<h2>Activité mensuelle</h2>");
     b.push_str(&month_chart(r));
     b.push_str(&table(
-        &["Mois", "Nouvelles situations", "Entretiens", "Tentatives", "Anonymes"],
+        &[
+            "Mois",
+            "Nouvelles situations",
+            "Entretiens",
+            "Tentatives",
+            "Anonymes",
+        ],
         r.monthly
             .iter()
             .map(|m| {

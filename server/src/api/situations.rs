@@ -153,7 +153,11 @@ pub(crate) fn situation_dto(
         consent_to_contact: m.consent_to_contact,
         person_role: word(&m.person_role, PersonRole::parse, "situation.person_role")?,
         problems: problems_parse(&m.problems),
-        document_type: word(&m.document_type, DocumentType::parse, "situation.document_type")?,
+        document_type: word(
+            &m.document_type,
+            DocumentType::parse,
+            "situation.document_type",
+        )?,
         unit: m.unit.clone(),
         site_id: m.site_id,
         assigned_to: m.assigned_to,
@@ -363,10 +367,7 @@ async fn persons_of<C: ConnectionTrait>(
 }
 
 /// The single-read view: the situation, its attempts with notes, its history, its note.
-async fn full_view(
-    t: &Tenant<FileReaders>,
-    m: &situation::Model,
-) -> ApiResult<Situation> {
+async fn full_view(t: &Tenant<FileReaders>, m: &situation::Model) -> ApiResult<Situation> {
     let c = t.state.cipher();
     let now = Utc::now();
     let org = t.organisation_id();
@@ -479,10 +480,10 @@ pub(crate) async fn apply_event<C: ConnectionTrait>(
     }
     .insert(txn)
     .await?;
-    Ok(situation::Entity::find_by_id(current.id)
+    situation::Entity::find_by_id(current.id)
         .one(txn)
         .await?
-        .ok_or_else(ApiError::not_found)?)
+        .ok_or_else(ApiError::not_found)
 }
 
 /// Touch a situation after an action that does not change its state (attempt, interview
@@ -508,10 +509,10 @@ pub(crate) async fn touch<C: ConnectionTrait>(
     if r.rows_affected != 1 {
         return Err(stale(current.version + 1));
     }
-    Ok(situation::Entity::find_by_id(current.id)
+    situation::Entity::find_by_id(current.id)
         .one(txn)
         .await?
-        .ok_or_else(ApiError::not_found)?)
+        .ok_or_else(ApiError::not_found)
 }
 
 fn closed_error(m: &situation::Model) -> ApiError {
@@ -533,7 +534,11 @@ fn past_time(v: &mut Validator, field: &str, at: Option<DateTime<Utc>>) -> DateT
             now
         }
         Some(t) if t < now - Duration::days(30) => {
-            v.push(field, "too_old", "Plus de 30 jours : saisissez-la plus tôt.");
+            v.push(
+                field,
+                "too_old",
+                "Plus de 30 jours : saisissez-la plus tôt.",
+            );
             now
         }
         Some(t) => t,
@@ -811,7 +816,8 @@ pub async fn attempt(
     }
     let c = t.state.cipher();
     let p = find_person(&t, m.person_id, "person_id").await?;
-    let profile: SafeContactProfile = c.open_json("person", "safe_contact", p.id, &p.safe_contact)?;
+    let profile: SafeContactProfile =
+        c.open_json("person", "safe_contact", p.id, &p.safe_contact)?;
     let channel = match i.channel {
         AttemptChannel::Call => safe_contact::Channel::PhoneCall,
         AttemptChannel::Sms => safe_contact::Channel::Sms,
@@ -823,10 +829,16 @@ pub async fn attempt(
     let must_check = i.channel != AttemptChannel::Call || profile.checked_at.is_some();
     if must_check && let Err(refusal) = profile.decide(channel, local(at)) {
         let why = match refusal {
-            safe_contact::Refusal::ChannelNotAllowed => "ce canal n'est pas autorisé par la personne",
+            safe_contact::Refusal::ChannelNotAllowed => {
+                "ce canal n'est pas autorisé par la personne"
+            }
             safe_contact::Refusal::NoSafeAddress => "aucun numéro ou adresse sûr n'est connu",
-            safe_contact::Refusal::OutsideSafeWindow => "hors des horaires sûrs indiqués par la personne",
-            safe_contact::Refusal::NeverChecked => "le profil de contact sûr n'a jamais été vérifié avec la personne",
+            safe_contact::Refusal::OutsideSafeWindow => {
+                "hors des horaires sûrs indiqués par la personne"
+            }
+            safe_contact::Refusal::NeverChecked => {
+                "le profil de contact sûr n'a jamais été vérifié avec la personne"
+            }
         };
         return Err(ApiError::field(
             StatusCode::CONFLICT,
@@ -967,7 +979,11 @@ pub async fn record_interview(
     let at = past_time(&mut v, "at", i.at);
     let note = v.optional_text("note", i.note.as_deref(), 10_000);
     if i.duration_minutes.is_some_and(|d| d == 0 || d > 600) {
-        v.push("duration_minutes", "out_of_range", "Entre 1 et 600 minutes.");
+        v.push(
+            "duration_minutes",
+            "out_of_range",
+            "Entre 1 et 600 minutes.",
+        );
     }
     v.finish().map_err(ApiError::validation)?;
     let m = find(&t, id).await?;
@@ -1159,7 +1175,11 @@ pub async fn reopen(
             person_role: word(&m.person_role, PersonRole::parse, "situation.person_role")?,
             problems: m.problems.clone(),
             consent_to_contact: m.consent_to_contact,
-            document_type: word(&m.document_type, DocumentType::parse, "situation.document_type")?,
+            document_type: word(
+                &m.document_type,
+                DocumentType::parse,
+                "situation.document_type",
+            )?,
             site_id: m.site_id,
             assigned_to: Some(t.caller.account_id),
             unit: m.unit.clone(),

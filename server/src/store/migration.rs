@@ -953,7 +953,12 @@ impl MigrationTrait for M0003Outreach {
             .col(timestamp_with_time_zone_null(Out::ClosedAt))
             .col(uuid_null(Out::ReopenedFrom))
             .col(integer(Out::Version))
-            .foreign_key(&mut fk(Out::Situation, Out::PersonId, Person::Table, Person::Id))
+            .foreign_key(&mut fk(
+                Out::Situation,
+                Out::PersonId,
+                Person::Table,
+                Person::Id,
+            ))
             .foreign_key(&mut fk(
                 Out::Situation,
                 Out::PartnerUnitId,
@@ -986,7 +991,13 @@ impl MigrationTrait for M0003Outreach {
                 .to_owned(),
         )
         .await?;
-        org_index(m, "situation_event_situation", Out::SituationEvent, Out::SituationId).await?;
+        org_index(
+            m,
+            "situation_event_situation",
+            Out::SituationEvent,
+            Out::SituationId,
+        )
+        .await?;
 
         // Attempts, interviews, orientations and child reports carry the person too, so the
         // report counts people without joining through situations.
@@ -1008,7 +1019,13 @@ impl MigrationTrait for M0003Outreach {
                 Out::Id,
             ));
         m.create_table(synced(&mut t).to_owned()).await?;
-        org_index(m, "attempt_situation", Out::ContactAttempt, Out::SituationId).await?;
+        org_index(
+            m,
+            "attempt_situation",
+            Out::ContactAttempt,
+            Out::SituationId,
+        )
+        .await?;
         org_index(m, "attempt_at", Out::ContactAttempt, Out::At).await?;
 
         let mut t = Table::create();
@@ -1022,7 +1039,12 @@ impl MigrationTrait for M0003Outreach {
             .col(integer_null(Out::DurationMinutes))
             .col(blob_null(Out::Note))
             .col(uuid(Out::AccountId))
-            .foreign_key(&mut fk(Out::Interview, Out::SituationId, Out::Situation, Out::Id));
+            .foreign_key(&mut fk(
+                Out::Interview,
+                Out::SituationId,
+                Out::Situation,
+                Out::Id,
+            ));
         m.create_table(synced(&mut t).to_owned()).await?;
         org_index(m, "interview_at", Out::Interview, Out::At).await?;
 
@@ -1047,10 +1069,26 @@ impl MigrationTrait for M0003Outreach {
             .col(boolean(Out::Consent))
             .col(blob_null(Out::OverrideReason))
             .col(uuid(Out::AccountId))
-            .foreign_key(&mut fk(Out::Orientation, Out::SituationId, Out::Situation, Out::Id))
-            .foreign_key(&mut fk(Out::Orientation, Out::PartnerId, Out::Partner, Out::Id));
+            .foreign_key(&mut fk(
+                Out::Orientation,
+                Out::SituationId,
+                Out::Situation,
+                Out::Id,
+            ))
+            .foreign_key(&mut fk(
+                Out::Orientation,
+                Out::PartnerId,
+                Out::Partner,
+                Out::Id,
+            ));
         m.create_table(synced(&mut t).to_owned()).await?;
-        org_index(m, "orientation_situation", Out::Orientation, Out::SituationId).await?;
+        org_index(
+            m,
+            "orientation_situation",
+            Out::Orientation,
+            Out::SituationId,
+        )
+        .await?;
 
         let mut t = Table::create();
         t.table(Out::ChildReport)
@@ -1061,7 +1099,12 @@ impl MigrationTrait for M0003Outreach {
             .col(date(Out::ReportedOn))
             .col(string_len(Out::Recipient, 30))
             .col(uuid(Out::AccountId))
-            .foreign_key(&mut fk(Out::ChildReport, Out::SituationId, Out::Situation, Out::Id));
+            .foreign_key(&mut fk(
+                Out::ChildReport,
+                Out::SituationId,
+                Out::Situation,
+                Out::Id,
+            ));
         m.create_table(synced(&mut t).to_owned()).await?;
 
         let mut t = Table::create();
@@ -1086,8 +1129,18 @@ impl MigrationTrait for M0003Outreach {
             .col(uuid(Out::PersonB))
             .col(string_len(Out::Relation, 30))
             .col(boolean(Out::KeepApart))
-            .foreign_key(&mut fk(Out::PersonLink, Out::PersonA, Person::Table, Person::Id))
-            .foreign_key(&mut fk(Out::PersonLink, Out::PersonB, Person::Table, Person::Id));
+            .foreign_key(&mut fk(
+                Out::PersonLink,
+                Out::PersonA,
+                Person::Table,
+                Person::Id,
+            ))
+            .foreign_key(&mut fk(
+                Out::PersonLink,
+                Out::PersonB,
+                Person::Table,
+                Person::Id,
+            ));
         m.create_table(synced(&mut t).to_owned()).await?;
         org_index(m, "person_link_a", Out::PersonLink, Out::PersonA).await?;
         org_index(m, "person_link_b", Out::PersonLink, Out::PersonB).await?;

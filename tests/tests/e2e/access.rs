@@ -128,17 +128,31 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
         "channel": "gendarmerie", "unit": "Brigade"});
     let mut v = vec![
         ep(Method::GET, "/api/v1/referrals".into(), None, all, false),
-        ep(Method::POST, "/api/v1/referrals".into(), Some(referral), all, false),
+        ep(
+            Method::POST,
+            "/api/v1/referrals".into(),
+            Some(referral),
+            all,
+            false,
+        ),
         ep(Method::GET, "/api/v1/situations".into(), None, staff, false),
         ep(
             Method::POST,
             "/api/v1/situations".into(),
-            Some(json!({"person_id": a.person_id, "kind": "other", "channel": "phone",
-                        "initiative": "own_initiative", "person_role": "other"})),
+            Some(
+                json!({"person_id": a.person_id, "kind": "other", "channel": "phone",
+                        "initiative": "own_initiative", "person_role": "other"}),
+            ),
             staff,
             false,
         ),
-        ep(Method::GET, format!("/api/v1/situations/{sid}"), None, staff, true),
+        ep(
+            Method::GET,
+            format!("/api/v1/situations/{sid}"),
+            None,
+            staff,
+            true,
+        ),
         ep(
             Method::POST,
             format!("/api/v1/situations/{sid}/attempts"),
@@ -211,7 +225,13 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
             admin,
             false,
         ),
-        ep(Method::GET, "/api/v1/partner-units".into(), None, admin, false),
+        ep(
+            Method::GET,
+            "/api/v1/partner-units".into(),
+            None,
+            admin,
+            false,
+        ),
         ep(
             Method::POST,
             "/api/v1/partner-units".into(),
@@ -234,7 +254,12 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
             json!({"mode": "phone"}),
             staff,
         ),
-        (Method::POST, format!("/api/v1/situations/{sid}/reopen"), json!({}), staff),
+        (
+            Method::POST,
+            format!("/api/v1/situations/{sid}/reopen"),
+            json!({}),
+            staff,
+        ),
         (
             Method::POST,
             format!("/api/v1/situations/{sid}/orientations"),
@@ -253,11 +278,32 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
             json!({"other_person_id": a.person_id, "relation": "family"}),
             staff,
         ),
-        (Method::DELETE, format!("/api/v1/person-links/{}", o.link), Value::Null, staff),
-        (Method::DELETE, format!("/api/v1/partners/{}", o.partner), Value::Null, admin),
-        (Method::DELETE, format!("/api/v1/partner-units/{}", o.unit), Value::Null, admin),
+        (
+            Method::DELETE,
+            format!("/api/v1/person-links/{}", o.link),
+            Value::Null,
+            staff,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/partners/{}", o.partner),
+            Value::Null,
+            admin,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/partner-units/{}", o.unit),
+            Value::Null,
+            admin,
+        ),
     ] {
-        let mut e = ep(method, path, (!body.is_null()).then_some(body), allowed, true);
+        let mut e = ep(
+            method,
+            path,
+            (!body.is_null()).then_some(body),
+            allowed,
+            true,
+        );
         e.run_allowed = false;
         v.push(e);
     }
@@ -528,7 +574,12 @@ async fn every_endpoint_refuses_other_roles_other_tenants_and_bad_tokens() {
         );
         assert!(!ids.is_empty(), "{path} of B lists B's own records");
     }
-    for path in ["/api/v1/situations", "/api/v1/queue", "/api/v1/partners", "/api/v1/referrals"] {
+    for path in [
+        "/api/v1/situations",
+        "/api/v1/queue",
+        "/api/v1/partners",
+        "/api/v1/referrals",
+    ] {
         for w in [Admin, Coordinator] {
             let (st, body) = s.get(path, &actor(&b, w)).await;
             assert_eq!(st, 200, "{path}");

@@ -41,8 +41,12 @@ async fn referrer_status(s: &Server, token: &str, id: &str) -> String {
 }
 
 async fn ev(s: &Server, token: &str, id: &str, body: Value) -> (u16, Value) {
-    s.post(&format!("/api/v1/situations/{id}/events"), Some(token), body)
-        .await
+    s.post(
+        &format!("/api/v1/situations/{id}/events"),
+        Some(token),
+        body,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -57,7 +61,10 @@ async fn a_referral_travels_from_the_brigade_to_closure_and_the_referrer_sees_on
         .post("/api/v1/referrals", Some(r), referral("Parcours"))
         .await;
     assert_eq!(st, 201, "{sent}");
-    assert_eq!(status_keys(&sent), ["external_ref", "id", "status", "submitted_at", "unit"]);
+    assert_eq!(
+        status_keys(&sent),
+        ["external_ref", "id", "status", "submitted_at", "unit"]
+    );
     assert_eq!(sent["status"], "received");
     let id = sent["id"].as_str().unwrap().to_owned();
     // Sent twice by mistake: the same referral, not a duplicate.
@@ -158,7 +165,10 @@ async fn a_referral_travels_from_the_brigade_to_closure_and_the_referrer_sees_on
         )
         .await;
     assert_eq!(st, 409, "{e}");
-    assert_eq!(e["type"], "https://relais.invalid/problems/outside_callback_window");
+    assert_eq!(
+        e["type"],
+        "https://relais.invalid/problems/outside_callback_window"
+    );
     // The person then calls in: the window moves to now, and the call is logged in it.
     let now = Utc::now() - Duration::minutes(1);
     let (st, cb) = ev(
@@ -271,7 +281,13 @@ async fn a_referral_travels_from_the_brigade_to_closure_and_the_referrer_sees_on
     // Closed: handed over.
     let (_, sit) = s.get(&format!("/api/v1/situations/{id}"), c).await;
     assert_eq!(sit["state"], "orientation");
-    let (st, e) = ev(&s, c, &id, json!({"event": "close", "version": sit["version"]})).await;
+    let (st, e) = ev(
+        &s,
+        c,
+        &id,
+        json!({"event": "close", "version": sit["version"]}),
+    )
+    .await;
     assert_eq!(st, 422, "a reason is required: {e}");
     assert_eq!(e["errors"][0]["field"], "close_reason");
     let (st, closed) = ev(
@@ -312,7 +328,11 @@ async fn a_referral_travels_from_the_brigade_to_closure_and_the_referrer_sees_on
 
     // Reopening creates a new linked situation.
     let (st, re) = s
-        .post(&format!("/api/v1/situations/{id}/reopen"), Some(c), json!({}))
+        .post(
+            &format!("/api/v1/situations/{id}/reopen"),
+            Some(c),
+            json!({}),
+        )
         .await;
     assert_eq!(st, 201, "{re}");
     assert_eq!(re["reopened_from"], id.as_str());
@@ -340,7 +360,10 @@ async fn invalid_transitions_and_stale_versions_get_409_naming_the_state() {
     let id = sit["id"].as_str().unwrap();
     let (st, e) = ev(&s, c, id, json!({"event": "orient", "version": 1})).await;
     assert_eq!(st, 409, "{e}");
-    assert_eq!(e["type"], "https://relais.invalid/problems/invalid_transition");
+    assert_eq!(
+        e["type"],
+        "https://relais.invalid/problems/invalid_transition"
+    );
     assert_eq!(e["current_state"], "received");
     assert_eq!(
         e["allowed"],
@@ -486,7 +509,8 @@ async fn three_unsuccessful_attempts_at_varied_times_propose_unreachable() {
     let base = workday(-10);
     let mut last = Value::Null;
     for (d, h) in [(0, 9), (1, 15), (2, 10)] {
-        let at = chrono::DateTime::parse_from_rfc3339(&paris(base + Duration::days(d), h, 0)).unwrap();
+        let at =
+            chrono::DateTime::parse_from_rfc3339(&paris(base + Duration::days(d), h, 0)).unwrap();
         let (st, r) = s
             .post(
                 &format!("/api/v1/situations/{id}/attempts"),
@@ -500,7 +524,10 @@ async fn three_unsuccessful_attempts_at_varied_times_propose_unreachable() {
     assert_eq!(last["situation"]["advice"]["advice"], "propose_unreachable");
     assert_eq!(last["situation"]["advice"]["attempts"], 3);
     // A time in the future, or too old, is refused naming the field.
-    for at in [Utc::now() + Duration::hours(2), Utc::now() - Duration::days(40)] {
+    for at in [
+        Utc::now() + Duration::hours(2),
+        Utc::now() - Duration::days(40),
+    ] {
         let (st, e) = s
             .post(
                 &format!("/api/v1/situations/{id}/attempts"),
@@ -569,7 +596,10 @@ async fn linked_people_see_each_other_by_initials_only_and_are_never_booked_toge
     };
     let (st, e) = s.post("/api/v1/appointments", Some(c), book(11)).await;
     assert_eq!(st, 409, "{e}");
-    assert_eq!(e["type"], "https://relais.invalid/problems/linked_party_same_half_day");
+    assert_eq!(
+        e["type"],
+        "https://relais.invalid/problems/linked_party_same_half_day"
+    );
     assert!(!e.to_string().contains("Camille"));
     let (st, ok) = s.post("/api/v1/appointments", Some(c), book(14)).await;
     assert_eq!(st, 201, "the afternoon is another half-day: {ok}");
@@ -770,7 +800,10 @@ async fn partner_units_send_referrals_with_their_own_key_and_see_only_statuses()
     let (st, r) = status(key.clone(), rid.clone()).await;
     assert_eq!(st, 200);
     assert_eq!(r["status"], "received");
-    assert_eq!(status_keys(&r), ["external_ref", "id", "status", "submitted_at", "unit"]);
+    assert_eq!(
+        status_keys(&r),
+        ["external_ref", "id", "status", "submitted_at", "unit"]
+    );
     // The coordinator sees it with the unit's channel.
     let (_, sit) = s
         .get(&format!("/api/v1/situations/{rid}"), &a.coordinator.token)

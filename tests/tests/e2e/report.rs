@@ -219,7 +219,7 @@ async fn add_orientation(
     .unwrap();
 }
 
-fn find<'a>(list: &'a Value, pred: impl Fn(&Value) -> bool) -> &'a Value {
+fn find(list: &Value, pred: impl Fn(&Value) -> bool) -> &Value {
     list.as_array().unwrap().iter().find(|x| pred(x)).unwrap()
 }
 
@@ -234,18 +234,150 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
     let y = |m, d| paris(2025, m, d, 9);
     // Eleven situations received in 2025, one in December 2024 (closed in 2025).
     let seeds = [
-        seed(y(1, 10), C::Gendarmerie, Third, R::Victim, Sex::Female, Some(1990), &["domestic_violence"], Some(6), 2, Some((y(3, 1), "handed_over"))),
-        seed(y(1, 20), C::Gendarmerie, Own, R::Victim, Sex::Female, Some(1985), &["domestic_violence", "housing"], Some(24), 1, None),
-        seed(y(2, 5), C::Gendarmerie, Third, R::Victim, Sex::Female, Some(1995), &["domestic_violence"], Some(48), 3, Some((y(4, 1), "resolved"))),
-        seed(y(2, 14), C::Gendarmerie, Third, R::Victim, Sex::Female, Some(2000), &["domestic_violence", "money"], Some(2), 1, None),
-        seed(y(3, 3), C::Gendarmerie, Third, R::Victim, Sex::Female, Some(1970), &["domestic_violence"], Some(12), 1, Some((y(6, 1), "handed_over"))),
-        seed(y(3, 20), C::PoliceNationale, Third, R::AllegedPerpetrator, Sex::Male, Some(1980), &["domestic_violence"], None, 3, Some((y(5, 1), "unreachable"))),
-        seed(y(4, 2), C::Partner, Third, R::Victim, Sex::Female, Some(2010), &["intrafamily_violence", "child_protection"], Some(4), 1, None),
-        seed(y(5, 5), C::WalkIn, Own, R::Victim, Sex::Female, Some(1992), &["domestic_violence"], Some(0), 0, None),
-        seed(y(6, 9), C::Phone, Own, R::Witness, Sex::Male, None, &["neighbourhood_conflict"], Some(1), 1, None),
-        seed(y(7, 1), C::Gendarmerie, Own, R::Victim, Sex::Female, Some(1988), &["domestic_violence", "harassment"], Some(72), 2, None),
-        seed(y(9, 15), C::PoliceMunicipale, Third, R::Relative, Sex::Female, Some(1960), &["family_conflict"], None, 1, None),
-        seed(paris(2024, 12, 30, 9), C::Gendarmerie, Third, R::Victim, Sex::Female, Some(1975), &["domestic_violence"], Some(3), 1, Some((y(1, 15), "resolved"))),
+        seed(
+            y(1, 10),
+            C::Gendarmerie,
+            Third,
+            R::Victim,
+            Sex::Female,
+            Some(1990),
+            &["domestic_violence"],
+            Some(6),
+            2,
+            Some((y(3, 1), "handed_over")),
+        ),
+        seed(
+            y(1, 20),
+            C::Gendarmerie,
+            Own,
+            R::Victim,
+            Sex::Female,
+            Some(1985),
+            &["domestic_violence", "housing"],
+            Some(24),
+            1,
+            None,
+        ),
+        seed(
+            y(2, 5),
+            C::Gendarmerie,
+            Third,
+            R::Victim,
+            Sex::Female,
+            Some(1995),
+            &["domestic_violence"],
+            Some(48),
+            3,
+            Some((y(4, 1), "resolved")),
+        ),
+        seed(
+            y(2, 14),
+            C::Gendarmerie,
+            Third,
+            R::Victim,
+            Sex::Female,
+            Some(2000),
+            &["domestic_violence", "money"],
+            Some(2),
+            1,
+            None,
+        ),
+        seed(
+            y(3, 3),
+            C::Gendarmerie,
+            Third,
+            R::Victim,
+            Sex::Female,
+            Some(1970),
+            &["domestic_violence"],
+            Some(12),
+            1,
+            Some((y(6, 1), "handed_over")),
+        ),
+        seed(
+            y(3, 20),
+            C::PoliceNationale,
+            Third,
+            R::AllegedPerpetrator,
+            Sex::Male,
+            Some(1980),
+            &["domestic_violence"],
+            None,
+            3,
+            Some((y(5, 1), "unreachable")),
+        ),
+        seed(
+            y(4, 2),
+            C::Partner,
+            Third,
+            R::Victim,
+            Sex::Female,
+            Some(2010),
+            &["intrafamily_violence", "child_protection"],
+            Some(4),
+            1,
+            None,
+        ),
+        seed(
+            y(5, 5),
+            C::WalkIn,
+            Own,
+            R::Victim,
+            Sex::Female,
+            Some(1992),
+            &["domestic_violence"],
+            Some(0),
+            0,
+            None,
+        ),
+        seed(
+            y(6, 9),
+            C::Phone,
+            Own,
+            R::Witness,
+            Sex::Male,
+            None,
+            &["neighbourhood_conflict"],
+            Some(1),
+            1,
+            None,
+        ),
+        seed(
+            y(7, 1),
+            C::Gendarmerie,
+            Own,
+            R::Victim,
+            Sex::Female,
+            Some(1988),
+            &["domestic_violence", "harassment"],
+            Some(72),
+            2,
+            None,
+        ),
+        seed(
+            y(9, 15),
+            C::PoliceMunicipale,
+            Third,
+            R::Relative,
+            Sex::Female,
+            Some(1960),
+            &["family_conflict"],
+            None,
+            1,
+            None,
+        ),
+        seed(
+            paris(2024, 12, 30, 9),
+            C::Gendarmerie,
+            Third,
+            R::Victim,
+            Sex::Female,
+            Some(1975),
+            &["domestic_violence"],
+            Some(3),
+            1,
+            Some((y(1, 15), "resolved")),
+        ),
     ];
     let mut ids = Vec::new();
     for x in &seeds {
@@ -278,7 +410,11 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
     .insert(s.state.db())
     .await
     .unwrap();
-    for (at, ch) in [(y(2, 1), "phone"), (y(6, 2), "walk_in"), (y(11, 3), "phone")] {
+    for (at, ch) in [
+        (y(2, 1), "phone"),
+        (y(6, 2), "walk_in"),
+        (y(11, 3), "phone"),
+    ] {
         anonymous_contact::ActiveModel {
             id: Set(Uuid::new_v4()),
             organisation_id: Set(a.id),
@@ -300,12 +436,18 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
     }
 
     let (st, r) = s
-        .get("/api/v1/report?from=2025-01-01&to=2025-12-31", &a.admin.token)
+        .get(
+            "/api/v1/report?from=2025-01-01&to=2025-12-31",
+            &a.admin.token,
+        )
         .await;
     assert_eq!(st, 200, "{r}");
     // Counted by hand from the seeds above.
     assert_eq!(r["new_situations"], 11);
-    assert_eq!(r["people_accompanied"], 11, "everyone acted on in 2025 but the 2024 one");
+    assert_eq!(
+        r["people_accompanied"], 11,
+        "everyone acted on in 2025 but the 2024 one"
+    );
     assert_eq!(r["interviews_total"], 5);
     let count = |list: &str, key: &str| find(&r[list], |x| x["key"] == key)["count"].clone();
     assert_eq!(count("interviews", "in_person"), 3);
@@ -324,17 +466,34 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
     assert_eq!(origin("phone", "own_initiative"), 1);
     assert_eq!(origin("phone", "third_party"), 0);
     let share = find(&r["origin_by_channel"], |x| x["key"] == "gendarmerie");
-    assert_eq!((share["count"].clone(), share["percent"].clone()), (json!(6), json!(54.5)));
+    assert_eq!(
+        (share["count"].clone(), share["percent"].clone()),
+        (json!(6), json!(54.5))
+    );
     let share = find(&r["origin_by_initiative"], |x| x["key"] == "third_party");
-    assert_eq!((share["count"].clone(), share["percent"].clone()), (json!(7), json!(63.6)));
+    assert_eq!(
+        (share["count"].clone(), share["percent"].clone()),
+        (json!(7), json!(63.6))
+    );
     assert_eq!(count("problems", "domestic_violence"), 8);
-    for p in ["housing", "money", "intrafamily_violence", "child_protection", "neighbourhood_conflict", "harassment", "family_conflict"] {
+    for p in [
+        "housing",
+        "money",
+        "intrafamily_violence",
+        "child_protection",
+        "neighbourhood_conflict",
+        "harassment",
+        "family_conflict",
+    ] {
         assert_eq!(count("problems", p), 1, "{p}");
     }
     assert_eq!(count("problems", "health"), 0);
     assert_eq!(r["minors"], 1);
     let role = |g: &str, sx: &str, band: &str| {
-        find(&r["roles"], |x| x["role"] == g && x["sex"] == sx && x["age_band"] == band)["count"].clone()
+        find(&r["roles"], |x| {
+            x["role"] == g && x["sex"] == sx && x["age_band"] == band
+        })["count"]
+            .clone()
     };
     assert_eq!(role("victim", "female", "from_26_to_40"), 5);
     assert_eq!(role("victim", "female", "from_18_to_25"), 1);
@@ -343,23 +502,41 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
     assert_eq!(role("alleged_perpetrator", "male", "from_41_to_60"), 1);
     assert_eq!(role("other", "male", "unknown"), 1);
     assert_eq!(role("other", "female", "over_60"), 1);
-    let total: u64 = r["roles"].as_array().unwrap().iter().map(|x| x["count"].as_u64().unwrap()).sum();
+    let total: u64 = r["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["count"].as_u64().unwrap())
+        .sum();
     assert_eq!(total, 11);
     let re = &r["reachability"];
     assert_eq!(re["to_reach"], 10, "the walk-in is not counted");
     assert_eq!(re["reached"], 8);
     assert_eq!(re["percent_reached"], 80.0);
-    assert_eq!(re["median_hours_to_first_contact"], 9.0, "median of 1,2,4,6,12,24,48,72");
-    assert_eq!(re["attempts_per_contact"], 1.5, "12 attempts for 8 contacts");
+    assert_eq!(
+        re["median_hours_to_first_contact"], 9.0,
+        "median of 1,2,4,6,12,24,48,72"
+    );
+    assert_eq!(
+        re["attempts_per_contact"], 1.5,
+        "12 attempts for 8 contacts"
+    );
     let orient = |k: &str, st: &str| {
-        find(&r["orientations"], |x| x["partner_kind"] == k && x["status"] == st)["count"].clone()
+        find(&r["orientations"], |x| {
+            x["partner_kind"] == k && x["status"] == st
+        })["count"]
+            .clone()
     };
     assert_eq!(orient("cidff", "handed_over"), 1);
     assert_eq!(orient("victim_support", "accepted"), 1);
     assert_eq!(orient("child_protection", "proposed"), 1);
     assert_eq!(orient("lawyer", "proposed"), 0);
     assert_eq!(count("closures", "handed_over"), 2);
-    assert_eq!(count("closures", "resolved"), 2, "including the 2024 situation closed in 2025");
+    assert_eq!(
+        count("closures", "resolved"),
+        2,
+        "including the 2024 situation closed in 2025"
+    );
     assert_eq!(count("closures", "unreachable"), 1);
     assert_eq!(count("child_reports", "crip"), 1);
     assert_eq!(r["anonymous_contacts"], 3);
@@ -370,7 +547,20 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
         .iter()
         .map(|m| (m["new_situations"].clone(), m["attempts"].clone()))
         .collect();
-    let expect = [(2, 3), (2, 4), (2, 4), (1, 1), (1, 0), (1, 1), (1, 2), (0, 0), (1, 1), (0, 0), (0, 0), (0, 0)];
+    let expect = [
+        (2, 3),
+        (2, 4),
+        (2, 4),
+        (1, 1),
+        (1, 0),
+        (1, 1),
+        (1, 2),
+        (0, 0),
+        (1, 1),
+        (0, 0),
+        (0, 0),
+        (0, 0),
+    ];
     assert_eq!(months.len(), 12);
     for (i, (n, at)) in expect.iter().enumerate() {
         assert_eq!(months[i], (json!(n), json!(at)), "month {}", i + 1);
@@ -378,7 +568,10 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
 
     // For funders: every count from 1 to 4 suppressed; ratios over 8 reached people shown.
     let (st, x) = s
-        .get("/api/v1/report?from=2025-01-01&to=2025-12-31&audience=external", &a.admin.token)
+        .get(
+            "/api/v1/report?from=2025-01-01&to=2025-12-31&audience=external",
+            &a.admin.token,
+        )
         .await;
     assert_eq!(st, 200);
     assert_eq!(x["suppressed_below"], 5);
@@ -388,21 +581,26 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
     assert_eq!(x["anonymous_contacts"], Value::Null);
     assert_eq!(x["reachability"]["percent_reached"], 80.0);
     assert_eq!(x["reachability"]["median_hours_to_first_contact"], 9.0);
-    let xorigin = find(&x["origins"], |o| o["channel"] == "gendarmerie" && o["initiative"] == "third_party");
+    let xorigin = find(&x["origins"], |o| {
+        o["channel"] == "gendarmerie" && o["initiative"] == "third_party"
+    });
     assert_eq!(xorigin["count"], Value::Null);
     fn walk(v: &Value, path: &str) {
         match v {
             Value::Object(m) => {
                 for (k, v) in m {
-                    if k == "count" || k == "reached" || k == "to_reach" {
-                        if let Some(n) = v.as_u64() {
-                            assert!(n == 0 || n >= 5, "{path}.{k} = {n} leaks a small cell");
-                        }
+                    if (k == "count" || k == "reached" || k == "to_reach")
+                        && let Some(n) = v.as_u64()
+                    {
+                        assert!(n == 0 || n >= 5, "{path}.{k} = {n} leaks a small cell");
                     }
                     walk(v, &format!("{path}.{k}"));
                 }
             }
-            Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| walk(v, &format!("{path}[{i}]"))),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| walk(v, &format!("{path}[{i}]"))),
             _ => {}
         }
     }
@@ -411,13 +609,21 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
     // CSV and the printable page carry the same figures.
     let res = s
         .http
-        .get(format!("{}/api/v1/report?from=2025-01-01&to=2025-12-31&format=csv&audience=external", s.base))
+        .get(format!(
+            "{}/api/v1/report?from=2025-01-01&to=2025-12-31&format=csv&audience=external",
+            s.base
+        ))
         .bearer_auth(&a.admin.token)
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
     let csv = res.text().await.unwrap();
     assert!(csv.starts_with("section,dimension_1,dimension_2,dimension_3,value\n"));
     assert!(csv.contains("\nnew_situations,,,,11\n"), "{csv}");
@@ -426,15 +632,27 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
     assert!(csv.contains("\nreachability,median_hours_to_first_contact,,,9\n"));
     let res = s
         .http
-        .get(format!("{}/api/v1/report?from=2025-01-01&to=2025-12-31&format=html", s.base))
+        .get(format!(
+            "{}/api/v1/report?from=2025-01-01&to=2025-12-31&format=html",
+            s.base
+        ))
         .bearer_auth(&a.admin.token)
         .send()
         .await
         .unwrap();
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let html = res.text().await.unwrap();
     assert!(html.starts_with("<!doctype html><html lang=\"fr\">"));
-    assert_eq!(html.matches("<svg").count(), 4, "origins, problems, orientations, months");
+    assert_eq!(
+        html.matches("<svg").count(),
+        4,
+        "origins, problems, orientations, months"
+    );
     assert!(html.contains("Personnes accompagnées<b>11</b>"));
     assert!(html.contains("Violences conjugales"));
     assert!(!html.contains("Seed"), "no names in the report");
@@ -463,32 +681,73 @@ async fn retention_lists_on_a_dry_run_then_anonymises_and_keeps_the_statistics()
     let unreached = plant(
         &s,
         &a,
-        &seed(now - Duration::days(213), OriginChannel::Gendarmerie, Initiative::ThirdParty, PersonRole::Victim, Sex::Female, Some(1980), &["domestic_violence"], None, 2, None),
+        &seed(
+            now - Duration::days(213),
+            OriginChannel::Gendarmerie,
+            Initiative::ThirdParty,
+            PersonRole::Victim,
+            Sex::Female,
+            Some(1980),
+            &["domestic_violence"],
+            None,
+            2,
+            None,
+        ),
     )
     .await;
     // Reached, last activity 25 months ago.
     let old = plant(
         &s,
         &a,
-        &seed(now - Duration::days(800), OriginChannel::Partner, Initiative::ThirdParty, PersonRole::Victim, Sex::Female, Some(1970), &["housing"], Some(5), 1, Some((now - Duration::days(760), "resolved"))),
+        &seed(
+            now - Duration::days(800),
+            OriginChannel::Partner,
+            Initiative::ThirdParty,
+            PersonRole::Victim,
+            Sex::Female,
+            Some(1970),
+            &["housing"],
+            Some(5),
+            1,
+            Some((now - Duration::days(760), "resolved")),
+        ),
     )
     .await;
     // Reached last month: stays.
     let recent = plant(
         &s,
         &a,
-        &seed(now - Duration::days(30), OriginChannel::Gendarmerie, Initiative::ThirdParty, PersonRole::Victim, Sex::Female, Some(1990), &["domestic_violence"], Some(2), 1, None),
+        &seed(
+            now - Duration::days(30),
+            OriginChannel::Gendarmerie,
+            Initiative::ThirdParty,
+            PersonRole::Victim,
+            Sex::Female,
+            Some(1990),
+            &["domestic_violence"],
+            Some(2),
+            1,
+            None,
+        ),
     )
     .await;
     // Make the old file's own timestamps old too.
     for id in [old.0] {
         use relais_server::store::entities::person;
         use sea_orm::EntityTrait;
-        let p = person::Entity::find_by_id(id).one(s.state.db()).await.unwrap().unwrap();
+        let p = person::Entity::find_by_id(id)
+            .one(s.state.db())
+            .await
+            .unwrap()
+            .unwrap();
         let mut am = p.into_active_model();
         am.updated_at = Set(now - Duration::days(800));
         am.update(s.state.db()).await.unwrap();
-        let m = situation::Entity::find_by_id(old.1).one(s.state.db()).await.unwrap().unwrap();
+        let m = situation::Entity::find_by_id(old.1)
+            .one(s.state.db())
+            .await
+            .unwrap()
+            .unwrap();
         let mut am = m.into_active_model();
         am.last_activity_at = Set(now - Duration::days(760));
         am.update(s.state.db()).await.unwrap();
@@ -507,7 +766,10 @@ async fn retention_lists_on_a_dry_run_then_anonymises_and_keeps_the_statistics()
             .find(|i| i["person_id"] == id.to_string())
             .map(|i| i["rule"].as_str().unwrap().to_owned())
     };
-    assert_eq!(rule_of(unreached.0).as_deref(), Some("never_reached_six_months"));
+    assert_eq!(
+        rule_of(unreached.0).as_deref(),
+        Some("never_reached_six_months")
+    );
     assert_eq!(rule_of(old.0).as_deref(), Some("inactive_two_years"));
     assert_eq!(rule_of(recent.0), None);
     assert_eq!(rule_of(a.person_id), None);
@@ -528,19 +790,28 @@ async fn retention_lists_on_a_dry_run_then_anonymises_and_keeps_the_statistics()
         assert_eq!(p["first_name"], "");
         assert_eq!(p["last_name"], "");
         assert_eq!(p["phone"], Value::Null);
-        assert_eq!(p["birth_year"].is_number(), true, "statistics stay");
+        assert!(p["birth_year"].is_number(), "statistics stay");
     }
     let (_, p) = s.get(&format!("/api/v1/persons/{}", recent.0), admin).await;
     assert_eq!(p["first_name"], "Seed");
     // The unreached situation is closed as unreachable; the figures are unchanged.
-    let (_, sit) = s.get(&format!("/api/v1/situations/{}", unreached.1), admin).await;
+    let (_, sit) = s
+        .get(&format!("/api/v1/situations/{}", unreached.1), admin)
+        .await;
     assert_eq!(sit["state"], "closed");
     assert_eq!(sit["close_reason"], "unreachable");
     assert_eq!(sit["person_initials"], "—");
     let (_, report_after) = s
         .get("/api/v1/report?from=2020-01-01&to=2026-12-31", admin)
         .await;
-    for k in ["new_situations", "people_accompanied", "origins", "problems", "roles", "reachability"] {
+    for k in [
+        "new_situations",
+        "people_accompanied",
+        "origins",
+        "problems",
+        "roles",
+        "reachability",
+    ] {
         assert_eq!(report_before[k], report_after[k], "{k}");
     }
     // A second run has nothing left to do; coordinators cannot run it.
@@ -549,7 +820,11 @@ async fn retention_lists_on_a_dry_run_then_anonymises_and_keeps_the_statistics()
         .await;
     assert_eq!(again["anonymised"], 0);
     let (st, _) = s
-        .post("/api/v1/retention", Some(&a.coordinator.token), json!({"dry_run": true}))
+        .post(
+            "/api/v1/retention",
+            Some(&a.coordinator.token),
+            json!({"dry_run": true}),
+        )
         .await;
     assert_eq!(st, 403);
     s.stop().await;
