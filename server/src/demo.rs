@@ -230,7 +230,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             safe_contact: Default::default(),
             notes: None,
         };
-        insert_person(
+        let p = insert_person(
             &txn,
             state.cipher(),
             org_id,
@@ -239,6 +239,82 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
         )
         .await
         .map_err(|e| sea_orm::DbErr::Custom(format!("demo person refused: {e:?}")))?;
+        // Each person arrives as a situation in the call-back queue.
+        use relais_domain::casework::{DocumentType, PersonRole, Problem, problems_to_str};
+        use relais_domain::outreach::{Initiative, OriginChannel, SituationKind, Urgency};
+        let (kind, channel, urgency, problems) = match first {
+            "Camille" => (
+                SituationKind::DomesticViolence,
+                OriginChannel::Gendarmerie,
+                Urgency {
+                    recent_call_out: true,
+                    ..Urgency::default()
+                },
+                vec![Problem::DomesticViolence, Problem::Housing],
+            ),
+            "Inès" => (
+                SituationKind::FamilyConflict,
+                OriginChannel::PoliceNationale,
+                Urgency {
+                    minor_involved: true,
+                    ..Urgency::default()
+                },
+                vec![Problem::FamilyConflict, Problem::Parenting],
+            ),
+            _ => (
+                SituationKind::Other,
+                OriginChannel::Partner,
+                Urgency::default(),
+                vec![Problem::Administrative],
+            ),
+        };
+        crate::api::situations::insert_situation(
+            &txn,
+            state.cipher(),
+            org_id,
+            crate::api::situations::NewSituation {
+                person_id: p.id,
+                kind,
+                urgency,
+                channel,
+                initiative: Initiative::ThirdParty,
+                person_role: PersonRole::Victim,
+                problems: problems_to_str(&problems),
+                consent_to_contact: true,
+                document_type: DocumentType::LogbookEntry,
+                site_id: None,
+                assigned_to: None,
+                unit: Some("Brigade de démonstration".into()),
+                referred_by: None,
+                partner_unit_id: None,
+                external_ref: None,
+                note: None,
+                reopened_from: None,
+                received_at: now,
+            },
+        )
+        .await
+        .map_err(|e| sea_orm::DbErr::Custom(format!("demo situation refused: {e:?}")))?;
+    }
+    for (name, kind) in [
+        ("France Victimes (démonstration)", "victim_support"),
+        ("CIDFF (démonstration)", "cidff"),
+        ("CRIP du Département (démonstration)", "child_protection"),
+        ("SIAO 115 (démonstration)", "emergency_housing"),
+    ] {
+        crate::store::entities::partner::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            organisation_id: Set(org_id),
+            name: Set(name.into()),
+            kind: Set(kind.into()),
+            contact: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            change_seq: Set(next_change_seq(&txn).await?),
+            deleted_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
     }
     txn.commit().await?;
     Ok(Some(DemoCredentials {
