@@ -344,6 +344,10 @@ pub struct AppointmentTypeInput {
     pub bookable_by: BookableBy,
     #[serde(default)]
     pub reminders: bool,
+    /// Hours before the appointment the reminder goes out; 48 by default. Booked later than
+    /// that, it goes the next morning or 2 h before, whichever fits.
+    #[serde(default)]
+    pub reminder_offset_hours: Option<i32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -361,6 +365,7 @@ pub struct AppointmentType {
     pub place_kind: PlaceKind,
     pub bookable_by: BookableBy,
     pub reminders: bool,
+    pub reminder_offset_hours: i32,
     pub updated_at: DateTime<Utc>,
     pub change_seq: i64,
 }
@@ -1120,4 +1125,36 @@ pub struct RetentionRun {
     pub items: Vec<RetentionItem>,
     /// Files anonymised (0 on a dry run).
     pub anonymised: u32,
+}
+
+/// A message of the outbox, as the coordinator sees it on an appointment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    /// confirmation, reminder or cancellation.
+    pub kind: String,
+    /// sms or email.
+    pub channel: String,
+    /// scheduled, running, sent, retryable, unknown, failed, skipped, cancelled.
+    pub state: String,
+    pub due_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Why it was skipped or failed (e.g. `appointment_changed`, `channel_not_allowed`).
+    pub reason: Option<String>,
+    pub encoding: Option<String>,
+    pub segments: Option<i32>,
+    pub attempt: i32,
+}
+
+/// A message kept by the development outbox (no provider configured): nothing left.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DevMessage {
+    pub at: DateTime<Utc>,
+    pub notification_id: Uuid,
+    pub channel: String,
+    pub recipient: String,
+    pub body: String,
 }

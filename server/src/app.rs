@@ -63,6 +63,9 @@ impl AppState {
     pub fn config(&self) -> &Config {
         &self.0.config
     }
+    pub fn quiet_hours(&self) -> relais_domain::sms::QuietHours {
+        self.0.config.quiet_hours()
+    }
     pub fn ip_throttle(&self) -> &IpThrottle {
         &self.0.ip_throttle
     }

@@ -32,6 +32,10 @@ pub struct Config {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub totp_issuer: String,
+    /// No SMS between these local times ("HH:MM"); a reminder that would fall inside is
+    /// moved earlier.
+    pub sms_quiet_start: String,
+    pub sms_quiet_end: String,
 }
 
 impl Default for Config {
@@ -54,6 +58,8 @@ impl Default for Config {
             argon2_memory_kib: 64 * 1024,
             argon2_iterations: 3,
             totp_issuer: "Relais".into(),
+            sms_quiet_start: "20:00".into(),
+            sms_quiet_end: "09:00".into(),
         }
     }
 }
@@ -89,6 +95,8 @@ pub const ENV: &[(&str, &str)] = &[
     ("argon2_memory_kib", "RELAIS_ARGON2_MEMORY_KIB"),
     ("argon2_iterations", "RELAIS_ARGON2_ITERATIONS"),
     ("totp_issuer", "RELAIS_TOTP_ISSUER"),
+    ("sms_quiet_start", "RELAIS_SMS_QUIET_START"),
+    ("sms_quiet_end", "RELAIS_SMS_QUIET_END"),
 ];
 
 fn env_name(setting: &str) -> &'static str {
@@ -156,6 +164,8 @@ impl Config {
         from_env!(argon2_memory_kib, parse);
         from_env!(argon2_iterations, parse);
         from_env!(totp_issuer, string);
+        from_env!(sms_quiet_start, string);
+        from_env!(sms_quiet_end, string);
         c.validate(file)?;
         Ok(c)
     }
@@ -186,6 +196,17 @@ impl Config {
                 "database_url",
                 "must start with sqlite: or postgres://".into(),
             ));
+        }
+        for (setting, v) in [
+            ("sms_quiet_start", &self.sms_quiet_start),
+            ("sms_quiet_end", &self.sms_quiet_end),
+        ] {
+            if chrono::NaiveTime::parse_from_str(v, "%H:%M").is_err() {
+                return Err(bad(
+                    setting,
+                    format!("`{v}`: expected a time such as 20:00"),
+                ));
+            }
         }
         if !["text", "json"].contains(&self.log_format.as_str()) {
             return Err(bad(
@@ -275,6 +296,18 @@ impl Config {
                     .unwrap_or_else(|| PathBuf::from("relais.key"))
             })
         })
+    }
+}
+
+impl Config {
+    /// The SMS quiet hours (validated at load; the defaults if unparsable).
+    pub fn quiet_hours(&self) -> relais_domain::sms::QuietHours {
+        let d = relais_domain::sms::QuietHours::default();
+        let t = |v: &str, or| chrono::NaiveTime::parse_from_str(v, "%H:%M").unwrap_or(or);
+        relais_domain::sms::QuietHours {
+            start: t(&self.sms_quiet_start, d.start),
+            end: t(&self.sms_quiet_end, d.end),
+        }
     }
 }
 

@@ -168,6 +168,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             place_kind: Set(place.into()),
             bookable_by: Set("staff".into()),
             reminders: Set(true),
+            reminder_offset_hours: Set(48),
             created_at: Set(now),
             updated_at: Set(now),
             change_seq: Set(next_change_seq(&txn).await?),

@@ -9,6 +9,8 @@ mod access;
 mod auth;
 #[path = "e2e/bad_input.rs"]
 mod bad_input;
+#[path = "e2e/outbox.rs"]
+mod outbox;
 #[path = "e2e/outreach.rs"]
 mod outreach;
 #[path = "e2e/persons.rs"]

@@ -284,6 +284,18 @@ pub async fn book(
         },
     )
     .await?;
+    crate::outbox::replan(
+        &txn,
+        t.state.cipher(),
+        &m,
+        if reason.is_some() {
+            "force_booked"
+        } else {
+            "booked"
+        },
+        t.state.quiet_hours(),
+    )
+    .await?;
     if reason.is_some() {
         audit::record(
             &txn,
@@ -443,6 +455,7 @@ async fn change_appointment(
         .await?
         .ok_or_else(ApiError::not_found)?;
     event(&txn, &m, t.caller.account_id, kind).await?;
+    crate::outbox::replan(&txn, t.state.cipher(), &m, kind, t.state.quiet_hours()).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -947,4 +960,71 @@ mod tests {
         assert_eq!(out.replace("\r\n ", "").trim_end(), long);
         assert_eq!(ics_escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
     }
+}
+
+/// The messages of an appointment and their states: what the coordinator checks when a
+/// reminder was not delivered.
+#[utoipa::path(get, path = "/api/v1/appointments/{id}/notifications", tag = "appointments", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<relais_domain::dto::Notification>), (status = 404, body = super::error::Problem)))]
+pub async fn notifications(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+) -> ApiResult<Json<Vec<relais_domain::dto::Notification>>> {
+    use crate::store::entities::notification;
+    find(&t, id).await?;
+    let rows = t
+        .scoped::<notification::Entity>()
+        .filter(notification::Column::AppointmentId.eq(id))
+        .order_by_asc(notification::Column::CreatedAt)
+        .all(t.db())
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|n| relais_domain::dto::Notification {
+                id: n.id,
+                person_id: n.person_id,
+                kind: n.kind,
+                channel: n.channel,
+                state: n.state,
+                due_at: n.due_at,
+                sent_at: n.sent_at,
+                reason: n.reason,
+                encoding: n.encoding,
+                segments: n.segments,
+                attempt: n.attempt,
+            })
+            .collect(),
+    ))
+}
+
+/// What the development outbox kept (no provider configured), newest first. Admins only.
+#[utoipa::path(get, path = "/api/v1/dev-outbox", tag = "appointments", security(("bearer" = [])),
+    responses((status = 200, body = Vec<relais_domain::dto::DevMessage>)))]
+pub async fn dev_outbox(
+    t: crate::tenancy::Tenant<crate::tenancy::Admins>,
+) -> ApiResult<Json<Vec<relais_domain::dto::DevMessage>>> {
+    use crate::store::entities::dev_outbox;
+    let c = t.state.cipher();
+    let rows = t
+        .scoped::<dev_outbox::Entity>()
+        .order_by_desc(dev_outbox::Column::CreatedAt)
+        .limit(200)
+        .all(t.db())
+        .await?;
+    let open = |id, col, b: &[u8]| -> ApiResult<String> {
+        Ok(String::from_utf8_lossy(&c.open("dev_outbox", col, id, b)?).into_owned())
+    };
+    Ok(Json(
+        rows.into_iter()
+            .map(|m| {
+                Ok(relais_domain::dto::DevMessage {
+                    at: m.created_at,
+                    notification_id: m.notification_id,
+                    channel: m.channel.clone(),
+                    recipient: open(m.id, "recipient", &m.recipient)?,
+                    body: open(m.id, "body", &m.body)?,
+                })
+            })
+            .collect::<ApiResult<_>>()?,
+    ))
 }

@@ -90,6 +90,11 @@ pub fn routes() -> Router<AppState> {
         .route("/appointments/{id}/cancel", post(appointments::cancel))
         .route("/appointments/{id}/seen", post(appointments::seen))
         .route("/appointments/{id}/no-show", post(appointments::no_show))
+        .route(
+            "/appointments/{id}/notifications",
+            get(appointments::notifications),
+        )
+        .route("/dev-outbox", get(appointments::dev_outbox))
         .route("/agenda", get(appointments::agenda))
         .route("/calendar-feeds", post(appointments::create_feed))
         .route("/calendar-feeds/{id}", delete(appointments::revoke_feed))
@@ -175,6 +180,7 @@ impl utoipa::Modify for BearerAuth {
         schedule::create_absence, schedule::delete_absence, schedule::holidays, schedule::availability, schedule::next_available,
         appointments::book, appointments::get, appointments::move_appointment, appointments::cancel, appointments::seen,
         appointments::no_show, appointments::agenda, appointments::create_feed, appointments::revoke_feed,
+        appointments::notifications, appointments::dev_outbox,
         referrals::create, referrals::list, referrals::get, referrals::unit_create, referrals::unit_get,
         referrals::create_unit, referrals::list_units, referrals::revoke_unit,
         situations::create, situations::list, situations::get, situations::event, situations::attempt,

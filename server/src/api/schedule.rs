@@ -113,6 +113,7 @@ fn type_dto(t: appointment_type::Model) -> AppointmentType {
         place_kind: place_parse(&t.place_kind),
         bookable_by: bookable_parse(&t.bookable_by),
         reminders: t.reminders,
+        reminder_offset_hours: t.reminder_offset_hours,
         updated_at: t.updated_at,
         change_seq: t.change_seq,
     }
@@ -279,6 +280,15 @@ fn validate_type(i: &AppointmentTypeInput) -> ApiResult<(String, String)> {
     {
         v.push("max_horizon_days", "out_of_range", "Entre 1 et 366 jours.");
     }
+    if let Some(h) = i.reminder_offset_hours
+        && !(1..=168).contains(&h)
+    {
+        v.push(
+            "reminder_offset_hours",
+            "out_of_range",
+            "Entre 1 et 168 heures.",
+        );
+    }
     v.finish().map_err(ApiError::validation)?;
     Ok((name.unwrap_or_default(), label.unwrap_or_default()))
 }
@@ -324,6 +334,7 @@ pub async fn create_type(
         place_kind: Set(place_str(i.place_kind).into()),
         bookable_by: Set(bookable_str(i.bookable_by).into()),
         reminders: Set(i.reminders),
+        reminder_offset_hours: Set(i.reminder_offset_hours.unwrap_or(48)),
         created_at: Set(now),
         updated_at: Set(now),
         change_seq: Set(next_change_seq(&txn).await?),
@@ -359,6 +370,7 @@ pub async fn update_type(
     am.place_kind = Set(place_str(i.place_kind).into());
     am.bookable_by = Set(bookable_str(i.bookable_by).into());
     am.reminders = Set(i.reminders);
+    am.reminder_offset_hours = Set(i.reminder_offset_hours.unwrap_or(48));
     am.updated_at = Set(Utc::now());
     am.change_seq = Set(next_change_seq(&txn).await?);
     let m = am.update(&txn).await?;

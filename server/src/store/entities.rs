@@ -264,6 +264,8 @@ pub mod appointment_type {
             pub place_kind: String,
             pub bookable_by: String,
             pub reminders: bool,
+            /// Hours before the appointment the reminder goes out (default 48).
+            pub reminder_offset_hours: i32,
         }
     }
     no_relations!();
@@ -670,6 +672,60 @@ pub mod person_link {
         pub updated_at: DateTimeUtc,
         pub change_seq: i64,
         pub deleted_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// One message to one person on one channel about one version of an appointment: the
+/// durable outbox. `state`: scheduled → running → sent | retryable | unknown | failed |
+/// skipped; scheduled/retryable → cancelled.
+pub mod notification {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notification")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub organisation_id: Uuid,
+        pub appointment_id: Uuid,
+        pub appointment_version: i32,
+        pub person_id: Uuid,
+        pub kind: String,
+        pub channel: String,
+        pub state: String,
+        pub due_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub attempt: i32,
+        pub locked_by: Option<String>,
+        pub lease_until: Option<DateTimeUtc>,
+        pub send_started_at: Option<DateTimeUtc>,
+        pub sent_at: Option<DateTimeUtc>,
+        pub provider: Option<String>,
+        pub provider_message_id: Option<String>,
+        pub encoding: Option<String>,
+        pub segments: Option<i32>,
+        pub reason: Option<String>,
+        pub idempotency_key: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// Messages "sent" without a configured provider: kept here (sealed), nothing leaves.
+pub mod dev_outbox {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "dev_outbox")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub organisation_id: Uuid,
+        pub notification_id: Uuid,
+        pub channel: String,
+        pub recipient: Vec<u8>,
+        pub body: Vec<u8>,
+        pub created_at: DateTimeUtc,
     }
     no_relations!();
 }

@@ -105,7 +105,9 @@ org_scoped!(
     orientation,
     child_report,
     anonymous_contact,
-    person_link
+    person_link,
+    notification,
+    dev_outbox
 );
 
 /// Tables the phone syncs: soft deletion, `updated_at` and a change sequence.
