@@ -53,6 +53,24 @@ fn kind_parse(s: &str) -> Option<MessageKind> {
     }
 }
 
+/// The first instant at or after `t` outside the quiet hours, in the site's zone.
+pub fn after_quiet(t: DateTime<Utc>, tz: Tz, quiet: QuietHours) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let local = t.with_timezone(&tz);
+    if !quiet.contains(local.time()) {
+        return t;
+    }
+    let day = if local.time() >= quiet.end {
+        local.date_naive() + Duration::days(1)
+    } else {
+        local.date_naive()
+    };
+    tz.from_local_datetime(&day.and_time(quiet.end))
+        .earliest()
+        .map(|x| x.with_timezone(&Utc))
+        .unwrap_or(t)
+}
+
 fn tz_of(s: &site::Model) -> Tz {
     s.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris)
 }
@@ -153,8 +171,13 @@ pub async fn replan<C: ConnectionTrait>(
                             None => continue,
                         }
                     }
+                    // A confirmation or notice booked at night waits for the morning.
+                    _ if ch == "sms" => after_quiet(now, tz, quiet),
                     _ => now,
                 };
+                if due >= m.starts_at {
+                    continue;
+                }
                 let id = Uuid::new_v4();
                 notification::ActiveModel {
                     id: Set(id),
@@ -318,7 +341,10 @@ fn outcome(state: &str, reason: Option<&str>) -> notification::ActiveModel {
     }
 }
 
-/// Everything checked again just before sending. `Err(reason)`: skip.
+const QUIET: &str = "quiet_hours";
+
+/// Everything checked again just before sending. `Err(reason)`: skip (or, for quiet hours,
+/// wait for their end).
 async fn prepare(
     state: &AppState,
     n: &notification::Model,
@@ -378,7 +404,7 @@ async fn prepare(
         return Ok(Err("channel_not_allowed"));
     }
     if channel == Channel::Sms && quiet.contains(local.time()) {
-        return Ok(Err("quiet_hours"));
+        return Ok(Err(QUIET));
     }
     let Some(recipient) = recipient else {
         return Ok(Err("no_address"));
@@ -406,6 +432,31 @@ pub async fn process(
 ) -> Result<bool, DbErr> {
     let out = match prepare(state, n, now, quiet).await? {
         Ok(o) => o,
+        Err(QUIET) => {
+            // Not now: back in the queue for the end of the quiet hours, if still in time.
+            let tz = chrono_tz::Europe::Paris;
+            let site_tz = match appointment::Entity::scoped(n.organisation_id)
+                .filter(appointment::Column::Id.eq(n.appointment_id))
+                .one(state.db())
+                .await?
+            {
+                Some(a) => site::Entity::scoped(n.organisation_id)
+                    .filter(site::Column::Id.eq(a.site_id))
+                    .one(state.db())
+                    .await?
+                    .map(|s| tz_of(&s))
+                    .unwrap_or(tz),
+                None => tz,
+            };
+            let later = after_quiet(now, site_tz, quiet);
+            let mut again = outcome("scheduled", Some(QUIET));
+            again.due_at = Set(later);
+            if later >= n.expires_at {
+                again = outcome("skipped", Some(QUIET));
+            }
+            finish(state, n, instance, again).await?;
+            return Ok(false);
+        }
         Err(reason) => {
             finish(state, n, instance, outcome("skipped", Some(reason))).await?;
             return Ok(false);

@@ -976,6 +976,7 @@ pub async fn notifications(
         .scoped::<notification::Entity>()
         .filter(notification::Column::AppointmentId.eq(id))
         .order_by_asc(notification::Column::CreatedAt)
+        .order_by_asc(notification::Column::Kind)
         .all(t.db())
         .await?;
     Ok(Json(

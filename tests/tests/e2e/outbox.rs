@@ -15,6 +15,15 @@ fn never_quiet() -> QuietHours {
     }
 }
 
+/// The server's own quiet hours off, so enqueue times do not depend on the hour tests run.
+async fn quiet_free_server() -> Server {
+    Server::start_with(|c| {
+        c.sms_quiet_start = "00:00".into();
+        c.sms_quiet_end = "00:00".into();
+    })
+    .await
+}
+
 async fn person(s: &Server, a: &Org, sms: bool) -> String {
     let (st, p) = s
         .post(
@@ -56,7 +65,7 @@ async fn notes(s: &Server, a: &Org, appt: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn a_booking_writes_its_messages_and_the_development_outbox_shows_them() {
-    let s = Server::start().await;
+    let s = quiet_free_server().await;
     let a = org(&s, "Rappels").await;
     let c = a.coordinator.token.as_str();
     let ty = reminder_type(&s, &a).await;
@@ -102,12 +111,48 @@ async fn a_booking_writes_its_messages_and_the_development_outbox_shows_them() {
         "48 h before, at 10:00"
     );
 
-    // The confirmation goes now; the reminder when due.
+    // Inside quiet hours nothing goes: the confirmation waits for their end.
+    let always_quiet = QuietHours {
+        start: chrono::NaiveTime::from_hms_opt(0, 0, 0).unwrap(),
+        end: chrono::NaiveTime::from_hms_opt(23, 59, 0).unwrap(),
+    };
     let sent = run_once(
         &s.state,
         &Provider::Development,
         "test-a",
         Utc::now(),
+        always_quiet,
+    )
+    .await
+    .unwrap();
+    assert_eq!(sent, 0);
+    let all = notes(&s, &a, &id).await;
+    let waiting = all.iter().find(|x| x["kind"] == "confirmation").unwrap();
+    assert_eq!(
+        (waiting["state"].as_str(), waiting["reason"].as_str()),
+        (Some("scheduled"), Some("quiet_hours"))
+    );
+    let new_due = chrono::DateTime::parse_from_rfc3339(waiting["due_at"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
+    assert!(new_due > Utc::now(), "moved to the end of the quiet hours");
+    assert!(new_due < reminder_due);
+    // The confirmation goes when it is due; the reminder when due.
+    let sent = run_once(
+        &s.state,
+        &Provider::Development,
+        "test-a",
+        Utc::now(),
+        never_quiet(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(sent, 0, "not before its new time");
+    let sent = run_once(
+        &s.state,
+        &Provider::Development,
+        "test-a",
+        new_due,
         never_quiet(),
     )
     .await
@@ -180,7 +225,7 @@ async fn a_booking_writes_its_messages_and_the_development_outbox_shows_them() {
 
 #[tokio::test]
 async fn a_move_or_a_cancellation_never_sends_the_old_time_and_no_profile_means_no_sms() {
-    let s = Server::start().await;
+    let s = quiet_free_server().await;
     let a = org(&s, "Changements").await;
     let c = a.coordinator.token.as_str();
     let ty = reminder_type(&s, &a).await;
