@@ -274,24 +274,19 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             state.cipher(),
             org_id,
             crate::api::situations::NewSituation {
-                person_id: p.id,
-                kind,
                 urgency,
-                channel,
-                initiative: Initiative::ThirdParty,
-                person_role: PersonRole::Victim,
                 problems: problems_to_str(&problems),
                 consent_to_contact: true,
                 document_type: DocumentType::LogbookEntry,
-                site_id: None,
-                assigned_to: None,
                 unit: Some("Brigade de démonstration".into()),
-                referred_by: None,
-                partner_unit_id: None,
-                external_ref: None,
-                note: None,
-                reopened_from: None,
                 received_at: now,
+                ..crate::api::situations::NewSituation::new(
+                    p.id,
+                    kind,
+                    channel,
+                    Initiative::ThirdParty,
+                    PersonRole::Victim,
+                )
             },
         )
         .await

@@ -71,10 +71,6 @@ pub fn after_quiet(t: DateTime<Utc>, tz: Tz, quiet: QuietHours) -> DateTime<Utc>
         .unwrap_or(t)
 }
 
-fn tz_of(s: &site::Model) -> Tz {
-    s.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris)
-}
-
 fn profile_of(c: &FieldCipher, p: &person::Model) -> Option<SafeContactProfile> {
     if p.anonymised_at.is_some() {
         return None;
@@ -136,7 +132,7 @@ pub async fn replan<C: ConnectionTrait>(
     else {
         return Ok(0);
     };
-    let tz = tz_of(&s);
+    let tz = crate::api::schedule::site_tz(&s);
     let people: Vec<Uuid> = appointment_participant::Entity::scoped(org)
         .filter(appointment_participant::Column::AppointmentId.eq(m.id))
         .all(txn)
@@ -341,32 +337,37 @@ fn outcome(state: &str, reason: Option<&str>) -> notification::ActiveModel {
     }
 }
 
-const QUIET: &str = "quiet_hours";
+/// What the pre-send check decides.
+enum Check {
+    Send(Outgoing),
+    /// Not now: quiet hours until this instant.
+    Wait(DateTime<Utc>),
+    Skip(&'static str),
+}
 
-/// Everything checked again just before sending. `Err(reason)`: skip (or, for quiet hours,
-/// wait for their end).
+/// Everything checked again just before sending.
 async fn prepare(
     state: &AppState,
     n: &notification::Model,
     now: DateTime<Utc>,
     quiet: QuietHours,
-) -> Result<Result<Outgoing, &'static str>, DbErr> {
+) -> Result<Check, DbErr> {
     if now >= n.expires_at {
-        return Ok(Err("expired"));
+        return Ok(Check::Skip("expired"));
     }
     let org = n.organisation_id;
     let Some(kind) = kind_parse(&n.kind) else {
-        return Ok(Err("unknown_kind"));
+        return Ok(Check::Skip("unknown_kind"));
     };
     let Some(a) = appointment::Entity::scoped(org)
         .filter(appointment::Column::Id.eq(n.appointment_id))
         .one(state.db())
         .await?
     else {
-        return Ok(Err("appointment_gone"));
+        return Ok(Check::Skip("appointment_gone"));
     };
     if a.version != n.appointment_version {
-        return Ok(Err("appointment_changed"));
+        return Ok(Check::Skip("appointment_changed"));
     }
     let expected = if kind == MessageKind::Cancellation {
         "revoked"
@@ -374,44 +375,44 @@ async fn prepare(
         "planned"
     };
     if a.status != expected || a.deleted_at.is_some() {
-        return Ok(Err("appointment_not_planned"));
+        return Ok(Check::Skip("appointment_not_planned"));
     }
     let Some(p) = person::Entity::scoped(org)
         .filter(person::Column::Id.eq(n.person_id))
         .one(state.db())
         .await?
     else {
-        return Ok(Err("person_gone"));
+        return Ok(Check::Skip("person_gone"));
     };
     let Some(profile) = profile_of(state.cipher(), &p) else {
-        return Ok(Err("no_profile"));
+        return Ok(Check::Skip("no_profile"));
     };
     let Some(s) = site::Entity::scoped(org)
         .filter(site::Column::Id.eq(a.site_id))
         .one(state.db())
         .await?
     else {
-        return Ok(Err("site_gone"));
+        return Ok(Check::Skip("site_gone"));
     };
-    let tz = tz_of(&s);
+    let tz = crate::api::schedule::site_tz(&s);
     let local = now.with_timezone(&tz).naive_local();
     let (channel, recipient) = match n.channel.as_str() {
         "sms" => (Channel::Sms, profile.safe_phone.clone()),
         "email" => (Channel::Email, profile.safe_email.clone()),
-        _ => return Ok(Err("unknown_channel")),
+        _ => return Ok(Check::Skip("unknown_channel")),
     };
     if profile.decide(channel, local).is_err() {
-        return Ok(Err("channel_not_allowed"));
+        return Ok(Check::Skip("channel_not_allowed"));
     }
     if channel == Channel::Sms && quiet.contains(local.time()) {
-        return Ok(Err(QUIET));
+        return Ok(Check::Wait(after_quiet(now, tz, quiet)));
     }
     let Some(recipient) = recipient else {
-        return Ok(Err("no_address"));
+        return Ok(Check::Skip("no_address"));
     };
     let place = profile.may_name_service.then_some(s.address.as_str());
     let body = sms::neutral_text(kind, a.starts_at, tz, place, None);
-    Ok(Ok(Outgoing {
+    Ok(Check::Send(Outgoing {
         notification_id: n.id,
         organisation_id: org,
         channel: n.channel.clone(),
@@ -431,33 +432,20 @@ pub async fn process(
     quiet: QuietHours,
 ) -> Result<bool, DbErr> {
     let out = match prepare(state, n, now, quiet).await? {
-        Ok(o) => o,
-        Err(QUIET) => {
-            // Not now: back in the queue for the end of the quiet hours, if still in time.
-            let tz = chrono_tz::Europe::Paris;
-            let site_tz = match appointment::Entity::scoped(n.organisation_id)
-                .filter(appointment::Column::Id.eq(n.appointment_id))
-                .one(state.db())
-                .await?
-            {
-                Some(a) => site::Entity::scoped(n.organisation_id)
-                    .filter(site::Column::Id.eq(a.site_id))
-                    .one(state.db())
-                    .await?
-                    .map(|s| tz_of(&s))
-                    .unwrap_or(tz),
-                None => tz,
+        Check::Send(o) => o,
+        Check::Wait(later) => {
+            // Back in the queue for the end of the quiet hours, if still in time.
+            let again = if later < n.expires_at {
+                let mut a = outcome("scheduled", Some("quiet_hours"));
+                a.due_at = Set(later);
+                a
+            } else {
+                outcome("skipped", Some("quiet_hours"))
             };
-            let later = after_quiet(now, site_tz, quiet);
-            let mut again = outcome("scheduled", Some(QUIET));
-            again.due_at = Set(later);
-            if later >= n.expires_at {
-                again = outcome("skipped", Some(QUIET));
-            }
             finish(state, n, instance, again).await?;
             return Ok(false);
         }
-        Err(reason) => {
+        Check::Skip(reason) => {
             finish(state, n, instance, outcome("skipped", Some(reason))).await?;
             return Ok(false);
         }

@@ -370,20 +370,17 @@ fn other(l: &person_link::Model, me: Uuid) -> Uuid {
     }
 }
 
-async fn link_dto(
+/// `l` as seen from `me`'s file, with the other person's file (if still there).
+fn link_dto(
     t: &Tenant<FileReaders>,
     l: &person_link::Model,
     me: Uuid,
+    other_file: Option<&person::Model>,
 ) -> ApiResult<PersonLink> {
-    let o = other(l, me);
-    let p = person::Entity::scoped(t.organisation_id())
-        .filter(person::Column::Id.eq(o))
-        .one(t.db())
-        .await?;
     Ok(PersonLink {
         id: l.id,
-        other_person_id: o,
-        other_initials: super::situations::initials_or_anon(t.state.cipher(), p.as_ref())?,
+        other_person_id: other(l, me),
+        other_initials: super::situations::initials_or_anon(t.state.cipher(), other_file)?,
         relation: word(&l.relation, LinkRelation::parse, "person_link.relation")?,
         keep_apart: l.keep_apart,
     })
@@ -409,7 +406,8 @@ pub async fn link(
             "Une personne ne se lie pas à elle-même.",
         ));
     }
-    t.find_live::<person::Entity>(i.other_person_id)
+    let other_file = t
+        .find_live::<person::Entity>(i.other_person_id)
         .await?
         .ok_or_else(|| {
             ApiError::field(
@@ -448,7 +446,10 @@ pub async fn link(
     )
     .await?;
     txn.commit().await?;
-    Ok((StatusCode::CREATED, Json(link_dto(&t, &m, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(link_dto(&t, &m, id, Some(&other_file))?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/persons/{id}/links", tag = "persons", security(("bearer" = [])),
@@ -457,11 +458,14 @@ pub async fn links(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<Json
     t.find_live::<person::Entity>(id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let mut out = Vec::new();
-    for l in links_of(t.db(), t.organisation_id(), id).await? {
-        out.push(link_dto(&t, &l, id).await?);
-    }
-    Ok(Json(out))
+    let rows = links_of(t.db(), t.organisation_id(), id).await?;
+    let others: Vec<Uuid> = rows.iter().map(|l| other(l, id)).collect();
+    let files = super::situations::persons_of(t.db(), t.organisation_id(), &others).await?;
+    Ok(Json(
+        rows.iter()
+            .map(|l| link_dto(&t, l, id, files.get(&other(l, id))))
+            .collect::<ApiResult<_>>()?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/person-links/{id}", tag = "persons", security(("bearer" = [])),

@@ -127,24 +127,16 @@ async fn submit(
         c,
         org,
         NewSituation {
-            person_id: p.id,
-            kind: i.kind,
             urgency: i.urgency,
-            channel,
-            initiative: Initiative::ThirdParty,
-            person_role: i.person_role,
             problems: problems_to_str(&i.problems),
             consent_to_contact: i.consent_to_contact,
             document_type: i.document_type,
-            site_id: None,
-            assigned_to: None,
             unit,
             referred_by,
             partner_unit_id: unit_id,
             external_ref,
             note,
-            reopened_from: None,
-            received_at: Utc::now(),
+            ..NewSituation::new(p.id, i.kind, channel, Initiative::ThirdParty, i.person_role)
         },
     )
     .await?;

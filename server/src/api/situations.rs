@@ -210,6 +210,38 @@ pub struct NewSituation {
     pub received_at: DateTime<Utc>,
 }
 
+impl NewSituation {
+    /// A situation received now with only its classification; set the rest with `..`.
+    pub fn new(
+        person_id: Uuid,
+        kind: SituationKind,
+        channel: OriginChannel,
+        initiative: Initiative,
+        person_role: PersonRole,
+    ) -> Self {
+        NewSituation {
+            person_id,
+            kind,
+            urgency: Urgency::default(),
+            channel,
+            initiative,
+            person_role,
+            problems: String::new(),
+            consent_to_contact: false,
+            document_type: DocumentType::Unknown,
+            site_id: None,
+            assigned_to: None,
+            unit: None,
+            referred_by: None,
+            partner_unit_id: None,
+            external_ref: None,
+            note: None,
+            reopened_from: None,
+            received_at: Utc::now(),
+        }
+    }
+}
+
 /// Insert a situation in state `received`, with its priority and due date.
 pub async fn insert_situation<C: ConnectionTrait>(
     db: &C,
@@ -348,7 +380,7 @@ async fn attempts_of<C: ConnectionTrait>(
     Ok(out)
 }
 
-async fn persons_of<C: ConnectionTrait>(
+pub(crate) async fn persons_of<C: ConnectionTrait>(
     db: &C,
     org: Uuid,
     ids: &[Uuid],
@@ -566,24 +598,13 @@ pub async fn create(
         c,
         t.organisation_id(),
         NewSituation {
-            person_id: p.id,
-            kind: i.kind,
             urgency: i.urgency,
-            channel: i.channel,
-            initiative: i.initiative,
-            person_role: i.person_role,
             problems: problems_to_str(&i.problems),
             consent_to_contact: i.consent_to_contact,
             document_type: i.document_type.unwrap_or(DocumentType::Unknown),
             site_id: i.site_id,
             assigned_to: Some(i.assigned_to.unwrap_or(t.caller.account_id)),
-            unit: None,
-            referred_by: None,
-            partner_unit_id: None,
-            external_ref: None,
-            note: None,
-            reopened_from: None,
-            received_at: Utc::now(),
+            ..NewSituation::new(p.id, i.kind, i.channel, i.initiative, i.person_role)
         },
     )
     .await?;
@@ -1074,24 +1095,19 @@ pub async fn walk_in(
         c,
         t.organisation_id(),
         NewSituation {
-            person_id: p.id,
-            kind: i.kind,
             urgency: i.urgency,
-            channel: OriginChannel::WalkIn,
-            initiative: Initiative::OwnInitiative,
-            person_role: i.person_role,
             problems: problems_to_str(&i.problems),
             consent_to_contact: true,
-            document_type: DocumentType::Unknown,
             site_id: i.site_id,
             assigned_to: Some(t.caller.account_id),
-            unit: None,
-            referred_by: None,
-            partner_unit_id: None,
-            external_ref: None,
-            note: None,
-            reopened_from: None,
             received_at: now,
+            ..NewSituation::new(
+                p.id,
+                i.kind,
+                OriginChannel::WalkIn,
+                Initiative::OwnInitiative,
+                i.person_role,
+            )
         },
     )
     .await?;
@@ -1167,12 +1183,6 @@ pub async fn reopen(
         c,
         t.organisation_id(),
         NewSituation {
-            person_id: m.person_id,
-            kind: word(&m.kind, SituationKind::parse, "situation.kind")?,
-            urgency: Urgency::default(),
-            channel: word(&m.channel, OriginChannel::parse, "situation.channel")?,
-            initiative: word(&m.initiative, Initiative::parse, "situation.initiative")?,
-            person_role: word(&m.person_role, PersonRole::parse, "situation.person_role")?,
             problems: m.problems.clone(),
             consent_to_contact: m.consent_to_contact,
             document_type: word(
@@ -1183,12 +1193,14 @@ pub async fn reopen(
             site_id: m.site_id,
             assigned_to: Some(t.caller.account_id),
             unit: m.unit.clone(),
-            referred_by: None,
-            partner_unit_id: None,
-            external_ref: None,
-            note: None,
             reopened_from: Some(m.id),
-            received_at: Utc::now(),
+            ..NewSituation::new(
+                m.person_id,
+                word(&m.kind, SituationKind::parse, "situation.kind")?,
+                word(&m.channel, OriginChannel::parse, "situation.channel")?,
+                word(&m.initiative, Initiative::parse, "situation.initiative")?,
+                word(&m.person_role, PersonRole::parse, "situation.person_role")?,
+            )
         },
     )
     .await?;

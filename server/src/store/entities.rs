@@ -460,47 +460,45 @@ pub mod partner_unit {
 
 pub mod situation {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "situation")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub organisation_id: Uuid,
-        pub person_id: Uuid,
-        pub state: String,
-        pub kind: String,
-        pub channel: String,
-        pub initiative: String,
-        pub priority: String,
-        pub due_at: DateTimeUtc,
-        pub received_at: DateTimeUtc,
-        pub consent_to_contact: bool,
-        pub person_role: String,
-        /// Comma-separated problem words.
-        pub problems: String,
-        pub document_type: String,
-        pub unit: Option<String>,
-        /// The referrer's account, for a referral submitted by a referrer.
-        pub referred_by: Option<Uuid>,
-        pub partner_unit_id: Option<Uuid>,
-        pub external_ref: Option<String>,
-        /// Sealed: the referral's note.
-        pub note: Option<Vec<u8>>,
-        pub site_id: Option<Uuid>,
-        pub assigned_to: Option<Uuid>,
-        pub callback_start: Option<DateTimeUtc>,
-        pub callback_end: Option<DateTimeUtc>,
-        pub first_contact_at: Option<DateTimeUtc>,
-        pub attempts_to_first_contact: i32,
-        pub last_activity_at: DateTimeUtc,
-        pub close_reason: Option<String>,
-        pub closed_at: Option<DateTimeUtc>,
-        pub reopened_from: Option<Uuid>,
-        pub version: i32,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        pub change_seq: i64,
-        pub deleted_at: Option<DateTimeUtc>,
+    synced_cols! {
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "situation")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            pub organisation_id: Uuid,
+            pub person_id: Uuid,
+            pub state: String,
+            pub kind: String,
+            pub channel: String,
+            pub initiative: String,
+            pub priority: String,
+            pub due_at: DateTimeUtc,
+            pub received_at: DateTimeUtc,
+            pub consent_to_contact: bool,
+            pub person_role: String,
+            /// Comma-separated problem words.
+            pub problems: String,
+            pub document_type: String,
+            pub unit: Option<String>,
+            /// The referrer's account, for a referral submitted by a referrer.
+            pub referred_by: Option<Uuid>,
+            pub partner_unit_id: Option<Uuid>,
+            pub external_ref: Option<String>,
+            /// Sealed: the referral's note.
+            pub note: Option<Vec<u8>>,
+            pub site_id: Option<Uuid>,
+            pub assigned_to: Option<Uuid>,
+            pub callback_start: Option<DateTimeUtc>,
+            pub callback_end: Option<DateTimeUtc>,
+            pub first_contact_at: Option<DateTimeUtc>,
+            pub attempts_to_first_contact: i32,
+            pub last_activity_at: DateTimeUtc,
+            pub close_reason: Option<String>,
+            pub closed_at: Option<DateTimeUtc>,
+            pub reopened_from: Option<Uuid>,
+            pub version: i32,
+        }
     }
     no_relations!();
 }
@@ -525,153 +523,139 @@ pub mod situation_event {
 
 pub mod contact_attempt {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "contact_attempt")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub organisation_id: Uuid,
-        pub situation_id: Uuid,
-        pub person_id: Uuid,
-        pub at: DateTimeUtc,
-        pub channel: String,
-        pub result: String,
-        pub note: Option<Vec<u8>>,
-        pub account_id: Uuid,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        pub change_seq: i64,
-        pub deleted_at: Option<DateTimeUtc>,
+    synced_cols! {
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "contact_attempt")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            pub organisation_id: Uuid,
+            pub situation_id: Uuid,
+            pub person_id: Uuid,
+            pub at: DateTimeUtc,
+            pub channel: String,
+            pub result: String,
+            pub note: Option<Vec<u8>>,
+            pub account_id: Uuid,
+        }
     }
     no_relations!();
 }
 
 pub mod interview {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "interview")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub organisation_id: Uuid,
-        pub situation_id: Uuid,
-        pub person_id: Uuid,
-        pub at: DateTimeUtc,
-        pub mode: String,
-        pub duration_minutes: Option<i32>,
-        pub note: Option<Vec<u8>>,
-        pub account_id: Uuid,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        pub change_seq: i64,
-        pub deleted_at: Option<DateTimeUtc>,
+    synced_cols! {
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "interview")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            pub organisation_id: Uuid,
+            pub situation_id: Uuid,
+            pub person_id: Uuid,
+            pub at: DateTimeUtc,
+            pub mode: String,
+            pub duration_minutes: Option<i32>,
+            pub note: Option<Vec<u8>>,
+            pub account_id: Uuid,
+        }
     }
     no_relations!();
 }
 
 pub mod partner {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "partner")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub organisation_id: Uuid,
-        pub name: String,
-        pub kind: String,
-        pub contact: Option<String>,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        pub change_seq: i64,
-        pub deleted_at: Option<DateTimeUtc>,
+    synced_cols! {
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "partner")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            pub organisation_id: Uuid,
+            pub name: String,
+            pub kind: String,
+            pub contact: Option<String>,
+        }
     }
     no_relations!();
 }
 
 pub mod orientation {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "orientation")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub organisation_id: Uuid,
-        pub situation_id: Uuid,
-        pub person_id: Uuid,
-        pub partner_id: Uuid,
-        pub partner_kind: String,
-        pub status: String,
-        pub consent: bool,
-        pub override_reason: Option<Vec<u8>>,
-        pub account_id: Uuid,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        pub change_seq: i64,
-        pub deleted_at: Option<DateTimeUtc>,
+    synced_cols! {
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "orientation")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            pub organisation_id: Uuid,
+            pub situation_id: Uuid,
+            pub person_id: Uuid,
+            pub partner_id: Uuid,
+            pub partner_kind: String,
+            pub status: String,
+            pub consent: bool,
+            pub override_reason: Option<Vec<u8>>,
+            pub account_id: Uuid,
+        }
     }
     no_relations!();
 }
 
 pub mod child_report {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "child_report")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub organisation_id: Uuid,
-        pub situation_id: Uuid,
-        pub person_id: Uuid,
-        pub reported_on: Date,
-        pub recipient: String,
-        pub account_id: Uuid,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        pub change_seq: i64,
-        pub deleted_at: Option<DateTimeUtc>,
+    synced_cols! {
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "child_report")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            pub organisation_id: Uuid,
+            pub situation_id: Uuid,
+            pub person_id: Uuid,
+            pub reported_on: Date,
+            pub recipient: String,
+            pub account_id: Uuid,
+        }
     }
     no_relations!();
 }
 
 pub mod anonymous_contact {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "anonymous_contact")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub organisation_id: Uuid,
-        pub at: DateTimeUtc,
-        pub channel: String,
-        pub sex: String,
-        pub age_band: String,
-        pub problems: String,
-        pub action: String,
-        pub account_id: Uuid,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        pub change_seq: i64,
-        pub deleted_at: Option<DateTimeUtc>,
+    synced_cols! {
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "anonymous_contact")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            pub organisation_id: Uuid,
+            pub at: DateTimeUtc,
+            pub channel: String,
+            pub sex: String,
+            pub age_band: String,
+            pub problems: String,
+            pub action: String,
+            pub account_id: Uuid,
+        }
     }
     no_relations!();
 }
 
 pub mod person_link {
     use sea_orm::entity::prelude::*;
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "person_link")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub organisation_id: Uuid,
-        pub person_a: Uuid,
-        pub person_b: Uuid,
-        pub relation: String,
-        pub keep_apart: bool,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-        pub change_seq: i64,
-        pub deleted_at: Option<DateTimeUtc>,
+    synced_cols! {
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "person_link")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            pub organisation_id: Uuid,
+            pub person_a: Uuid,
+            pub person_b: Uuid,
+            pub relation: String,
+            pub keep_apart: bool,
+        }
     }
     no_relations!();
 }

@@ -233,6 +233,14 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
             false,
         ),
         ep(
+            Method::GET,
+            format!("/api/v1/appointments/{}/notifications", a.appointment_id),
+            None,
+            staff,
+            true,
+        ),
+        ep(Method::GET, "/api/v1/dev-outbox".into(), None, admin, false),
+        ep(
             Method::POST,
             "/api/v1/partner-units".into(),
             Some(json!({"name": "Commissariat", "channel": "police_nationale"})),

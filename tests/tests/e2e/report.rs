@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use relais_domain::casework::{DocumentType, PersonRole};
 use relais_domain::dto::{PersonInput, Sex};
-use relais_domain::outreach::{Initiative, OriginChannel, SituationKind, Urgency};
+use relais_domain::outreach::{Initiative, OriginChannel, SituationKind};
 use relais_server::api::situations::{NewSituation, insert_situation};
 use relais_server::store::entities::{
     anonymous_contact, child_report, contact_attempt, interview, orientation, partner, situation,
@@ -96,24 +96,17 @@ async fn plant(s: &Server, a: &Org, x: &Seed) -> (Uuid, Uuid) {
         c,
         a.id,
         NewSituation {
-            person_id: p.id,
-            kind: SituationKind::DomesticViolence,
-            urgency: Urgency::default(),
-            channel: x.channel,
-            initiative: x.initiative,
-            person_role: x.role,
             problems: relais_domain::casework::problems_to_str(&problems),
             consent_to_contact: true,
             document_type: DocumentType::Complaint,
-            site_id: None,
-            assigned_to: None,
-            unit: None,
-            referred_by: None,
-            partner_unit_id: None,
-            external_ref: None,
-            note: None,
-            reopened_from: None,
             received_at: x.received,
+            ..NewSituation::new(
+                p.id,
+                SituationKind::DomesticViolence,
+                x.channel,
+                x.initiative,
+                x.role,
+            )
         },
     )
     .await
