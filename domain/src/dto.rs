@@ -640,6 +640,10 @@ pub struct Appointment {
     pub emergency: bool,
     pub updated_at: DateTime<Utc>,
     pub change_seq: i64,
+    /// A confirmation or reminder of this version did not reach the person ("rappel non
+    /// remis"): failed, undelivered, or refused by the provider. On reads and the agenda.
+    #[serde(default)]
+    pub reminder_not_delivered: bool,
     /// Full history, on single reads only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<AppointmentEvent>,
@@ -1157,4 +1161,52 @@ pub struct DevMessage {
     pub channel: String,
     pub recipient: String,
     pub body: String,
+}
+
+/// An organisation's own wording for one kind of message on one channel. Placeholders:
+/// `{quand}` (day and time, required), `{lieu}` (the place, only sent when the person's
+/// profile allows it), `{lien}` (a link). Words that reveal the service are refused.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageTemplate {
+    /// confirmation, reminder or cancellation.
+    pub kind: String,
+    /// sms or email.
+    pub channel: String,
+    pub body: String,
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Whether this is the built-in neutral wording (no template of the organisation).
+    pub default: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MessageTemplateInput {
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TemplatePreviewInput {
+    pub kind: String,
+    pub channel: String,
+    /// The wording to try; absent: the organisation's current one.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Preview as for a person whose profile allows the place to be named.
+    #[serde(default)]
+    pub with_place: bool,
+}
+
+/// What a message would look like, and what it costs as an SMS.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TemplatePreview {
+    pub text: String,
+    /// gsm7 or ucs2.
+    pub encoding: String,
+    pub units: usize,
+    pub segments: usize,
 }

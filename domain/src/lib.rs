@@ -2,6 +2,7 @@
 //! Everything here is pure (no I/O, no clock reads): callers pass `now` in.
 
 pub mod casework;
+pub mod delivery;
 pub mod dto;
 pub mod email;
 pub mod holidays;

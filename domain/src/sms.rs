@@ -181,6 +181,77 @@ pub fn neutral_text(
     transliterate(&t)
 }
 
+/// Placeholders an organisation's template may use.
+pub const PLACEHOLDERS: [&str; 3] = ["{quand}", "{lieu}", "{lien}"];
+
+/// Words a template must never contain: they would tell whoever reads the phone what the
+/// appointment is about.
+pub const REVEALING: [&str; 12] = [
+    "gendarmerie",
+    "gendarme",
+    "police",
+    "commissariat",
+    "brigade",
+    "violence",
+    "victime",
+    "plainte",
+    "conjug",
+    "agression",
+    "intervenant",
+    "social",
+];
+
+/// Why a template is refused, in French for the administrator.
+pub fn check_template(body: &str) -> Result<(), String> {
+    let t = body.trim();
+    if t.is_empty() {
+        return Err("le modèle est vide".into());
+    }
+    if t.chars().count() > 480 {
+        return Err("480 caractères au plus".into());
+    }
+    if !t.contains("{quand}") {
+        return Err("le modèle doit contenir {quand}".into());
+    }
+    let low = transliterate(&t.to_lowercase());
+    if let Some(w) = REVEALING.iter().find(|w| low.contains(&transliterate(w))) {
+        return Err(format!("mot qui révèle le service : « {w} »"));
+    }
+    let mut rest = t;
+    while let Some(i) = rest.find('{') {
+        let tail = &rest[i..];
+        match PLACEHOLDERS.iter().find(|p| tail.starts_with(**p)) {
+            Some(p) => rest = &tail[p.len()..],
+            None => return Err(format!("variable inconnue à « {} »", tail.chars().take(12).collect::<String>())),
+        }
+    }
+    Ok(())
+}
+
+/// Fill an organisation's template: `{quand}` the day and time, `{lieu}` the place (empty
+/// unless the profile allows it), `{lien}` the link (empty if none). Transliterated to stay
+/// in GSM-7, runs of spaces left by empty placeholders collapsed.
+pub fn render_template(
+    template: &str,
+    start: DateTime<Utc>,
+    tz: Tz,
+    place: Option<&str>,
+    link: Option<&str>,
+) -> String {
+    let t = template
+        .replace("{quand}", &when_fr(start, tz))
+        .replace("{lieu}", place.unwrap_or(""))
+        .replace("{lien}", link.unwrap_or(""));
+    let mut out = String::with_capacity(t.len());
+    for w in t.split(' ').filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    transliterate(out.trim().trim_end_matches([',', ':']).trim())
+}
+
 /// Quiet hours in local time, e.g. 20:00–09:00: no SMS inside.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuietHours {
@@ -274,6 +345,25 @@ mod tests {
             .with_ymd_and_hms(y, m, d, h, min, 0)
             .unwrap()
             .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn templates_are_checked_and_filled() {
+        assert!(check_template("Rappel : RDV {quand}, {lieu}. {lien}").is_ok());
+        assert!(check_template("RDV à la Gendarmerie {quand}").is_err());
+        assert!(check_template("Rappel {quand} victimes").is_err());
+        assert!(check_template("Rappel sans date").is_err());
+        assert!(check_template("Rappel {quand} {nom}").is_err());
+        assert!(check_template("   ").is_err());
+        let at = paris(2026, 11, 24, 14, 0);
+        assert_eq!(
+            render_template("Rappel : RDV {quand}, {lieu}", at, Paris, None, None),
+            "Rappel : RDV mardi 24 novembre a 14 h 00"
+        );
+        assert_eq!(
+            render_template("Rappel : RDV {quand}, {lieu}. Modifier : {lien}", at, Paris, Some("12 rue X"), Some("https://r/x")),
+            "Rappel : RDV mardi 24 novembre a 14 h 00, 12 rue X. Modifier : https://r/x"
+        );
     }
 
     #[test]

@@ -38,6 +38,9 @@ struct Inner {
     /// SQLite has one writer at a time, and a writer that finds the lock taken sleeps in
     /// millisecond steps: queueing writers here instead keeps throughput under contention.
     write_lock: tokio::sync::Mutex<()>,
+    gateways: crate::outbox::Gateways,
+    /// Wakes the dispatcher: the scheduler's tick, or a change that enqueued a message.
+    outbox_wake: tokio::sync::Notify,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +56,16 @@ pub enum StartError {
 impl AppState {
     pub fn db(&self) -> &DatabaseConnection {
         &self.0.db
+    }
+    pub fn gateways(&self) -> &crate::outbox::Gateways {
+        &self.0.gateways
+    }
+    pub fn outbox_wake(&self) -> &tokio::sync::Notify {
+        &self.0.outbox_wake
+    }
+    /// Tell the dispatcher there may be work now.
+    pub fn wake_outbox(&self) {
+        self.0.outbox_wake.notify_one();
     }
     pub fn cipher(&self) -> &FieldCipher {
         &self.0.cipher
@@ -123,6 +136,10 @@ impl AppState {
             config.ip_failures_per_window,
             chrono::Duration::minutes(config.lockout_window_minutes),
         );
+        // reqwest and lettre use rustls with ring, installed once for the process.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let gateways =
+            crate::outbox::Gateways::from_config(&config).map_err(StartError::Config)?;
         Ok(AppState(Arc::new(Inner {
             db,
             cipher,
@@ -130,6 +147,8 @@ impl AppState {
             config,
             ip_throttle,
             write_lock: tokio::sync::Mutex::new(()),
+            gateways,
+            outbox_wake: tokio::sync::Notify::new(),
         })))
     }
 }

@@ -36,6 +36,76 @@ pub struct Config {
     /// moved earlier.
     pub sms_quiet_start: String,
     pub sms_quiet_end: String,
+    /// The address people and providers reach this server at (https://…), for delivery
+    /// receipts and their signatures. Empty: receipts are not requested.
+    pub public_url: String,
+    /// `development` (nothing leaves the machine), `webhook`, `twilio` or `brevo`.
+    pub sms_provider: String,
+    /// The gateway's address: the generic webhook's URL; for Twilio and Brevo, their API
+    /// base (defaults https://api.twilio.com and https://api.brevo.com).
+    pub sms_url: String,
+    /// Twilio: the Account SID.
+    pub sms_account: String,
+    /// The credential: Twilio auth token, Brevo API key, or the webhook's auth header value.
+    pub sms_secret: Secret,
+    /// Read `sms_secret` from this file instead (preferred: not in the environment).
+    pub sms_secret_file: Option<PathBuf>,
+    /// Generic webhook: the header that carries `sms_secret`.
+    pub sms_auth_header: String,
+    /// Generic webhook: the JSON body, with {{to}}, {{text}} and {{id}} (our idempotency key).
+    pub sms_body_template: String,
+    /// Generic webhook: where to ask whether a message with our key was received
+    /// ({{id}} is replaced); empty: an ambiguous send is never retried, the coordinator is told.
+    pub sms_lookup_url: String,
+    /// Secret that signs delivery receipts and inbound messages (generic webhook: HMAC-SHA256
+    /// of the body; Brevo: the bearer token of its webhook). Twilio signs with `sms_secret`.
+    pub sms_webhook_secret: Secret,
+    /// A neutral sender id (Twilio: a number or MG… messaging service).
+    pub sms_sender: String,
+    /// Client timeout of a gateway request.
+    pub sms_timeout_ms: u64,
+    /// Messages per second, shared by every instance (token bucket); 0: no limit.
+    pub sms_rate_per_second: u32,
+    /// `smtp://host:587?tls=required` (STARTTLS), `smtps://user:pass@host:465` (implicit
+    /// TLS) or `smtp://127.0.0.1:25` (plain, local relay). Empty: e-mails go to the
+    /// development outbox.
+    pub smtp_url: Secret,
+    pub smtp_from: String,
+    /// The subject of every e-mail: neutral by default.
+    pub email_subject: String,
+    /// How long a claimed job is held before the leader rescues it.
+    pub outbox_lease_seconds: i64,
+    /// Fault injection for the crash tests: pause after a claim (0 in production).
+    pub outbox_pause_after_claim_ms: u64,
+}
+
+/// A credential: never printed, never logged.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "«secret»" })
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Secret {
+        Secret(s)
+    }
 }
 
 impl Default for Config {
@@ -60,6 +130,24 @@ impl Default for Config {
             totp_issuer: "Relais".into(),
             sms_quiet_start: "20:00".into(),
             sms_quiet_end: "09:00".into(),
+            public_url: String::new(),
+            sms_provider: "development".into(),
+            sms_url: String::new(),
+            sms_account: String::new(),
+            sms_secret: Secret::default(),
+            sms_secret_file: None,
+            sms_auth_header: "Authorization".into(),
+            sms_body_template: r#"{"to":"{{to}}","text":"{{text}}","id":"{{id}}"}"#.into(),
+            sms_lookup_url: String::new(),
+            sms_webhook_secret: Secret::default(),
+            sms_sender: "RDV".into(),
+            sms_timeout_ms: 10_000,
+            sms_rate_per_second: 50,
+            smtp_url: Secret::default(),
+            smtp_from: "rendez-vous@localhost".into(),
+            email_subject: "Votre rendez-vous".into(),
+            outbox_lease_seconds: 120,
+            outbox_pause_after_claim_ms: 0,
         }
     }
 }
@@ -97,6 +185,24 @@ pub const ENV: &[(&str, &str)] = &[
     ("totp_issuer", "RELAIS_TOTP_ISSUER"),
     ("sms_quiet_start", "RELAIS_SMS_QUIET_START"),
     ("sms_quiet_end", "RELAIS_SMS_QUIET_END"),
+    ("public_url", "RELAIS_PUBLIC_URL"),
+    ("sms_provider", "RELAIS_SMS_PROVIDER"),
+    ("sms_url", "RELAIS_SMS_URL"),
+    ("sms_account", "RELAIS_SMS_ACCOUNT"),
+    ("sms_secret", "RELAIS_SMS_SECRET"),
+    ("sms_secret_file", "RELAIS_SMS_SECRET_FILE"),
+    ("sms_auth_header", "RELAIS_SMS_AUTH_HEADER"),
+    ("sms_body_template", "RELAIS_SMS_BODY_TEMPLATE"),
+    ("sms_lookup_url", "RELAIS_SMS_LOOKUP_URL"),
+    ("sms_webhook_secret", "RELAIS_SMS_WEBHOOK_SECRET"),
+    ("sms_sender", "RELAIS_SMS_SENDER"),
+    ("sms_timeout_ms", "RELAIS_SMS_TIMEOUT_MS"),
+    ("sms_rate_per_second", "RELAIS_SMS_RATE_PER_SECOND"),
+    ("smtp_url", "RELAIS_SMTP_URL"),
+    ("smtp_from", "RELAIS_SMTP_FROM"),
+    ("email_subject", "RELAIS_EMAIL_SUBJECT"),
+    ("outbox_lease_seconds", "RELAIS_OUTBOX_LEASE_SECONDS"),
+    ("outbox_pause_after_claim_ms", "RELAIS_OUTBOX_PAUSE_AFTER_CLAIM_MS"),
 ];
 
 fn env_name(setting: &str) -> &'static str {
@@ -166,6 +272,32 @@ impl Config {
         from_env!(totp_issuer, string);
         from_env!(sms_quiet_start, string);
         from_env!(sms_quiet_end, string);
+        from_env!(public_url, string);
+        from_env!(sms_provider, string);
+        from_env!(sms_url, string);
+        from_env!(sms_account, string);
+        from_env!(sms_secret, string);
+        from_env!(sms_secret_file, option);
+        from_env!(sms_auth_header, string);
+        from_env!(sms_body_template, string);
+        from_env!(sms_lookup_url, string);
+        from_env!(sms_webhook_secret, string);
+        from_env!(sms_sender, string);
+        from_env!(sms_timeout_ms, parse);
+        from_env!(sms_rate_per_second, parse);
+        from_env!(smtp_url, string);
+        from_env!(smtp_from, string);
+        from_env!(email_subject, string);
+        from_env!(outbox_lease_seconds, parse);
+        from_env!(outbox_pause_after_claim_ms, parse);
+        if let Some(path) = c.sms_secret_file.clone() {
+            let v = std::fs::read_to_string(&path).map_err(|e| ConfigError::Invalid {
+                setting: "sms_secret_file",
+                source_name: env_name("sms_secret_file").into(),
+                reason: format!("cannot read {}: {e}", path.display()),
+            })?;
+            c.sms_secret = Secret::new(v.trim());
+        }
         c.validate(file)?;
         Ok(c)
     }
@@ -207,6 +339,67 @@ impl Config {
                     format!("`{v}`: expected a time such as 20:00"),
                 ));
             }
+        }
+        if !["development", "webhook", "twilio", "brevo"].contains(&self.sms_provider.as_str()) {
+            return Err(bad(
+                "sms_provider",
+                format!(
+                    "`{}`: expected development, webhook, twilio or brevo",
+                    self.sms_provider
+                ),
+            ));
+        }
+        if self.sms_provider != "development" && self.sms_secret.is_empty() {
+            return Err(bad(
+                "sms_secret",
+                format!("the {} gateway needs its credential", self.sms_provider),
+            ));
+        }
+        if self.sms_provider == "webhook" && !self.sms_url.starts_with("http") {
+            return Err(bad(
+                "sms_url",
+                "the webhook gateway needs its URL (http:// or https://)".into(),
+            ));
+        }
+        if self.sms_provider == "twilio" && !self.sms_account.starts_with("AC") {
+            return Err(bad(
+                "sms_account",
+                "Twilio needs the Account SID (AC…)".into(),
+            ));
+        }
+        if !self.public_url.is_empty() && !self.public_url.starts_with("http") {
+            return Err(bad(
+                "public_url",
+                format!("`{}`: expected https://…", self.public_url),
+            ));
+        }
+        if !self.smtp_url.is_empty()
+            && !(self.smtp_url.expose().starts_with("smtp://")
+                || self.smtp_url.expose().starts_with("smtps://"))
+        {
+            // The value may hold a password: not repeated.
+            return Err(bad(
+                "smtp_url",
+                "expected smtp://… or smtps://…".into(),
+            ));
+        }
+        if self.smtp_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(bad(
+                "smtp_from",
+                format!("`{}` is not an e-mail address", self.smtp_from),
+            ));
+        }
+        if !(1..=3600).contains(&self.outbox_lease_seconds) {
+            return Err(bad(
+                "outbox_lease_seconds",
+                format!("{} is outside 1..=3600", self.outbox_lease_seconds),
+            ));
+        }
+        if !(100..=120_000).contains(&self.sms_timeout_ms) {
+            return Err(bad(
+                "sms_timeout_ms",
+                format!("{} is outside 100..=120000", self.sms_timeout_ms),
+            ));
         }
         if !["text", "json"].contains(&self.log_format.as_str()) {
             return Err(bad(

@@ -273,13 +273,11 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     tracing::info!(address = %listen, "listening");
-    let daily = relais_server::retention::spawn_daily(state.clone());
-    let dispatcher = relais_server::outbox::spawn(state.clone(), std::time::Duration::from_secs(2));
+    let background = relais_server::outbox::leader::start(state.clone()).await?;
     let r = app::serve(state, listener, shutdown_signal())
         .await
         .map_err(|e| e.to_string());
-    daily.abort();
-    dispatcher.abort();
+    background.stop().await;
     r?;
     tracing::info!("stopped: in-flight requests finished");
     Ok(())

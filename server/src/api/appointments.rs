@@ -65,8 +65,37 @@ pub(crate) fn appointment_dto(
         emergency: m.emergency,
         updated_at: m.updated_at,
         change_seq: m.change_seq,
+        reminder_not_delivered: false,
         history,
     }
+}
+
+/// The appointments among `ids` whose current version has a message that did not reach
+/// the person.
+async fn not_delivered(
+    t: &Tenant<FileReaders>,
+    rows: &[appointment::Model],
+) -> Result<std::collections::HashSet<Uuid>, sea_orm::DbErr> {
+    use crate::store::entities::notification;
+    if rows.is_empty() {
+        return Ok(Default::default());
+    }
+    let failed = t
+        .scoped::<notification::Entity>()
+        .filter(notification::Column::AppointmentId.is_in(rows.iter().map(|m| m.id)))
+        .filter(notification::Column::State.is_in(["failed", "undelivered"]))
+        .filter(notification::Column::Kind.ne("cancellation"))
+        .all(t.db())
+        .await?;
+    Ok(rows
+        .iter()
+        .filter(|m| {
+            failed
+                .iter()
+                .any(|n| n.appointment_id == m.id && n.appointment_version == m.version)
+        })
+        .map(|m| m.id)
+        .collect())
 }
 
 /// Outside an emergency, `start` must be one of the free slots of that day.
@@ -343,6 +372,7 @@ pub async fn book(
             e.into()
         }
     })?;
+    t.state.wake_outbox();
     Ok(json_response(StatusCode::CREATED, body))
 }
 
@@ -403,7 +433,10 @@ pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<Json<A
         .remove(&id)
         .unwrap_or_default();
     let tz = tz_of(t.db(), t.organisation_id(), m.site_id).await?;
-    Ok(Json(appointment_dto(m, people, tz, history)))
+    let flagged = not_delivered(&t, std::slice::from_ref(&m)).await?;
+    let mut dto = appointment_dto(m, people, tz, history);
+    dto.reminder_not_delivered = flagged.contains(&dto.id);
+    Ok(Json(dto))
 }
 
 fn stale(current: i32) -> ApiError {
@@ -457,6 +490,7 @@ async fn change_appointment(
     event(&txn, &m, t.caller.account_id, kind).await?;
     crate::outbox::replan(&txn, t.state.cipher(), &m, kind, t.state.quiet_hours()).await?;
     txn.commit().await?;
+    t.state.wake_outbox();
     Ok(m)
 }
 
@@ -734,14 +768,17 @@ pub async fn agenda(
         .into_iter()
         .map(|s| (s.id, site_tz(&s)))
         .collect();
+    let flagged = not_delivered(&t, &rows).await?;
     Ok(Json(
         rows.into_iter()
             .map(|m| {
                 let ps = people.get(&m.id).cloned().unwrap_or_default();
                 let person_initials = ps.iter().filter_map(|p| initials.get(p).cloned()).collect();
                 let tz = sites.get(&m.site_id).copied().unwrap_or(tz);
+                let mut appointment = appointment_dto(m, ps, tz, Vec::new());
+                appointment.reminder_not_delivered = flagged.contains(&appointment.id);
                 AgendaEntry {
-                    appointment: appointment_dto(m, ps, tz, Vec::new()),
+                    appointment,
                     person_initials,
                 }
             })

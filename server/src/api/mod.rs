@@ -6,6 +6,8 @@ pub mod appointments;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod hooks;
+pub mod templates;
 pub mod partners;
 pub mod persons;
 pub mod referrals;
@@ -27,6 +29,16 @@ use crate::store::entities::{audit_log, organisation, site};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi_json))
+        .route("/hooks/sms/twilio/status", post(hooks::twilio_status))
+        .route("/hooks/sms/twilio/inbound", post(hooks::twilio_inbound))
+        .route("/hooks/sms/brevo", post(hooks::brevo))
+        .route("/hooks/sms/webhook", post(hooks::generic))
+        .route("/message-templates", get(templates::list))
+        .route("/message-templates/preview", post(templates::preview))
+        .route(
+            "/message-templates/{kind}/{channel}",
+            put(templates::put).delete(templates::delete),
+        )
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/device", post(auth::device_login))
@@ -189,6 +201,7 @@ impl utoipa::Modify for BearerAuth {
         partners::list, partners::create, partners::update, partners::delete, partners::orient,
         partners::list_orientations, partners::set_status, partners::link, partners::links, partners::unlink,
         report::report, retention::run,
+        templates::list, templates::put, templates::delete, templates::preview,
     ),
     components(schemas(error::Problem, relais_domain::FieldError)),
     modifiers(&BearerAuth),

@@ -107,7 +107,8 @@ org_scoped!(
     anonymous_contact,
     person_link,
     notification,
-    dev_outbox
+    dev_outbox,
+    message_template
 );
 
 /// Tables the phone syncs: soft deletion, `updated_at` and a change sequence.

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, Utc};
 use relais_domain::sms::QuietHours;
-use relais_server::outbox::{Provider, run_once};
+use relais_server::outbox::run_once;
 use relais_tests::{Org, Server, org, paris, workday};
 use serde_json::{Value, json};
 
@@ -116,15 +116,7 @@ async fn a_booking_writes_its_messages_and_the_development_outbox_shows_them() {
         start: chrono::NaiveTime::from_hms_opt(0, 0, 0).unwrap(),
         end: chrono::NaiveTime::from_hms_opt(23, 59, 0).unwrap(),
     };
-    let sent = run_once(
-        &s.state,
-        &Provider::Development,
-        "test-a",
-        Utc::now(),
-        always_quiet,
-    )
-    .await
-    .unwrap();
+    let sent = run_once(&s.state, "test-a", Utc::now(), always_quiet).await.unwrap().1;
     assert_eq!(sent, 0);
     let all = notes(&s, &a, &id).await;
     let waiting = all.iter().find(|x| x["kind"] == "confirmation").unwrap();
@@ -138,35 +130,11 @@ async fn a_booking_writes_its_messages_and_the_development_outbox_shows_them() {
     assert!(new_due > Utc::now(), "moved to the end of the quiet hours");
     assert!(new_due < reminder_due);
     // The confirmation goes when it is due; the reminder when due.
-    let sent = run_once(
-        &s.state,
-        &Provider::Development,
-        "test-a",
-        Utc::now(),
-        never_quiet(),
-    )
-    .await
-    .unwrap();
+    let sent = run_once(&s.state, "test-a", Utc::now(), never_quiet()).await.unwrap().1;
     assert_eq!(sent, 0, "not before its new time");
-    let sent = run_once(
-        &s.state,
-        &Provider::Development,
-        "test-a",
-        new_due,
-        never_quiet(),
-    )
-    .await
-    .unwrap();
+    let sent = run_once(&s.state, "test-a", new_due, never_quiet()).await.unwrap().1;
     assert_eq!(sent, 1);
-    let sent = run_once(
-        &s.state,
-        &Provider::Development,
-        "test-a",
-        reminder_due,
-        never_quiet(),
-    )
-    .await
-    .unwrap();
+    let sent = run_once(&s.state, "test-a", reminder_due, never_quiet()).await.unwrap().1;
     assert_eq!(sent, 1);
     let (st, out) = s.get("/api/v1/dev-outbox", &a.admin.token).await;
     assert_eq!(st, 200, "{out}");
@@ -207,15 +175,7 @@ async fn a_booking_writes_its_messages_and_the_development_outbox_shows_them() {
         assert_eq!(x["segments"], 1);
     }
     // Nothing is sent twice.
-    let sent = run_once(
-        &s.state,
-        &Provider::Development,
-        "test-b",
-        reminder_due,
-        never_quiet(),
-    )
-    .await
-    .unwrap();
+    let sent = run_once(&s.state, "test-b", reminder_due, never_quiet()).await.unwrap().1;
     assert_eq!(sent, 0);
     // The outbox is for admins.
     let (st, _) = s.get("/api/v1/dev-outbox", c).await;
@@ -270,28 +230,19 @@ async fn a_move_or_a_cancellation_never_sends_the_old_time_and_no_profile_means_
     assert_eq!(st, 200);
     // The claimed job's lease is still held by "slow"; a run by another instance does not
     // touch it, and sends only the new confirmation.
-    let sent = run_once(
-        &s.state,
-        &Provider::Development,
-        "fast",
-        Utc::now(),
-        never_quiet(),
-    )
-    .await
-    .unwrap();
+    let sent = run_once(&s.state, "fast", Utc::now(), never_quiet()).await.unwrap().1;
     assert_eq!(sent, 1);
     // The slow instance now gets to its job: the pre-send check sees the new version.
-    let sent = relais_server::outbox::process(
+    let sent = relais_server::outbox::process_batch(
         &s.state,
-        &Provider::Development,
         "slow",
-        &jobs[0],
+        &jobs,
         Utc::now(),
         never_quiet(),
     )
     .await
     .unwrap();
-    assert!(!sent);
+    assert_eq!(sent, 0);
     let skipped = notes(&s, &a, &id)
         .await
         .into_iter()

@@ -1,0 +1,389 @@
+//! What SMS providers call back: delivery receipts and inbound replies (STOP). No account
+//! here: each request is authenticated by the provider's own signature (Twilio:
+//! `X-Twilio-Signature`; generic gateway: `X-Relais-Signature: sha256=<HMAC of the body>`;
+//! Brevo: the bearer token set on its webhook), checked before anything is read. Each
+//! provider event is stored once; a job's status only moves forward.
+
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use hmac::{Hmac, Mac};
+use relais_domain::delivery::{Receipt, advance, is_stop};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::error::ApiError;
+use crate::app::AppState;
+use crate::store::entities::{delivery_receipt, notification, sms_opt_out};
+
+fn bad_signature() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "bad_signature",
+        "Signature invalide",
+    )
+}
+
+fn not_configured() -> ApiError {
+    ApiError::not_found().detail("Ce fournisseur n'est pas configuré.")
+}
+
+fn provider_is(state: &AppState, name: &str) -> Result<(), ApiError> {
+    if state.config().sms_provider == name {
+        Ok(())
+    } else {
+        Err(not_configured())
+    }
+}
+
+/// Twilio's signature: HMAC-SHA1 (auth token) over the full URL followed by every POST
+/// parameter, sorted by name, name then value; base64.
+pub fn twilio_signature(token: &str, url: &str, params: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> = params.iter().collect();
+    sorted.sort();
+    let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(token.as_bytes())
+        .expect("HMAC takes any key length");
+    mac.update(url.as_bytes());
+    for (k, v) in sorted {
+        mac.update(k.as_bytes());
+        mac.update(v.as_bytes());
+    }
+    data_encoding::BASE64.encode(&mac.finalize().into_bytes())
+}
+
+fn check_twilio(
+    state: &AppState,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    params: &[(String, String)],
+) -> Result<(), ApiError> {
+    provider_is(state, "twilio")?;
+    let given = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(bad_signature)?;
+    let url = format!(
+        "{}{}",
+        state.config().public_url.trim_end_matches('/'),
+        uri.path_and_query().map(|p| p.as_str()).unwrap_or("")
+    );
+    let expected = twilio_signature(state.config().sms_secret.expose(), &url, params);
+    if constant_eq(given.as_bytes(), expected.as_bytes()) {
+        Ok(())
+    } else {
+        Err(bad_signature())
+    }
+}
+
+fn form(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn param<'a>(p: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    p.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// Record receipt `event_id` of `provider` once and move the job it names forward.
+/// Returns what came of it: applied, ignored (not a step forward), duplicate, unknown_id.
+pub async fn apply_receipt(
+    state: &AppState,
+    provider: &str,
+    event_id: &str,
+    key: Option<&str>,
+    provider_id: Option<&str>,
+    status: &str,
+    r: Receipt,
+) -> Result<&'static str, ApiError> {
+    let db = state.db();
+    let n = match (key, provider_id) {
+        (Some(k), _) => {
+            notification::Entity::find()
+                .filter(notification::Column::IdempotencyKey.eq(k))
+                .one(db)
+                .await?
+        }
+        (None, Some(p)) => {
+            notification::Entity::find()
+                .filter(notification::Column::ProviderMessageId.eq(p))
+                .one(db)
+                .await?
+        }
+        (None, None) => None,
+    };
+    let target = n.as_ref().and_then(|n| advance(&n.state, r));
+    let outcome = match (&n, target) {
+        (None, _) => "unknown_id",
+        (Some(_), None) => "ignored",
+        (Some(_), Some(_)) => "applied",
+    };
+    let stored = delivery_receipt::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        provider: Set(provider.into()),
+        event_id: Set(event_id.chars().take(200).collect()),
+        notification_id: Set(n.as_ref().map(|n| n.id)),
+        status: Set(status.chars().take(30).collect()),
+        outcome: Set(outcome.into()),
+        received_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await;
+    if stored.is_err() {
+        return Ok("duplicate");
+    }
+    if let (Some(n), Some(to)) = (n, target) {
+        let now = Utc::now();
+        let mut q = notification::Entity::update_many()
+            .col_expr(notification::Column::State, Expr::value(to))
+            .col_expr(notification::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                notification::Column::LockedBy,
+                Expr::value(Option::<String>::None),
+            );
+        if to == "delivered" {
+            q = q.col_expr(notification::Column::DeliveredAt, Expr::value(now));
+        }
+        if to == "undelivered" {
+            q = q.col_expr(notification::Column::Reason, Expr::value(status));
+        }
+        if n.sent_at.is_none() {
+            q = q.col_expr(notification::Column::SentAt, Expr::value(now));
+        }
+        if n.provider_message_id.is_none()
+            && let Some(p) = provider_id
+        {
+            q = q.col_expr(notification::Column::ProviderMessageId, Expr::value(p));
+        }
+        // Fenced on the state read: a concurrent receipt or send result is not overwritten.
+        let r = q
+            .filter(notification::Column::Id.eq(n.id))
+            .filter(notification::Column::State.eq(n.state.as_str()))
+            .exec(db)
+            .await?;
+        if r.rows_affected == 0 {
+            return Ok("ignored");
+        }
+    }
+    Ok(outcome)
+}
+
+/// Add a number to the opt-out list (a STOP reply).
+pub async fn opt_out(state: &AppState, phone: &str, source: &str) -> Result<(), ApiError> {
+    let phone = if phone.starts_with('+') || phone.starts_with('0') {
+        phone.to_owned()
+    } else {
+        format!("+{phone}")
+    };
+    let index = crate::outbox::opt_out_index(state, &phone);
+    // Already there: nothing to do.
+    let _ = sms_opt_out::ActiveModel {
+        number_index: Set(index),
+        source: Set(source.into()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(state.db())
+    .await;
+    tracing::info!(source, "number added to the SMS opt-out list");
+    Ok(())
+}
+
+fn answer(outcome: &str) -> Response {
+    (StatusCode::OK, axum::Json(json!({ "outcome": outcome }))).into_response()
+}
+
+/// Twilio status callback (`StatusCallback` = this URL with `?n=<our key>`).
+pub async fn twilio_status(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let p = form(&body);
+    check_twilio(&state, &uri, &headers, &p)?;
+    let key = uri.query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "n")
+            .map(|(_, v)| v.into_owned())
+    });
+    let sid = param(&p, "MessageSid").or(param(&p, "SmsSid"));
+    let status = param(&p, "MessageStatus")
+        .or(param(&p, "SmsStatus"))
+        .unwrap_or("");
+    let Some(r) = Receipt::from_twilio(status) else {
+        return Ok(answer("ignored"));
+    };
+    // Twilio gives no event id: one event per message and status.
+    let event = format!("{}:{status}", sid.unwrap_or("-"));
+    let o = apply_receipt(&state, "twilio", &event, key.as_deref(), sid, status, r).await?;
+    Ok(answer(o))
+}
+
+/// Twilio inbound message: STOP and its French spellings add the sender to the opt-out list.
+pub async fn twilio_inbound(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let p = form(&body);
+    check_twilio(&state, &uri, &headers, &p)?;
+    if is_stop(param(&p, "Body").unwrap_or(""))
+        && let Some(from) = param(&p, "From")
+    {
+        opt_out(&state, from, "twilio").await?;
+    }
+    Ok((
+        StatusCode::OK,
+        [("content-type", "text/xml")],
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>",
+    )
+        .into_response())
+}
+
+/// Brevo's SMS webhook (delivery events, replies, unsubscriptions), authenticated by the
+/// bearer token configured on the webhook.
+pub async fn brevo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    provider_is(&state, "brevo")?;
+    let secret = state.config().sms_webhook_secret.expose();
+    let given = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if secret.is_empty() || !constant_eq(given.as_bytes(), secret.as_bytes()) {
+        return Err(bad_signature());
+    }
+    let v: Value = super::extract::parse_json(&body)?;
+    let status = v["msg_status"]
+        .as_str()
+        .or(v["event"].as_str())
+        .unwrap_or("")
+        .to_owned();
+    let to = v["to"].as_str().unwrap_or("");
+    let low = status.to_ascii_lowercase();
+    if low.starts_with("unsubscri")
+        || (low.starts_with("repl") && is_stop(v["reply"].as_str().unwrap_or("")))
+    {
+        if !to.is_empty() {
+            opt_out(&state, to, "brevo").await?;
+        }
+        return Ok(answer("opted_out"));
+    }
+    let Some(r) = Receipt::from_brevo(&status) else {
+        return Ok(answer("ignored"));
+    };
+    let mid = match &v["messageId"] {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    };
+    let event = format!("{}:{status}", mid.as_deref().unwrap_or("-"));
+    let o = apply_receipt(
+        &state,
+        "brevo",
+        &event,
+        v["tag"].as_str(),
+        mid.as_deref(),
+        &status,
+        r,
+    )
+    .await?;
+    Ok(answer(o))
+}
+
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn check_generic(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), ApiError> {
+    provider_is(state, "webhook")?;
+    let secret = state.config().sms_webhook_secret.expose();
+    let given = headers
+        .get("x-relais-signature")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("sha256="))
+        .and_then(|v| data_encoding::HEXLOWER_PERMISSIVE.decode(v.as_bytes()).ok())
+        .ok_or_else(bad_signature)?;
+    if secret.is_empty() {
+        return Err(bad_signature());
+    }
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes())
+        .map_err(|_| bad_signature())?;
+    mac.update(body);
+    mac.verify_slice(&given).map_err(|_| bad_signature())
+}
+
+/// The generic gateway's receipts: `{"event_id", "id" (our key), "status"}`; inbound
+/// messages: `{"event_id", "from", "text"}`.
+pub async fn generic(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check_generic(&state, &headers, &body)?;
+    let v: Value = super::extract::parse_json(&body)?;
+    let event = v["event_id"].as_str().unwrap_or("");
+    if event.is_empty() {
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "required",
+            "event_id",
+            "obligatoire",
+        ));
+    }
+    if let Some(text) = v["text"].as_str() {
+        if is_stop(text)
+            && let Some(from) = v["from"].as_str()
+        {
+            opt_out(&state, from, "webhook").await?;
+            return Ok(answer("opted_out"));
+        }
+        return Ok(answer("ignored"));
+    }
+    let status = v["status"].as_str().unwrap_or("");
+    let Some(r) = Receipt::from_generic(status) else {
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "status",
+            "sent, delivered ou undelivered",
+        ));
+    };
+    let o = apply_receipt(&state, "webhook", event, v["id"].as_str(), None, status, r).await?;
+    Ok(answer(o))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twilio_signature_matches_their_documented_example() {
+        // The vector of Twilio's request-validation documentation and SDK tests.
+        let params: Vec<(String, String)> = [
+            ("CallSid", "CA1234567890ABCDE"),
+            ("Caller", "+14158675309"),
+            ("Digits", "1234"),
+            ("From", "+14158675309"),
+            ("To", "+18005551212"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        assert_eq!(
+            twilio_signature(
+                "12345",
+                "https://mycompany.com/myapp.php?foo=1&bar=2",
+                &params
+            ),
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+        );
+    }
+}

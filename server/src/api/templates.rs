@@ -1,0 +1,198 @@
+//! Message wording per organisation: admins replace the neutral default for a kind of
+//! message on a channel; anyone on staff previews what a message would look like and how
+//! many SMS it costs. Words that would reveal the service are refused (`sms::check_template`).
+
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use chrono::{Datelike, Duration, TimeZone, Utc};
+use relais_domain::dto::{
+    MessageTemplate, MessageTemplateInput, TemplatePreview, TemplatePreviewInput,
+};
+use relais_domain::sms::{self, MessageKind};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use super::error::{ApiError, ApiResult};
+use super::extract::ApiJson;
+use crate::outbox::{kind_parse, kind_str};
+use crate::store::entities::message_template;
+use crate::tenancy::{Admins, AnyRole, Tenant};
+
+const KINDS: [MessageKind; 3] = [
+    MessageKind::Confirmation,
+    MessageKind::Reminder,
+    MessageKind::Cancellation,
+];
+const CHANNELS: [&str; 2] = ["sms", "email"];
+
+fn parse_key(kind: &str, channel: &str) -> ApiResult<MessageKind> {
+    let k = kind_parse(kind).ok_or_else(|| {
+        ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "kind",
+            "confirmation, reminder ou cancellation",
+        )
+    })?;
+    if !CHANNELS.contains(&channel) {
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "channel",
+            "sms ou email",
+        ));
+    }
+    Ok(k)
+}
+
+/// The built-in wording, as a template.
+fn default_body(k: MessageKind) -> &'static str {
+    match k {
+        MessageKind::Confirmation => "Rendez-vous confirme : {quand}, {lieu}.",
+        MessageKind::Reminder => "Rappel : rendez-vous {quand}, {lieu}.",
+        MessageKind::Cancellation => "Rendez-vous du {quand} annule.",
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/message-templates", tag = "messages", security(("bearer" = [])),
+    responses((status = 200, body = Vec<MessageTemplate>)))]
+pub async fn list(t: Tenant<AnyRole>) -> ApiResult<Json<Vec<MessageTemplate>>> {
+    let rows = t
+        .scoped::<message_template::Entity>()
+        .order_by_asc(message_template::Column::Kind)
+        .all(t.db())
+        .await?;
+    let mut out = Vec::new();
+    for k in KINDS {
+        for ch in CHANNELS {
+            let own = rows
+                .iter()
+                .find(|r| r.kind == kind_str(k) && r.channel == ch);
+            out.push(MessageTemplate {
+                kind: kind_str(k).into(),
+                channel: ch.into(),
+                body: own
+                    .map(|r| r.body.clone())
+                    .unwrap_or_else(|| default_body(k).into()),
+                updated_at: own.map(|r| r.updated_at),
+                default: own.is_none(),
+            });
+        }
+    }
+    Ok(Json(out))
+}
+
+#[utoipa::path(put, path = "/api/v1/message-templates/{kind}/{channel}", tag = "messages", security(("bearer" = [])),
+    params(("kind" = String, Path), ("channel" = String, Path)), request_body = MessageTemplateInput,
+    responses((status = 200, body = MessageTemplate), (status = 422, body = super::error::Problem)))]
+pub async fn put(
+    t: Tenant<Admins>,
+    Path((kind, channel)): Path<(String, String)>,
+    ApiJson(i): ApiJson<MessageTemplateInput>,
+) -> ApiResult<Json<MessageTemplate>> {
+    parse_key(&kind, &channel)?;
+    let body = i.body.trim().to_owned();
+    sms::check_template(&body).map_err(|e| {
+        ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "body", e)
+    })?;
+    let now = Utc::now();
+    let existing = t
+        .scoped::<message_template::Entity>()
+        .filter(message_template::Column::Kind.eq(&kind))
+        .filter(message_template::Column::Channel.eq(&channel))
+        .one(t.db())
+        .await?;
+    match existing {
+        Some(r) => {
+            let mut a: message_template::ActiveModel = r.into();
+            a.body = Set(body.clone());
+            a.updated_by = Set(t.caller.account_id);
+            a.updated_at = Set(now);
+            a.update(t.db()).await?;
+        }
+        None => {
+            message_template::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                organisation_id: Set(t.organisation_id()),
+                kind: Set(kind.clone()),
+                channel: Set(channel.clone()),
+                body: Set(body.clone()),
+                updated_by: Set(t.caller.account_id),
+                updated_at: Set(now),
+            }
+            .insert(t.db())
+            .await?;
+        }
+    }
+    Ok(Json(MessageTemplate {
+        kind,
+        channel,
+        body,
+        updated_at: Some(now),
+        default: false,
+    }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/message-templates/{kind}/{channel}", tag = "messages", security(("bearer" = [])),
+    params(("kind" = String, Path), ("channel" = String, Path)), responses((status = 204)))]
+pub async fn delete(
+    t: Tenant<Admins>,
+    Path((kind, channel)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    parse_key(&kind, &channel)?;
+    message_template::Entity::delete_many()
+        .filter(message_template::Column::OrganisationId.eq(t.organisation_id()))
+        .filter(message_template::Column::Kind.eq(&kind))
+        .filter(message_template::Column::Channel.eq(&channel))
+        .exec(t.db())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/message-templates/preview", tag = "messages", security(("bearer" = [])),
+    request_body = TemplatePreviewInput,
+    responses((status = 200, body = TemplatePreview), (status = 422, body = super::error::Problem)))]
+pub async fn preview(
+    t: Tenant<AnyRole>,
+    ApiJson(i): ApiJson<TemplatePreviewInput>,
+) -> ApiResult<Json<TemplatePreview>> {
+    let k = parse_key(&i.kind, &i.channel)?;
+    let body = match i.body {
+        Some(b) => {
+            sms::check_template(b.trim()).map_err(|e| {
+                ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "body", e)
+            })?;
+            Some(b.trim().to_owned())
+        }
+        None => t
+            .scoped::<message_template::Entity>()
+            .filter(message_template::Column::Kind.eq(&i.kind))
+            .filter(message_template::Column::Channel.eq(&i.channel))
+            .one(t.db())
+            .await?
+            .map(|r| r.body),
+    };
+    // A sample: next Tuesday at 14:00, Paris.
+    let tz = chrono_tz::Europe::Paris;
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let ahead = (7 + 1 - i64::from(today.weekday().num_days_from_monday())) % 7;
+    let day = today + Duration::days(if ahead == 0 { 7 } else { ahead });
+    let at = tz
+        .from_local_datetime(&day.and_hms_opt(14, 0, 0).unwrap_or_default())
+        .earliest()
+        .map(|x| x.with_timezone(&Utc))
+        .unwrap_or_else(Utc::now);
+    let place = i.with_place.then_some("12 rue de la Paix, Melun");
+    let text = match body {
+        Some(b) => sms::render_template(&b, at, tz, place, None),
+        None => sms::neutral_text(k, at, tz, place, None),
+    };
+    let size = sms::size(&text);
+    Ok(Json(TemplatePreview {
+        text,
+        encoding: size.encoding.as_str().into(),
+        units: size.units,
+        segments: size.segments,
+    }))
+}

@@ -1,0 +1,709 @@
+//! The durable outbox of reminders: jobs written in the appointment's own transaction
+//! (`replan`), a dispatcher that claims due jobs under a lease (`claim`, `SKIP LOCKED` on
+//! PostgreSQL), checks everything again just before sending (`check`), sends outside any
+//! transaction (`providers`), and records the outcome with writes fenced on its lease
+//! (`finish`). One instance at a time leads (`leader`): it rescues expired leases, reconciles
+//! ambiguous sends with the provider and runs the daily jobs. tokio-cron-scheduler only
+//! wakes things up; the database decides who does what.
+//!
+//! Without a configured provider, messages go to the development outbox (a table an admin
+//! reads at `/api/v1/dev-outbox`) and nothing leaves the machine.
+
+pub mod leader;
+pub mod providers;
+
+pub use providers::{Gateways, Lookup, Outgoing, Sent};
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use relais_domain::safe_contact::{Channel, SafeContactProfile};
+use relais_domain::sms::{self, MessageKind, QuietHours};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement,
+};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::crypto::FieldCipher;
+use crate::store::entities::{
+    appointment, appointment_participant, appointment_type, message_template, notification,
+    person, site, sms_opt_out,
+};
+use crate::store::{OrgScoped, is_postgres};
+
+/// What happened to an appointment, as `appointment_event.kind` spells it.
+pub fn messages_for(change: &str) -> &'static [MessageKind] {
+    match change {
+        "booked" | "force_booked" | "moved" | "force_moved" => {
+            &[MessageKind::Confirmation, MessageKind::Reminder]
+        }
+        "revoked" => &[MessageKind::Cancellation],
+        _ => &[],
+    }
+}
+
+pub fn kind_str(k: MessageKind) -> &'static str {
+    match k {
+        MessageKind::Confirmation => "confirmation",
+        MessageKind::Reminder => "reminder",
+        MessageKind::Cancellation => "cancellation",
+    }
+}
+
+pub fn kind_parse(s: &str) -> Option<MessageKind> {
+    match s {
+        "confirmation" => Some(MessageKind::Confirmation),
+        "reminder" => Some(MessageKind::Reminder),
+        "cancellation" => Some(MessageKind::Cancellation),
+        _ => None,
+    }
+}
+
+/// The first instant at or after `t` outside the quiet hours, in the site's zone.
+pub fn after_quiet(t: DateTime<Utc>, tz: Tz, quiet: QuietHours) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let local = t.with_timezone(&tz);
+    if !quiet.contains(local.time()) {
+        return t;
+    }
+    let day = if local.time() >= quiet.end {
+        local.date_naive() + Duration::days(1)
+    } else {
+        local.date_naive()
+    };
+    tz.from_local_datetime(&day.and_time(quiet.end))
+        .earliest()
+        .map(|x| x.with_timezone(&Utc))
+        .unwrap_or(t)
+}
+
+fn profile_of(c: &FieldCipher, p: &person::Model) -> Option<SafeContactProfile> {
+    if p.anonymised_at.is_some() {
+        return None;
+    }
+    c.open_json("person", "safe_contact", p.id, &p.safe_contact)
+        .ok()
+}
+
+/// The channels the profile allows for written messages, in principle (windows and quiet
+/// hours are checked at send time).
+fn channels(p: &SafeContactProfile) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    if p.checked_at.is_some() && p.sms && p.safe_phone.is_some() {
+        v.push("sms");
+    }
+    if p.checked_at.is_some() && p.email && p.safe_email.is_some() {
+        v.push("email");
+    }
+    v
+}
+
+/// Inside the appointment's transaction: cancel its live jobs, and schedule the messages
+/// this change calls for. A job already running is caught by the pre-send check (the
+/// appointment's version moved on).
+pub async fn replan<C: ConnectionTrait>(
+    txn: &C,
+    c: &FieldCipher,
+    m: &appointment::Model,
+    change: &str,
+    quiet: QuietHours,
+) -> Result<u32, DbErr> {
+    let now = Utc::now();
+    notification::Entity::update_many()
+        .col_expr(notification::Column::State, Expr::value("cancelled"))
+        .col_expr(notification::Column::UpdatedAt, Expr::value(now))
+        .filter(notification::Column::AppointmentId.eq(m.id))
+        .filter(notification::Column::State.is_in(["scheduled", "retryable"]))
+        .exec(txn)
+        .await?;
+    let kinds = messages_for(change);
+    if kinds.is_empty() {
+        return Ok(0);
+    }
+    let org = m.organisation_id;
+    let Some(ty) = appointment_type::Entity::scoped(org)
+        .filter(appointment_type::Column::Id.eq(m.type_id))
+        .one(txn)
+        .await?
+    else {
+        return Ok(0);
+    };
+    if !ty.reminders {
+        return Ok(0);
+    }
+    let Some(s) = site::Entity::scoped(org)
+        .filter(site::Column::Id.eq(m.site_id))
+        .one(txn)
+        .await?
+    else {
+        return Ok(0);
+    };
+    let tz = crate::api::schedule::site_tz(&s);
+    let people: Vec<Uuid> = appointment_participant::Entity::scoped(org)
+        .filter(appointment_participant::Column::AppointmentId.eq(m.id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|p| p.person_id)
+        .collect();
+    let persons = person::Entity::scoped(org)
+        .filter(person::Column::Id.is_in(people))
+        .all(txn)
+        .await?;
+    let mut n = 0;
+    for p in persons {
+        let Some(profile) = profile_of(c, &p) else {
+            continue;
+        };
+        for ch in channels(&profile) {
+            for k in kinds {
+                let due = match k {
+                    MessageKind::Reminder => {
+                        let offset = Duration::hours(ty.reminder_offset_hours.clamp(1, 168).into());
+                        let q = if ch == "sms" {
+                            quiet
+                        } else {
+                            QuietHours {
+                                start: chrono::NaiveTime::MIN,
+                                end: chrono::NaiveTime::MIN,
+                            }
+                        };
+                        match sms::reminder_at(m.starts_at, now, offset, tz, q) {
+                            Some(t) => t,
+                            None => continue,
+                        }
+                    }
+                    // A confirmation or notice booked at night waits for the morning.
+                    _ if ch == "sms" => after_quiet(now, tz, quiet),
+                    _ => now,
+                };
+                if due >= m.starts_at {
+                    continue;
+                }
+                let id = Uuid::new_v4();
+                notification::ActiveModel {
+                    id: Set(id),
+                    organisation_id: Set(org),
+                    appointment_id: Set(m.id),
+                    appointment_version: Set(m.version),
+                    person_id: Set(p.id),
+                    kind: Set(kind_str(*k).into()),
+                    channel: Set(ch.into()),
+                    state: Set("scheduled".into()),
+                    due_at: Set(due),
+                    expires_at: Set(m.starts_at),
+                    attempt: Set(0),
+                    locked_by: Set(None),
+                    lease_until: Set(None),
+                    send_started_at: Set(None),
+                    sent_at: Set(None),
+                    provider: Set(None),
+                    provider_message_id: Set(None),
+                    encoding: Set(None),
+                    segments: Set(None),
+                    reason: Set(None),
+                    idempotency_key: Set(format!("relais-{}", id.simple())),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    delivered_at: Set(None),
+                }
+                .insert(txn)
+                .await?;
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Claim up to `limit` due jobs for `instance`, under a lease, in one statement: on
+/// PostgreSQL the due rows are locked with `SKIP LOCKED`, so instances never claim the same
+/// job and never wait on each other; on SQLite the write lock serialises claimers. The
+/// provider's token bucket, shared by every instance, is read and paid in the same
+/// transaction: no more jobs are claimed than the rate allows.
+pub async fn claim(
+    state: &AppState,
+    instance: &str,
+    now: DateTime<Utc>,
+    limit: u64,
+    lease: Duration,
+) -> Result<Vec<notification::Model>, DbErr> {
+    let (_turn, txn) = state.begin_write().await?;
+    let backend = txn.get_database_backend();
+    let pg = is_postgres(&txn);
+    let bucket = state.gateways().name("sms");
+    let rate = state.config().sms_rate_per_second;
+    let limit = if rate == 0 {
+        limit
+    } else {
+        limit.min(leader::tokens(&txn, bucket, rate, now).await?)
+    };
+    if limit == 0 {
+        txn.commit().await?;
+        return Ok(Vec::new());
+    }
+    let (p, skip_locked) = if pg {
+        (["$1", "$2", "$3", "$4", "$5"], "FOR UPDATE SKIP LOCKED")
+    } else {
+        (["?", "?", "?", "?", "?"], "")
+    };
+    let sql = format!(
+        "UPDATE notification SET state = 'running', attempt = attempt + 1, locked_by = {}, \
+         lease_until = {}, updated_at = {} WHERE id IN (SELECT id FROM notification \
+         WHERE state IN ('scheduled', 'retryable') AND due_at <= {} ORDER BY due_at LIMIT {} {skip_locked}) \
+         RETURNING id",
+        p[0], p[1], p[2], p[3], p[4]
+    );
+    let rows = txn
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                instance.into(),
+                (now + lease).into(),
+                Utc::now().into(),
+                now.into(),
+                (limit as i64).into(),
+            ],
+        ))
+        .await?;
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .map(|r| r.try_get::<Uuid>("", "id"))
+        .collect::<Result<_, _>>()?;
+    if rate > 0 {
+        leader::pay(&txn, bucket, ids.len() as u64).await?;
+    }
+    let jobs = if ids.is_empty() {
+        Vec::new()
+    } else {
+        notification::Entity::find()
+            .filter(notification::Column::Id.is_in(ids))
+            .order_by_asc(notification::Column::DueAt)
+            .all(&txn)
+            .await?
+    };
+    txn.commit().await?;
+    Ok(jobs)
+}
+
+/// Write the outcome of a job this instance holds; `false` if the lease was lost.
+async fn finish(
+    state: &AppState,
+    id: Uuid,
+    instance: &str,
+    set: notification::ActiveModel,
+) -> Result<bool, DbErr> {
+    let r = notification::Entity::update_many()
+        .set(set)
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::State.eq("running"))
+        .filter(notification::Column::LockedBy.eq(instance))
+        .exec(state.db())
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+fn outcome(state: &str, reason: Option<&str>) -> notification::ActiveModel {
+    notification::ActiveModel {
+        state: Set(state.into()),
+        reason: Set(reason.map(Into::into)),
+        locked_by: Set(None),
+        lease_until: Set(None),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+}
+
+/// What the pre-send check decides.
+enum Check {
+    Send(Outgoing),
+    /// Not now: quiet hours until this instant.
+    Wait(DateTime<Utc>),
+    Skip(&'static str),
+    /// Too late: the person did not get it, and the coordinator must know.
+    Fail(&'static str),
+}
+
+/// Everything a batch of jobs needs, read in a handful of queries.
+#[derive(Default)]
+pub(crate) struct Batch {
+    appointments: HashMap<Uuid, appointment::Model>,
+    /// The person's organisation and profile.
+    profiles: HashMap<Uuid, (Uuid, Option<SafeContactProfile>)>,
+    sites: HashMap<Uuid, site::Model>,
+    templates: HashMap<(Uuid, String, String), String>,
+    opted_out: HashSet<String>,
+}
+
+impl Batch {
+    pub(crate) async fn load(state: &AppState, jobs: &[notification::Model]) -> Result<Batch, DbErr> {
+        let db = state.db();
+        let c = state.cipher();
+        let mut b = Batch::default();
+        if jobs.is_empty() {
+            return Ok(b);
+        }
+        let ids = |f: fn(&notification::Model) -> Uuid| -> Vec<Uuid> {
+            let set: HashSet<Uuid> = jobs.iter().map(f).collect();
+            set.into_iter().collect()
+        };
+        for a in appointment::Entity::find()
+            .filter(appointment::Column::Id.is_in(ids(|n| n.appointment_id)))
+            .all(db)
+            .await?
+        {
+            b.appointments.insert(a.id, a);
+        }
+        let site_ids: HashSet<Uuid> = b.appointments.values().map(|a| a.site_id).collect();
+        for s in site::Entity::find()
+            .filter(site::Column::Id.is_in(site_ids))
+            .all(db)
+            .await?
+        {
+            b.sites.insert(s.id, s);
+        }
+        let mut indexes = Vec::new();
+        for p in person::Entity::find()
+            .filter(person::Column::Id.is_in(ids(|n| n.person_id)))
+            .all(db)
+            .await?
+        {
+            let profile = profile_of(c, &p);
+            if let Some(phone) = profile.as_ref().and_then(|x| x.safe_phone.as_deref()) {
+                indexes.push(opt_out_index(state, phone));
+            }
+            b.profiles.insert(p.id, (p.organisation_id, profile));
+        }
+        if !indexes.is_empty() {
+            for o in sms_opt_out::Entity::find()
+                .filter(sms_opt_out::Column::NumberIndex.is_in(indexes))
+                .all(db)
+                .await?
+            {
+                b.opted_out.insert(o.number_index);
+            }
+        }
+        let orgs: HashSet<Uuid> = jobs.iter().map(|n| n.organisation_id).collect();
+        for t in message_template::Entity::find()
+            .filter(message_template::Column::OrganisationId.is_in(orgs))
+            .all(db)
+            .await?
+        {
+            b.templates
+                .insert((t.organisation_id, t.kind, t.channel), t.body);
+        }
+        Ok(b)
+    }
+
+    /// The message of job `n` as it would leave now, without the checks (the reconciler
+    /// needs it to ask the provider). `None`: the appointment, site or profile is gone.
+    fn compose(&self, n: &notification::Model) -> Option<(Outgoing, Tz, &SafeContactProfile)> {
+        let a = self
+            .appointments
+            .get(&n.appointment_id)
+            .filter(|a| a.organisation_id == n.organisation_id)?;
+        let s = self.sites.get(&a.site_id)?;
+        let profile = match self.profiles.get(&n.person_id)? {
+            (org, Some(p)) if *org == n.organisation_id => p,
+            _ => return None,
+        };
+        let kind = kind_parse(&n.kind)?;
+        let tz = crate::api::schedule::site_tz(s);
+        let recipient = match n.channel.as_str() {
+            "sms" => profile.safe_phone.clone()?,
+            "email" => profile.safe_email.clone()?,
+            _ => return None,
+        };
+        let place = profile.may_name_service.then_some(s.address.as_str());
+        let body = match self
+            .templates
+            .get(&(n.organisation_id, n.kind.clone(), n.channel.clone()))
+        {
+            Some(t) => sms::render_template(t, a.starts_at, tz, place, None),
+            None => sms::neutral_text(kind, a.starts_at, tz, place, None),
+        };
+        let ucs2 = n.channel == "sms" && sms::size(&body).encoding == sms::Encoding::Ucs2;
+        Some((
+            Outgoing {
+                notification_id: n.id,
+                organisation_id: n.organisation_id,
+                channel: n.channel.clone(),
+                recipient,
+                body,
+                ucs2,
+                idempotency_key: n.idempotency_key.clone(),
+            },
+            tz,
+            profile,
+        ))
+    }
+
+    /// Everything checked again just before sending.
+    fn check(&self, state: &AppState, n: &notification::Model, now: DateTime<Utc>, quiet: QuietHours) -> Check {
+        if now >= n.expires_at {
+            return Check::Fail("expired");
+        }
+        if n.attempt > sms::MAX_ATTEMPTS as i32 {
+            return Check::Fail("attempts_exhausted");
+        }
+        let Some(kind) = kind_parse(&n.kind) else {
+            return Check::Skip("unknown_kind");
+        };
+        let Some(a) = self
+            .appointments
+            .get(&n.appointment_id)
+            .filter(|a| a.organisation_id == n.organisation_id)
+        else {
+            return Check::Skip("appointment_gone");
+        };
+        if a.version != n.appointment_version {
+            return Check::Skip("appointment_changed");
+        }
+        let expected = if kind == MessageKind::Cancellation {
+            "revoked"
+        } else {
+            "planned"
+        };
+        if a.status != expected || a.deleted_at.is_some() {
+            return Check::Skip("appointment_not_planned");
+        }
+        if !matches!(self.profiles.get(&n.person_id), Some((org, Some(_))) if *org == n.organisation_id) {
+            return Check::Skip("no_profile");
+        }
+        let Some((out, tz, profile)) = self.compose(n) else {
+            return Check::Skip("no_address");
+        };
+        let local = now.with_timezone(&tz).naive_local();
+        let channel = if n.channel == "sms" {
+            Channel::Sms
+        } else {
+            Channel::Email
+        };
+        if profile.decide(channel, local).is_err() {
+            return Check::Skip("channel_not_allowed");
+        }
+        if channel == Channel::Sms {
+            if self.opted_out.contains(&opt_out_index(state, &out.recipient)) {
+                return Check::Skip("opted_out");
+            }
+            if quiet.contains(local.time()) {
+                return Check::Wait(after_quiet(now, tz, quiet));
+            }
+        }
+        Check::Send(out)
+    }
+}
+
+/// The blind index of a number on the opt-out list.
+pub fn opt_out_index(state: &AppState, phone: &str) -> String {
+    let e164 = relais_domain::phone::normalise(phone).unwrap_or_else(|_| phone.to_owned());
+    state.cipher().blind_index("sms_opt_out", &e164)
+}
+
+fn jitter() -> f64 {
+    rand::random::<f64>()
+}
+
+/// Check, send and record a batch of claimed jobs. Returns how many were sent.
+pub async fn process_batch(
+    state: &AppState,
+    instance: &str,
+    jobs: &[notification::Model],
+    now: DateTime<Utc>,
+    quiet: QuietHours,
+) -> Result<usize, DbErr> {
+    let batch = Batch::load(state, jobs).await?;
+    let mut ready = Vec::new();
+    for n in jobs {
+        match batch.check(state, n, now, quiet) {
+            Check::Send(o) => ready.push((n.clone(), o)),
+            Check::Wait(later) => {
+                // Back in the queue for the end of the quiet hours, if still in time.
+                let again = if later < n.expires_at {
+                    let mut a = outcome("scheduled", Some("quiet_hours"));
+                    a.due_at = Set(later);
+                    a.attempt = Set((n.attempt - 1).max(0));
+                    a
+                } else {
+                    outcome("failed", Some("quiet_hours"))
+                };
+                finish(state, n.id, instance, again).await?;
+            }
+            Check::Skip(reason) => {
+                finish(state, n.id, instance, outcome("skipped", Some(reason))).await?;
+            }
+            Check::Fail(reason) => {
+                finish(state, n.id, instance, outcome("failed", Some(reason))).await?;
+            }
+        }
+    }
+    if ready.is_empty() {
+        return Ok(0);
+    }
+    // Recorded before the sends, in one write: a crash after this point is an ambiguous
+    // send, which the leader reconciles instead of retrying blindly.
+    let ids: Vec<Uuid> = ready.iter().map(|(n, _)| n.id).collect();
+    notification::Entity::update_many()
+        .col_expr(notification::Column::SendStartedAt, Expr::value(Utc::now()))
+        .filter(notification::Column::Id.is_in(ids.clone()))
+        .filter(notification::Column::State.eq("running"))
+        .filter(notification::Column::LockedBy.eq(instance))
+        .exec(state.db())
+        .await?;
+    let held: HashSet<Uuid> = notification::Entity::find()
+        .select_only()
+        .column(notification::Column::Id)
+        .filter(notification::Column::Id.is_in(ids))
+        .filter(notification::Column::State.eq("running"))
+        .filter(notification::Column::LockedBy.eq(instance))
+        .into_tuple::<Uuid>()
+        .all(state.db())
+        .await?
+        .into_iter()
+        .collect();
+    let pause = state.config().outbox_pause_after_claim_ms;
+    if pause > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+    }
+    let mut set = tokio::task::JoinSet::new();
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(32));
+    for (n, out) in ready.into_iter().filter(|(n, _)| held.contains(&n.id)) {
+        let state = state.clone();
+        let instance = instance.to_owned();
+        let permits = permits.clone();
+        set.spawn(async move {
+            let _p = permits.acquire_owned().await;
+            send_one(&state, &instance, &n, &out).await
+        });
+    }
+    let mut sent = 0;
+    while let Some(r) = set.join_next().await {
+        match r {
+            Ok(Ok(true)) => sent += 1,
+            Ok(Ok(false)) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "outbox write failed"),
+            Err(e) => tracing::error!(error = %e, "outbox send task failed"),
+        }
+    }
+    Ok(sent)
+}
+
+/// Send one job and record what came of it, fenced on the lease.
+async fn send_one(
+    state: &AppState,
+    instance: &str,
+    n: &notification::Model,
+    out: &Outgoing,
+) -> Result<bool, DbErr> {
+    let gw = state.gateways();
+    let size = sms::size(&out.body);
+    let r = gw.send(state, out).await;
+    let now = Utc::now();
+    let set = match r {
+        Sent::Accepted(provider_id) => {
+            let mut done = outcome("sent", None);
+            done.sent_at = Set(Some(now));
+            done.provider = Set(Some(gw.name(&n.channel).into()));
+            done.provider_message_id = Set(provider_id);
+            if n.channel == "sms" {
+                done.encoding = Set(Some(size.encoding.as_str().into()));
+                done.segments = Set(Some(size.segments as i32));
+            }
+            return finish(state, n.id, instance, done).await;
+        }
+        Sent::Retry { after, reason } => retry_or_fail(n, now, after, &reason),
+        // E-mail carries a Message-ID derived from the job: a retry is recognisable, so it
+        // is retried. An SMS is not: it waits for the reconciler.
+        Sent::Ambiguous(reason) if n.channel == "email" => retry_or_fail(n, now, None, &reason),
+        Sent::Ambiguous(reason) => {
+            tracing::warn!(reason = %reason, "ambiguous send: to be reconciled");
+            outcome("unknown", Some(&reason))
+        }
+        Sent::Permanent(reason) => {
+            tracing::warn!(reason = %reason, "refused by the provider");
+            outcome("failed", Some(&reason))
+        }
+    };
+    finish(state, n.id, instance, set).await?;
+    Ok(false)
+}
+
+/// A try that surely did not go through: again later, or failed (the coordinator is told).
+fn retry_or_fail(
+    n: &notification::Model,
+    now: DateTime<Utc>,
+    after: Option<Duration>,
+    reason: &str,
+) -> notification::ActiveModel {
+    match relais_domain::delivery::after_failure(
+        n.attempt.max(0) as u32,
+        now,
+        n.expires_at,
+        after,
+        jitter(),
+    ) {
+        relais_domain::delivery::Next::RetryAt(at) => {
+            let mut a = outcome("retryable", Some(reason));
+            a.due_at = Set(at);
+            a.send_started_at = Set(None);
+            a
+        }
+        relais_domain::delivery::Next::Fail(why) => {
+            outcome("failed", Some(&format!("{reason}; {why}")))
+        }
+    }
+}
+
+/// One pass: claim due jobs, then check, send and record them. Returns (claimed, sent).
+pub async fn run_once(
+    state: &AppState,
+    instance: &str,
+    now: DateTime<Utc>,
+    quiet: QuietHours,
+) -> Result<(usize, usize), DbErr> {
+    let lease = Duration::seconds(state.config().outbox_lease_seconds);
+    let jobs = claim(state, instance, now, BATCH, lease).await?;
+    if jobs.is_empty() {
+        return Ok((0, 0));
+    }
+    let sent = process_batch(state, instance, &jobs, now, quiet).await?;
+    Ok((jobs.len(), sent))
+}
+
+/// Jobs claimed per pass.
+pub const BATCH: u64 = 200;
+
+/// Run the dispatcher until the process stops: a pass whenever woken (by the scheduler's
+/// tick, or by a booking that enqueued something due now), and again at once while passes
+/// come back full.
+pub fn spawn_dispatcher(state: AppState, instance: String) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let r = run_once(&state, &instance, Utc::now(), state.quiet_hours()).await;
+            let full = match r {
+                Ok((claimed, sent)) => {
+                    if sent > 0 {
+                        tracing::debug!(claimed, sent, "outbox pass");
+                    }
+                    claimed as u64 >= BATCH
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "outbox pass failed");
+                    false
+                }
+            };
+            if !full {
+                let _ = tokio::time::timeout(
+                    std::time::Duration::from_secs(5),
+                    state.outbox_wake().notified(),
+                )
+                .await;
+            }
+        }
+    })
+}

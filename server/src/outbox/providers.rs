@@ -1,0 +1,544 @@
+//! Where messages go: the SMS gateways over HTTP (a generic JSON webhook, Twilio's Messages
+//! API, Brevo's transactional SMS API), e-mail over SMTP, or the development outbox when
+//! nothing is configured. Each answer is classified once, here, into what the dispatcher
+//! does next: accepted, retry (surely not accepted), ambiguous (ask the provider before any
+//! retry) or permanent. Credentials come from the configuration and never reach a log.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Utc};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use relais_domain::delivery::{StatusClass, classify_status, parse_retry_after};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::config::{Config, Secret};
+use crate::store::entities::dev_outbox;
+
+/// A message ready to leave.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub notification_id: Uuid,
+    pub organisation_id: Uuid,
+    pub channel: String,
+    pub recipient: String,
+    pub body: String,
+    /// `unicode` when the text could not be kept in GSM-7.
+    pub ucs2: bool,
+    pub idempotency_key: String,
+}
+
+/// What a send attempt came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sent {
+    Accepted(Option<String>),
+    /// Surely not accepted; `Retry-After` if the provider gave one.
+    Retry {
+        after: Option<chrono::Duration>,
+        reason: String,
+    },
+    /// Perhaps accepted (timeout after the request left, reset, 5xx, unreadable 2xx).
+    Ambiguous(String),
+    Permanent(String),
+}
+
+/// What the provider says about a message we are unsure of.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup {
+    Found(Option<String>),
+    Absent,
+    /// The provider cannot be asked.
+    Unsupported,
+    /// Asking failed; ask again later.
+    Error(String),
+}
+
+#[derive(Clone)]
+pub enum Sms {
+    Development,
+    Webhook {
+        url: String,
+        auth_header: String,
+        secret: Secret,
+        body_template: String,
+        lookup_url: String,
+    },
+    Twilio {
+        base: String,
+        account: String,
+        token: Secret,
+        sender: String,
+        status_callback: Option<String>,
+    },
+    Brevo {
+        base: String,
+        key: Secret,
+        sender: String,
+        web_url: Option<String>,
+    },
+}
+
+#[derive(Clone)]
+pub struct Gateways {
+    pub sms: Sms,
+    smtp: Option<(AsyncSmtpTransport<Tokio1Executor>, Mailbox, String)>,
+    http: reqwest::Client,
+}
+
+impl Gateways {
+    pub fn from_config(c: &Config) -> Result<Gateways, String> {
+        let http = reqwest::Client::builder()
+            .timeout(StdDuration::from_millis(c.sms_timeout_ms))
+            .connect_timeout(StdDuration::from_millis(c.sms_timeout_ms.min(5_000)))
+            .pool_idle_timeout(StdDuration::from_secs(30))
+            .build()
+            .map_err(|e| format!("HTTP client: {e}"))?;
+        let public = c.public_url.trim_end_matches('/');
+        let base = |default: &str| {
+            if c.sms_url.is_empty() {
+                default.to_owned()
+            } else {
+                c.sms_url.trim_end_matches('/').to_owned()
+            }
+        };
+        let sms = match c.sms_provider.as_str() {
+            "webhook" => Sms::Webhook {
+                url: c.sms_url.clone(),
+                auth_header: c.sms_auth_header.clone(),
+                secret: c.sms_secret.clone(),
+                body_template: c.sms_body_template.clone(),
+                lookup_url: c.sms_lookup_url.clone(),
+            },
+            "twilio" => Sms::Twilio {
+                base: base("https://api.twilio.com"),
+                account: c.sms_account.clone(),
+                token: c.sms_secret.clone(),
+                sender: c.sms_sender.clone(),
+                status_callback: (!public.is_empty())
+                    .then(|| format!("{public}/api/v1/hooks/sms/twilio/status")),
+            },
+            "brevo" => Sms::Brevo {
+                base: base("https://api.brevo.com"),
+                key: c.sms_secret.clone(),
+                sender: c.sms_sender.clone(),
+                web_url: (!public.is_empty()).then(|| format!("{public}/api/v1/hooks/sms/brevo")),
+            },
+            _ => Sms::Development,
+        };
+        let smtp = if c.smtp_url.is_empty() {
+            None
+        } else {
+            let t = AsyncSmtpTransport::<Tokio1Executor>::from_url(c.smtp_url.expose())
+                .map_err(|_| "smtp_url: not a usable SMTP address".to_owned())?
+                .timeout(Some(StdDuration::from_millis(c.sms_timeout_ms)))
+                .build();
+            let from: Mailbox = c
+                .smtp_from
+                .parse()
+                .map_err(|_| "smtp_from: not an e-mail address".to_owned())?;
+            let domain = c
+                .smtp_from
+                .rsplit('@')
+                .next()
+                .unwrap_or("localhost")
+                .trim_end_matches('>')
+                .to_owned();
+            Some((t, from, domain))
+        };
+        Ok(Gateways { sms, smtp, http })
+    }
+
+    /// The provider's name as stored on the job.
+    pub fn name(&self, channel: &str) -> &'static str {
+        match (channel, &self.sms, &self.smtp) {
+            ("email", _, Some(_)) => "smtp",
+            ("sms", Sms::Webhook { .. }, _) => "webhook",
+            ("sms", Sms::Twilio { .. }, _) => "twilio",
+            ("sms", Sms::Brevo { .. }, _) => "brevo",
+            _ => "development",
+        }
+    }
+
+    pub async fn send(&self, state: &AppState, m: &Outgoing) -> Sent {
+        if m.channel == "email" {
+            return match &self.smtp {
+                Some((t, from, domain)) => {
+                    send_email(t, from, domain, &state.config().email_subject, m).await
+                }
+                None => dev_send(state, m).await,
+            };
+        }
+        match &self.sms {
+            Sms::Development => dev_send(state, m).await,
+            Sms::Webhook {
+                url,
+                auth_header,
+                secret,
+                body_template,
+                ..
+            } => {
+                let body = body_template
+                    .replace("{{to}}", &json_inner(&m.recipient))
+                    .replace("{{text}}", &json_inner(&m.body))
+                    .replace("{{id}}", &json_inner(&m.idempotency_key));
+                let req = self
+                    .http
+                    .post(url)
+                    .header(auth_header.as_str(), secret.expose())
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", &m.idempotency_key)
+                    .body(body);
+                http_send(req, &["id", "message_id"]).await
+            }
+            Sms::Twilio {
+                base,
+                account,
+                token,
+                sender,
+                status_callback,
+            } => {
+                let mut form = vec![
+                    ("To", m.recipient.clone()),
+                    ("Body", m.body.clone()),
+                    (
+                        if sender.starts_with("MG") {
+                            "MessagingServiceSid"
+                        } else {
+                            "From"
+                        },
+                        sender.clone(),
+                    ),
+                ];
+                if let Some(cb) = status_callback {
+                    form.push(("StatusCallback", format!("{cb}?n={}", m.idempotency_key)));
+                }
+                let req = self
+                    .http
+                    .post(format!("{base}/2010-04-01/Accounts/{account}/Messages.json"))
+                    .basic_auth(account, Some(token.expose()))
+                    .form(&form);
+                http_send(req, &["sid"]).await
+            }
+            Sms::Brevo {
+                base,
+                key,
+                sender,
+                web_url,
+            } => {
+                let mut body = serde_json::json!({
+                    "sender": sender,
+                    "recipient": m.recipient.trim_start_matches('+'),
+                    "content": m.body,
+                    "type": "transactional",
+                    "tag": m.idempotency_key,
+                    "unicodeEnabled": m.ucs2,
+                });
+                if let Some(u) = web_url {
+                    body["webUrl"] = Value::String(u.clone());
+                }
+                let req = self
+                    .http
+                    .post(format!("{base}/v3/transactionalSMS/send"))
+                    .header("api-key", key.expose())
+                    .header("accept", "application/json")
+                    .json(&body);
+                http_send(req, &["messageId"]).await
+            }
+        }
+    }
+
+    /// Ask the provider whether it has the message of job `m` (sent at or after `since`).
+    pub async fn lookup(&self, state: &AppState, m: &Outgoing, since: DateTime<Utc>) -> Lookup {
+        if m.channel == "email" {
+            return match &self.smtp {
+                // SMTP cannot be asked; the deterministic Message-ID makes a second copy
+                // recognisable, so the dispatcher retries e-mail instead.
+                Some(_) => Lookup::Unsupported,
+                None => dev_lookup(state, m).await,
+            };
+        }
+        match &self.sms {
+            Sms::Development => dev_lookup(state, m).await,
+            Sms::Webhook {
+                lookup_url,
+                auth_header,
+                secret,
+                ..
+            } => {
+                if lookup_url.is_empty() {
+                    return Lookup::Unsupported;
+                }
+                let url = lookup_url.replace("{{id}}", &m.idempotency_key);
+                let r = self
+                    .http
+                    .get(url)
+                    .header(auth_header.as_str(), secret.expose())
+                    .send()
+                    .await;
+                match r {
+                    Ok(r) if r.status().as_u16() == 404 => Lookup::Absent,
+                    Ok(r) if r.status().is_success() => match r.json::<Value>().await {
+                        Ok(v) => Lookup::Found(id_of(&v, &["id", "message_id"])),
+                        Err(_) => Lookup::Error("malformed lookup answer".into()),
+                    },
+                    Ok(r) => Lookup::Error(format!("lookup answered {}", r.status().as_u16())),
+                    Err(e) => Lookup::Error(error_kind(&e).into()),
+                }
+            }
+            Sms::Twilio {
+                base,
+                account,
+                token,
+                ..
+            } => {
+                // Twilio keeps no key of ours: the message is ours if it went to the same
+                // number with the same text after the send began.
+                let r = self
+                    .http
+                    .get(format!("{base}/2010-04-01/Accounts/{account}/Messages.json"))
+                    .basic_auth(account, Some(token.expose()))
+                    .query(&[("To", m.recipient.as_str()), ("PageSize", "50")])
+                    .send()
+                    .await;
+                let v = match r {
+                    Ok(r) if r.status().is_success() => match r.json::<Value>().await {
+                        Ok(v) => v,
+                        Err(_) => return Lookup::Error("malformed lookup answer".into()),
+                    },
+                    Ok(r) => return Lookup::Error(format!("lookup answered {}", r.status())),
+                    Err(e) => return Lookup::Error(error_kind(&e).into()),
+                };
+                let from = since - chrono::Duration::minutes(2);
+                let hit = v["messages"].as_array().into_iter().flatten().find(|x| {
+                    x["body"].as_str() == Some(m.body.as_str())
+                        && x["date_created"]
+                            .as_str()
+                            .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
+                            .is_some_and(|d| d >= from)
+                });
+                match hit {
+                    Some(x) => Lookup::Found(x["sid"].as_str().map(Into::into)),
+                    None => Lookup::Absent,
+                }
+            }
+            Sms::Brevo { base, key, .. } => {
+                let r = self
+                    .http
+                    .get(format!("{base}/v3/transactionalSMS/statistics/events"))
+                    .header("api-key", key.expose())
+                    .query(&[("tags", m.idempotency_key.as_str()), ("limit", "10")])
+                    .send()
+                    .await;
+                match r {
+                    Ok(r) if r.status().is_success() => match r.json::<Value>().await {
+                        Ok(v) => match v["events"].as_array().and_then(|e| e.first()) {
+                            Some(e) => Lookup::Found(id_of(e, &["messageId"])),
+                            None => Lookup::Absent,
+                        },
+                        Err(_) => Lookup::Error("malformed lookup answer".into()),
+                    },
+                    Ok(r) => Lookup::Error(format!("lookup answered {}", r.status())),
+                    Err(e) => Lookup::Error(error_kind(&e).into()),
+                }
+            }
+        }
+    }
+}
+
+/// A string as it goes between JSON quotes.
+fn json_inner(s: &str) -> String {
+    let q = serde_json::to_string(s).unwrap_or_default();
+    q[1..q.len().saturating_sub(1)].to_owned()
+}
+
+fn id_of(v: &Value, fields: &[&str]) -> Option<String> {
+    fields.iter().find_map(|f| match &v[*f] {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+/// The kind of a transport error, without its text (which can carry the URL).
+fn error_kind(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else if e.is_body() || e.is_decode() {
+        "body"
+    } else {
+        "connection"
+    }
+}
+
+async fn http_send(req: reqwest::RequestBuilder, id_fields: &[&str]) -> Sent {
+    let r = match req.send().await {
+        Ok(r) => r,
+        // Refused before anything was written: surely not accepted.
+        Err(e) if e.is_connect() => {
+            return Sent::Retry {
+                after: None,
+                reason: "connect".into(),
+            };
+        }
+        Err(e) if e.is_builder() => return Sent::Permanent("request".into()),
+        // Timeout or reset after the request may have left: perhaps accepted.
+        Err(e) => return Sent::Ambiguous(error_kind(&e).into()),
+    };
+    let status = r.status().as_u16();
+    if r.status().is_success() {
+        return match r.json::<Value>().await {
+            Ok(v) => Sent::Accepted(id_of(&v, id_fields)),
+            // A 2xx whose body we cannot read was accepted, but we hold no proof of it.
+            Err(_) => Sent::Ambiguous("malformed_response".into()),
+        };
+    }
+    let after = r
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, Utc::now()));
+    match classify_status(status) {
+        StatusClass::Retry => Sent::Retry {
+            after,
+            reason: format!("http_{status}"),
+        },
+        StatusClass::Ambiguous => Sent::Ambiguous(format!("http_{status}")),
+        StatusClass::Permanent => Sent::Permanent(format!("http_{status}")),
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The e-mail of a job: neutral subject, text and HTML, and a Message-ID derived from the
+/// job's key, so a retry carries the same one and a mail system can recognise it.
+pub fn email_message(
+    from: &Mailbox,
+    domain: &str,
+    subject: &str,
+    m: &Outgoing,
+) -> Result<lettre::Message, String> {
+    let to: Mailbox = m
+        .recipient
+        .parse()
+        .map_err(|_| "bad_address".to_owned())?;
+    let html = format!(
+        "<!doctype html><html lang=\"fr\"><body><p>{}</p></body></html>",
+        html_escape(&m.body)
+    );
+    lettre::Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(subject)
+        .message_id(Some(format!("<{}@{domain}>", m.idempotency_key)))
+        .multipart(MultiPart::alternative_plain_html(m.body.clone(), html))
+        .map_err(|_| "bad_message".to_owned())
+}
+
+async fn send_email(
+    t: &AsyncSmtpTransport<Tokio1Executor>,
+    from: &Mailbox,
+    domain: &str,
+    subject: &str,
+    m: &Outgoing,
+) -> Sent {
+    let msg = match email_message(from, domain, subject, m) {
+        Ok(x) => x,
+        Err(e) => return Sent::Permanent(e),
+    };
+    match t.send(msg).await {
+        Ok(r) => Sent::Accepted(r.message().next().map(|s| s.chars().take(200).collect())),
+        Err(e) if e.is_transient() => Sent::Retry {
+            after: None,
+            reason: format!(
+                "smtp_{}",
+                e.status().map(|c| c.to_string()).unwrap_or_default()
+            ),
+        },
+        Err(e) if e.is_permanent() => Sent::Permanent(format!(
+            "smtp_{}",
+            e.status().map(|c| c.to_string()).unwrap_or_default()
+        )),
+        // Connection, TLS or timeout: the same Message-ID makes a retry safe.
+        Err(e) if e.is_timeout() => Sent::Ambiguous("timeout".into()),
+        Err(_) => Sent::Ambiguous("smtp_connection".into()),
+    }
+}
+
+async fn dev_send(state: &AppState, m: &Outgoing) -> Sent {
+    let c = state.cipher();
+    let id = Uuid::new_v4();
+    let r = dev_outbox::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(m.organisation_id),
+        notification_id: Set(m.notification_id),
+        channel: Set(m.channel.clone()),
+        recipient: Set(c.seal("dev_outbox", "recipient", id, m.recipient.as_bytes())),
+        body: Set(c.seal("dev_outbox", "body", id, m.body.as_bytes())),
+        created_at: Set(Utc::now()),
+    }
+    .insert(state.db())
+    .await;
+    match r {
+        Ok(_) => Sent::Accepted(Some(id.to_string())),
+        // Unique on the job: it is already there.
+        Err(_) => match dev_lookup(state, m).await {
+            Lookup::Found(id) => Sent::Accepted(id),
+            _ => Sent::Retry {
+                after: None,
+                reason: "development_outbox".into(),
+            },
+        },
+    }
+}
+
+async fn dev_lookup(state: &AppState, m: &Outgoing) -> Lookup {
+    match dev_outbox::Entity::find()
+        .filter(dev_outbox::Column::NotificationId.eq(m.notification_id))
+        .one(state.db())
+        .await
+    {
+        Ok(Some(r)) => Lookup::Found(Some(r.id.to_string())),
+        Ok(None) => Lookup::Absent,
+        Err(_) => Lookup::Error("database".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_inner_escapes() {
+        assert_eq!(json_inner("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+    }
+
+    #[test]
+    fn email_has_deterministic_id_and_neutral_subject() {
+        let from: Mailbox = "rendez-vous@relais.example".parse().unwrap();
+        let m = Outgoing {
+            notification_id: Uuid::nil(),
+            organisation_id: Uuid::nil(),
+            channel: "email".into(),
+            recipient: "a@b.example".into(),
+            body: "Rappel : <rdv>".into(),
+            ucs2: false,
+            idempotency_key: "relais-abc".into(),
+        };
+        let e = email_message(&from, "relais.example", "Votre rendez-vous", &m).unwrap();
+        let raw = String::from_utf8(e.formatted()).unwrap();
+        assert!(raw.contains("Message-ID: <relais-abc@relais.example>"), "{raw}");
+        assert!(raw.contains("Subject: Votre rendez-vous"));
+        assert!(raw.contains("text/plain") && raw.contains("text/html"));
+        assert!(raw.contains("&lt;rdv&gt;"));
+    }
+}
