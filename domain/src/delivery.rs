@@ -206,7 +206,11 @@ mod tests {
         assert_eq!(advance("delivered", Receipt::Undelivered), None, "final");
         assert_eq!(advance("undelivered", Receipt::Delivered), None, "final");
         assert_eq!(advance("sent", Receipt::Sent), None, "duplicate");
-        assert_eq!(advance("unknown", Receipt::Sent), Some("sent"), "reconciled");
+        assert_eq!(
+            advance("unknown", Receipt::Sent),
+            Some("sent"),
+            "reconciled"
+        );
         assert_eq!(advance("running", Receipt::Delivered), Some("delivered"));
         assert_eq!(advance("cancelled", Receipt::Delivered), None);
         assert_eq!(advance("scheduled", Receipt::Delivered), None);

@@ -222,7 +222,12 @@ pub fn check_template(body: &str) -> Result<(), String> {
         let tail = &rest[i..];
         match PLACEHOLDERS.iter().find(|p| tail.starts_with(**p)) {
             Some(p) => rest = &tail[p.len()..],
-            None => return Err(format!("variable inconnue à « {} »", tail.chars().take(12).collect::<String>())),
+            None => {
+                return Err(format!(
+                    "variable inconnue à « {} »",
+                    tail.chars().take(12).collect::<String>()
+                ));
+            }
         }
     }
     Ok(())
@@ -361,7 +366,13 @@ mod tests {
             "Rappel : RDV mardi 24 novembre a 14 h 00"
         );
         assert_eq!(
-            render_template("Rappel : RDV {quand}, {lieu}. Modifier : {lien}", at, Paris, Some("12 rue X"), Some("https://r/x")),
+            render_template(
+                "Rappel : RDV {quand}, {lieu}. Modifier : {lien}",
+                at,
+                Paris,
+                Some("12 rue X"),
+                Some("https://r/x")
+            ),
             "Rappel : RDV mardi 24 novembre a 14 h 00, 12 rue X. Modifier : https://r/x"
         );
     }

@@ -138,8 +138,7 @@ impl AppState {
         );
         // reqwest and lettre use rustls with ring, installed once for the process.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let gateways =
-            crate::outbox::Gateways::from_config(&config).map_err(StartError::Config)?;
+        let gateways = crate::outbox::Gateways::from_config(&config).map_err(StartError::Config)?;
         Ok(AppState(Arc::new(Inner {
             db,
             cipher,
@@ -262,4 +261,45 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// `relais serve`: start, listen, run the dispatcher and the scheduler, and stop cleanly on
+/// Ctrl-C or SIGTERM (in-flight requests finish).
+pub async fn run(config: Config) -> Result<(), String> {
+    let listen = config.listen.clone();
+    let state = AppState::start(config).await.map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    tracing::info!(address = %listen, "listening");
+    let background = crate::outbox::leader::start(state.clone()).await?;
+    let r = serve(state, listener, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string());
+    background.stop().await;
+    r?;
+    tracing::info!("stopped: in-flight requests finished");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
 }

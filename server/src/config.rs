@@ -98,7 +98,11 @@ impl Secret {
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_empty() { "\"\"" } else { "«secret»" })
+        f.write_str(if self.0.is_empty() {
+            "\"\""
+        } else {
+            "«secret»"
+        })
     }
 }
 
@@ -202,7 +206,10 @@ pub const ENV: &[(&str, &str)] = &[
     ("smtp_from", "RELAIS_SMTP_FROM"),
     ("email_subject", "RELAIS_EMAIL_SUBJECT"),
     ("outbox_lease_seconds", "RELAIS_OUTBOX_LEASE_SECONDS"),
-    ("outbox_pause_after_claim_ms", "RELAIS_OUTBOX_PAUSE_AFTER_CLAIM_MS"),
+    (
+        "outbox_pause_after_claim_ms",
+        "RELAIS_OUTBOX_PAUSE_AFTER_CLAIM_MS",
+    ),
 ];
 
 fn env_name(setting: &str) -> &'static str {
@@ -378,10 +385,7 @@ impl Config {
                 || self.smtp_url.expose().starts_with("smtps://"))
         {
             // The value may hold a password: not repeated.
-            return Err(bad(
-                "smtp_url",
-                "expected smtp://… or smtps://…".into(),
-            ));
+            return Err(bad("smtp_url", "expected smtp://… or smtps://…".into()));
         }
         if self.smtp_from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(bad(

@@ -174,7 +174,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Serve => {
             let config = load(cli.config.as_deref(), &[])?;
             relais_server::init_logging(&config.log_format);
-            serve(config).await
+            app::run(config).await
         }
         Command::Demo { data_dir, listen } => {
             let db = data_dir.join("relais.sqlite");
@@ -210,7 +210,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             print_demo(&config.listen, &creds_path);
             drop(state);
-            serve(config).await
+            app::run(config).await
         }
     }
 }
@@ -264,43 +264,4 @@ fn print_demo(listen: &str, creds_path: &std::path::Path) {
         demo::DEMO_PASSWORD
     );
     println!();
-}
-
-async fn serve(config: Config) -> Result<(), String> {
-    let listen = config.listen.clone();
-    let state = AppState::start(config).await.map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind(&listen)
-        .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    tracing::info!(address = %listen, "listening");
-    let background = relais_server::outbox::leader::start(state.clone()).await?;
-    let r = app::serve(state, listener, shutdown_signal())
-        .await
-        .map_err(|e| e.to_string());
-    background.stop().await;
-    r?;
-    tracing::info!("stopped: in-flight requests finished");
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-    tracing::info!("shutting down");
 }

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test.
 
+pub mod fakes;
+
 use std::path::PathBuf;
 
 use relais_server::auth::totp;

@@ -7,7 +7,6 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod hooks;
-pub mod templates;
 pub mod partners;
 pub mod persons;
 pub mod referrals;
@@ -16,6 +15,7 @@ pub mod retention;
 pub mod schedule;
 pub mod sites;
 pub mod situations;
+pub mod templates;
 
 use axum::Json;
 use axum::Router;

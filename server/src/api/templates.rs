@@ -93,9 +93,8 @@ pub async fn put(
 ) -> ApiResult<Json<MessageTemplate>> {
     parse_key(&kind, &channel)?;
     let body = i.body.trim().to_owned();
-    sms::check_template(&body).map_err(|e| {
-        ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "body", e)
-    })?;
+    sms::check_template(&body)
+        .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "body", e))?;
     let now = Utc::now();
     let existing = t
         .scoped::<message_template::Entity>()

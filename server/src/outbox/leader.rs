@@ -10,8 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 use relais_domain::delivery::{Next, after_failure};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement,
 };
 use tokio_cron_scheduler::{Job, JobScheduler};
 use uuid::Uuid;
@@ -249,7 +249,7 @@ pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> Result<usize, Db
 
 /// The leader's round: keep the lease, rescue, reconcile.
 pub async fn duties(state: &AppState, instance: &str, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    let ttl = Duration::seconds(state.config().outbox_lease_seconds.max(10));
+    let ttl = Duration::seconds(state.config().outbox_lease_seconds.max(6));
     if !try_lead(state, "outbox", instance, now, ttl).await? {
         return Ok(false);
     }
@@ -320,7 +320,7 @@ pub async fn start(state: AppState) -> Result<Background, String> {
                 let (st, me) = (st.clone(), me.clone());
                 Box::pin(async move {
                     let now = Utc::now();
-                    let ttl = Duration::seconds(st.config().outbox_lease_seconds.max(10));
+                    let ttl = Duration::seconds(st.config().outbox_lease_seconds.max(6));
                     match try_lead(&st, "outbox", &me, now, ttl).await {
                         Ok(true) => match crate::retention::run_all(&st, false).await {
                             Ok(runs) => {

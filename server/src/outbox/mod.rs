@@ -30,8 +30,8 @@ use uuid::Uuid;
 use crate::app::AppState;
 use crate::crypto::FieldCipher;
 use crate::store::entities::{
-    appointment, appointment_participant, appointment_type, message_template, notification,
-    person, site, sms_opt_out,
+    appointment, appointment_participant, appointment_type, message_template, notification, person,
+    site, sms_opt_out,
 };
 use crate::store::{OrgScoped, is_postgres};
 
@@ -341,7 +341,10 @@ pub(crate) struct Batch {
 }
 
 impl Batch {
-    pub(crate) async fn load(state: &AppState, jobs: &[notification::Model]) -> Result<Batch, DbErr> {
+    pub(crate) async fn load(
+        state: &AppState,
+        jobs: &[notification::Model],
+    ) -> Result<Batch, DbErr> {
         let db = state.db();
         let c = state.cipher();
         let mut b = Batch::default();
@@ -444,7 +447,13 @@ impl Batch {
     }
 
     /// Everything checked again just before sending.
-    fn check(&self, state: &AppState, n: &notification::Model, now: DateTime<Utc>, quiet: QuietHours) -> Check {
+    fn check(
+        &self,
+        state: &AppState,
+        n: &notification::Model,
+        now: DateTime<Utc>,
+        quiet: QuietHours,
+    ) -> Check {
         if now >= n.expires_at {
             return Check::Fail("expired");
         }
@@ -472,7 +481,8 @@ impl Batch {
         if a.status != expected || a.deleted_at.is_some() {
             return Check::Skip("appointment_not_planned");
         }
-        if !matches!(self.profiles.get(&n.person_id), Some((org, Some(_))) if *org == n.organisation_id) {
+        if !matches!(self.profiles.get(&n.person_id), Some((org, Some(_))) if *org == n.organisation_id)
+        {
             return Check::Skip("no_profile");
         }
         let Some((out, tz, profile)) = self.compose(n) else {
@@ -488,7 +498,10 @@ impl Batch {
             return Check::Skip("channel_not_allowed");
         }
         if channel == Channel::Sms {
-            if self.opted_out.contains(&opt_out_index(state, &out.recipient)) {
+            if self
+                .opted_out
+                .contains(&opt_out_index(state, &out.recipient))
+            {
                 return Check::Skip("opted_out");
             }
             if quiet.contains(local.time()) {
@@ -566,10 +579,6 @@ pub async fn process_batch(
         .await?
         .into_iter()
         .collect();
-    let pause = state.config().outbox_pause_after_claim_ms;
-    if pause > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
-    }
     let mut set = tokio::task::JoinSet::new();
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(32));
     for (n, out) in ready.into_iter().filter(|(n, _)| held.contains(&n.id)) {
@@ -670,6 +679,11 @@ pub async fn run_once(
     let jobs = claim(state, instance, now, BATCH, lease).await?;
     if jobs.is_empty() {
         return Ok((0, 0));
+    }
+    let pause = state.config().outbox_pause_after_claim_ms;
+    if pause > 0 {
+        // Fault injection for the crash tests only.
+        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
     }
     let sent = process_batch(state, instance, &jobs, now, quiet).await?;
     Ok((jobs.len(), sent))

@@ -217,7 +217,9 @@ impl Gateways {
                 }
                 let req = self
                     .http
-                    .post(format!("{base}/2010-04-01/Accounts/{account}/Messages.json"))
+                    .post(format!(
+                        "{base}/2010-04-01/Accounts/{account}/Messages.json"
+                    ))
                     .basic_auth(account, Some(token.expose()))
                     .form(&form);
                 http_send(req, &["sid"]).await
@@ -298,7 +300,9 @@ impl Gateways {
                 // number with the same text after the send began.
                 let r = self
                     .http
-                    .get(format!("{base}/2010-04-01/Accounts/{account}/Messages.json"))
+                    .get(format!(
+                        "{base}/2010-04-01/Accounts/{account}/Messages.json"
+                    ))
                     .basic_auth(account, Some(token.expose()))
                     .query(&[("To", m.recipient.as_str()), ("PageSize", "50")])
                     .send()
@@ -427,10 +431,7 @@ pub fn email_message(
     subject: &str,
     m: &Outgoing,
 ) -> Result<lettre::Message, String> {
-    let to: Mailbox = m
-        .recipient
-        .parse()
-        .map_err(|_| "bad_address".to_owned())?;
+    let to: Mailbox = m.recipient.parse().map_err(|_| "bad_address".to_owned())?;
     let html = format!(
         "<!doctype html><html lang=\"fr\"><body><p>{}</p></body></html>",
         html_escape(&m.body)
@@ -536,7 +537,10 @@ mod tests {
         };
         let e = email_message(&from, "relais.example", "Votre rendez-vous", &m).unwrap();
         let raw = String::from_utf8(e.formatted()).unwrap();
-        assert!(raw.contains("Message-ID: <relais-abc@relais.example>"), "{raw}");
+        assert!(
+            raw.contains("Message-ID: <relais-abc@relais.example>"),
+            "{raw}"
+        );
         assert!(raw.contains("Subject: Votre rendez-vous"));
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
         assert!(raw.contains("&lt;rdv&gt;"));

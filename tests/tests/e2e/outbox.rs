@@ -116,7 +116,10 @@ async fn a_booking_writes_its_messages_and_the_development_outbox_shows_them() {
         start: chrono::NaiveTime::from_hms_opt(0, 0, 0).unwrap(),
         end: chrono::NaiveTime::from_hms_opt(23, 59, 0).unwrap(),
     };
-    let sent = run_once(&s.state, "test-a", Utc::now(), always_quiet).await.unwrap().1;
+    let sent = run_once(&s.state, "test-a", Utc::now(), always_quiet)
+        .await
+        .unwrap()
+        .1;
     assert_eq!(sent, 0);
     let all = notes(&s, &a, &id).await;
     let waiting = all.iter().find(|x| x["kind"] == "confirmation").unwrap();
@@ -130,11 +133,20 @@ async fn a_booking_writes_its_messages_and_the_development_outbox_shows_them() {
     assert!(new_due > Utc::now(), "moved to the end of the quiet hours");
     assert!(new_due < reminder_due);
     // The confirmation goes when it is due; the reminder when due.
-    let sent = run_once(&s.state, "test-a", Utc::now(), never_quiet()).await.unwrap().1;
+    let sent = run_once(&s.state, "test-a", Utc::now(), never_quiet())
+        .await
+        .unwrap()
+        .1;
     assert_eq!(sent, 0, "not before its new time");
-    let sent = run_once(&s.state, "test-a", new_due, never_quiet()).await.unwrap().1;
+    let sent = run_once(&s.state, "test-a", new_due, never_quiet())
+        .await
+        .unwrap()
+        .1;
     assert_eq!(sent, 1);
-    let sent = run_once(&s.state, "test-a", reminder_due, never_quiet()).await.unwrap().1;
+    let sent = run_once(&s.state, "test-a", reminder_due, never_quiet())
+        .await
+        .unwrap()
+        .1;
     assert_eq!(sent, 1);
     let (st, out) = s.get("/api/v1/dev-outbox", &a.admin.token).await;
     assert_eq!(st, 200, "{out}");
@@ -175,7 +187,10 @@ async fn a_booking_writes_its_messages_and_the_development_outbox_shows_them() {
         assert_eq!(x["segments"], 1);
     }
     // Nothing is sent twice.
-    let sent = run_once(&s.state, "test-b", reminder_due, never_quiet()).await.unwrap().1;
+    let sent = run_once(&s.state, "test-b", reminder_due, never_quiet())
+        .await
+        .unwrap()
+        .1;
     assert_eq!(sent, 0);
     // The outbox is for admins.
     let (st, _) = s.get("/api/v1/dev-outbox", c).await;
@@ -230,18 +245,16 @@ async fn a_move_or_a_cancellation_never_sends_the_old_time_and_no_profile_means_
     assert_eq!(st, 200);
     // The claimed job's lease is still held by "slow"; a run by another instance does not
     // touch it, and sends only the new confirmation.
-    let sent = run_once(&s.state, "fast", Utc::now(), never_quiet()).await.unwrap().1;
+    let sent = run_once(&s.state, "fast", Utc::now(), never_quiet())
+        .await
+        .unwrap()
+        .1;
     assert_eq!(sent, 1);
     // The slow instance now gets to its job: the pre-send check sees the new version.
-    let sent = relais_server::outbox::process_batch(
-        &s.state,
-        "slow",
-        &jobs,
-        Utc::now(),
-        never_quiet(),
-    )
-    .await
-    .unwrap();
+    let sent =
+        relais_server::outbox::process_batch(&s.state, "slow", &jobs, Utc::now(), never_quiet())
+            .await
+            .unwrap();
     assert_eq!(sent, 0);
     let skipped = notes(&s, &a, &id)
         .await

@@ -1,0 +1,612 @@
+//! The gateways over real sockets: each provider's exact request checked by a local fake,
+//! its faults (503 with Retry-After, 429, 500, a stall past the client timeout, a reset, a
+//! garbled 200), the reconciler, the attempt cap and the coordinator's flag, signed delivery
+//! receipts (duplicate, out of order, bad signature, unknown id), STOP, templates, and SMTP
+//! with a local sink.
+
+use chrono::{DateTime, Duration, Utc};
+use relais_domain::sms::QuietHours;
+use relais_server::config::Secret;
+use relais_server::outbox::leader::reconcile;
+use relais_server::outbox::run_once;
+use relais_tests::fakes::{FakeGateway, Mode, SECRET, SmtpSink, TWILIO_ACCOUNT};
+use relais_tests::{Org, Server, org, paris, workday};
+use serde_json::{Value, json};
+
+const PUBLIC: &str = "https://relais.example";
+const HOOK_SECRET: &str = "hook-secret-for-tests";
+
+fn never_quiet() -> QuietHours {
+    QuietHours {
+        start: chrono::NaiveTime::MIN,
+        end: chrono::NaiveTime::MIN,
+    }
+}
+
+async fn server(provider: &str, g: &FakeGateway, smtp: Option<&SmtpSink>) -> Server {
+    let (provider, base) = (provider.to_owned(), g.base.clone());
+    let smtp = smtp.map(|s| format!("smtp://127.0.0.1:{}", s.port));
+    Server::start_with(move |c| {
+        c.sms_quiet_start = "00:00".into();
+        c.sms_quiet_end = "00:00".into();
+        c.sms_timeout_ms = 800;
+        c.sms_rate_per_second = 0;
+        c.public_url = PUBLIC.into();
+        c.sms_webhook_secret = Secret::new(HOOK_SECRET);
+        c.sms_provider = provider.clone();
+        match provider.as_str() {
+            "webhook" => {
+                c.sms_url = format!("{base}/send");
+                c.sms_lookup_url = format!("{base}/messages/{{{{id}}}}");
+                c.sms_secret = Secret::new(format!("Bearer {SECRET}"));
+            }
+            "twilio" => {
+                c.sms_url = base.clone();
+                c.sms_account = TWILIO_ACCOUNT.into();
+                c.sms_secret = Secret::new(SECRET);
+                c.sms_sender = "+33700000001".into();
+            }
+            "brevo" => {
+                c.sms_url = base.clone();
+                c.sms_secret = Secret::new(SECRET);
+            }
+            _ => {}
+        }
+        if let Some(u) = smtp {
+            c.smtp_url = Secret::new(u);
+            c.smtp_from = "rendez-vous@relais.example".into();
+        }
+    })
+    .await
+}
+
+struct Setup {
+    a: Org,
+    ty: String,
+    person: String,
+}
+
+async fn setup(s: &Server, email: bool) -> Setup {
+    let a = org(s, "Remise").await;
+    let (st, ty) = s
+        .post(
+            "/api/v1/appointment-types",
+            Some(&a.admin.token),
+            json!({"name": "Suivi", "public_label": "Rendez-vous", "duration_minutes": 30,
+                   "place_kind": "site", "bookable_by": "staff", "reminders": true}),
+        )
+        .await;
+    assert_eq!(st, 201, "{ty}");
+    let (st, p) = s
+        .post(
+            "/api/v1/persons",
+            Some(&a.coordinator.token),
+            json!({"first_name": "Aline", "last_name": "Remise", "phone": "06 10 20 30 40",
+                   "safe_contact": {"sms": true, "email": email, "phone_call": true,
+                                    "safe_phone": "07 10 20 30 40",
+                                    "safe_email": if email { json!("aline@example.net") } else { Value::Null },
+                                    "checked_at": Utc::now().to_rfc3339()}}),
+        )
+        .await;
+    assert_eq!(st, 201, "{p}");
+    Setup {
+        ty: ty["id"].as_str().unwrap().to_owned(),
+        person: p["id"].as_str().unwrap().to_owned(),
+        a,
+    }
+}
+
+async fn book(s: &Server, x: &Setup, days: i64, hour: u32) -> Value {
+    let (st, appt) = s
+        .post(
+            "/api/v1/appointments",
+            Some(&x.a.coordinator.token),
+            json!({"type_id": x.ty, "site_id": x.a.site_id, "coordinator_id": x.a.coordinator.account_id,
+                   "person_id": x.person, "start": paris(workday(days), hour, 0)}),
+        )
+        .await;
+    assert_eq!(st, 201, "{appt}");
+    appt
+}
+
+async fn notes(s: &Server, x: &Setup, appt: &Value) -> Vec<Value> {
+    let (st, n) = s
+        .get(
+            &format!(
+                "/api/v1/appointments/{}/notifications",
+                appt["id"].as_str().unwrap()
+            ),
+            &x.a.coordinator.token,
+        )
+        .await;
+    assert_eq!(st, 200, "{n}");
+    n.as_array().unwrap().clone()
+}
+
+async fn note(s: &Server, x: &Setup, appt: &Value, kind: &str, channel: &str) -> Value {
+    notes(s, x, appt)
+        .await
+        .into_iter()
+        .find(|n| n["kind"] == kind && n["channel"] == channel)
+        .unwrap_or_else(|| panic!("no {kind} by {channel}"))
+}
+
+async fn key_of(s: &Server, id: &str) -> String {
+    use relais_server::store::entities::notification;
+    use sea_orm::EntityTrait;
+    notification::Entity::find_by_id(id.parse::<uuid::Uuid>().unwrap())
+        .one(s.state.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .idempotency_key
+}
+
+fn time(v: &Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn the_webhook_gateway_survives_every_fault_and_never_sends_twice() {
+    let g = FakeGateway::start().await;
+    let s = server("webhook", &g, None).await;
+    let x = setup(&s, false).await;
+    let appt = book(&s, &x, 6, 10).await;
+    let conf = note(&s, &x, &appt, "confirmation", "sms").await;
+    let id = conf["id"].as_str().unwrap().to_owned();
+    let key = key_of(&s, &id).await;
+    let mut now = Utc::now();
+    let state_of = |n: Value| (n["state"].as_str().unwrap().to_owned(), n["reason"].clone());
+
+    // 503 with Retry-After: retried, not before the provider asked.
+    g.set_mode(Mode::Status(503, Some("120".into())));
+    assert_eq!(
+        run_once(&s.state, "i1", now, never_quiet()).await.unwrap(),
+        (1, 0)
+    );
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(state_of(n.clone()), ("retryable".into(), json!("http_503")));
+    assert!(
+        time(&n["due_at"]) >= Utc::now() + Duration::seconds(118),
+        "{n}"
+    );
+    assert_eq!(
+        run_once(&s.state, "i1", Utc::now(), never_quiet())
+            .await
+            .unwrap(),
+        (0, 0),
+        "not before Retry-After"
+    );
+    // 429: surely not accepted, retried.
+    now += Duration::minutes(10);
+    g.set_mode(Mode::Status(429, None));
+    run_once(&s.state, "i1", now, never_quiet()).await.unwrap();
+    assert_eq!(
+        state_of(note(&s, &x, &appt, "confirmation", "sms").await).0,
+        "retryable"
+    );
+    // Ambiguous answers go to `unknown`; the reconciler asks the gateway by our key.
+    for (mode, reason) in [
+        (Mode::Status(500, None), "http_500"),
+        (Mode::Stall, "timeout"),
+        (Mode::Reset, "connection"),
+    ] {
+        now += Duration::minutes(20);
+        g.set_mode(mode.clone());
+        run_once(&s.state, "i1", now, never_quiet()).await.unwrap();
+        let n = note(&s, &x, &appt, "confirmation", "sms").await;
+        assert_eq!(state_of(n), ("unknown".into(), json!(reason)), "{mode:?}");
+        assert_eq!(
+            run_once(&s.state, "i1", now, never_quiet()).await.unwrap(),
+            (0, 0),
+            "an ambiguous SMS is not retried blindly"
+        );
+        assert_eq!(reconcile(&s.state, Utc::now()).await.unwrap(), 1);
+        let n = note(&s, &x, &appt, "confirmation", "sms").await;
+        assert_eq!(
+            state_of(n),
+            ("retryable".into(), json!("not_received")),
+            "{mode:?}: absent at the gateway, so retried"
+        );
+    }
+    // A garbled 200: the gateway has it; the reconciler finds it and it is not sent again.
+    now += Duration::minutes(20);
+    g.set_mode(Mode::Malformed);
+    run_once(&s.state, "i1", now, never_quiet()).await.unwrap();
+    assert_eq!(
+        state_of(note(&s, &x, &appt, "confirmation", "sms").await),
+        ("unknown".into(), json!("malformed_response"))
+    );
+    g.set_mode(Mode::Ok);
+    assert_eq!(reconcile(&s.state, Utc::now()).await.unwrap(), 1);
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(state_of(n.clone()), ("sent".into(), json!("reconciled")));
+    assert_eq!(n["attempt"], 6);
+    run_once(&s.state, "i1", now + Duration::hours(1), never_quiet())
+        .await
+        .unwrap();
+    assert_eq!(g.counts().get(&key), Some(&1), "exactly once");
+    assert!(
+        g.malformed_requests().is_empty(),
+        "{:?}",
+        g.malformed_requests()
+    );
+    let sent = g.accepted().into_iter().find(|a| a.key == key).unwrap();
+    assert_eq!(sent.to, "+33710203040");
+    assert!(
+        sent.text.starts_with("Rendez-vous confirme : "),
+        "{}",
+        sent.text
+    );
+    for word in ["gendarmerie", "police", "violence", "Remise", "STOP"] {
+        assert!(!sent.text.contains(word), "{}", sent.text);
+    }
+
+    // The reminder against a gateway that keeps answering 503: eight tries, then failed,
+    // and the coordinator sees it on the appointment.
+    assert_eq!(appt["reminder_not_delivered"], false);
+    g.set_mode(Mode::Status(503, None));
+    let start = time(&appt["start"]);
+    for _ in 0..8 {
+        run_once(&s.state, "i1", start - Duration::hours(1), never_quiet())
+            .await
+            .unwrap();
+    }
+    let r = note(&s, &x, &appt, "reminder", "sms").await;
+    assert_eq!(r["state"], "failed", "{r}");
+    assert_eq!(r["attempt"], 8);
+    assert!(
+        r["reason"].as_str().unwrap().contains("attempts_exhausted"),
+        "{r}"
+    );
+    let (_, now_appt) = s
+        .get(
+            &format!("/api/v1/appointments/{}", appt["id"].as_str().unwrap()),
+            &x.a.coordinator.token,
+        )
+        .await;
+    assert_eq!(now_appt["reminder_not_delivered"], true, "{now_appt}");
+    s.stop().await;
+}
+
+async fn post_form(
+    s: &Server,
+    path: &str,
+    params: &[(&str, &str)],
+    signature: &str,
+) -> (u16, Value) {
+    let body: String = params
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let r = s
+        .http
+        .post(format!("{}{}", s.base, path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-twilio-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let st = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (
+        st,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn twilio_receipt(
+    s: &Server,
+    key: &str,
+    sid: &str,
+    status: &str,
+    good: bool,
+) -> (u16, Value) {
+    let path = format!("/api/v1/hooks/sms/twilio/status?n={key}");
+    let params = [
+        ("MessageSid", sid),
+        ("MessageStatus", status),
+        ("AccountSid", TWILIO_ACCOUNT),
+    ];
+    let owned: Vec<(String, String)> = params
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let token = if good { SECRET } else { "not-the-token" };
+    let sig =
+        relais_server::api::hooks::twilio_signature(token, &format!("{PUBLIC}{path}"), &owned);
+    post_form(s, &path, &params, &sig).await
+}
+
+#[tokio::test]
+async fn twilio_requests_receipts_and_stop() {
+    let g = FakeGateway::start().await;
+    let s = server("twilio", &g, None).await;
+    let x = setup(&s, false).await;
+    let appt = book(&s, &x, 6, 10).await;
+    assert_eq!(
+        run_once(&s.state, "t", Utc::now(), never_quiet())
+            .await
+            .unwrap(),
+        (1, 1)
+    );
+    assert!(
+        g.malformed_requests().is_empty(),
+        "{:?}",
+        g.malformed_requests()
+    );
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(n["state"], "sent");
+    assert_eq!(
+        (n["encoding"].as_str(), n["segments"].as_i64()),
+        (Some("gsm7"), Some(1))
+    );
+    let key = key_of(&s, n["id"].as_str().unwrap()).await;
+    let msg = g.accepted().pop().unwrap();
+    assert_eq!(msg.key, key, "the status callback carries our key");
+    let req = g.requests().pop().unwrap();
+    let form = req.form();
+    assert_eq!(
+        form["StatusCallback"],
+        format!("{PUBLIC}/api/v1/hooks/sms/twilio/status?n={key}")
+    );
+    assert_eq!(form["From"], "+33700000001");
+
+    // Receipts: delivered applies once; duplicates, late "sent", bad signatures and unknown
+    // ids change nothing.
+    let (st, r) = twilio_receipt(&s, &key, &msg.id, "delivered", true).await;
+    assert_eq!((st, r["outcome"].as_str()), (200, Some("applied")), "{r}");
+    let (_, r) = twilio_receipt(&s, &key, &msg.id, "delivered", true).await;
+    assert_eq!(r["outcome"], "duplicate");
+    let (_, r) = twilio_receipt(&s, &key, &msg.id, "sent", true).await;
+    assert_eq!(r["outcome"], "ignored", "out of order");
+    let (_, r) = twilio_receipt(&s, &key, &msg.id, "undelivered", true).await;
+    assert_eq!(r["outcome"], "ignored", "final is final");
+    let (st, _) = twilio_receipt(&s, &key, &msg.id, "failed", false).await;
+    assert_eq!(st, 401, "bad signature");
+    let (_, r) = twilio_receipt(&s, "relais-nope", "SMnope", "delivered", true).await;
+    assert_eq!(r["outcome"], "unknown_id");
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(n["state"], "delivered");
+
+    // The person answers STOP: the number goes on the opt-out list, and the next message
+    // to it is skipped.
+    let path = "/api/v1/hooks/sms/twilio/inbound";
+    let params = [
+        ("From", "+33710203040"),
+        ("Body", "Stop"),
+        ("MessageSid", "SMin1"),
+    ];
+    let owned: Vec<(String, String)> = params
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let sig =
+        relais_server::api::hooks::twilio_signature(SECRET, &format!("{PUBLIC}{path}"), &owned);
+    let (st, _) = post_form(&s, path, &params, "forged").await;
+    assert_eq!(st, 401);
+    let (st, body) = post_form(&s, path, &params, &sig).await;
+    assert_eq!(st, 200, "{body}");
+    let other = book(&s, &x, 7, 11).await;
+    let before = g.accepted().len();
+    run_once(&s.state, "t", Utc::now(), never_quiet())
+        .await
+        .unwrap();
+    let n = note(&s, &x, &other, "confirmation", "sms").await;
+    assert_eq!(
+        (n["state"].as_str(), n["reason"].as_str()),
+        (Some("skipped"), Some("opted_out"))
+    );
+    assert_eq!(g.accepted().len(), before);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn brevo_request_reconciliation_by_tag_and_its_webhook() {
+    let g = FakeGateway::start().await;
+    let s = server("brevo", &g, None).await;
+    let x = setup(&s, false).await;
+    let appt = book(&s, &x, 6, 10).await;
+    // Brevo takes the message, then the answer never comes: kill-free "accepted before the
+    // write". The reconciler finds it by its tag.
+    g.set_mode(Mode::RecordThenStall);
+    run_once(&s.state, "b", Utc::now(), never_quiet())
+        .await
+        .unwrap();
+    assert_eq!(
+        note(&s, &x, &appt, "confirmation", "sms").await["state"],
+        "unknown"
+    );
+    g.set_mode(Mode::Ok);
+    assert_eq!(reconcile(&s.state, Utc::now()).await.unwrap(), 1);
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(
+        (n["state"].as_str(), n["reason"].as_str()),
+        (Some("sent"), Some("reconciled"))
+    );
+    assert!(
+        g.malformed_requests().is_empty(),
+        "{:?}",
+        g.malformed_requests()
+    );
+    let msg = g.accepted().pop().unwrap();
+    assert_eq!(msg.to, "33710203040", "Brevo wants the number without +");
+    assert_eq!(g.counts().len(), 1);
+    let req = g
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .unwrap();
+    let body = req.json();
+    assert_eq!(body["webUrl"], format!("{PUBLIC}/api/v1/hooks/sms/brevo"));
+    assert_eq!(body["sender"], "RDV");
+    // Its webhook, authenticated by a bearer token.
+    let hook = |auth: &'static str, v: Value| {
+        let s = &s;
+        async move {
+            let r = s
+                .http
+                .post(format!("{}/api/v1/hooks/sms/brevo", s.base))
+                .header("authorization", auth)
+                .json(&v)
+                .send()
+                .await
+                .unwrap();
+            let st = r.status().as_u16();
+            (st, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let mid: u64 = msg.id.parse().unwrap();
+    let ev =
+        json!({"messageId": mid, "msg_status": "delivered", "tag": msg.key, "to": "33710203040"});
+    let (st, _) = hook("Bearer wrong", ev.clone()).await;
+    assert_eq!(st, 401);
+    let bearer: &'static str = Box::leak(format!("Bearer {HOOK_SECRET}").into_boxed_str());
+    let (st, r) = hook(bearer, ev.clone()).await;
+    assert_eq!((st, r["outcome"].as_str()), (200, Some("applied")), "{r}");
+    let (_, r) = hook(bearer, ev).await;
+    assert_eq!(r["outcome"], "duplicate");
+    assert_eq!(
+        note(&s, &x, &appt, "confirmation", "sms").await["state"],
+        "delivered"
+    );
+    let (_, r) = hook(
+        bearer,
+        json!({"msg_status": "replies", "reply": "ARRET", "to": "33710203040"}),
+    )
+    .await;
+    assert_eq!(r["outcome"], "opted_out");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn email_goes_over_smtp_with_a_stable_message_id_and_templates_are_checked() {
+    let g = FakeGateway::start().await;
+    let sink = SmtpSink::start().await;
+    let s = server("development", &g, Some(&sink)).await;
+    let x = setup(&s, true).await;
+    // An organisation wording, refused when it reveals the service, previewed, then used.
+    let admin = x.a.admin.token.as_str();
+    let (st, e) = s
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/message-templates/confirmation/email",
+            Some(admin),
+            Some(json!({"body": "Votre RDV a la gendarmerie {quand}"})),
+        )
+        .await;
+    assert_eq!(st, 422, "{e}");
+    assert_eq!(e["errors"][0]["field"], "body");
+    let (st, p) = s
+        .post(
+            "/api/v1/message-templates/preview",
+            Some(&x.a.coordinator.token),
+            json!({"kind": "confirmation", "channel": "email", "body": "C'est noté pour {quand}. À bientôt !"}),
+        )
+        .await;
+    assert_eq!(st, 200, "{p}");
+    assert!(
+        p["text"].as_str().unwrap().starts_with("C'est noté pour "),
+        "é is GSM-7: {p}"
+    );
+    assert!(
+        p["text"].as_str().unwrap().ends_with("A bientot !"),
+        "À is not: {p}"
+    );
+    assert_eq!(p["encoding"], "gsm7");
+    let (st, _) = s
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/message-templates/confirmation/email",
+            Some(admin),
+            Some(json!({"body": "Entendu pour {quand}. A bientot"})),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let appt = book(&s, &x, 6, 10).await;
+    // The first try meets a 451: retried with the same Message-ID.
+    sink.fail_next(1);
+    run_once(&s.state, "m", Utc::now(), never_quiet())
+        .await
+        .unwrap();
+    let n = note(&s, &x, &appt, "confirmation", "email").await;
+    assert_eq!(
+        (n["state"].as_str(), n["reason"].as_str()),
+        (Some("retryable"), Some("smtp_451")),
+        "{n}"
+    );
+    run_once(
+        &s.state,
+        "m",
+        Utc::now() + Duration::hours(1),
+        never_quiet(),
+    )
+    .await
+    .unwrap();
+    let n = note(&s, &x, &appt, "confirmation", "email").await;
+    assert_eq!(n["state"], "sent", "{n}");
+    let key = key_of(&s, n["id"].as_str().unwrap()).await;
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    let m = &mails[0];
+    assert_eq!(m.to, ["<aline@example.net>"]);
+    assert!(
+        m.data
+            .contains(&format!("Message-ID: <{key}@relais.example>")),
+        "{}",
+        m.data
+    );
+    assert!(m.data.contains("Subject: Votre rendez-vous"), "{}", m.data);
+    assert!(m.data.contains("text/plain") && m.data.contains("text/html"));
+    assert!(
+        m.data.contains("Entendu pour "),
+        "the organisation's wording"
+    );
+    // The SMS of the same booking went to the development outbox, nothing to the gateway.
+    assert!(g.requests().is_empty());
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_profile_that_stops_allowing_sms_is_obeyed_at_send_time() {
+    let g = FakeGateway::start().await;
+    let s = server("webhook", &g, None).await;
+    let x = setup(&s, false).await;
+    let appt = book(&s, &x, 6, 10).await;
+    let (st, p) = s
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/persons/{}", x.person),
+            Some(&x.a.coordinator.token),
+            Some(json!({"first_name": "Aline", "last_name": "Remise", "phone": "06 10 20 30 40",
+                        "safe_contact": {"sms": false, "phone_call": true, "safe_phone": "07 10 20 30 40",
+                                         "checked_at": Utc::now().to_rfc3339()}})),
+        )
+        .await;
+    assert_eq!(st, 200, "{p}");
+    run_once(&s.state, "p", Utc::now(), never_quiet())
+        .await
+        .unwrap();
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(
+        (n["state"].as_str(), n["reason"].as_str()),
+        (Some("skipped"), Some("channel_not_allowed"))
+    );
+    assert!(g.accepted().is_empty());
+    s.stop().await;
+}
