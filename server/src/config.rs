@@ -380,10 +380,8 @@ impl Config {
                 format!("`{}`: expected https://…", self.public_url),
             ));
         }
-        if !self.smtp_url.is_empty()
-            && !(self.smtp_url.expose().starts_with("smtp://")
-                || self.smtp_url.expose().starts_with("smtps://"))
-        {
+        let smtp = self.smtp_url.expose();
+        if !(smtp.is_empty() || smtp.starts_with("smtp://") || smtp.starts_with("smtps://")) {
             // The value may hold a password: not repeated.
             return Err(bad("smtp_url", "expected smtp://… or smtps://…".into()));
         }

@@ -97,6 +97,8 @@ struct Inner {
     /// Requests refused because they did not follow the provider's format.
     malformed_requests: Vec<String>,
     in_flight: usize,
+    /// Keep every request (tests) or only what was accepted (the burn-down benchmark).
+    lean: bool,
 }
 
 #[derive(Clone)]
@@ -122,6 +124,11 @@ impl FakeGateway {
             }
         });
         g
+    }
+
+    /// Stop keeping every request (for long runs).
+    pub fn lean(&self) {
+        self.inner.lock().unwrap().lean = true;
     }
 
     pub fn set_mode(&self, m: Mode) {
@@ -156,7 +163,12 @@ impl FakeGateway {
             };
             let mode = self.inner.lock().unwrap().mode.clone().unwrap_or(Mode::Ok);
             let is_send = req.method == "POST";
-            self.inner.lock().unwrap().requests.push(req.clone());
+            {
+                let mut i = self.inner.lock().unwrap();
+                if !i.lean {
+                    i.requests.push(req.clone());
+                }
+            }
             let (status, body) = if is_send {
                 match self.check_send(&req) {
                     Err(why) => {

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test.
 
 pub mod fakes;
+pub mod nodes;
 
 use std::path::PathBuf;
 

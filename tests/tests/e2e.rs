@@ -19,6 +19,8 @@ mod outreach;
 mod persons;
 #[path = "e2e/phone.rs"]
 mod phone;
+#[path = "e2e/processes.rs"]
+mod processes;
 #[path = "e2e/report.rs"]
 mod report;
 #[path = "e2e/scheduling.rs"]
