@@ -583,48 +583,105 @@ pub async fn process_batch(
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(32));
     for (n, out) in ready.into_iter().filter(|(n, _)| held.contains(&n.id)) {
         let state = state.clone();
-        let instance = instance.to_owned();
         let permits = permits.clone();
         set.spawn(async move {
             let _p = permits.acquire_owned().await;
-            send_one(&state, &instance, &n, &out).await
+            let r = state.gateways().send(&state, &out).await;
+            (n, out, r)
         });
     }
-    let mut sent = 0;
+    let mut accepted = Vec::new();
     while let Some(r) = set.join_next().await {
+        let (n, out, r) = match r {
+            Ok(x) => x,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox send task failed");
+                continue;
+            }
+        };
         match r {
-            Ok(Ok(true)) => sent += 1,
-            Ok(Ok(false)) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "outbox write failed"),
-            Err(e) => tracing::error!(error = %e, "outbox send task failed"),
+            Sent::Accepted(provider_id) => accepted.push((n, out, provider_id)),
+            other => {
+                finish(state, n.id, instance, not_sent(&n, other)).await?;
+            }
         }
     }
-    Ok(sent)
+    record_sent(state, instance, &accepted).await
 }
 
-/// Send one job and record what came of it, fenced on the lease.
-async fn send_one(
+/// Record the accepted sends of a batch in one statement, fenced on the lease like
+/// `finish`. Returns how many were recorded.
+async fn record_sent(
     state: &AppState,
     instance: &str,
-    n: &notification::Model,
-    out: &Outgoing,
-) -> Result<bool, DbErr> {
-    let gw = state.gateways();
-    let size = sms::size(&out.body);
-    let r = gw.send(state, out).await;
-    let now = Utc::now();
-    let set = match r {
-        Sent::Accepted(provider_id) => {
-            let mut done = outcome("sent", None);
-            done.sent_at = Set(Some(now));
-            done.provider = Set(Some(gw.name(&n.channel).into()));
-            done.provider_message_id = Set(provider_id);
-            if n.channel == "sms" {
-                done.encoding = Set(Some(size.encoding.as_str().into()));
-                done.segments = Set(Some(size.segments as i32));
-            }
-            return finish(state, n.id, instance, done).await;
+    accepted: &[(notification::Model, Outgoing, Option<String>)],
+) -> Result<usize, DbErr> {
+    if accepted.is_empty() {
+        return Ok(0);
+    }
+    let db = state.db();
+    let pg = is_postgres(db);
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut p = |v: sea_orm::Value| {
+        values.push(v);
+        if pg {
+            format!("${}", values.len())
+        } else {
+            "?".to_owned()
         }
+    };
+    let now = Utc::now();
+    let mut head = format!(
+        "UPDATE notification SET state = 'sent', reason = NULL, locked_by = NULL, lease_until = NULL, \
+         sent_at = {}, updated_at = {}",
+        p(now.into()),
+        p(now.into())
+    );
+    let mut case =
+        |col: &str,
+         f: &dyn Fn(&(notification::Model, Outgoing, Option<String>)) -> sea_orm::Value| {
+            let mut c = format!(", {col} = CASE id");
+            for a in accepted {
+                let w = p(a.0.id.into());
+                let t = p(f(a));
+                c.push_str(&format!(" WHEN {w} THEN {t}"));
+            }
+            c.push_str(" END");
+            c
+        };
+    let gw = state.gateways();
+    head.push_str(&case("provider", &|a| gw.name(&a.0.channel).into()));
+    head.push_str(&case("provider_message_id", &|a| a.2.clone().into()));
+    let sms_size = |a: &(notification::Model, Outgoing, Option<String>)| {
+        (a.0.channel == "sms").then(|| sms::size(&a.1.body))
+    };
+    head.push_str(&case("encoding", &|a| {
+        sms_size(a).map(|s| s.encoding.as_str().to_owned()).into()
+    }));
+    head.push_str(&case("segments", &|a| {
+        sms_size(a).map(|s| s.segments as i32).into()
+    }));
+    let ids: Vec<String> = accepted.iter().map(|a| p(a.0.id.into())).collect();
+    let sql = format!(
+        "{head} WHERE id IN ({}) AND state = 'running' AND locked_by = {}",
+        ids.join(", "),
+        p(instance.into())
+    );
+    let r = db
+        .execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            values,
+        ))
+        .await?;
+    Ok(r.rows_affected() as usize)
+}
+
+/// What to write for a send that was not accepted.
+fn not_sent(n: &notification::Model, r: Sent) -> notification::ActiveModel {
+    let now = Utc::now();
+    match r {
+        Sent::Accepted(_) => outcome("sent", None),
         Sent::Retry { after, reason } => retry_or_fail(n, now, after, &reason),
         // E-mail carries a Message-ID derived from the job: a retry is recognisable, so it
         // is retried. An SMS is not: it waits for the reconciler.
@@ -637,9 +694,7 @@ async fn send_one(
             tracing::warn!(reason = %reason, "refused by the provider");
             outcome("failed", Some(&reason))
         }
-    };
-    finish(state, n.id, instance, set).await?;
-    Ok(false)
+    }
 }
 
 /// A try that surely did not go through: again later, or failed (the coordinator is told).
