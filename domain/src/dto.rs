@@ -1156,8 +1156,15 @@ pub struct Notification {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DevMessage {
+    /// When it was "sent", or when it is due.
     pub at: DateTime<Utc>,
     pub notification_id: Uuid,
+    /// `sent` (kept here instead of leaving), or `scheduled` (what will go, as it reads now).
+    #[serde(default)]
+    pub state: String,
+    /// confirmation, reminder or cancellation.
+    #[serde(default)]
+    pub kind: String,
     pub channel: String,
     pub recipient: String,
     pub body: String,

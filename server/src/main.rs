@@ -255,6 +255,9 @@ fn print_demo(listen: &str, creds_path: &std::path::Path) {
         );
     }
     println!("  Code TOTP du moment : relais totp-code <secret>");
+    println!(
+        "  Aucun SMS ni e-mail ne part : confirmations et rappels (envoyés et à venir) dans GET /api/v1/dev-outbox (admin)"
+    );
     println!("  Exemple :");
     println!(
         "    curl -s http://{listen}/api/v1/auth/login -H 'content-type: application/json' \\"

@@ -67,7 +67,7 @@ fn main() {
                 break;
             }
             ticks += 1;
-            if ticks % 10 == 0 {
+            if ticks.is_multiple_of(10) {
                 eprintln!("  {open} jobs left");
             }
             assert!(ticks < 3600, "the burn-down did not finish in an hour");

@@ -1035,13 +1035,15 @@ pub async fn notifications(
     ))
 }
 
-/// What the development outbox kept (no provider configured), newest first. Admins only.
+/// What the development outbox kept (no provider configured), newest first, then what is
+/// scheduled to go, as it would read now (so the demo shows a reminder days before it is
+/// due). Admins only.
 #[utoipa::path(get, path = "/api/v1/dev-outbox", tag = "appointments", security(("bearer" = [])),
     responses((status = 200, body = Vec<relais_domain::dto::DevMessage>)))]
 pub async fn dev_outbox(
     t: crate::tenancy::Tenant<crate::tenancy::Admins>,
 ) -> ApiResult<Json<Vec<relais_domain::dto::DevMessage>>> {
-    use crate::store::entities::dev_outbox;
+    use crate::store::entities::{dev_outbox, notification};
     let c = t.state.cipher();
     let rows = t
         .scoped::<dev_outbox::Entity>()
@@ -1049,20 +1051,56 @@ pub async fn dev_outbox(
         .limit(200)
         .all(t.db())
         .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.notification_id).collect();
+    let kinds: HashMap<Uuid, String> = t
+        .scoped::<notification::Entity>()
+        .filter(notification::Column::Id.is_in(ids))
+        .all(t.db())
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.kind))
+        .collect();
     let open = |id, col, b: &[u8]| -> ApiResult<String> {
         Ok(String::from_utf8_lossy(&c.open("dev_outbox", col, id, b)?).into_owned())
     };
-    Ok(Json(
-        rows.into_iter()
-            .map(|m| {
-                Ok(relais_domain::dto::DevMessage {
-                    at: m.created_at,
-                    notification_id: m.notification_id,
-                    channel: m.channel.clone(),
-                    recipient: open(m.id, "recipient", &m.recipient)?,
-                    body: open(m.id, "body", &m.body)?,
-                })
+    let mut out = rows
+        .into_iter()
+        .map(|m| {
+            Ok(relais_domain::dto::DevMessage {
+                at: m.created_at,
+                notification_id: m.notification_id,
+                state: "sent".into(),
+                kind: kinds.get(&m.notification_id).cloned().unwrap_or_default(),
+                channel: m.channel.clone(),
+                recipient: open(m.id, "recipient", &m.recipient)?,
+                body: open(m.id, "body", &m.body)?,
             })
-            .collect::<ApiResult<_>>()?,
-    ))
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let upcoming = t
+        .scoped::<notification::Entity>()
+        .filter(notification::Column::State.is_in(["scheduled", "retryable"]))
+        .order_by_asc(notification::Column::DueAt)
+        .limit(200)
+        .all(t.db())
+        .await?;
+    let batch = crate::outbox::Batch::load(&t.state, &upcoming).await?;
+    for n in &upcoming {
+        let gw = t.state.gateways();
+        if gw.name(&n.channel) != "development" {
+            continue;
+        }
+        if let Some((o, _, _)) = batch.compose(n) {
+            out.push(relais_domain::dto::DevMessage {
+                at: n.due_at,
+                notification_id: n.id,
+                state: "scheduled".into(),
+                kind: n.kind.clone(),
+                channel: n.channel.clone(),
+                recipient: o.recipient,
+                body: o.body,
+            });
+        }
+    }
+    Ok(Json(out))
 }

@@ -405,7 +405,10 @@ impl Batch {
 
     /// The message of job `n` as it would leave now, without the checks (the reconciler
     /// needs it to ask the provider). `None`: the appointment, site or profile is gone.
-    fn compose(&self, n: &notification::Model) -> Option<(Outgoing, Tz, &SafeContactProfile)> {
+    pub(crate) fn compose(
+        &self,
+        n: &notification::Model,
+    ) -> Option<(Outgoing, Tz, &SafeContactProfile)> {
         let a = self
             .appointments
             .get(&n.appointment_id)
@@ -609,12 +612,15 @@ pub async fn process_batch(
     record_sent(state, instance, &accepted).await
 }
 
+/// A send the provider accepted: the job, its message, the provider's id.
+type Accepted = (notification::Model, Outgoing, Option<String>);
+
 /// Record the accepted sends of a batch in one statement, fenced on the lease like
 /// `finish`. Returns how many were recorded.
 async fn record_sent(
     state: &AppState,
     instance: &str,
-    accepted: &[(notification::Model, Outgoing, Option<String>)],
+    accepted: &[Accepted],
 ) -> Result<usize, DbErr> {
     if accepted.is_empty() {
         return Ok(0);
@@ -637,24 +643,20 @@ async fn record_sent(
         p(now.into()),
         p(now.into())
     );
-    let mut case =
-        |col: &str,
-         f: &dyn Fn(&(notification::Model, Outgoing, Option<String>)) -> sea_orm::Value| {
-            let mut c = format!(", {col} = CASE id");
-            for a in accepted {
-                let w = p(a.0.id.into());
-                let t = p(f(a));
-                c.push_str(&format!(" WHEN {w} THEN {t}"));
-            }
-            c.push_str(" END");
-            c
-        };
+    let mut case = |col: &str, f: &dyn Fn(&Accepted) -> sea_orm::Value| {
+        let mut c = format!(", {col} = CASE id");
+        for a in accepted {
+            let w = p(a.0.id.into());
+            let t = p(f(a));
+            c.push_str(&format!(" WHEN {w} THEN {t}"));
+        }
+        c.push_str(" END");
+        c
+    };
     let gw = state.gateways();
     head.push_str(&case("provider", &|a| gw.name(&a.0.channel).into()));
     head.push_str(&case("provider_message_id", &|a| a.2.clone().into()));
-    let sms_size = |a: &(notification::Model, Outgoing, Option<String>)| {
-        (a.0.channel == "sms").then(|| sms::size(&a.1.body))
-    };
+    let sms_size = |a: &Accepted| (a.0.channel == "sms").then(|| sms::size(&a.1.body));
     head.push_str(&case("encoding", &|a| {
         sms_size(a).map(|s| s.encoding.as_str().to_owned()).into()
     }));

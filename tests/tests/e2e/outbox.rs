@@ -81,6 +81,27 @@ async fn a_booking_writes_its_messages_and_the_development_outbox_shows_them() {
         .await;
     assert_eq!(st, 201, "{appt}");
     let id = appt["id"].as_str().unwrap().to_owned();
+    // The demo's view: both texts are readable in the development outbox at once, the
+    // reminder days before it is due.
+    let (st, out) = s.get("/api/v1/dev-outbox", &a.admin.token).await;
+    assert_eq!(st, 200, "{out}");
+    let upcoming: Vec<(&str, &str)> = out
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["kind"].as_str().unwrap(), m["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        upcoming,
+        [("confirmation", "scheduled"), ("reminder", "scheduled")]
+    );
+    assert!(
+        out[1]["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Rappel : rendez-vous "),
+        "{out}"
+    );
     let n = notes(&s, &a, &id).await;
     let kinds: Vec<(&str, &str, &str)> = n
         .iter()
@@ -265,7 +286,13 @@ async fn a_move_or_a_cancellation_never_sends_the_old_time_and_no_profile_means_
     assert_eq!(skipped["reason"], "appointment_changed");
     let (_, out) = s.get("/api/v1/dev-outbox", &a.admin.token).await;
     let bodies = out.to_string();
-    assert_eq!(out.as_array().unwrap().len(), 1, "{bodies}");
+    let sent = out
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["state"] == "sent")
+        .count();
+    assert_eq!(sent, 1, "{bodies}");
     assert!(bodies.contains("a 16 h 00"), "{bodies}");
     assert!(
         !bodies.contains("a 15 h 00") && !bodies.contains("a 10 h 00"),
