@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Duration, Utc};
-use relais_domain::delivery::{Next, after_failure};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -17,7 +16,7 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 use uuid::Uuid;
 
 use super::providers::Lookup;
-use super::{Batch, jitter, outcome};
+use super::{Batch, outcome, retry_or_fail};
 use crate::app::AppState;
 use crate::store::entities::{leader_lease, notification};
 use crate::store::is_postgres;
@@ -205,21 +204,6 @@ pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> Result<usize, Db
             Some((out, _, _)) => gw.lookup(state, &out, since).await,
             None => Lookup::Error("cannot compose".into()),
         };
-        let not_there = |reason: &str| match after_failure(
-            n.attempt.max(0) as u32,
-            now,
-            n.expires_at,
-            None,
-            jitter(),
-        ) {
-            Next::RetryAt(at) => {
-                let mut a = outcome("retryable", Some(reason));
-                a.due_at = Set(at);
-                a.send_started_at = Set(None);
-                a
-            }
-            Next::Fail(why) => outcome("failed", Some(&format!("{reason}; {why}"))),
-        };
         let set = match lookup {
             Lookup::Found(id) => {
                 let mut a = outcome("sent", Some("reconciled"));
@@ -228,8 +212,8 @@ pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> Result<usize, Db
                 a.provider_message_id = Set(id);
                 a
             }
-            Lookup::Absent => not_there("not_received"),
-            Lookup::Unsupported if n.channel == "email" => not_there("ambiguous"),
+            Lookup::Absent => retry_or_fail(n, now, None, "not_received"),
+            Lookup::Unsupported if n.channel == "email" => retry_or_fail(n, now, None, "ambiguous"),
             Lookup::Unsupported => outcome("failed", Some("ambiguous_not_retried")),
             Lookup::Error(e) if now >= n.expires_at => {
                 tracing::warn!(error = %e, "reconciliation impossible before expiry");

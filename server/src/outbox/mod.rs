@@ -700,7 +700,7 @@ fn not_sent(n: &notification::Model, r: Sent) -> notification::ActiveModel {
 }
 
 /// A try that surely did not go through: again later, or failed (the coordinator is told).
-fn retry_or_fail(
+pub(crate) fn retry_or_fail(
     n: &notification::Model,
     now: DateTime<Utc>,
     after: Option<Duration>,
