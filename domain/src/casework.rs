@@ -425,6 +425,44 @@ pub fn half_day(local: NaiveDateTime) -> (NaiveDate, HalfDay) {
     (local.date(), h)
 }
 
+/// The half-days an appointment from `start` to `end` (local times, end excluded) touches:
+/// 12:45–13:30 is in the morning *and* the afternoon.
+pub fn half_days(start: NaiveDateTime, end: NaiveDateTime) -> Vec<(NaiveDate, HalfDay)> {
+    let mut out = vec![half_day(start)];
+    let last = if end > start {
+        half_day(end - chrono::Duration::seconds(1))
+    } else {
+        half_day(start)
+    };
+    let mut cur = out[0];
+    while cur < last {
+        cur = match cur.1 {
+            HalfDay::Morning => (cur.0, HalfDay::Afternoon),
+            HalfDay::Afternoon => match cur.0.succ_opt() {
+                Some(d) => (d, HalfDay::Morning),
+                None => break,
+            },
+        };
+        out.push(cur);
+    }
+    out
+}
+
+/// Whether two appointments (local start and end at their sites) would put linked people in
+/// one place on one half-day: same site, and some half-day that both overlap.
+pub fn linked_meet(
+    a_site: uuid::Uuid,
+    a: (NaiveDateTime, NaiveDateTime),
+    b_site: uuid::Uuid,
+    b: (NaiveDateTime, NaiveDateTime),
+) -> bool {
+    if a_site != b_site {
+        return false;
+    }
+    let ha = half_days(a.0, a.1);
+    half_days(b.0, b.1).iter().any(|h| ha.contains(h))
+}
+
 /// Whether two appointments (local start times at their sites) would put linked people in the
 /// same place on the same half-day.
 pub fn same_site_half_day(
@@ -559,6 +597,40 @@ mod tests {
         assert_eq!(AgeBand::of(Some(1966), on), AgeBand::From41To60);
         assert_eq!(AgeBand::of(Some(1965), on), AgeBand::Over60);
         assert_eq!(AgeBand::of(Some(2030), on), AgeBand::Unknown);
+    }
+
+    #[test]
+    fn an_appointment_across_one_pm_is_in_both_half_days() {
+        let site = uuid::Uuid::from_u128(1);
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap_or_default();
+        let t = |h, m| d.and_hms_opt(h, m, 0).unwrap_or_default();
+        // the review's pair: 12:45–13:30 and 13:00–13:45
+        assert!(linked_meet(
+            site,
+            (t(12, 45), t(13, 30)),
+            site,
+            (t(13, 0), t(13, 45))
+        ));
+        assert!(linked_meet(
+            site,
+            (t(9, 0), t(9, 30)),
+            site,
+            (t(12, 30), t(13, 30))
+        ));
+        assert!(!linked_meet(
+            site,
+            (t(9, 0), t(13, 0)),
+            site,
+            (t(13, 0), t(14, 0))
+        ));
+        assert!(!linked_meet(
+            site,
+            (t(9, 0), t(9, 30)),
+            uuid::Uuid::from_u128(2),
+            (t(9, 0), t(9, 30))
+        ));
+        assert_eq!(half_days(t(9, 0), t(9, 0)).len(), 1);
+        assert_eq!(half_days(t(12, 0), t(14, 0)).len(), 2);
     }
 
     #[test]

@@ -119,6 +119,9 @@ pub struct RecoveryCodes {
 pub struct Organisation {
     pub id: Uuid,
     pub name: String,
+    /// Words this organisation adds to those no message may contain (its name and its
+    /// sites' names are always added).
+    pub message_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -126,6 +129,9 @@ pub struct Organisation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganisationInput {
     pub name: String,
+    /// Replaces the organisation's own revealing words; absent: left as they are.
+    #[serde(default)]
+    pub message_words: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +145,8 @@ pub struct Site {
     pub time_zone: String,
     /// Adds Good Friday and 26 December to the site's public holidays.
     pub alsace_moselle: bool,
+    /// What messages to the person say of the place; none: the place is left out.
+    pub message_place: Option<String>,
     pub updated_at: DateTime<Utc>,
     /// Position in the organisation's change log, for sync.
     pub change_seq: i64,
@@ -158,6 +166,10 @@ pub struct SiteInput {
     /// Bas-Rhin, Haut-Rhin, Moselle: two more public holidays.
     #[serde(default)]
     pub alsace_moselle: bool,
+    /// A neutral place text for messages ("12 rue de la Paix, Melun"), checked like a
+    /// template; never the site's name. Absent: messages do not name the place.
+    #[serde(default)]
+    pub message_place: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -1092,6 +1104,9 @@ pub struct PersonLinkInput {
     /// Never booked at one site on one half-day. Defaults to true except parent and child.
     #[serde(default)]
     pub keep_apart: Option<bool>,
+    /// Required (and audited) to turn keep-apart off for a relation that keeps apart.
+    #[serde(default)]
+    pub keep_apart_off_reason: Option<String>,
 }
 
 /// A link as seen from one person's file: the other person by initials, nothing else.

@@ -16,6 +16,7 @@ pub mod schedule;
 pub mod sms;
 pub mod text;
 pub mod validation;
+pub mod wording;
 
 pub use role::Role;
 pub use validation::{FieldError, Validator};

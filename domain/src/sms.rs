@@ -117,24 +117,25 @@ const DAYS: [&str; 7] = [
 ];
 const MONTHS: [&str; 12] = [
     "janvier",
-    "fevrier",
+    "février",
     "mars",
     "avril",
     "mai",
     "juin",
     "juillet",
-    "aout",
+    "août",
     "septembre",
     "octobre",
     "novembre",
-    "decembre",
+    "décembre",
 ];
 
-/// "mardi 24 novembre a 14 h 00" in the site's local time, already in GSM-7.
+/// "mardi 24 novembre à 14 h 00" in the site's local time, in proper French (an SMS is
+/// transliterated afterwards by `for_sms`).
 pub fn when_fr(start: DateTime<Utc>, tz: Tz) -> String {
     let l = start.with_timezone(&tz);
     format!(
-        "{} {} {} a {} h {:02}",
+        "{} {} {} à {} h {:02}",
         DAYS[l.weekday().num_days_from_monday() as usize],
         l.day(),
         MONTHS[l.month0() as usize],
@@ -150,8 +151,9 @@ pub enum MessageKind {
     Cancellation,
 }
 
-/// The default neutral wording: no service name, no "gendarmerie", no "violence"; the place
-/// only when the person's profile allows it, the link only when there is one.
+/// The default neutral wording, in proper French: no service name, no "gendarmerie", no
+/// "violence"; the place only when the person's profile allows it and the site has a
+/// neutral place text, the link only when there is one.
 pub fn neutral_text(
     kind: MessageKind,
     start: DateTime<Utc>,
@@ -161,9 +163,9 @@ pub fn neutral_text(
 ) -> String {
     let when = when_fr(start, tz);
     let mut t = match kind {
-        MessageKind::Confirmation => format!("Rendez-vous confirme : {when}"),
+        MessageKind::Confirmation => format!("Rendez-vous confirmé : {when}"),
         MessageKind::Reminder => format!("Rappel : rendez-vous {when}"),
-        MessageKind::Cancellation => format!("Rendez-vous du {when} annule"),
+        MessageKind::Cancellation => format!("Rendez-vous du {when} annulé"),
     };
     if let Some(p) = place.filter(|_| kind != MessageKind::Cancellation) {
         t.push_str(", ");
@@ -178,31 +180,27 @@ pub fn neutral_text(
         });
         t.push_str(l);
     }
-    transliterate(&t)
+    t
+}
+
+/// An SMS's text: transliterated to stay in GSM-7 where a close spelling exists. E-mails
+/// keep their accents.
+pub fn for_sms(text: &str) -> String {
+    transliterate(text)
 }
 
 /// Placeholders an organisation's template may use.
 pub const PLACEHOLDERS: [&str; 3] = ["{quand}", "{lieu}", "{lien}"];
 
-/// Words a template must never contain: they would tell whoever reads the phone what the
-/// appointment is about.
-pub const REVEALING: [&str; 12] = [
-    "gendarmerie",
-    "gendarme",
-    "police",
-    "commissariat",
-    "brigade",
-    "violence",
-    "victime",
-    "plainte",
-    "conjug",
-    "agression",
-    "intervenant",
-    "social",
-];
-
-/// Why a template is refused, in French for the administrator.
-pub fn check_template(body: &str) -> Result<(), String> {
+/// Why a template is refused, in French for the administrator. The *rendered* text is
+/// checked, with every placeholder empty (a word split by "{lien}" reads whole when there
+/// is no link) and with each of the organisation's place texts, against `revealing` (the
+/// built-in words, the organisation's own, its name and its sites' names).
+pub fn check_template(
+    body: &str,
+    revealing: &crate::wording::Revealing,
+    places: &[&str],
+) -> Result<(), String> {
     let t = body.trim();
     if t.is_empty() {
         return Err("le modèle est vide".into());
@@ -213,9 +211,8 @@ pub fn check_template(body: &str) -> Result<(), String> {
     if !t.contains("{quand}") {
         return Err("le modèle doit contenir {quand}".into());
     }
-    let low = transliterate(&t.to_lowercase());
-    if let Some(w) = REVEALING.iter().find(|w| low.contains(&transliterate(w))) {
-        return Err(format!("mot qui révèle le service : « {w} »"));
+    if t.chars().any(crate::wording::is_invisible) {
+        return Err("caractère invisible ou de contrôle refusé".into());
     }
     let mut rest = t;
     while let Some(i) = rest.find('{') {
@@ -230,12 +227,18 @@ pub fn check_template(body: &str) -> Result<(), String> {
             }
         }
     }
+    let sample = DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap_or_default();
+    let tz = chrono_tz::Europe::Paris;
+    revealing.check(&render_template(t, sample, tz, None, None))?;
+    for p in places {
+        revealing.check(&render_template(t, sample, tz, Some(p), None))?;
+    }
     Ok(())
 }
 
 /// Fill an organisation's template: `{quand}` the day and time, `{lieu}` the place (empty
-/// unless the profile allows it), `{lien}` the link (empty if none). Transliterated to stay
-/// in GSM-7, runs of spaces left by empty placeholders collapsed.
+/// unless the profile allows it), `{lien}` the link (empty if none). Runs of spaces left by
+/// empty placeholders collapsed. Proper French: `for_sms` transliterates an SMS.
 pub fn render_template(
     template: &str,
     start: DateTime<Utc>,
@@ -254,7 +257,7 @@ pub fn render_template(
         }
         out.push_str(w);
     }
-    transliterate(out.trim().trim_end_matches([',', ':']).trim())
+    out.trim().trim_end_matches([',', ':']).trim().to_owned()
 }
 
 /// Quiet hours in local time, e.g. 20:00–09:00: no SMS inside.
@@ -354,16 +357,23 @@ mod tests {
 
     #[test]
     fn templates_are_checked_and_filled() {
-        assert!(check_template("Rappel : RDV {quand}, {lieu}. {lien}").is_ok());
-        assert!(check_template("RDV à la Gendarmerie {quand}").is_err());
-        assert!(check_template("Rappel {quand} victimes").is_err());
-        assert!(check_template("Rappel sans date").is_err());
-        assert!(check_template("Rappel {quand} {nom}").is_err());
-        assert!(check_template("   ").is_err());
+        let r = crate::wording::Revealing::default();
+        let check = |t: &str| check_template(t, &r, &[]);
+        assert!(check("Rappel : RDV {quand}, {lieu}. {lien}").is_ok());
+        assert!(check("RDV à la Gendarmerie {quand}").is_err());
+        assert!(check("Rappel {quand} victimes").is_err());
+        assert!(check("Rappel sans date").is_err());
+        assert!(check("Rappel {quand} {nom}").is_err());
+        assert!(check("   ").is_err());
+        // the review's split word, and a place text that reveals
+        assert!(check("RDV {quand} gendar{lien}merie").is_err());
+        assert!(check("RDV {quand} gen{lieu}darmerie").is_err());
+        assert!(check("RDV {quand} gen\u{ad}darmerie").is_err());
+        assert!(check_template("RDV {quand}, {lieu}", &r, &["2 rue de la Gendarmerie"]).is_err());
         let at = paris(2026, 11, 24, 14, 0);
         assert_eq!(
             render_template("Rappel : RDV {quand}, {lieu}", at, Paris, None, None),
-            "Rappel : RDV mardi 24 novembre a 14 h 00"
+            "Rappel : RDV mardi 24 novembre à 14 h 00"
         );
         assert_eq!(
             render_template(
@@ -373,7 +383,7 @@ mod tests {
                 Some("12 rue X"),
                 Some("https://r/x")
             ),
-            "Rappel : RDV mardi 24 novembre a 14 h 00, 12 rue X. Modifier : https://r/x"
+            "Rappel : RDV mardi 24 novembre à 14 h 00, 12 rue X. Modifier : https://r/x"
         );
     }
 
@@ -430,11 +440,11 @@ mod tests {
         );
         assert_eq!(
             t,
-            "Rappel : rendez-vous mardi 24 novembre a 14 h 00, 12 rue Victor-Hugo. Pour modifier : https://r.example/x7"
+            "Rappel : rendez-vous mardi 24 novembre à 14 h 00, 12 rue Victor-Hugo. Pour modifier : https://r.example/x7"
         );
         assert_eq!(size(&t).segments, 1);
         let bare = neutral_text(MessageKind::Reminder, start, Paris, None, None);
-        assert_eq!(bare, "Rappel : rendez-vous mardi 24 novembre a 14 h 00.");
+        assert_eq!(bare, "Rappel : rendez-vous mardi 24 novembre à 14 h 00.");
         for word in ["gendarmerie", "violence", "police", "CCAS", "intervenant"] {
             assert!(!t.to_lowercase().contains(&word.to_lowercase()));
         }
@@ -445,7 +455,25 @@ mod tests {
             Some("ignored"),
             None,
         );
-        assert_eq!(c, "Rendez-vous du mardi 24 novembre a 14 h 00 annule.");
+        assert_eq!(c, "Rendez-vous du mardi 24 novembre à 14 h 00 annulé.");
+        // Issue 10 §14: an e-mail keeps its accents; an SMS stays in GSM-7.
+        let feb = neutral_text(
+            MessageKind::Confirmation,
+            paris(2027, 2, 2, 11, 0),
+            Paris,
+            None,
+            None,
+        );
+        assert_eq!(feb, "Rendez-vous confirmé : mardi 2 février à 11 h 00.");
+        let aout = for_sms(&neutral_text(
+            MessageKind::Confirmation,
+            paris(2027, 8, 3, 11, 0),
+            Paris,
+            None,
+            None,
+        ));
+        assert_eq!(aout, "Rendez-vous confirmé : mardi 3 aout à 11 h 00.");
+        assert_eq!(size(&aout).encoding, Encoding::Gsm7);
     }
 
     #[test]

@@ -391,6 +391,20 @@ impl Config {
                 format!("`{}` is not an e-mail address", self.smtp_from),
             ));
         }
+        // What every person's phone shows before the message is opened.
+        let revealing = relais_domain::wording::Revealing::default();
+        for (setting, v) in [
+            ("email_subject", &self.email_subject),
+            ("smtp_from", &self.smtp_from),
+            ("sms_sender", &self.sms_sender),
+        ] {
+            if let Some(w) = revealing.find(v) {
+                return Err(bad(
+                    setting,
+                    format!("`{v}` would tell whoever sees the phone what it is about (\"{w}\")"),
+                ));
+            }
+        }
         if !(1..=3600).contains(&self.outbox_lease_seconds) {
             return Err(bad(
                 "outbox_lease_seconds",

@@ -53,20 +53,24 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
         updated_at: Set(now),
         change_seq: Set(next_change_seq(&txn).await?),
         deleted_at: Set(None),
+        message_words: Set(None),
     }
     .insert(&txn)
     .await?;
     let mut site_ids = Vec::new();
-    for (name, address, phone) in [
+    // The brigade's address names it: its messages say nothing of the place.
+    for (name, address, phone, message_place) in [
         (
             "Brigade de gendarmerie de Villefontaine",
             "2 rue de la Gendarmerie, 38090 Villefontaine",
             "+33474000000",
+            None,
         ),
         (
             "Hôtel de ville de Villefontaine — permanence",
             "Place Mendès-France, 38090 Villefontaine",
             "+33474000001",
+            Some("Place Mendès-France, Villefontaine"),
         ),
     ] {
         let id = Uuid::new_v4();
@@ -78,6 +82,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             phone: Set(Some(phone.into())),
             time_zone: Set("Europe/Paris".into()),
             alsace_moselle: Set(false),
+            message_place: Set(message_place.map(str::to_owned)),
             created_at: Set(now),
             updated_at: Set(now),
             change_seq: Set(next_change_seq(&txn).await?),

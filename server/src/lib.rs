@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod retention;
 pub mod store;
 pub mod tenancy;
+pub mod wording;
 
 pub use app::AppState;
 pub use config::Config;

@@ -11,6 +11,8 @@ mod auth;
 mod bad_input;
 #[path = "e2e/delivery.rs"]
 mod delivery;
+#[path = "e2e/hardening.rs"]
+mod hardening;
 #[path = "e2e/outbox.rs"]
 mod outbox;
 #[path = "e2e/outreach.rs"]

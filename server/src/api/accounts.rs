@@ -375,6 +375,7 @@ pub async fn create_first_admin(
                 updated_at: Set(now),
                 change_seq: Set(next_change_seq(&txn).await.map_err(|e| e.to_string())?),
                 deleted_at: Set(None),
+                message_words: Set(None),
             }
             .insert(&txn)
             .await

@@ -257,6 +257,7 @@ pub async fn book(
         i.person_id,
         i.site_id,
         start,
+        start + rules.duration,
         tz,
         None,
     )
@@ -445,13 +446,24 @@ fn stale(current: i32) -> ApiError {
     ))
 }
 
+/// Where a move puts an appointment: the keep-apart rule is checked there, inside the
+/// write transaction.
+struct Destination {
+    site_id: Uuid,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    tz: Tz,
+}
+
 /// Apply `change` to a live appointment at `version`, bumping the version, with a history
-/// event; the fenced update makes a concurrent change of the same version lose.
+/// event; the fenced update makes a concurrent change of the same version lose. A move
+/// (`to`) checks the linked people of every participant in the same transaction.
 async fn change_appointment(
     t: &Tenant<FileReaders>,
     id: Uuid,
     version: i32,
     kind: &str,
+    to: Option<Destination>,
     change: impl FnOnce(&mut appointment::ActiveModel, &appointment::Model),
 ) -> ApiResult<appointment::Model> {
     let current = find(t, id).await?;
@@ -466,6 +478,25 @@ async fn change_appointment(
     }
     let (_turn, txn) = t.state.begin_write().await?;
     let seq = next_change_seq(&txn).await?;
+    if let Some(d) = to {
+        for p in participants(&txn, t.organisation_id(), &[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default()
+        {
+            super::partners::check_linked_apart(
+                &txn,
+                t.organisation_id(),
+                p,
+                d.site_id,
+                d.start,
+                d.end,
+                d.tz,
+                Some(id),
+            )
+            .await?;
+        }
+    }
     let mut am: appointment::ActiveModel = current.clone().into();
     change(&mut am, &current);
     am.version = Set(version + 1);
@@ -529,22 +560,6 @@ pub async fn move_appointment(
         check_free_slot(&t, &ty, s, coordinator, start, Some(id)).await?;
     }
     let tz = site_tz(&s_for_tz);
-    for p in participants(t.db(), t.organisation_id(), &[id])
-        .await?
-        .remove(&id)
-        .unwrap_or_default()
-    {
-        super::partners::check_linked_apart(
-            t.db(),
-            t.organisation_id(),
-            p,
-            site_id,
-            start,
-            tz,
-            Some(id),
-        )
-        .await?;
-    }
     let rules = rules_of(&ty);
     let busy = rules.busy_span(start);
     let m = change_appointment(
@@ -556,6 +571,12 @@ pub async fn move_appointment(
         } else {
             "moved"
         },
+        Some(Destination {
+            site_id,
+            start,
+            end: start + rules.duration,
+            tz,
+        }),
         |am, _| {
             am.site_id = Set(site_id);
             am.coordinator_id = Set(coordinator);
@@ -605,7 +626,7 @@ pub async fn cancel(
             .cipher()
             .seal("appointment", "reason", id, r.as_bytes())
     });
-    let m = change_appointment(&t, id, i.version, kind, |am, _| {
+    let m = change_appointment(&t, id, i.version, kind, None, |am, _| {
         am.status = Set(status.into());
         am.reason = Set(sealed);
     })
@@ -626,7 +647,7 @@ async fn outcome(
                 .detail("Un rendez-vous à venir ne peut être marqué honoré ou manqué."),
         );
     }
-    let m = change_appointment(&t, id, version, status, |am, _| {
+    let m = change_appointment(&t, id, version, status, None, |am, _| {
         am.status = Set(status.into())
     })
     .await?;

@@ -384,6 +384,7 @@ pub async fn device_login(
         created_at: Set(now),
         last_used_at: Set(now),
         revoked_at: Set(None),
+        previous_refresh_hash: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -220,6 +220,7 @@ pub(crate) fn site_dto(s: site::Model) -> Site {
         phone: s.phone,
         time_zone: s.time_zone,
         alsace_moselle: s.alsace_moselle,
+        message_place: s.message_place,
         updated_at: s.updated_at,
         change_seq: s.change_seq,
     }
@@ -229,6 +230,7 @@ pub(crate) fn organisation_dto(o: organisation::Model) -> Organisation {
     Organisation {
         id: o.id,
         name: o.name,
+        message_words: crate::wording::words_of(o.message_words.as_deref()),
     }
 }
 

@@ -424,25 +424,69 @@ pub async fn link(
     {
         return Err(ApiError::conflict("Ces deux personnes sont déjà liées."));
     }
+    let keep_apart = i.keep_apart.unwrap_or(i.relation.keeps_apart_by_default());
+    // Turning the rule off for a relation that keeps apart (a victim and the alleged
+    // perpetrator) needs a reason, sealed and audited.
+    let off_reason = if !keep_apart && i.relation.keeps_apart_by_default() {
+        let mut v = Validator::new();
+        let r = v.optional_text(
+            "keep_apart_off_reason",
+            i.keep_apart_off_reason.as_deref(),
+            500,
+        );
+        if r.is_none() {
+            v.push(
+                "keep_apart_off_reason",
+                "required",
+                "Pour cette relation, dites pourquoi ces personnes peuvent se croiser.",
+            );
+        }
+        v.finish().map_err(ApiError::validation)?;
+        r
+    } else {
+        None
+    };
     let now = Utc::now();
+    let link_id = Uuid::new_v4();
     let (_turn, txn) = t.state.begin_write().await?;
+    let seq = next_change_seq(&txn).await?;
+    if keep_apart {
+        check_existing_apart(&txn, t.organisation_id(), id, i.other_person_id).await?;
+    }
     let m = person_link::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(link_id),
         organisation_id: Set(t.organisation_id()),
         person_a: Set(id),
         person_b: Set(i.other_person_id),
         relation: Set(i.relation.as_str().into()),
-        keep_apart: Set(i.keep_apart.unwrap_or(i.relation.keeps_apart_by_default())),
+        keep_apart: Set(keep_apart),
+        keep_apart_off_reason: Set(off_reason.as_ref().map(|r| {
+            t.state.cipher().seal(
+                "person_link",
+                "keep_apart_off_reason",
+                link_id,
+                r.as_bytes(),
+            )
+        })),
         created_at: Set(now),
         updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
+        change_seq: Set(seq),
         deleted_at: Set(None),
     }
     .insert(&txn)
     .await?;
     audit::record(
         &txn,
-        t.audit_event(Action::PersonLinked, Some("person"), Some(id), "ok"),
+        t.audit_event(
+            Action::PersonLinked,
+            Some("person"),
+            Some(id),
+            if off_reason.is_some() {
+                "keep_apart_off"
+            } else {
+                "ok"
+            },
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -484,15 +528,18 @@ pub async fn unlink(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<Sta
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Refuse to put `person_id` at `site_id` on the half-day of `start` when a person linked to
-/// them (and kept apart) already has an appointment there then. Run inside the booking's
-/// write transaction, so two bookings cannot both pass.
+/// Refuse to put `person_id` at `site_id` from `start` to `end` when a person linked to
+/// them (and kept apart) has an appointment there on a half-day this one overlaps. Run
+/// inside the write transaction of every booking, move and force-booking, after the change
+/// counter is taken: two writers cannot both pass.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
     db: &C,
     org: Uuid,
     person_id: Uuid,
     site_id: Uuid,
     start: DateTime<Utc>,
+    end: DateTime<Utc>,
     tz: Tz,
     moving: Option<Uuid>,
 ) -> ApiResult<()> {
@@ -505,45 +552,125 @@ pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
     if others.is_empty() {
         return Ok(());
     }
-    let theirs: Vec<Uuid> = appointment_participant::Entity::scoped(org)
-        .filter(appointment_participant::Column::PersonId.is_in(others))
+    let theirs = live_appointments_of(db, org, &others).await?;
+    let mine = (
+        start.with_timezone(&tz).naive_local(),
+        end.with_timezone(&tz).naive_local(),
+    );
+    if theirs.iter().any(|a| {
+        Some(a.id) != moving
+            && casework::linked_meet(
+                site_id,
+                mine,
+                a.site_id,
+                (
+                    a.starts_at.with_timezone(&tz).naive_local(),
+                    a.ends_at.with_timezone(&tz).naive_local(),
+                ),
+            )
+    }) {
+        return Err(linked_conflict());
+    }
+    Ok(())
+}
+
+fn linked_conflict() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "linked_party_same_half_day",
+        "Personne liée sur place",
+    )
+    .detail(
+        "Une personne liée à celle-ci (à tenir à distance) a déjà un rendez-vous sur ce site \
+         dans la même demi-journée. Choisissez un autre site ou une autre demi-journée.",
+    )
+}
+
+/// The planned or seen appointments of these persons.
+async fn live_appointments_of<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    persons: &[Uuid],
+) -> ApiResult<Vec<appointment::Model>> {
+    let ids: Vec<Uuid> = appointment_participant::Entity::scoped(org)
+        .filter(appointment_participant::Column::PersonId.is_in(persons.to_vec()))
         .all(db)
         .await?
         .into_iter()
         .map(|p| p.appointment_id)
-        .filter(|a| Some(*a) != moving)
         .collect();
-    if theirs.is_empty() {
-        return Ok(());
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    let day = chrono::Duration::hours(14);
-    let rows = appointment::Entity::scoped(org)
-        .filter(appointment::Column::Id.is_in(theirs))
-        .filter(appointment::Column::SiteId.eq(site_id))
+    Ok(appointment::Entity::scoped(org)
+        .filter(appointment::Column::Id.is_in(ids))
         .filter(appointment::Column::Status.is_in(["planned", "seen"]))
         .filter(appointment::Column::DeletedAt.is_null())
-        .filter(appointment::Column::StartsAt.gt(start - day))
-        .filter(appointment::Column::StartsAt.lt(start + day))
+        .all(db)
+        .await?)
+}
+
+/// A new keep-apart link between `a` and `b` is refused while they already have planned
+/// appointments at one site on one half-day: the coordinator moves one first.
+async fn check_existing_apart<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    a: Uuid,
+    b: Uuid,
+) -> ApiResult<()> {
+    let now = Utc::now();
+    let parts = appointment_participant::Entity::scoped(org)
+        .filter(appointment_participant::Column::PersonId.is_in([a, b]))
         .all(db)
         .await?;
-    let mine = start.with_timezone(&tz).naive_local();
-    if rows.iter().any(|a| {
-        casework::same_site_half_day(
-            site_id,
-            mine,
-            a.site_id,
-            a.starts_at.with_timezone(&tz).naive_local(),
+    let rows: Vec<appointment::Model> = live_appointments_of(db, org, &[a, b])
+        .await?
+        .into_iter()
+        .filter(|x| x.status == "planned" && x.ends_at > now)
+        .collect();
+    let of = |p: Uuid| -> Vec<&appointment::Model> {
+        let ids: Vec<Uuid> = parts
+            .iter()
+            .filter(|x| x.person_id == p)
+            .map(|x| x.appointment_id)
+            .collect();
+        rows.iter().filter(|r| ids.contains(&r.id)).collect()
+    };
+    let (mine, theirs) = (of(a), of(b));
+    if mine.is_empty() || theirs.is_empty() {
+        return Ok(());
+    }
+    let sites: std::collections::HashMap<Uuid, Tz> =
+        crate::store::entities::site::Entity::scoped(org)
+            .all(db)
+            .await?
+            .iter()
+            .map(|s| (s.id, super::schedule::site_tz(s)))
+            .collect();
+    let local = |x: &appointment::Model| {
+        let tz = sites
+            .get(&x.site_id)
+            .copied()
+            .unwrap_or(chrono_tz::Europe::Paris);
+        (
+            x.starts_at.with_timezone(&tz).naive_local(),
+            x.ends_at.with_timezone(&tz).naive_local(),
         )
-    }) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "linked_party_same_half_day",
-            "Personne liée sur place",
-        )
-        .detail(
-            "Une personne liée à celle-ci (à tenir à distance) a déjà un rendez-vous sur ce site \
-             dans la même demi-journée. Choisissez un autre site ou une autre demi-journée.",
-        ));
+    };
+    for x in &mine {
+        for y in &theirs {
+            if x.id != y.id && casework::linked_meet(x.site_id, local(x), y.site_id, local(y)) {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "linked_party_same_half_day",
+                    "Rendez-vous déjà pris le même jour",
+                )
+                .detail(
+                    "Ces deux personnes ont déjà rendez-vous sur un même site dans la même \
+                     demi-journée. Déplacez l'un des rendez-vous avant de les lier.",
+                ));
+            }
+        }
     }
     Ok(())
 }

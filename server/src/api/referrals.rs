@@ -102,6 +102,10 @@ async fn submit(
             return Ok((StatusCode::OK, Json(status_of(&prev)?)));
         }
     }
+    // Only a coordinator checks a safe-contact profile: what a referrer or a unit's
+    // software sends is recorded as declared, and no message goes out on it.
+    let mut safe_contact = i.safe_contact;
+    safe_contact.checked_at = None;
     let c = state.cipher();
     let (_turn, txn) = state.begin_write().await?;
     let p = super::persons::insert_person(
@@ -117,7 +121,7 @@ async fn submit(
             phone: i.phone,
             email: None,
             address: None,
-            safe_contact: i.safe_contact,
+            safe_contact,
             notes: None,
         },
     )

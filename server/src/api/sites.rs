@@ -24,12 +24,40 @@ struct ValidSite {
     phone: Option<String>,
     time_zone: String,
     alsace_moselle: bool,
+    message_place: Option<String>,
 }
 
-fn validate(input: SiteInput) -> ApiResult<ValidSite> {
+/// `revealing`: the organisation's words with this site's new name; the place text a
+/// message may carry must pass it.
+fn validate(
+    input: SiteInput,
+    revealing: impl FnOnce(&str) -> relais_domain::wording::Revealing,
+) -> ApiResult<ValidSite> {
     let mut v = Validator::new();
     let name = v.required_text("name", &input.name, 200);
     let address = v.required_text("address", &input.address, 500);
+    let message_place = match input
+        .message_place
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => None,
+        Some(p) => {
+            if p.chars().count() > 200 {
+                v.push("message_place", "too_long", "200 caractères au plus.");
+            } else if p.chars().any(relais_domain::wording::is_invisible) {
+                v.push(
+                    "message_place",
+                    "invalid_characters",
+                    "Caractère invisible ou de contrôle refusé.",
+                );
+            } else if let Err(e) = revealing(name.as_deref().unwrap_or("")).check(p) {
+                v.push("message_place", "revealing_word", e);
+            }
+            Some(p.to_owned())
+        }
+    };
     let phone = match input
         .phone
         .as_deref()
@@ -55,11 +83,40 @@ fn validate(input: SiteInput) -> ApiResult<ValidSite> {
     }
     v.finish().map_err(ApiError::validation)?;
     Ok(ValidSite {
+        message_place,
         alsace_moselle: input.alsace_moselle,
         name: name.unwrap_or_default(),
         address: address.unwrap_or_default(),
         phone,
         time_zone: tz,
+    })
+}
+
+/// Validate with the organisation's revealing words: its own, its name, the other sites'
+/// names and this site's new name.
+async fn validate_in<A: crate::tenancy::Access>(
+    t: &Tenant<A>,
+    this: Option<Uuid>,
+    input: SiteInput,
+) -> ApiResult<ValidSite> {
+    let org = t.scoped::<organisation::Entity>().one(t.db()).await?;
+    let others: Vec<site::Model> = t
+        .scoped::<site::Entity>()
+        .filter(site::Column::DeletedAt.is_null())
+        .all(t.db())
+        .await?
+        .into_iter()
+        .filter(|s| Some(s.id) != this)
+        .collect();
+    validate(input, |name| {
+        let own = crate::wording::words_of(org.as_ref().and_then(|o| o.message_words.as_deref()));
+        let mut extra: Vec<&str> = own.iter().map(String::as_str).collect();
+        if let Some(o) = &org {
+            extra.push(&o.name);
+        }
+        extra.extend(others.iter().map(|s| s.name.as_str()));
+        extra.push(name);
+        relais_domain::wording::Revealing::with(extra)
     })
 }
 
@@ -101,7 +158,7 @@ pub async fn create(
     t: Tenant<Admins>,
     ApiJson(input): ApiJson<SiteInput>,
 ) -> ApiResult<(StatusCode, Json<Site>)> {
-    let v = validate(input)?;
+    let v = validate_in(&t, None, input).await?;
     let now = Utc::now();
     let id = Uuid::new_v4();
     let (_turn, txn) = t.state.begin_write().await?;
@@ -114,6 +171,7 @@ pub async fn create(
         phone: Set(v.phone),
         time_zone: Set(v.time_zone),
         alsace_moselle: Set(v.alsace_moselle),
+        message_place: Set(v.message_place),
         created_at: Set(now),
         updated_at: Set(now),
         change_seq: Set(seq),
@@ -137,8 +195,8 @@ pub async fn update(
     PathId(id): PathId,
     ApiJson(input): ApiJson<SiteInput>,
 ) -> ApiResult<Json<Site>> {
-    let v = validate(input)?;
     let existing = find(&t, id).await?;
+    let v = validate_in(&t, Some(id), input).await?;
     let (_turn, txn) = t.state.begin_write().await?;
     let mut am = existing.into_active_model();
     am.name = Set(v.name);
@@ -146,6 +204,7 @@ pub async fn update(
     am.phone = Set(v.phone);
     am.time_zone = Set(v.time_zone);
     am.alsace_moselle = Set(v.alsace_moselle);
+    am.message_place = Set(v.message_place);
     am.updated_at = Set(Utc::now());
     am.change_seq = Set(next_change_seq(&txn).await?);
     let m = am.update(&txn).await?;
@@ -193,6 +252,25 @@ pub async fn update_organisation(
 ) -> ApiResult<Json<Organisation>> {
     let mut v = Validator::new();
     let name = v.required_text("name", &input.name, 200);
+    let words = input.message_words.map(|ws| {
+        let mut kept = Vec::new();
+        for (i, w) in ws.iter().enumerate() {
+            let w = w.trim();
+            if w.is_empty() || w.chars().count() > 100 || w.contains('\n') {
+                v.push(
+                    format!("message_words[{i}]"),
+                    "invalid",
+                    "Un mot ou une expression de 1 à 100 caractères, sur une ligne.",
+                );
+            } else {
+                kept.push(w.to_owned());
+            }
+        }
+        if ws.len() > 500 {
+            v.push("message_words", "too_many", "500 mots au plus.");
+        }
+        kept.join("\n")
+    });
     v.finish().map_err(ApiError::validation)?;
     let o = t
         .scoped::<organisation::Entity>()
@@ -202,6 +280,9 @@ pub async fn update_organisation(
     let (_turn, txn) = t.state.begin_write().await?;
     let mut am = o.into_active_model();
     am.name = Set(name.unwrap_or_default());
+    if let Some(w) = words {
+        am.message_words = Set(Some(w).filter(|w| !w.is_empty()));
+    }
     am.updated_at = Set(Utc::now());
     am.change_seq = Set(next_change_seq(&txn).await?);
     let o = am.update(&txn).await?;

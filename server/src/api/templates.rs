@@ -46,12 +46,20 @@ fn parse_key(kind: &str, channel: &str) -> ApiResult<MessageKind> {
     Ok(k)
 }
 
+/// A template's rendered text against the organisation's revealing words and place texts.
+async fn check<A: crate::tenancy::Access>(t: &Tenant<A>, body: &str) -> ApiResult<()> {
+    let (revealing, places) = crate::wording::load(t.db(), t.organisation_id()).await?;
+    let places: Vec<&str> = places.iter().map(String::as_str).collect();
+    sms::check_template(body, &revealing, &places)
+        .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "body", e))
+}
+
 /// The built-in wording, as a template.
 fn default_body(k: MessageKind) -> &'static str {
     match k {
-        MessageKind::Confirmation => "Rendez-vous confirme : {quand}, {lieu}.",
+        MessageKind::Confirmation => "Rendez-vous confirmé : {quand}, {lieu}.",
         MessageKind::Reminder => "Rappel : rendez-vous {quand}, {lieu}.",
-        MessageKind::Cancellation => "Rendez-vous du {quand} annule.",
+        MessageKind::Cancellation => "Rendez-vous du {quand} annulé.",
     }
 }
 
@@ -93,8 +101,7 @@ pub async fn put(
 ) -> ApiResult<Json<MessageTemplate>> {
     parse_key(&kind, &channel)?;
     let body = i.body.trim().to_owned();
-    sms::check_template(&body)
-        .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "body", e))?;
+    check(&t, &body).await?;
     let now = Utc::now();
     let existing = t
         .scoped::<message_template::Entity>()
@@ -159,9 +166,7 @@ pub async fn preview(
     let k = parse_key(&i.kind, &i.channel)?;
     let body = match i.body {
         Some(b) => {
-            sms::check_template(b.trim()).map_err(|e| {
-                ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "body", e)
-            })?;
+            check(&t, b.trim()).await?;
             Some(b.trim().to_owned())
         }
         None => t
@@ -182,10 +187,25 @@ pub async fn preview(
         .earliest()
         .map(|x| x.with_timezone(&Utc))
         .unwrap_or_else(Utc::now);
-    let place = i.with_place.then_some("12 rue de la Paix, Melun");
+    let (revealing, places) = crate::wording::load(t.db(), t.organisation_id()).await?;
+    let place = i
+        .with_place
+        .then(|| places.first().map(String::as_str))
+        .flatten()
+        .or(i.with_place.then_some("12 rue de la Paix, Melun"));
     let text = match body {
         Some(b) => sms::render_template(&b, at, tz, place, None),
         None => sms::neutral_text(k, at, tz, place, None),
+    };
+    // The rendered text is checked again: the organisation's words or a site's name may
+    // have changed since the template was saved.
+    revealing
+        .check(&text)
+        .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "body", e))?;
+    let text = if i.channel == "sms" {
+        sms::for_sms(&text)
+    } else {
+        text
     };
     let size = sms::size(&text);
     Ok(Json(TemplatePreview {

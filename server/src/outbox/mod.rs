@@ -30,8 +30,8 @@ use uuid::Uuid;
 use crate::app::AppState;
 use crate::crypto::FieldCipher;
 use crate::store::entities::{
-    appointment, appointment_participant, appointment_type, message_template, notification, person,
-    site, sms_opt_out,
+    appointment, appointment_participant, appointment_type, message_template, notification,
+    organisation, person, site, sms_opt_out,
 };
 use crate::store::{OrgScoped, is_postgres};
 
@@ -337,6 +337,8 @@ pub(crate) struct Batch {
     profiles: HashMap<Uuid, (Uuid, Option<SafeContactProfile>)>,
     sites: HashMap<Uuid, site::Model>,
     templates: HashMap<(Uuid, String, String), String>,
+    /// Each organisation's revealing words (its own, its name, its sites' names).
+    revealing: HashMap<Uuid, relais_domain::wording::Revealing>,
     opted_out: HashSet<String>,
 }
 
@@ -362,13 +364,28 @@ impl Batch {
         {
             b.appointments.insert(a.id, a);
         }
-        let site_ids: HashSet<Uuid> = b.appointments.values().map(|a| a.site_id).collect();
+        let orgs: HashSet<Uuid> = jobs.iter().map(|n| n.organisation_id).collect();
+        // Every site of these organisations: the appointments' sites, and the names no
+        // message may carry.
         for s in site::Entity::find()
-            .filter(site::Column::Id.is_in(site_ids))
+            .filter(site::Column::OrganisationId.is_in(orgs.clone()))
             .all(db)
             .await?
         {
             b.sites.insert(s.id, s);
+        }
+        for o in organisation::Entity::find()
+            .filter(organisation::Column::Id.is_in(orgs.clone()))
+            .all(db)
+            .await?
+        {
+            let sites: Vec<&site::Model> = b
+                .sites
+                .values()
+                .filter(|s| s.organisation_id == o.id)
+                .collect();
+            let r = crate::wording::revealing_of(Some(&o), &sites);
+            b.revealing.insert(o.id, r);
         }
         let mut indexes = Vec::new();
         for p in person::Entity::find()
@@ -391,7 +408,6 @@ impl Batch {
                 b.opted_out.insert(o.number_index);
             }
         }
-        let orgs: HashSet<Uuid> = jobs.iter().map(|n| n.organisation_id).collect();
         for t in message_template::Entity::find()
             .filter(message_template::Column::OrganisationId.is_in(orgs))
             .all(db)
@@ -425,14 +441,34 @@ impl Batch {
             "email" => profile.safe_email.clone()?,
             _ => return None,
         };
-        let place = profile.may_name_service.then_some(s.address.as_str());
-        let body = match self
-            .templates
-            .get(&(n.organisation_id, n.kind.clone(), n.channel.clone()))
-        {
-            Some(t) => sms::render_template(t, a.starts_at, tz, place, None),
-            None => sms::neutral_text(kind, a.starts_at, tz, place, None),
-        };
+        let revealing = self.revealing.get(&n.organisation_id)?;
+        // The site's neutral place text, never its address; left out when the profile
+        // does not allow naming the place or the text fails today's list.
+        let place = s
+            .message_place
+            .as_deref()
+            .filter(|_| profile.may_name_service)
+            .filter(|p| revealing.find(p).is_none());
+        let mut body =
+            match self
+                .templates
+                .get(&(n.organisation_id, n.kind.clone(), n.channel.clone()))
+            {
+                Some(t) => sms::render_template(t, a.starts_at, tz, place, None),
+                None => sms::neutral_text(kind, a.starts_at, tz, place, None),
+            };
+        // Checked again as it will be read: a word or a site's name added since the
+        // template was saved falls back to the bare neutral text.
+        if revealing.find(&body).is_some() {
+            tracing::warn!(
+                notification = %n.id,
+                "rendered message failed the revealing-word check; neutral text used"
+            );
+            body = sms::neutral_text(kind, a.starts_at, tz, None, None);
+        }
+        if n.channel == "sms" {
+            body = sms::for_sms(&body);
+        }
         let ucs2 = n.channel == "sms" && sms::size(&body).encoding == sms::Encoding::Ucs2;
         Some((
             Outgoing {

@@ -34,6 +34,8 @@ pub mod organisation {
         pub updated_at: DateTimeUtc,
         pub change_seq: i64,
         pub deleted_at: Option<DateTimeUtc>,
+        /// Words the organisation adds to the revealing list, one a line.
+        pub message_words: Option<String>,
     }
     no_relations!();
 }
@@ -56,6 +58,8 @@ pub mod site {
         pub updated_at: DateTimeUtc,
         pub change_seq: i64,
         pub deleted_at: Option<DateTimeUtc>,
+        /// What a message may say of the place ("12 rue de la Paix, Melun"); none: left out.
+        pub message_place: Option<String>,
     }
     no_relations!();
 }
@@ -130,6 +134,8 @@ pub mod device {
         pub created_at: DateTimeUtc,
         pub last_used_at: DateTimeUtc,
         pub revoked_at: Option<DateTimeUtc>,
+        /// The token before the last rotation: seen again, the device is revoked.
+        pub previous_refresh_hash: Option<String>,
     }
     no_relations!();
 }
@@ -655,6 +661,8 @@ pub mod person_link {
             pub person_b: Uuid,
             pub relation: String,
             pub keep_apart: bool,
+            /// Sealed: why keep-apart was turned off for a relation that keeps apart.
+            pub keep_apart_off_reason: Option<Vec<u8>>,
         }
     }
     no_relations!();

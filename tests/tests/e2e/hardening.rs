@@ -1,0 +1,381 @@
+//! Issue 10: what an adversarial review got through, one test per class. Each failed on the
+//! code before the fix.
+
+use chrono::Utc;
+use relais_tests::{Org, Server, org, paris, workday};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn put(s: &Server, path: &str, token: &str, body: Value) -> (u16, Value) {
+    s.call(Method::PUT, path, Some(token), Some(body)).await
+}
+
+fn field_of(problem: &Value) -> String {
+    problem["errors"][0]["field"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// A person the service may write to by SMS and e-mail, naming the place.
+async fn reachable_person(s: &Server, a: &Org) -> String {
+    let (st, p) = s
+        .post(
+            "/api/v1/persons",
+            Some(&a.coordinator.token),
+            json!({"first_name": "Aline", "last_name": "Lieu", "phone": "06 10 20 30 40",
+                   "safe_contact": {"sms": true, "email": true, "phone_call": true,
+                                    "may_name_service": true,
+                                    "safe_phone": "07 10 20 30 40", "safe_email": "aline@example.net",
+                                    "checked_at": Utc::now().to_rfc3339()}}),
+        )
+        .await;
+    assert_eq!(st, 201, "{p}");
+    p["id"].as_str().unwrap().to_owned()
+}
+
+async fn book(
+    s: &Server,
+    a: &Org,
+    person: &str,
+    day: chrono::NaiveDate,
+    h: u32,
+    m: u32,
+) -> (u16, Value) {
+    book_type(s, a, &a.type_id.to_string(), person, day, h, m).await
+}
+
+async fn book_type(
+    s: &Server,
+    a: &Org,
+    ty: &str,
+    person: &str,
+    day: chrono::NaiveDate,
+    h: u32,
+    m: u32,
+) -> (u16, Value) {
+    s.post(
+        "/api/v1/appointments",
+        Some(&a.coordinator.token),
+        json!({"type_id": ty, "site_id": a.site_id, "coordinator_id": a.coordinator.account_id,
+               "person_id": person, "start": paris(day, h, m)}),
+    )
+    .await
+}
+
+/// An appointment type whose bookings send a confirmation and a reminder.
+async fn reminder_type(s: &Server, a: &Org) -> String {
+    let (st, ty) = s
+        .post(
+            "/api/v1/appointment-types",
+            Some(&a.admin.token),
+            json!({"name": "Suivi", "public_label": "Rendez-vous", "duration_minutes": 30,
+                   "place_kind": "site", "bookable_by": "staff", "reminders": true}),
+        )
+        .await;
+    assert_eq!(st, 201, "{ty}");
+    ty["id"].as_str().unwrap().to_owned()
+}
+
+/// `n` distinct working days from `from` days ahead.
+fn workdays(from: i64, n: usize) -> Vec<chrono::NaiveDate> {
+    let mut out: Vec<chrono::NaiveDate> = Vec::new();
+    let mut k = from;
+    while out.len() < n {
+        let d = workday(k);
+        if !out.contains(&d) {
+            out.push(d);
+        }
+        k += 1;
+    }
+    out
+}
+
+/// The development outbox's bodies for one appointment's messages, as they read now.
+async fn bodies(s: &Server, a: &Org) -> Vec<String> {
+    let (st, out) = s.get("/api/v1/dev-outbox", &a.admin.token).await;
+    assert_eq!(st, 200, "{out}");
+    out.as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+// §1 — revealing words, rendered, folded, per organisation, and the place text.
+#[tokio::test]
+async fn revealing_words_never_reach_a_message_whatever_the_spelling() {
+    let s = Server::start().await;
+    let a = org(&s, "Mots").await;
+    let adm = a.admin.token.as_str();
+    for body in [
+        "RDV {quand} gendar{lien}merie",
+        "RDV {quand} gen{lieu}darmerie",
+        "RDV {quand} gеndarmerie",            // Cyrillic е
+        "RDV {quand} gen\u{00AD}darmerie",    // soft hyphen
+        "RDV {quand} gen\u{200B}darmerie",    // zero-width space
+        "RDV {quand} ｇｅｎｄａｒｍｅｒｉｅ", // full-width
+        "RDV {quand} g e n d a r m e r i e",
+        "RDV {quand} g.e.n.d.a.r.m.e.r.i.e",
+        "RDV {quand} au C.C.A.S.",
+        "RDV {quand}, appelez le 3919",
+        "RDV {quand} aide aux victimes",
+        "RDV {quand} brigade",
+    ] {
+        let (st, e) = put(
+            &s,
+            "/api/v1/message-templates/reminder/sms",
+            adm,
+            json!({"body": body}),
+        )
+        .await;
+        assert_eq!(st, 422, "{body}: {e}");
+        assert_eq!(field_of(&e), "body");
+        let (st, _) = s
+            .post(
+                "/api/v1/message-templates/preview",
+                Some(adm),
+                json!({"kind": "reminder", "channel": "email", "body": body}),
+            )
+            .await;
+        assert_eq!(st, 422, "preview of {body}");
+    }
+    // The organisation's own name and its sites' names ("Brigade Mots") are words too.
+    let (st, e) = put(
+        &s,
+        "/api/v1/message-templates/reminder/sms",
+        adm,
+        json!({"body": "RDV {quand} (brigade-mots)"}),
+    )
+    .await;
+    assert_eq!(st, 422, "{e}");
+    // A word an organisation adds, after a template was saved: refused at save, and the
+    // message as it would leave now falls back to the neutral text.
+    let (st, t) = put(
+        &s,
+        "/api/v1/message-templates/confirmation/sms",
+        adm,
+        json!({"body": "RDV {quand} à la Maison Verte"}),
+    )
+    .await;
+    assert_eq!(st, 200, "{t}");
+    let (st, o) = put(
+        &s,
+        "/api/v1/organisation",
+        adm,
+        json!({"name": "Mots", "message_words": ["Maison Verte"]}),
+    )
+    .await;
+    assert_eq!(st, 200, "{o}");
+    assert_eq!(o["message_words"], json!(["Maison Verte"]));
+    let (st, _) = put(
+        &s,
+        "/api/v1/message-templates/reminder/sms",
+        adm,
+        json!({"body": "RDV {quand} maison  verte"}),
+    )
+    .await;
+    assert_eq!(st, 422);
+    let pid = reachable_person(&s, &a).await;
+    let ty = reminder_type(&s, &a).await;
+    let day = workday(9);
+    let (st, ap) = book_type(&s, &a, &ty, &pid, day, 10, 0).await;
+    assert_eq!(st, 201, "{ap}");
+    let texts = bodies(&s, &a).await;
+    assert!(!texts.is_empty());
+    for t in &texts {
+        let low = t.to_lowercase();
+        assert!(!low.contains("maison"), "{t}");
+        // The site's address is never the place: no place text, so no place at all.
+        assert!(!low.contains("mairie"), "{t}");
+        assert!(!low.contains("brigade"), "{t}");
+    }
+    // A place text that reveals is refused, naming the field; a neutral one is used.
+    let (st, e) = put(&s, &format!("/api/v1/sites/{}", a.site_id), adm,
+        json!({"name": "Brigade Mots", "address": "2 rue de la Gendarmerie", "message_place": "2 rue de la Gendarmerie"})).await;
+    assert_eq!(st, 422, "{e}");
+    assert_eq!(field_of(&e), "message_place");
+    let (st, e) = put(&s, &format!("/api/v1/sites/{}", a.site_id), adm,
+        json!({"name": "Brigade Mots", "address": "2 rue de la Gendarmerie", "message_place": "12 rue de la Paix, Melun"})).await;
+    assert_eq!(st, 200, "{e}");
+    assert_eq!(e["message_place"], "12 rue de la Paix, Melun");
+    let (st, _) = s
+        .call(
+            Method::DELETE,
+            "/api/v1/message-templates/confirmation/sms",
+            Some(adm),
+            None,
+        )
+        .await;
+    assert_eq!(st, 204);
+    let texts = bodies(&s, &a).await;
+    assert!(
+        texts.iter().any(|t| t.contains("12 rue de la Paix")),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .all(|t| !t.to_lowercase().contains("gendarmerie")),
+        "{texts:?}"
+    );
+    s.stop().await;
+}
+
+// §1 — the settings every phone shows before a message is opened are checked at start.
+#[tokio::test]
+async fn revealing_sender_or_subject_stops_the_server() {
+    for (k, v) in [
+        ("RELAIS_EMAIL_SUBJECT", "Votre RDV police"),
+        ("RELAIS_SMTP_FROM", "gendarmerie@example.org"),
+        ("RELAIS_SMS_SENDER", "CIDFF"),
+    ] {
+        let r = relais_server::Config::load(None, |name| (name == k).then(|| v.to_owned()));
+        let e = r.expect_err(k).to_string();
+        assert!(e.contains(k), "{e}");
+    }
+}
+
+// §2 — keep-apart by overlap with the half-day, inside every write, at link creation, and
+// a reason to turn it off.
+#[tokio::test]
+async fn linked_people_never_meet_on_a_half_day_whatever_the_path() {
+    let s = Server::start().await;
+    let a = org(&s, "Apart").await;
+    let c = a.coordinator.token.as_str();
+    let victim = a.person_id.to_string();
+    let (st, author) = s
+        .post(
+            "/api/v1/persons",
+            Some(c),
+            json!({"first_name": "Bruno", "last_name": "Auteur"}),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let author = author["id"].as_str().unwrap().to_owned();
+    // Turning the rule off for this relation needs a reason.
+    let (st, e) = s
+        .post(&format!("/api/v1/persons/{victim}/links"), Some(c),
+              json!({"other_person_id": author, "relation": "victim_alleged_perpetrator", "keep_apart": false}))
+        .await;
+    assert_eq!(st, 422, "{e}");
+    assert_eq!(field_of(&e), "keep_apart_off_reason");
+    // Both already booked on one morning (fixture: the victim at 09:00 on day+7): the
+    // link is refused until one appointment moves.
+    let (_, appt) = s
+        .get(&format!("/api/v1/appointments/{}", a.appointment_id), c)
+        .await;
+    let day = chrono::DateTime::parse_from_rfc3339(appt["start"].as_str().unwrap())
+        .unwrap()
+        .date_naive();
+    let (st, theirs) = book(&s, &a, &author, day, 11, 0).await;
+    assert_eq!(st, 201, "{theirs}");
+    let (st, e) = s
+        .post(
+            &format!("/api/v1/persons/{victim}/links"),
+            Some(c),
+            json!({"other_person_id": author, "relation": "victim_alleged_perpetrator"}),
+        )
+        .await;
+    assert_eq!(st, 409, "{e}");
+    let (st, _) = s
+        .post(
+            &format!(
+                "/api/v1/appointments/{}/cancel",
+                theirs["id"].as_str().unwrap()
+            ),
+            Some(c),
+            json!({"by": "service", "reason": "test", "version": theirs["version"]}),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let (st, l) = s
+        .post(
+            &format!("/api/v1/persons/{victim}/links"),
+            Some(c),
+            json!({"other_person_id": author, "relation": "victim_alleged_perpetrator"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{l}");
+    // 12:45–13:15 touches the morning: refused although it starts in the afternoon's hour.
+    let day2 = workday(10);
+    let (st, v) = book(&s, &a, &victim, day2, 13, 0).await;
+    assert_eq!(st, 201, "{v}");
+    let (st, e) = book(&s, &a, &author, day2, 12, 45).await;
+    assert_eq!(
+        st, 409,
+        "12:45–13:15 and 13:00–13:30 share the afternoon: {e}"
+    );
+    // A move racing a booking: never both.
+    for (round, d) in workdays(12, 6).into_iter().enumerate() {
+        let (st, mv) = book(&s, &a, &victim, d, 14, 0).await;
+        assert_eq!(st, 201, "{mv}");
+        let mv_id = mv["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/appointments/{mv_id}/move");
+        let (m, b) = tokio::join!(
+            s.post(
+                &path,
+                Some(c),
+                json!({"start": paris(d, 9, 0), "version": mv["version"]})
+            ),
+            book(&s, &a, &author, d, 10, 0),
+        );
+        assert!(
+            !(m.0 == 200 && b.0 == 201),
+            "round {round}: both passed ({} / {})",
+            m.1,
+            b.1
+        );
+    }
+    s.stop().await;
+}
+
+// §3 — a referrer's "checked" profile is only declared: nothing is sent on it.
+#[tokio::test]
+async fn a_referrer_cannot_decide_that_messages_are_safe() {
+    let s = Server::start().await;
+    let a = org(&s, "Declare").await;
+    let mut r = crate::outreach::referral("Déclaré");
+    r["safe_contact"] = json!({"sms": true, "email": true, "phone_call": true,
+        "safe_phone": "07 55 44 33 22", "safe_email": "x@example.net",
+        "checked_at": Utc::now().to_rfc3339()});
+    let (st, rf) = s
+        .post("/api/v1/referrals", Some(&a.referrer.token), r)
+        .await;
+    assert_eq!(st, 201, "{rf}");
+    let (st, q) = s.get("/api/v1/queue", &a.coordinator.token).await;
+    assert_eq!(st, 200);
+    let item = q
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["situation_id"] == rf["id"] || i["id"] == rf["id"])
+        .cloned()
+        .unwrap();
+    let (_, sit) = s
+        .get(
+            &format!("/api/v1/situations/{}", rf["id"].as_str().unwrap()),
+            &a.coordinator.token,
+        )
+        .await;
+    let pid = sit["person_id"].as_str().unwrap().to_owned();
+    let (_, p) = s
+        .get(&format!("/api/v1/persons/{pid}"), &a.coordinator.token)
+        .await;
+    assert!(p["safe_contact"]["checked_at"].is_null(), "{p}");
+    assert_eq!(item["safe_contact_stale"], true, "{item}");
+    let ty = reminder_type(&s, &a).await;
+    let (st, ap) = book_type(&s, &a, &ty, &pid, workday(8), 15, 0).await;
+    assert_eq!(st, 201, "{ap}");
+    let (_, n) = s
+        .get(
+            &format!(
+                "/api/v1/appointments/{}/notifications",
+                ap["id"].as_str().unwrap()
+            ),
+            &a.coordinator.token,
+        )
+        .await;
+    assert_eq!(n, json!([]), "no message on a declared profile");
+    s.stop().await;
+}
