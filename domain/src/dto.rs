@@ -686,6 +686,9 @@ pub struct CalendarFeed {
     pub path: Option<String>,
     pub show_names: bool,
     pub created_at: DateTime<Utc>,
+    /// Whose appointments the feed shows.
+    #[serde(default)]
+    pub account_id: Option<Uuid>,
 }
 
 // ---------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ struct Inner {
     hasher: Hasher,
     config: Config,
     ip_throttle: IpThrottle,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    trusted_proxies: Vec<crate::auth::proxy::Net>,
     /// SQLite has one writer at a time, and a writer that finds the lock taken sleeps in
     /// millisecond steps: queueing writers here instead keeps throughput under contention.
     write_lock: tokio::sync::Mutex<()>,
@@ -81,6 +83,9 @@ impl AppState {
     }
     pub fn ip_throttle(&self) -> &IpThrottle {
         &self.0.ip_throttle
+    }
+    pub fn trusted_proxies(&self) -> &[crate::auth::proxy::Net] {
+        &self.0.trusted_proxies
     }
 
     /// The writer's turn on SQLite (nothing on PostgreSQL, whose row locks do the work).
@@ -139,7 +144,16 @@ impl AppState {
         // reqwest and lettre use rustls with ring, installed once for the process.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let gateways = crate::outbox::Gateways::from_config(&config).map_err(StartError::Config)?;
+        if gateways.email_unavailable() {
+            tracing::warn!(
+                "an SMS gateway is configured but no smtp_url: e-mail reminders are unavailable \
+                 and fail visibly on the appointment (set RELAIS_SMTP_URL to send them)"
+            );
+        }
+        let trusted_proxies =
+            crate::auth::proxy::parse_list(&config.trusted_proxies).unwrap_or_default();
         Ok(AppState(Arc::new(Inner {
+            trusted_proxies,
             db,
             cipher,
             hasher,

@@ -77,6 +77,9 @@ pub struct Config {
     pub outbox_lease_seconds: i64,
     /// Fault injection for the crash tests: pause after a claim (0 in production).
     pub outbox_pause_after_claim_ms: u64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (comma-separated addresses or
+    /// networks). Empty: the TCP peer is the client.
+    pub trusted_proxies: String,
 }
 
 /// A credential: never printed, never logged.
@@ -152,6 +155,7 @@ impl Default for Config {
             email_subject: "Votre rendez-vous".into(),
             outbox_lease_seconds: 120,
             outbox_pause_after_claim_ms: 0,
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -210,6 +214,7 @@ pub const ENV: &[(&str, &str)] = &[
         "outbox_pause_after_claim_ms",
         "RELAIS_OUTBOX_PAUSE_AFTER_CLAIM_MS",
     ),
+    ("trusted_proxies", "RELAIS_TRUSTED_PROXIES"),
 ];
 
 fn env_name(setting: &str) -> &'static str {
@@ -297,6 +302,7 @@ impl Config {
         from_env!(email_subject, string);
         from_env!(outbox_lease_seconds, parse);
         from_env!(outbox_pause_after_claim_ms, parse);
+        from_env!(trusted_proxies, string);
         if let Some(path) = c.sms_secret_file.clone() {
             let v = std::fs::read_to_string(&path).map_err(|e| ConfigError::Invalid {
                 setting: "sms_secret_file",
@@ -405,6 +411,8 @@ impl Config {
                 ));
             }
         }
+        crate::auth::proxy::parse_list(&self.trusted_proxies)
+            .map_err(|e| bad("trusted_proxies", e))?;
         if !(1..=3600).contains(&self.outbox_lease_seconds) {
             return Err(bad(
                 "outbox_lease_seconds",

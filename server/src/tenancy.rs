@@ -125,21 +125,35 @@ impl<A: Access> Tenant<A> {
     }
 }
 
-pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
-    parts
+pub fn client_ip(parts: &Parts, state: &AppState) -> Option<IpAddr> {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+        .map(|c| c.0.ip())?;
+    let trusted = state.trusted_proxies();
+    if trusted.is_empty() {
+        return Some(peer);
+    }
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    Some(crate::auth::proxy::client(peer, &forwarded, trusted))
 }
 
 /// The peer address, when the server was started with connect info (absent in unit tests).
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, state)))
     }
 }
 
@@ -200,7 +214,7 @@ impl<A: Access> FromRequestParts<AppState> for Tenant<A> {
                 role,
                 session_id: s.id,
                 device_id: s.device_id,
-                ip: client_ip(parts),
+                ip: client_ip(parts, state),
                 second_factor_ok: s.second_factor_ok,
             },
             state: state.clone(),

@@ -840,20 +840,52 @@ pub async fn create_feed(
             path: Some(format!("/api/v1/calendar/{token}.ics")),
             show_names: m.show_names,
             created_at: now,
+            account_id: Some(m.coordinator_id),
         }),
+    ))
+}
+
+/// The caller's live feeds; an admin sees every account's, to revoke them.
+#[utoipa::path(get, path = "/api/v1/calendar-feeds", tag = "appointments", security(("bearer" = [])),
+    responses((status = 200, body = Vec<CalendarFeed>)))]
+pub async fn list_feeds(t: Tenant<FileReaders>) -> ApiResult<Json<Vec<CalendarFeed>>> {
+    let mut q = calendar_feed::Entity::scoped(t.organisation_id())
+        .filter(calendar_feed::Column::RevokedAt.is_null());
+    if t.caller.role != relais_domain::Role::Admin {
+        q = q.filter(calendar_feed::Column::CoordinatorId.eq(t.caller.account_id));
+    }
+    let rows = q
+        .order_by_asc(calendar_feed::Column::CreatedAt)
+        .limit(1000)
+        .all(t.db())
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|m| CalendarFeed {
+                id: m.id,
+                path: None,
+                show_names: m.show_names,
+                created_at: m.created_at,
+                account_id: Some(m.coordinator_id),
+            })
+            .collect(),
     ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/calendar-feeds/{id}", tag = "appointments", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn revoke_feed(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<StatusCode> {
-    let r = calendar_feed::Entity::update_many()
+    let mut q = calendar_feed::Entity::update_many()
         .col_expr(
             calendar_feed::Column::RevokedAt,
             sea_orm::sea_query::Expr::value(Utc::now()),
         )
-        .filter(calendar_feed::Column::OrganisationId.eq(t.organisation_id()))
-        .filter(calendar_feed::Column::CoordinatorId.eq(t.caller.account_id))
+        .filter(calendar_feed::Column::OrganisationId.eq(t.organisation_id()));
+    // An admin revokes anyone's feed in the organisation; others only their own.
+    if t.caller.role != relais_domain::Role::Admin {
+        q = q.filter(calendar_feed::Column::CoordinatorId.eq(t.caller.account_id));
+    }
+    let r = q
         .filter(calendar_feed::Column::Id.eq(id))
         .filter(calendar_feed::Column::RevokedAt.is_null())
         .exec(t.db())
@@ -904,6 +936,16 @@ pub async fn feed(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let org = f.organisation_id;
+    // The feed dies with its owner's right to see these files: disabled, deleted, or no
+    // longer a role that reads files.
+    let owner = crate::store::entities::account::Entity::find_by_id(f.coordinator_id)
+        .one(db)
+        .await?
+        .filter(|a| a.organisation_id == org && !a.disabled && a.deleted_at.is_none())
+        .filter(|a| relais_domain::Role::parse(&a.role).is_some_and(|r| r.may_read_person_files()));
+    if owner.is_none() {
+        return Err(ApiError::not_found());
+    }
     let now = Utc::now();
     let rows = appointment::Entity::scoped(org)
         .filter(appointment::Column::CoordinatorId.eq(f.coordinator_id))

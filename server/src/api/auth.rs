@@ -69,7 +69,10 @@ async fn authenticate(
             "too_many_attempts",
             "Trop de tentatives",
         )
-        .detail("Trop d'échecs depuis cette adresse : réessayez dans quelques minutes."));
+        .detail("Trop d'échecs depuis cette adresse : réessayez dans quelques minutes.")
+        .retry_after(
+            u32::try_from(state.config().lockout_window_minutes.saturating_mul(60)).unwrap_or(900),
+        ));
     }
     if password.chars().count() > relais_domain::password::MAX_CHARS {
         return Err(invalid_credentials());
@@ -135,12 +138,38 @@ async fn authenticate(
             .ok_or_else(|| ApiError::internal("enrolled account without a secret"))?;
         if let Some(code) = totp_code {
             totp_step = totp::verify(&secret, code, now.timestamp(), acc.totp_last_step);
-            if totp_step.is_none() {
+            let Some(step) = totp_step else {
+                // The right code, already used: not a guess, so not a failure.
+                if totp::verify(&secret, code, now.timestamp(), None).is_some() {
+                    return Err(code_already_used(state, &acc, ip, "totp_code").await?);
+                }
                 return fail(Some(acc)).await;
+            };
+            // Consume the step with a fenced write: of two parallel logins with one code,
+            // one wins.
+            let won = account::Entity::update_many()
+                .col_expr(
+                    account::Column::TotpLastStep,
+                    sea_orm::sea_query::Expr::value(step),
+                )
+                .filter(account::Column::Id.eq(acc.id))
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(account::Column::TotpLastStep.is_null())
+                        .add(account::Column::TotpLastStep.lt(step)),
+                )
+                .exec(db)
+                .await?;
+            if won.rows_affected != 1 {
+                return Err(code_already_used(state, &acc, ip, "totp_code").await?);
             }
         } else if let Some(code) = recovery_code {
-            if !use_recovery_code(db, acc.id, code, now).await? {
-                return fail(Some(acc)).await;
+            match use_recovery_code(db, acc.id, code, now).await? {
+                Recovery::Used => {}
+                Recovery::AlreadyUsed => {
+                    return Err(code_already_used(state, &acc, ip, "recovery_code").await?);
+                }
+                Recovery::Unknown => return fail(Some(acc)).await,
             }
         } else {
             return Err(ApiError::field(
@@ -156,15 +185,48 @@ async fn authenticate(
     am.failed_logins = Set(0);
     am.first_failed_at = Set(None);
     am.locked_until = Set(None);
+    let mut acc = am.update(db).await?;
     if totp_step.is_some() {
-        am.totp_last_step = Set(totp_step);
+        acc.totp_last_step = totp_step;
     }
-    let acc = am.update(db).await?;
     Ok(Authenticated {
         account: acc,
         role,
         second_factor_ok,
     })
+}
+
+/// A second login inside one TOTP period: said plainly, audited, not counted as a failure.
+async fn code_already_used(
+    state: &AppState,
+    acc: &account::Model,
+    ip: Option<std::net::IpAddr>,
+    field: &'static str,
+) -> ApiResult<ApiError> {
+    state
+        .audit(login_audit(
+            Some(acc),
+            ip,
+            Action::LoginFailed,
+            "code_reused",
+        ))
+        .await?;
+    Ok(ApiError::field(
+        StatusCode::UNAUTHORIZED,
+        "code_already_used",
+        field,
+        if field == "totp_code" {
+            "Ce code vient déjà de servir : attendez le suivant (30 secondes au plus)."
+        } else {
+            "Ce code de secours a déjà servi : utilisez-en un autre."
+        },
+    ))
+}
+
+enum Recovery {
+    Used,
+    AlreadyUsed,
+    Unknown,
 }
 
 fn lock_state(a: &account::Model) -> LockState {
@@ -223,7 +285,7 @@ async fn use_recovery_code<C: ConnectionTrait>(
     account_id: Uuid,
     code: &str,
     now: DateTime<Utc>,
-) -> ApiResult<bool> {
+) -> ApiResult<Recovery> {
     let normalised: String = code
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
@@ -232,14 +294,29 @@ async fn use_recovery_code<C: ConnectionTrait>(
     let found = recovery_code::Entity::find()
         .filter(recovery_code::Column::AccountId.eq(account_id))
         .filter(recovery_code::Column::CodeHash.eq(token_hash(&normalised)))
-        .filter(recovery_code::Column::UsedAt.is_null())
         .one(db)
         .await?;
-    let Some(rc) = found else { return Ok(false) };
-    let mut am = rc.into_active_model();
-    am.used_at = Set(Some(now));
-    am.update(db).await?;
-    Ok(true)
+    let Some(rc) = found else {
+        return Ok(Recovery::Unknown);
+    };
+    if rc.used_at.is_some() {
+        return Ok(Recovery::AlreadyUsed);
+    }
+    // Fenced: of two parallel logins with one code, one wins.
+    let r = recovery_code::Entity::update_many()
+        .col_expr(
+            recovery_code::Column::UsedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(recovery_code::Column::Id.eq(rc.id))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(if r.rows_affected == 1 {
+        Recovery::Used
+    } else {
+        Recovery::AlreadyUsed
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
@@ -410,13 +487,41 @@ pub async fn device_refresh(
 ) -> ApiResult<Json<DeviceGrant>> {
     let now = Utc::now();
     let db = state.db();
-    let dev = device::Entity::find()
-        .filter(device::Column::RefreshHash.eq(token_hash(req.refresh_token.trim())))
+    let presented = token_hash(req.refresh_token.trim());
+    let found = device::Entity::find()
+        .filter(device::Column::RefreshHash.eq(presented.clone()))
         .filter(device::Column::RevokedAt.is_null())
         .one(db)
-        .await?
-        .filter(|d| d.refresh_expires_at > now)
-        .ok_or_else(ApiError::unauthenticated)?;
+        .await?;
+    let Some(dev) = found.filter(|d| d.refresh_expires_at > now) else {
+        // A rotated token presented again: someone holds a copy. The whole family (the
+        // device, its newer token and its sessions) is revoked.
+        if let Some(stolen) = device::Entity::find()
+            .filter(device::Column::PreviousRefreshHash.eq(presented))
+            .filter(device::Column::RevokedAt.is_null())
+            .one(db)
+            .await?
+        {
+            let (_turn, txn) = state.begin_write().await?;
+            revoke_device_family(&txn, stolen.id, now).await?;
+            audit::record(
+                &txn,
+                audit::Event {
+                    organisation_id: Some(stolen.organisation_id),
+                    account_id: Some(stolen.account_id),
+                    role: None,
+                    ip: ip.map(|i| i.to_string()),
+                    action: Action::DeviceRevoked,
+                    record_type: Some("device"),
+                    record_id: Some(stolen.id),
+                    outcome: "refresh_token_reused",
+                },
+            )
+            .await?;
+            txn.commit().await?;
+        }
+        return Err(ApiError::unauthenticated());
+    };
     let acc = account::Entity::find_by_id(dev.account_id)
         .one(db)
         .await?
@@ -441,6 +546,10 @@ pub async fn device_refresh(
         .col_expr(
             device::Column::LastUsedAt,
             sea_orm::sea_query::Expr::value(now),
+        )
+        .col_expr(
+            device::Column::PreviousRefreshHash,
+            sea_orm::sea_query::Expr::value(dev.refresh_hash.clone()),
         )
         .filter(device::Column::Id.eq(dev.id))
         .filter(device::Column::RefreshHash.eq(dev.refresh_hash.clone()))
@@ -480,6 +589,10 @@ pub async fn logout(t: Tenant<Enrolling>) -> ApiResult<StatusCode> {
         .filter(session::Column::Id.eq(t.caller.session_id))
         .exec(&txn)
         .await?;
+    // Logging a phone out ends its refresh token too.
+    if let Some(d) = t.caller.device_id {
+        revoke_device_family(&txn, d, Utc::now()).await?;
+    }
     audit::record(&txn, t.audit_event(Action::Logout, None, None, "ok")).await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -512,6 +625,33 @@ pub async fn revoke_all<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A device, its refresh token (current and rotated) and every session it opened.
+async fn revoke_device_family<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    device::Entity::update_many()
+        .col_expr(
+            device::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(device::Column::Id.eq(id))
+        .filter(device::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(session::Column::DeviceId.eq(id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 #[utoipa::path(delete, path = "/api/v1/devices/{id}", tag = "auth", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn revoke_device(
@@ -530,22 +670,7 @@ pub async fn revoke_device(
     }
     let now = Utc::now();
     let (_turn, txn) = t.state.begin_write().await?;
-    device::Entity::update_many()
-        .col_expr(
-            device::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(device::Column::Id.eq(id))
-        .exec(&txn)
-        .await?;
-    session::Entity::update_many()
-        .col_expr(
-            session::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(session::Column::DeviceId.eq(id))
-        .exec(&txn)
-        .await?;
+    revoke_device_family(&txn, id, now).await?;
     audit::record(
         &txn,
         t.audit_event(Action::DeviceRevoked, Some("device"), Some(id), "ok"),

@@ -33,6 +33,8 @@ pub struct ApiError {
     errors: Vec<FieldError>,
     /// Boxed: rare, and keeps `ApiResult` small.
     transition: Option<Box<(String, Vec<String>)>>,
+    /// Seconds before trying again (429, 503): the `Retry-After` header.
+    retry_after: Option<u32>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -46,7 +48,14 @@ impl ApiError {
             detail: None,
             errors: Vec::new(),
             transition: None,
+            retry_after: None,
         }
+    }
+
+    /// `Retry-After` in seconds.
+    pub fn retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// 409: this change is not possible from `current`; `allowed` lists what is.
@@ -83,6 +92,7 @@ impl ApiError {
             detail: Some("Un ou plusieurs champs sont invalides.".into()),
             errors,
             transition: None,
+            retry_after: None,
         }
     }
 
@@ -104,6 +114,7 @@ impl ApiError {
                 message,
             }],
             transition: None,
+            retry_after: None,
         }
     }
 
@@ -174,10 +185,25 @@ impl IntoResponse for ApiError {
             allowed: self.transition.map(|t| t.1.clone()),
         };
         let mut res = (self.status, axum::Json(body)).into_response();
-        res.headers_mut().insert(
+        let h = res.headers_mut();
+        h.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if self.status == StatusCode::UNAUTHORIZED {
+            h.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"relais\""),
+            );
+        }
+        if self.status == StatusCode::TOO_MANY_REQUESTS
+            || self.status == StatusCode::SERVICE_UNAVAILABLE
+        {
+            h.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(self.retry_after.unwrap_or(60)),
+            );
+        }
         res
     }
 }

@@ -71,31 +71,121 @@ impl<S: Send + Sync> FromRequest<S> for JsonBytes {
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         use serde_json::error::Category;
-        match inner.classify() {
-            Category::Syntax | Category::Eof | Category::Io => {
-                ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "JSON mal formé").detail(
-                    format!("ligne {}, colonne {}", inner.line(), inner.column()),
-                )
-            }
-            Category::Data => {
-                // serde's message names the expected type or the unknown/missing field; it
-                // never echoes a string value, so it carries no personal data.
-                let msg = inner.to_string();
-                let msg = msg.split(" at line").next().unwrap_or(&msg).to_owned();
-                let field = field_from(&path, &msg);
-                ApiError::field(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_field",
-                    &field,
-                    msg,
-                )
-            }
+        let syntax = matches!(
+            inner.classify(),
+            Category::Syntax | Category::Eof | Category::Io
+        );
+        // serde_json reports a wrong type on an enum field ("role": 5) as a syntax error:
+        // if the body is well-formed JSON, it is the field's fault, and the field is named.
+        if syntax && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_err() {
+            return malformed(inner.line(), inner.column());
         }
-    })
+        let msg = inner.to_string();
+        let msg = msg.split(" at line").next().unwrap_or(&msg).to_owned();
+        let field = field_from(&path, &msg);
+        ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            &field,
+            french(&msg),
+        )
+    })?;
+    // Nothing may follow the value: `{…}garbage` or `{…}{…}` is refused, not half-read.
+    de.end().map_err(|e| {
+        malformed(e.line(), e.column()).detail(format!(
+            "Données en trop après le JSON (ligne {}, colonne {}).",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    Ok(value)
+}
+
+fn malformed(line: usize, column: usize) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "JSON mal formé")
+        .detail(format!("ligne {line}, colonne {column}"))
+}
+
+/// serde's English, said in French for the person who reads it, without echoing the value
+/// that was sent (it may be personal data).
+pub fn french(msg: &str) -> String {
+    let quoted: Vec<&str> = msg.split('`').skip(1).step_by(2).collect();
+    if msg.starts_with("missing field") {
+        return "Champ obligatoire manquant.".into();
+    }
+    if msg.starts_with("unknown field") {
+        return "Champ inconnu.".into();
+    }
+    if msg.starts_with("unknown variant") {
+        let allowed: Vec<&str> = quoted.iter().skip(1).copied().collect();
+        return if allowed.is_empty() {
+            "Valeur non reconnue.".into()
+        } else {
+            format!(
+                "Valeur non reconnue ; valeurs possibles : {}.",
+                allowed.join(", ")
+            )
+        };
+    }
+    if msg.starts_with("duplicate field") {
+        return "Champ répété.".into();
+    }
+    if let Some(exp) = msg
+        .strip_prefix("invalid type: ")
+        .and_then(|r| r.split(", expected ").nth(1))
+    {
+        return format!("Type incorrect : {} attendu.", expected_fr(exp));
+    }
+    if msg.starts_with("invalid value") {
+        let exp = msg.split(", expected ").nth(1).unwrap_or("");
+        return format!("Valeur invalide : {} attendu.", expected_fr(exp));
+    }
+    if msg.starts_with("invalid length") {
+        return "Nombre d'éléments incorrect.".into();
+    }
+    if msg.contains("out of range") {
+        return "Valeur hors des limites permises.".into();
+    }
+    if msg.contains("UUID") || msg.contains("uuid") {
+        return "Identifiant (UUID) invalide.".into();
+    }
+    if msg.contains("premature end of input")
+        || msg.contains("input contains invalid characters")
+        || msg.contains("trailing input")
+        || msg.contains("input is not enough for unique date and time")
+        || msg.contains("no possible date and time")
+    {
+        return "Date ou heure invalide (ex. 2026-03-10T14:00:00+01:00, 2026-03-10, 14:00).".into();
+    }
+    "Valeur invalide.".into()
+}
+
+fn expected_fr(exp: &str) -> &'static str {
+    let e = exp.trim();
+    match e {
+        "a boolean" => "un booléen (true ou false)",
+        "a string" => "une chaîne de caractères",
+        "a sequence" => "une liste",
+        "a map" => "un objet",
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" | "isize" => {
+            "un nombre entier"
+        }
+        "f32" | "f64" => "un nombre",
+        "a UUID string" | "UUID" => "un identifiant (UUID)",
+        _ if e.starts_with("struct") => "un objet",
+        _ if e.starts_with("variant identifier") || e.starts_with("enum") => {
+            "une des valeurs prévues (texte)"
+        }
+        _ if e.contains("date") || e.contains("time") => "une date ou une heure",
+        _ if e.starts_with("a sequence") || e.starts_with("tuple") => "une liste",
+        _ if e.contains("string") => "une chaîne de caractères",
+        _ if e.contains("integer") => "un nombre entier",
+        _ => "une autre valeur",
+    }
 }
 
 /// serde reports a missing or unknown field at the parent's path; name the field itself.
@@ -170,7 +260,12 @@ fn query_de<T: DeserializeOwned>(q: &str) -> Result<T, ApiError> {
     serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| {
         let msg = e.to_string();
         let field = msg.split('`').nth(1).unwrap_or("query").to_owned();
-        ApiError::field(StatusCode::BAD_REQUEST, "invalid_parameter", &field, msg)
+        ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+            &field,
+            french(&msg),
+        )
     })
 }
 
@@ -273,6 +368,61 @@ mod tests {
         assert!(b.contains("field: \"address\""), "{b}");
         let (s, _) = err::<SiteInput>(r#"{"name": "a""#);
         assert_eq!(s, StatusCode::BAD_REQUEST);
+    }
+
+    // Issue 10 §13: trailing data refused; an enum of the wrong type names its field; the
+    // messages are French and never echo the value.
+    #[test]
+    fn trailing_data_enum_types_and_french() {
+        let ok = r#"{"name": "a", "address": "x"}"#;
+        assert!(parse_json::<SiteInput>(ok.as_bytes()).is_ok());
+        assert!(parse_json::<SiteInput>(format!("{ok}  \n").as_bytes()).is_ok());
+        for bad in [
+            format!("{ok}garbage"),
+            format!("{ok}{ok}"),
+            format!("{ok} 1"),
+        ] {
+            let (s, b) = err::<SiteInput>(&bad);
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");
+            assert!(b.contains("malformed_json"), "{b}");
+        }
+        type Link = relais_domain::dto::PersonLinkInput;
+        let id = "00000000-0000-0000-0000-000000000001";
+        for rel in ["5", "[1]", "true", "{}"] {
+            let (s, b) = err::<Link>(&format!(
+                r#"{{"other_person_id": "{id}", "relation": {rel}}}"#
+            ));
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{rel}: {b}");
+            assert!(b.contains("field: \"relation\""), "{rel}: {b}");
+        }
+        let (_, b) = err::<Link>(&format!(
+            r#"{{"other_person_id": "{id}", "relation": "Dupont Marie"}}"#
+        ));
+        assert!(b.contains("Valeur non reconnue"), "{b}");
+        assert!(!b.contains("Dupont"), "the value is not echoed: {b}");
+        assert!(!b.contains("unknown variant"), "{b}");
+        let (_, b) = err::<SiteInput>(r#"{"name": "Dupont", "address": 3}"#);
+        assert!(b.contains("Type incorrect"), "{b}");
+        for english in [
+            "invalid type",
+            "expected",
+            "unknown field",
+            "missing field",
+            "out of range",
+        ] {
+            for body in [
+                r#"{"name": 1, "address": "x"}"#.to_owned(),
+                r#"{"name": "a"}"#.to_owned(),
+                r#"{"name": "a", "address": "x", "z": 1}"#.to_owned(),
+            ] {
+                let (_, b) = err::<SiteInput>(&body);
+                assert!(!b.contains(english), "{english} in {b}");
+            }
+        }
+        assert_eq!(
+            french("input is out of range"),
+            "Valeur hors des limites permises."
+        );
     }
 
     #[test]

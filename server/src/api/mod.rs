@@ -108,7 +108,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/dev-outbox", get(appointments::dev_outbox))
         .route("/agenda", get(appointments::agenda))
-        .route("/calendar-feeds", post(appointments::create_feed))
+        .route(
+            "/calendar-feeds",
+            post(appointments::create_feed).get(appointments::list_feeds),
+        )
         .route("/calendar-feeds/{id}", delete(appointments::revoke_feed))
         .route("/calendar/{file}", get(appointments::feed))
         .route("/referrals", get(referrals::list).post(referrals::create))
@@ -191,7 +194,7 @@ impl utoipa::Modify for BearerAuth {
         schedule::delete_window, schedule::list_exceptions, schedule::create_exception, schedule::delete_exception, schedule::list_absences,
         schedule::create_absence, schedule::delete_absence, schedule::holidays, schedule::availability, schedule::next_available,
         appointments::book, appointments::get, appointments::move_appointment, appointments::cancel, appointments::seen,
-        appointments::no_show, appointments::agenda, appointments::create_feed, appointments::revoke_feed,
+        appointments::no_show, appointments::agenda, appointments::create_feed, appointments::list_feeds, appointments::revoke_feed,
         appointments::notifications, appointments::dev_outbox,
         referrals::create, referrals::list, referrals::get, referrals::unit_create, referrals::unit_get,
         referrals::create_unit, referrals::list_units, referrals::revoke_unit,

@@ -232,7 +232,7 @@ impl FromRequestParts<AppState> for UnitCaller {
         Ok(UnitCaller {
             unit,
             state: state.clone(),
-            ip: client_ip(parts).map(|i| i.to_string()),
+            ip: client_ip(parts, state).map(|i| i.to_string()),
         })
     }
 }

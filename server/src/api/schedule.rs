@@ -407,7 +407,7 @@ fn uuid_param(v: &Option<String>, field: &str) -> ApiResult<Option<Uuid>> {
 #[utoipa::path(get, path = "/api/v1/opening-windows", tag = "scheduling", security(("bearer" = [])),
     params(("coordinator_id" = Option<Uuid>, Query), ("site_id" = Option<Uuid>, Query)), responses((status = 200, body = Vec<OpeningWindow>)))]
 pub async fn list_windows(
-    t: Tenant<AnyRole>,
+    t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
 ) -> ApiResult<Json<Vec<OpeningWindow>>> {
     let mut sel = t
@@ -553,7 +553,7 @@ fn exception_rule(e: &schedule_exception::Model) -> DateException {
 #[utoipa::path(get, path = "/api/v1/schedule-exceptions", tag = "scheduling", security(("bearer" = [])),
     params(("coordinator_id" = Option<Uuid>, Query), ("site_id" = Option<Uuid>, Query)), responses((status = 200, body = Vec<ScheduleException>)))]
 pub async fn list_exceptions(
-    t: Tenant<AnyRole>,
+    t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
 ) -> ApiResult<Json<Vec<ScheduleException>>> {
     let mut sel = t
@@ -1023,7 +1023,7 @@ fn date_param(s: &str, field: &str) -> ApiResult<NaiveDate> {
            ("from" = String, Query, description = "first local date, YYYY-MM-DD"), ("to" = String, Query, description = "last local date, inclusive")),
     responses((status = 200, body = Vec<Slot>), (status = 400, body = super::error::Problem)))]
 pub async fn availability(
-    t: Tenant<AnyRole>,
+    t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<AvailabilityQuery>,
 ) -> ApiResult<Json<Vec<Slot>>> {
     let type_id = uuid_param(&Some(q.type_id.clone()), "type_id")?.unwrap_or_default();
@@ -1094,7 +1094,7 @@ pub struct NextQuery {
     params(("type_id" = Uuid, Query), ("site_id" = Uuid, Query), ("coordinator_id" = Option<Uuid>, Query)),
     responses((status = 200, body = Option<Slot>)))]
 pub async fn next_available(
-    t: Tenant<AnyRole>,
+    t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<NextQuery>,
 ) -> ApiResult<Json<Option<Slot>>> {
     let type_id = uuid_param(&Some(q.type_id.clone()), "type_id")?.unwrap_or_default();

@@ -3,4 +3,5 @@
 
 pub mod lockout;
 pub mod password;
+pub mod proxy;
 pub mod totp;

@@ -527,6 +527,9 @@ impl Batch {
         let Some((out, tz, profile)) = self.compose(n) else {
             return Check::Skip("no_address");
         };
+        if n.channel == "email" && state.gateways().email_unavailable() {
+            return Check::Fail("email_unavailable");
+        }
         let local = now.with_timezone(&tz).naive_local();
         let channel = if n.channel == "sms" {
             Channel::Sms

@@ -151,6 +151,13 @@ impl Gateways {
         Ok(Gateways { sms, smtp, http })
     }
 
+    /// SMS leave through a real gateway but no SMTP server is configured: an e-mail would
+    /// only reach the development outbox and read as sent. The channel is unavailable, and
+    /// such a message fails where the coordinator sees it.
+    pub fn email_unavailable(&self) -> bool {
+        self.smtp.is_none() && !matches!(self.sms, Sms::Development)
+    }
+
     /// The provider's name as stored on the job.
     pub fn name(&self, channel: &str) -> &'static str {
         match (channel, &self.sms, &self.smtp) {

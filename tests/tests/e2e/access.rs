@@ -418,7 +418,35 @@ fn endpoints(a: &Org) -> Vec<Endpoint> {
             Method::GET,
             format!("/api/v1/opening-windows?site_id={}", a.site_id),
             None,
-            all,
+            staff,
+            false,
+        ),
+        // Issue 10 §8: the coordinators' whereabouts are not the referrer's to read.
+        ep(
+            Method::GET,
+            "/api/v1/schedule-exceptions".into(),
+            None,
+            staff,
+            false,
+        ),
+        ep(
+            Method::GET,
+            format!(
+                "/api/v1/availability?type_id={}&site_id={}&from=2026-12-01&to=2026-12-02",
+                a.type_id, a.site_id
+            ),
+            None,
+            staff,
+            false,
+        ),
+        ep(
+            Method::GET,
+            format!(
+                "/api/v1/availability/next?type_id={}&site_id={}",
+                a.type_id, a.site_id
+            ),
+            None,
+            staff,
             false,
         ),
         ep(

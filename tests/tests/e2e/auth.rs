@@ -216,6 +216,28 @@ async fn device_tokens_rotate_and_are_revocable_and_disabling_an_account_ends_ev
     assert_eq!(st, 401, "an old refresh token is dead");
     let (st, _) = s.get("/api/v1/me", &access).await;
     assert_eq!(st, 401, "the previous access token ended");
+    // Issue 10 §5: the rotated token came back, so someone holds a copy: the whole family
+    // (the newer tokens too) is revoked.
+    let (st, _) = s
+        .get("/api/v1/me", g2["access_token"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        st, 401,
+        "reuse of a rotated refresh token revokes the newer access token"
+    );
+    let (st, _) = s
+        .post(
+            "/api/v1/auth/device/refresh",
+            None,
+            json!({"refresh_token": g2["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(st, 401, "…and the newer refresh token");
+    let (st, g2) = s
+        .post("/api/v1/auth/device", None, json!({"email": c.email, "password": PASSWORD, "recovery_code": c.recovery_codes[1], "device_name": "Pixel de test"}))
+        .await;
+    assert_eq!(st, 200, "{g2}");
+    let device_id = g2["device_id"].as_str().unwrap().to_owned();
     let access2 = g2["access_token"].as_str().unwrap().to_owned();
     let (st, _) = s.get("/api/v1/me", &access2).await;
     assert_eq!(st, 200);

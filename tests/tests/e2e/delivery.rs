@@ -236,7 +236,7 @@ async fn the_webhook_gateway_survives_every_fault_and_never_sends_twice() {
     let sent = g.accepted().into_iter().find(|a| a.key == key).unwrap();
     assert_eq!(sent.to, "+33710203040");
     assert!(
-        sent.text.starts_with("Rendez-vous confirme : "),
+        sent.text.starts_with("Rendez-vous confirmé : "),
         "{}",
         sent.text
     );
@@ -525,8 +525,20 @@ async fn email_goes_over_smtp_with_a_stable_message_id_and_templates_are_checked
         "é is GSM-7: {p}"
     );
     assert!(
+        p["text"].as_str().unwrap().ends_with("À bientôt !"),
+        "an e-mail keeps its accents (issue 10 §14): {p}"
+    );
+    let (st, p) = s
+        .post(
+            "/api/v1/message-templates/preview",
+            Some(&x.a.coordinator.token),
+            json!({"kind": "confirmation", "channel": "sms", "body": "C'est noté pour {quand}. À bientôt !"}),
+        )
+        .await;
+    assert_eq!(st, 200, "{p}");
+    assert!(
         p["text"].as_str().unwrap().ends_with("A bientot !"),
-        "À is not: {p}"
+        "an SMS stays in GSM-7: {p}"
     );
     assert_eq!(p["encoding"], "gsm7");
     let (st, _) = s
@@ -608,5 +620,34 @@ async fn a_profile_that_stops_allowing_sms_is_obeyed_at_send_time() {
         (Some("skipped"), Some("channel_not_allowed"))
     );
     assert!(g.accepted().is_empty());
+    s.stop().await;
+}
+
+// Issue 10 §10: an SMS gateway and no SMTP: an e-mail does not slip into the development
+// outbox marked sent; it fails where the coordinator sees it.
+#[tokio::test]
+async fn without_smtp_an_email_is_never_marked_sent_when_sms_leave_for_real() {
+    let g = FakeGateway::start().await;
+    let s = server("webhook", &g, None).await;
+    let x = setup(&s, true).await;
+    let appt = book(&s, &x, 6, 10).await;
+    run_once(&s.state, "i1", Utc::now(), never_quiet())
+        .await
+        .unwrap();
+    let e = note(&s, &x, &appt, "confirmation", "email").await;
+    assert_eq!(e["state"], "failed", "{e}");
+    assert!(
+        e["reason"].as_str().unwrap().contains("email_unavailable"),
+        "{e}"
+    );
+    let sms = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(sms["state"], "sent", "{sms}");
+    let (_, now_appt) = s
+        .get(
+            &format!("/api/v1/appointments/{}", appt["id"].as_str().unwrap()),
+            &x.a.coordinator.token,
+        )
+        .await;
+    assert_eq!(now_appt["reminder_not_delivered"], true, "{now_appt}");
     s.stop().await;
 }

@@ -379,3 +379,252 @@ async fn a_referrer_cannot_decide_that_messages_are_safe() {
     assert_eq!(n, json!([]), "no message on a declared profile");
     s.stop().await;
 }
+
+async fn raw_status(s: &Server, path: &str) -> u16 {
+    s.http
+        .get(format!("{}{}", s.base, path))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+// §4 — a feed dies with its owner's right to see the files; an admin revokes anyone's.
+#[tokio::test]
+async fn calendar_feeds_die_with_the_owners_rights() {
+    let s = Server::start().await;
+    let a = org(&s, "Flux").await;
+    let mk = |token: String| {
+        let s = &s;
+        async move {
+            let (st, f) = s
+                .post(
+                    "/api/v1/calendar-feeds",
+                    Some(&token),
+                    json!({"show_names": false}),
+                )
+                .await;
+            assert_eq!(st, 201, "{f}");
+            (
+                f["id"].as_str().unwrap().to_owned(),
+                f["path"].as_str().unwrap().to_owned(),
+            )
+        }
+    };
+    let (id1, path1) = mk(a.coordinator.token.clone()).await;
+    assert_eq!(raw_status(&s, &path1).await, 200);
+    // The admin lists and revokes it.
+    let (st, feeds) = s.get("/api/v1/calendar-feeds", &a.admin.token).await;
+    assert_eq!(st, 200);
+    assert!(feeds.to_string().contains(&id1), "{feeds}");
+    assert!(
+        !feeds.to_string().contains(&path1),
+        "the secret path is shown once only"
+    );
+    let (st, e) = s
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/calendar-feeds/{id1}"),
+            Some(&a.admin.token),
+            None,
+        )
+        .await;
+    assert_eq!(st, 204, "{e}");
+    assert_eq!(raw_status(&s, &path1).await, 404);
+    // Role changed to referrer, then disabled: the feed stops each time.
+    let (_, path2) = mk(a.coordinator.token.clone()).await;
+    let acc = format!("/api/v1/accounts/{}", a.coordinator.account_id);
+    let (st, e) = s
+        .call(
+            Method::PATCH,
+            &acc,
+            Some(&a.admin.token),
+            Some(json!({"role": "referrer"})),
+        )
+        .await;
+    assert_eq!(st, 200, "{e}");
+    assert_eq!(
+        raw_status(&s, &path2).await,
+        404,
+        "a referrer's feed shows nothing"
+    );
+    let (st, _) = s
+        .call(
+            Method::PATCH,
+            &acc,
+            Some(&a.admin.token),
+            Some(json!({"role": "coordinator"})),
+        )
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(raw_status(&s, &path2).await, 200);
+    let (st, _) = s
+        .call(
+            Method::PATCH,
+            &acc,
+            Some(&a.admin.token),
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        raw_status(&s, &path2).await,
+        404,
+        "a disabled account's feed is dead"
+    );
+    s.stop().await;
+}
+
+// §5 — one TOTP code and one recovery code serve once, even in parallel; a device's
+// logout ends its refresh token. §15 — the second login in one period is told so, and
+// does not count toward the lockout; 401 carries WWW-Authenticate, 429 Retry-After.
+#[tokio::test]
+async fn second_factor_codes_serve_once_even_in_parallel() {
+    let s = Server::start_with(|c| c.lockout_threshold = 2).await;
+    let a = org(&s, "Parallele").await;
+    let c = &a.coordinator;
+    let code = relais_tests::totp_code(&c.totp_secret, 1);
+    let body = json!({"email": c.email, "password": relais_tests::PASSWORD, "totp_code": code});
+    let tries = futures_join4(&s, body.clone()).await;
+    assert_eq!(tries.iter().filter(|x| **x == 200).count(), 1, "{tries:?}");
+    // The same code again: said plainly, and not a failure (threshold 2: two more would lock).
+    for _ in 0..3 {
+        let res = s
+            .http
+            .post(format!("{}/api/v1/auth/login", s.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 401);
+        assert!(res.headers().get("www-authenticate").is_some());
+        let e: Value = res.json().await.unwrap();
+        assert_eq!(
+            e["type"], "https://relais.invalid/problems/code_already_used",
+            "{e}"
+        );
+        assert_eq!(e["errors"][0]["field"], "totp_code");
+    }
+    let rc = json!({"email": c.email, "password": relais_tests::PASSWORD, "recovery_code": c.recovery_codes[3]});
+    let tries = futures_join4(&s, rc).await;
+    assert_eq!(tries.iter().filter(|x| **x == 200).count(), 1, "{tries:?}");
+    // Not locked (threshold 2): the account still logs in, with another recovery code.
+    let next = json!({"email": c.email, "password": relais_tests::PASSWORD, "device_name": "Tel",
+                      "recovery_code": c.recovery_codes[4]});
+    let (st, g) = s.post("/api/v1/auth/device", None, next).await;
+    assert_eq!(st, 200, "{g}");
+    // Logging the phone out ends its refresh token.
+    let (st, _) = s
+        .post(
+            "/api/v1/auth/logout",
+            Some(g["access_token"].as_str().unwrap()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, 204);
+    let (st, _) = s
+        .post(
+            "/api/v1/auth/device/refresh",
+            None,
+            json!({"refresh_token": g["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(st, 401, "a logged-out device's refresh token is dead");
+    s.stop().await;
+}
+
+async fn futures_join4(s: &Server, body: Value) -> Vec<u16> {
+    let one = || async {
+        s.http
+            .post(format!("{}/api/v1/auth/login", s.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let (a, b, c, d) = tokio::join!(one(), one(), one(), one());
+    vec![a, b, c, d]
+}
+
+// §6 — behind a proxy, the throttle keys on the forwarded client, and only from proxies
+// that are configured.
+#[tokio::test]
+async fn the_login_throttle_keys_on_the_real_client_behind_a_trusted_proxy() {
+    let s = Server::start_with(|c| {
+        c.ip_failures_per_window = 2;
+        c.trusted_proxies = "127.0.0.1".into();
+    })
+    .await;
+    let a = org(&s, "Proxy").await;
+    let login = |xff: &'static str, email: String, pw: &'static str| {
+        let s = &s;
+        async move {
+            let res = s
+                .http
+                .post(format!("{}/api/v1/auth/login", s.base))
+                .header("x-forwarded-for", xff)
+                .json(&json!({"email": email, "password": pw}))
+                .send()
+                .await
+                .unwrap();
+            let st = res.status().as_u16();
+            let retry = res
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (st, retry)
+        }
+    };
+    for _ in 0..2 {
+        assert_eq!(
+            login("198.51.100.66", "ghost@example.org".into(), "mauvais")
+                .await
+                .0,
+            401
+        );
+    }
+    let (st, retry) = login("198.51.100.66", "ghost@example.org".into(), "mauvais").await;
+    assert_eq!(st, 429);
+    assert!(
+        retry.is_some_and(|r| r.parse::<u32>().unwrap() > 0),
+        "429 carries Retry-After"
+    );
+    // Another client behind the same proxy is not blocked.
+    let (st, _) = login(
+        "203.0.113.5",
+        a.coordinator.email.clone(),
+        relais_tests::PASSWORD,
+    )
+    .await;
+    assert_eq!(
+        st, 401,
+        "not 429: only the attacker is throttled (401: second factor needed)"
+    );
+    s.stop().await;
+    // Without configured proxies, a forged header changes nothing: the peer is throttled.
+    let s = Server::start_with(|c| c.ip_failures_per_window = 2).await;
+    for xff in ["1.1.1.1", "2.2.2.2", "3.3.3.3"] {
+        let res = s
+            .http
+            .post(format!("{}/api/v1/auth/login", s.base))
+            .header("x-forwarded-for", xff)
+            .json(&json!({"email": "ghost@example.org", "password": "x"}))
+            .send()
+            .await
+            .unwrap();
+        let _ = res.status();
+    }
+    let res = s
+        .http
+        .post(format!("{}/api/v1/auth/login", s.base))
+        .header("x-forwarded-for", "4.4.4.4")
+        .json(&json!({"email": "ghost@example.org", "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    s.stop().await;
+}

@@ -177,7 +177,7 @@ async fn a_booking_writes_its_messages_and_the_development_outbox_shows_them() {
     assert!(
         bodies
             .iter()
-            .any(|b| b.starts_with("Rendez-vous confirme : ")),
+            .any(|b| b.starts_with("Rendez-vous confirmé : ")),
         "{bodies:?}"
     );
     assert!(
@@ -293,7 +293,7 @@ async fn a_move_or_a_cancellation_never_sends_the_old_time_and_no_profile_means_
         .filter(|m| m["state"] == "sent")
         .count();
     assert_eq!(sent, 1, "{bodies}");
-    assert!(bodies.contains("a 16 h 00"), "{bodies}");
+    assert!(bodies.contains("à 16 h 00"), "{bodies}");
     assert!(
         !bodies.contains("a 15 h 00") && !bodies.contains("a 10 h 00"),
         "{bodies}"

@@ -97,7 +97,8 @@ async fn a_referral_travels_from_the_brigade_to_closure_and_the_referrer_sees_on
         .clone();
     assert_eq!(line["person_initials"], "N. P.");
     assert_eq!(line["priority"], "one_working_day");
-    assert_eq!(line["safe_contact_stale"], false);
+    // What the referrer said of safe contact is declared, not checked (issue 10 §3).
+    assert_eq!(line["safe_contact_stale"], true);
     assert!(!q.to_string().contains("Parcours"), "{q}");
     assert!(!q.to_string().contains("VIOLETTE"));
 

@@ -81,9 +81,28 @@ async fn the_phone_core_logs_in_fetches_its_profile_refreshes_and_logs_out() {
     ));
     assert!(!client.is_logged_in());
 
-    resumed.logout().await.unwrap();
+    // That was a rotated token coming back: the whole family is revoked, the resumed
+    // client's newer tokens too (issue 10 §5).
+    assert!(matches!(
+        resumed.profile().await,
+        Err(ClientError::SessionEnded)
+    ));
+
+    let fresh = Client::new(&s.base).unwrap();
+    let g = fresh
+        .login_device(
+            &c.email,
+            PASSWORD,
+            None,
+            Some(c.recovery_codes[0].clone()),
+            "Pixel",
+        )
+        .await
+        .unwrap();
+    assert!(fresh.profile().await.is_ok());
+    fresh.logout().await.unwrap();
     let again = Client::new(&s.base).unwrap();
-    again.resume(rotated.device_id, &rotated.refresh_token);
+    again.resume(g.device_id, &g.refresh_token);
     assert!(
         matches!(again.profile().await, Err(ClientError::SessionEnded)),
         "a logged-out device cannot resume"
