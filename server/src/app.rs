@@ -132,6 +132,13 @@ impl AppState {
             })?;
         }
         let cipher = load_cipher(&config, fresh_sqlite)?;
+        if fresh_sqlite && let Some(path) = config.sqlite_path() {
+            // The database file readable by its owner only, like the key; SQLite gives its
+            // WAL and shared-memory files the same mode.
+            create_private_file(&path).map_err(|e| {
+                StartError::Config(format!("cannot create {}: {e}", path.display()))
+            })?;
+        }
         let db = store::connect(&config.database_url).await?;
         store::migrate(&db).await?;
         check_key(&db, &cipher).await?;
@@ -164,6 +171,17 @@ impl AppState {
             outbox_wake: tokio::sync::Notify::new(),
         })))
     }
+}
+
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path).map(drop)
 }
 
 fn load_cipher(config: &Config, fresh_sqlite: bool) -> Result<FieldCipher, StartError> {

@@ -39,8 +39,9 @@ enum Command {
     Demo {
         #[arg(long, default_value = "relais-demo")]
         data_dir: PathBuf,
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: String,
+        /// Address:port; default: RELAIS_LISTEN or the configuration's `listen`.
+        #[arg(long)]
+        listen: Option<String>,
     },
     /// Print a new random data key (base64 of 32 bytes).
     GenerateKey,
@@ -178,7 +179,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Demo { data_dir, listen } => {
             let db = data_dir.join("relais.sqlite");
-            let overrides = [
+            // The demo's own database and key, always; every other setting as the README's
+            // table says (`--listen` wins over RELAIS_LISTEN, which wins over the file).
+            let mut overrides = vec![
                 (
                     "DATABASE_URL",
                     format!("sqlite://{}?mode=rwc", db.display()),
@@ -187,8 +190,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                     "RELAIS_DATA_KEY_FILE",
                     data_dir.join("relais.key").display().to_string(),
                 ),
-                ("RELAIS_LISTEN", listen),
             ];
+            if let Some(l) = listen {
+                overrides.push(("RELAIS_LISTEN", l));
+            }
             let config = load(cli.config.as_deref(), &overrides)?;
             relais_server::init_logging(&config.log_format);
             let fresh = !db.exists();

@@ -93,6 +93,15 @@ async fn first_start_creates_a_private_key_logs_nothing_personal_and_stops_grace
             std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
             0o600
         );
+        // Issue 10 §15: the database file too.
+        assert_eq!(
+            std::fs::metadata(dir.join("relais.sqlite"))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o600
+        );
     }
 
     let mut serve = Command::new(BIN);
@@ -239,4 +248,40 @@ async fn first_start_creates_a_private_key_logs_nothing_personal_and_stops_grace
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// Issue 10 §16: `relais demo` listens where RELAIS_LISTEN says (the flag, when given, wins).
+#[tokio::test]
+async fn the_demo_listens_where_relais_listen_says() {
+    let dir = std::env::temp_dir().join(format!("relais-demo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .args(["demo", "--data-dir"])
+        .arg(&dir)
+        .env("RELAIS_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RELAIS_ARGON2_MEMORY_KIB", "19456")
+        .env("RELAIS_ARGON2_ITERATIONS", "2")
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let c = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..300 {
+        if c.get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(up, "the demo did not answer on RELAIS_LISTEN's port");
 }
