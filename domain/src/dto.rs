@@ -876,6 +876,10 @@ pub struct Situation {
     /// The referral's note, on single reads only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Other files of the organisation with the same name or phone number: perhaps the
+    /// same person (single reads and walk-ins only). The coordinator decides.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub possible_duplicates: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

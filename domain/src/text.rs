@@ -1,34 +1,14 @@
 //! Text helpers used for search keys and for showing people by initials.
 
-/// Lower-case, strip French diacritics, collapse whitespace and punctuation: the form a
-/// name takes before it is hashed into a search key, so "Élodie  Lefèvre" finds "elodie lefevre".
+/// Lower-case, strip diacritics, fold full-width letters and look-alikes of other scripts,
+/// drop invisible characters, collapse whitespace and punctuation: the form a name takes
+/// before it is hashed into a search key, so "Élodie  Lefèvre" finds "elodie lefevre" and a
+/// look-alike spelling finds the same file.
 pub fn normalise_name(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().flat_map(char::to_lowercase) {
-        match fold_diacritic(c) {
-            Some(folded) => out.push_str(folded),
-            None if c.is_alphanumeric() => out.push(c),
-            None => out.push(' '),
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn fold_diacritic(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => "a",
-        'ç' => "c",
-        'é' | 'è' | 'ê' | 'ë' => "e",
-        'î' | 'ï' | 'í' | 'ì' => "i",
-        'ô' | 'ö' | 'ó' | 'ò' | 'õ' => "o",
-        'ù' | 'û' | 'ü' | 'ú' => "u",
-        'ÿ' | 'ý' => "y",
-        'ñ' => "n",
-        'œ' => "oe",
-        'æ' => "ae",
-        'ß' => "ss",
-        _ => return None,
-    })
+    crate::wording::fold(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// "Élodie Lefèvre" → "É. L." : how lists show a person until the file is opened.
@@ -55,6 +35,16 @@ mod tests {
         );
         assert_eq!(normalise_name("Çağla"), normalise_name("çağla"));
         assert_eq!(normalise_name(""), "");
+        // Issue 10 §12: the tricks that hid a duplicate.
+        for trick in [
+            "Dup\u{200B}ont",
+            "Dupоnt",
+            "ＤＵＰＯＮＴ",
+            "Du\u{00AD}pont",
+            "\u{202E}Dupont",
+        ] {
+            assert_eq!(normalise_name(trick), "dupont", "{trick:?}");
+        }
     }
 
     #[test]

@@ -58,11 +58,16 @@ impl Validator {
             self.push(field, "too_long", format!("{max} caractères au plus."));
             return None;
         }
-        if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        // Control, invisible and bidirectional characters: a name that looks like another
+        // would slip past the duplicate search, and reversed text misleads the reader.
+        if v.chars().any(|c| {
+            (c.is_control() && c != '\n' && c != '\t')
+                || (!c.is_control() && crate::wording::is_invisible(c))
+        }) {
             self.push(
                 field,
                 "control_character",
-                "Caractère de contrôle interdit.",
+                "Caractère invisible ou de contrôle interdit.",
             );
             return None;
         }

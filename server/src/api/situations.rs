@@ -23,8 +23,8 @@ use relais_domain::outreach::{
 };
 use relais_domain::safe_contact::{self, SafeContactProfile};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -178,6 +178,7 @@ pub(crate) fn situation_dto(
         attempts: Vec::new(),
         history: Vec::new(),
         note: None,
+        possible_duplicates: Vec::new(),
     })
 }
 
@@ -437,7 +438,38 @@ async fn full_view(t: &Tenant<FileReaders>, m: &situation::Model) -> ApiResult<S
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
         })
         .transpose()?;
+    if let Some(person) = p.get(&m.person_id) {
+        s.possible_duplicates = possible_duplicates(t.db(), org, person).await?;
+    }
     Ok(s)
+}
+
+/// Other live files of the organisation with the same name or the same phone number (by
+/// their blind indexes): perhaps the same person, said to the coordinator.
+pub(crate) async fn possible_duplicates<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    p: &person::Model,
+) -> ApiResult<Vec<Uuid>> {
+    if p.anonymised_at.is_some() {
+        return Ok(Vec::new());
+    }
+    let mut same = Condition::any().add(person::Column::NameKey.eq(p.name_key.clone()));
+    if let Some(k) = &p.phone_key {
+        same = same.add(person::Column::PhoneKey.eq(k.clone()));
+    }
+    Ok(person::Entity::scoped(org)
+        .filter(person::Column::Id.ne(p.id))
+        .filter(person::Column::DeletedAt.is_null())
+        .filter(person::Column::AnonymisedAt.is_null())
+        .filter(same)
+        .order_by_asc(person::Column::CreatedAt)
+        .limit(20)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|x| x.id)
+        .collect())
 }
 
 fn attempt_dto(c: &FieldCipher, a: &contact_attempt::Model) -> ApiResult<ContactAttempt> {
@@ -1146,11 +1178,13 @@ pub async fn walk_in(
         audit::record(&txn, t.audit_event(action, Some(table), Some(rid), "ok")).await?;
     }
     txn.commit().await?;
+    let mut situation = situation_dto(c, &s, Some(&p), &[], now)?;
+    situation.possible_duplicates = possible_duplicates(t.db(), t.organisation_id(), &p).await?;
     Ok((
         StatusCode::CREATED,
         Json(WalkInRecorded {
             person_id: p.id,
-            situation: situation_dto(c, &s, Some(&p), &[], now)?,
+            situation,
             interview: interview_dto(&row)?,
         }),
     ))

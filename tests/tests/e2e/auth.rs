@@ -183,7 +183,6 @@ async fn device_tokens_rotate_and_are_revocable_and_disabling_an_account_ends_ev
     assert_eq!(st, 200, "{g}");
     let access = g["access_token"].as_str().unwrap().to_owned();
     let refresh = g["refresh_token"].as_str().unwrap().to_owned();
-    let device_id = g["device_id"].as_str().unwrap().to_owned();
     let refresh_days =
         (chrono::DateTime::parse_from_rfc3339(g["refresh_expires_at"].as_str().unwrap())
             .unwrap()

@@ -628,3 +628,78 @@ async fn the_login_throttle_keys_on_the_real_client_behind_a_trusted_proxy() {
     assert_eq!(res.status().as_u16(), 429);
     s.stop().await;
 }
+
+// §12 — invisible and bidirectional characters refused in names; a look-alike spelling
+// finds the same file; a walk-in or referral matching a file says so.
+#[tokio::test]
+async fn names_cannot_hide_a_duplicate() {
+    let s = Server::start().await;
+    let a = org(&s, "Doublons").await;
+    let c = a.coordinator.token.as_str();
+    for bad in [
+        "Dup\u{200B}ont",
+        "\u{202E}tnopuD",
+        "Du\u{00AD}pont",
+        "Dupont\u{2066}",
+    ] {
+        let (st, e) = s
+            .post(
+                "/api/v1/persons",
+                Some(c),
+                json!({"first_name": "Marie", "last_name": bad}),
+            )
+            .await;
+        assert_eq!(st, 422, "{bad:?}: {e}");
+        assert_eq!(field_of(&e), "last_name");
+    }
+    let (st, p) = s
+        .post(
+            "/api/v1/persons",
+            Some(c),
+            json!({"first_name": "Marie", "last_name": "Dupont", "phone": "06 44 55 66 77"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{p}");
+    // Full-width and Cyrillic look-alikes find her.
+    for q in ["ＤＵＰＯＮＴ", "Dupоnt"] {
+        let (st, found) = s
+            .get(&format!("/api/v1/persons?name={}", urlencode(q)), c)
+            .await;
+        assert_eq!(st, 200, "{found}");
+        assert!(
+            found.to_string().contains(p["id"].as_str().unwrap()),
+            "{q}: {found}"
+        );
+    }
+    // A referral for the same number: the coordinator is told.
+    let mut r = crate::outreach::referral("Autre");
+    r["phone"] = json!("+33644556677");
+    let (st, rf) = s
+        .post("/api/v1/referrals", Some(&a.referrer.token), r)
+        .await;
+    assert_eq!(st, 201, "{rf}");
+    assert!(
+        rf.get("possible_duplicates").is_none(),
+        "the referrer learns nothing: {rf}"
+    );
+    let (_, sit) = s
+        .get(
+            &format!("/api/v1/situations/{}", rf["id"].as_str().unwrap()),
+            c,
+        )
+        .await;
+    assert_eq!(sit["possible_duplicates"], json!([p["id"]]), "{sit}");
+    s.stop().await;
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
