@@ -190,11 +190,9 @@ pub struct Report {
 struct Sup(Audience);
 
 impl Sup {
+    /// Every count, first; `protect` hides cells afterwards for an external report.
     fn cell(&self, n: u32) -> Cell {
-        match self.0 {
-            Audience::External if (1..SUPPRESS_BELOW).contains(&n) => None,
-            _ => Some(n),
-        }
+        Some(n)
     }
     /// A figure computed over `base` items: hidden when the base is small outside.
     fn over(&self, base: u32, v: Option<f64>) -> Option<f64> {
@@ -232,6 +230,197 @@ fn month_key(d: NaiveDate) -> (i32, u32) {
 }
 
 pub fn compute(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) -> Report {
+    let mut r = compute_all(f, from, to, audience);
+    if audience == Audience::External {
+        protect(&mut r);
+    }
+    r
+}
+
+/// Whether the hidden cells of one group whose total is published give nothing away: none
+/// hidden, or at least two whose sum (the total minus the shown cells) fixes neither, even
+/// to a reader who assumes every hidden cell is a small one (1 to 4).
+fn group_is_safe(raw: &[u32], hidden: &[bool]) -> bool {
+    let k = hidden.iter().filter(|h| **h).count() as u32;
+    if k == 0 {
+        return true;
+    }
+    let mut sum = 0;
+    let mut all_small = true;
+    for (v, h) in raw.iter().zip(hidden) {
+        if *h {
+            sum += *v;
+            all_small &= (1..SUPPRESS_BELOW).contains(v);
+        }
+    }
+    k >= 2 && sum > k && !(all_small && sum == (SUPPRESS_BELOW - 1) * k)
+}
+
+/// Primary suppression (every count from 1 to 4), then complementary suppression: in every
+/// group whose total is published (a row, a column, a breakdown of a shown figure), hide
+/// the smallest shown cells until `group_is_safe`, repeated until no group changes, so no
+/// hidden count can be recomputed from the totals of its row or column.
+fn protect(r: &mut Report) {
+    let mut cells: Vec<&mut Cell> = Vec::new();
+    let at = |cells: &mut Vec<&mut Cell>| cells.len();
+    // Layout: the position of every cell of the groups below.
+    let interviews_total = at(&mut cells);
+    cells.push(&mut r.interviews_total);
+    let interviews: Vec<usize> = (0..r.interviews.len())
+        .map(|i| interviews_total + 1 + i)
+        .collect();
+    cells.extend(r.interviews.iter_mut().map(|c| &mut c.count));
+    let new_situations = at(&mut cells);
+    cells.push(&mut r.new_situations);
+    let by_channel: Vec<usize> = (0..r.origin_by_channel.len())
+        .map(|i| new_situations + 1 + i)
+        .collect();
+    cells.extend(r.origin_by_channel.iter_mut().map(|c| &mut c.count));
+    let start = at(&mut cells);
+    let by_initiative: Vec<usize> = (0..r.origin_by_initiative.len())
+        .map(|i| start + i)
+        .collect();
+    cells.extend(r.origin_by_initiative.iter_mut().map(|c| &mut c.count));
+    let start = at(&mut cells);
+    let origin_keys: Vec<(OriginChannel, Initiative)> = r
+        .origins
+        .iter()
+        .map(|o| (o.channel, o.initiative))
+        .collect();
+    cells.extend(r.origins.iter_mut().map(|c| &mut c.count));
+    let origin_at = |c: OriginChannel, i: Initiative| {
+        origin_keys
+            .iter()
+            .position(|k| *k == (c, i))
+            .map(|p| start + p)
+    };
+    let start = at(&mut cells);
+    let role_bands: Vec<AgeBand> = r.roles.iter().map(|c| c.age_band).collect();
+    let roles: Vec<usize> = (0..r.roles.len()).map(|i| start + i).collect();
+    cells.extend(r.roles.iter_mut().map(|c| &mut c.count));
+    let minors = at(&mut cells);
+    cells.push(&mut r.minors);
+    let anonymous_total = at(&mut cells);
+    cells.push(&mut r.anonymous_contacts);
+    let anonymous: Vec<usize> = (0..r.anonymous_by_channel.len())
+        .map(|i| anonymous_total + 1 + i)
+        .collect();
+    cells.extend(r.anonymous_by_channel.iter_mut().map(|c| &mut c.count));
+    let start = at(&mut cells);
+    let months = r.monthly.len();
+    for m in r.monthly.iter_mut() {
+        cells.push(&mut m.new_situations);
+        cells.push(&mut m.interviews);
+        cells.push(&mut m.attempts);
+        cells.push(&mut m.anonymous_contacts);
+    }
+    let month_col =
+        |col: usize| -> Vec<usize> { (0..months).map(|m| start + 4 * m + col).collect() };
+    // Every other count (problems, closures, orientations…) is primary-suppressed only:
+    // no total of theirs is published.
+    let rest_start = at(&mut cells);
+    cells.push(&mut r.people_accompanied);
+    cells.push(&mut r.reachability.to_reach);
+    cells.push(&mut r.reachability.reached);
+    cells.extend(r.problems.iter_mut().map(|c| &mut c.count));
+    cells.extend(r.orientations.iter_mut().map(|c| &mut c.count));
+    cells.extend(r.closures.iter_mut().map(|c| &mut c.count));
+    cells.extend(r.child_reports.iter_mut().map(|c| &mut c.count));
+    let _ = rest_start;
+
+    // (members, the published total they add up to)
+    let mut groups: Vec<(Vec<usize>, usize)> = vec![
+        (interviews, interviews_total),
+        (by_channel.clone(), new_situations),
+        (by_initiative.clone(), new_situations),
+        (roles.clone(), new_situations),
+        (
+            roles
+                .iter()
+                .zip(&role_bands)
+                .filter(|(_, b)| **b == AgeBand::Under18)
+                .map(|(i, _)| *i)
+                .collect(),
+            minors,
+        ),
+        (anonymous, anonymous_total),
+        (month_col(0), new_situations),
+        (month_col(1), interviews_total),
+        (month_col(3), anonymous_total),
+    ];
+    for (ci, c) in OriginChannel::ALL.iter().enumerate() {
+        let row = Initiative::ALL
+            .iter()
+            .filter_map(|i| origin_at(*c, *i))
+            .collect();
+        groups.push((row, by_channel[ci]));
+    }
+    for (ii, i) in Initiative::ALL.iter().enumerate() {
+        let col = OriginChannel::ALL
+            .iter()
+            .filter_map(|c| origin_at(*c, *i))
+            .collect();
+        groups.push((col, by_initiative[ii]));
+    }
+
+    let raw: Vec<u32> = cells.iter().map(|c| c.unwrap_or(0)).collect();
+    let mut hidden: Vec<bool> = raw
+        .iter()
+        .map(|v| (1..SUPPRESS_BELOW).contains(v))
+        .collect();
+    loop {
+        let mut changed = false;
+        for (members, total) in &groups {
+            if hidden[*total] {
+                continue;
+            }
+            loop {
+                let vals: Vec<u32> = members.iter().map(|i| raw[*i]).collect();
+                let hid: Vec<bool> = members.iter().map(|i| hidden[*i]).collect();
+                if group_is_safe(&vals, &hid) {
+                    break;
+                }
+                let next = members
+                    .iter()
+                    .copied()
+                    .filter(|i| !hidden[*i] && raw[*i] > 0)
+                    .min_by_key(|i| raw[*i]);
+                match next {
+                    Some(i) => {
+                        hidden[i] = true;
+                        changed = true;
+                    }
+                    // Nothing left to hide in the group: hide its total instead.
+                    None => {
+                        hidden[*total] = true;
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (c, h) in cells.into_iter().zip(hidden) {
+        if h {
+            *c = None;
+        }
+    }
+    for sh in &mut r.origin_by_channel {
+        if sh.count.is_none() {
+            sh.percent = None;
+        }
+    }
+    for sh in &mut r.origin_by_initiative {
+        if sh.count.is_none() {
+            sh.percent = None;
+        }
+    }
+}
+
+fn compute_all(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) -> Report {
     let s = Sup(audience);
     let inr = |d: NaiveDate| from <= d && d <= to;
     let new: Vec<&SituationFact> = f.situations.iter().filter(|x| inr(x.received_on)).collect();
@@ -668,6 +857,226 @@ mod tests {
         {
             assert!(c.is_none_or(|n| n == 0 || n >= 5), "{c:?}");
         }
+    }
+
+    /// Every value a hidden cell can take, given the published total of its group: if only
+    /// one is possible, the cell was recovered. Two readers: one who only knows cells are
+    /// at least 1, one who assumes every hidden cell is a small one (1 to 4).
+    fn recoverable(
+        shown_total: u32,
+        shown: &[u32],
+        hidden: usize,
+        small_only: bool,
+    ) -> Option<u32> {
+        if hidden == 0 {
+            return None;
+        }
+        let rest = shown_total.saturating_sub(shown.iter().sum::<u32>());
+        let hi = if small_only { SUPPRESS_BELOW - 1 } else { rest };
+        // Values the first hidden cell can take (the cells are interchangeable).
+        let mut values = HashSet::new();
+        for v in 1..=hi.min(rest) {
+            let left = rest - v;
+            let others = hidden as u32 - 1;
+            if others == 0 {
+                if left == 0 {
+                    values.insert(v);
+                }
+            } else if (others..=others * hi).contains(&left) {
+                values.insert(v);
+            }
+        }
+        (values.len() == 1).then(|| values.into_iter().sum())
+    }
+
+    /// `truth`: the same cells in the internal report. A reader's deduction counts only if
+    /// it is right.
+    fn check_group(total: Cell, cells: &[Cell], truth: &[Cell], what: &str) {
+        let Some(t) = total else { return };
+        let shown: Vec<u32> = cells.iter().flatten().copied().collect();
+        let hidden_truth: Vec<u32> = cells
+            .iter()
+            .zip(truth)
+            .filter(|(c, _)| c.is_none())
+            .map(|(_, t)| t.unwrap_or(0))
+            .collect();
+        for small in [false, true] {
+            if let Some(v) = recoverable(t, &shown, hidden_truth.len(), small) {
+                assert!(
+                    hidden_truth.iter().any(|h| *h != v),
+                    "{what}: total {t}, shown {shown:?}, hidden {hidden_truth:?} recovered as {v}"
+                );
+            }
+        }
+    }
+
+    /// Issue 10 §11: over many random years, no suppressed cell of the external report can
+    /// be recomputed from the total of its row or column.
+    #[test]
+    fn no_suppressed_cell_is_recovered_from_its_totals() {
+        let mut seed: u64 = 0x5eed;
+        let mut rnd = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for round in 0..400 {
+            let mut f = Facts::default();
+            let n = 1 + rnd(40);
+            for p in 0..n {
+                let mut x = sit(
+                    p as u128,
+                    1 + rnd(12) as u32,
+                    1 + rnd(28) as u32,
+                    OriginChannel::ALL[rnd(OriginChannel::ALL.len())],
+                );
+                x.initiative = Initiative::ALL[rnd(Initiative::ALL.len())];
+                x.sex = Sex::ALL[rnd(Sex::ALL.len())];
+                x.birth_year = Some(1940 + rnd(80) as i32);
+                x.role = PersonRole::ALL[rnd(PersonRole::ALL.len())];
+                f.situations.push(x);
+                for _ in 0..rnd(3) {
+                    f.interviews.push((
+                        Some(Uuid::from_u128(p as u128)),
+                        d(1 + rnd(12) as u32, 1 + rnd(28) as u32),
+                        InterviewMode::ALL[rnd(InterviewMode::ALL.len())],
+                    ));
+                }
+            }
+            for _ in 0..rnd(12) {
+                f.anonymous.push(AnonymousFact {
+                    on: d(1 + rnd(12) as u32, 1 + rnd(28) as u32),
+                    channel: OriginChannel::ALL[rnd(OriginChannel::ALL.len())],
+                    sex: Sex::Female,
+                    age_band: AgeBand::From26To40,
+                    problems: vec![],
+                    action: AnonymousAction::ALL[0],
+                });
+            }
+            let x = compute(&f, d(1, 1), d(12, 31), Audience::External);
+            let t = compute(&f, d(1, 1), d(12, 31), Audience::Internal);
+            let w = format!("round {round}");
+            let counts = |v: &[Count<InterviewMode>]| v.iter().map(|c| c.count).collect::<Vec<_>>();
+            for (r, tr) in [(&x, &t)] {
+                check_group(
+                    r.interviews_total,
+                    &counts(&r.interviews),
+                    &counts(&tr.interviews),
+                    &format!("{w} interviews"),
+                );
+            }
+            let sh = |r: &Report| -> (Vec<Cell>, Vec<Cell>) {
+                (
+                    r.origin_by_channel.iter().map(|c| c.count).collect(),
+                    r.origin_by_initiative.iter().map(|c| c.count).collect(),
+                )
+            };
+            let (ch, ini) = sh(&x);
+            let (tch, tini) = sh(&t);
+            check_group(x.new_situations, &ch, &tch, &format!("{w} channels"));
+            check_group(x.new_situations, &ini, &tini, &format!("{w} initiatives"));
+            let row = |r: &Report, c: OriginChannel| -> Vec<Cell> {
+                r.origins
+                    .iter()
+                    .filter(|o| o.channel == c)
+                    .map(|o| o.count)
+                    .collect()
+            };
+            let column = |r: &Report, i: Initiative| -> Vec<Cell> {
+                r.origins
+                    .iter()
+                    .filter(|o| o.initiative == i)
+                    .map(|o| o.count)
+                    .collect()
+            };
+            for (ci, c) in OriginChannel::ALL.iter().enumerate() {
+                check_group(
+                    ch[ci],
+                    &row(&x, *c),
+                    &row(&t, *c),
+                    &format!("{w} origin row {c:?}"),
+                );
+            }
+            for (ii, i) in Initiative::ALL.iter().enumerate() {
+                check_group(
+                    ini[ii],
+                    &column(&x, *i),
+                    &column(&t, *i),
+                    &format!("{w} origin column {i:?}"),
+                );
+            }
+            let roles = |r: &Report| -> Vec<Cell> { r.roles.iter().map(|c| c.count).collect() };
+            check_group(
+                x.new_situations,
+                &roles(&x),
+                &roles(&t),
+                &format!("{w} roles"),
+            );
+            let minors = |r: &Report| -> Vec<Cell> {
+                r.roles
+                    .iter()
+                    .filter(|c| c.age_band == AgeBand::Under18)
+                    .map(|c| c.count)
+                    .collect()
+            };
+            check_group(x.minors, &minors(&x), &minors(&t), &format!("{w} minors"));
+            let anon = |r: &Report| -> Vec<Cell> {
+                r.anonymous_by_channel.iter().map(|c| c.count).collect()
+            };
+            check_group(
+                x.anonymous_contacts,
+                &anon(&x),
+                &anon(&t),
+                &format!("{w} anonymous"),
+            );
+            let col =
+                |r: &Report, g: fn(&Month) -> Cell| r.monthly.iter().map(g).collect::<Vec<_>>();
+            check_group(
+                x.new_situations,
+                &col(&x, |m| m.new_situations),
+                &col(&t, |m| m.new_situations),
+                &format!("{w} months"),
+            );
+            check_group(
+                x.interviews_total,
+                &col(&x, |m| m.interviews),
+                &col(&t, |m| m.interviews),
+                &format!("{w} months interviews"),
+            );
+            check_group(
+                x.anonymous_contacts,
+                &col(&x, |m| m.anonymous_contacts),
+                &col(&t, |m| m.anonymous_contacts),
+                &format!("{w} months anonymous"),
+            );
+            let roles = roles(&x);
+            // and never a small count shown
+            for c in roles.iter().chain(&ch).chain(&ini) {
+                assert!(
+                    c.is_none_or(|n| n == 0 || n >= SUPPRESS_BELOW),
+                    "{w}: {c:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_reviews_subtraction_no_longer_works() {
+        // 7 interviews: 5 in person, 2 by phone. Hiding only the 2 let 7 − 5 give it back.
+        let mut f = Facts::default();
+        for i in 0..7 {
+            let mode = if i < 5 {
+                InterviewMode::ALL[0]
+            } else {
+                InterviewMode::ALL[1]
+            };
+            f.interviews.push((None, d(3, 1 + i), mode));
+        }
+        let x = compute(&f, d(1, 1), d(12, 31), Audience::External);
+        assert_eq!(x.interviews_total, Some(7));
+        let hidden = x.interviews.iter().filter(|c| c.count.is_none()).count();
+        assert!(hidden >= 2, "{:?}", x.interviews);
     }
 
     #[test]
