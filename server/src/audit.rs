@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use data_encoding::HEXLOWER;
 use relais_domain::Role;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryOrder, Statement,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Statement, TransactionSession, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -194,14 +194,75 @@ pub enum ChainCheck {
     },
 }
 
-/// Walk the whole chain. A deleted, inserted or edited row breaks it.
+/// Where the kept chain starts: the last pruned row's position and hash (0 and the genesis
+/// hash before any pruning).
+async fn anchor<C: ConnectionTrait>(db: &C) -> Result<(i64, String), DbErr> {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT pruned_seq, pruned_hash FROM audit_head WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("audit_head".into()))?;
+    let seq: i64 = row.try_get("", "pruned_seq")?;
+    let hash: Option<String> = row.try_get("", "pruned_hash")?;
+    Ok((seq, hash.unwrap_or_else(|| GENESIS.to_owned())))
+}
+
+/// Drop the rows older than `before` (the log keeps 12 months), in one transaction that
+/// moves the anchor to the last dropped row, so `verify` still checks what remains and
+/// still notices a row removed by anyone else.
+pub async fn prune<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    before: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let txn = db.begin().await?;
+    let backend = txn.get_database_backend();
+    // Lock the head first, as every append does.
+    txn.execute_raw(Statement::from_string(
+        backend,
+        "UPDATE audit_head SET seq = seq WHERE id = 1",
+    ))
+    .await?;
+    let last = audit_log::Entity::find()
+        .filter(audit_log::Column::At.lt(before))
+        .order_by_desc(audit_log::Column::Seq)
+        .one(&txn)
+        .await?;
+    let Some(last) = last else {
+        txn.commit().await?;
+        return Ok(0);
+    };
+    let gone = audit_log::Entity::delete_many()
+        .filter(audit_log::Column::Seq.lte(last.seq))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    txn.execute_raw(Statement::from_sql_and_values(
+        backend,
+        match backend {
+            sea_orm::DatabaseBackend::Postgres => {
+                "UPDATE audit_head SET pruned_seq = $1, pruned_hash = $2 WHERE id = 1"
+            }
+            _ => "UPDATE audit_head SET pruned_seq = ?, pruned_hash = ? WHERE id = 1",
+        },
+        [last.seq.into(), last.hash.clone().into()],
+    ))
+    .await?;
+    txn.commit().await?;
+    Ok(gone)
+}
+
+/// Walk the kept chain from its anchor. A deleted, inserted or edited row breaks it.
 pub async fn verify<C: ConnectionTrait>(db: &C) -> Result<ChainCheck, DbErr> {
+    let (pruned_seq, anchor_hash) = anchor(db).await?;
     let rows = audit_log::Entity::find()
         .order_by_asc(audit_log::Column::Seq)
         .all(db)
         .await?;
-    let mut prev = GENESIS.to_owned();
-    for (expected_seq, r) in (1..).zip(rows.iter()) {
+    let mut prev = anchor_hash;
+    for (expected_seq, r) in (pruned_seq + 1..).zip(rows.iter()) {
         if r.seq != expected_seq || r.prev_hash != prev || r.hash != row_hash(&prev, r) {
             return Ok(ChainCheck::BrokenAt { seq: r.seq });
         }

@@ -5,7 +5,13 @@
 //!
 //! Anonymising keeps the statistics (situations, attempts, interviews, orientations, birth
 //! year, sex) and removes the identity, contact details, safe-contact profile, notes, the
-//! referral's note and the notes of attempts, interviews and orientation overrides.
+//! referral's note, external reference and unit, the notes of attempts, interviews and
+//! orientation overrides, the sealed reasons of appointments, the reasons of links, the
+//! development outbox's copies of messages; a future appointment is withdrawn with its
+//! reminders (no message goes out). Appointments count as activity.
+//!
+//! Housekeeping, daily too: the development outbox keeps 30 days, idempotency keys (which
+//! hold the first answer) 2 days, the audit log 12 months (`audit::prune`).
 
 use std::collections::HashMap;
 
@@ -22,12 +28,16 @@ use crate::api::error::ApiResult;
 use crate::app::AppState;
 use crate::audit::{self, Action};
 use crate::store::entities::{
-    contact_attempt, interview, organisation, orientation, person, situation,
+    appointment, appointment_participant, contact_attempt, dev_outbox, idempotency_key, interview,
+    notification, organisation, orientation, person, person_link, situation,
 };
 use crate::store::{OrgScoped, next_change_seq};
 
 pub const INACTIVE_AFTER_DAYS: i64 = 730;
 pub const NEVER_REACHED_AFTER_DAYS: i64 = 183;
+pub const DEV_OUTBOX_DAYS: i64 = 30;
+pub const IDEMPOTENCY_DAYS: i64 = 2;
+pub const AUDIT_DAYS: i64 = 365;
 
 #[derive(Serialize)]
 struct EmptyIdentity {
@@ -58,6 +68,21 @@ pub async fn plan(
     for s in &situations {
         by_person.entry(s.person_id).or_default().push(s);
     }
+    // An appointment is activity: booked, or held (a future one keeps the file alive).
+    let appointments: HashMap<Uuid, DateTime<Utc>> = appointment::Entity::scoped(org)
+        .filter(appointment::Column::DeletedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.starts_at.max(a.updated_at)))
+        .collect();
+    let mut appointment_activity: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+    for pa in appointment_participant::Entity::scoped(org).all(db).await? {
+        if let Some(at) = appointments.get(&pa.appointment_id) {
+            let e = appointment_activity.entry(pa.person_id).or_insert(*at);
+            *e = (*e).max(*at);
+        }
+    }
     let mut items = Vec::new();
     for p in &persons {
         let theirs = by_person.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
@@ -65,6 +90,7 @@ pub async fn plan(
             .iter()
             .map(|s| s.last_activity_at)
             .chain([p.updated_at])
+            .chain(appointment_activity.get(&p.id).copied())
             .max()
             .unwrap_or(p.updated_at);
         if now - last > Duration::days(INACTIVE_AFTER_DAYS) {
@@ -76,6 +102,9 @@ pub async fn plan(
             continue;
         }
         let never_reached = !theirs.is_empty()
+            && appointment_activity
+                .get(&p.id)
+                .is_none_or(|at| now - *at > Duration::days(NEVER_REACHED_AFTER_DAYS))
             && theirs.iter().all(|s| {
                 s.first_contact_at.is_none()
                     && now - s.received_at > Duration::days(NEVER_REACHED_AFTER_DAYS)
@@ -133,6 +162,11 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> ApiResu
             situation::Column::Note,
             Expr::value(Option::<Vec<u8>>::None),
         )
+        .col_expr(
+            situation::Column::ExternalRef,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(situation::Column::Unit, Expr::value(Option::<String>::None))
         .col_expr(situation::Column::UpdatedAt, Expr::value(now))
         .col_expr(situation::Column::ChangeSeq, Expr::value(seq))
         .filter(situation::Column::OrganisationId.eq(org))
@@ -164,6 +198,75 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> ApiResu
         )
         .filter(orientation::Column::OrganisationId.eq(org))
         .filter(orientation::Column::PersonId.eq(id))
+        .exec(&txn)
+        .await?;
+    // Appointments: sealed reasons go; a future one is withdrawn (its messages cancelled,
+    // none sent: the person is no longer followed).
+    let theirs: Vec<Uuid> = appointment_participant::Entity::scoped(org)
+        .filter(appointment_participant::Column::PersonId.eq(id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| p.appointment_id)
+        .collect();
+    if !theirs.is_empty() {
+        appointment::Entity::update_many()
+            .col_expr(
+                appointment::Column::Reason,
+                Expr::value(Option::<Vec<u8>>::None),
+            )
+            .filter(appointment::Column::OrganisationId.eq(org))
+            .filter(appointment::Column::Id.is_in(theirs.clone()))
+            .exec(&txn)
+            .await?;
+        let seq = next_change_seq(&txn).await?;
+        appointment::Entity::update_many()
+            .col_expr(appointment::Column::Status, Expr::value("revoked"))
+            .col_expr(
+                appointment::Column::Version,
+                sea_orm::sea_query::ExprTrait::add(Expr::col(appointment::Column::Version), 1),
+            )
+            .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
+            .col_expr(appointment::Column::ChangeSeq, Expr::value(seq))
+            .filter(appointment::Column::OrganisationId.eq(org))
+            .filter(appointment::Column::Id.is_in(theirs))
+            .filter(appointment::Column::Status.eq("planned"))
+            .exec(&txn)
+            .await?;
+    }
+    let jobs: Vec<Uuid> = notification::Entity::find()
+        .filter(notification::Column::OrganisationId.eq(org))
+        .filter(notification::Column::PersonId.eq(id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    if !jobs.is_empty() {
+        notification::Entity::update_many()
+            .col_expr(notification::Column::State, Expr::value("cancelled"))
+            .col_expr(notification::Column::Reason, Expr::value("anonymised"))
+            .col_expr(notification::Column::UpdatedAt, Expr::value(now))
+            .filter(notification::Column::Id.is_in(jobs.clone()))
+            .filter(notification::Column::State.is_in(["scheduled", "retryable"]))
+            .exec(&txn)
+            .await?;
+        dev_outbox::Entity::delete_many()
+            .filter(dev_outbox::Column::NotificationId.is_in(jobs))
+            .exec(&txn)
+            .await?;
+    }
+    person_link::Entity::update_many()
+        .col_expr(
+            person_link::Column::KeepApartOffReason,
+            Expr::value(Option::<Vec<u8>>::None),
+        )
+        .filter(person_link::Column::OrganisationId.eq(org))
+        .filter(
+            sea_orm::Condition::any()
+                .add(person_link::Column::PersonA.eq(id))
+                .add(person_link::Column::PersonB.eq(id)),
+        )
         .exec(&txn)
         .await?;
     // Open situations of a person nobody could reach are closed as unreachable.
@@ -240,7 +343,7 @@ pub async fn run(
     })
 }
 
-/// Every organisation, for the daily job and the command line.
+/// Every organisation, for the daily job and the command line; then the housekeeping.
 pub async fn run_all(state: &AppState, dry_run: bool) -> ApiResult<Vec<(Uuid, RetentionRun)>> {
     let orgs = organisation::Entity::find()
         .filter(organisation::Column::DeletedAt.is_null())
@@ -250,5 +353,28 @@ pub async fn run_all(state: &AppState, dry_run: bool) -> ApiResult<Vec<(Uuid, Re
     for o in orgs {
         out.push((o.id, run(state, o.id, None, Utc::now(), dry_run).await?));
     }
+    if !dry_run {
+        housekeeping(state, Utc::now()).await?;
+    }
     Ok(out)
+}
+
+/// What each store keeps, whoever it is about: the development outbox 30 days,
+/// idempotency keys 2 days, the audit log 12 months.
+pub async fn housekeeping(state: &AppState, now: DateTime<Utc>) -> ApiResult<()> {
+    {
+        let (_turn, txn) = state.begin_write().await?;
+        dev_outbox::Entity::delete_many()
+            .filter(dev_outbox::Column::CreatedAt.lt(now - Duration::days(DEV_OUTBOX_DAYS)))
+            .exec(&txn)
+            .await?;
+        idempotency_key::Entity::delete_many()
+            .filter(idempotency_key::Column::CreatedAt.lt(now - Duration::days(IDEMPOTENCY_DAYS)))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+    }
+    let _turn = state.write_lock().await;
+    crate::audit::prune(state.db(), now - Duration::days(AUDIT_DAYS)).await?;
+    Ok(())
 }

@@ -1521,6 +1521,22 @@ impl MigrationTrait for M0006Hardening {
                 .to_owned(),
         )
         .await?;
+        // The audit log keeps 12 months: the last pruned row's position and hash anchor the
+        // chain that remains.
+        m.alter_table(
+            Table::alter()
+                .table(Hd::AuditHead)
+                .add_column(big_integer(Hd::PrunedSeq).default(0))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Hd::AuditHead)
+                .add_column(string_len_null(Hd::PrunedHash, 64))
+                .to_owned(),
+        )
+        .await?;
         // Why a coordinator let a victim / alleged-perpetrator pair meet (sealed).
         m.alter_table(
             Table::alter()
@@ -1535,6 +1551,9 @@ impl MigrationTrait for M0006Hardening {
 
 #[derive(DeriveIden)]
 enum Hd {
+    AuditHead,
+    PrunedSeq,
+    PrunedHash,
     PersonLink,
     KeepApartOffReason,
     Organisation,

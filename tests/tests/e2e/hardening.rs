@@ -703,3 +703,227 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// Every value of every row of every table, as one text per table (bytes in hex), read
+/// straight from the database.
+async fn dump(s: &Server) -> Vec<(String, String)> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = s.state.db();
+    let backend = db.get_database_backend();
+    let pg = backend == sea_orm::DatabaseBackend::Postgres;
+    let tables: Vec<String> = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            if pg {
+                "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'"
+            } else {
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            },
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String>("", "name").unwrap())
+        .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        let sql = if pg {
+            format!("SELECT string_agg(x::text, '|') AS v FROM \"{t}\" x")
+        } else {
+            let cols: Vec<String> = db
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    format!("SELECT name FROM pragma_table_info('{t}')"),
+                ))
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get::<String>("", "name").unwrap())
+                .collect();
+            if cols.is_empty() {
+                continue;
+            }
+            let row = cols
+                .iter()
+                .map(|c| format!("quote(\"{c}\")"))
+                .collect::<Vec<_>>()
+                .join(" || ',' || ");
+            format!("SELECT group_concat({row}, '|') AS v FROM \"{t}\"")
+        };
+        let v: Option<String> = db
+            .query_one_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap()
+            .and_then(|r| r.try_get("", "v").ok());
+        out.push((t, v.unwrap_or_default()));
+    }
+    out
+}
+
+// §9 — after retention, nothing of the person is left anywhere: a scan of every table and
+// column finds none of their values, in clear, in hex, or as a search key.
+#[tokio::test]
+async fn after_retention_no_table_holds_anything_of_the_person() {
+    let s = Server::start_with(|c| {
+        c.sms_quiet_start = "00:00".into();
+        c.sms_quiet_end = "00:00".into();
+    })
+    .await;
+    let a = org(&s, "Oubli").await;
+    let c = a.coordinator.token.as_str();
+    let mut r = crate::outreach::referral("Quaxxiliane");
+    r["first_name"] = json!("Zorglubette");
+    r["phone"] = json!("06 98 76 54 32");
+    r["external_ref"] = json!("BR-QUAXX-77");
+    r["unit"] = json!("Unité Xylophane");
+    r["note"] = json!("Signalée par Xylophane");
+    let (st, rf) = s
+        .post("/api/v1/referrals", Some(&a.referrer.token), r)
+        .await;
+    assert_eq!(st, 201, "{rf}");
+    let (_, sit) = s
+        .get(
+            &format!("/api/v1/situations/{}", rf["id"].as_str().unwrap()),
+            c,
+        )
+        .await;
+    let pid = sit["person_id"].as_str().unwrap().to_owned();
+    let (st, p) = s
+        .call(Method::PUT, &format!("/api/v1/persons/{pid}"), Some(c), Some(json!({
+            "first_name": "Zorglubette", "last_name": "Quaxxiliane", "phone": "06 98 76 54 32",
+            "email": "zorglubette@example.net", "address": "7 impasse Xylophane",
+            "notes": "Xylophane au courant",
+            "safe_contact": {"sms": true, "email": true, "phone_call": true,
+                             "safe_phone": "07 98 76 54 31", "safe_email": "zorglubette@example.net",
+                             "checked_at": Utc::now().to_rfc3339()}})))
+        .await;
+    assert_eq!(st, 200, "{p}");
+    let ty = reminder_type(&s, &a).await;
+    let (st, ap) = s
+        .post(
+            "/api/v1/appointments",
+            Some(c),
+            json!({
+            "type_id": ty, "site_id": a.site_id, "coordinator_id": a.coordinator.account_id,
+            "person_id": pid, "start": paris(workday(6), 19, 0),
+            "emergency_reason": "Zorglubette attend Xylophane en bas"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{ap}");
+    relais_server::outbox::run_once(
+        &s.state,
+        "t",
+        Utc::now(),
+        relais_domain::sms::QuietHours {
+            start: chrono::NaiveTime::MIN,
+            end: chrono::NaiveTime::MIN,
+        },
+    )
+    .await
+    .unwrap();
+    let before = dump(&s).await;
+    let all_before: String = before.iter().map(|(_, v)| v.as_str()).collect();
+    assert!(
+        all_before.contains("BR-QUAXX-77"),
+        "the scan sees clear values"
+    );
+    let (_, outbox) = s.get("/api/v1/dev-outbox", &a.admin.token).await;
+    assert!(outbox.to_string().contains("+33798765431"), "{outbox}");
+
+    let later = Utc::now() + chrono::Duration::days(3 * 365);
+    let run = relais_server::retention::run(&s.state, a.id, None, later, false)
+        .await
+        .unwrap();
+    assert!(
+        run.items.iter().any(|i| i.person_id.to_string() == pid),
+        "{:?}",
+        run.items
+    );
+
+    let cipher = s.state.cipher();
+    let mut needles: Vec<String> = Vec::new();
+    for v in [
+        "Zorglubette",
+        "Quaxxiliane",
+        "Xylophane",
+        "BR-QUAXX-77",
+        "+33698765432",
+        "+33798765431",
+        "zorglubette@example.net",
+        "0698765432",
+    ] {
+        needles.push(v.to_owned());
+        needles.push(data_encoding::HEXUPPER.encode(v.as_bytes()));
+        needles.push(data_encoding::HEXLOWER.encode(v.as_bytes()));
+    }
+    needles.push(cipher.blind_index("phone", "+33698765432"));
+    needles.push(cipher.blind_index("name", "zorglubette quaxxiliane"));
+    needles.push(cipher.blind_index("last_name", "quaxxiliane"));
+    for (t, v) in dump(&s).await {
+        for n in &needles {
+            assert!(!v.contains(n.as_str()), "table {t} still holds {n}");
+        }
+    }
+    // Sealed copies too: the development outbox no longer holds the messages.
+    let (_, outbox) = s.get("/api/v1/dev-outbox", &a.admin.token).await;
+    assert!(!outbox.to_string().contains("+33798765431"), "{outbox}");
+    assert!(!outbox.to_string().contains("zorglubette"), "{outbox}");
+    // The future appointment is withdrawn and nothing more will be sent.
+    let (_, n) = s
+        .get(
+            &format!(
+                "/api/v1/appointments/{}/notifications",
+                ap["id"].as_str().unwrap()
+            ),
+            c,
+        )
+        .await;
+    for job in n.as_array().unwrap() {
+        assert!(
+            ["sent", "cancelled"].contains(&job["state"].as_str().unwrap()),
+            "{job}"
+        );
+    }
+    let (_, now_ap) = s
+        .get(
+            &format!("/api/v1/appointments/{}", ap["id"].as_str().unwrap()),
+            c,
+        )
+        .await;
+    assert_eq!(now_ap["status"], "revoked", "{now_ap}");
+    s.stop().await;
+}
+
+// §9 — the audit log keeps 12 months and its chain still verifies after pruning.
+#[tokio::test]
+async fn the_audit_log_keeps_twelve_months_and_still_verifies() {
+    use relais_server::audit;
+    let s = Server::start().await;
+    let _a = org(&s, "Journal").await;
+    let db = s.state.db();
+    let rows = relais_server::store::entities::audit_log::Entity::find()
+        .all(db)
+        .await
+        .unwrap();
+    assert!(rows.len() > 5);
+    // Everything so far is "old": prune before a moment just after the third row.
+    use sea_orm::EntityTrait;
+    let cut = rows[2].at + chrono::Duration::microseconds(1);
+    let gone = audit::prune(db, cut).await.unwrap();
+    assert_eq!(gone, 3);
+    assert!(matches!(
+        audit::verify(db).await.unwrap(),
+        audit::ChainCheck::Intact { .. }
+    ));
+    // Someone removing a kept row is still caught.
+    let first_kept = rows[3].seq;
+    relais_server::store::entities::audit_log::Entity::delete_by_id(first_kept)
+        .exec(db)
+        .await
+        .unwrap();
+    assert!(matches!(
+        audit::verify(db).await.unwrap(),
+        audit::ChainCheck::BrokenAt { .. }
+    ));
+    s.stop().await;
+}
