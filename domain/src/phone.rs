@@ -61,6 +61,12 @@ pub fn normalise(input: &str) -> Result<String, PhoneError> {
         if let Some(rest) = digits.strip_prefix("330") {
             digits = format!("33{rest}");
         }
+        // A French national number never starts with 0 after the country code: "+33 0 0…"
+        // is a typo, not a number (found by fuzzing: it normalised to a number that did
+        // not normalise to itself).
+        if digits.starts_with("330") {
+            return Err(PhoneError::BadLength);
+        }
         if digits.starts_with("33") && digits.len() != 11 {
             return Err(PhoneError::BadLength);
         }
@@ -118,6 +124,9 @@ mod tests {
 
     #[test]
     fn refuses_garbage() {
+        // Found by fuzzing: "+33 0 0…" gave "+33033500001", which did not normalise again.
+        assert_eq!(normalise(" 00330033)500001"), Err(PhoneError::BadLength));
+        assert_eq!(normalise("+33 0 0612345678"), Err(PhoneError::BadLength));
         assert_eq!(normalise(""), Err(PhoneError::Empty));
         assert_eq!(normalise("06 12 34 56"), Err(PhoneError::BadLength));
         assert_eq!(normalise("06-12-34-56-78-90"), Err(PhoneError::BadLength));

@@ -186,6 +186,18 @@ fn open_spans(cal: &Calendar<'_>, date: NaiveDate, out: &mut Vec<Interval>) {
     }
     out.retain(|i| i.start < i.end);
     out.sort();
+    // Overlapping spans (two extra openings on one date, or one over a window) are one
+    // span: otherwise the same slot came twice and out of order (found by fuzzing).
+    let mut merged = 0;
+    for i in 1..out.len() {
+        if out[i].start < out[merged].end {
+            out[merged].end = out[merged].end.max(out[i].end);
+        } else {
+            merged += 1;
+            out[merged] = out[i];
+        }
+    }
+    out.truncate(merged + usize::from(!out.is_empty()));
 }
 
 /// Free slots of `rules` in `[from, to]` (local dates, inclusive), in time order, appended

@@ -450,3 +450,31 @@ proptest! {
         prop_assert!(out.windows(2).all(|p| p[0].start < p[1].start), "slots in time order");
     }
 }
+
+/// Found by fuzzing: two extra openings overlapping on one date gave the same slot twice and
+/// out of order.
+#[test]
+fn overlapping_openings_give_each_slot_once_in_order() {
+    let exceptions = [
+        DateException::Extra {
+            date: d(2026, 3, 20),
+            start: t(9, 0),
+            end: t(12, 0),
+        },
+        DateException::Extra {
+            date: d(2026, 3, 20),
+            start: t(10, 0),
+            end: t(11, 0),
+        },
+    ];
+    let windows = [every_day(t(11, 0), t(13, 0))];
+    let c = Calendar {
+        exceptions: &exceptions,
+        ..cal(&windows, &[], &[])
+    };
+    let got = search(&c, &rules(60), d(2026, 3, 20), d(2026, 3, 20));
+    assert_eq!(
+        starts(&got),
+        ["09:00+0100", "10:00+0100", "11:00+0100", "12:00+0100"]
+    );
+}

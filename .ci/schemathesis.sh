@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Contract run: schemathesis (PyPI) against /api/v1/openapi.json of `relais demo`, logged in
+# as the demo's admin. Checks: no 5xx, and every answer matches its documented schema.
+# Bounded: ST_MAX_TIME seconds (default 240). Usage: .ci/schemathesis.sh [path/to/relais]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-target/debug/relais}
+MAX_TIME=${ST_MAX_TIME:-240}
+command -v schemathesis >/dev/null 2>&1 || python3 -m pip install -q --disable-pip-version-check "schemathesis>=4,<5"
+dir=$(mktemp -d)
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+RELAIS_ARGON2_MEMORY_KIB=19456 RELAIS_ARGON2_ITERATIONS=2 RELAIS_SESSION_IDLE_MINUTES=60 \
+  RELAIS_IP_FAILURES_PER_WINDOW=1000 RELAIS_LOCKOUT_THRESHOLD=20 \
+  "$BIN" demo --data-dir "$dir/demo" --listen "127.0.0.1:$port" >"$dir/demo.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+for _ in $(seq 1 300); do
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  kill -0 $pid 2>/dev/null || { echo "relais demo did not start:"; cat "$dir/demo.log"; exit 1; }
+  sleep 0.2
+done
+secret=$(python3 -c "import json;print([a for a in json.load(open('$dir/demo/demo-credentials.json'))['accounts'] if a['role']=='admin'][0]['totp_secret'])")
+email=$(python3 -c "import json;print([a for a in json.load(open('$dir/demo/demo-credentials.json'))['accounts'] if a['role']=='admin'][0]['email'])")
+code=$("$BIN" totp-code "$secret")
+token=$(curl -fsS "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
+  -d "{\"email\":\"$email\",\"password\":\"relais demo mot de passe\",\"totp_code\":\"$code\"}" |
+  python3 -c 'import json,sys;print(json.load(sys.stdin)["token"])')
+# Logging out, revoking devices or disabling accounts would end the run's own session.
+schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \
+  --checks not_a_server_error,response_schema_conformance \
+  --header "Authorization: Bearer $token" \
+  --exclude-path-regex '.*/(auth/(logout|totp/.*)|devices/.*)$' \
+  --max-time "$MAX_TIME" --max-examples 25 --seed 10 ${ST_EXTRA:-} \
+  --request-timeout 10 --workers 2 --no-color 2>&1 | tee "$dir/st.log" | tail -n 60
+status=${PIPESTATUS[0]}
+# The run's own session must have lasted: otherwise most answers were 401s and proved little.
+me=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/me" -H "Authorization: Bearer $token")
+if [ "$me" != 200 ]; then
+  echo "the run's session ended during the run (GET /me: $me)"; grep -i "401\|logout\|revok" "$dir/demo.log" | tail -5
+  status=1
+fi
+if grep -q "panicked" "$dir/demo.log"; then
+  echo "the server panicked:"; grep -A3 panicked "$dir/demo.log"; exit 1
+fi
+exit "$status"
