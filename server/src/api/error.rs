@@ -6,7 +6,10 @@ use axum::response::{IntoResponse, Response};
 use relais_domain::FieldError;
 use serde::Serialize;
 
+/// Named `ProblemDetails` in the OpenAPI document: `Problem` is the casework word (a
+/// person's problems), and two schemas of one name made every `problems` list wrong.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ProblemDetails)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
