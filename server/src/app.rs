@@ -140,7 +140,7 @@ impl AppState {
             })?;
         }
         let db = store::connect(&config.database_url).await?;
-        store::migrate(&db).await?;
+        store::migrate(&config.database_url, &db).await?;
         check_key(&db, &cipher).await?;
         let hasher = Hasher::new(config.argon2_memory_kib, config.argon2_iterations)
             .map_err(StartError::Config)?;

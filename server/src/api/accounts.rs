@@ -200,7 +200,9 @@ pub async fn create(
     check_sites(&t, &input.site_ids, &mut v).await?;
     v.finish().map_err(ApiError::validation)?;
     let email = email.unwrap_or_default();
-    if account::Entity::find()
+    // Unique within the organisation only: whether the address has an account elsewhere is
+    // not this organisation's to learn (issue 10 §7).
+    if t.scoped::<account::Entity>()
         .filter(account::Column::Email.eq(email.clone()))
         .count(t.db())
         .await?

@@ -11,7 +11,8 @@ use relais_domain::dto::{
     SecondFactor, SessionGrant, TotpConfirm, TotpEnrolment,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -78,29 +79,63 @@ async fn authenticate(
         return Err(invalid_credentials());
     }
     let db = state.db();
-    let acc = match relais_domain::email::normalise(email) {
+    // An address is unique within an organisation only: several accounts may share it.
+    let candidates: Vec<account::Model> = match relais_domain::email::normalise(email) {
         Some(e) => {
             account::Entity::find()
                 .filter(account::Column::Email.eq(e))
                 .filter(account::Column::DeletedAt.is_null())
-                .one(db)
+                .order_by_asc(account::Column::CreatedAt)
+                .limit(10)
+                .all(db)
                 .await?
         }
-        None => None,
+        None => Vec::new(),
     };
     let policy = lock_policy(state);
-    let lock = acc.as_ref().map(lock_state);
-    // Always pay for one hash, known account or not, locked or not.
-    let password_ok = {
+    // Always pay for one hash at least, known address or not, locked or not.
+    let password_ok: Vec<bool> = {
         let hasher = state.hasher().clone();
-        let (password, phc) = (
-            password.to_owned(),
-            acc.as_ref().map(|a| a.password_hash.clone()),
-        );
-        tokio::task::spawn_blocking(move || hasher.verify(&password, phc.as_deref()))
-            .await
-            .map_err(ApiError::internal)?
+        let password = password.to_owned();
+        let phcs: Vec<Option<String>> = if candidates.is_empty() {
+            vec![None]
+        } else {
+            candidates
+                .iter()
+                .map(|a| Some(a.password_hash.clone()))
+                .collect()
+        };
+        tokio::task::spawn_blocking(move || {
+            phcs.iter()
+                .map(|p| hasher.verify(&password, p.as_deref()))
+                .collect()
+        })
+        .await
+        .map_err(ApiError::internal)?
     };
+    let matching: Vec<&account::Model> = candidates
+        .iter()
+        .zip(&password_ok)
+        .filter(|(_, ok)| **ok)
+        .map(|(a, _)| a)
+        .collect();
+    // Several accounts with this address and password: the second factor says which.
+    let acc = match matching.as_slice() {
+        [] => candidates.first().cloned(),
+        [one] => Some((*one).clone()),
+        many => {
+            let mut pick = None;
+            for a in many {
+                if second_factor_matches(state, db, a, totp_code, recovery_code, now).await? {
+                    pick = Some((*a).clone());
+                    break;
+                }
+            }
+            pick.or_else(|| many.first().map(|a| (*a).clone()))
+        }
+    };
+    let password_ok = !matching.is_empty();
+    let lock = acc.as_ref().map(lock_state);
     let ev = |acc: Option<&account::Model>, action, outcome| login_audit(acc, ip, action, outcome);
     let fail = |acc: Option<account::Model>| async move {
         record_failure(state, acc.as_ref(), ip, now).await?;
@@ -109,6 +144,24 @@ async fn authenticate(
     let Some(acc) = acc else {
         return fail(None).await;
     };
+    // A wrong password counts against every account of the address that is not locked
+    // (each was tried): sharing an address gives no attacker more guesses.
+    if !password_ok && candidates.len() > 1 {
+        let mut counted = false;
+        for a in &candidates {
+            if policy.is_locked(&lock_state(a), now) {
+                continue;
+            }
+            record_failure(state, Some(a), if counted { None } else { ip }, now).await?;
+            counted = true;
+        }
+        if !counted {
+            state
+                .audit(ev(Some(&acc), Action::LoginFailed, "locked"))
+                .await?;
+        }
+        return Err(invalid_credentials());
+    }
     if lock.is_some_and(|l| policy.is_locked(&l, now)) {
         // Do not count attempts while locked: the lock would never end under attack.
         state
@@ -194,6 +247,42 @@ async fn authenticate(
         role,
         second_factor_ok,
     })
+}
+
+/// Whether `a`'s second factor accepts this code, without consuming it: to tell apart
+/// accounts of several organisations that share an address and a password.
+async fn second_factor_matches<C: ConnectionTrait>(
+    state: &AppState,
+    db: &C,
+    a: &account::Model,
+    totp_code: Option<&str>,
+    recovery_code: Option<&str>,
+    now: DateTime<Utc>,
+) -> ApiResult<bool> {
+    if let Some(code) = totp_code {
+        let Some(sealed) = a.totp_secret.as_deref() else {
+            return Ok(false);
+        };
+        let secret = state
+            .cipher()
+            .open("account", "totp_secret", a.id, sealed)?;
+        return Ok(totp::verify(&secret, code, now.timestamp(), a.totp_last_step).is_some());
+    }
+    if let Some(code) = recovery_code {
+        let normalised: String = code
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        return Ok(recovery_code::Entity::find()
+            .filter(recovery_code::Column::AccountId.eq(a.id))
+            .filter(recovery_code::Column::CodeHash.eq(token_hash(&normalised)))
+            .filter(recovery_code::Column::UsedAt.is_null())
+            .one(db)
+            .await?
+            .is_some());
+    }
+    Ok(!a.totp_enrolled)
 }
 
 /// A second login inside one TOTP period: said plainly, audited, not counted as a failure.

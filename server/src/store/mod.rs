@@ -38,8 +38,41 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opt).await
 }
 
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+/// Apply the pending migrations. On SQLite they run on a connection of their own with
+/// foreign keys off (a table rebuild needs it: SQLite's documented procedure), and the
+/// keys are checked before the server goes on.
+pub async fn migrate(url: &str, db: &DatabaseConnection) -> Result<(), DbErr> {
+    if !url.starts_with("sqlite:") {
+        return Migrator::up(db, None).await;
+    }
+    let mut opt = ConnectOptions::new(url.to_owned());
+    opt.sqlx_logging(false)
+        .max_connections(1)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(false)
+                .busy_timeout(Duration::from_secs(10))
+                .create_if_missing(true)
+        });
+    let single = Database::connect(opt).await?;
+    Migrator::up(&single, None).await?;
+    let broken = single
+        .query_all_raw(Statement::from_string(
+            DatabaseBackend::Sqlite,
+            "PRAGMA foreign_key_check",
+        ))
+        .await?;
+    single.close().await?;
+    if broken.is_empty() {
+        Ok(())
+    } else {
+        Err(DbErr::Migration(format!(
+            "{} rows break a foreign key after migrating",
+            broken.len()
+        )))
+    }
 }
 
 /// Next position in the change log. Every write to a synced table takes one inside its own

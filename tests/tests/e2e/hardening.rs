@@ -927,3 +927,86 @@ async fn the_audit_log_keeps_twelve_months_and_still_verifies() {
     ));
     s.stop().await;
 }
+
+// §7 — an address used in another organisation is not refused, so nothing is learnt of who
+// works elsewhere; each person logs into their own organisation.
+#[tokio::test]
+async fn an_address_used_elsewhere_reveals_nothing() {
+    let s = Server::start().await;
+    let a = org(&s, "Ici").await;
+    let b = org(&s, "Ailleurs").await;
+    let shared = "camille.partage@example.org";
+    let mk = |admin: String, site: uuid::Uuid, password: &'static str| {
+        let s = &s;
+        async move {
+            s.post(
+                "/api/v1/accounts",
+                Some(&admin),
+                json!({"email": shared, "display_name": "Camille",
+                "role": "coordinator", "password": password, "site_ids": [site]}),
+            )
+            .await
+        }
+    };
+    let (st, x) = mk(a.admin.token.clone(), a.site_id, relais_tests::PASSWORD).await;
+    assert_eq!(st, 201, "{x}");
+    let (st, y) = mk(
+        b.admin.token.clone(),
+        b.site_id,
+        "une autre phrase de passe 2026",
+    )
+    .await;
+    assert_eq!(st, 201, "the other organisation learns nothing: {y}");
+    // Within one organisation the address is still unique.
+    let (st, e) = mk(a.admin.token.clone(), a.site_id, relais_tests::PASSWORD).await;
+    assert_eq!(st, 409, "{e}");
+    // Each logs into their own organisation, by password.
+    for (pw, org_id) in [
+        (relais_tests::PASSWORD, a.id),
+        ("une autre phrase de passe 2026", b.id),
+    ] {
+        let (st, g) = s
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"email": shared, "password": pw}),
+            )
+            .await;
+        assert_eq!(st, 200, "{g}");
+        use relais_server::store::entities::session;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let sess = session::Entity::find()
+            .filter(
+                session::Column::TokenHash.eq(relais_server::crypto::token_hash(
+                    g["token"].as_str().unwrap(),
+                )),
+            )
+            .one(s.state.db())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(sess.organisation_id, org_id);
+    }
+    // A wrong password counts against both.
+    let (st, _) = s
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": shared, "password": "mauvaise phrase de passe"}),
+        )
+        .await;
+    assert_eq!(st, 401);
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let rows = relais_server::store::entities::account::Entity::find()
+        .filter(relais_server::store::entities::account::Column::Email.eq(shared))
+        .all(s.state.db())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter().all(|r| r.failed_logins == 1),
+        "{:?}",
+        rows.iter().map(|r| r.failed_logins).collect::<Vec<_>>()
+    );
+    s.stop().await;
+}
