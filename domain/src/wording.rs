@@ -9,7 +9,7 @@ use unicode_normalization::char::is_combining_mark;
 
 /// The built-in list. Each organisation adds its own words, its own name and its sites'
 /// names (`Revealing::with`).
-pub const DEFAULT_WORDS: [&str; 33] = [
+pub const DEFAULT_WORDS: [&str; 32] = [
     "gendarmerie",
     "gendarme",
     "police",
@@ -36,7 +36,6 @@ pub const DEFAULT_WORDS: [&str; 33] = [
     "cidff",
     "france victimes",
     "3919",
-    "17",
     "maltraitance",
     "harcelement",
     "viol",
@@ -258,10 +257,28 @@ mod tests {
         for t in [
             "Rendez-vous confirmé : mardi 24 novembre à 14 h 00, 12 rue de la Paix.",
             "Avec Cassandre, mercredi 3 décembre à 9 h 19.",
+            // every hour and day a message can name
+            "Rendez-vous confirmé : mardi 17 novembre à 17 h 17.",
             "Rappel : rendez-vous lundi 1 février à 10 h 30. Pour modifier : https://r.example/b/x",
             "Mairie annexe, 1 place du Marché",
         ] {
             assert!(!hit(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn no_date_or_time_reads_as_a_revealing_word() {
+        use chrono::{TimeZone, Utc};
+        let r = Revealing::default();
+        let tz = chrono_tz::Europe::Paris;
+        // Every quarter hour of a year, as the messages say it.
+        let mut t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let end = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
+        while t < end {
+            let text =
+                crate::sms::neutral_text(crate::sms::MessageKind::Reminder, t, tz, None, None);
+            assert!(r.find(&text).is_none(), "{text}");
+            t += chrono::Duration::minutes(15);
         }
     }
 

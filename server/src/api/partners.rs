@@ -552,7 +552,8 @@ pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
     if others.is_empty() {
         return Ok(());
     }
-    let theirs = live_appointments_of(db, org, &others).await?;
+    let day = chrono::Duration::days(1);
+    let theirs = live_appointments_of(db, org, &others, Some((start - day, end + day))).await?;
     let mine = (
         start.with_timezone(&tz).naive_local(),
         end.with_timezone(&tz).naive_local(),
@@ -586,11 +587,12 @@ fn linked_conflict() -> ApiError {
     )
 }
 
-/// The planned or seen appointments of these persons.
+/// The planned or seen appointments of these persons (overlapping `within`, if given).
 async fn live_appointments_of<C: ConnectionTrait>(
     db: &C,
     org: Uuid,
     persons: &[Uuid],
+    within: Option<(DateTime<Utc>, DateTime<Utc>)>,
 ) -> ApiResult<Vec<appointment::Model>> {
     let ids: Vec<Uuid> = appointment_participant::Entity::scoped(org)
         .filter(appointment_participant::Column::PersonId.is_in(persons.to_vec()))
@@ -602,12 +604,16 @@ async fn live_appointments_of<C: ConnectionTrait>(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(appointment::Entity::scoped(org)
+    let mut q = appointment::Entity::scoped(org)
         .filter(appointment::Column::Id.is_in(ids))
         .filter(appointment::Column::Status.is_in(["planned", "seen"]))
-        .filter(appointment::Column::DeletedAt.is_null())
-        .all(db)
-        .await?)
+        .filter(appointment::Column::DeletedAt.is_null());
+    if let Some((from, to)) = within {
+        q = q
+            .filter(appointment::Column::StartsAt.lt(to))
+            .filter(appointment::Column::EndsAt.gt(from));
+    }
+    Ok(q.all(db).await?)
 }
 
 /// A new keep-apart link between `a` and `b` is refused while they already have planned
@@ -623,7 +629,7 @@ async fn check_existing_apart<C: ConnectionTrait>(
         .filter(appointment_participant::Column::PersonId.is_in([a, b]))
         .all(db)
         .await?;
-    let rows: Vec<appointment::Model> = live_appointments_of(db, org, &[a, b])
+    let rows: Vec<appointment::Model> = live_appointments_of(db, org, &[a, b], None)
         .await?
         .into_iter()
         .filter(|x| x.status == "planned" && x.ends_at > now)
