@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Contract run: schemathesis (PyPI) against /api/v1/openapi.json of `relais demo`, logged in
-# as the demo's admin. Checks: no 5xx, and every answer matches its documented schema.
+# Contract run: openapi-spec-validator on the document, then schemathesis (PyPI) against
+# /api/v1/openapi.json of `relais demo`, logged in
+# as the demo's admin. Checks: no 5xx, no undocumented status or content type, and every
+# answer matches its documented schema.
 # Bounded: ST_MAX_TIME seconds (default 240). Usage: .ci/schemathesis.sh [path/to/relais]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-target/debug/relais}
 MAX_TIME=${ST_MAX_TIME:-240}
 command -v schemathesis >/dev/null 2>&1 || python3 -m pip install -q --disable-pip-version-check "schemathesis>=4,<5"
+python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check "openapi-spec-validator>=0.7"
 dir=$(mktemp -d)
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 RELAIS_ARGON2_MEMORY_KIB=19456 RELAIS_ARGON2_ITERATIONS=2 RELAIS_SESSION_IDLE_MINUTES=60 \
@@ -25,9 +28,20 @@ code=$("$BIN" totp-code "$secret")
 token=$(curl -fsS "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
   -d "{\"email\":\"$email\",\"password\":\"relais demo mot de passe\",\"totp_code\":\"$code\"}" |
   python3 -c 'import json,sys;print(json.load(sys.stdin)["token"])')
+# The document itself first: a valid OpenAPI 3.1 document, or nothing else is worth running.
+curl -fsS "http://127.0.0.1:$port/api/v1/openapi.json" -o "$dir/openapi.json"
+python3 - "$dir/openapi.json" <<'PY'
+import json, sys
+from openapi_spec_validator import OpenAPIV31SpecValidator
+errors = list(OpenAPIV31SpecValidator(json.load(open(sys.argv[1]))).iter_errors())
+for e in errors[:20]:
+    print("openapi:", e.message[:300])
+print(f"openapi-spec-validator: {len(errors)} errors")
+sys.exit(1 if errors else 0)
+PY
 # Logging out, revoking devices or disabling accounts would end the run's own session.
 schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \
-  --checks not_a_server_error,response_schema_conformance \
+  --checks "${ST_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance}" \
   --header "Authorization: Bearer $token" \
   --exclude-path-regex '.*/(auth/(logout|totp/.*)|devices/.*)$' \
   --max-time "$MAX_TIME" --max-examples 25 --seed 10 ${ST_EXTRA:-} \

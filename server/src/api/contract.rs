@@ -1,0 +1,213 @@
+//! The OpenAPI document as the server really answers: utoipa's document, then made true
+//! where the per-handler annotations tell less than the server does. Every response has a
+//! description; every operation id is unique; every error is `application/problem+json`
+//! with the `ProblemDetails` schema; the errors every operation of a kind can give (400 for
+//! a bad parameter or body, 401/403 behind a token, 404 on a path with an id, 413/415/422
+//! with a body, 429 on logins) are declared on each.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value, json};
+use utoipa::OpenApi;
+
+use super::ApiDoc;
+
+const PROBLEM: &str = "application/problem+json";
+
+fn description(code: &str) -> &'static str {
+    match code {
+        "200" => "Réponse.",
+        "201" => "Créé.",
+        "202" => "Accepté.",
+        "204" => "Fait, sans contenu.",
+        "400" => "Requête mal formée : JSON illisible, paramètre ou identifiant invalide.",
+        "401" => "Jeton absent, expiré ou révoqué ; identifiants refusés.",
+        "403" => "Rôle ou second facteur insuffisant pour cette opération.",
+        "404" => "Introuvable (ou d'une autre organisation).",
+        "409" => "Conflit : version périmée, créneau pris, état qui ne le permet pas.",
+        "413" => "Corps trop volumineux.",
+        "415" => "Le corps doit être du JSON (Content-Type: application/json).",
+        "422" => "Données invalides : chaque champ fautif est nommé dans `errors`.",
+        "429" => "Trop de tentatives : réessayer après `Retry-After` secondes.",
+        "503" => "Indisponible pour le moment.",
+        _ => "Réponse.",
+    }
+}
+
+fn problem_response(code: &str) -> Value {
+    json!({
+        "description": description(code),
+        "content": { PROBLEM: { "schema": { "$ref": "#/components/schemas/ProblemDetails" } } }
+    })
+}
+
+/// The document served at `/api/v1/openapi.json`, built once.
+pub fn document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+        make_true(&mut doc);
+        doc
+    })
+}
+
+fn make_true(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    for item in paths.values() {
+        for op in item.as_object().into_iter().flat_map(|m| m.values()) {
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                *ids.entry(id.to_owned()).or_default() += 1;
+            }
+        }
+    }
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            let Some(op) = op.as_object_mut() else {
+                continue;
+            };
+            unique_id(op, &ids, method, path);
+            declare_errors(op, method, path);
+        }
+    }
+}
+
+fn unique_id(op: &mut Map<String, Value>, ids: &HashMap<String, usize>, method: &str, path: &str) {
+    let Some(id) = op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
+        return;
+    };
+    if ids.get(&id).copied().unwrap_or(0) <= 1 {
+        return;
+    }
+    let slug: String = path
+        .trim_start_matches("/api/v1/")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let slug = slug
+        .split('_')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
+    op.insert("operationId".into(), json!(format!("{method}_{slug}")));
+}
+
+fn declare_errors(op: &mut Map<String, Value>, method: &str, path: &str) {
+    let secured = op
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|s| !s.is_empty());
+    let has_body = op.contains_key("requestBody");
+    let has_params = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|p| !p.is_empty());
+    let login = path.ends_with("/auth/login") || path.ends_with("/auth/device");
+    let responses = op
+        .entry("responses")
+        .or_insert_with(|| json!({}))
+        .as_object_mut();
+    let Some(responses) = responses else { return };
+    for (code, r) in responses.iter_mut() {
+        let Some(r) = r.as_object_mut() else { continue };
+        if !r.contains_key("description") || r["description"].as_str() == Some("") {
+            r.insert("description".into(), json!(description(code)));
+        }
+        if code.starts_with('4') || code.starts_with('5') {
+            if let Some(content) = r.get_mut("content").and_then(Value::as_object_mut) {
+                if let Some(v) = content.remove("application/json") {
+                    content.insert(PROBLEM.into(), v);
+                }
+            } else {
+                r.insert(
+                    "content".into(),
+                    json!({ PROBLEM: { "schema": { "$ref": "#/components/schemas/ProblemDetails" } } }),
+                );
+            }
+        }
+    }
+    let mut add = |code: &str| {
+        responses
+            .entry(code.to_owned())
+            .or_insert_with(|| problem_response(code));
+    };
+    if has_params || has_body || path.contains('{') || method == "get" {
+        add("400");
+    }
+    if secured || login {
+        add("401");
+    }
+    if secured {
+        add("403");
+    }
+    if path.contains('{') {
+        add("404");
+    }
+    if has_body {
+        add("413");
+        add("415");
+    }
+    // A parameter or body well-formed but refused (unknown type, closed state…).
+    if has_body || has_params {
+        add("422");
+    }
+    if method != "get" && secured {
+        add("409");
+    }
+    if login {
+        add("429");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The document tells the truth in the ways a client relies on.
+    #[test]
+    fn the_document_is_true() {
+        let doc = document();
+        let schemas = &doc["components"]["schemas"];
+        // The casework word and the error object are two schemas, not one.
+        assert_eq!(
+            schemas["Problem"]["type"], "string",
+            "{}",
+            schemas["Problem"]
+        );
+        assert_eq!(schemas["ProblemDetails"]["type"], "object");
+        let mut seen = std::collections::HashSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let id = op["operationId"].as_str().unwrap().to_owned();
+                assert!(seen.insert(id.clone()), "operationId {id} twice");
+                for (code, r) in op["responses"].as_object().unwrap() {
+                    assert!(r["description"].is_string(), "{method} {path} {code}");
+                    if code.starts_with('4') {
+                        assert!(
+                            r["content"].get(PROBLEM).is_some(),
+                            "{method} {path} {code} is problem+json"
+                        );
+                        assert!(r["content"].get("application/json").is_none());
+                    }
+                }
+                if op
+                    .get("security")
+                    .and_then(Value::as_array)
+                    .is_some_and(|s| !s.is_empty())
+                {
+                    assert!(op["responses"].get("401").is_some(), "{method} {path}");
+                }
+            }
+        }
+    }
+}
