@@ -318,7 +318,6 @@ fn protect(r: &mut Report) {
         |col: usize| -> Vec<usize> { (0..months).map(|m| start + 4 * m + col).collect() };
     // Every other count (problems, closures, orientations…) is primary-suppressed only:
     // no total of theirs is published.
-    let rest_start = at(&mut cells);
     cells.push(&mut r.people_accompanied);
     cells.push(&mut r.reachability.to_reach);
     cells.push(&mut r.reachability.reached);
@@ -326,7 +325,6 @@ fn protect(r: &mut Report) {
     cells.extend(r.orientations.iter_mut().map(|c| &mut c.count));
     cells.extend(r.closures.iter_mut().map(|c| &mut c.count));
     cells.extend(r.child_reports.iter_mut().map(|c| &mut c.count));
-    let _ = rest_start;
 
     // (members, the published total they add up to)
     let mut groups: Vec<(Vec<usize>, usize)> = vec![

@@ -19,8 +19,13 @@ pub fn words_of(stored: Option<&str>) -> Vec<String> {
         .collect()
 }
 
-/// The list for an organisation whose row and live sites are at hand.
-pub fn revealing_of(org: Option<&organisation::Model>, sites: &[&site::Model]) -> Revealing {
+/// The list for an organisation whose row and live sites are at hand, plus `also` (a site's
+/// new name, before it is saved).
+pub fn revealing_of(
+    org: Option<&organisation::Model>,
+    sites: &[&site::Model],
+    also: &[&str],
+) -> Revealing {
     let own = org
         .map(|o| words_of(o.message_words.as_deref()))
         .unwrap_or_default();
@@ -29,6 +34,7 @@ pub fn revealing_of(org: Option<&organisation::Model>, sites: &[&site::Model]) -
         extra.push(&o.name);
     }
     extra.extend(sites.iter().map(|s| s.name.as_str()));
+    extra.extend_from_slice(also);
     Revealing::with(extra)
 }
 
@@ -50,5 +56,5 @@ pub async fn load<C: ConnectionTrait>(
         .iter()
         .filter_map(|s| s.message_place.clone())
         .collect();
-    Ok((revealing_of(org.as_ref(), &refs), places))
+    Ok((revealing_of(org.as_ref(), &refs, &[]), places))
 }

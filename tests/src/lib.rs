@@ -365,3 +365,19 @@ pub async fn org(s: &Server, name: &str) -> Org {
         appointment_id: a["id"].as_str().unwrap().parse().unwrap(),
     }
 }
+
+/// An appointment type whose bookings send a confirmation and a reminder (48 h before, the
+/// default offset).
+pub async fn reminder_type(s: &Server, a: &Org) -> String {
+    let (st, ty) = s
+        .post(
+            "/api/v1/appointment-types",
+            Some(&a.admin.token),
+            json!({"name": "Suivi", "public_label": "Rendez-vous", "duration_minutes": 30,
+                   "place_kind": "site", "bookable_by": "staff", "reminders": true}),
+        )
+        .await;
+    assert_eq!(st, 201, "{ty}");
+    assert_eq!(ty["reminder_offset_hours"], 48);
+    ty["id"].as_str().unwrap().to_owned()
+}

@@ -269,14 +269,9 @@ async fn second_factor_matches<C: ConnectionTrait>(
         return Ok(totp::verify(&secret, code, now.timestamp(), a.totp_last_step).is_some());
     }
     if let Some(code) = recovery_code {
-        let normalised: String = code
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_uppercase();
         return Ok(recovery_code::Entity::find()
             .filter(recovery_code::Column::AccountId.eq(a.id))
-            .filter(recovery_code::Column::CodeHash.eq(token_hash(&normalised)))
+            .filter(recovery_code::Column::CodeHash.eq(recovery_hash(code)))
             .filter(recovery_code::Column::UsedAt.is_null())
             .one(db)
             .await?
@@ -310,6 +305,16 @@ async fn code_already_used(
             "Ce code de secours a déjà servi : utilisez-en un autre."
         },
     ))
+}
+
+/// A recovery code as stored: letters and digits only, upper case, hashed.
+fn recovery_hash(code: &str) -> String {
+    let normalised: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    token_hash(&normalised)
 }
 
 enum Recovery {
@@ -375,14 +380,9 @@ async fn use_recovery_code<C: ConnectionTrait>(
     code: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<Recovery> {
-    let normalised: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_uppercase();
     let found = recovery_code::Entity::find()
         .filter(recovery_code::Column::AccountId.eq(account_id))
-        .filter(recovery_code::Column::CodeHash.eq(token_hash(&normalised)))
+        .filter(recovery_code::Column::CodeHash.eq(recovery_hash(code)))
         .one(db)
         .await?;
     let Some(rc) = found else {

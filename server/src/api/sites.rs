@@ -108,15 +108,9 @@ async fn validate_in<A: crate::tenancy::Access>(
         .into_iter()
         .filter(|s| Some(s.id) != this)
         .collect();
+    let others: Vec<&site::Model> = others.iter().collect();
     validate(input, |name| {
-        let own = crate::wording::words_of(org.as_ref().and_then(|o| o.message_words.as_deref()));
-        let mut extra: Vec<&str> = own.iter().map(String::as_str).collect();
-        if let Some(o) = &org {
-            extra.push(&o.name);
-        }
-        extra.extend(others.iter().map(|s| s.name.as_str()));
-        extra.push(name);
-        relais_domain::wording::Revealing::with(extra)
+        crate::wording::revealing_of(org.as_ref(), &others, &[name])
     })
 }
 

@@ -10,6 +10,7 @@ use relais_domain::dto::{
     MessageTemplate, MessageTemplateInput, TemplatePreview, TemplatePreviewInput,
 };
 use relais_domain::sms::{self, MessageKind};
+use relais_domain::wording::Revealing;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
@@ -47,10 +48,9 @@ fn parse_key(kind: &str, channel: &str) -> ApiResult<MessageKind> {
 }
 
 /// A template's rendered text against the organisation's revealing words and place texts.
-async fn check<A: crate::tenancy::Access>(t: &Tenant<A>, body: &str) -> ApiResult<()> {
-    let (revealing, places) = crate::wording::load(t.db(), t.organisation_id()).await?;
+fn check(revealing: &Revealing, places: &[String], body: &str) -> ApiResult<()> {
     let places: Vec<&str> = places.iter().map(String::as_str).collect();
-    sms::check_template(body, &revealing, &places)
+    sms::check_template(body, revealing, &places)
         .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "body", e))
 }
 
@@ -101,7 +101,8 @@ pub async fn put(
 ) -> ApiResult<Json<MessageTemplate>> {
     parse_key(&kind, &channel)?;
     let body = i.body.trim().to_owned();
-    check(&t, &body).await?;
+    let (revealing, places) = crate::wording::load(t.db(), t.organisation_id()).await?;
+    check(&revealing, &places, &body)?;
     let now = Utc::now();
     let existing = t
         .scoped::<message_template::Entity>()
@@ -164,9 +165,10 @@ pub async fn preview(
     ApiJson(i): ApiJson<TemplatePreviewInput>,
 ) -> ApiResult<Json<TemplatePreview>> {
     let k = parse_key(&i.kind, &i.channel)?;
+    let (revealing, places) = crate::wording::load(t.db(), t.organisation_id()).await?;
     let body = match i.body {
         Some(b) => {
-            check(&t, b.trim()).await?;
+            check(&revealing, &places, b.trim())?;
             Some(b.trim().to_owned())
         }
         None => t
@@ -187,7 +189,6 @@ pub async fn preview(
         .earliest()
         .map(|x| x.with_timezone(&Utc))
         .unwrap_or_else(Utc::now);
-    let (revealing, places) = crate::wording::load(t.db(), t.organisation_id()).await?;
     let place = i
         .with_place
         .then(|| places.first().map(String::as_str))

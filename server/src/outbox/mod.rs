@@ -384,7 +384,7 @@ impl Batch {
                 .values()
                 .filter(|s| s.organisation_id == o.id)
                 .collect();
-            let r = crate::wording::revealing_of(Some(&o), &sites);
+            let r = crate::wording::revealing_of(Some(&o), &sites, &[]);
             b.revealing.insert(o.id, r);
         }
         let mut indexes = Vec::new();

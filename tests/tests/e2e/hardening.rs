@@ -2,7 +2,7 @@
 //! code before the fix.
 
 use chrono::Utc;
-use relais_tests::{Org, Server, org, paris, workday};
+use relais_tests::{Org, Server, org, paris, reminder_type, workday};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -61,20 +61,6 @@ async fn book_type(
                "person_id": person, "start": paris(day, h, m)}),
     )
     .await
-}
-
-/// An appointment type whose bookings send a confirmation and a reminder.
-async fn reminder_type(s: &Server, a: &Org) -> String {
-    let (st, ty) = s
-        .post(
-            "/api/v1/appointment-types",
-            Some(&a.admin.token),
-            json!({"name": "Suivi", "public_label": "Rendez-vous", "duration_minutes": 30,
-                   "place_kind": "site", "bookable_by": "staff", "reminders": true}),
-        )
-        .await;
-    assert_eq!(st, 201, "{ty}");
-    ty["id"].as_str().unwrap().to_owned()
 }
 
 /// `n` distinct working days from `from` days ahead.
@@ -486,7 +472,7 @@ async fn second_factor_codes_serve_once_even_in_parallel() {
     let c = &a.coordinator;
     let code = relais_tests::totp_code(&c.totp_secret, 1);
     let body = json!({"email": c.email, "password": relais_tests::PASSWORD, "totp_code": code});
-    let tries = futures_join4(&s, body.clone()).await;
+    let tries = four_logins_at_once(&s, body.clone()).await;
     assert_eq!(tries.iter().filter(|x| **x == 200).count(), 1, "{tries:?}");
     // The same code again: said plainly, and not a failure (threshold 2: two more would lock).
     for _ in 0..3 {
@@ -507,7 +493,7 @@ async fn second_factor_codes_serve_once_even_in_parallel() {
         assert_eq!(e["errors"][0]["field"], "totp_code");
     }
     let rc = json!({"email": c.email, "password": relais_tests::PASSWORD, "recovery_code": c.recovery_codes[3]});
-    let tries = futures_join4(&s, rc).await;
+    let tries = four_logins_at_once(&s, rc).await;
     assert_eq!(tries.iter().filter(|x| **x == 200).count(), 1, "{tries:?}");
     // Not locked (threshold 2): the account still logs in, with another recovery code.
     let next = json!({"email": c.email, "password": relais_tests::PASSWORD, "device_name": "Tel",
@@ -534,7 +520,7 @@ async fn second_factor_codes_serve_once_even_in_parallel() {
     s.stop().await;
 }
 
-async fn futures_join4(s: &Server, body: Value) -> Vec<u16> {
+async fn four_logins_at_once(s: &Server, body: Value) -> Vec<u16> {
     let one = || async {
         s.http
             .post(format!("{}/api/v1/auth/login", s.base))

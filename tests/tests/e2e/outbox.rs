@@ -4,7 +4,7 @@
 use chrono::{Duration, Utc};
 use relais_domain::sms::QuietHours;
 use relais_server::outbox::run_once;
-use relais_tests::{Org, Server, org, paris, workday};
+use relais_tests::{Org, Server, org, paris, reminder_type, workday};
 use serde_json::{Value, json};
 
 /// Quiet hours that never apply, so a run at any hour of the test machine sends.
@@ -36,20 +36,6 @@ async fn person(s: &Server, a: &Org, sms: bool) -> String {
         .await;
     assert_eq!(st, 201, "{p}");
     p["id"].as_str().unwrap().to_owned()
-}
-
-async fn reminder_type(s: &Server, a: &Org) -> String {
-    let (st, ty) = s
-        .post(
-            "/api/v1/appointment-types",
-            Some(&a.admin.token),
-            json!({"name": "Suivi", "public_label": "Rendez-vous", "duration_minutes": 30,
-                   "place_kind": "site", "bookable_by": "staff", "reminders": true}),
-        )
-        .await;
-    assert_eq!(st, 201, "{ty}");
-    assert_eq!(ty["reminder_offset_hours"], 48);
-    ty["id"].as_str().unwrap().to_owned()
 }
 
 async fn notes(s: &Server, a: &Org, appt: &str) -> Vec<Value> {
