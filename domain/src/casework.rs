@@ -6,27 +6,10 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use serde::{Deserialize, Serialize};
 
-use crate::dto::Sex;
 use crate::outreach::{
     AttemptChannel, AttemptResult, CloseReason, Initiative, OriginChannel, Priority,
     ReferrerStatus, SituationKind,
 };
-
-/// `as_str`, `parse` and `ALL` for an enum whose serde spelling is its snake_case name, so the
-/// database and the wire use the same word.
-macro_rules! words {
-    ($t:ident { $($v:ident = $s:literal),* $(,)? }) => {
-        impl $t {
-            pub const ALL: &'static [$t] = &[$($t::$v),*];
-            pub fn as_str(self) -> &'static str {
-                match self { $($t::$v => $s),* }
-            }
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($s => Some($t::$v),)* _ => None }
-            }
-        }
-    };
-}
 
 words!(OriginChannel {
     Gendarmerie = "gendarmerie",
@@ -356,6 +339,17 @@ impl AgeBand {
             Some(_) => AgeBand::Over60,
         }
     }
+}
+
+/// A person's sex as declared, kept in clear for the yearly statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Sex {
+    Female,
+    Male,
+    Other,
+    Unknown,
 }
 
 words!(Sex {

@@ -1,6 +1,9 @@
 //! Relais domain: the rules and the wire types shared by the server and the phone core.
 //! Everything here is pure (no I/O, no clock reads): callers pass `now` in.
 
+#[macro_use]
+mod words;
+
 pub mod casework;
 pub mod delivery;
 pub mod dto;
@@ -9,6 +12,7 @@ pub mod holidays;
 pub mod outreach;
 pub mod password;
 pub mod phone;
+pub mod problem;
 pub mod report;
 pub mod role;
 pub mod safe_contact;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use relais_domain::dto::{DeviceGrant, DeviceLoginRequest, Page, Profile, RefreshRequest, Site};
+use relais_domain::problem::ProblemCode;
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -47,8 +48,9 @@ struct Problem {
 }
 
 impl Problem {
-    fn code(&self) -> &str {
-        self.kind.rsplit('/').next().unwrap_or("")
+    /// The shared problem code; `None` for a code this build does not know.
+    fn code(&self) -> Option<ProblemCode> {
+        ProblemCode::from_type_uri(&self.kind)
     }
 }
 
@@ -314,12 +316,12 @@ fn without_url(e: &reqwest::Error) -> String {
 }
 
 fn map_problem(status: StatusCode, p: Option<Problem>) -> ClientError {
-    let code = p.as_ref().map(|p| p.code().to_owned()).unwrap_or_default();
-    match (status.as_u16(), code.as_str()) {
-        (401, "second_factor_needed") | (403, "second_factor_required") => {
+    let code = p.as_ref().and_then(Problem::code);
+    match (status.as_u16(), code) {
+        (_, Some(ProblemCode::SecondFactorNeeded | ProblemCode::SecondFactorRequired)) => {
             ClientError::SecondFactorRequired
         }
-        (401, "invalid_credentials") => ClientError::InvalidCredentials,
+        (_, Some(ProblemCode::InvalidCredentials)) => ClientError::InvalidCredentials,
         (401, _) => ClientError::SessionEnded,
         (403, _) => ClientError::Forbidden,
         (429, _) => ClientError::TooManyAttempts,
@@ -330,7 +332,7 @@ fn map_problem(status: StatusCode, p: Option<Problem>) -> ClientError {
             },
             None => ClientError::Server {
                 status: status.as_u16(),
-                message: code,
+                message: code.map(|c| c.as_str().to_owned()).unwrap_or_default(),
             },
         },
         (s, _) => ClientError::Server {

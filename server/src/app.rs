@@ -1,6 +1,7 @@
 //! The running server: shared state, the router with its layers, start-up (connect, migrate,
 //! check the data key) and graceful shutdown.
 
+use relais_domain::problem::ProblemCode;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -19,11 +20,11 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::api;
-use crate::api::error::ApiError;
 use crate::auth::lockout::IpThrottle;
 use crate::auth::password::Hasher;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
+use crate::error::ServiceError;
 use crate::store::{self, entities::instance};
 
 #[derive(Clone)]
@@ -243,17 +244,15 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest("/api/v1", api::routes())
-        .fallback(|| async { ApiError::not_found().detail("Aucune ressource à cette adresse.") })
+        .fallback(|| async {
+            ServiceError::not_found().detail("Aucune ressource à cette adresse.")
+        })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                "Méthode non autorisée",
-            )
+            ServiceError::new(ProblemCode::MethodNotAllowed, "Méthode non autorisée")
         })
         .layer(DefaultBodyLimit::max(limit))
         .layer(CatchPanicLayer::custom(|_| {
-            ApiError::internal("a handler panicked").into_response()
+            ServiceError::internal("a handler panicked").into_response()
         }))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config;
 pub mod crypto;
 pub mod demo;
+pub mod error;
 pub mod outbox;
 pub mod retention;
 pub mod store;

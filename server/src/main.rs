@@ -161,7 +161,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let state = AppState::start(config).await.map_err(|e| e.to_string())?;
             let runs = relais_server::retention::run_all(&state, dry_run)
                 .await
-                .map_err(|e| format!("retention failed: {} ({})", e.code(), e.status()))?;
+                .map_err(|e| format!("retention failed: {} ({})", e.code().as_str(), e.status()))?;
             let out: Vec<_> = runs
                 .into_iter()
                 .map(|(org, run)| serde_json::json!({"organisation_id": org, "run": run}))

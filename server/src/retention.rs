@@ -24,9 +24,9 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Query
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::api::error::ApiResult;
 use crate::app::AppState;
 use crate::audit::{self, Action};
+use crate::error::ServiceResult;
 use crate::store::entities::{
     appointment, appointment_participant, contact_attempt, dev_outbox, idempotency_key, interview,
     notification, organisation, orientation, person, person_link, situation,
@@ -57,7 +57,7 @@ pub async fn plan(
     state: &AppState,
     org: Uuid,
     now: DateTime<Utc>,
-) -> ApiResult<Vec<RetentionItem>> {
+) -> ServiceResult<Vec<RetentionItem>> {
     let db = state.db();
     let persons = person::Entity::scoped(org)
         .filter(person::Column::AnonymisedAt.is_null())
@@ -121,7 +121,7 @@ pub async fn plan(
 }
 
 /// Anonymise one person's file and what hangs off it, in one transaction.
-async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> ApiResult<()> {
+async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> ServiceResult<()> {
     let c = state.cipher();
     let (_turn, txn) = state.begin_write().await?;
     let Some(p) = person::Entity::scoped(org)
@@ -315,7 +315,7 @@ pub async fn run(
     account: Option<Uuid>,
     now: DateTime<Utc>,
     dry_run: bool,
-) -> ApiResult<RetentionRun> {
+) -> ServiceResult<RetentionRun> {
     let items = plan(state, org, now).await?;
     let mut done = 0;
     if !dry_run {
@@ -344,7 +344,7 @@ pub async fn run(
 }
 
 /// Every organisation, for the daily job and the command line; then the housekeeping.
-pub async fn run_all(state: &AppState, dry_run: bool) -> ApiResult<Vec<(Uuid, RetentionRun)>> {
+pub async fn run_all(state: &AppState, dry_run: bool) -> ServiceResult<Vec<(Uuid, RetentionRun)>> {
     let orgs = organisation::Entity::find()
         .filter(organisation::Column::DeletedAt.is_null())
         .all(state.db())
@@ -361,7 +361,7 @@ pub async fn run_all(state: &AppState, dry_run: bool) -> ApiResult<Vec<(Uuid, Re
 
 /// What each store keeps, whoever it is about: the development outbox 30 days,
 /// idempotency keys 2 days, the audit log 12 months.
-pub async fn housekeeping(state: &AppState, now: DateTime<Utc>) -> ApiResult<()> {
+pub async fn housekeeping(state: &AppState, now: DateTime<Utc>) -> ServiceResult<()> {
     {
         let (_turn, txn) = state.begin_write().await?;
         dev_outbox::Entity::delete_many()

@@ -3,6 +3,7 @@
 //! factor and the role policy `A`, and the `Tenant` it yields is the only way handlers reach
 //! organisation data: `tenant.scoped::<E>()` filters by the caller's organisation.
 
+use relais_domain::problem::ProblemCode;
 use std::marker::PhantomData;
 use std::net::{IpAddr, SocketAddr};
 
@@ -17,10 +18,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::api::error::ApiError;
 use crate::app::AppState;
 use crate::audit::{self, Action};
 use crate::crypto::token_hash;
+use crate::error::ServiceError;
 use crate::store::entities::{account, session};
 use crate::store::{OrgScoped, Synced};
 
@@ -165,10 +166,10 @@ fn bearer(parts: &Parts) -> Option<&str> {
 }
 
 impl<A: Access> FromRequestParts<AppState> for Tenant<A> {
-    type Rejection = ApiError;
+    type Rejection = ServiceError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or_else(ApiError::unauthenticated)?;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ServiceError> {
+        let token = bearer(parts).ok_or_else(ServiceError::unauthenticated)?;
         let now = Utc::now();
         let db = state.db().clone();
         // One query: the session and its account.
@@ -178,23 +179,23 @@ impl<A: Access> FromRequestParts<AppState> for Tenant<A> {
             .filter(session::Column::RevokedAt.is_null())
             .one(&db)
             .await?
-            .ok_or_else(ApiError::unauthenticated)?;
+            .ok_or_else(ServiceError::unauthenticated)?;
         if s.expires_at <= now || s.idle_expires_at <= now {
-            return Err(ApiError::unauthenticated());
+            return Err(ServiceError::unauthenticated());
         }
         let acc = acc
             .filter(|a| {
                 a.organisation_id == s.organisation_id && !a.disabled && a.deleted_at.is_none()
             })
-            .ok_or_else(ApiError::unauthenticated)?;
+            .ok_or_else(ServiceError::unauthenticated)?;
         let role = Role::parse(&acc.role)
-            .ok_or_else(|| ApiError::internal("account with an unknown role"))?;
+            .ok_or_else(|| ServiceError::internal("account with an unknown role"))?;
         if !s.second_factor_ok && !A::BEFORE_SECOND_FACTOR {
-            return Err(ApiError::new(axum::http::StatusCode::FORBIDDEN, "second_factor_required", "Second facteur requis")
+            return Err(ServiceError::new(ProblemCode::SecondFactorRequired, "Second facteur requis")
                 .detail("Enrôlez une application d'authentification (POST /api/v1/auth/totp/enrol) avant de continuer."));
         }
         if !A::allows(role) {
-            return Err(ApiError::forbidden());
+            return Err(ServiceError::forbidden());
         }
         // Sliding idle expiry for web sessions, written at most once a minute.
         if s.kind == "web" {

@@ -5,13 +5,14 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{Account, AccountInput, AccountPatch, Page};
+use relais_domain::problem::ProblemCode;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, Paging, PathId};
 use super::page;
 use crate::audit::{self, Action};
@@ -47,7 +48,7 @@ fn to_dto(a: account::Model, site_ids: Vec<Uuid>) -> Account {
 }
 
 /// Sites must exist in the caller's organisation.
-async fn check_sites(t: &Tenant<Admins>, ids: &[Uuid], v: &mut Validator) -> ApiResult<()> {
+async fn check_sites(t: &Tenant<Admins>, ids: &[Uuid], v: &mut Validator) -> ServiceResult<()> {
     if ids.len() > 50 {
         v.push("site_ids", "too_many", "50 sites au plus.");
         return Ok(());
@@ -136,7 +137,7 @@ pub async fn create_account<C: ConnectionTrait>(
 pub async fn list(
     t: Tenant<Admins>,
     ApiQuery(p): ApiQuery<Paging>,
-) -> ApiResult<Json<Page<Account>>> {
+) -> ServiceResult<Json<Page<Account>>> {
     let (limit, after) = (p.limit()?, p.after()?);
     let rows = t
         .scoped::<account::Entity>()
@@ -170,15 +171,15 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Account), (status = 404, body = super::error::Problem)))]
-pub async fn get(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<Json<Account>> {
+pub async fn get(t: Tenant<Admins>, PathId(id): PathId) -> ServiceResult<Json<Account>> {
     let a = find(&t, id).await?;
     Ok(Json(account_dto(t.db(), a).await?))
 }
 
-async fn find(t: &Tenant<Admins>, id: Uuid) -> ApiResult<account::Model> {
+async fn find(t: &Tenant<Admins>, id: Uuid) -> ServiceResult<account::Model> {
     t.find_live::<account::Entity>(id)
         .await?
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(ServiceError::not_found)
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])), request_body = AccountInput,
@@ -186,7 +187,7 @@ async fn find(t: &Tenant<Admins>, id: Uuid) -> ApiResult<account::Model> {
 pub async fn create(
     t: Tenant<Admins>,
     ApiJson(input): ApiJson<AccountInput>,
-) -> ApiResult<(StatusCode, Json<Account>)> {
+) -> ServiceResult<(StatusCode, Json<Account>)> {
     let mut v = Validator::new();
     let email = relais_domain::email::normalise(&input.email);
     if email.is_none() {
@@ -198,7 +199,7 @@ pub async fn create(
         v.push("password", p.code(), p.message());
     }
     check_sites(&t, &input.site_ids, &mut v).await?;
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let email = email.unwrap_or_default();
     // Unique within the organisation only: whether the address has an account elsewhere is
     // not this organisation's to learn (issue 10 §7).
@@ -208,9 +209,8 @@ pub async fn create(
         .await?
         > 0
     {
-        return Err(ApiError::field(
-            StatusCode::CONFLICT,
-            "email_taken",
+        return Err(ServiceError::field(
+            ProblemCode::EmailTaken,
             "email",
             "Cette adresse est déjà utilisée.",
         ));
@@ -219,7 +219,7 @@ pub async fn create(
     let password = input.password;
     let phc = tokio::task::spawn_blocking(move || hasher.hash(&password))
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ServiceError::internal)?;
     let (_turn, txn) = t.state.begin_write().await?;
     let a = create_account(
         &txn,
@@ -233,9 +233,8 @@ pub async fn create(
     let a = match a {
         Ok(a) => a,
         Err(e) if is_unique_violation(&e) => {
-            return Err(ApiError::field(
-                StatusCode::CONFLICT,
-                "email_taken",
+            return Err(ServiceError::field(
+                ProblemCode::EmailTaken,
                 "email",
                 "Cette adresse est déjà utilisée.",
             ));
@@ -266,7 +265,7 @@ pub async fn update(
     t: Tenant<Admins>,
     PathId(id): PathId,
     ApiJson(patch): ApiJson<AccountPatch>,
-) -> ApiResult<Json<Account>> {
+) -> ServiceResult<Json<Account>> {
     let a = find(&t, id).await?;
     let mut v = Validator::new();
     let display_name = patch
@@ -286,7 +285,7 @@ pub async fn update(
             "Un administrateur ne peut ni se désactiver ni se retirer le rôle d'administrateur.",
         );
     }
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let now = Utc::now();
     let (_turn, txn) = t.state.begin_write().await?;
     let mut am = a.into_active_model();

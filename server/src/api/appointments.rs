@@ -3,6 +3,7 @@
 //! guarantees no double booking: an exclusion constraint on PostgreSQL, triggers on SQLite;
 //! their refusal is the 409 a client sees.
 
+use relais_domain::problem::ProblemCode;
 use std::collections::HashMap;
 
 use axum::Json;
@@ -25,7 +26,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, JsonBytes, PathId, parse_json};
 use super::schedule::{find_coordinator, find_site, find_type, load_search, rules_of, site_tz};
 use crate::audit::{self, Action};
@@ -37,8 +38,8 @@ use crate::store::entities::{
 use crate::store::{OrgScoped, next_change_seq};
 use crate::tenancy::{FileReaders, Tenant};
 
-fn slot_taken() -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, "slot_taken", "Créneau indisponible")
+fn slot_taken() -> ServiceError {
+    ServiceError::new(ProblemCode::SlotTaken, "Créneau indisponible")
         .detail("Ce créneau vient d'être pris ou chevauche un autre rendez-vous de l'intervenant.")
 }
 
@@ -106,7 +107,7 @@ async fn check_free_slot(
     coordinator: Uuid,
     start: DateTime<Utc>,
     exclude: Option<Uuid>,
-) -> ApiResult<()> {
+) -> ServiceResult<()> {
     let date = start.with_timezone(&site_tz(&s)).date_naive();
     let data = load_search(
         t.db(),
@@ -125,9 +126,8 @@ async fn check_free_slot(
     if free.iter().any(|slot| slot.start == start) {
         Ok(())
     } else {
-        Err(ApiError::field(
-            StatusCode::CONFLICT,
-            "slot_unavailable",
+        Err(ServiceError::field(
+            ProblemCode::SlotUnavailable,
             "start",
             "Ce créneau n'est pas libre (horaires, délai, absence ou autre rendez-vous).",
         ))
@@ -177,7 +177,7 @@ pub async fn book(
     t: Tenant<FileReaders>,
     headers: HeaderMap,
     JsonBytes(body): JsonBytes,
-) -> ApiResult<Response> {
+) -> ServiceResult<Response> {
     let key = match headers.get("idempotency-key") {
         None => None,
         Some(v) => Some(
@@ -186,9 +186,8 @@ pub async fn book(
                 .map(str::trim)
                 .filter(|k| !k.is_empty() && k.len() <= 200)
                 .ok_or_else(|| {
-                    ApiError::field(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_header",
+                    ServiceError::field(
+                        ProblemCode::InvalidHeader,
                         "Idempotency-Key",
                         "1 à 200 caractères visibles.",
                     )
@@ -203,9 +202,8 @@ pub async fn book(
             .await?
     {
         if prev.request_hash != hash {
-            return Err(ApiError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency_key_reused",
+            return Err(ServiceError::field(
+                ProblemCode::IdempotencyKeyReused,
                 "Idempotency-Key",
                 "Clé déjà utilisée pour une autre requête.",
             ));
@@ -218,19 +216,14 @@ pub async fn book(
     let i: AppointmentInput = parse_json(&body)?;
     let mut v = Validator::new();
     let reason = emergency_reason(&mut v, i.emergency_reason.as_deref());
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let ty = find_type(&t, i.type_id, "type_id").await?;
     let s = find_site(&t, i.site_id, "site_id").await?;
     find_coordinator(&t, i.coordinator_id, "coordinator_id").await?;
     t.find_live::<person::Entity>(i.person_id)
         .await?
         .ok_or_else(|| {
-            ApiError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown",
-                "person_id",
-                "Personne inconnue.",
-            )
+            ServiceError::field(ProblemCode::Unknown, "person_id", "Personne inconnue.")
         })?;
     let start = i.start.with_timezone(&Utc);
     let rules = rules_of(&ty);
@@ -238,9 +231,8 @@ pub async fn book(
     if reason.is_none() {
         check_free_slot(&t, &ty, s, i.coordinator_id, start, None).await?;
     } else if start + rules.duration < Utc::now() - Duration::hours(12) {
-        return Err(ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "in_past",
+        return Err(ServiceError::field(
+            ProblemCode::InPast,
             "start",
             "Rendez-vous dans le passé.",
         ));
@@ -339,7 +331,7 @@ pub async fn book(
         .await?;
     }
     let dto = appointment_dto(m, vec![i.person_id], tz, Vec::new());
-    let body = serde_json::to_string(&dto).map_err(ApiError::internal)?;
+    let body = serde_json::to_string(&dto).map_err(ServiceError::internal)?;
     if let Some(k) = key {
         let stored = idempotency_key::ActiveModel {
             account_id: Set(t.caller.account_id),
@@ -363,7 +355,9 @@ pub async fn book(
                     prev.body,
                 ));
             }
-            return Err(ApiError::conflict("Requête concurrente avec la même clé."));
+            return Err(ServiceError::conflict(
+                "Requête concurrente avec la même clé.",
+            ));
         }
     }
     txn.commit().await.map_err(|e| {
@@ -377,10 +371,10 @@ pub async fn book(
     Ok(json_response(StatusCode::CREATED, body))
 }
 
-async fn find(t: &Tenant<FileReaders>, id: Uuid) -> ApiResult<appointment::Model> {
+async fn find(t: &Tenant<FileReaders>, id: Uuid) -> ServiceResult<appointment::Model> {
     t.find_live::<appointment::Entity>(id)
         .await?
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(ServiceError::not_found)
 }
 
 async fn participants<C: ConnectionTrait>(
@@ -410,7 +404,7 @@ async fn tz_of<C: ConnectionTrait>(db: &C, org: Uuid, site_id: Uuid) -> Result<T
 
 #[utoipa::path(get, path = "/api/v1/appointments/{id}", tag = "appointments", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Appointment), (status = 404, body = super::error::Problem)))]
-pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<Json<Appointment>> {
+pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ServiceResult<Json<Appointment>> {
     let m = find(&t, id).await?;
     let history = t
         .scoped::<appointment_event::Entity>()
@@ -440,8 +434,8 @@ pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<Json<A
     Ok(Json(dto))
 }
 
-fn stale(current: i32) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, "stale_version", "Version périmée").detail(format!(
+fn stale(current: i32) -> ServiceError {
+    ServiceError::new(ProblemCode::StaleVersion, "Version périmée").detail(format!(
         "Le rendez-vous a changé entre-temps (version actuelle {current})."
     ))
 }
@@ -465,14 +459,14 @@ async fn change_appointment(
     kind: &str,
     to: Option<Destination>,
     change: impl FnOnce(&mut appointment::ActiveModel, &appointment::Model),
-) -> ApiResult<appointment::Model> {
+) -> ServiceResult<appointment::Model> {
     let current = find(t, id).await?;
     if current.version != version {
         return Err(stale(current.version));
     }
     if current.status != "planned" {
         return Err(
-            ApiError::new(StatusCode::CONFLICT, "not_planned", "Rendez-vous clos")
+            ServiceError::new(ProblemCode::NotPlanned, "Rendez-vous clos")
                 .detail(format!("Statut actuel : {}.", current.status)),
         );
     }
@@ -517,7 +511,7 @@ async fn change_appointment(
     let m = appointment::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     event(&txn, &m, t.caller.account_id, kind).await?;
     crate::outbox::replan(&txn, t.state.cipher(), &m, kind, t.state.quiet_hours()).await?;
     txn.commit().await?;
@@ -525,7 +519,10 @@ async fn change_appointment(
     Ok(m)
 }
 
-async fn respond(t: &Tenant<FileReaders>, m: appointment::Model) -> ApiResult<Json<Appointment>> {
+async fn respond(
+    t: &Tenant<FileReaders>,
+    m: appointment::Model,
+) -> ServiceResult<Json<Appointment>> {
     let people = participants(t.db(), t.organisation_id(), &[m.id])
         .await?
         .remove(&m.id)
@@ -540,16 +537,16 @@ pub async fn move_appointment(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<MoveInput>,
-) -> ApiResult<Json<Appointment>> {
+) -> ServiceResult<Json<Appointment>> {
     let mut v = Validator::new();
     let reason = emergency_reason(&mut v, i.emergency_reason.as_deref());
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let current = find(&t, id).await?;
     let ty = appointment_type::Entity::scoped(t.organisation_id())
         .filter(appointment_type::Column::Id.eq(current.type_id))
         .one(t.db())
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     let site_id = i.site_id.unwrap_or(current.site_id);
     let coordinator = i.coordinator_id.unwrap_or(current.coordinator_id);
     let s = find_site(&t, site_id, "site_id").await?;
@@ -606,7 +603,7 @@ pub async fn cancel(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<CancelInput>,
-) -> ApiResult<Json<Appointment>> {
+) -> ServiceResult<Json<Appointment>> {
     let mut v = Validator::new();
     let reason = v.optional_text("reason", i.reason.as_deref(), 500);
     if i.by == CancelledBy::Service && reason.is_none() {
@@ -616,7 +613,7 @@ pub async fn cancel(
             "Une annulation par le service a un motif.",
         );
     }
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let (status, kind) = match i.by {
         CancelledBy::Person => ("excused", "excused"),
         CancelledBy::Service => ("revoked", "revoked"),
@@ -639,11 +636,11 @@ async fn outcome(
     id: Uuid,
     version: i32,
     status: &'static str,
-) -> ApiResult<Json<Appointment>> {
+) -> ServiceResult<Json<Appointment>> {
     let current = find(&t, id).await?;
     if current.starts_at > Utc::now() + Duration::minutes(15) {
         return Err(
-            ApiError::new(StatusCode::CONFLICT, "not_started", "Rendez-vous à venir")
+            ServiceError::new(ProblemCode::NotStarted, "Rendez-vous à venir")
                 .detail("Un rendez-vous à venir ne peut être marqué honoré ou manqué."),
         );
     }
@@ -660,7 +657,7 @@ pub async fn seen(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<OutcomeInput>,
-) -> ApiResult<Json<Appointment>> {
+) -> ServiceResult<Json<Appointment>> {
     outcome(t, id, i.version, "seen").await
 }
 
@@ -670,7 +667,7 @@ pub async fn no_show(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<OutcomeInput>,
-) -> ApiResult<Json<Appointment>> {
+) -> ServiceResult<Json<Appointment>> {
     outcome(t, id, i.version, "no_show").await
 }
 
@@ -696,17 +693,12 @@ pub struct AgendaQuery {
 pub async fn agenda(
     t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<AgendaQuery>,
-) -> ApiResult<Json<Vec<AgendaEntry>>> {
+) -> ServiceResult<Json<Vec<AgendaEntry>>> {
     let parse_id = |v: &Option<String>, f: &str| {
         v.as_deref()
             .map(|s| {
                 Uuid::parse_str(s).map_err(|_| {
-                    ApiError::field(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_parameter",
-                        f,
-                        "UUID attendu.",
-                    )
+                    ServiceError::field(ProblemCode::InvalidParameter, f, "UUID attendu.")
                 })
             })
             .transpose()
@@ -714,17 +706,15 @@ pub async fn agenda(
     let coordinator = parse_id(&q.coordinator_id, "coordinator_id")?;
     let site_id = parse_id(&q.site_id, "site_id")?;
     if coordinator.is_some() == site_id.is_some() {
-        return Err(ApiError::field(
-            StatusCode::BAD_REQUEST,
-            "invalid_parameter",
+        return Err(ServiceError::field(
+            ProblemCode::InvalidParameter,
             "coordinator_id",
             "Donnez coordinator_id ou site_id, l'un des deux.",
         ));
     }
     let from = NaiveDate::parse_from_str(&q.from, "%Y-%m-%d").map_err(|_| {
-        ApiError::field(
-            StatusCode::BAD_REQUEST,
-            "invalid_parameter",
+        ServiceError::field(
+            ProblemCode::InvalidParameter,
             "from",
             "Date AAAA-MM-JJ attendue.",
         )
@@ -736,12 +726,7 @@ pub async fn agenda(
             .ok()
             .filter(|d| (1..=31).contains(d))
             .ok_or_else(|| {
-                ApiError::field(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_parameter",
-                    "days",
-                    "Entre 1 et 31.",
-                )
+                ServiceError::field(ProblemCode::InvalidParameter, "days", "Entre 1 et 31.")
             })?,
     };
     let tz = match site_id {
@@ -814,7 +799,7 @@ pub async fn agenda(
 pub async fn create_feed(
     t: Tenant<FileReaders>,
     ApiJson(i): ApiJson<CalendarFeedInput>,
-) -> ApiResult<(StatusCode, Json<CalendarFeed>)> {
+) -> ServiceResult<(StatusCode, Json<CalendarFeed>)> {
     let token = random_token(32);
     let now = Utc::now();
     let (_turn, txn) = t.state.begin_write().await?;
@@ -848,7 +833,7 @@ pub async fn create_feed(
 /// The caller's live feeds; an admin sees every account's, to revoke them.
 #[utoipa::path(get, path = "/api/v1/calendar-feeds", tag = "appointments", security(("bearer" = [])),
     responses((status = 200, body = Vec<CalendarFeed>)))]
-pub async fn list_feeds(t: Tenant<FileReaders>) -> ApiResult<Json<Vec<CalendarFeed>>> {
+pub async fn list_feeds(t: Tenant<FileReaders>) -> ServiceResult<Json<Vec<CalendarFeed>>> {
     let mut q = calendar_feed::Entity::scoped(t.organisation_id())
         .filter(calendar_feed::Column::RevokedAt.is_null());
     if t.caller.role != relais_domain::Role::Admin {
@@ -874,7 +859,7 @@ pub async fn list_feeds(t: Tenant<FileReaders>) -> ApiResult<Json<Vec<CalendarFe
 
 #[utoipa::path(delete, path = "/api/v1/calendar-feeds/{id}", tag = "appointments", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn revoke_feed(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<StatusCode> {
+pub async fn revoke_feed(t: Tenant<FileReaders>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     let mut q = calendar_feed::Entity::update_many()
         .col_expr(
             calendar_feed::Column::RevokedAt,
@@ -891,7 +876,7 @@ pub async fn revoke_feed(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResul
         .exec(t.db())
         .await?;
     if r.rows_affected == 0 {
-        return Err(ApiError::not_found());
+        return Err(ServiceError::not_found());
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -926,7 +911,7 @@ fn ics_time(t: DateTime<Utc>) -> String {
 pub async fn feed(
     axum::extract::State(state): axum::extract::State<crate::app::AppState>,
     axum::extract::Path(file): axum::extract::Path<String>,
-) -> ApiResult<Response> {
+) -> ServiceResult<Response> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
     let db = state.db();
     let f = calendar_feed::Entity::find()
@@ -934,7 +919,7 @@ pub async fn feed(
         .filter(calendar_feed::Column::RevokedAt.is_null())
         .one(db)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     let org = f.organisation_id;
     // The feed dies with its owner's right to see these files: disabled, deleted, or no
     // longer a role that reads files.
@@ -944,7 +929,7 @@ pub async fn feed(
         .filter(|a| a.organisation_id == org && !a.disabled && a.deleted_at.is_none())
         .filter(|a| relais_domain::Role::parse(&a.role).is_some_and(|r| r.may_read_person_files()));
     if owner.is_none() {
-        return Err(ApiError::not_found());
+        return Err(ServiceError::not_found());
     }
     let now = Utc::now();
     let rows = appointment::Entity::scoped(org)
@@ -1069,7 +1054,7 @@ mod tests {
 pub async fn notifications(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
-) -> ApiResult<Json<Vec<relais_domain::dto::Notification>>> {
+) -> ServiceResult<Json<Vec<relais_domain::dto::Notification>>> {
     use crate::store::entities::notification;
     find(&t, id).await?;
     let rows = t
@@ -1105,7 +1090,7 @@ pub async fn notifications(
     responses((status = 200, body = Vec<relais_domain::dto::DevMessage>)))]
 pub async fn dev_outbox(
     t: crate::tenancy::Tenant<crate::tenancy::Admins>,
-) -> ApiResult<Json<Vec<relais_domain::dto::DevMessage>>> {
+) -> ServiceResult<Json<Vec<relais_domain::dto::DevMessage>>> {
     use crate::store::entities::{dev_outbox, notification};
     let c = t.state.cipher();
     let rows = t
@@ -1123,7 +1108,7 @@ pub async fn dev_outbox(
         .into_iter()
         .map(|n| (n.id, n.kind))
         .collect();
-    let open = |id, col, b: &[u8]| -> ApiResult<String> {
+    let open = |id, col, b: &[u8]| -> ServiceResult<String> {
         Ok(String::from_utf8_lossy(&c.open("dev_outbox", col, id, b)?).into_owned())
     };
     let mut out = rows
@@ -1139,7 +1124,7 @@ pub async fn dev_outbox(
                 body: open(m.id, "body", &m.body)?,
             })
         })
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<ServiceResult<Vec<_>>>()?;
     let upcoming = t
         .scoped::<notification::Entity>()
         .filter(notification::Column::State.is_in(["scheduled", "retryable"]))

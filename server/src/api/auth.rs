@@ -10,13 +10,14 @@ use relais_domain::dto::{
     DeviceGrant, DeviceLoginRequest, LoginRequest, Profile, RecoveryCodes, RefreshRequest,
     SecondFactor, SessionGrant, TotpConfirm, TotpEnrolment,
 };
+use relais_domain::problem::ProblemCode;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ServiceError, ServiceResult};
 use super::extract::ApiJson;
 use super::{organisation_dto, site_dto};
 use crate::app::AppState;
@@ -30,13 +31,9 @@ use crate::store::entities::{
 };
 use crate::tenancy::{AnyRole, ClientIp, Enrolling, Tenant};
 
-fn invalid_credentials() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
-        "Connexion refusée",
-    )
-    .detail("Identifiants invalides, ou compte temporairement bloqué après trop d'essais.")
+fn invalid_credentials() -> ServiceError {
+    ServiceError::new(ProblemCode::InvalidCredentials, "Connexion refusée")
+        .detail("Identifiants invalides, ou compte temporairement bloqué après trop d'essais.")
 }
 
 fn lock_policy(state: &AppState) -> Policy {
@@ -62,18 +59,17 @@ async fn authenticate(
     password: &str,
     totp_code: Option<&str>,
     recovery_code: Option<&str>,
-) -> ApiResult<Authenticated> {
+) -> ServiceResult<Authenticated> {
     let now = Utc::now();
     if ip.is_some_and(|ip| state.ip_throttle().is_blocked(ip, now)) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            "Trop de tentatives",
-        )
-        .detail("Trop d'échecs depuis cette adresse : réessayez dans quelques minutes.")
-        .retry_after(
-            u32::try_from(state.config().lockout_window_minutes.saturating_mul(60)).unwrap_or(900),
-        ));
+        return Err(
+            ServiceError::new(ProblemCode::TooManyAttempts, "Trop de tentatives")
+                .detail("Trop d'échecs depuis cette adresse : réessayez dans quelques minutes.")
+                .retry_after(
+                    u32::try_from(state.config().lockout_window_minutes.saturating_mul(60))
+                        .unwrap_or(900),
+                ),
+        );
     }
     if password.chars().count() > relais_domain::password::MAX_CHARS {
         return Err(invalid_credentials());
@@ -111,7 +107,7 @@ async fn authenticate(
                 .collect()
         })
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ServiceError::internal)?
     };
     let matching: Vec<&account::Model> = candidates
         .iter()
@@ -139,7 +135,7 @@ async fn authenticate(
     let ev = |acc: Option<&account::Model>, action, outcome| login_audit(acc, ip, action, outcome);
     let fail = |acc: Option<account::Model>| async move {
         record_failure(state, acc.as_ref(), ip, now).await?;
-        Err::<Authenticated, ApiError>(invalid_credentials())
+        Err::<Authenticated, ServiceError>(invalid_credentials())
     };
     let Some(acc) = acc else {
         return fail(None).await;
@@ -178,8 +174,8 @@ async fn authenticate(
             .await?;
         return Err(invalid_credentials());
     }
-    let role =
-        Role::parse(&acc.role).ok_or_else(|| ApiError::internal("account with an unknown role"))?;
+    let role = Role::parse(&acc.role)
+        .ok_or_else(|| ServiceError::internal("account with an unknown role"))?;
     let mut second_factor_ok = false;
     let mut totp_step = None;
     if acc.totp_enrolled {
@@ -188,7 +184,7 @@ async fn authenticate(
             .as_deref()
             .map(|s| state.cipher().open("account", "totp_secret", acc.id, s))
             .transpose()?
-            .ok_or_else(|| ApiError::internal("enrolled account without a secret"))?;
+            .ok_or_else(|| ServiceError::internal("enrolled account without a secret"))?;
         if let Some(code) = totp_code {
             totp_step = totp::verify(&secret, code, now.timestamp(), acc.totp_last_step);
             let Some(step) = totp_step else {
@@ -225,9 +221,8 @@ async fn authenticate(
                 Recovery::Unknown => return fail(Some(acc)).await,
             }
         } else {
-            return Err(ApiError::field(
-                StatusCode::UNAUTHORIZED,
-                "second_factor_needed",
+            return Err(ServiceError::field(
+                ProblemCode::SecondFactorNeeded,
                 "totp_code",
                 "Code de l'application d'authentification requis.",
             ));
@@ -258,7 +253,7 @@ async fn second_factor_matches<C: ConnectionTrait>(
     totp_code: Option<&str>,
     recovery_code: Option<&str>,
     now: DateTime<Utc>,
-) -> ApiResult<bool> {
+) -> ServiceResult<bool> {
     if let Some(code) = totp_code {
         let Some(sealed) = a.totp_secret.as_deref() else {
             return Ok(false);
@@ -286,7 +281,7 @@ async fn code_already_used(
     acc: &account::Model,
     ip: Option<std::net::IpAddr>,
     field: &'static str,
-) -> ApiResult<ApiError> {
+) -> ServiceResult<ServiceError> {
     state
         .audit(login_audit(
             Some(acc),
@@ -295,9 +290,8 @@ async fn code_already_used(
             "code_reused",
         ))
         .await?;
-    Ok(ApiError::field(
-        StatusCode::UNAUTHORIZED,
-        "code_already_used",
+    Ok(ServiceError::field(
+        ProblemCode::CodeAlreadyUsed,
         field,
         if field == "totp_code" {
             "Ce code vient déjà de servir : attendez le suivant (30 secondes au plus)."
@@ -356,7 +350,7 @@ async fn record_failure(
     acc: Option<&account::Model>,
     ip: Option<std::net::IpAddr>,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> ServiceResult<()> {
     if let Some(ip) = ip {
         state.ip_throttle().failure(ip, now);
     }
@@ -379,7 +373,7 @@ async fn use_recovery_code<C: ConnectionTrait>(
     account_id: Uuid,
     code: &str,
     now: DateTime<Utc>,
-) -> ApiResult<Recovery> {
+) -> ServiceResult<Recovery> {
     let found = recovery_code::Entity::find()
         .filter(recovery_code::Column::AccountId.eq(account_id))
         .filter(recovery_code::Column::CodeHash.eq(recovery_hash(code)))
@@ -414,7 +408,7 @@ pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<LoginRequest>,
-) -> ApiResult<Json<SessionGrant>> {
+) -> ServiceResult<Json<SessionGrant>> {
     let a = authenticate(
         &state,
         ip,
@@ -478,7 +472,7 @@ async fn issue_device_grant<C: ConnectionTrait>(
     account: &account::Model,
     device_id: Uuid,
     now: DateTime<Utc>,
-) -> ApiResult<(String, DateTime<Utc>)> {
+) -> ServiceResult<(String, DateTime<Utc>)> {
     let access = random_token(32);
     let access_expires_at = now + Duration::minutes(state.config().device_access_minutes);
     // One live access token per device: older ones end when a new one is issued.
@@ -515,11 +509,11 @@ pub async fn device_login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<DeviceLoginRequest>,
-) -> ApiResult<Json<DeviceGrant>> {
+) -> ServiceResult<Json<DeviceGrant>> {
     let name = {
         let mut v = relais_domain::Validator::new();
         let n = v.required_text("device_name", &req.device_name, 100);
-        v.finish().map_err(ApiError::validation)?;
+        v.finish().map_err(ServiceError::validation)?;
         n.unwrap_or_default()
     };
     let a = authenticate(
@@ -532,7 +526,7 @@ pub async fn device_login(
     )
     .await?;
     if !a.second_factor_ok {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "second_factor_required", "Second facteur requis")
+        return Err(ServiceError::new(ProblemCode::SecondFactorRequired, "Second facteur requis")
             .detail("Enrôlez d'abord une application d'authentification depuis un poste, puis connectez le téléphone."));
     }
     let now = Utc::now();
@@ -573,7 +567,7 @@ pub async fn device_refresh(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<RefreshRequest>,
-) -> ApiResult<Json<DeviceGrant>> {
+) -> ServiceResult<Json<DeviceGrant>> {
     let now = Utc::now();
     let db = state.db();
     let presented = token_hash(req.refresh_token.trim());
@@ -609,15 +603,15 @@ pub async fn device_refresh(
             .await?;
             txn.commit().await?;
         }
-        return Err(ApiError::unauthenticated());
+        return Err(ServiceError::unauthenticated());
     };
     let acc = account::Entity::find_by_id(dev.account_id)
         .one(db)
         .await?
         .filter(|a| !a.disabled && a.deleted_at.is_none())
-        .ok_or_else(ApiError::unauthenticated)?;
-    let role =
-        Role::parse(&acc.role).ok_or_else(|| ApiError::internal("account with an unknown role"))?;
+        .ok_or_else(ServiceError::unauthenticated)?;
+    let role = Role::parse(&acc.role)
+        .ok_or_else(|| ServiceError::internal("account with an unknown role"))?;
     let refresh = random_token(32);
     let refresh_expires_at = now + Duration::days(state.config().device_refresh_days);
     let (_turn, txn) = state.begin_write().await?;
@@ -646,7 +640,7 @@ pub async fn device_refresh(
         .exec(&txn)
         .await?;
     if rotated.rows_affected != 1 {
-        return Err(ApiError::unauthenticated());
+        return Err(ServiceError::unauthenticated());
     }
     let (access_token, access_expires_at) =
         issue_device_grant(&txn, &state, &acc, dev.id, now).await?;
@@ -668,7 +662,7 @@ pub async fn device_refresh(
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = super::error::Problem)))]
-pub async fn logout(t: Tenant<Enrolling>) -> ApiResult<StatusCode> {
+pub async fn logout(t: Tenant<Enrolling>) -> ServiceResult<StatusCode> {
     let (_turn, txn) = t.state.begin_write().await?;
     session::Entity::update_many()
         .col_expr(
@@ -746,16 +740,16 @@ async fn revoke_device_family<C: ConnectionTrait>(
 pub async fn revoke_device(
     t: Tenant<AnyRole>,
     super::extract::PathId(id): super::extract::PathId,
-) -> ApiResult<StatusCode> {
+) -> ServiceResult<StatusCode> {
     let dev = t
         .scoped::<device::Entity>()
         .filter(device::Column::Id.eq(id))
         .one(t.db())
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     // Own devices, or any device of the organisation for an admin.
     if dev.account_id != t.caller.account_id && t.caller.role != Role::Admin {
-        return Err(ApiError::not_found());
+        return Err(ServiceError::not_found());
     }
     let now = Utc::now();
     let (_turn, txn) = t.state.begin_write().await?;
@@ -771,15 +765,15 @@ pub async fn revoke_device(
 
 #[utoipa::path(post, path = "/api/v1/auth/totp/enrol", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = TotpEnrolment), (status = 409, body = super::error::Problem)))]
-pub async fn totp_enrol(t: Tenant<Enrolling>) -> ApiResult<Json<TotpEnrolment>> {
+pub async fn totp_enrol(t: Tenant<Enrolling>) -> ServiceResult<Json<TotpEnrolment>> {
     let acc = t
         .scoped::<account::Entity>()
         .filter(account::Column::Id.eq(t.caller.account_id))
         .one(t.db())
         .await?
-        .ok_or_else(ApiError::unauthenticated)?;
+        .ok_or_else(ServiceError::unauthenticated)?;
     if acc.totp_enrolled {
-        return Err(ApiError::conflict(
+        return Err(ServiceError::conflict(
             "Un second facteur est déjà enrôlé pour ce compte.",
         ));
     }
@@ -804,22 +798,22 @@ pub async fn totp_enrol(t: Tenant<Enrolling>) -> ApiResult<Json<TotpEnrolment>> 
 pub async fn totp_confirm(
     t: Tenant<Enrolling>,
     ApiJson(req): ApiJson<TotpConfirm>,
-) -> ApiResult<Json<RecoveryCodes>> {
+) -> ServiceResult<Json<RecoveryCodes>> {
     let acc = t
         .scoped::<account::Entity>()
         .filter(account::Column::Id.eq(t.caller.account_id))
         .one(t.db())
         .await?
-        .ok_or_else(ApiError::unauthenticated)?;
+        .ok_or_else(ServiceError::unauthenticated)?;
     if acc.totp_enrolled {
-        return Err(ApiError::conflict(
+        return Err(ServiceError::conflict(
             "Un second facteur est déjà enrôlé pour ce compte.",
         ));
     }
     let sealed = acc
         .totp_secret
         .as_deref()
-        .ok_or_else(|| ApiError::conflict("Commencez par POST /api/v1/auth/totp/enrol."))?;
+        .ok_or_else(|| ServiceError::conflict("Commencez par POST /api/v1/auth/totp/enrol."))?;
     let secret = t
         .state
         .cipher()
@@ -827,18 +821,15 @@ pub async fn totp_confirm(
     // Guessing codes here is guessing a second factor: same lockout as a login.
     let now = Utc::now();
     if lock_policy(&t.state).is_locked(&lock_state(&acc), now) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            "Trop de tentatives",
-        )
-        .detail("Compte temporairement bloqué après trop d'essais."));
+        return Err(
+            ServiceError::new(ProblemCode::TooManyAttempts, "Trop de tentatives")
+                .detail("Compte temporairement bloqué après trop d'essais."),
+        );
     }
     let Some(step) = totp::verify(&secret, &req.code, now.timestamp(), None) else {
         record_failure(&t.state, Some(&acc), t.caller.ip, now).await?;
-        return Err(ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_code",
+        return Err(ServiceError::field(
+            ProblemCode::InvalidCode,
             "code",
             "Code incorrect ou expiré.",
         ));
@@ -890,18 +881,18 @@ fn recovery_code_text() -> String {
 /// The caller's account, organisation and sites: what the phone shows after login.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401, body = super::error::Problem)))]
-pub async fn me(t: Tenant<AnyRole>) -> ApiResult<Json<Profile>> {
+pub async fn me(t: Tenant<AnyRole>) -> ServiceResult<Json<Profile>> {
     let db = t.db();
     let acc = t
         .scoped::<account::Entity>()
         .filter(account::Column::Id.eq(t.caller.account_id))
         .one(db)
         .await?
-        .ok_or_else(ApiError::unauthenticated)?;
+        .ok_or_else(ServiceError::unauthenticated)?;
     let org = organisation::Entity::scoped(t.organisation_id())
         .one(db)
         .await?
-        .ok_or_else(ApiError::unauthenticated)?;
+        .ok_or_else(ServiceError::unauthenticated)?;
     let mut sites_q = t
         .scoped::<site::Entity>()
         .filter(site::Column::DeletedAt.is_null());

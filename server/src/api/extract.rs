@@ -5,18 +5,19 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
+use relais_domain::problem::ProblemCode;
 use serde::de::DeserializeOwned;
 
-use super::error::ApiError;
+use super::error::ServiceError;
 
 /// A JSON body. Wrong content type: 415. Too large: 413. Malformed: 400. Wrong type,
 /// missing or unknown field: 422 with the field's path.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
+    type Rejection = ServiceError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, ServiceError> {
         let JsonBytes(bytes) = JsonBytes::from_request(req, state).await?;
         parse_json(&bytes).map(ApiJson)
     }
@@ -27,9 +28,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 pub struct JsonBytes(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for JsonBytes {
-    type Rejection = ApiError;
+    type Rejection = ServiceError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, ServiceError> {
         let is_json = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -41,9 +42,8 @@ impl<S: Send + Sync> FromRequest<S> for JsonBytes {
                     || m.to_ascii_lowercase().ends_with("+json")
             });
         if !is_json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+            return Err(ServiceError::new(
+                ProblemCode::UnsupportedMediaType,
                 "Type de contenu non pris en charge",
             )
             .detail("Envoyez du JSON avec Content-Type: application/json."));
@@ -53,23 +53,15 @@ impl<S: Send + Sync> FromRequest<S> for JsonBytes {
             .map(JsonBytes)
             .map_err(|e| {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        "Requête trop volumineuse",
-                    )
+                    ServiceError::new(ProblemCode::PayloadTooLarge, "Requête trop volumineuse")
                 } else {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "unreadable_body",
-                        "Corps illisible",
-                    )
+                    ServiceError::new(ProblemCode::UnreadableBody, "Corps illisible")
                 }
             })
     }
 }
 
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
@@ -87,12 +79,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let msg = inner.to_string();
         let msg = msg.split(" at line").next().unwrap_or(&msg).to_owned();
         let field = field_from(&path, &msg);
-        ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_field",
-            &field,
-            french(&msg),
-        )
+        ServiceError::field(ProblemCode::InvalidField, &field, french(&msg))
     })?;
     // Nothing may follow the value: `{…}garbage` or `{…}{…}` is refused, not half-read.
     de.end().map_err(|e| {
@@ -105,8 +92,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
-fn malformed(line: usize, column: usize) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "JSON mal formé")
+fn malformed(line: usize, column: usize) -> ServiceError {
+    ServiceError::new(ProblemCode::MalformedJson, "JSON mal formé")
         .detail(format!("ligne {line}, colonne {column}"))
 }
 
@@ -208,23 +195,18 @@ fn field_from(path: &str, msg: &str) -> String {
 pub struct PathId(pub uuid::Uuid);
 
 impl<S: Send + Sync> FromRequestParts<S> for PathId {
-    type Rejection = ApiError;
+    type Rejection = ServiceError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ServiceError> {
         let axum::extract::Path(raw) =
             axum::extract::Path::<String>::from_request_parts(parts, state)
                 .await
                 .map_err(|_| {
-                    ApiError::field(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_id",
-                        "id",
-                        "Identifiant manquant.",
-                    )
+                    ServiceError::field(ProblemCode::InvalidId, "id", "Identifiant manquant.")
                 })?;
-        uuid::Uuid::parse_str(&raw).map(PathId).map_err(|_| {
-            ApiError::field(StatusCode::BAD_REQUEST, "invalid_id", "id", "UUID attendu.")
-        })
+        uuid::Uuid::parse_str(&raw)
+            .map(PathId)
+            .map_err(|_| ServiceError::field(ProblemCode::InvalidId, "id", "UUID attendu."))
     }
 }
 
@@ -232,15 +214,15 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
 pub struct ApiQuery<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ApiError;
+    type Rejection = ServiceError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ServiceError> {
         let q = parts.uri.query().unwrap_or("");
         query_de(q).map(ApiQuery)
     }
 }
 
-fn query_de<T: DeserializeOwned>(q: &str) -> Result<T, ApiError> {
+fn query_de<T: DeserializeOwned>(q: &str) -> Result<T, ServiceError> {
     // Query strings are flat: turn them into a JSON object of strings and reuse the JSON
     // error paths. Numbers are accepted as strings by `Paging`'s deserialiser.
     let mut map = serde_json::Map::new();
@@ -248,9 +230,8 @@ fn query_de<T: DeserializeOwned>(q: &str) -> Result<T, ApiError> {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let k = percent_decode(k);
         if map.contains_key(&k) {
-            return Err(ApiError::field(
-                StatusCode::BAD_REQUEST,
-                "duplicate_parameter",
+            return Err(ServiceError::field(
+                ProblemCode::DuplicateParameter,
                 &k,
                 "Paramètre répété.",
             ));
@@ -260,12 +241,7 @@ fn query_de<T: DeserializeOwned>(q: &str) -> Result<T, ApiError> {
     serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| {
         let msg = e.to_string();
         let field = msg.split('`').nth(1).unwrap_or("query").to_owned();
-        ApiError::field(
-            StatusCode::BAD_REQUEST,
-            "invalid_parameter",
-            &field,
-            french(&msg),
-        )
+        ServiceError::field(ProblemCode::InvalidParameter, &field, french(&msg))
     })
 }
 
@@ -308,14 +284,13 @@ pub const DEFAULT_LIMIT: u64 = 50;
 pub const MAX_LIMIT: u64 = 200;
 
 impl Paging {
-    pub fn limit(&self) -> Result<u64, ApiError> {
+    pub fn limit(&self) -> Result<u64, ServiceError> {
         match &self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(s) => match s.parse::<u64>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-                _ => Err(ApiError::field(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_parameter",
+                _ => Err(ServiceError::field(
+                    ProblemCode::InvalidParameter,
                     "limit",
                     format!("Nombre entre 1 et {MAX_LIMIT}."),
                 )),
@@ -323,16 +298,11 @@ impl Paging {
         }
     }
 
-    pub fn after(&self) -> Result<i64, ApiError> {
+    pub fn after(&self) -> Result<i64, ServiceError> {
         match &self.after {
             None => Ok(0),
             Some(s) => s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                ApiError::field(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_parameter",
-                    "after",
-                    "Curseur invalide.",
-                )
+                ServiceError::field(ProblemCode::InvalidParameter, "after", "Curseur invalide.")
             }),
         }
     }
@@ -346,7 +316,7 @@ mod tests {
     fn err<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> (StatusCode, String) {
         let e = parse_json::<T>(json.as_bytes()).unwrap_err();
         let body = format!("{e:?}");
-        (e.status(), body)
+        (StatusCode::from_u16(e.status()).unwrap(), body)
     }
 
     #[test]

@@ -11,28 +11,25 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use hmac::{Hmac, Mac};
 use relais_domain::delivery::{Receipt, advance, is_stop};
+use relais_domain::problem::ProblemCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::error::ApiError;
+use super::error::ServiceError;
 use crate::app::AppState;
 use crate::store::entities::{delivery_receipt, notification, sms_opt_out};
 
-fn bad_signature() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "bad_signature",
-        "Signature invalide",
-    )
+fn bad_signature() -> ServiceError {
+    ServiceError::new(ProblemCode::BadSignature, "Signature invalide")
 }
 
-fn not_configured() -> ApiError {
-    ApiError::not_found().detail("Ce fournisseur n'est pas configuré.")
+fn not_configured() -> ServiceError {
+    ServiceError::not_found().detail("Ce fournisseur n'est pas configuré.")
 }
 
-fn provider_is(state: &AppState, name: &str) -> Result<(), ApiError> {
+fn provider_is(state: &AppState, name: &str) -> Result<(), ServiceError> {
     if state.config().sms_provider == name {
         Ok(())
     } else {
@@ -60,7 +57,7 @@ fn check_twilio(
     uri: &axum::http::Uri,
     headers: &HeaderMap,
     params: &[(String, String)],
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     provider_is(state, "twilio")?;
     let given = headers
         .get("x-twilio-signature")
@@ -97,7 +94,7 @@ pub async fn apply_receipt(
     provider_id: Option<&str>,
     status: &str,
     r: Receipt,
-) -> Result<&'static str, ApiError> {
+) -> Result<&'static str, ServiceError> {
     let db = state.db();
     let n = match (key, provider_id) {
         (Some(k), _) => {
@@ -171,7 +168,7 @@ pub async fn apply_receipt(
 }
 
 /// Add a number to the opt-out list (a STOP reply).
-pub async fn opt_out(state: &AppState, phone: &str, source: &str) -> Result<(), ApiError> {
+pub async fn opt_out(state: &AppState, phone: &str, source: &str) -> Result<(), ServiceError> {
     let phone = if phone.starts_with('+') || phone.starts_with('0') {
         phone.to_owned()
     } else {
@@ -200,7 +197,7 @@ pub async fn twilio_status(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ServiceError> {
     let p = form(&body);
     check_twilio(&state, &uri, &headers, &p)?;
     let key = uri.query().and_then(|q| {
@@ -227,7 +224,7 @@ pub async fn twilio_inbound(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ServiceError> {
     let p = form(&body);
     check_twilio(&state, &uri, &headers, &p)?;
     if is_stop(param(&p, "Body").unwrap_or(""))
@@ -249,7 +246,7 @@ pub async fn brevo(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ServiceError> {
     provider_is(&state, "brevo")?;
     let secret = state.config().sms_webhook_secret.expose();
     let given = headers
@@ -302,7 +299,7 @@ fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn check_generic(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), ApiError> {
+fn check_generic(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), ServiceError> {
     provider_is(state, "webhook")?;
     let secret = state.config().sms_webhook_secret.expose();
     let given = headers
@@ -326,14 +323,13 @@ pub async fn generic(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ServiceError> {
     check_generic(&state, &headers, &body)?;
     let v: Value = super::extract::parse_json(&body)?;
     let event = v["event_id"].as_str().unwrap_or("");
     if event.is_empty() {
-        return Err(ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "required",
+        return Err(ServiceError::field(
+            ProblemCode::Required,
             "event_id",
             "obligatoire",
         ));
@@ -349,9 +345,8 @@ pub async fn generic(
     }
     let status = v["status"].as_str().unwrap_or("");
     let Some(r) = Receipt::from_generic(status) else {
-        return Err(ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
+        return Err(ServiceError::field(
+            ProblemCode::Invalid,
             "status",
             "sent, delivered ou undelivered",
         ));

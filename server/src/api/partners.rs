@@ -13,13 +13,14 @@ use relais_domain::dto::{
     PersonLinkInput,
 };
 use relais_domain::outreach::{Event, State};
+use relais_domain::problem::ProblemCode;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, Set,
 };
 use uuid::Uuid;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, PathId};
 use super::situations::{apply_event, touch, word};
 use crate::audit::{self, Action};
@@ -29,7 +30,7 @@ use crate::store::entities::{
 use crate::store::{OrgScoped, next_change_seq, soft_delete};
 use crate::tenancy::{Admins, FileReaders, Tenant};
 
-fn partner_dto(m: partner::Model) -> ApiResult<Partner> {
+fn partner_dto(m: partner::Model) -> ServiceResult<Partner> {
     Ok(Partner {
         id: m.id,
         name: m.name,
@@ -40,17 +41,17 @@ fn partner_dto(m: partner::Model) -> ApiResult<Partner> {
     })
 }
 
-fn validate_partner(i: &PartnerInput) -> ApiResult<(String, Option<String>)> {
+fn validate_partner(i: &PartnerInput) -> ServiceResult<(String, Option<String>)> {
     let mut v = Validator::new();
     let name = v.required_text("name", &i.name, 200);
     let contact = v.optional_text("contact", i.contact.as_deref(), 500);
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     Ok((name.unwrap_or_default(), contact))
 }
 
 #[utoipa::path(get, path = "/api/v1/partners", tag = "partners", security(("bearer" = [])),
     responses((status = 200, body = Vec<Partner>)))]
-pub async fn list(t: Tenant<FileReaders>) -> ApiResult<Json<Vec<Partner>>> {
+pub async fn list(t: Tenant<FileReaders>) -> ServiceResult<Json<Vec<Partner>>> {
     let rows = t
         .scoped::<partner::Entity>()
         .filter(partner::Column::DeletedAt.is_null())
@@ -60,7 +61,7 @@ pub async fn list(t: Tenant<FileReaders>) -> ApiResult<Json<Vec<Partner>>> {
     Ok(Json(
         rows.into_iter()
             .map(partner_dto)
-            .collect::<ApiResult<_>>()?,
+            .collect::<ServiceResult<_>>()?,
     ))
 }
 
@@ -69,7 +70,7 @@ pub async fn list(t: Tenant<FileReaders>) -> ApiResult<Json<Vec<Partner>>> {
 pub async fn create(
     t: Tenant<Admins>,
     ApiJson(i): ApiJson<PartnerInput>,
-) -> ApiResult<(StatusCode, Json<Partner>)> {
+) -> ServiceResult<(StatusCode, Json<Partner>)> {
     let (name, contact) = validate_partner(&i)?;
     let now = Utc::now();
     let id = Uuid::new_v4();
@@ -102,12 +103,12 @@ pub async fn update(
     t: Tenant<Admins>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<PartnerInput>,
-) -> ApiResult<Json<Partner>> {
+) -> ServiceResult<Json<Partner>> {
     let (name, contact) = validate_partner(&i)?;
     let current = t
         .find_live::<partner::Entity>(id)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     let (_turn, txn) = t.state.begin_write().await?;
     let mut am: partner::ActiveModel = current.into();
     am.name = Set(name);
@@ -127,10 +128,10 @@ pub async fn update(
 
 #[utoipa::path(delete, path = "/api/v1/partners/{id}", tag = "partners", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCode> {
+pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     let (_turn, txn) = t.state.begin_write().await?;
     if !soft_delete::<partner::Entity, _>(&txn, t.organisation_id(), id).await? {
-        return Err(ApiError::not_found());
+        return Err(ServiceError::not_found());
     }
     audit::record(
         &txn,
@@ -141,7 +142,7 @@ pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCo
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn orientation_dto(m: &orientation::Model) -> ApiResult<Orientation> {
+fn orientation_dto(m: &orientation::Model) -> ServiceResult<Orientation> {
     Ok(Orientation {
         id: m.id,
         situation_id: m.situation_id,
@@ -168,7 +169,7 @@ pub async fn orient(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<OrientationInput>,
-) -> ApiResult<(StatusCode, Json<Orientation>)> {
+) -> ServiceResult<(StatusCode, Json<Orientation>)> {
     let mut v = Validator::new();
     let reason = v.optional_text("override_reason", i.override_reason.as_deref(), 2_000);
     if !i.consent && reason.is_none() {
@@ -185,21 +186,16 @@ pub async fn orient(
             "Seulement sans consentement.",
         );
     }
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let s = t
         .find_live::<situation::Entity>(id)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     let p = t
         .find_live::<partner::Entity>(i.partner_id)
         .await?
         .ok_or_else(|| {
-            ApiError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown",
-                "partner_id",
-                "Partenaire inconnu.",
-            )
+            ServiceError::field(ProblemCode::Unknown, "partner_id", "Partenaire inconnu.")
         })?;
     let now = Utc::now();
     let oid = Uuid::new_v4();
@@ -264,10 +260,10 @@ pub async fn orient(
 pub async fn list_orientations(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
-) -> ApiResult<Json<Vec<Orientation>>> {
+) -> ServiceResult<Json<Vec<Orientation>>> {
     t.find_live::<situation::Entity>(id)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     let rows = t
         .scoped::<orientation::Entity>()
         .filter(orientation::Column::SituationId.eq(id))
@@ -276,7 +272,9 @@ pub async fn list_orientations(
         .all(t.db())
         .await?;
     Ok(Json(
-        rows.iter().map(orientation_dto).collect::<ApiResult<_>>()?,
+        rows.iter()
+            .map(orientation_dto)
+            .collect::<ServiceResult<_>>()?,
     ))
 }
 
@@ -289,15 +287,15 @@ pub async fn set_status(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<OrientationStatusInput>,
-) -> ApiResult<Json<Orientation>> {
+) -> ServiceResult<Json<Orientation>> {
     let m = t
         .find_live::<orientation::Entity>(id)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     let current = word(&m.status, OrientationStatus::parse, "orientation.status")?;
     current.change(i.status).map_err(|e| {
-        ApiError::transition(
-            "invalid_transition",
+        ServiceError::transition(
+            ProblemCode::InvalidTransition,
             e.to_string(),
             e.current.as_str(),
             e.allowed.iter().map(|a| a.as_str().to_owned()).collect(),
@@ -306,7 +304,7 @@ pub async fn set_status(
     let s = t
         .find_live::<situation::Entity>(m.situation_id)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     let now = Utc::now();
     let (_turn, txn) = t.state.begin_write().await?;
     let r = orientation::Entity::update_many()
@@ -321,7 +319,9 @@ pub async fn set_status(
         .exec(&txn)
         .await?;
     if r.rows_affected != 1 {
-        return Err(ApiError::conflict("L'orientation a changé entre-temps."));
+        return Err(ServiceError::conflict(
+            "L'orientation a changé entre-temps.",
+        ));
     }
     if s.state != State::Closed.as_str() {
         touch(&txn, &s, now, |_| {}).await?;
@@ -340,7 +340,7 @@ pub async fn set_status(
     let m = orientation::Entity::find_by_id(id)
         .one(t.db())
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     Ok(Json(orientation_dto(&m)?))
 }
 
@@ -376,7 +376,7 @@ fn link_dto(
     l: &person_link::Model,
     me: Uuid,
     other_file: Option<&person::Model>,
-) -> ApiResult<PersonLink> {
+) -> ServiceResult<PersonLink> {
     Ok(PersonLink {
         id: l.id,
         other_person_id: other(l, me),
@@ -394,14 +394,13 @@ pub async fn link(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<PersonLinkInput>,
-) -> ApiResult<(StatusCode, Json<PersonLink>)> {
+) -> ServiceResult<(StatusCode, Json<PersonLink>)> {
     t.find_live::<person::Entity>(id)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     if i.other_person_id == id {
-        return Err(ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "same_person",
+        return Err(ServiceError::field(
+            ProblemCode::SamePerson,
             "other_person_id",
             "Une personne ne se lie pas à elle-même.",
         ));
@@ -410,9 +409,8 @@ pub async fn link(
         .find_live::<person::Entity>(i.other_person_id)
         .await?
         .ok_or_else(|| {
-            ApiError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown",
+            ServiceError::field(
+                ProblemCode::Unknown,
                 "other_person_id",
                 "Personne inconnue.",
             )
@@ -422,7 +420,9 @@ pub async fn link(
         .iter()
         .any(|l| other(l, id) == i.other_person_id)
     {
-        return Err(ApiError::conflict("Ces deux personnes sont déjà liées."));
+        return Err(ServiceError::conflict(
+            "Ces deux personnes sont déjà liées.",
+        ));
     }
     let keep_apart = i.keep_apart.unwrap_or(i.relation.keeps_apart_by_default());
     // Turning the rule off for a relation that keeps apart (a victim and the alleged
@@ -441,7 +441,7 @@ pub async fn link(
                 "Pour cette relation, dites pourquoi ces personnes peuvent se croiser.",
             );
         }
-        v.finish().map_err(ApiError::validation)?;
+        v.finish().map_err(ServiceError::validation)?;
         r
     } else {
         None
@@ -498,26 +498,29 @@ pub async fn link(
 
 #[utoipa::path(get, path = "/api/v1/persons/{id}/links", tag = "persons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Vec<PersonLink>)))]
-pub async fn links(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<Json<Vec<PersonLink>>> {
+pub async fn links(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+) -> ServiceResult<Json<Vec<PersonLink>>> {
     t.find_live::<person::Entity>(id)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     let rows = links_of(t.db(), t.organisation_id(), id).await?;
     let others: Vec<Uuid> = rows.iter().map(|l| other(l, id)).collect();
     let files = super::situations::persons_of(t.db(), t.organisation_id(), &others).await?;
     Ok(Json(
         rows.iter()
             .map(|l| link_dto(&t, l, id, files.get(&other(l, id))))
-            .collect::<ApiResult<_>>()?,
+            .collect::<ServiceResult<_>>()?,
     ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/person-links/{id}", tag = "persons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn unlink(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<StatusCode> {
+pub async fn unlink(t: Tenant<FileReaders>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     let (_turn, txn) = t.state.begin_write().await?;
     if !soft_delete::<person_link::Entity, _>(&txn, t.organisation_id(), id).await? {
-        return Err(ApiError::not_found());
+        return Err(ServiceError::not_found());
     }
     audit::record(
         &txn,
@@ -542,7 +545,7 @@ pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
     end: DateTime<Utc>,
     tz: Tz,
     moving: Option<Uuid>,
-) -> ApiResult<()> {
+) -> ServiceResult<()> {
     let others: Vec<Uuid> = links_of(db, org, person_id)
         .await?
         .iter()
@@ -575,10 +578,9 @@ pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
     Ok(())
 }
 
-fn linked_conflict() -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "linked_party_same_half_day",
+fn linked_conflict() -> ServiceError {
+    ServiceError::new(
+        ProblemCode::LinkedPartySameHalfDay,
         "Personne liée sur place",
     )
     .detail(
@@ -593,7 +595,7 @@ async fn live_appointments_of<C: ConnectionTrait>(
     org: Uuid,
     persons: &[Uuid],
     within: Option<(DateTime<Utc>, DateTime<Utc>)>,
-) -> ApiResult<Vec<appointment::Model>> {
+) -> ServiceResult<Vec<appointment::Model>> {
     let ids: Vec<Uuid> = appointment_participant::Entity::scoped(org)
         .filter(appointment_participant::Column::PersonId.is_in(persons.to_vec()))
         .all(db)
@@ -623,7 +625,7 @@ async fn check_existing_apart<C: ConnectionTrait>(
     org: Uuid,
     a: Uuid,
     b: Uuid,
-) -> ApiResult<()> {
+) -> ServiceResult<()> {
     let now = Utc::now();
     let parts = appointment_participant::Entity::scoped(org)
         .filter(appointment_participant::Column::PersonId.is_in([a, b]))
@@ -666,9 +668,8 @@ async fn check_existing_apart<C: ConnectionTrait>(
     for x in &mine {
         for y in &theirs {
             if x.id != y.id && casework::linked_meet(x.site_id, local(x), y.site_id, local(y)) {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "linked_party_same_half_day",
+                return Err(ServiceError::new(
+                    ProblemCode::LinkedPartySameHalfDay,
                     "Rendez-vous déjà pris le même jour",
                 )
                 .detail(

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use chrono::{Datelike, Utc};
 use relais_domain::Validator;
 use relais_domain::dto::{AuditEntry, Page, Person, PersonInput, PersonSummary, Sex};
+use relais_domain::problem::ProblemCode;
 use relais_domain::safe_contact::SafeContactProfile;
 use relais_domain::text::{initials, normalise_name};
 use sea_orm::{
@@ -15,7 +16,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, PathId};
 use super::page;
 use crate::audit::{self, Action};
@@ -48,7 +49,7 @@ struct ValidPerson {
     notes: Option<String>,
 }
 
-fn validate(input: PersonInput) -> ApiResult<ValidPerson> {
+fn validate(input: PersonInput) -> ServiceResult<ValidPerson> {
     let now = Utc::now();
     let mut v = Validator::new();
     let first_name = v.required_text("first_name", &input.first_name, 100);
@@ -92,7 +93,7 @@ fn validate(input: PersonInput) -> ApiResult<ValidPerson> {
     let notes = v.optional_text("notes", input.notes.as_deref(), 10_000);
     let mut safe_contact = input.safe_contact;
     safe_contact.validate("safe_contact", now, &mut v);
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     Ok(ValidPerson {
         identity: Identity {
             first_name: first_name.unwrap_or_default(),
@@ -135,7 +136,7 @@ fn seal_into(c: &FieldCipher, id: Uuid, p: &ValidPerson, am: &mut person::Active
     am.safe_contact_checked_at = Set(p.safe_contact.checked_at);
 }
 
-fn open_person(c: &FieldCipher, m: person::Model) -> ApiResult<Person> {
+fn open_person(c: &FieldCipher, m: person::Model) -> ServiceResult<Person> {
     let identity: Identity = c.open_json(TABLE, "identity", m.id, &m.identity)?;
     let contact: Contact = c.open_json(TABLE, "contact", m.id, &m.contact)?;
     let safe_contact: SafeContactProfile =
@@ -168,12 +169,12 @@ fn open_person(c: &FieldCipher, m: person::Model) -> ApiResult<Person> {
 }
 
 /// A person's initials, for agendas and lists.
-pub(crate) fn initials_of(c: &FieldCipher, m: &person::Model) -> ApiResult<String> {
+pub(crate) fn initials_of(c: &FieldCipher, m: &person::Model) -> ServiceResult<String> {
     let identity: Identity = c.open_json(TABLE, "identity", m.id, &m.identity)?;
     Ok(initials(&identity.first_name, &identity.last_name))
 }
 
-fn summary(c: &FieldCipher, m: person::Model) -> ApiResult<PersonSummary> {
+fn summary(c: &FieldCipher, m: person::Model) -> ServiceResult<PersonSummary> {
     let identity: Identity = c.open_json(TABLE, "identity", m.id, &m.identity)?;
     let stale = m.safe_contact_checked_at.is_none_or(|t| {
         (Utc::now() - t).num_days() >= relais_domain::safe_contact::STALE_AFTER_DAYS
@@ -211,7 +212,7 @@ pub struct PersonQuery {
 pub async fn list(
     t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<PersonQuery>,
-) -> ApiResult<Json<Page<PersonSummary>>> {
+) -> ServiceResult<Json<Page<PersonSummary>>> {
     let paging = super::extract::Paging {
         limit: q.limit.clone(),
         after: q.after.clone(),
@@ -226,9 +227,8 @@ pub async fn list(
     if let Some(name) = q.name.as_deref() {
         let n = normalise_name(name);
         if n.is_empty() || n.chars().count() > 200 {
-            return Err(ApiError::field(
-                StatusCode::BAD_REQUEST,
-                "invalid_parameter",
+            return Err(ServiceError::field(
+                ProblemCode::InvalidParameter,
                 "name",
                 "Nom vide ou trop long.",
             ));
@@ -240,14 +240,8 @@ pub async fn list(
         );
     }
     if let Some(phone) = q.phone.as_deref() {
-        let p = relais_domain::phone::normalise(phone).map_err(|e| {
-            ApiError::field(
-                StatusCode::BAD_REQUEST,
-                "invalid_phone",
-                "phone",
-                e.to_string(),
-            )
-        })?;
+        let p = relais_domain::phone::normalise(phone)
+            .map_err(|e| ServiceError::field(ProblemCode::InvalidPhone, "phone", e.to_string()))?;
         query = query.filter(person::Column::PhoneKey.eq(c.blind_index("phone", &p)));
     }
     let rows = query
@@ -266,7 +260,7 @@ pub async fn list(
     let items = rows
         .into_iter()
         .map(|m| summary(c, m))
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<ServiceResult<Vec<_>>>()?;
     Ok(Json(Page {
         items,
         next_cursor: next,
@@ -278,7 +272,7 @@ pub async fn list(
 pub async fn create(
     t: Tenant<FileReaders>,
     ApiJson(input): ApiJson<PersonInput>,
-) -> ApiResult<(StatusCode, Json<Person>)> {
+) -> ServiceResult<(StatusCode, Json<Person>)> {
     let c = t.state.cipher();
     let (_turn, txn) = t.state.begin_write().await?;
     let m = insert_person(&txn, c, t.organisation_id(), t.caller.account_id, input).await?;
@@ -298,7 +292,7 @@ pub async fn insert_person<C: sea_orm::ConnectionTrait>(
     organisation_id: Uuid,
     created_by: Uuid,
     input: PersonInput,
-) -> ApiResult<person::Model> {
+) -> ServiceResult<person::Model> {
     let p = validate(input)?;
     let now = Utc::now();
     let id = Uuid::new_v4();
@@ -316,16 +310,16 @@ pub async fn insert_person<C: sea_orm::ConnectionTrait>(
     Ok(am.insert(db).await?)
 }
 
-async fn find(t: &Tenant<impl crate::tenancy::Access>, id: Uuid) -> ApiResult<person::Model> {
+async fn find(t: &Tenant<impl crate::tenancy::Access>, id: Uuid) -> ServiceResult<person::Model> {
     t.find_live::<person::Entity>(id)
         .await?
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(ServiceError::not_found)
 }
 
 /// Opening a file. Audited before the content is returned.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Person), (status = 404, body = super::error::Problem)))]
-pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<Json<Person>> {
+pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ServiceResult<Json<Person>> {
     let m = find(&t, id).await?;
     t.state
         .audit(t.audit_event(Action::PersonRead, Some(TABLE), Some(id), "ok"))
@@ -339,7 +333,7 @@ pub async fn update(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiJson(input): ApiJson<PersonInput>,
-) -> ApiResult<Json<Person>> {
+) -> ServiceResult<Json<Person>> {
     let p = validate(input)?;
     let existing = find(&t, id).await?;
     let c = t.state.cipher();
@@ -362,10 +356,10 @@ pub async fn update(
 /// sealed until the retention job anonymises it.
 #[utoipa::path(delete, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCode> {
+pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     let (_turn, txn) = t.state.begin_write().await?;
     if !soft_delete::<person::Entity, _>(&txn, t.organisation_id(), id).await? {
-        return Err(ApiError::not_found());
+        return Err(ServiceError::not_found());
     }
     audit::record(
         &txn,
@@ -384,7 +378,7 @@ pub async fn access_log(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiQuery(p): ApiQuery<super::extract::Paging>,
-) -> ApiResult<Json<Page<AuditEntry>>> {
+) -> ServiceResult<Json<Page<AuditEntry>>> {
     find(&t, id).await?;
     let limit = p.limit()?;
     let mut q = t
@@ -412,7 +406,7 @@ pub async fn access_log(
 pub async fn audit_log_view(
     t: Tenant<Admins>,
     ApiQuery(p): ApiQuery<super::extract::Paging>,
-) -> ApiResult<Json<Page<AuditEntry>>> {
+) -> ServiceResult<Json<Page<AuditEntry>>> {
     let limit = p.limit()?;
     let mut q = t.scoped::<audit_log::Entity>();
     if p.after.is_some() {

@@ -18,7 +18,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, PathId};
 use super::situations::{NewSituation, insert_situation, validate_problems, word};
 use crate::app::AppState;
@@ -34,7 +34,7 @@ enum Sender {
     Unit(partner_unit::Model),
 }
 
-fn status_of(m: &situation::Model) -> ApiResult<ReferralStatus> {
+fn status_of(m: &situation::Model) -> ServiceResult<ReferralStatus> {
     let state = word(&m.state, State::parse, "situation.state")?;
     Ok(ReferralStatus {
         id: m.id,
@@ -51,7 +51,7 @@ async fn submit(
     sender: Sender,
     audit_event: audit::Event,
     i: ReferralInput,
-) -> ApiResult<(StatusCode, Json<ReferralStatus>)> {
+) -> ServiceResult<(StatusCode, Json<ReferralStatus>)> {
     let mut v = Validator::new();
     validate_problems(&mut v, &i.problems);
     let unit = v.optional_text("unit", i.unit.as_deref(), 200);
@@ -80,7 +80,7 @@ async fn submit(
             "Unité (brigade, commissariat, service) requise.",
         );
     }
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let unit = match &sender {
         Sender::Unit(u) => Some(u.name.clone()),
         Sender::Account(_) => unit,
@@ -158,7 +158,7 @@ async fn submit(
 pub async fn create(
     t: Tenant<AnyRole>,
     ApiJson(i): ApiJson<ReferralInput>,
-) -> ApiResult<(StatusCode, Json<ReferralStatus>)> {
+) -> ServiceResult<(StatusCode, Json<ReferralStatus>)> {
     let e = t.audit_event(Action::ReferralReceived, Some("situation"), None, "ok");
     submit(
         &t.state,
@@ -173,7 +173,7 @@ pub async fn create(
 /// The caller's own referrals and their statuses, newest first.
 #[utoipa::path(get, path = "/api/v1/referrals", tag = "referrals", security(("bearer" = [])),
     responses((status = 200, body = Vec<ReferralStatus>)))]
-pub async fn list(t: Tenant<AnyRole>) -> ApiResult<Json<Vec<ReferralStatus>>> {
+pub async fn list(t: Tenant<AnyRole>) -> ServiceResult<Json<Vec<ReferralStatus>>> {
     let rows = t
         .scoped::<situation::Entity>()
         .filter(situation::Column::ReferredBy.eq(t.caller.account_id))
@@ -182,12 +182,14 @@ pub async fn list(t: Tenant<AnyRole>) -> ApiResult<Json<Vec<ReferralStatus>>> {
         .limit(500)
         .all(t.db())
         .await?;
-    Ok(Json(rows.iter().map(status_of).collect::<ApiResult<_>>()?))
+    Ok(Json(
+        rows.iter().map(status_of).collect::<ServiceResult<_>>()?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/referrals/{id}", tag = "referrals", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = ReferralStatus), (status = 404, body = super::error::Problem)))]
-pub async fn get(t: Tenant<AnyRole>, PathId(id): PathId) -> ApiResult<Json<ReferralStatus>> {
+pub async fn get(t: Tenant<AnyRole>, PathId(id): PathId) -> ServiceResult<Json<ReferralStatus>> {
     let m = t
         .scoped::<situation::Entity>()
         .filter(situation::Column::Id.eq(id))
@@ -195,7 +197,7 @@ pub async fn get(t: Tenant<AnyRole>, PathId(id): PathId) -> ApiResult<Json<Refer
         .filter(situation::Column::DeletedAt.is_null())
         .one(t.db())
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     Ok(Json(status_of(&m)?))
 }
 
@@ -207,9 +209,9 @@ pub struct UnitCaller {
 }
 
 impl FromRequestParts<AppState> for UnitCaller {
-    type Rejection = ApiError;
+    type Rejection = ServiceError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ServiceError> {
         let key = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -220,7 +222,7 @@ impl FromRequestParts<AppState> for UnitCaller {
             })
             .map(|(_, k)| k.trim().to_owned())
             .ok_or_else(|| {
-                ApiError::unauthenticated()
+                ServiceError::unauthenticated()
                     .detail("Clé d'API absente : « Authorization: ApiKey <clé> ».")
             })?;
         let unit = partner_unit::Entity::find()
@@ -228,7 +230,9 @@ impl FromRequestParts<AppState> for UnitCaller {
             .filter(partner_unit::Column::RevokedAt.is_null())
             .one(state.db())
             .await?
-            .ok_or_else(|| ApiError::unauthenticated().detail("Clé d'API inconnue ou révoquée."))?;
+            .ok_or_else(|| {
+                ServiceError::unauthenticated().detail("Clé d'API inconnue ou révoquée.")
+            })?;
         Ok(UnitCaller {
             unit,
             state: state.clone(),
@@ -258,7 +262,7 @@ impl UnitCaller {
 pub async fn unit_create(
     u: UnitCaller,
     ApiJson(i): ApiJson<ReferralInput>,
-) -> ApiResult<(StatusCode, Json<ReferralStatus>)> {
+) -> ServiceResult<(StatusCode, Json<ReferralStatus>)> {
     let e = u.audit_event(Action::ReferralReceived, None);
     let org = u.unit.organisation_id;
     let state = u.state.clone();
@@ -267,18 +271,18 @@ pub async fn unit_create(
 
 #[utoipa::path(get, path = "/api/v1/partner/referrals/{id}", tag = "referrals", security(("api_key" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = ReferralStatus), (status = 404, body = super::error::Problem)))]
-pub async fn unit_get(u: UnitCaller, PathId(id): PathId) -> ApiResult<Json<ReferralStatus>> {
+pub async fn unit_get(u: UnitCaller, PathId(id): PathId) -> ServiceResult<Json<ReferralStatus>> {
     let m = situation::Entity::scoped(u.unit.organisation_id)
         .filter(situation::Column::Id.eq(id))
         .filter(situation::Column::PartnerUnitId.eq(u.unit.id))
         .filter(situation::Column::DeletedAt.is_null())
         .one(u.state.db())
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     Ok(Json(status_of(&m)?))
 }
 
-fn unit_dto(m: partner_unit::Model, key: Option<String>) -> ApiResult<PartnerUnit> {
+fn unit_dto(m: partner_unit::Model, key: Option<String>) -> ServiceResult<PartnerUnit> {
     Ok(PartnerUnit {
         id: m.id,
         name: m.name,
@@ -296,7 +300,7 @@ fn unit_dto(m: partner_unit::Model, key: Option<String>) -> ApiResult<PartnerUni
 pub async fn create_unit(
     t: Tenant<Admins>,
     ApiJson(i): ApiJson<PartnerUnitInput>,
-) -> ApiResult<(StatusCode, Json<PartnerUnit>)> {
+) -> ServiceResult<(StatusCode, Json<PartnerUnit>)> {
     let mut v = Validator::new();
     let name = v.required_text("name", &i.name, 200);
     if !i.channel.is_referral() {
@@ -306,7 +310,7 @@ pub async fn create_unit(
             "gendarmerie, police_nationale, police_municipale ou partner.",
         );
     }
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let key = format!("rk_{}", random_token(32));
     let id = Uuid::new_v4();
     let (_turn, txn) = t.state.begin_write().await?;
@@ -338,7 +342,7 @@ pub async fn create_unit(
 
 #[utoipa::path(get, path = "/api/v1/partner-units", tag = "referrals", security(("bearer" = [])),
     responses((status = 200, body = Vec<PartnerUnit>)))]
-pub async fn list_units(t: Tenant<Admins>) -> ApiResult<Json<Vec<PartnerUnit>>> {
+pub async fn list_units(t: Tenant<Admins>) -> ServiceResult<Json<Vec<PartnerUnit>>> {
     let rows = t
         .scoped::<partner_unit::Entity>()
         .order_by_asc(partner_unit::Column::Name)
@@ -347,14 +351,14 @@ pub async fn list_units(t: Tenant<Admins>) -> ApiResult<Json<Vec<PartnerUnit>>> 
     Ok(Json(
         rows.into_iter()
             .map(|m| unit_dto(m, None))
-            .collect::<ApiResult<_>>()?,
+            .collect::<ServiceResult<_>>()?,
     ))
 }
 
 /// Revoke a unit's key: its software gets 401 from now on.
 #[utoipa::path(delete, path = "/api/v1/partner-units/{id}", tag = "referrals", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn revoke_unit(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCode> {
+pub async fn revoke_unit(t: Tenant<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     use sea_orm::sea_query::Expr;
     let (_turn, txn) = t.state.begin_write().await?;
     let r = partner_unit::Entity::update_many()
@@ -365,7 +369,7 @@ pub async fn revoke_unit(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<Sta
         .exec(&txn)
         .await?;
     if r.rows_affected != 1 {
-        return Err(ApiError::not_found());
+        return Err(ServiceError::not_found());
     }
     audit::record(
         &txn,

@@ -2,10 +2,11 @@
 //! computed by `relais_domain::report`, rendered as JSON, CSV or a printable HTML page with
 //! SVG charts drawn here (no script, no external resource).
 
+use relais_domain::problem::ProblemCode;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use relais_domain::casework::{
@@ -21,7 +22,7 @@ use sea_orm::{ColumnTrait, QueryFilter};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ServiceError, ServiceResult};
 use super::extract::ApiQuery;
 use super::situations::{TZ, local, word};
 use crate::audit::Action;
@@ -48,11 +49,11 @@ pub struct ReportQuery {
     format: Option<String>,
 }
 
-fn bad(field: &str, msg: &str) -> ApiError {
-    ApiError::field(StatusCode::BAD_REQUEST, "invalid_parameter", field, msg)
+fn bad(field: &str, msg: &str) -> ServiceError {
+    ServiceError::field(ProblemCode::InvalidParameter, field, msg)
 }
 
-fn date_param(field: &str, v: Option<&str>) -> ApiResult<NaiveDate> {
+fn date_param(field: &str, v: Option<&str>) -> ServiceResult<NaiveDate> {
     let v = v.ok_or_else(|| bad(field, "Date requise (AAAA-MM-JJ)."))?;
     NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad(field, "Date AAAA-MM-JJ attendue."))
 }
@@ -71,7 +72,7 @@ pub async fn load_facts(
     org: Uuid,
     from: NaiveDate,
     to: NaiveDate,
-) -> ApiResult<Facts> {
+) -> ServiceResult<Facts> {
     use crate::store::OrgScoped;
     let start = day_start(from);
     let end = day_start(to + chrono::Duration::days(1));
@@ -207,7 +208,7 @@ pub async fn load_facts(
 pub async fn report(
     t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<ReportQuery>,
-) -> ApiResult<Response> {
+) -> ServiceResult<Response> {
     let from = date_param("from", q.from.as_deref())?;
     let to = date_param("to", q.to.as_deref())?;
     if to < from {

@@ -4,7 +4,7 @@ use axum::Json;
 use chrono::Utc;
 use relais_domain::dto::{RetentionInput, RetentionRun};
 
-use super::error::ApiResult;
+use super::error::ServiceResult;
 use super::extract::ApiJson;
 use crate::tenancy::{Admins, Tenant};
 
@@ -13,7 +13,7 @@ use crate::tenancy::{Admins, Tenant};
 pub async fn run(
     t: Tenant<Admins>,
     ApiJson(i): ApiJson<RetentionInput>,
-) -> ApiResult<Json<RetentionRun>> {
+) -> ServiceResult<Json<RetentionRun>> {
     Ok(Json(
         crate::retention::run(
             &t.state,

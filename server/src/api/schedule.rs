@@ -2,6 +2,7 @@
 //! availability search. Rules are stored in local wall-clock time; the search runs in
 //! `relais_domain::schedule` over data loaded in a fixed number of indexed queries.
 
+use relais_domain::problem::ProblemCode;
 use std::collections::HashMap;
 
 use axum::Json;
@@ -24,7 +25,7 @@ use sea_orm::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, Paging, PathId};
 use super::page;
 use crate::store::entities::{
@@ -154,16 +155,11 @@ pub(crate) async fn find_type<A: crate::tenancy::Access>(
     t: &Tenant<A>,
     id: Uuid,
     field: &str,
-) -> ApiResult<appointment_type::Model> {
+) -> ServiceResult<appointment_type::Model> {
     t.find_live::<appointment_type::Entity>(id)
         .await?
         .ok_or_else(|| {
-            ApiError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown",
-                field,
-                "Type de rendez-vous inconnu.",
-            )
+            ServiceError::field(ProblemCode::Unknown, field, "Type de rendez-vous inconnu.")
         })
 }
 
@@ -171,15 +167,10 @@ pub(crate) async fn find_site<A: crate::tenancy::Access>(
     t: &Tenant<A>,
     id: Uuid,
     field: &str,
-) -> ApiResult<site::Model> {
-    t.find_live::<site::Entity>(id).await?.ok_or_else(|| {
-        ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown",
-            field,
-            "Site inconnu.",
-        )
-    })
+) -> ServiceResult<site::Model> {
+    t.find_live::<site::Entity>(id)
+        .await?
+        .ok_or_else(|| ServiceError::field(ProblemCode::Unknown, field, "Site inconnu."))
 }
 
 /// An active staff member who holds appointments (coordinator or admin) of the organisation.
@@ -187,7 +178,7 @@ pub(crate) async fn find_coordinator<A: crate::tenancy::Access>(
     t: &Tenant<A>,
     id: Uuid,
     field: &str,
-) -> ApiResult<account::Model> {
+) -> ServiceResult<account::Model> {
     t.scoped::<account::Entity>()
         .filter(account::Column::Id.eq(id))
         .filter(account::Column::DeletedAt.is_null())
@@ -196,9 +187,8 @@ pub(crate) async fn find_coordinator<A: crate::tenancy::Access>(
         .one(t.db())
         .await?
         .ok_or_else(|| {
-            ApiError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown",
+            ServiceError::field(
+                ProblemCode::Unknown,
                 field,
                 "Intervenant inconnu ou inactif.",
             )
@@ -206,11 +196,14 @@ pub(crate) async fn find_coordinator<A: crate::tenancy::Access>(
 }
 
 /// Coordinators manage their own calendar; admins manage everyone's.
-fn own_calendar<A: crate::tenancy::Access>(t: &Tenant<A>, coordinator_id: Uuid) -> ApiResult<()> {
+fn own_calendar<A: crate::tenancy::Access>(
+    t: &Tenant<A>,
+    coordinator_id: Uuid,
+) -> ServiceResult<()> {
     if t.caller.role == relais_domain::Role::Admin || t.caller.account_id == coordinator_id {
         Ok(())
     } else {
-        Err(ApiError::forbidden()
+        Err(ServiceError::forbidden()
             .detail("Seul l'intervenant lui-même ou un administrateur modifie cet agenda."))
     }
 }
@@ -244,7 +237,7 @@ fn local_problem(v: &mut Validator, field: &str, p: LocalTimeProblem) {
 
 // ---------- appointment types ----------
 
-fn validate_type(i: &AppointmentTypeInput) -> ApiResult<(String, String)> {
+fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, String)> {
     let mut v = Validator::new();
     let name = v.required_text("name", &i.name, 200);
     let label = v.required_text("public_label", &i.public_label, 200);
@@ -289,7 +282,7 @@ fn validate_type(i: &AppointmentTypeInput) -> ApiResult<(String, String)> {
             "Entre 1 et 168 heures.",
         );
     }
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     Ok((name.unwrap_or_default(), label.unwrap_or_default()))
 }
 
@@ -298,7 +291,7 @@ fn validate_type(i: &AppointmentTypeInput) -> ApiResult<(String, String)> {
 pub async fn list_types(
     t: Tenant<AnyRole>,
     ApiQuery(p): ApiQuery<Paging>,
-) -> ApiResult<Json<Page<AppointmentType>>> {
+) -> ServiceResult<Json<Page<AppointmentType>>> {
     let (limit, after) = (p.limit()?, p.after()?);
     let rows = t
         .scoped::<appointment_type::Entity>()
@@ -316,7 +309,7 @@ pub async fn list_types(
 pub async fn create_type(
     t: Tenant<Admins>,
     ApiJson(i): ApiJson<AppointmentTypeInput>,
-) -> ApiResult<(StatusCode, Json<AppointmentType>)> {
+) -> ServiceResult<(StatusCode, Json<AppointmentType>)> {
     let (name, label) = validate_type(&i)?;
     let now = Utc::now();
     let (_turn, txn) = t.state.begin_write().await?;
@@ -352,11 +345,11 @@ pub async fn update_type(
     t: Tenant<Admins>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<AppointmentTypeInput>,
-) -> ApiResult<Json<AppointmentType>> {
+) -> ServiceResult<Json<AppointmentType>> {
     let (name, label) = validate_type(&i)?;
     let existing = find_type(&t, id, "id")
         .await
-        .map_err(|_| ApiError::not_found())?;
+        .map_err(|_| ServiceError::not_found())?;
     let (_turn, txn) = t.state.begin_write().await?;
     let mut am = existing.into_active_model();
     am.name = Set(name);
@@ -389,16 +382,11 @@ pub struct CalendarQuery {
     site_id: Option<String>,
 }
 
-fn uuid_param(v: &Option<String>, field: &str) -> ApiResult<Option<Uuid>> {
+fn uuid_param(v: &Option<String>, field: &str) -> ServiceResult<Option<Uuid>> {
     v.as_deref()
         .map(|s| {
             Uuid::parse_str(s).map_err(|_| {
-                ApiError::field(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_parameter",
-                    field,
-                    "UUID attendu.",
-                )
+                ServiceError::field(ProblemCode::InvalidParameter, field, "UUID attendu.")
             })
         })
         .transpose()
@@ -409,7 +397,7 @@ fn uuid_param(v: &Option<String>, field: &str) -> ApiResult<Option<Uuid>> {
 pub async fn list_windows(
     t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
-) -> ApiResult<Json<Vec<OpeningWindow>>> {
+) -> ServiceResult<Json<Vec<OpeningWindow>>> {
     let mut sel = t
         .scoped::<opening_window::Entity>()
         .filter(opening_window::Column::DeletedAt.is_null());
@@ -432,7 +420,7 @@ pub async fn list_windows(
 pub async fn create_window(
     t: Tenant<FileReaders>,
     ApiJson(i): ApiJson<OpeningWindowInput>,
-) -> ApiResult<(StatusCode, Json<OpeningWindow>)> {
+) -> ServiceResult<(StatusCode, Json<OpeningWindow>)> {
     own_calendar(&t, i.coordinator_id)?;
     let mut v = Validator::new();
     check_days(&mut v, "days", &i.days);
@@ -446,7 +434,7 @@ pub async fn create_window(
             "La fin de validité précède son début.",
         );
     }
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     find_coordinator(&t, i.coordinator_id, "coordinator_id").await?;
     find_site(&t, i.site_id, "site_id").await?;
     let rule = WeeklyWindow {
@@ -466,9 +454,8 @@ pub async fn create_window(
         .all(&txn)
         .await?;
     if let Some(clash) = existing.iter().find(|w| window_rule(w).overlaps(&rule)) {
-        return Err(ApiError::field(
-            StatusCode::CONFLICT,
-            "overlapping_window",
+        return Err(ServiceError::field(
+            ProblemCode::OverlappingWindow,
             "start",
             format!(
                 "Chevauche la plage {} ({}–{}).",
@@ -499,7 +486,10 @@ pub async fn create_window(
 
 #[utoipa::path(delete, path = "/api/v1/opening-windows/{id}", tag = "scheduling", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn delete_window(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<StatusCode> {
+pub async fn delete_window(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+) -> ServiceResult<StatusCode> {
     delete_calendar_row::<opening_window::Entity>(&t, id, |r| r.coordinator_id).await
 }
 
@@ -509,11 +499,11 @@ async fn delete_calendar_row<E: Synced>(
     t: &Tenant<FileReaders>,
     id: Uuid,
     coordinator: fn(&E::Model) -> Uuid,
-) -> ApiResult<StatusCode> {
+) -> ServiceResult<StatusCode> {
     let row = t
         .find_live::<E>(id)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     own_calendar(t, coordinator(&row))?;
     let (_turn, txn) = t.state.begin_write().await?;
     soft_delete::<E, _>(&txn, t.organisation_id(), id).await?;
@@ -555,7 +545,7 @@ fn exception_rule(e: &schedule_exception::Model) -> DateException {
 pub async fn list_exceptions(
     t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
-) -> ApiResult<Json<Vec<ScheduleException>>> {
+) -> ServiceResult<Json<Vec<ScheduleException>>> {
     let mut sel = t
         .scoped::<schedule_exception::Entity>()
         .filter(schedule_exception::Column::DeletedAt.is_null());
@@ -578,7 +568,7 @@ pub async fn list_exceptions(
 pub async fn create_exception(
     t: Tenant<FileReaders>,
     ApiJson(i): ApiJson<ScheduleExceptionInput>,
-) -> ApiResult<(StatusCode, Json<ScheduleException>)> {
+) -> ServiceResult<(StatusCode, Json<ScheduleException>)> {
     own_calendar(&t, i.coordinator_id)?;
     find_coordinator(&t, i.coordinator_id, "coordinator_id").await?;
     let s = find_site(&t, i.site_id, "site_id").await?;
@@ -606,7 +596,7 @@ pub async fn create_exception(
         ),
         _ => v.push("kind", "invalid", "closed ou extra."),
     }
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let now = Utc::now();
     let (_turn, txn) = t.state.begin_write().await?;
     let m = schedule_exception::ActiveModel {
@@ -631,7 +621,10 @@ pub async fn create_exception(
 
 #[utoipa::path(delete, path = "/api/v1/schedule-exceptions/{id}", tag = "scheduling", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn delete_exception(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<StatusCode> {
+pub async fn delete_exception(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+) -> ServiceResult<StatusCode> {
     delete_calendar_row::<schedule_exception::Entity>(&t, id, |r| r.coordinator_id).await
 }
 
@@ -657,7 +650,7 @@ fn absence_dto(a: absence::Model) -> Absence {
 pub async fn list_absences(
     t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
-) -> ApiResult<Json<Vec<Absence>>> {
+) -> ServiceResult<Json<Vec<Absence>>> {
     let mut sel = t
         .scoped::<absence::Entity>()
         .filter(absence::Column::DeletedAt.is_null());
@@ -677,7 +670,7 @@ pub async fn list_absences(
 pub async fn create_absence(
     t: Tenant<FileReaders>,
     ApiJson(i): ApiJson<AbsenceInput>,
-) -> ApiResult<(StatusCode, Json<Absence>)> {
+) -> ServiceResult<(StatusCode, Json<Absence>)> {
     own_calendar(&t, i.coordinator_id)?;
     find_coordinator(&t, i.coordinator_id, "coordinator_id").await?;
     let mut v = Validator::new();
@@ -728,7 +721,7 @@ pub async fn create_absence(
         },
         _ => v.push("kind", "invalid", "one_off ou recurring."),
     }
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let now = Utc::now();
     let recurring = i.kind == "recurring";
     let (_turn, txn) = t.state.begin_write().await?;
@@ -757,7 +750,10 @@ pub async fn create_absence(
 
 #[utoipa::path(delete, path = "/api/v1/absences/{id}", tag = "scheduling", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn delete_absence(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<StatusCode> {
+pub async fn delete_absence(
+    t: Tenant<FileReaders>,
+    PathId(id): PathId,
+) -> ServiceResult<StatusCode> {
     delete_calendar_row::<absence::Entity>(&t, id, |r| r.coordinator_id).await
 }
 
@@ -776,16 +772,15 @@ pub struct HolidayQuery {
 pub async fn holidays(
     _t: Tenant<AnyRole>,
     ApiQuery(q): ApiQuery<HolidayQuery>,
-) -> ApiResult<Json<Vec<HolidayDto>>> {
+) -> ServiceResult<Json<Vec<HolidayDto>>> {
     let year: i32 = q
         .year
         .parse()
         .ok()
         .filter(|y| (1900..=2200).contains(y))
         .ok_or_else(|| {
-            ApiError::field(
-                StatusCode::BAD_REQUEST,
-                "invalid_parameter",
+            ServiceError::field(
+                ProblemCode::InvalidParameter,
                 "year",
                 "Année entre 1900 et 2200.",
             )
@@ -794,9 +789,8 @@ pub async fn holidays(
         None | Some("false") => false,
         Some("true") => true,
         Some(_) => {
-            return Err(ApiError::field(
-                StatusCode::BAD_REQUEST,
-                "invalid_parameter",
+            return Err(ServiceError::field(
+                ProblemCode::InvalidParameter,
                 "alsace_moselle",
                 "true ou false.",
             ));
@@ -1006,11 +1000,10 @@ pub struct AvailabilityQuery {
     to: String,
 }
 
-fn date_param(s: &str, field: &str) -> ApiResult<NaiveDate> {
+fn date_param(s: &str, field: &str) -> ServiceResult<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        ApiError::field(
-            StatusCode::BAD_REQUEST,
-            "invalid_parameter",
+        ServiceError::field(
+            ProblemCode::InvalidParameter,
             field,
             "Date AAAA-MM-JJ attendue.",
         )
@@ -1025,23 +1018,21 @@ fn date_param(s: &str, field: &str) -> ApiResult<NaiveDate> {
 pub async fn availability(
     t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<AvailabilityQuery>,
-) -> ApiResult<Json<Vec<Slot>>> {
+) -> ServiceResult<Json<Vec<Slot>>> {
     let type_id = uuid_param(&Some(q.type_id.clone()), "type_id")?.unwrap_or_default();
     let site_id = uuid_param(&Some(q.site_id.clone()), "site_id")?.unwrap_or_default();
     let coordinator = uuid_param(&q.coordinator_id, "coordinator_id")?;
     let (from, to) = (date_param(&q.from, "from")?, date_param(&q.to, "to")?);
     if to < from {
-        return Err(ApiError::field(
-            StatusCode::BAD_REQUEST,
-            "reversed_range",
+        return Err(ServiceError::field(
+            ProblemCode::ReversedRange,
             "to",
             "La fin précède le début.",
         ));
     }
     if (to - from).num_days() > 92 {
-        return Err(ApiError::field(
-            StatusCode::BAD_REQUEST,
-            "range_too_long",
+        return Err(ServiceError::field(
+            ProblemCode::RangeTooLong,
             "to",
             "92 jours au plus par recherche.",
         ));
@@ -1050,9 +1041,8 @@ pub async fn availability(
     let rules = rules_of(&ty);
     let now = Utc::now();
     if from > (now + rules.horizon).date_naive() + Duration::days(1) {
-        return Err(ApiError::field(
-            StatusCode::BAD_REQUEST,
-            "past_horizon",
+        return Err(ServiceError::field(
+            ProblemCode::PastHorizon,
             "from",
             format!(
                 "Au-delà de l'horizon de réservation ({} jours).",
@@ -1096,7 +1086,7 @@ pub struct NextQuery {
 pub async fn next_available(
     t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<NextQuery>,
-) -> ApiResult<Json<Option<Slot>>> {
+) -> ServiceResult<Json<Option<Slot>>> {
     let type_id = uuid_param(&Some(q.type_id.clone()), "type_id")?.unwrap_or_default();
     let site_id = uuid_param(&Some(q.site_id.clone()), "site_id")?.unwrap_or_default();
     let coordinator = uuid_param(&q.coordinator_id, "coordinator_id")?;

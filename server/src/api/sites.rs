@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, Paging, PathId};
 use super::{organisation_dto, page, site_dto};
 use crate::audit::{self, Action};
@@ -32,7 +32,7 @@ struct ValidSite {
 fn validate(
     input: SiteInput,
     revealing: impl FnOnce(&str) -> relais_domain::wording::Revealing,
-) -> ApiResult<ValidSite> {
+) -> ServiceResult<ValidSite> {
     let mut v = Validator::new();
     let name = v.required_text("name", &input.name, 200);
     let address = v.required_text("address", &input.address, 500);
@@ -81,7 +81,7 @@ fn validate(
             "Fuseau IANA inconnu (ex. Europe/Paris, America/Cayenne).",
         );
     }
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     Ok(ValidSite {
         message_place,
         alsace_moselle: input.alsace_moselle,
@@ -98,7 +98,7 @@ async fn validate_in<A: crate::tenancy::Access>(
     t: &Tenant<A>,
     this: Option<Uuid>,
     input: SiteInput,
-) -> ApiResult<ValidSite> {
+) -> ServiceResult<ValidSite> {
     let org = t.scoped::<organisation::Entity>().one(t.db()).await?;
     let others: Vec<site::Model> = t
         .scoped::<site::Entity>()
@@ -120,7 +120,7 @@ async fn validate_in<A: crate::tenancy::Access>(
 pub async fn list(
     t: Tenant<AnyRole>,
     ApiQuery(p): ApiQuery<Paging>,
-) -> ApiResult<Json<Page<Site>>> {
+) -> ServiceResult<Json<Page<Site>>> {
     let (limit, after) = (p.limit()?, p.after()?);
     let rows = t
         .scoped::<site::Entity>()
@@ -135,15 +135,15 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Site), (status = 404, body = super::error::Problem)))]
-pub async fn get(t: Tenant<AnyRole>, PathId(id): PathId) -> ApiResult<Json<Site>> {
+pub async fn get(t: Tenant<AnyRole>, PathId(id): PathId) -> ServiceResult<Json<Site>> {
     let s = find(&t, id).await?;
     Ok(Json(site_dto(s)))
 }
 
-async fn find<A: crate::tenancy::Access>(t: &Tenant<A>, id: Uuid) -> ApiResult<site::Model> {
+async fn find<A: crate::tenancy::Access>(t: &Tenant<A>, id: Uuid) -> ServiceResult<site::Model> {
     t.find_live::<site::Entity>(id)
         .await?
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(ServiceError::not_found)
 }
 
 #[utoipa::path(post, path = "/api/v1/sites", tag = "sites", security(("bearer" = [])), request_body = SiteInput,
@@ -151,7 +151,7 @@ async fn find<A: crate::tenancy::Access>(t: &Tenant<A>, id: Uuid) -> ApiResult<s
 pub async fn create(
     t: Tenant<Admins>,
     ApiJson(input): ApiJson<SiteInput>,
-) -> ApiResult<(StatusCode, Json<Site>)> {
+) -> ServiceResult<(StatusCode, Json<Site>)> {
     let v = validate_in(&t, None, input).await?;
     let now = Utc::now();
     let id = Uuid::new_v4();
@@ -188,7 +188,7 @@ pub async fn update(
     t: Tenant<Admins>,
     PathId(id): PathId,
     ApiJson(input): ApiJson<SiteInput>,
-) -> ApiResult<Json<Site>> {
+) -> ServiceResult<Json<Site>> {
     let existing = find(&t, id).await?;
     let v = validate_in(&t, Some(id), input).await?;
     let (_turn, txn) = t.state.begin_write().await?;
@@ -213,10 +213,10 @@ pub async fn update(
 
 #[utoipa::path(delete, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCode> {
+pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     let (_turn, txn) = t.state.begin_write().await?;
     if !soft_delete::<site::Entity, _>(&txn, t.organisation_id(), id).await? {
-        return Err(ApiError::not_found());
+        return Err(ServiceError::not_found());
     }
     audit::record(
         &txn,
@@ -229,12 +229,12 @@ pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ApiResult<StatusCo
 
 #[utoipa::path(get, path = "/api/v1/organisation", tag = "organisation", security(("bearer" = [])),
     responses((status = 200, body = Organisation)))]
-pub async fn get_organisation(t: Tenant<AnyRole>) -> ApiResult<Json<Organisation>> {
+pub async fn get_organisation(t: Tenant<AnyRole>) -> ServiceResult<Json<Organisation>> {
     let o = t
         .scoped::<organisation::Entity>()
         .one(t.db())
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     Ok(Json(organisation_dto(o)))
 }
 
@@ -243,7 +243,7 @@ pub async fn get_organisation(t: Tenant<AnyRole>) -> ApiResult<Json<Organisation
 pub async fn update_organisation(
     t: Tenant<Admins>,
     ApiJson(input): ApiJson<OrganisationInput>,
-) -> ApiResult<Json<Organisation>> {
+) -> ServiceResult<Json<Organisation>> {
     let mut v = Validator::new();
     let name = v.required_text("name", &input.name, 200);
     let words = input.message_words.map(|ws| {
@@ -265,12 +265,12 @@ pub async fn update_organisation(
         }
         kept.join("\n")
     });
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let o = t
         .scoped::<organisation::Entity>()
         .one(t.db())
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(ServiceError::not_found)?;
     let (_turn, txn) = t.state.begin_write().await?;
     let mut am = o.into_active_model();
     am.name = Set(name.unwrap_or_default());

@@ -3,6 +3,7 @@
 //! interviews, walk-ins, anonymous contacts and child-in-danger reports, reopen, and the
 //! coordinator's call-back queue. The rules are in the domain; this module stores them.
 
+use relais_domain::problem::ProblemCode;
 use std::collections::HashMap;
 
 use axum::Json;
@@ -29,7 +30,7 @@ use sea_orm::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, PathId};
 use crate::audit::{self, Action};
 use crate::crypto::FieldCipher;
@@ -58,19 +59,19 @@ pub(crate) fn holidays_near(at: DateTime<Utc>) -> Vec<chrono::NaiveDate> {
 
 /// A word read back from the database. Only this code writes these columns, so an unknown
 /// word is corruption: a 500, logged without the value.
-pub(crate) fn word<T>(s: &str, parse: fn(&str) -> Option<T>, column: &str) -> ApiResult<T> {
-    parse(s).ok_or_else(|| ApiError::internal(format_args!("unknown word in column {column}")))
+pub(crate) fn word<T>(s: &str, parse: fn(&str) -> Option<T>, column: &str) -> ServiceResult<T> {
+    parse(s).ok_or_else(|| ServiceError::internal(format_args!("unknown word in column {column}")))
 }
 
-fn stale(current: i32) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, "stale_version", "Version périmée").detail(format!(
+fn stale(current: i32) -> ServiceError {
+    ServiceError::new(ProblemCode::StaleVersion, "Version périmée").detail(format!(
         "La situation a changé entre-temps (version actuelle {current})."
     ))
 }
 
-pub(crate) fn transition_error(e: outreach::TransitionError) -> ApiError {
-    ApiError::transition(
-        "invalid_transition",
+pub(crate) fn transition_error(e: outreach::TransitionError) -> ServiceError {
+    ServiceError::transition(
+        ProblemCode::InvalidTransition,
         e.to_string(),
         e.current.as_str(),
         e.allowed.iter().map(|a| a.as_str().to_owned()).collect(),
@@ -123,7 +124,10 @@ pub(crate) fn is_stale(p: &person::Model, now: DateTime<Utc>) -> bool {
         .is_none_or(|t| (now - t).num_days() >= safe_contact::STALE_AFTER_DAYS)
 }
 
-pub(crate) fn initials_or_anon(c: &FieldCipher, p: Option<&person::Model>) -> ApiResult<String> {
+pub(crate) fn initials_or_anon(
+    c: &FieldCipher,
+    p: Option<&person::Model>,
+) -> ServiceResult<String> {
     match p {
         Some(p) if p.anonymised_at.is_none() => super::persons::initials_of(c, p),
         _ => Ok("—".to_owned()),
@@ -136,7 +140,7 @@ pub(crate) fn situation_dto(
     p: Option<&person::Model>,
     attempts: &[contact_attempt::Model],
     now: DateTime<Utc>,
-) -> ApiResult<Situation> {
+) -> ServiceResult<Situation> {
     let state = word(&m.state, State::parse, "situation.state")?;
     Ok(Situation {
         id: m.id,
@@ -249,7 +253,7 @@ pub async fn insert_situation<C: ConnectionTrait>(
     c: &FieldCipher,
     organisation_id: Uuid,
     n: NewSituation,
-) -> ApiResult<situation::Model> {
+) -> ServiceResult<situation::Model> {
     let id = Uuid::new_v4();
     let priority = outreach::priority(n.kind, n.urgency);
     let received_local = local(n.received_at);
@@ -309,27 +313,21 @@ pub(crate) fn validate_problems(v: &mut Validator, problems: &[relais_domain::ca
     }
 }
 
-async fn check_site<A: Access>(t: &Tenant<A>, id: Option<Uuid>) -> ApiResult<()> {
+async fn check_site<A: Access>(t: &Tenant<A>, id: Option<Uuid>) -> ServiceResult<()> {
     if let Some(id) = id {
-        t.find_live::<site::Entity>(id).await?.ok_or_else(|| {
-            ApiError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown",
-                "site_id",
-                "Site inconnu.",
-            )
-        })?;
+        t.find_live::<site::Entity>(id)
+            .await?
+            .ok_or_else(|| ServiceError::field(ProblemCode::Unknown, "site_id", "Site inconnu."))?;
     }
     Ok(())
 }
 
-async fn check_staff<A: Access>(t: &Tenant<A>, id: Option<Uuid>, field: &str) -> ApiResult<()> {
+async fn check_staff<A: Access>(t: &Tenant<A>, id: Option<Uuid>, field: &str) -> ServiceResult<()> {
     if let Some(id) = id {
         let a = t.find_live::<account::Entity>(id).await?;
         if !a.is_some_and(|a| !a.disabled && a.role != "referrer") {
-            return Err(ApiError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown",
+            return Err(ServiceError::field(
+                ProblemCode::Unknown,
                 field,
                 "Intervenant inconnu.",
             ));
@@ -338,31 +336,28 @@ async fn check_staff<A: Access>(t: &Tenant<A>, id: Option<Uuid>, field: &str) ->
     Ok(())
 }
 
-async fn find_person<A: Access>(t: &Tenant<A>, id: Uuid, field: &str) -> ApiResult<person::Model> {
+async fn find_person<A: Access>(
+    t: &Tenant<A>,
+    id: Uuid,
+    field: &str,
+) -> ServiceResult<person::Model> {
     t.find_live::<person::Entity>(id)
         .await?
         .filter(|p| p.anonymised_at.is_none())
-        .ok_or_else(|| {
-            ApiError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown",
-                field,
-                "Personne inconnue.",
-            )
-        })
+        .ok_or_else(|| ServiceError::field(ProblemCode::Unknown, field, "Personne inconnue."))
 }
 
-async fn find(t: &Tenant<FileReaders>, id: Uuid) -> ApiResult<situation::Model> {
+async fn find(t: &Tenant<FileReaders>, id: Uuid) -> ServiceResult<situation::Model> {
     t.find_live::<situation::Entity>(id)
         .await?
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(ServiceError::not_found)
 }
 
 async fn attempts_of<C: ConnectionTrait>(
     db: &C,
     org: Uuid,
     ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, Vec<contact_attempt::Model>>> {
+) -> ServiceResult<HashMap<Uuid, Vec<contact_attempt::Model>>> {
     let mut out: HashMap<Uuid, Vec<contact_attempt::Model>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -385,7 +380,7 @@ pub(crate) async fn persons_of<C: ConnectionTrait>(
     db: &C,
     org: Uuid,
     ids: &[Uuid],
-) -> ApiResult<HashMap<Uuid, person::Model>> {
+) -> ServiceResult<HashMap<Uuid, person::Model>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(500) {
         for p in person::Entity::scoped(org)
@@ -400,7 +395,7 @@ pub(crate) async fn persons_of<C: ConnectionTrait>(
 }
 
 /// The single-read view: the situation, its attempts with notes, its history, its note.
-async fn full_view(t: &Tenant<FileReaders>, m: &situation::Model) -> ApiResult<Situation> {
+async fn full_view(t: &Tenant<FileReaders>, m: &situation::Model) -> ServiceResult<Situation> {
     let c = t.state.cipher();
     let now = Utc::now();
     let org = t.organisation_id();
@@ -413,7 +408,7 @@ async fn full_view(t: &Tenant<FileReaders>, m: &situation::Model) -> ApiResult<S
     s.attempts = attempts
         .iter()
         .map(|a| attempt_dto(c, a))
-        .collect::<ApiResult<_>>()?;
+        .collect::<ServiceResult<_>>()?;
     s.history = situation_event::Entity::scoped(org)
         .filter(situation_event::Column::SituationId.eq(m.id))
         .order_by_asc(situation_event::Column::At)
@@ -429,7 +424,7 @@ async fn full_view(t: &Tenant<FileReaders>, m: &situation::Model) -> ApiResult<S
                 to_state: word(&e.to_state, State::parse, "situation_event.to_state")?,
             })
         })
-        .collect::<ApiResult<_>>()?;
+        .collect::<ServiceResult<_>>()?;
     s.note = m
         .note
         .as_deref()
@@ -450,7 +445,7 @@ pub(crate) async fn possible_duplicates<C: ConnectionTrait>(
     db: &C,
     org: Uuid,
     p: &person::Model,
-) -> ApiResult<Vec<Uuid>> {
+) -> ServiceResult<Vec<Uuid>> {
     if p.anonymised_at.is_some() {
         return Ok(Vec::new());
     }
@@ -472,7 +467,7 @@ pub(crate) async fn possible_duplicates<C: ConnectionTrait>(
         .collect())
 }
 
-fn attempt_dto(c: &FieldCipher, a: &contact_attempt::Model) -> ApiResult<ContactAttempt> {
+fn attempt_dto(c: &FieldCipher, a: &contact_attempt::Model) -> ServiceResult<ContactAttempt> {
     Ok(ContactAttempt {
         id: a.id,
         at: a.at,
@@ -504,7 +499,7 @@ pub(crate) async fn apply_event<C: ConnectionTrait>(
     account_id: Option<Uuid>,
     at: DateTime<Utc>,
     extra: impl FnOnce(&mut situation::ActiveModel),
-) -> ApiResult<situation::Model> {
+) -> ServiceResult<situation::Model> {
     if let Some(v) = version
         && v != current.version
     {
@@ -547,7 +542,7 @@ pub(crate) async fn apply_event<C: ConnectionTrait>(
     situation::Entity::find_by_id(current.id)
         .one(txn)
         .await?
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(ServiceError::not_found)
 }
 
 /// Touch a situation after an action that does not change its state (attempt, interview
@@ -557,7 +552,7 @@ pub(crate) async fn touch<C: ConnectionTrait>(
     current: &situation::Model,
     at: DateTime<Utc>,
     extra: impl FnOnce(&mut situation::ActiveModel),
-) -> ApiResult<situation::Model> {
+) -> ServiceResult<situation::Model> {
     let mut am: situation::ActiveModel = current.clone().into();
     am.version = Set(current.version + 1);
     am.updated_at = Set(Utc::now());
@@ -576,12 +571,12 @@ pub(crate) async fn touch<C: ConnectionTrait>(
     situation::Entity::find_by_id(current.id)
         .one(txn)
         .await?
-        .ok_or_else(ApiError::not_found)
+        .ok_or_else(ServiceError::not_found)
 }
 
-fn closed_error(m: &situation::Model) -> ApiError {
-    ApiError::transition(
-        "situation_closed",
+fn closed_error(m: &situation::Model) -> ServiceError {
+    ServiceError::transition(
+        ProblemCode::SituationClosed,
         "Situation close : rouvrez-la (une nouvelle situation liée est créée).",
         &m.state,
         vec![],
@@ -616,10 +611,10 @@ fn past_time(v: &mut Validator, field: &str, at: Option<DateTime<Utc>>) -> DateT
 pub async fn create(
     t: Tenant<FileReaders>,
     ApiJson(i): ApiJson<SituationInput>,
-) -> ApiResult<(StatusCode, Json<Situation>)> {
+) -> ServiceResult<(StatusCode, Json<Situation>)> {
     let mut v = Validator::new();
     validate_problems(&mut v, &i.problems);
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let p = find_person(&t, i.person_id, "person_id").await?;
     check_site(&t, i.site_id).await?;
     check_staff(&t, i.assigned_to, "assigned_to").await?;
@@ -671,7 +666,7 @@ pub struct SituationQuery {
 pub async fn list(
     t: Tenant<FileReaders>,
     ApiQuery(q): ApiQuery<SituationQuery>,
-) -> ApiResult<Json<Page<Situation>>> {
+) -> ServiceResult<Json<Page<Situation>>> {
     let paging = super::extract::Paging {
         limit: q.limit.clone(),
         after: q.after.clone(),
@@ -683,12 +678,7 @@ pub async fn list(
         .filter(situation::Column::ChangeSeq.gt(after));
     if let Some(pid) = q.person_id.as_deref() {
         let pid: Uuid = pid.parse().map_err(|_| {
-            ApiError::field(
-                StatusCode::BAD_REQUEST,
-                "invalid_parameter",
-                "person_id",
-                "UUID attendu.",
-            )
+            ServiceError::field(ProblemCode::InvalidParameter, "person_id", "UUID attendu.")
         })?;
         query = query.filter(situation::Column::PersonId.eq(pid));
     }
@@ -717,14 +707,14 @@ pub async fn list(
                 now,
             )
         })
-        .collect::<ApiResult<_>>()?;
+        .collect::<ServiceResult<_>>()?;
     Ok(Json(Page { items, next_cursor }))
 }
 
 /// Opening a situation: audited.
 #[utoipa::path(get, path = "/api/v1/situations/{id}", tag = "situations", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Situation), (status = 404, body = super::error::Problem)))]
-pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ApiResult<Json<Situation>> {
+pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ServiceResult<Json<Situation>> {
     let m = find(&t, id).await?;
     t.state
         .audit(t.audit_event(Action::SituationRead, Some(TABLE), Some(id), "ok"))
@@ -741,7 +731,7 @@ pub async fn event(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<SituationEventInput>,
-) -> ApiResult<Json<Situation>> {
+) -> ServiceResult<Json<Situation>> {
     let m = find(&t, id).await?;
     let now = Utc::now();
     let mut v = Validator::new();
@@ -774,7 +764,7 @@ pub async fn event(
     if i.event != Event::Close && i.close_reason.is_some() {
         v.push("close_reason", "unexpected", "Seulement pour clore.");
     }
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     if i.event == Event::SetAppointment
         && let Some(aid) = i.appointment_id
     {
@@ -792,9 +782,8 @@ pub async fn event(
             None => false,
         };
         if !is_theirs {
-            return Err(ApiError::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown",
+            return Err(ServiceError::field(
+                ProblemCode::Unknown,
                 "appointment_id",
                 "Aucun rendez-vous prévu de cette personne avec cet identifiant.",
             ));
@@ -842,11 +831,11 @@ pub async fn attempt(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<AttemptInput>,
-) -> ApiResult<(StatusCode, Json<AttemptLogged>)> {
+) -> ServiceResult<(StatusCode, Json<AttemptLogged>)> {
     let mut v = Validator::new();
     let at = past_time(&mut v, "at", i.at);
     let note = v.optional_text("note", i.note.as_deref(), 2_000);
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let m = find(&t, id).await?;
     let state = word(&m.state, State::parse, "situation.state")?;
     if state == State::Closed {
@@ -856,9 +845,8 @@ pub async fn attempt(
         && let Some(w) = callback_of(&m)
         && !w.allows(at)
     {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "outside_callback_window",
+        return Err(ServiceError::new(
+            ProblemCode::OutsideCallbackWindow,
             "Hors du créneau de rappel",
         )
         .detail(format!(
@@ -893,9 +881,8 @@ pub async fn attempt(
                 "le profil de contact sûr n'a jamais été vérifié avec la personne"
             }
         };
-        return Err(ApiError::field(
-            StatusCode::CONFLICT,
-            "unsafe_channel",
+        return Err(ServiceError::field(
+            ProblemCode::UnsafeChannel,
             "channel",
             format!("Contact refusé : {why}."),
         ));
@@ -981,7 +968,7 @@ async fn insert_interview<C: ConnectionTrait>(
     i: &InterviewInput,
     at: DateTime<Utc>,
     note: Option<&str>,
-) -> ApiResult<interview::Model> {
+) -> ServiceResult<interview::Model> {
     let id = Uuid::new_v4();
     let now = Utc::now();
     Ok(interview::ActiveModel {
@@ -1003,7 +990,7 @@ async fn insert_interview<C: ConnectionTrait>(
     .await?)
 }
 
-fn interview_dto(m: &interview::Model) -> ApiResult<Interview> {
+fn interview_dto(m: &interview::Model) -> ServiceResult<Interview> {
     Ok(Interview {
         id: m.id,
         situation_id: m.situation_id,
@@ -1027,7 +1014,7 @@ pub async fn record_interview(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<InterviewInput>,
-) -> ApiResult<(StatusCode, Json<Interview>)> {
+) -> ServiceResult<(StatusCode, Json<Interview>)> {
     let mut v = Validator::new();
     let at = past_time(&mut v, "at", i.at);
     let note = v.optional_text("note", i.note.as_deref(), 10_000);
@@ -1038,7 +1025,7 @@ pub async fn record_interview(
             "Entre 1 et 600 minutes.",
         );
     }
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let m = find(&t, id).await?;
     let state = word(&m.state, State::parse, "situation.state")?;
     if state == State::Closed {
@@ -1091,11 +1078,11 @@ pub async fn record_interview(
 pub async fn walk_in(
     t: Tenant<FileReaders>,
     ApiJson(i): ApiJson<WalkInInput>,
-) -> ApiResult<(StatusCode, Json<WalkInRecorded>)> {
+) -> ServiceResult<(StatusCode, Json<WalkInRecorded>)> {
     let mut v = Validator::new();
     validate_problems(&mut v, &i.problems);
     let note = v.optional_text("note", i.note.as_deref(), 10_000);
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     check_site(&t, i.site_id).await?;
     let c = t.state.cipher();
     let now = Utc::now();
@@ -1196,11 +1183,11 @@ pub async fn walk_in(
 pub async fn reopen(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
-) -> ApiResult<(StatusCode, Json<Situation>)> {
+) -> ServiceResult<(StatusCode, Json<Situation>)> {
     let m = find(&t, id).await?;
     if m.state != State::Closed.as_str() {
-        return Err(ApiError::transition(
-            "not_closed",
+        return Err(ServiceError::transition(
+            ProblemCode::NotClosed,
             "Seule une situation close se rouvre.",
             &m.state,
             outreach::allowed(word(&m.state, State::parse, "situation.state")?)
@@ -1258,12 +1245,11 @@ pub async fn child_report(
     t: Tenant<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<ChildReportInput>,
-) -> ApiResult<(StatusCode, Json<ChildReport>)> {
+) -> ServiceResult<(StatusCode, Json<ChildReport>)> {
     let today = local(Utc::now()).date();
     if i.reported_on > today || i.reported_on < today - Duration::days(366) {
-        return Err(ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "out_of_range",
+        return Err(ServiceError::field(
+            ProblemCode::OutOfRange,
             "reported_on",
             "Date du signalement : dans l'année écoulée, pas dans le futur.",
         ));
@@ -1312,11 +1298,11 @@ pub async fn child_report(
 pub async fn anonymous(
     t: Tenant<FileReaders>,
     ApiJson(i): ApiJson<AnonymousContactInput>,
-) -> ApiResult<(StatusCode, Json<AnonymousContact>)> {
+) -> ServiceResult<(StatusCode, Json<AnonymousContact>)> {
     let mut v = Validator::new();
     let at = past_time(&mut v, "at", i.at);
     validate_problems(&mut v, &i.problems);
-    v.finish().map_err(ApiError::validation)?;
+    v.finish().map_err(ServiceError::validation)?;
     let now = Utc::now();
     let sex = i.sex.unwrap_or(Sex::Unknown);
     let band = i
@@ -1362,7 +1348,7 @@ pub async fn anonymous(
 /// is due now first. Initials only; opening a line is `GET /situations/{id}` (audited).
 #[utoipa::path(get, path = "/api/v1/queue", tag = "situations", security(("bearer" = [])),
     responses((status = 200, body = Vec<QueueEntry>)))]
-pub async fn queue(t: Tenant<FileReaders>) -> ApiResult<Json<Vec<QueueEntry>>> {
+pub async fn queue(t: Tenant<FileReaders>) -> ServiceResult<Json<Vec<QueueEntry>>> {
     use sea_orm::Condition;
     let rows = t
         .scoped::<situation::Entity>()
@@ -1393,7 +1379,7 @@ pub async fn queue(t: Tenant<FileReaders>) -> ApiResult<Json<Vec<QueueEntry>>> {
                 callback: callback_of(m),
             })
         })
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<ServiceResult<Vec<_>>>()?;
     outreach::order_queue(&mut items, now);
     let c = t.state.cipher();
     let out = items
@@ -1415,6 +1401,6 @@ pub async fn queue(t: Tenant<FileReaders>) -> ApiResult<Json<Vec<QueueEntry>>> {
                 advice: advice_dto(attempts.get(&m.id).map(Vec::as_slice).unwrap_or(&[]), now),
             })
         })
-        .collect::<ApiResult<_>>()?;
+        .collect::<ServiceResult<_>>()?;
     Ok(Json(out))
 }

@@ -9,12 +9,13 @@ use chrono::{Datelike, Duration, TimeZone, Utc};
 use relais_domain::dto::{
     MessageTemplate, MessageTemplateInput, TemplatePreview, TemplatePreviewInput,
 };
+use relais_domain::problem::ProblemCode;
 use relais_domain::sms::{self, MessageKind};
 use relais_domain::wording::Revealing;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ServiceError, ServiceResult};
 use super::extract::ApiJson;
 use crate::outbox::{kind_parse, kind_str};
 use crate::store::entities::message_template;
@@ -27,19 +28,17 @@ const KINDS: [MessageKind; 3] = [
 ];
 const CHANNELS: [&str; 2] = ["sms", "email"];
 
-fn parse_key(kind: &str, channel: &str) -> ApiResult<MessageKind> {
+fn parse_key(kind: &str, channel: &str) -> ServiceResult<MessageKind> {
     let k = kind_parse(kind).ok_or_else(|| {
-        ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
+        ServiceError::field(
+            ProblemCode::Invalid,
             "kind",
             "confirmation, reminder ou cancellation",
         )
     })?;
     if !CHANNELS.contains(&channel) {
-        return Err(ApiError::field(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
+        return Err(ServiceError::field(
+            ProblemCode::Invalid,
             "channel",
             "sms ou email",
         ));
@@ -48,10 +47,10 @@ fn parse_key(kind: &str, channel: &str) -> ApiResult<MessageKind> {
 }
 
 /// A template's rendered text against the organisation's revealing words and place texts.
-fn check(revealing: &Revealing, places: &[String], body: &str) -> ApiResult<()> {
+fn check(revealing: &Revealing, places: &[String], body: &str) -> ServiceResult<()> {
     let places: Vec<&str> = places.iter().map(String::as_str).collect();
     sms::check_template(body, revealing, &places)
-        .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "body", e))
+        .map_err(|e| ServiceError::field(ProblemCode::Invalid, "body", e))
 }
 
 /// The built-in wording, as a template.
@@ -65,7 +64,7 @@ fn default_body(k: MessageKind) -> &'static str {
 
 #[utoipa::path(get, path = "/api/v1/message-templates", tag = "messages", security(("bearer" = [])),
     responses((status = 200, body = Vec<MessageTemplate>)))]
-pub async fn list(t: Tenant<AnyRole>) -> ApiResult<Json<Vec<MessageTemplate>>> {
+pub async fn list(t: Tenant<AnyRole>) -> ServiceResult<Json<Vec<MessageTemplate>>> {
     let rows = t
         .scoped::<message_template::Entity>()
         .order_by_asc(message_template::Column::Kind)
@@ -98,7 +97,7 @@ pub async fn put(
     t: Tenant<Admins>,
     Path((kind, channel)): Path<(String, String)>,
     ApiJson(i): ApiJson<MessageTemplateInput>,
-) -> ApiResult<Json<MessageTemplate>> {
+) -> ServiceResult<Json<MessageTemplate>> {
     parse_key(&kind, &channel)?;
     let body = i.body.trim().to_owned();
     let (revealing, places) = crate::wording::load(t.db(), t.organisation_id()).await?;
@@ -146,7 +145,7 @@ pub async fn put(
 pub async fn delete(
     t: Tenant<Admins>,
     Path((kind, channel)): Path<(String, String)>,
-) -> ApiResult<StatusCode> {
+) -> ServiceResult<StatusCode> {
     parse_key(&kind, &channel)?;
     message_template::Entity::delete_many()
         .filter(message_template::Column::OrganisationId.eq(t.organisation_id()))
@@ -163,7 +162,7 @@ pub async fn delete(
 pub async fn preview(
     t: Tenant<AnyRole>,
     ApiJson(i): ApiJson<TemplatePreviewInput>,
-) -> ApiResult<Json<TemplatePreview>> {
+) -> ServiceResult<Json<TemplatePreview>> {
     let k = parse_key(&i.kind, &i.channel)?;
     let (revealing, places) = crate::wording::load(t.db(), t.organisation_id()).await?;
     let body = match i.body {
@@ -202,7 +201,7 @@ pub async fn preview(
     // have changed since the template was saved.
     revealing
         .check(&text)
-        .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "body", e))?;
+        .map_err(|e| ServiceError::field(ProblemCode::Invalid, "body", e))?;
     let text = if i.channel == "sms" {
         sms::for_sms(&text)
     } else {

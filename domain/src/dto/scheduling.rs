@@ -1,0 +1,383 @@
+//! Scheduling: appointment types, opening windows, exceptions, absences, slots, appointments and calendar feeds.
+
+use super::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum PlaceKind {
+    Site,
+    Phone,
+    HomeVisit,
+    Partner,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum BookableBy {
+    Staff,
+    StaffAndReferrers,
+    /// Also the person, through a booking link.
+    Public,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppointmentTypeInput {
+    /// Shown to staff, e.g. "Premier entretien victime".
+    pub name: String,
+    /// Shown to the person and in reminders: neutral, e.g. "Rendez-vous".
+    pub public_label: String,
+    pub duration_minutes: i32,
+    /// Defaults to the duration.
+    #[serde(default)]
+    pub step_minutes: Option<i32>,
+    #[serde(default)]
+    pub buffer_before_minutes: i32,
+    #[serde(default)]
+    pub buffer_after_minutes: i32,
+    #[serde(default)]
+    pub min_notice_minutes: i32,
+    /// How far ahead it can be booked; defaults to 60 days.
+    #[serde(default)]
+    pub max_horizon_days: Option<i32>,
+    pub place_kind: PlaceKind,
+    pub bookable_by: BookableBy,
+    #[serde(default)]
+    pub reminders: bool,
+    /// Hours before the appointment the reminder goes out; 48 by default. Booked later than
+    /// that, it goes the next morning or 2 h before, whichever fits.
+    #[serde(default)]
+    pub reminder_offset_hours: Option<i32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppointmentType {
+    pub id: Uuid,
+    pub name: String,
+    pub public_label: String,
+    pub duration_minutes: i32,
+    pub step_minutes: i32,
+    pub buffer_before_minutes: i32,
+    pub buffer_after_minutes: i32,
+    pub min_notice_minutes: i32,
+    pub max_horizon_days: i32,
+    pub place_kind: PlaceKind,
+    pub bookable_by: BookableBy,
+    pub reminders: bool,
+    pub reminder_offset_hours: i32,
+    pub updated_at: DateTime<Utc>,
+    pub change_seq: i64,
+}
+
+/// A weekly opening window of one coordinator at one site, in the site's local time.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpeningWindowInput {
+    pub coordinator_id: Uuid,
+    pub site_id: Uuid,
+    /// ISO weekdays, 1 = Monday … 7 = Sunday.
+    pub days: Vec<u8>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "09:00"))]
+    pub start: NaiveTime,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12:30"))]
+    pub end: NaiveTime,
+    #[serde(default)]
+    pub valid_from: Option<NaiveDate>,
+    #[serde(default)]
+    pub valid_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpeningWindow {
+    pub id: Uuid,
+    pub coordinator_id: Uuid,
+    pub site_id: Uuid,
+    pub days: Vec<u8>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub start: NaiveTime,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub end: NaiveTime,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub change_seq: i64,
+}
+
+/// One date closed, or an extra window on one date (which also opens a public holiday).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScheduleExceptionInput {
+    pub coordinator_id: Uuid,
+    pub site_id: Uuid,
+    pub date: NaiveDate,
+    /// `closed` or `extra`.
+    pub kind: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub start: Option<NaiveTime>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub end: Option<NaiveTime>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScheduleException {
+    pub id: Uuid,
+    pub coordinator_id: Uuid,
+    pub site_id: Uuid,
+    pub date: NaiveDate,
+    pub kind: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub start: Option<NaiveTime>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub end: Option<NaiveTime>,
+}
+
+/// A coordinator's absence: one-off (local date-times in `time_zone`) or weekly recurring.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AbsenceInput {
+    pub coordinator_id: Uuid,
+    /// `one_off` or `recurring`.
+    pub kind: String,
+    /// One-off: local start and end, e.g. "2026-12-24T14:00".
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub start_local: Option<NaiveDateTime>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub end_local: Option<NaiveDateTime>,
+    /// IANA zone of the one-off local times; defaults to Europe/Paris.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// Recurring: weekdays and local times, applied in each site's zone.
+    #[serde(default)]
+    pub days: Option<Vec<u8>>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub start: Option<NaiveTime>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub end: Option<NaiveTime>,
+    #[serde(default)]
+    pub valid_from: Option<NaiveDate>,
+    #[serde(default)]
+    pub valid_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Absence {
+    pub id: Uuid,
+    pub coordinator_id: Uuid,
+    pub kind: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub days: Option<Vec<u8>>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub start: Option<NaiveTime>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub end: Option<NaiveTime>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HolidayDto {
+    pub date: NaiveDate,
+    pub name: String,
+}
+
+/// A free slot. Times carry the site's UTC offset of that day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Slot {
+    pub coordinator_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "rfc3339")]
+    pub start: DateTime<FixedOffset>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "rfc3339")]
+    pub end: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum AppointmentStatus {
+    Planned,
+    Seen,
+    NoShow,
+    /// Cancelled by the person.
+    Excused,
+    /// Cancelled by the service.
+    Revoked,
+}
+
+impl AppointmentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppointmentStatus::Planned => "planned",
+            AppointmentStatus::Seen => "seen",
+            AppointmentStatus::NoShow => "no_show",
+            AppointmentStatus::Excused => "excused",
+            AppointmentStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Planned,
+            Self::Seen,
+            Self::NoShow,
+            Self::Excused,
+            Self::Revoked,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+
+    /// Whether the appointment takes the coordinator's time.
+    pub fn takes_time(self) -> bool {
+        matches!(self, Self::Planned | Self::Seen | Self::NoShow)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppointmentInput {
+    pub type_id: Uuid,
+    pub site_id: Uuid,
+    pub coordinator_id: Uuid,
+    pub person_id: Uuid,
+    /// An instant with its offset, e.g. "2026-11-23T09:00:00+01:00".
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "rfc3339")]
+    pub start: DateTime<FixedOffset>,
+    /// Set to book outside the free slots (opening hours, notice, holidays) in an emergency.
+    /// It never allows overlapping another appointment. Audited.
+    #[serde(default)]
+    pub emergency_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MoveInput {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "rfc3339")]
+    pub start: DateTime<FixedOffset>,
+    #[serde(default)]
+    pub site_id: Option<Uuid>,
+    #[serde(default)]
+    pub coordinator_id: Option<Uuid>,
+    /// The version the caller saw; a stale one gets 409.
+    pub version: i32,
+    #[serde(default)]
+    pub emergency_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum CancelledBy {
+    Person,
+    Service,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CancelInput {
+    pub by: CancelledBy,
+    #[serde(default)]
+    pub reason: Option<String>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutcomeInput {
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppointmentEvent {
+    pub at: DateTime<Utc>,
+    pub account_id: Uuid,
+    pub kind: String,
+    pub start: Option<DateTime<Utc>>,
+    pub site_id: Option<Uuid>,
+    pub coordinator_id: Option<Uuid>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Appointment {
+    pub id: Uuid,
+    pub type_id: Uuid,
+    pub site_id: Uuid,
+    pub coordinator_id: Uuid,
+    pub person_ids: Vec<Uuid>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "rfc3339")]
+    pub start: DateTime<FixedOffset>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "rfc3339")]
+    pub end: DateTime<FixedOffset>,
+    pub status: AppointmentStatus,
+    pub version: i32,
+    pub emergency: bool,
+    pub updated_at: DateTime<Utc>,
+    pub change_seq: i64,
+    /// A confirmation or reminder of this version did not reach the person ("rappel non
+    /// remis"): failed, undelivered, or refused by the provider. On reads and the agenda.
+    #[serde(default)]
+    pub reminder_not_delivered: bool,
+    /// Full history, on single reads only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<AppointmentEvent>,
+}
+
+/// An agenda line: the appointment and the person by initials.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgendaEntry {
+    pub appointment: Appointment,
+    pub person_initials: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarFeedInput {
+    /// Show persons' initials in event titles; off by default.
+    #[serde(default)]
+    pub show_names: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarFeed {
+    pub id: Uuid,
+    /// Secret path of the iCalendar feed; shown once.
+    pub path: Option<String>,
+    pub show_names: bool,
+    pub created_at: DateTime<Utc>,
+    /// Whose appointments the feed shows.
+    #[serde(default)]
+    pub account_id: Option<Uuid>,
+}

@@ -1,0 +1,419 @@
+use super::*;
+use chrono::TimeZone;
+
+fn d(m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, m, day).unwrap()
+}
+
+fn sit(person: u128, m: u32, day: u32, channel: OriginChannel) -> SituationFact {
+    SituationFact {
+        person: Some(Uuid::from_u128(person)),
+        received_at: Utc.with_ymd_and_hms(2025, m, day, 9, 0, 0).unwrap(),
+        received_on: d(m, day),
+        channel,
+        initiative: Initiative::ThirdParty,
+        role: PersonRole::Victim,
+        problems: vec![Problem::DomesticViolence],
+        sex: Sex::Female,
+        birth_year: Some(1990),
+        first_contact_at: None,
+        attempts_to_first_contact: 0,
+        closed: None,
+    }
+}
+
+#[test]
+fn a_small_year_counted_by_hand() {
+    use OriginChannel as C;
+    let mut f = Facts::default();
+    // Six situations in 2025, one in 2024 (outside), one walk-in.
+    let mut a = sit(1, 1, 10, C::Gendarmerie);
+    a.first_contact_at = Some(Utc.with_ymd_and_hms(2025, 1, 10, 15, 0, 0).unwrap()); // 6 h
+    a.attempts_to_first_contact = 2;
+    a.closed = Some((d(3, 1), CloseReason::HandedOver));
+    let mut b = sit(2, 1, 20, C::Gendarmerie);
+    b.initiative = Initiative::OwnInitiative;
+    b.first_contact_at = Some(Utc.with_ymd_and_hms(2025, 1, 21, 9, 0, 0).unwrap()); // 24 h
+    b.attempts_to_first_contact = 1;
+    b.problems = vec![Problem::DomesticViolence, Problem::Housing];
+    let mut c = sit(3, 2, 5, C::Partner);
+    c.role = PersonRole::AllegedPerpetrator;
+    c.sex = Sex::Male;
+    c.birth_year = Some(1970);
+    c.attempts_to_first_contact = 3;
+    c.closed = Some((d(4, 1), CloseReason::Unreachable));
+    let mut e = sit(4, 3, 1, C::PoliceNationale);
+    e.birth_year = Some(2010);
+    e.role = PersonRole::Witness;
+    e.first_contact_at = Some(Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).unwrap()); // 48 h
+    e.attempts_to_first_contact = 3;
+    let mut w = sit(5, 3, 2, C::WalkIn);
+    w.initiative = Initiative::OwnInitiative;
+    w.first_contact_at = Some(w.received_at);
+    let old = sit(6, 12, 1, C::Gendarmerie);
+    let mut old = old;
+    old.received_on = NaiveDate::from_ymd_opt(2024, 12, 1).unwrap();
+    old.closed = Some((d(1, 15), CloseReason::Resolved));
+    f.situations = vec![a, b, c, e, w, old];
+    let p = |n| Some(Uuid::from_u128(n));
+    f.attempts = vec![
+        (p(1), d(1, 10)),
+        (p(1), d(1, 10)),
+        (p(2), d(1, 21)),
+        (p(3), d(2, 5)),
+        (p(3), d(2, 6)),
+        (p(3), d(2, 7)),
+        (p(6), NaiveDate::from_ymd_opt(2024, 12, 2).unwrap()),
+    ];
+    f.interviews = vec![
+        (p(1), d(1, 15), InterviewMode::InPerson),
+        (p(5), d(3, 2), InterviewMode::InPerson),
+        (p(4), d(3, 3), InterviewMode::Phone),
+    ];
+    f.orientations = vec![OrientationFact {
+        person: p(1),
+        on: d(1, 20),
+        partner_kind: PartnerKind::Cidff,
+        status: OrientationStatus::HandedOver,
+    }];
+    f.child_reports = vec![(p(4), d(3, 3), ChildReportRecipient::Crip)];
+    f.anonymous = vec![AnonymousFact {
+        on: d(2, 1),
+        channel: C::Phone,
+        sex: Sex::Unknown,
+        age_band: AgeBand::Unknown,
+        problems: vec![Problem::Other],
+        action: AnonymousAction::Listening,
+    }];
+    let r = compute(&f, d(1, 1), d(12, 31), Audience::Internal);
+    assert_eq!(r.new_situations, Some(5));
+    // Persons 1, 2, 3 (attempts), 4, 5 (interviews); 6 only acted on in 2024.
+    assert_eq!(r.people_accompanied, Some(5));
+    assert_eq!(r.interviews_total, Some(3));
+    assert_eq!(r.interviews[0].count, Some(2)); // in person
+    let origin = |c, i| {
+        r.origins
+            .iter()
+            .find(|o| o.channel == c && o.initiative == i)
+            .unwrap()
+            .count
+    };
+    assert_eq!(origin(C::Gendarmerie, Initiative::ThirdParty), Some(1));
+    assert_eq!(origin(C::Gendarmerie, Initiative::OwnInitiative), Some(1));
+    assert_eq!(origin(C::WalkIn, Initiative::OwnInitiative), Some(1));
+    assert_eq!(r.origin_by_channel[0].percent, Some(40.0));
+    assert_eq!(r.origin_by_initiative[1].count, Some(2));
+    let problem = |p| r.problems.iter().find(|x| x.key == p).unwrap().count;
+    assert_eq!(problem(Problem::DomesticViolence), Some(5));
+    assert_eq!(problem(Problem::Housing), Some(1));
+    assert_eq!(r.minors, Some(1));
+    let role = |g, s, b| {
+        r.roles
+            .iter()
+            .find(|x| x.role == g && x.sex == s && x.age_band == b)
+            .unwrap()
+            .count
+    };
+    assert_eq!(
+        role(RoleGroup::Victim, Sex::Female, AgeBand::From26To40),
+        Some(3)
+    );
+    assert_eq!(
+        role(
+            RoleGroup::AllegedPerpetrator,
+            Sex::Male,
+            AgeBand::From41To60
+        ),
+        Some(1)
+    );
+    assert_eq!(
+        role(RoleGroup::Other, Sex::Female, AgeBand::Under18),
+        Some(1)
+    );
+    // Walk-in excluded: 4 to reach, 3 reached, median of 6, 24, 48 h, (2+1+3)/3 attempts.
+    assert_eq!(r.reachability.to_reach, Some(4));
+    assert_eq!(r.reachability.reached, Some(3));
+    assert_eq!(r.reachability.percent_reached, Some(75.0));
+    assert_eq!(r.reachability.median_hours_to_first_contact, Some(24.0));
+    assert_eq!(r.reachability.attempts_per_contact, Some(2.0));
+    let closure = |c| r.closures.iter().find(|x| x.key == c).unwrap().count;
+    assert_eq!(closure(CloseReason::HandedOver), Some(1));
+    assert_eq!(closure(CloseReason::Unreachable), Some(1));
+    assert_eq!(closure(CloseReason::Resolved), Some(1)); // closed in 2025
+    assert_eq!(r.child_reports[0].count, Some(1));
+    assert_eq!(r.anonymous_contacts, Some(1));
+    assert_eq!(r.monthly.len(), 12);
+    assert_eq!(r.monthly[0].month, "2025-01");
+    assert_eq!(r.monthly[0].new_situations, Some(2));
+    assert_eq!(r.monthly[0].attempts, Some(3));
+    assert_eq!(r.monthly[1].attempts, Some(3));
+    assert_eq!(r.monthly[2].interviews, Some(2));
+
+    // The same year for funders: every count from 1 to 4 goes, zeros and 5 stay.
+    let x = compute(&f, d(1, 1), d(12, 31), Audience::External);
+    assert_eq!(x.suppressed_below, Some(5));
+    assert_eq!(x.new_situations, Some(5));
+    assert_eq!(x.people_accompanied, Some(5));
+    assert_eq!(x.interviews_total, None);
+    assert_eq!(x.minors, None);
+    assert_eq!(x.reachability.to_reach, None);
+    assert_eq!(x.reachability.percent_reached, None);
+    assert_eq!(x.reachability.median_hours_to_first_contact, None);
+    assert_eq!(x.origin_by_channel[0].percent, None);
+    assert_eq!(
+        x.problems
+            .iter()
+            .find(|p| p.key == Problem::DomesticViolence)
+            .unwrap()
+            .count,
+        Some(5)
+    );
+    assert_eq!(
+        x.problems
+            .iter()
+            .find(|p| p.key == Problem::Health)
+            .unwrap()
+            .count,
+        Some(0)
+    );
+    for c in x
+        .roles
+        .iter()
+        .map(|c| c.count)
+        .chain(x.monthly.iter().map(|m| m.attempts))
+    {
+        assert!(c.is_none_or(|n| n == 0 || n >= 5), "{c:?}");
+    }
+}
+
+/// Every value a hidden cell can take, given the published total of its group: if only
+/// one is possible, the cell was recovered. Two readers: one who only knows cells are
+/// at least 1, one who assumes every hidden cell is a small one (1 to 4).
+fn recoverable(shown_total: u32, shown: &[u32], hidden: usize, small_only: bool) -> Option<u32> {
+    if hidden == 0 {
+        return None;
+    }
+    let rest = shown_total.saturating_sub(shown.iter().sum::<u32>());
+    let hi = if small_only { SUPPRESS_BELOW - 1 } else { rest };
+    // Values the first hidden cell can take (the cells are interchangeable).
+    let mut values = HashSet::new();
+    for v in 1..=hi.min(rest) {
+        let left = rest - v;
+        let others = hidden as u32 - 1;
+        if others == 0 {
+            if left == 0 {
+                values.insert(v);
+            }
+        } else if (others..=others * hi).contains(&left) {
+            values.insert(v);
+        }
+    }
+    (values.len() == 1).then(|| values.into_iter().sum())
+}
+
+/// `truth`: the same cells in the internal report. A reader's deduction counts only if
+/// it is right.
+fn check_group(total: Cell, cells: &[Cell], truth: &[Cell], what: &str) {
+    let Some(t) = total else { return };
+    let shown: Vec<u32> = cells.iter().flatten().copied().collect();
+    let hidden_truth: Vec<u32> = cells
+        .iter()
+        .zip(truth)
+        .filter(|(c, _)| c.is_none())
+        .map(|(_, t)| t.unwrap_or(0))
+        .collect();
+    for small in [false, true] {
+        if let Some(v) = recoverable(t, &shown, hidden_truth.len(), small) {
+            assert!(
+                hidden_truth.iter().any(|h| *h != v),
+                "{what}: total {t}, shown {shown:?}, hidden {hidden_truth:?} recovered as {v}"
+            );
+        }
+    }
+}
+
+/// Issue 10 §11: over many random years, no suppressed cell of the external report can
+/// be recomputed from the total of its row or column.
+#[test]
+fn no_suppressed_cell_is_recovered_from_its_totals() {
+    let mut seed: u64 = 0x5eed;
+    let mut rnd = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for round in 0..400 {
+        let mut f = Facts::default();
+        let n = 1 + rnd(40);
+        for p in 0..n {
+            let mut x = sit(
+                p as u128,
+                1 + rnd(12) as u32,
+                1 + rnd(28) as u32,
+                OriginChannel::ALL[rnd(OriginChannel::ALL.len())],
+            );
+            x.initiative = Initiative::ALL[rnd(Initiative::ALL.len())];
+            x.sex = Sex::ALL[rnd(Sex::ALL.len())];
+            x.birth_year = Some(1940 + rnd(80) as i32);
+            x.role = PersonRole::ALL[rnd(PersonRole::ALL.len())];
+            f.situations.push(x);
+            for _ in 0..rnd(3) {
+                f.interviews.push((
+                    Some(Uuid::from_u128(p as u128)),
+                    d(1 + rnd(12) as u32, 1 + rnd(28) as u32),
+                    InterviewMode::ALL[rnd(InterviewMode::ALL.len())],
+                ));
+            }
+        }
+        for _ in 0..rnd(12) {
+            f.anonymous.push(AnonymousFact {
+                on: d(1 + rnd(12) as u32, 1 + rnd(28) as u32),
+                channel: OriginChannel::ALL[rnd(OriginChannel::ALL.len())],
+                sex: Sex::Female,
+                age_band: AgeBand::From26To40,
+                problems: vec![],
+                action: AnonymousAction::ALL[0],
+            });
+        }
+        let x = compute(&f, d(1, 1), d(12, 31), Audience::External);
+        let t = compute(&f, d(1, 1), d(12, 31), Audience::Internal);
+        let w = format!("round {round}");
+        let counts = |v: &[Count<InterviewMode>]| v.iter().map(|c| c.count).collect::<Vec<_>>();
+        check_group(
+            x.interviews_total,
+            &counts(&x.interviews),
+            &counts(&t.interviews),
+            &format!("{w} interviews"),
+        );
+        let sh = |r: &Report| -> (Vec<Cell>, Vec<Cell>) {
+            (
+                r.origin_by_channel.iter().map(|c| c.count).collect(),
+                r.origin_by_initiative.iter().map(|c| c.count).collect(),
+            )
+        };
+        let (ch, ini) = sh(&x);
+        let (tch, tini) = sh(&t);
+        check_group(x.new_situations, &ch, &tch, &format!("{w} channels"));
+        check_group(x.new_situations, &ini, &tini, &format!("{w} initiatives"));
+        let row = |r: &Report, c: OriginChannel| -> Vec<Cell> {
+            r.origins
+                .iter()
+                .filter(|o| o.channel == c)
+                .map(|o| o.count)
+                .collect()
+        };
+        let column = |r: &Report, i: Initiative| -> Vec<Cell> {
+            r.origins
+                .iter()
+                .filter(|o| o.initiative == i)
+                .map(|o| o.count)
+                .collect()
+        };
+        for (ci, c) in OriginChannel::ALL.iter().enumerate() {
+            check_group(
+                ch[ci],
+                &row(&x, *c),
+                &row(&t, *c),
+                &format!("{w} origin row {c:?}"),
+            );
+        }
+        for (ii, i) in Initiative::ALL.iter().enumerate() {
+            check_group(
+                ini[ii],
+                &column(&x, *i),
+                &column(&t, *i),
+                &format!("{w} origin column {i:?}"),
+            );
+        }
+        let roles = |r: &Report| -> Vec<Cell> { r.roles.iter().map(|c| c.count).collect() };
+        check_group(
+            x.new_situations,
+            &roles(&x),
+            &roles(&t),
+            &format!("{w} roles"),
+        );
+        let minors = |r: &Report| -> Vec<Cell> {
+            r.roles
+                .iter()
+                .filter(|c| c.age_band == AgeBand::Under18)
+                .map(|c| c.count)
+                .collect()
+        };
+        check_group(x.minors, &minors(&x), &minors(&t), &format!("{w} minors"));
+        let anon =
+            |r: &Report| -> Vec<Cell> { r.anonymous_by_channel.iter().map(|c| c.count).collect() };
+        check_group(
+            x.anonymous_contacts,
+            &anon(&x),
+            &anon(&t),
+            &format!("{w} anonymous"),
+        );
+        let col = |r: &Report, g: fn(&Month) -> Cell| r.monthly.iter().map(g).collect::<Vec<_>>();
+        check_group(
+            x.new_situations,
+            &col(&x, |m| m.new_situations),
+            &col(&t, |m| m.new_situations),
+            &format!("{w} months"),
+        );
+        check_group(
+            x.interviews_total,
+            &col(&x, |m| m.interviews),
+            &col(&t, |m| m.interviews),
+            &format!("{w} months interviews"),
+        );
+        check_group(
+            x.anonymous_contacts,
+            &col(&x, |m| m.anonymous_contacts),
+            &col(&t, |m| m.anonymous_contacts),
+            &format!("{w} months anonymous"),
+        );
+        let roles = roles(&x);
+        // and never a small count shown
+        for c in roles.iter().chain(&ch).chain(&ini) {
+            assert!(
+                c.is_none_or(|n| n == 0 || n >= SUPPRESS_BELOW),
+                "{w}: {c:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_reviews_subtraction_no_longer_works() {
+    // 7 interviews: 5 in person, 2 by phone. Hiding only the 2 let 7 − 5 give it back.
+    let mut f = Facts::default();
+    for i in 0..7 {
+        let mode = if i < 5 {
+            InterviewMode::ALL[0]
+        } else {
+            InterviewMode::ALL[1]
+        };
+        f.interviews.push((None, d(3, 1 + i), mode));
+    }
+    let x = compute(&f, d(1, 1), d(12, 31), Audience::External);
+    assert_eq!(x.interviews_total, Some(7));
+    let hidden = x.interviews.iter().filter(|c| c.count.is_none()).count();
+    assert!(hidden >= 2, "{:?}", x.interviews);
+}
+
+#[test]
+fn medians() {
+    assert_eq!(median(&mut []), None);
+    assert_eq!(median(&mut [3.0]), Some(3.0));
+    assert_eq!(median(&mut [4.0, 1.0]), Some(2.5));
+    assert_eq!(median(&mut [5.0, 1.0, 3.0]), Some(3.0));
+}
+
+#[test]
+fn months_span_the_range() {
+    let r = compute(
+        &Facts::default(),
+        NaiveDate::from_ymd_opt(2025, 11, 15).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 2, 3).unwrap(),
+        Audience::Internal,
+    );
+    let m: Vec<_> = r.monthly.iter().map(|m| m.month.as_str()).collect();
+    assert_eq!(m, ["2025-11", "2025-12", "2026-01", "2026-02"]);
+    assert_eq!(r.reachability.percent_reached, None);
+}
