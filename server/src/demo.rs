@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::api::accounts::create_account;
 use crate::api::persons::insert_person;
-use crate::app::AppState;
 use crate::auth::totp;
+use crate::state::AppState;
 use crate::store::entities::{
     account, account_site, appointment_type, opening_window, organisation, site,
 };

@@ -11,12 +11,13 @@ pub mod demo;
 pub mod error;
 pub mod outbox;
 pub mod retention;
+pub mod scope;
+pub mod state;
 pub mod store;
-pub mod tenancy;
 pub mod wording;
 
-pub use app::AppState;
 pub use config::Config;
+pub use state::AppState;
 
 /// Logs to stderr, text or JSON. The default filter keeps the database drivers quiet;
 /// nothing this crate logs carries names, numbers, addresses or notes.

@@ -24,9 +24,9 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Query
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::audit::{self, Action};
 use crate::error::ServiceResult;
+use crate::state::AppState;
 use crate::store::entities::{
     appointment, appointment_participant, contact_attempt, dev_outbox, idempotency_key, interview,
     notification, organisation, orientation, person, person_link, situation,

@@ -15,10 +15,10 @@ use uuid::Uuid;
 use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, Paging, PathId};
 use super::page;
+use crate::api::caller::{Admins, Staff};
 use crate::audit::{self, Action};
 use crate::store::entities::{account, account_site, site};
 use crate::store::{OrgScoped, next_change_seq};
-use crate::tenancy::{Admins, Tenant};
 
 async fn account_dto<C: ConnectionTrait>(
     db: &C,
@@ -48,7 +48,7 @@ fn to_dto(a: account::Model, site_ids: Vec<Uuid>) -> Account {
 }
 
 /// Sites must exist in the caller's organisation.
-async fn check_sites(t: &Tenant<Admins>, ids: &[Uuid], v: &mut Validator) -> ServiceResult<()> {
+async fn check_sites(t: &Staff<Admins>, ids: &[Uuid], v: &mut Validator) -> ServiceResult<()> {
     if ids.len() > 50 {
         v.push("site_ids", "too_many", "50 sites au plus.");
         return Ok(());
@@ -135,7 +135,7 @@ pub async fn create_account<C: ConnectionTrait>(
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])),
     params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query)), responses((status = 200, body = Page<Account>)))]
 pub async fn list(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     ApiQuery(p): ApiQuery<Paging>,
 ) -> ServiceResult<Json<Page<Account>>> {
     let (limit, after) = (p.limit()?, p.after()?);
@@ -171,12 +171,12 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Account), (status = 404, body = super::error::Problem)))]
-pub async fn get(t: Tenant<Admins>, PathId(id): PathId) -> ServiceResult<Json<Account>> {
+pub async fn get(t: Staff<Admins>, PathId(id): PathId) -> ServiceResult<Json<Account>> {
     let a = find(&t, id).await?;
     Ok(Json(account_dto(t.db(), a).await?))
 }
 
-async fn find(t: &Tenant<Admins>, id: Uuid) -> ServiceResult<account::Model> {
+async fn find(t: &Staff<Admins>, id: Uuid) -> ServiceResult<account::Model> {
     t.find_live::<account::Entity>(id)
         .await?
         .ok_or_else(ServiceError::not_found)
@@ -185,7 +185,7 @@ async fn find(t: &Tenant<Admins>, id: Uuid) -> ServiceResult<account::Model> {
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])), request_body = AccountInput,
     responses((status = 201, body = Account), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
 pub async fn create(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     ApiJson(input): ApiJson<AccountInput>,
 ) -> ServiceResult<(StatusCode, Json<Account>)> {
     let mut v = Validator::new();
@@ -262,7 +262,7 @@ fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
 #[utoipa::path(patch, path = "/api/v1/accounts/{id}", tag = "accounts", security(("bearer" = [])), request_body = AccountPatch,
     params(("id" = Uuid, Path)), responses((status = 200, body = Account), (status = 404, body = super::error::Problem)))]
 pub async fn update(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     PathId(id): PathId,
     ApiJson(patch): ApiJson<AccountPatch>,
 ) -> ServiceResult<Json<Account>> {
@@ -319,7 +319,7 @@ pub async fn update(
 
 /// `relais create-admin`: the organisation (created if new) and its first administrator.
 pub async fn create_first_admin(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     organisation_name: &str,
     email: &str,
     display_name: &str,

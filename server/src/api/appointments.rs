@@ -29,6 +29,7 @@ use uuid::Uuid;
 use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, JsonBytes, PathId, parse_json};
 use super::schedule::{find_coordinator, find_site, find_type, load_search, rules_of, site_tz};
+use crate::api::caller::{FileReaders, Staff};
 use crate::audit::{self, Action};
 use crate::crypto::{random_token, token_hash};
 use crate::store::entities::{
@@ -36,7 +37,6 @@ use crate::store::entities::{
     idempotency_key, person, site,
 };
 use crate::store::{OrgScoped, next_change_seq};
-use crate::tenancy::{FileReaders, Tenant};
 
 fn slot_taken() -> ServiceError {
     ServiceError::new(ProblemCode::SlotTaken, "Créneau indisponible")
@@ -74,7 +74,7 @@ pub(crate) fn appointment_dto(
 /// The appointments among `ids` whose current version has a message that did not reach
 /// the person.
 async fn not_delivered(
-    t: &Tenant<FileReaders>,
+    t: &Staff<FileReaders>,
     rows: &[appointment::Model],
 ) -> Result<std::collections::HashSet<Uuid>, sea_orm::DbErr> {
     use crate::store::entities::notification;
@@ -101,7 +101,7 @@ async fn not_delivered(
 
 /// Outside an emergency, `start` must be one of the free slots of that day.
 async fn check_free_slot(
-    t: &Tenant<FileReaders>,
+    t: &Staff<FileReaders>,
     ty: &appointment_type::Model,
     s: site::Model,
     coordinator: Uuid,
@@ -174,7 +174,7 @@ fn json_response(status: StatusCode, body: String) -> Response {
     params(("Idempotency-Key" = Option<String>, Header, description = "makes a retried POST return the first result")),
     responses((status = 201, body = Appointment), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
 pub async fn book(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     headers: HeaderMap,
     JsonBytes(body): JsonBytes,
 ) -> ServiceResult<Response> {
@@ -371,7 +371,7 @@ pub async fn book(
     Ok(json_response(StatusCode::CREATED, body))
 }
 
-async fn find(t: &Tenant<FileReaders>, id: Uuid) -> ServiceResult<appointment::Model> {
+async fn find(t: &Staff<FileReaders>, id: Uuid) -> ServiceResult<appointment::Model> {
     t.find_live::<appointment::Entity>(id)
         .await?
         .ok_or_else(ServiceError::not_found)
@@ -404,7 +404,7 @@ async fn tz_of<C: ConnectionTrait>(db: &C, org: Uuid, site_id: Uuid) -> Result<T
 
 #[utoipa::path(get, path = "/api/v1/appointments/{id}", tag = "appointments", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Appointment), (status = 404, body = super::error::Problem)))]
-pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ServiceResult<Json<Appointment>> {
+pub async fn get(t: Staff<FileReaders>, PathId(id): PathId) -> ServiceResult<Json<Appointment>> {
     let m = find(&t, id).await?;
     let history = t
         .scoped::<appointment_event::Entity>()
@@ -453,7 +453,7 @@ struct Destination {
 /// event; the fenced update makes a concurrent change of the same version lose. A move
 /// (`to`) checks the linked people of every participant in the same transaction.
 async fn change_appointment(
-    t: &Tenant<FileReaders>,
+    t: &Staff<FileReaders>,
     id: Uuid,
     version: i32,
     kind: &str,
@@ -520,7 +520,7 @@ async fn change_appointment(
 }
 
 async fn respond(
-    t: &Tenant<FileReaders>,
+    t: &Staff<FileReaders>,
     m: appointment::Model,
 ) -> ServiceResult<Json<Appointment>> {
     let people = participants(t.db(), t.organisation_id(), &[m.id])
@@ -534,7 +534,7 @@ async fn respond(
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/move", tag = "appointments", security(("bearer" = [])), request_body = MoveInput,
     params(("id" = Uuid, Path)), responses((status = 200, body = Appointment), (status = 409, body = super::error::Problem)))]
 pub async fn move_appointment(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<MoveInput>,
 ) -> ServiceResult<Json<Appointment>> {
@@ -600,7 +600,7 @@ pub async fn move_appointment(
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/cancel", tag = "appointments", security(("bearer" = [])), request_body = CancelInput,
     params(("id" = Uuid, Path)), responses((status = 200, body = Appointment), (status = 409, body = super::error::Problem)))]
 pub async fn cancel(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<CancelInput>,
 ) -> ServiceResult<Json<Appointment>> {
@@ -632,7 +632,7 @@ pub async fn cancel(
 }
 
 async fn outcome(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     id: Uuid,
     version: i32,
     status: &'static str,
@@ -654,7 +654,7 @@ async fn outcome(
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/seen", tag = "appointments", security(("bearer" = [])), request_body = OutcomeInput,
     params(("id" = Uuid, Path)), responses((status = 200, body = Appointment), (status = 409, body = super::error::Problem)))]
 pub async fn seen(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<OutcomeInput>,
 ) -> ServiceResult<Json<Appointment>> {
@@ -664,7 +664,7 @@ pub async fn seen(
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/no-show", tag = "appointments", security(("bearer" = [])), request_body = OutcomeInput,
     params(("id" = Uuid, Path)), responses((status = 200, body = Appointment), (status = 409, body = super::error::Problem)))]
 pub async fn no_show(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<OutcomeInput>,
 ) -> ServiceResult<Json<Appointment>> {
@@ -691,7 +691,7 @@ pub struct AgendaQuery {
     params(("coordinator_id" = Option<Uuid>, Query), ("site_id" = Option<Uuid>, Query), ("from" = String, Query), ("days" = Option<u32>, Query)),
     responses((status = 200, body = Vec<AgendaEntry>)))]
 pub async fn agenda(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<AgendaQuery>,
 ) -> ServiceResult<Json<Vec<AgendaEntry>>> {
     let parse_id = |v: &Option<String>, f: &str| {
@@ -797,7 +797,7 @@ pub async fn agenda(
 #[utoipa::path(post, path = "/api/v1/calendar-feeds", tag = "appointments", security(("bearer" = [])), request_body = CalendarFeedInput,
     responses((status = 201, body = CalendarFeed)))]
 pub async fn create_feed(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiJson(i): ApiJson<CalendarFeedInput>,
 ) -> ServiceResult<(StatusCode, Json<CalendarFeed>)> {
     let token = random_token(32);
@@ -833,7 +833,7 @@ pub async fn create_feed(
 /// The caller's live feeds; an admin sees every account's, to revoke them.
 #[utoipa::path(get, path = "/api/v1/calendar-feeds", tag = "appointments", security(("bearer" = [])),
     responses((status = 200, body = Vec<CalendarFeed>)))]
-pub async fn list_feeds(t: Tenant<FileReaders>) -> ServiceResult<Json<Vec<CalendarFeed>>> {
+pub async fn list_feeds(t: Staff<FileReaders>) -> ServiceResult<Json<Vec<CalendarFeed>>> {
     let mut q = calendar_feed::Entity::scoped(t.organisation_id())
         .filter(calendar_feed::Column::RevokedAt.is_null());
     if t.caller.role != relais_domain::Role::Admin {
@@ -859,7 +859,7 @@ pub async fn list_feeds(t: Tenant<FileReaders>) -> ServiceResult<Json<Vec<Calend
 
 #[utoipa::path(delete, path = "/api/v1/calendar-feeds/{id}", tag = "appointments", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn revoke_feed(t: Tenant<FileReaders>, PathId(id): PathId) -> ServiceResult<StatusCode> {
+pub async fn revoke_feed(t: Staff<FileReaders>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     let mut q = calendar_feed::Entity::update_many()
         .col_expr(
             calendar_feed::Column::RevokedAt,
@@ -909,7 +909,7 @@ fn ics_time(t: DateTime<Utc>) -> String {
 /// The feed itself: no login (calendar apps cannot), the unguessable token is the secret;
 /// revoking the feed ends it. 30 days back, 180 days ahead.
 pub async fn feed(
-    axum::extract::State(state): axum::extract::State<crate::app::AppState>,
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     axum::extract::Path(file): axum::extract::Path<String>,
 ) -> ServiceResult<Response> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
@@ -1052,7 +1052,7 @@ mod tests {
 #[utoipa::path(get, path = "/api/v1/appointments/{id}/notifications", tag = "appointments", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Vec<relais_domain::dto::Notification>), (status = 404, body = super::error::Problem)))]
 pub async fn notifications(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
 ) -> ServiceResult<Json<Vec<relais_domain::dto::Notification>>> {
     use crate::store::entities::notification;
@@ -1089,7 +1089,7 @@ pub async fn notifications(
 #[utoipa::path(get, path = "/api/v1/dev-outbox", tag = "appointments", security(("bearer" = [])),
     responses((status = 200, body = Vec<relais_domain::dto::DevMessage>)))]
 pub async fn dev_outbox(
-    t: crate::tenancy::Tenant<crate::tenancy::Admins>,
+    t: crate::api::caller::Staff<crate::api::caller::Admins>,
 ) -> ServiceResult<Json<Vec<relais_domain::dto::DevMessage>>> {
     use crate::store::entities::{dev_outbox, notification};
     let c = t.state.cipher();

@@ -20,16 +20,16 @@ use uuid::Uuid;
 use super::error::{ServiceError, ServiceResult};
 use super::extract::ApiJson;
 use super::{organisation_dto, site_dto};
-use crate::app::AppState;
+use crate::api::caller::{AnyRole, ClientIp, Enrolling, Staff};
 use crate::audit::{self, Action};
 use crate::auth::lockout::{Policy, State as LockState};
 use crate::auth::totp;
 use crate::crypto::{random_token, token_hash};
+use crate::state::AppState;
 use crate::store::OrgScoped;
 use crate::store::entities::{
     account, account_site, device, organisation, recovery_code, session, site,
 };
-use crate::tenancy::{AnyRole, ClientIp, Enrolling, Tenant};
 
 fn invalid_credentials() -> ServiceError {
     ServiceError::new(ProblemCode::InvalidCredentials, "Connexion refusée")
@@ -662,7 +662,7 @@ pub async fn device_refresh(
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = super::error::Problem)))]
-pub async fn logout(t: Tenant<Enrolling>) -> ServiceResult<StatusCode> {
+pub async fn logout(t: Staff<Enrolling>) -> ServiceResult<StatusCode> {
     let (_turn, txn) = t.state.begin_write().await?;
     session::Entity::update_many()
         .col_expr(
@@ -738,7 +738,7 @@ async fn revoke_device_family<C: ConnectionTrait>(
 #[utoipa::path(delete, path = "/api/v1/devices/{id}", tag = "auth", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn revoke_device(
-    t: Tenant<AnyRole>,
+    t: Staff<AnyRole>,
     super::extract::PathId(id): super::extract::PathId,
 ) -> ServiceResult<StatusCode> {
     let dev = t
@@ -765,7 +765,7 @@ pub async fn revoke_device(
 
 #[utoipa::path(post, path = "/api/v1/auth/totp/enrol", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = TotpEnrolment), (status = 409, body = super::error::Problem)))]
-pub async fn totp_enrol(t: Tenant<Enrolling>) -> ServiceResult<Json<TotpEnrolment>> {
+pub async fn totp_enrol(t: Staff<Enrolling>) -> ServiceResult<Json<TotpEnrolment>> {
     let acc = t
         .scoped::<account::Entity>()
         .filter(account::Column::Id.eq(t.caller.account_id))
@@ -796,7 +796,7 @@ pub async fn totp_enrol(t: Tenant<Enrolling>) -> ServiceResult<Json<TotpEnrolmen
 #[utoipa::path(post, path = "/api/v1/auth/totp/confirm", tag = "auth", security(("bearer" = [])), request_body = TotpConfirm,
     responses((status = 200, body = RecoveryCodes), (status = 422, body = super::error::Problem)))]
 pub async fn totp_confirm(
-    t: Tenant<Enrolling>,
+    t: Staff<Enrolling>,
     ApiJson(req): ApiJson<TotpConfirm>,
 ) -> ServiceResult<Json<RecoveryCodes>> {
     let acc = t
@@ -881,7 +881,7 @@ fn recovery_code_text() -> String {
 /// The caller's account, organisation and sites: what the phone shows after login.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401, body = super::error::Problem)))]
-pub async fn me(t: Tenant<AnyRole>) -> ServiceResult<Json<Profile>> {
+pub async fn me(t: Staff<AnyRole>) -> ServiceResult<Json<Profile>> {
     let db = t.db();
     let acc = t
         .scoped::<account::Entity>()

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::error::ServiceError;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::store::entities::{delivery_receipt, notification, sms_opt_out};
 
 fn bad_signature() -> ServiceError {

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod appointments;
 pub mod auth;
+pub mod caller;
 pub mod contract;
 pub mod error;
 pub mod extract;
@@ -24,7 +25,7 @@ use axum::routing::{delete, get, post, put};
 use relais_domain::dto::{AuditEntry, Organisation, Page, Site};
 use utoipa::OpenApi;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::store::entities::{audit_log, organisation, site};
 
 pub fn routes() -> Router<AppState> {

@@ -23,12 +23,12 @@ use uuid::Uuid;
 use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, PathId};
 use super::situations::{apply_event, touch, word};
+use crate::api::caller::{Admins, FileReaders, Staff};
 use crate::audit::{self, Action};
 use crate::store::entities::{
     appointment, appointment_participant, orientation, partner, person, person_link, situation,
 };
 use crate::store::{OrgScoped, next_change_seq, soft_delete};
-use crate::tenancy::{Admins, FileReaders, Tenant};
 
 fn partner_dto(m: partner::Model) -> ServiceResult<Partner> {
     Ok(Partner {
@@ -51,7 +51,7 @@ fn validate_partner(i: &PartnerInput) -> ServiceResult<(String, Option<String>)>
 
 #[utoipa::path(get, path = "/api/v1/partners", tag = "partners", security(("bearer" = [])),
     responses((status = 200, body = Vec<Partner>)))]
-pub async fn list(t: Tenant<FileReaders>) -> ServiceResult<Json<Vec<Partner>>> {
+pub async fn list(t: Staff<FileReaders>) -> ServiceResult<Json<Vec<Partner>>> {
     let rows = t
         .scoped::<partner::Entity>()
         .filter(partner::Column::DeletedAt.is_null())
@@ -68,7 +68,7 @@ pub async fn list(t: Tenant<FileReaders>) -> ServiceResult<Json<Vec<Partner>>> {
 #[utoipa::path(post, path = "/api/v1/partners", tag = "partners", security(("bearer" = [])), request_body = PartnerInput,
     responses((status = 201, body = Partner), (status = 422, body = super::error::Problem)))]
 pub async fn create(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     ApiJson(i): ApiJson<PartnerInput>,
 ) -> ServiceResult<(StatusCode, Json<Partner>)> {
     let (name, contact) = validate_partner(&i)?;
@@ -100,7 +100,7 @@ pub async fn create(
 #[utoipa::path(put, path = "/api/v1/partners/{id}", tag = "partners", security(("bearer" = [])), request_body = PartnerInput,
     params(("id" = Uuid, Path)), responses((status = 200, body = Partner), (status = 404, body = super::error::Problem)))]
 pub async fn update(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<PartnerInput>,
 ) -> ServiceResult<Json<Partner>> {
@@ -128,7 +128,7 @@ pub async fn update(
 
 #[utoipa::path(delete, path = "/api/v1/partners/{id}", tag = "partners", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
+pub async fn delete(t: Staff<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     let (_turn, txn) = t.state.begin_write().await?;
     if !soft_delete::<partner::Entity, _>(&txn, t.organisation_id(), id).await? {
         return Err(ServiceError::not_found());
@@ -166,7 +166,7 @@ fn orientation_dto(m: &orientation::Model) -> ServiceResult<Orientation> {
     request_body = OrientationInput, params(("id" = Uuid, Path)),
     responses((status = 201, body = Orientation), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
 pub async fn orient(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<OrientationInput>,
 ) -> ServiceResult<(StatusCode, Json<Orientation>)> {
@@ -258,7 +258,7 @@ pub async fn orient(
 #[utoipa::path(get, path = "/api/v1/situations/{id}/orientations", tag = "partners", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Vec<Orientation>)))]
 pub async fn list_orientations(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
 ) -> ServiceResult<Json<Vec<Orientation>>> {
     t.find_live::<situation::Entity>(id)
@@ -284,7 +284,7 @@ pub async fn list_orientations(
     request_body = OrientationStatusInput, params(("id" = Uuid, Path)),
     responses((status = 200, body = Orientation), (status = 409, body = super::error::Problem)))]
 pub async fn set_status(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<OrientationStatusInput>,
 ) -> ServiceResult<Json<Orientation>> {
@@ -372,7 +372,7 @@ fn other(l: &person_link::Model, me: Uuid) -> Uuid {
 
 /// `l` as seen from `me`'s file, with the other person's file (if still there).
 fn link_dto(
-    t: &Tenant<FileReaders>,
+    t: &Staff<FileReaders>,
     l: &person_link::Model,
     me: Uuid,
     other_file: Option<&person::Model>,
@@ -391,7 +391,7 @@ fn link_dto(
     request_body = PersonLinkInput, params(("id" = Uuid, Path)),
     responses((status = 201, body = PersonLink), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
 pub async fn link(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<PersonLinkInput>,
 ) -> ServiceResult<(StatusCode, Json<PersonLink>)> {
@@ -499,7 +499,7 @@ pub async fn link(
 #[utoipa::path(get, path = "/api/v1/persons/{id}/links", tag = "persons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Vec<PersonLink>)))]
 pub async fn links(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
 ) -> ServiceResult<Json<Vec<PersonLink>>> {
     t.find_live::<person::Entity>(id)
@@ -517,7 +517,7 @@ pub async fn links(
 
 #[utoipa::path(delete, path = "/api/v1/person-links/{id}", tag = "persons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn unlink(t: Tenant<FileReaders>, PathId(id): PathId) -> ServiceResult<StatusCode> {
+pub async fn unlink(t: Staff<FileReaders>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     let (_turn, txn) = t.state.begin_write().await?;
     if !soft_delete::<person_link::Entity, _>(&txn, t.organisation_id(), id).await? {
         return Err(ServiceError::not_found());

@@ -19,11 +19,11 @@ use uuid::Uuid;
 use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, PathId};
 use super::page;
+use crate::api::caller::{Admins, FileReaders, Staff};
 use crate::audit::{self, Action};
 use crate::crypto::FieldCipher;
 use crate::store::entities::{audit_log, person};
 use crate::store::{next_change_seq, soft_delete};
-use crate::tenancy::{Admins, FileReaders, Tenant};
 
 const TABLE: &str = "person";
 
@@ -210,7 +210,7 @@ pub struct PersonQuery {
            ("phone" = Option<String>, Query)),
     responses((status = 200, body = Page<PersonSummary>), (status = 403, body = super::error::Problem)))]
 pub async fn list(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<PersonQuery>,
 ) -> ServiceResult<Json<Page<PersonSummary>>> {
     let paging = super::extract::Paging {
@@ -270,7 +270,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/api/v1/persons", tag = "persons", security(("bearer" = [])), request_body = PersonInput,
     responses((status = 201, body = Person), (status = 422, body = super::error::Problem)))]
 pub async fn create(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> ServiceResult<(StatusCode, Json<Person>)> {
     let c = t.state.cipher();
@@ -310,7 +310,10 @@ pub async fn insert_person<C: sea_orm::ConnectionTrait>(
     Ok(am.insert(db).await?)
 }
 
-async fn find(t: &Tenant<impl crate::tenancy::Access>, id: Uuid) -> ServiceResult<person::Model> {
+async fn find(
+    t: &Staff<impl crate::api::caller::Access>,
+    id: Uuid,
+) -> ServiceResult<person::Model> {
     t.find_live::<person::Entity>(id)
         .await?
         .ok_or_else(ServiceError::not_found)
@@ -319,7 +322,7 @@ async fn find(t: &Tenant<impl crate::tenancy::Access>, id: Uuid) -> ServiceResul
 /// Opening a file. Audited before the content is returned.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Person), (status = 404, body = super::error::Problem)))]
-pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ServiceResult<Json<Person>> {
+pub async fn get(t: Staff<FileReaders>, PathId(id): PathId) -> ServiceResult<Json<Person>> {
     let m = find(&t, id).await?;
     t.state
         .audit(t.audit_event(Action::PersonRead, Some(TABLE), Some(id), "ok"))
@@ -330,7 +333,7 @@ pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ServiceResult<Js
 #[utoipa::path(put, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])), request_body = PersonInput,
     params(("id" = Uuid, Path)), responses((status = 200, body = Person), (status = 404, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
 pub async fn update(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> ServiceResult<Json<Person>> {
@@ -356,7 +359,7 @@ pub async fn update(
 /// sealed until the retention job anonymises it.
 #[utoipa::path(delete, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
+pub async fn delete(t: Staff<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     let (_turn, txn) = t.state.begin_write().await?;
     if !soft_delete::<person::Entity, _>(&txn, t.organisation_id(), id).await? {
         return Err(ServiceError::not_found());
@@ -375,7 +378,7 @@ pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ServiceResult<Stat
     params(("id" = Uuid, Path), ("limit" = Option<u64>, Query), ("after" = Option<i64>, Query, description = "audit sequence to continue below")),
     responses((status = 200, body = Page<AuditEntry>), (status = 404, body = super::error::Problem)))]
 pub async fn access_log(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiQuery(p): ApiQuery<super::extract::Paging>,
 ) -> ServiceResult<Json<Page<AuditEntry>>> {
@@ -404,7 +407,7 @@ pub async fn access_log(
     params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query, description = "audit sequence to continue below")),
     responses((status = 200, body = Page<AuditEntry>)))]
 pub async fn audit_log_view(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     ApiQuery(p): ApiQuery<super::extract::Paging>,
 ) -> ServiceResult<Json<Page<AuditEntry>>> {
     let limit = p.limit()?;

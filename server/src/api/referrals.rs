@@ -21,12 +21,12 @@ use uuid::Uuid;
 use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, PathId};
 use super::situations::{NewSituation, insert_situation, validate_problems, word};
-use crate::app::AppState;
+use crate::api::caller::{Admins, AnyRole, Staff, client_ip};
 use crate::audit::{self, Action};
 use crate::crypto::{random_token, token_hash};
+use crate::state::AppState;
 use crate::store::OrgScoped;
 use crate::store::entities::{partner_unit, situation};
-use crate::tenancy::{Admins, AnyRole, Tenant, client_ip};
 
 /// Who sent a referral.
 enum Sender {
@@ -156,7 +156,7 @@ async fn submit(
 #[utoipa::path(post, path = "/api/v1/referrals", tag = "referrals", security(("bearer" = [])), request_body = ReferralInput,
     responses((status = 201, body = ReferralStatus), (status = 200, body = ReferralStatus, description = "same external_ref: the first referral"), (status = 422, body = super::error::Problem)))]
 pub async fn create(
-    t: Tenant<AnyRole>,
+    t: Staff<AnyRole>,
     ApiJson(i): ApiJson<ReferralInput>,
 ) -> ServiceResult<(StatusCode, Json<ReferralStatus>)> {
     let e = t.audit_event(Action::ReferralReceived, Some("situation"), None, "ok");
@@ -173,7 +173,7 @@ pub async fn create(
 /// The caller's own referrals and their statuses, newest first.
 #[utoipa::path(get, path = "/api/v1/referrals", tag = "referrals", security(("bearer" = [])),
     responses((status = 200, body = Vec<ReferralStatus>)))]
-pub async fn list(t: Tenant<AnyRole>) -> ServiceResult<Json<Vec<ReferralStatus>>> {
+pub async fn list(t: Staff<AnyRole>) -> ServiceResult<Json<Vec<ReferralStatus>>> {
     let rows = t
         .scoped::<situation::Entity>()
         .filter(situation::Column::ReferredBy.eq(t.caller.account_id))
@@ -189,7 +189,7 @@ pub async fn list(t: Tenant<AnyRole>) -> ServiceResult<Json<Vec<ReferralStatus>>
 
 #[utoipa::path(get, path = "/api/v1/referrals/{id}", tag = "referrals", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = ReferralStatus), (status = 404, body = super::error::Problem)))]
-pub async fn get(t: Tenant<AnyRole>, PathId(id): PathId) -> ServiceResult<Json<ReferralStatus>> {
+pub async fn get(t: Staff<AnyRole>, PathId(id): PathId) -> ServiceResult<Json<ReferralStatus>> {
     let m = t
         .scoped::<situation::Entity>()
         .filter(situation::Column::Id.eq(id))
@@ -298,7 +298,7 @@ fn unit_dto(m: partner_unit::Model, key: Option<String>) -> ServiceResult<Partne
 #[utoipa::path(post, path = "/api/v1/partner-units", tag = "referrals", security(("bearer" = [])), request_body = PartnerUnitInput,
     responses((status = 201, body = PartnerUnit), (status = 422, body = super::error::Problem)))]
 pub async fn create_unit(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     ApiJson(i): ApiJson<PartnerUnitInput>,
 ) -> ServiceResult<(StatusCode, Json<PartnerUnit>)> {
     let mut v = Validator::new();
@@ -342,7 +342,7 @@ pub async fn create_unit(
 
 #[utoipa::path(get, path = "/api/v1/partner-units", tag = "referrals", security(("bearer" = [])),
     responses((status = 200, body = Vec<PartnerUnit>)))]
-pub async fn list_units(t: Tenant<Admins>) -> ServiceResult<Json<Vec<PartnerUnit>>> {
+pub async fn list_units(t: Staff<Admins>) -> ServiceResult<Json<Vec<PartnerUnit>>> {
     let rows = t
         .scoped::<partner_unit::Entity>()
         .order_by_asc(partner_unit::Column::Name)
@@ -358,7 +358,7 @@ pub async fn list_units(t: Tenant<Admins>) -> ServiceResult<Json<Vec<PartnerUnit
 /// Revoke a unit's key: its software gets 401 from now on.
 #[utoipa::path(delete, path = "/api/v1/partner-units/{id}", tag = "referrals", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn revoke_unit(t: Tenant<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
+pub async fn revoke_unit(t: Staff<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     use sea_orm::sea_query::Expr;
     let (_turn, txn) = t.state.begin_write().await?;
     let r = partner_unit::Entity::update_many()

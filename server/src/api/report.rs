@@ -25,12 +25,12 @@ use uuid::Uuid;
 use super::error::{ServiceError, ServiceResult};
 use super::extract::ApiQuery;
 use super::situations::{TZ, local, word};
+use crate::api::caller::{FileReaders, Staff};
 use crate::audit::Action;
 use crate::store::entities::{
     anonymous_contact, child_report, contact_attempt, interview, organisation, orientation, person,
     situation,
 };
-use crate::tenancy::{FileReaders, Tenant};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -206,7 +206,7 @@ pub async fn load_facts(
            ("format" = Option<String>, Query, description = "json (default), csv or html")),
     responses((status = 200, body = Report), (status = 400, body = super::error::Problem)))]
 pub async fn report(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ServiceResult<Response> {
     let from = date_param("from", q.from.as_deref())?;
@@ -253,7 +253,7 @@ pub async fn report(
     })
 }
 
-impl<A: crate::tenancy::Access> Tenant<A> {
+impl<A: crate::api::caller::Access> Staff<A> {
     async fn find_live_org(&self) -> Result<Option<organisation::Model>, sea_orm::DbErr> {
         use sea_orm::EntityTrait;
         organisation::Entity::find_by_id(self.organisation_id())

@@ -6,12 +6,12 @@ use relais_domain::dto::{RetentionInput, RetentionRun};
 
 use super::error::ServiceResult;
 use super::extract::ApiJson;
-use crate::tenancy::{Admins, Tenant};
+use crate::api::caller::{Admins, Staff};
 
 #[utoipa::path(post, path = "/api/v1/retention", tag = "retention", security(("bearer" = [])), request_body = RetentionInput,
     responses((status = 200, body = RetentionRun)))]
 pub async fn run(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     ApiJson(i): ApiJson<RetentionInput>,
 ) -> ServiceResult<Json<RetentionRun>> {
     Ok(Json(

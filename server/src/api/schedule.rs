@@ -28,11 +28,11 @@ use uuid::Uuid;
 use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, Paging, PathId};
 use super::page;
+use crate::api::caller::{Admins, AnyRole, FileReaders, Staff};
 use crate::store::entities::{
     absence, account, appointment, appointment_type, opening_window, schedule_exception, site,
 };
 use crate::store::{OrgScoped, Synced, next_change_seq, soft_delete};
-use crate::tenancy::{Admins, AnyRole, FileReaders, Tenant};
 
 // ---------- conversions ----------
 
@@ -151,8 +151,8 @@ pub(crate) fn site_tz(s: &site::Model) -> Tz {
 
 // ---------- shared checks ----------
 
-pub(crate) async fn find_type<A: crate::tenancy::Access>(
-    t: &Tenant<A>,
+pub(crate) async fn find_type<A: crate::api::caller::Access>(
+    t: &Staff<A>,
     id: Uuid,
     field: &str,
 ) -> ServiceResult<appointment_type::Model> {
@@ -163,8 +163,8 @@ pub(crate) async fn find_type<A: crate::tenancy::Access>(
         })
 }
 
-pub(crate) async fn find_site<A: crate::tenancy::Access>(
-    t: &Tenant<A>,
+pub(crate) async fn find_site<A: crate::api::caller::Access>(
+    t: &Staff<A>,
     id: Uuid,
     field: &str,
 ) -> ServiceResult<site::Model> {
@@ -174,8 +174,8 @@ pub(crate) async fn find_site<A: crate::tenancy::Access>(
 }
 
 /// An active staff member who holds appointments (coordinator or admin) of the organisation.
-pub(crate) async fn find_coordinator<A: crate::tenancy::Access>(
-    t: &Tenant<A>,
+pub(crate) async fn find_coordinator<A: crate::api::caller::Access>(
+    t: &Staff<A>,
     id: Uuid,
     field: &str,
 ) -> ServiceResult<account::Model> {
@@ -196,8 +196,8 @@ pub(crate) async fn find_coordinator<A: crate::tenancy::Access>(
 }
 
 /// Coordinators manage their own calendar; admins manage everyone's.
-fn own_calendar<A: crate::tenancy::Access>(
-    t: &Tenant<A>,
+fn own_calendar<A: crate::api::caller::Access>(
+    t: &Staff<A>,
     coordinator_id: Uuid,
 ) -> ServiceResult<()> {
     if t.caller.role == relais_domain::Role::Admin || t.caller.account_id == coordinator_id {
@@ -289,7 +289,7 @@ fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, String)> {
 #[utoipa::path(get, path = "/api/v1/appointment-types", tag = "scheduling", security(("bearer" = [])),
     params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query)), responses((status = 200, body = Page<AppointmentType>)))]
 pub async fn list_types(
-    t: Tenant<AnyRole>,
+    t: Staff<AnyRole>,
     ApiQuery(p): ApiQuery<Paging>,
 ) -> ServiceResult<Json<Page<AppointmentType>>> {
     let (limit, after) = (p.limit()?, p.after()?);
@@ -307,7 +307,7 @@ pub async fn list_types(
 #[utoipa::path(post, path = "/api/v1/appointment-types", tag = "scheduling", security(("bearer" = [])), request_body = AppointmentTypeInput,
     responses((status = 201, body = AppointmentType), (status = 422, body = super::error::Problem)))]
 pub async fn create_type(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     ApiJson(i): ApiJson<AppointmentTypeInput>,
 ) -> ServiceResult<(StatusCode, Json<AppointmentType>)> {
     let (name, label) = validate_type(&i)?;
@@ -342,7 +342,7 @@ pub async fn create_type(
 #[utoipa::path(put, path = "/api/v1/appointment-types/{id}", tag = "scheduling", security(("bearer" = [])), request_body = AppointmentTypeInput,
     params(("id" = Uuid, Path)), responses((status = 200, body = AppointmentType), (status = 404, body = super::error::Problem)))]
 pub async fn update_type(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<AppointmentTypeInput>,
 ) -> ServiceResult<Json<AppointmentType>> {
@@ -395,7 +395,7 @@ fn uuid_param(v: &Option<String>, field: &str) -> ServiceResult<Option<Uuid>> {
 #[utoipa::path(get, path = "/api/v1/opening-windows", tag = "scheduling", security(("bearer" = [])),
     params(("coordinator_id" = Option<Uuid>, Query), ("site_id" = Option<Uuid>, Query)), responses((status = 200, body = Vec<OpeningWindow>)))]
 pub async fn list_windows(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
 ) -> ServiceResult<Json<Vec<OpeningWindow>>> {
     let mut sel = t
@@ -418,7 +418,7 @@ pub async fn list_windows(
 #[utoipa::path(post, path = "/api/v1/opening-windows", tag = "scheduling", security(("bearer" = [])), request_body = OpeningWindowInput,
     responses((status = 201, body = OpeningWindow), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
 pub async fn create_window(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiJson(i): ApiJson<OpeningWindowInput>,
 ) -> ServiceResult<(StatusCode, Json<OpeningWindow>)> {
     own_calendar(&t, i.coordinator_id)?;
@@ -486,17 +486,14 @@ pub async fn create_window(
 
 #[utoipa::path(delete, path = "/api/v1/opening-windows/{id}", tag = "scheduling", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn delete_window(
-    t: Tenant<FileReaders>,
-    PathId(id): PathId,
-) -> ServiceResult<StatusCode> {
+pub async fn delete_window(t: Staff<FileReaders>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     delete_calendar_row::<opening_window::Entity>(&t, id, |r| r.coordinator_id).await
 }
 
 /// Soft-delete a live row of someone's calendar (a window, an exception, an absence): the
 /// coordinator themself or an admin.
 async fn delete_calendar_row<E: Synced>(
-    t: &Tenant<FileReaders>,
+    t: &Staff<FileReaders>,
     id: Uuid,
     coordinator: fn(&E::Model) -> Uuid,
 ) -> ServiceResult<StatusCode> {
@@ -543,7 +540,7 @@ fn exception_rule(e: &schedule_exception::Model) -> DateException {
 #[utoipa::path(get, path = "/api/v1/schedule-exceptions", tag = "scheduling", security(("bearer" = [])),
     params(("coordinator_id" = Option<Uuid>, Query), ("site_id" = Option<Uuid>, Query)), responses((status = 200, body = Vec<ScheduleException>)))]
 pub async fn list_exceptions(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
 ) -> ServiceResult<Json<Vec<ScheduleException>>> {
     let mut sel = t
@@ -566,7 +563,7 @@ pub async fn list_exceptions(
 #[utoipa::path(post, path = "/api/v1/schedule-exceptions", tag = "scheduling", security(("bearer" = [])), request_body = ScheduleExceptionInput,
     responses((status = 201, body = ScheduleException), (status = 422, body = super::error::Problem)))]
 pub async fn create_exception(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiJson(i): ApiJson<ScheduleExceptionInput>,
 ) -> ServiceResult<(StatusCode, Json<ScheduleException>)> {
     own_calendar(&t, i.coordinator_id)?;
@@ -622,7 +619,7 @@ pub async fn create_exception(
 #[utoipa::path(delete, path = "/api/v1/schedule-exceptions/{id}", tag = "scheduling", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn delete_exception(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
 ) -> ServiceResult<StatusCode> {
     delete_calendar_row::<schedule_exception::Entity>(&t, id, |r| r.coordinator_id).await
@@ -648,7 +645,7 @@ fn absence_dto(a: absence::Model) -> Absence {
 #[utoipa::path(get, path = "/api/v1/absences", tag = "scheduling", security(("bearer" = [])),
     params(("coordinator_id" = Option<Uuid>, Query)), responses((status = 200, body = Vec<Absence>)))]
 pub async fn list_absences(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
 ) -> ServiceResult<Json<Vec<Absence>>> {
     let mut sel = t
@@ -668,7 +665,7 @@ pub async fn list_absences(
 #[utoipa::path(post, path = "/api/v1/absences", tag = "scheduling", security(("bearer" = [])), request_body = AbsenceInput,
     responses((status = 201, body = Absence), (status = 422, body = super::error::Problem)))]
 pub async fn create_absence(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiJson(i): ApiJson<AbsenceInput>,
 ) -> ServiceResult<(StatusCode, Json<Absence>)> {
     own_calendar(&t, i.coordinator_id)?;
@@ -751,7 +748,7 @@ pub async fn create_absence(
 #[utoipa::path(delete, path = "/api/v1/absences/{id}", tag = "scheduling", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn delete_absence(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
 ) -> ServiceResult<StatusCode> {
     delete_calendar_row::<absence::Entity>(&t, id, |r| r.coordinator_id).await
@@ -770,7 +767,7 @@ pub struct HolidayQuery {
 #[utoipa::path(get, path = "/api/v1/holidays", tag = "scheduling", security(("bearer" = [])),
     params(("year" = i32, Query), ("alsace_moselle" = Option<bool>, Query)), responses((status = 200, body = Vec<HolidayDto>)))]
 pub async fn holidays(
-    _t: Tenant<AnyRole>,
+    _t: Staff<AnyRole>,
     ApiQuery(q): ApiQuery<HolidayQuery>,
 ) -> ServiceResult<Json<Vec<HolidayDto>>> {
     let year: i32 = q
@@ -1016,7 +1013,7 @@ fn date_param(s: &str, field: &str) -> ServiceResult<NaiveDate> {
            ("from" = String, Query, description = "first local date, YYYY-MM-DD"), ("to" = String, Query, description = "last local date, inclusive")),
     responses((status = 200, body = Vec<Slot>), (status = 400, body = super::error::Problem)))]
 pub async fn availability(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<AvailabilityQuery>,
 ) -> ServiceResult<Json<Vec<Slot>>> {
     let type_id = uuid_param(&Some(q.type_id.clone()), "type_id")?.unwrap_or_default();
@@ -1084,7 +1081,7 @@ pub struct NextQuery {
     params(("type_id" = Uuid, Query), ("site_id" = Uuid, Query), ("coordinator_id" = Option<Uuid>, Query)),
     responses((status = 200, body = Option<Slot>)))]
 pub async fn next_available(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<NextQuery>,
 ) -> ServiceResult<Json<Option<Slot>>> {
     let type_id = uuid_param(&Some(q.type_id.clone()), "type_id")?.unwrap_or_default();

@@ -13,10 +13,10 @@ use uuid::Uuid;
 use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, Paging, PathId};
 use super::{organisation_dto, page, site_dto};
+use crate::api::caller::{Admins, AnyRole, Staff};
 use crate::audit::{self, Action};
 use crate::store::entities::{organisation, site};
 use crate::store::{next_change_seq, soft_delete};
-use crate::tenancy::{Admins, AnyRole, Tenant};
 
 struct ValidSite {
     name: String,
@@ -94,8 +94,8 @@ fn validate(
 
 /// Validate with the organisation's revealing words: its own, its name, the other sites'
 /// names and this site's new name.
-async fn validate_in<A: crate::tenancy::Access>(
-    t: &Tenant<A>,
+async fn validate_in<A: crate::api::caller::Access>(
+    t: &Staff<A>,
     this: Option<Uuid>,
     input: SiteInput,
 ) -> ServiceResult<ValidSite> {
@@ -118,7 +118,7 @@ async fn validate_in<A: crate::tenancy::Access>(
     params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query)),
     responses((status = 200, body = Page<Site>)))]
 pub async fn list(
-    t: Tenant<AnyRole>,
+    t: Staff<AnyRole>,
     ApiQuery(p): ApiQuery<Paging>,
 ) -> ServiceResult<Json<Page<Site>>> {
     let (limit, after) = (p.limit()?, p.after()?);
@@ -135,12 +135,12 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Site), (status = 404, body = super::error::Problem)))]
-pub async fn get(t: Tenant<AnyRole>, PathId(id): PathId) -> ServiceResult<Json<Site>> {
+pub async fn get(t: Staff<AnyRole>, PathId(id): PathId) -> ServiceResult<Json<Site>> {
     let s = find(&t, id).await?;
     Ok(Json(site_dto(s)))
 }
 
-async fn find<A: crate::tenancy::Access>(t: &Tenant<A>, id: Uuid) -> ServiceResult<site::Model> {
+async fn find<A: crate::api::caller::Access>(t: &Staff<A>, id: Uuid) -> ServiceResult<site::Model> {
     t.find_live::<site::Entity>(id)
         .await?
         .ok_or_else(ServiceError::not_found)
@@ -149,7 +149,7 @@ async fn find<A: crate::tenancy::Access>(t: &Tenant<A>, id: Uuid) -> ServiceResu
 #[utoipa::path(post, path = "/api/v1/sites", tag = "sites", security(("bearer" = [])), request_body = SiteInput,
     responses((status = 201, body = Site), (status = 422, body = super::error::Problem)))]
 pub async fn create(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     ApiJson(input): ApiJson<SiteInput>,
 ) -> ServiceResult<(StatusCode, Json<Site>)> {
     let v = validate_in(&t, None, input).await?;
@@ -185,7 +185,7 @@ pub async fn create(
 #[utoipa::path(put, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])), request_body = SiteInput,
     params(("id" = Uuid, Path)), responses((status = 200, body = Site), (status = 404, body = super::error::Problem)))]
 pub async fn update(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     PathId(id): PathId,
     ApiJson(input): ApiJson<SiteInput>,
 ) -> ServiceResult<Json<Site>> {
@@ -213,7 +213,7 @@ pub async fn update(
 
 #[utoipa::path(delete, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
-pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
+pub async fn delete(t: Staff<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     let (_turn, txn) = t.state.begin_write().await?;
     if !soft_delete::<site::Entity, _>(&txn, t.organisation_id(), id).await? {
         return Err(ServiceError::not_found());
@@ -229,7 +229,7 @@ pub async fn delete(t: Tenant<Admins>, PathId(id): PathId) -> ServiceResult<Stat
 
 #[utoipa::path(get, path = "/api/v1/organisation", tag = "organisation", security(("bearer" = [])),
     responses((status = 200, body = Organisation)))]
-pub async fn get_organisation(t: Tenant<AnyRole>) -> ServiceResult<Json<Organisation>> {
+pub async fn get_organisation(t: Staff<AnyRole>) -> ServiceResult<Json<Organisation>> {
     let o = t
         .scoped::<organisation::Entity>()
         .one(t.db())
@@ -241,7 +241,7 @@ pub async fn get_organisation(t: Tenant<AnyRole>) -> ServiceResult<Json<Organisa
 #[utoipa::path(put, path = "/api/v1/organisation", tag = "organisation", security(("bearer" = [])), request_body = OrganisationInput,
     responses((status = 200, body = Organisation), (status = 422, body = super::error::Problem)))]
 pub async fn update_organisation(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     ApiJson(input): ApiJson<OrganisationInput>,
 ) -> ServiceResult<Json<Organisation>> {
     let mut v = Validator::new();

@@ -32,6 +32,7 @@ use uuid::Uuid;
 
 use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, PathId};
+use crate::api::caller::{Access, FileReaders, Staff};
 use crate::audit::{self, Action};
 use crate::crypto::FieldCipher;
 use crate::store::entities::{
@@ -39,7 +40,6 @@ use crate::store::entities::{
     contact_attempt, interview, person, site, situation, situation_event,
 };
 use crate::store::{OrgScoped, next_change_seq};
-use crate::tenancy::{Access, FileReaders, Tenant};
 
 const TABLE: &str = "situation";
 
@@ -313,7 +313,7 @@ pub(crate) fn validate_problems(v: &mut Validator, problems: &[relais_domain::ca
     }
 }
 
-async fn check_site<A: Access>(t: &Tenant<A>, id: Option<Uuid>) -> ServiceResult<()> {
+async fn check_site<A: Access>(t: &Staff<A>, id: Option<Uuid>) -> ServiceResult<()> {
     if let Some(id) = id {
         t.find_live::<site::Entity>(id)
             .await?
@@ -322,7 +322,7 @@ async fn check_site<A: Access>(t: &Tenant<A>, id: Option<Uuid>) -> ServiceResult
     Ok(())
 }
 
-async fn check_staff<A: Access>(t: &Tenant<A>, id: Option<Uuid>, field: &str) -> ServiceResult<()> {
+async fn check_staff<A: Access>(t: &Staff<A>, id: Option<Uuid>, field: &str) -> ServiceResult<()> {
     if let Some(id) = id {
         let a = t.find_live::<account::Entity>(id).await?;
         if !a.is_some_and(|a| !a.disabled && a.role != "referrer") {
@@ -337,7 +337,7 @@ async fn check_staff<A: Access>(t: &Tenant<A>, id: Option<Uuid>, field: &str) ->
 }
 
 async fn find_person<A: Access>(
-    t: &Tenant<A>,
+    t: &Staff<A>,
     id: Uuid,
     field: &str,
 ) -> ServiceResult<person::Model> {
@@ -347,7 +347,7 @@ async fn find_person<A: Access>(
         .ok_or_else(|| ServiceError::field(ProblemCode::Unknown, field, "Personne inconnue."))
 }
 
-async fn find(t: &Tenant<FileReaders>, id: Uuid) -> ServiceResult<situation::Model> {
+async fn find(t: &Staff<FileReaders>, id: Uuid) -> ServiceResult<situation::Model> {
     t.find_live::<situation::Entity>(id)
         .await?
         .ok_or_else(ServiceError::not_found)
@@ -395,7 +395,7 @@ pub(crate) async fn persons_of<C: ConnectionTrait>(
 }
 
 /// The single-read view: the situation, its attempts with notes, its history, its note.
-async fn full_view(t: &Tenant<FileReaders>, m: &situation::Model) -> ServiceResult<Situation> {
+async fn full_view(t: &Staff<FileReaders>, m: &situation::Model) -> ServiceResult<Situation> {
     let c = t.state.cipher();
     let now = Utc::now();
     let org = t.organisation_id();
@@ -609,7 +609,7 @@ fn past_time(v: &mut Validator, field: &str, at: Option<DateTime<Utc>>) -> DateT
 #[utoipa::path(post, path = "/api/v1/situations", tag = "situations", security(("bearer" = [])), request_body = SituationInput,
     responses((status = 201, body = Situation), (status = 422, body = super::error::Problem)))]
 pub async fn create(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiJson(i): ApiJson<SituationInput>,
 ) -> ServiceResult<(StatusCode, Json<Situation>)> {
     let mut v = Validator::new();
@@ -664,7 +664,7 @@ pub struct SituationQuery {
     params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query), ("person_id" = Option<Uuid>, Query)),
     responses((status = 200, body = Page<Situation>)))]
 pub async fn list(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<SituationQuery>,
 ) -> ServiceResult<Json<Page<Situation>>> {
     let paging = super::extract::Paging {
@@ -714,7 +714,7 @@ pub async fn list(
 /// Opening a situation: audited.
 #[utoipa::path(get, path = "/api/v1/situations/{id}", tag = "situations", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Situation), (status = 404, body = super::error::Problem)))]
-pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ServiceResult<Json<Situation>> {
+pub async fn get(t: Staff<FileReaders>, PathId(id): PathId) -> ServiceResult<Json<Situation>> {
     let m = find(&t, id).await?;
     t.state
         .audit(t.audit_event(Action::SituationRead, Some(TABLE), Some(id), "ok"))
@@ -728,7 +728,7 @@ pub async fn get(t: Tenant<FileReaders>, PathId(id): PathId) -> ServiceResult<Js
     request_body = SituationEventInput, params(("id" = Uuid, Path)),
     responses((status = 200, body = Situation), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
 pub async fn event(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<SituationEventInput>,
 ) -> ServiceResult<Json<Situation>> {
@@ -828,7 +828,7 @@ pub async fn event(
     request_body = AttemptInput, params(("id" = Uuid, Path)),
     responses((status = 201, body = AttemptLogged), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
 pub async fn attempt(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<AttemptInput>,
 ) -> ServiceResult<(StatusCode, Json<AttemptLogged>)> {
@@ -1011,7 +1011,7 @@ fn interview_dto(m: &interview::Model) -> ServiceResult<Interview> {
     request_body = InterviewInput, params(("id" = Uuid, Path)),
     responses((status = 201, body = Interview), (status = 409, body = super::error::Problem)))]
 pub async fn record_interview(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<InterviewInput>,
 ) -> ServiceResult<(StatusCode, Json<Interview>)> {
@@ -1076,7 +1076,7 @@ pub async fn record_interview(
 #[utoipa::path(post, path = "/api/v1/walk-ins", tag = "situations", security(("bearer" = [])),
     request_body = WalkInInput, responses((status = 201, body = WalkInRecorded), (status = 422, body = super::error::Problem)))]
 pub async fn walk_in(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiJson(i): ApiJson<WalkInInput>,
 ) -> ServiceResult<(StatusCode, Json<WalkInRecorded>)> {
     let mut v = Validator::new();
@@ -1181,7 +1181,7 @@ pub async fn walk_in(
 #[utoipa::path(post, path = "/api/v1/situations/{id}/reopen", tag = "situations", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 201, body = Situation), (status = 409, body = super::error::Problem)))]
 pub async fn reopen(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
 ) -> ServiceResult<(StatusCode, Json<Situation>)> {
     let m = find(&t, id).await?;
@@ -1242,7 +1242,7 @@ pub async fn reopen(
     request_body = ChildReportInput, params(("id" = Uuid, Path)),
     responses((status = 201, body = ChildReport), (status = 422, body = super::error::Problem)))]
 pub async fn child_report(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     PathId(id): PathId,
     ApiJson(i): ApiJson<ChildReportInput>,
 ) -> ServiceResult<(StatusCode, Json<ChildReport>)> {
@@ -1296,7 +1296,7 @@ pub async fn child_report(
 #[utoipa::path(post, path = "/api/v1/anonymous-contacts", tag = "situations", security(("bearer" = [])),
     request_body = AnonymousContactInput, responses((status = 201, body = AnonymousContact), (status = 422, body = super::error::Problem)))]
 pub async fn anonymous(
-    t: Tenant<FileReaders>,
+    t: Staff<FileReaders>,
     ApiJson(i): ApiJson<AnonymousContactInput>,
 ) -> ServiceResult<(StatusCode, Json<AnonymousContact>)> {
     let mut v = Validator::new();
@@ -1348,7 +1348,7 @@ pub async fn anonymous(
 /// is due now first. Initials only; opening a line is `GET /situations/{id}` (audited).
 #[utoipa::path(get, path = "/api/v1/queue", tag = "situations", security(("bearer" = [])),
     responses((status = 200, body = Vec<QueueEntry>)))]
-pub async fn queue(t: Tenant<FileReaders>) -> ServiceResult<Json<Vec<QueueEntry>>> {
+pub async fn queue(t: Staff<FileReaders>) -> ServiceResult<Json<Vec<QueueEntry>>> {
     use sea_orm::Condition;
     let rows = t
         .scoped::<situation::Entity>()

@@ -17,9 +17,9 @@ use uuid::Uuid;
 
 use super::error::{ServiceError, ServiceResult};
 use super::extract::ApiJson;
+use crate::api::caller::{Admins, AnyRole, Staff};
 use crate::outbox::{kind_parse, kind_str};
 use crate::store::entities::message_template;
-use crate::tenancy::{Admins, AnyRole, Tenant};
 
 const KINDS: [MessageKind; 3] = [
     MessageKind::Confirmation,
@@ -64,7 +64,7 @@ fn default_body(k: MessageKind) -> &'static str {
 
 #[utoipa::path(get, path = "/api/v1/message-templates", tag = "messages", security(("bearer" = [])),
     responses((status = 200, body = Vec<MessageTemplate>)))]
-pub async fn list(t: Tenant<AnyRole>) -> ServiceResult<Json<Vec<MessageTemplate>>> {
+pub async fn list(t: Staff<AnyRole>) -> ServiceResult<Json<Vec<MessageTemplate>>> {
     let rows = t
         .scoped::<message_template::Entity>()
         .order_by_asc(message_template::Column::Kind)
@@ -94,7 +94,7 @@ pub async fn list(t: Tenant<AnyRole>) -> ServiceResult<Json<Vec<MessageTemplate>
     params(("kind" = String, Path), ("channel" = String, Path)), request_body = MessageTemplateInput,
     responses((status = 200, body = MessageTemplate), (status = 422, body = super::error::Problem)))]
 pub async fn put(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     Path((kind, channel)): Path<(String, String)>,
     ApiJson(i): ApiJson<MessageTemplateInput>,
 ) -> ServiceResult<Json<MessageTemplate>> {
@@ -143,7 +143,7 @@ pub async fn put(
 #[utoipa::path(delete, path = "/api/v1/message-templates/{kind}/{channel}", tag = "messages", security(("bearer" = [])),
     params(("kind" = String, Path), ("channel" = String, Path)), responses((status = 204)))]
 pub async fn delete(
-    t: Tenant<Admins>,
+    t: Staff<Admins>,
     Path((kind, channel)): Path<(String, String)>,
 ) -> ServiceResult<StatusCode> {
     parse_key(&kind, &channel)?;
@@ -160,7 +160,7 @@ pub async fn delete(
     request_body = TemplatePreviewInput,
     responses((status = 200, body = TemplatePreview), (status = 422, body = super::error::Problem)))]
 pub async fn preview(
-    t: Tenant<AnyRole>,
+    t: Staff<AnyRole>,
     ApiJson(i): ApiJson<TemplatePreviewInput>,
 ) -> ServiceResult<Json<TemplatePreview>> {
     let k = parse_key(&i.kind, &i.channel)?;

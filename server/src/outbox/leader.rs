@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::providers::Lookup;
 use super::{Batch, outcome, retry_or_fail};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::store::entities::{leader_lease, notification};
 use crate::store::is_postgres;
 

@@ -27,8 +27,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::crypto::FieldCipher;
+use crate::state::AppState;
 use crate::store::entities::{
     appointment, appointment_participant, appointment_type, message_template, notification,
     organisation, person, site, sms_opt_out,

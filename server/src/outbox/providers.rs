@@ -14,8 +14,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::config::{Config, Secret};
+use crate::state::AppState;
 use crate::store::entities::dev_outbox;
 
 /// A message ready to leave.

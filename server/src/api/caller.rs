@@ -1,7 +1,7 @@
-//! Who is calling, and what they may touch. Every authenticated handler takes a `Tenant<A>`:
-//! the extractor checks the bearer token, the session's expiry, the account, the second
-//! factor and the role policy `A`, and the `Tenant` it yields is the only way handlers reach
-//! organisation data: `tenant.scoped::<E>()` filters by the caller's organisation.
+//! Who is calling, and what they may touch. Every staff handler takes a `Staff<A>`: the
+//! extractor checks the bearer token, the session's expiry, the account, the second factor
+//! and the role policy `A`, and yields the caller's `Scope`, the only way to organisation
+//! data (`scoped::<E>()` filters by the caller's organisation).
 
 use relais_domain::problem::ProblemCode;
 use std::marker::PhantomData;
@@ -12,29 +12,13 @@ use axum::http::header;
 use axum::http::request::Parts;
 use chrono::{Duration, Utc};
 use relais_domain::Role;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Select, Set,
-};
-use uuid::Uuid;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
-use crate::app::AppState;
-use crate::audit::{self, Action};
 use crate::crypto::token_hash;
 use crate::error::ServiceError;
+use crate::scope::{Actor, Caller, Scope};
+use crate::state::AppState;
 use crate::store::entities::{account, session};
-use crate::store::{OrgScoped, Synced};
-
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub account_id: Uuid,
-    pub organisation_id: Uuid,
-    pub role: Role,
-    pub session_id: Uuid,
-    pub device_id: Option<Uuid>,
-    pub ip: Option<IpAddr>,
-    pub second_factor_ok: bool,
-}
 
 /// Role policy of an endpoint.
 pub trait Access: Send + Sync + 'static {
@@ -75,54 +59,24 @@ impl Access for Enrolling {
     const BEFORE_SECOND_FACTOR: bool = true;
 }
 
-pub struct Tenant<A: Access = AnyRole> {
-    db: DatabaseConnection,
+/// A signed-in staff account whose role the policy `A` allows: the scope of every staff
+/// handler (`Deref` to `Scope`), with the caller's own facts at hand.
+pub struct Staff<A: Access = AnyRole> {
+    scope: Scope,
     pub caller: Caller,
-    pub state: AppState,
     _access: PhantomData<A>,
 }
 
-impl<A: Access> Tenant<A> {
-    pub fn organisation_id(&self) -> Uuid {
-        self.caller.organisation_id
+impl<A: Access> std::ops::Deref for Staff<A> {
+    type Target = Scope;
+    fn deref(&self) -> &Scope {
+        &self.scope
     }
+}
 
-    /// A query over `E` restricted to the caller's organisation.
-    pub fn scoped<E: OrgScoped>(&self) -> Select<E> {
-        E::scoped(self.caller.organisation_id)
-    }
-
-    /// A live (not soft-deleted) row of the caller's organisation, by id.
-    pub async fn find_live<E: Synced>(&self, id: Uuid) -> Result<Option<E::Model>, sea_orm::DbErr> {
-        self.scoped::<E>()
-            .filter(E::id_column().eq(id))
-            .filter(E::deleted_at_column().is_null())
-            .one(&self.db)
-            .await
-    }
-
-    /// The connection, for writes and transactions. Reads start from `scoped`.
-    pub fn db(&self) -> &DatabaseConnection {
-        &self.db
-    }
-
-    pub fn audit_event(
-        &self,
-        action: Action,
-        record_type: Option<&'static str>,
-        record_id: Option<Uuid>,
-        outcome: &'static str,
-    ) -> audit::Event {
-        audit::Event {
-            organisation_id: Some(self.caller.organisation_id),
-            account_id: Some(self.caller.account_id),
-            role: Some(self.caller.role),
-            ip: self.caller.ip.map(|i| i.to_string()),
-            action,
-            record_type,
-            record_id,
-            outcome,
-        }
+impl<A: Access> Staff<A> {
+    pub fn scope(&self) -> &Scope {
+        &self.scope
     }
 }
 
@@ -165,7 +119,7 @@ fn bearer(parts: &Parts) -> Option<&str> {
         .then(|| token.trim())
 }
 
-impl<A: Access> FromRequestParts<AppState> for Tenant<A> {
+impl<A: Access> FromRequestParts<AppState> for Staff<A> {
     type Rejection = ServiceError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ServiceError> {
@@ -207,18 +161,22 @@ impl<A: Access> FromRequestParts<AppState> for Tenant<A> {
                 am.update(&db).await?;
             }
         }
-        Ok(Tenant {
-            db,
-            caller: Caller {
-                account_id: acc.id,
-                organisation_id: acc.organisation_id,
-                role,
-                session_id: s.id,
-                device_id: s.device_id,
-                ip: client_ip(parts, state),
-                second_factor_ok: s.second_factor_ok,
-            },
-            state: state.clone(),
+        let caller = Caller {
+            account_id: acc.id,
+            organisation_id: acc.organisation_id,
+            role,
+            session_id: s.id,
+            device_id: s.device_id,
+            ip: client_ip(parts, state),
+            second_factor_ok: s.second_factor_ok,
+        };
+        Ok(Staff {
+            scope: Scope::new(
+                state.clone(),
+                caller.organisation_id,
+                Actor::Staff(caller.clone()),
+            ),
+            caller,
             _access: PhantomData,
         })
     }

@@ -1,0 +1,116 @@
+//! Who a service works for: the organisation, the actor and the connection. Every service
+//! takes a `Scope`; every query of organisation data starts from `Scope::scoped`, the one
+//! place the organisation filter is applied for a caller. The HTTP edge builds a scope from a
+//! bearer token (`api::caller`), a partner unit's key, or (coming) a person's booking link;
+//! retention, the demo and sync build one for the system.
+
+use std::net::IpAddr;
+
+use relais_domain::Role;
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, Select};
+use uuid::Uuid;
+
+use crate::audit::{self, Action};
+use crate::state::AppState;
+use crate::store::{OrgScoped, Synced};
+
+/// A signed-in staff account, as its session proved it.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub account_id: Uuid,
+    pub organisation_id: Uuid,
+    pub role: Role,
+    pub session_id: Uuid,
+    pub device_id: Option<Uuid>,
+    pub ip: Option<IpAddr>,
+    pub second_factor_ok: bool,
+}
+
+/// On whose behalf a service acts.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    /// A staff account (admin, coordinator, referrer).
+    Staff(Caller),
+    /// A partner unit's software (a brigade's or a station's), by its API key.
+    PartnerUnit { unit_id: Uuid, ip: Option<IpAddr> },
+    /// The service itself: retention, the demo, the outbox, sync housekeeping.
+    System(&'static str),
+}
+
+#[derive(Clone)]
+pub struct Scope {
+    pub state: AppState,
+    organisation_id: Uuid,
+    pub actor: Actor,
+}
+
+impl Scope {
+    pub fn new(state: AppState, organisation_id: Uuid, actor: Actor) -> Self {
+        Self {
+            state,
+            organisation_id,
+            actor,
+        }
+    }
+
+    /// The service itself acting for one organisation.
+    pub fn system(state: AppState, organisation_id: Uuid, what: &'static str) -> Self {
+        Self::new(state, organisation_id, Actor::System(what))
+    }
+
+    pub fn organisation_id(&self) -> Uuid {
+        self.organisation_id
+    }
+
+    /// The staff account acting, if it is one.
+    pub fn account_id(&self) -> Option<Uuid> {
+        match &self.actor {
+            Actor::Staff(c) => Some(c.account_id),
+            _ => None,
+        }
+    }
+
+    /// A query over `E` restricted to the scope's organisation.
+    pub fn scoped<E: OrgScoped>(&self) -> Select<E> {
+        E::scoped(self.organisation_id)
+    }
+
+    /// A live (not soft-deleted) row of the scope's organisation, by id.
+    pub async fn find_live<E: Synced>(&self, id: Uuid) -> Result<Option<E::Model>, sea_orm::DbErr> {
+        self.scoped::<E>()
+            .filter(E::id_column().eq(id))
+            .filter(E::deleted_at_column().is_null())
+            .one(self.db())
+            .await
+    }
+
+    /// The connection, for writes and transactions. Reads start from `scoped`.
+    pub fn db(&self) -> &DatabaseConnection {
+        self.state.db()
+    }
+
+    /// An audit event by the actor.
+    pub fn audit_event(
+        &self,
+        action: Action,
+        record_type: Option<&'static str>,
+        record_id: Option<Uuid>,
+        outcome: &'static str,
+    ) -> audit::Event {
+        let (account_id, role, ip) = match &self.actor {
+            Actor::Staff(c) => (Some(c.account_id), Some(c.role), c.ip),
+            Actor::PartnerUnit { ip, .. } => (None, None, *ip),
+            Actor::System(_) => (None, None, None),
+        };
+        audit::Event {
+            organisation_id: Some(self.organisation_id),
+            account_id,
+            role,
+            ip: ip.map(|i| i.to_string()),
+            action,
+            record_type,
+            record_id,
+            outcome,
+        }
+    }
+}
