@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, Select};
 use uuid::Uuid;
 
 use crate::audit::{self, Action};
+use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
 use crate::store::{OrgScoped, Synced};
 
@@ -67,6 +68,14 @@ impl Scope {
         match &self.actor {
             Actor::Staff(c) => Some(c.account_id),
             _ => None,
+        }
+    }
+
+    /// The staff account acting; a service meant for staff refuses any other actor.
+    pub fn staff(&self) -> ServiceResult<&Caller> {
+        match &self.actor {
+            Actor::Staff(c) => Ok(c),
+            _ => Err(ServiceError::forbidden()),
         }
     }
 

@@ -28,10 +28,10 @@ use uuid::Uuid;
 
 use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, JsonBytes, PathId, parse_json};
-use super::schedule::{find_coordinator, find_site, find_type, load_search, rules_of, site_tz};
 use crate::api::caller::{FileReaders, Staff};
 use crate::audit::{self, Action};
 use crate::crypto::{random_token, token_hash};
+use crate::scheduling::{find_coordinator, find_site, find_type, load_search, rules_of, site_tz};
 use crate::store::entities::{
     appointment, appointment_event, appointment_participant, appointment_type, calendar_feed,
     idempotency_key, person, site,

@@ -270,43 +270,7 @@ fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
-/// `?limit=&after=` keyset pagination over the change sequence.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Paging {
-    #[serde(default)]
-    pub limit: Option<String>,
-    #[serde(default)]
-    pub after: Option<String>,
-}
-
-pub const DEFAULT_LIMIT: u64 = 50;
-pub const MAX_LIMIT: u64 = 200;
-
-impl Paging {
-    pub fn limit(&self) -> Result<u64, ServiceError> {
-        match &self.limit {
-            None => Ok(DEFAULT_LIMIT),
-            Some(s) => match s.parse::<u64>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-                _ => Err(ServiceError::field(
-                    ProblemCode::InvalidParameter,
-                    "limit",
-                    format!("Nombre entre 1 et {MAX_LIMIT}."),
-                )),
-            },
-        }
-    }
-
-    pub fn after(&self) -> Result<i64, ServiceError> {
-        match &self.after {
-            None => Ok(0),
-            Some(s) => s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                ServiceError::field(ProblemCode::InvalidParameter, "after", "Curseur invalide.")
-            }),
-        }
-    }
-}
+pub use crate::paging::Paging;
 
 #[cfg(test)]
 mod tests {

@@ -22,7 +22,7 @@ pub mod templates;
 use axum::Json;
 use axum::Router;
 use axum::routing::{delete, get, post, put};
-use relais_domain::dto::{AuditEntry, Organisation, Page, Site};
+use relais_domain::dto::{AuditEntry, Organisation, Site};
 use utoipa::OpenApi;
 
 use crate::state::AppState;
@@ -252,18 +252,4 @@ pub(crate) fn audit_entry(r: audit_log::Model) -> AuditEntry {
     }
 }
 
-/// A page of `limit` rows ordered by `key`; a full page gets a cursor to the next.
-pub(crate) fn page<M, T>(
-    rows: Vec<M>,
-    limit: u64,
-    key: impl Fn(&M) -> i64,
-    map: impl FnMut(M) -> T,
-) -> Page<T> {
-    let next_cursor = (rows.len() as u64 == limit)
-        .then(|| rows.last().map(|r| key(r).to_string()))
-        .flatten();
-    Page {
-        items: rows.into_iter().map(map).collect(),
-        next_cursor,
-    }
-}
+pub(crate) use crate::paging::page;
