@@ -653,7 +653,7 @@ async fn check_existing_apart<C: ConnectionTrait>(
             .all(db)
             .await?
             .iter()
-            .map(|s| (s.id, crate::scheduling::site_tz(s)))
+            .map(|s| (s.id, crate::scheduling::rules::site_tz(s)))
             .collect();
     let local = |x: &appointment::Model| {
         let tz = sites

@@ -12,8 +12,9 @@ use relais_domain::dto::{
 use super::error::ServiceResult;
 use super::extract::{ApiJson, ApiQuery, Paging, PathId};
 use crate::api::caller::{Admins, AnyRole, FileReaders, Staff};
-use crate::scheduling as svc;
-use crate::scheduling::{AvailabilityQuery, CalendarQuery, HolidayQuery, NextQuery};
+use crate::scheduling::{calendar, search, types};
+use calendar::{CalendarQuery, HolidayQuery};
+use search::{AvailabilityQuery, NextQuery};
 
 // ---------- conversions ----------
 
@@ -27,7 +28,7 @@ pub async fn list_types(
     t: Staff<AnyRole>,
     ApiQuery(p): ApiQuery<Paging>,
 ) -> ServiceResult<Json<Page<AppointmentType>>> {
-    svc::list_types(&t, p).await.map(Json)
+    types::list_types(&t, p).await.map(Json)
 }
 
 #[utoipa::path(post, path = "/api/v1/appointment-types", tag = "scheduling", security(("bearer" = [])), request_body = AppointmentTypeInput,
@@ -36,7 +37,7 @@ pub async fn create_type(
     t: Staff<Admins>,
     ApiJson(i): ApiJson<AppointmentTypeInput>,
 ) -> ServiceResult<(StatusCode, Json<AppointmentType>)> {
-    svc::create_type(&t, i)
+    types::create_type(&t, i)
         .await
         .map(|x| (StatusCode::CREATED, Json(x)))
 }
@@ -48,7 +49,7 @@ pub async fn update_type(
     PathId(id): PathId,
     ApiJson(i): ApiJson<AppointmentTypeInput>,
 ) -> ServiceResult<Json<AppointmentType>> {
-    svc::update_type(&t, id, i).await.map(Json)
+    types::update_type(&t, id, i).await.map(Json)
 }
 
 // ---------- opening windows ----------
@@ -59,7 +60,7 @@ pub async fn list_windows(
     t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
 ) -> ServiceResult<Json<Vec<OpeningWindow>>> {
-    svc::list_windows(&t, q).await.map(Json)
+    calendar::list_windows(&t, q).await.map(Json)
 }
 
 #[utoipa::path(post, path = "/api/v1/opening-windows", tag = "scheduling", security(("bearer" = [])), request_body = OpeningWindowInput,
@@ -68,7 +69,7 @@ pub async fn create_window(
     t: Staff<FileReaders>,
     ApiJson(i): ApiJson<OpeningWindowInput>,
 ) -> ServiceResult<(StatusCode, Json<OpeningWindow>)> {
-    svc::create_window(&t, i)
+    calendar::create_window(&t, i)
         .await
         .map(|x| (StatusCode::CREATED, Json(x)))
 }
@@ -76,7 +77,7 @@ pub async fn create_window(
 #[utoipa::path(delete, path = "/api/v1/opening-windows/{id}", tag = "scheduling", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn delete_window(t: Staff<FileReaders>, PathId(id): PathId) -> ServiceResult<StatusCode> {
-    svc::delete_window(&t, id)
+    calendar::delete_window(&t, id)
         .await
         .map(|()| StatusCode::NO_CONTENT)
 }
@@ -89,7 +90,7 @@ pub async fn list_exceptions(
     t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
 ) -> ServiceResult<Json<Vec<ScheduleException>>> {
-    svc::list_exceptions(&t, q).await.map(Json)
+    calendar::list_exceptions(&t, q).await.map(Json)
 }
 
 #[utoipa::path(post, path = "/api/v1/schedule-exceptions", tag = "scheduling", security(("bearer" = [])), request_body = ScheduleExceptionInput,
@@ -98,7 +99,7 @@ pub async fn create_exception(
     t: Staff<FileReaders>,
     ApiJson(i): ApiJson<ScheduleExceptionInput>,
 ) -> ServiceResult<(StatusCode, Json<ScheduleException>)> {
-    svc::create_exception(&t, i)
+    calendar::create_exception(&t, i)
         .await
         .map(|x| (StatusCode::CREATED, Json(x)))
 }
@@ -109,7 +110,7 @@ pub async fn delete_exception(
     t: Staff<FileReaders>,
     PathId(id): PathId,
 ) -> ServiceResult<StatusCode> {
-    svc::delete_exception(&t, id)
+    calendar::delete_exception(&t, id)
         .await
         .map(|()| StatusCode::NO_CONTENT)
 }
@@ -122,7 +123,7 @@ pub async fn list_absences(
     t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
 ) -> ServiceResult<Json<Vec<Absence>>> {
-    svc::list_absences(&t, q).await.map(Json)
+    calendar::list_absences(&t, q).await.map(Json)
 }
 
 #[utoipa::path(post, path = "/api/v1/absences", tag = "scheduling", security(("bearer" = [])), request_body = AbsenceInput,
@@ -131,7 +132,7 @@ pub async fn create_absence(
     t: Staff<FileReaders>,
     ApiJson(i): ApiJson<AbsenceInput>,
 ) -> ServiceResult<(StatusCode, Json<Absence>)> {
-    svc::create_absence(&t, i)
+    calendar::create_absence(&t, i)
         .await
         .map(|x| (StatusCode::CREATED, Json(x)))
 }
@@ -142,7 +143,7 @@ pub async fn delete_absence(
     t: Staff<FileReaders>,
     PathId(id): PathId,
 ) -> ServiceResult<StatusCode> {
-    svc::delete_absence(&t, id)
+    calendar::delete_absence(&t, id)
         .await
         .map(|()| StatusCode::NO_CONTENT)
 }
@@ -155,7 +156,7 @@ pub async fn holidays(
     _t: Staff<AnyRole>,
     ApiQuery(q): ApiQuery<HolidayQuery>,
 ) -> ServiceResult<Json<Vec<HolidayDto>>> {
-    svc::holidays(&_t, q).await.map(Json)
+    calendar::holidays(&_t, q).await.map(Json)
 }
 
 // ---------- availability ----------
@@ -169,7 +170,7 @@ pub async fn availability(
     t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<AvailabilityQuery>,
 ) -> ServiceResult<Json<Vec<Slot>>> {
-    svc::availability(&t, q).await.map(Json)
+    search::availability(&t, q).await.map(Json)
 }
 
 /// The first free slot from today up to the type's horizon, across the site's coordinators.
@@ -180,5 +181,5 @@ pub async fn next_available(
     t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<NextQuery>,
 ) -> ServiceResult<Json<Option<Slot>>> {
-    svc::next_available(&t, q).await.map(Json)
+    search::next_available(&t, q).await.map(Json)
 }

@@ -1,0 +1,138 @@
+//! Appointment types: what can be booked, for how long, with which notice and horizon.
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::paging::{Paging, page};
+use crate::scheduling::rules::{find_type, type_dto};
+use crate::scheduling::words::{bookable_str, place_str};
+use crate::scope::Scope;
+use crate::store::entities::appointment_type;
+use crate::store::next_change_seq;
+use chrono::Utc;
+use relais_domain::Validator;
+use relais_domain::dto::{AppointmentType, AppointmentTypeInput, Page};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+pub(crate) fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, String)> {
+    let mut v = Validator::new();
+    let name = v.required_text("name", &i.name, 200);
+    let label = v.required_text("public_label", &i.public_label, 200);
+    if !(5..=8 * 60).contains(&i.duration_minutes) {
+        v.push(
+            "duration_minutes",
+            "out_of_range",
+            "Durée entre 5 minutes et 8 heures.",
+        );
+    }
+    if let Some(s) = i.step_minutes
+        && !(5..=8 * 60).contains(&s)
+    {
+        v.push(
+            "step_minutes",
+            "out_of_range",
+            "Pas entre 5 minutes et 8 heures.",
+        );
+    }
+    for (f, x) in [
+        ("buffer_before_minutes", i.buffer_before_minutes),
+        ("buffer_after_minutes", i.buffer_after_minutes),
+    ] {
+        if !(0..=4 * 60).contains(&x) {
+            v.push(f, "out_of_range", "Entre 0 et 240 minutes.");
+        }
+    }
+    if !(0..=60 * 24 * 30).contains(&i.min_notice_minutes) {
+        v.push("min_notice_minutes", "out_of_range", "Entre 0 et 30 jours.");
+    }
+    if let Some(h) = i.max_horizon_days
+        && !(1..=366).contains(&h)
+    {
+        v.push("max_horizon_days", "out_of_range", "Entre 1 et 366 jours.");
+    }
+    if let Some(h) = i.reminder_offset_hours
+        && !(1..=168).contains(&h)
+    {
+        v.push(
+            "reminder_offset_hours",
+            "out_of_range",
+            "Entre 1 et 168 heures.",
+        );
+    }
+    v.finish().map_err(ServiceError::validation)?;
+    Ok((name.unwrap_or_default(), label.unwrap_or_default()))
+}
+
+pub async fn list_types(t: &Scope, p: Paging) -> ServiceResult<Page<AppointmentType>> {
+    let (limit, after) = (p.limit()?, p.after()?);
+    let rows = t
+        .scoped::<appointment_type::Entity>()
+        .filter(appointment_type::Column::DeletedAt.is_null())
+        .filter(appointment_type::Column::ChangeSeq.gt(after))
+        .order_by_asc(appointment_type::Column::ChangeSeq)
+        .limit(limit)
+        .all(t.db())
+        .await?;
+    Ok(page(rows, limit, |r| r.change_seq, type_dto))
+}
+
+pub async fn create_type(t: &Scope, i: AppointmentTypeInput) -> ServiceResult<AppointmentType> {
+    let (name, label) = validate_type(&i)?;
+    let now = Utc::now();
+    let (_turn, txn) = t.state.begin_write().await?;
+    let m = appointment_type::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organisation_id: Set(t.organisation_id()),
+        name: Set(name),
+        public_label: Set(label),
+        duration_minutes: Set(i.duration_minutes),
+        step_minutes: Set(i.step_minutes.unwrap_or(i.duration_minutes)),
+        buffer_before_minutes: Set(i.buffer_before_minutes),
+        buffer_after_minutes: Set(i.buffer_after_minutes),
+        min_notice_minutes: Set(i.min_notice_minutes),
+        max_horizon_days: Set(i.max_horizon_days.unwrap_or(60)),
+        place_kind: Set(place_str(i.place_kind).into()),
+        bookable_by: Set(bookable_str(i.bookable_by).into()),
+        reminders: Set(i.reminders),
+        reminder_offset_hours: Set(i.reminder_offset_hours.unwrap_or(48)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        change_seq: Set(next_change_seq(&txn).await?),
+        deleted_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(type_dto(m))
+}
+
+pub async fn update_type(
+    t: &Scope,
+    id: Uuid,
+    i: AppointmentTypeInput,
+) -> ServiceResult<AppointmentType> {
+    let (name, label) = validate_type(&i)?;
+    let existing = find_type(&t, id, "id")
+        .await
+        .map_err(|_| ServiceError::not_found())?;
+    let (_turn, txn) = t.state.begin_write().await?;
+    let mut am = existing.into_active_model();
+    am.name = Set(name);
+    am.public_label = Set(label);
+    am.duration_minutes = Set(i.duration_minutes);
+    am.step_minutes = Set(i.step_minutes.unwrap_or(i.duration_minutes));
+    am.buffer_before_minutes = Set(i.buffer_before_minutes);
+    am.buffer_after_minutes = Set(i.buffer_after_minutes);
+    am.min_notice_minutes = Set(i.min_notice_minutes);
+    am.max_horizon_days = Set(i.max_horizon_days.unwrap_or(60));
+    am.place_kind = Set(place_str(i.place_kind).into());
+    am.bookable_by = Set(bookable_str(i.bookable_by).into());
+    am.reminders = Set(i.reminders);
+    am.reminder_offset_hours = Set(i.reminder_offset_hours.unwrap_or(48));
+    am.updated_at = Set(Utc::now());
+    am.change_seq = Set(next_change_seq(&txn).await?);
+    let m = am.update(&txn).await?;
+    txn.commit().await?;
+    Ok(type_dto(m))
+}
