@@ -279,7 +279,7 @@ mod tests {
 
     fn err<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> (StatusCode, String) {
         let e = parse_json::<T>(json.as_bytes()).unwrap_err();
-        let body = format!("{e:?}");
+        let body = format!("{} {e:?}", e.code().as_str());
         (StatusCode::from_u16(e.status()).unwrap(), body)
     }
 
