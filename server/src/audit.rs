@@ -272,3 +272,17 @@ pub async fn verify<C: ConnectionTrait>(db: &C) -> Result<ChainCheck, DbErr> {
         rows: rows.len() as u64,
     })
 }
+
+/// An audit row as the API shows it.
+pub fn audit_entry(r: crate::store::entities::audit_log::Model) -> relais_domain::dto::AuditEntry {
+    relais_domain::dto::AuditEntry {
+        at: r.at,
+        account_id: r.account_id,
+        role: r.role.as_deref().and_then(relais_domain::Role::parse),
+        action: r.action,
+        record_type: r.record_type,
+        record_id: r.record_id,
+        outcome: r.outcome,
+        ip: r.ip,
+    }
+}

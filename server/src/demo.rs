@@ -8,8 +8,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::api::accounts::create_account;
-use crate::api::persons::insert_person;
 use crate::auth::totp;
+use crate::casework::persons::insert_person;
 use crate::state::AppState;
 use crate::store::entities::{
     account, account_site, appointment_type, opening_window, organisation, site,
@@ -274,18 +274,18 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
                 vec![Problem::Administrative],
             ),
         };
-        crate::api::situations::insert_situation(
+        crate::casework::situations::insert_situation(
             &txn,
             state.cipher(),
             org_id,
-            crate::api::situations::NewSituation {
+            crate::casework::situations::NewSituation {
                 urgency,
                 problems: problems_to_str(&problems),
                 consent_to_contact: true,
                 document_type: DocumentType::LogbookEntry,
                 unit: Some("Brigade de démonstration".into()),
                 received_at: now,
-                ..crate::api::situations::NewSituation::new(
+                ..crate::casework::situations::NewSituation::new(
                     p.id,
                     kind,
                     channel,

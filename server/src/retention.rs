@@ -276,7 +276,7 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
         .all(&txn)
         .await?;
     for s in open {
-        crate::api::situations::apply_event(
+        crate::casework::situations::apply_event(
             &txn,
             &s,
             None,

@@ -19,12 +19,12 @@ use uuid::Uuid;
 
 use super::error::{ServiceError, ServiceResult};
 use super::extract::ApiJson;
-use super::{organisation_dto, site_dto};
 use crate::api::caller::{AnyRole, ClientIp, Enrolling, Staff};
 use crate::audit::{self, Action};
 use crate::auth::lockout::{Policy, State as LockState};
 use crate::auth::totp;
 use crate::crypto::{random_token, token_hash};
+use crate::organisation::{organisation_dto, site_dto};
 use crate::state::AppState;
 use crate::store::OrgScoped;
 use crate::store::entities::{

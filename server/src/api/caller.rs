@@ -18,7 +18,7 @@ use crate::crypto::token_hash;
 use crate::error::ServiceError;
 use crate::scope::{Actor, Caller, Scope};
 use crate::state::AppState;
-use crate::store::entities::{account, session};
+use crate::store::entities::{account, partner_unit, session};
 
 /// Role policy of an endpoint.
 pub trait Access: Send + Sync + 'static {
@@ -178,6 +178,56 @@ impl<A: Access> FromRequestParts<AppState> for Staff<A> {
             ),
             caller,
             _access: PhantomData,
+        })
+    }
+}
+
+/// A partner unit's software, authenticated by `Authorization: ApiKey <key>`: the scope of
+/// its organisation with the unit as the actor.
+pub struct UnitKey {
+    scope: Scope,
+    pub unit: partner_unit::Model,
+}
+
+impl std::ops::Deref for UnitKey {
+    type Target = Scope;
+    fn deref(&self) -> &Scope {
+        &self.scope
+    }
+}
+
+impl FromRequestParts<AppState> for UnitKey {
+    type Rejection = ServiceError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ServiceError> {
+        let key = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, k)| {
+                scheme.eq_ignore_ascii_case("apikey") && !k.is_empty() && k.len() <= 200
+            })
+            .map(|(_, k)| k.trim().to_owned())
+            .ok_or_else(|| {
+                ServiceError::unauthenticated()
+                    .detail("Clé d'API absente : « Authorization: ApiKey <clé> ».")
+            })?;
+        let unit = partner_unit::Entity::find()
+            .filter(partner_unit::Column::KeyHash.eq(token_hash(&key)))
+            .filter(partner_unit::Column::RevokedAt.is_null())
+            .one(state.db())
+            .await?
+            .ok_or_else(|| {
+                ServiceError::unauthenticated().detail("Clé d'API inconnue ou révoquée.")
+            })?;
+        let actor = Actor::PartnerUnit {
+            unit_id: unit.id,
+            ip: client_ip(parts, state),
+        };
+        Ok(UnitKey {
+            scope: Scope::new(state.clone(), unit.organisation_id, actor),
+            unit,
         })
     }
 }

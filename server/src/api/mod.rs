@@ -22,11 +22,9 @@ pub mod templates;
 use axum::Json;
 use axum::Router;
 use axum::routing::{delete, get, post, put};
-use relais_domain::dto::{AuditEntry, Organisation, Site};
 use utoipa::OpenApi;
 
 use crate::state::AppState;
-use crate::store::entities::{audit_log, organisation, site};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -215,41 +213,6 @@ pub struct ApiDoc;
 
 async fn openapi_json() -> Json<&'static serde_json::Value> {
     Json(contract::document())
-}
-
-pub(crate) fn site_dto(s: site::Model) -> Site {
-    Site {
-        id: s.id,
-        name: s.name,
-        address: s.address,
-        phone: s.phone,
-        time_zone: s.time_zone,
-        alsace_moselle: s.alsace_moselle,
-        message_place: s.message_place,
-        updated_at: s.updated_at,
-        change_seq: s.change_seq,
-    }
-}
-
-pub(crate) fn organisation_dto(o: organisation::Model) -> Organisation {
-    Organisation {
-        id: o.id,
-        name: o.name,
-        message_words: crate::wording::words_of(o.message_words.as_deref()),
-    }
-}
-
-pub(crate) fn audit_entry(r: audit_log::Model) -> AuditEntry {
-    AuditEntry {
-        at: r.at,
-        account_id: r.account_id,
-        role: r.role.as_deref().and_then(relais_domain::Role::parse),
-        action: r.action,
-        record_type: r.record_type,
-        record_id: r.record_id,
-        outcome: r.outcome,
-        ip: r.ip,
-    }
 }
 
 pub(crate) use crate::paging::page;

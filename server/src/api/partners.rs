@@ -4,65 +4,20 @@
 
 use axum::Json;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
-use relais_domain::Validator;
-use relais_domain::casework::{self, LinkRelation, OrientationStatus, PartnerKind};
 use relais_domain::dto::{
     Orientation, OrientationInput, OrientationStatusInput, Partner, PartnerInput, PersonLink,
     PersonLinkInput,
 };
-use relais_domain::outreach::{Event, State};
-use relais_domain::problem::ProblemCode;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set,
-};
-use uuid::Uuid;
 
-use super::error::{ServiceError, ServiceResult};
+use super::error::ServiceResult;
 use super::extract::{ApiJson, PathId};
-use super::situations::{apply_event, touch, word};
 use crate::api::caller::{Admins, FileReaders, Staff};
-use crate::audit::{self, Action};
-use crate::store::entities::{
-    appointment, appointment_participant, orientation, partner, person, person_link, situation,
-};
-use crate::store::{OrgScoped, next_change_seq, soft_delete};
-
-fn partner_dto(m: partner::Model) -> ServiceResult<Partner> {
-    Ok(Partner {
-        id: m.id,
-        name: m.name,
-        kind: word(&m.kind, PartnerKind::parse, "partner.kind")?,
-        contact: m.contact,
-        updated_at: m.updated_at,
-        change_seq: m.change_seq,
-    })
-}
-
-fn validate_partner(i: &PartnerInput) -> ServiceResult<(String, Option<String>)> {
-    let mut v = Validator::new();
-    let name = v.required_text("name", &i.name, 200);
-    let contact = v.optional_text("contact", i.contact.as_deref(), 500);
-    v.finish().map_err(ServiceError::validation)?;
-    Ok((name.unwrap_or_default(), contact))
-}
+use crate::casework::partners as svc;
 
 #[utoipa::path(get, path = "/api/v1/partners", tag = "partners", security(("bearer" = [])),
     responses((status = 200, body = Vec<Partner>)))]
 pub async fn list(t: Staff<FileReaders>) -> ServiceResult<Json<Vec<Partner>>> {
-    let rows = t
-        .scoped::<partner::Entity>()
-        .filter(partner::Column::DeletedAt.is_null())
-        .order_by_asc(partner::Column::Name)
-        .all(t.db())
-        .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(partner_dto)
-            .collect::<ServiceResult<_>>()?,
-    ))
+    svc::list(&t).await.map(Json)
 }
 
 #[utoipa::path(post, path = "/api/v1/partners", tag = "partners", security(("bearer" = [])), request_body = PartnerInput,
@@ -71,30 +26,9 @@ pub async fn create(
     t: Staff<Admins>,
     ApiJson(i): ApiJson<PartnerInput>,
 ) -> ServiceResult<(StatusCode, Json<Partner>)> {
-    let (name, contact) = validate_partner(&i)?;
-    let now = Utc::now();
-    let id = Uuid::new_v4();
-    let (_turn, txn) = t.state.begin_write().await?;
-    let m = partner::ActiveModel {
-        id: Set(id),
-        organisation_id: Set(t.organisation_id()),
-        name: Set(name),
-        kind: Set(i.kind.as_str().into()),
-        contact: Set(contact),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
-        deleted_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        t.audit_event(Action::PartnerWritten, Some("partner"), Some(id), "ok"),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok((StatusCode::CREATED, Json(partner_dto(m)?)))
+    svc::create(&t, i)
+        .await
+        .map(|x| (StatusCode::CREATED, Json(x)))
 }
 
 #[utoipa::path(put, path = "/api/v1/partners/{id}", tag = "partners", security(("bearer" = [])), request_body = PartnerInput,
@@ -104,60 +38,13 @@ pub async fn update(
     PathId(id): PathId,
     ApiJson(i): ApiJson<PartnerInput>,
 ) -> ServiceResult<Json<Partner>> {
-    let (name, contact) = validate_partner(&i)?;
-    let current = t
-        .find_live::<partner::Entity>(id)
-        .await?
-        .ok_or_else(ServiceError::not_found)?;
-    let (_turn, txn) = t.state.begin_write().await?;
-    let mut am: partner::ActiveModel = current.into();
-    am.name = Set(name);
-    am.kind = Set(i.kind.as_str().into());
-    am.contact = Set(contact);
-    am.updated_at = Set(Utc::now());
-    am.change_seq = Set(next_change_seq(&txn).await?);
-    let m = am.update(&txn).await?;
-    audit::record(
-        &txn,
-        t.audit_event(Action::PartnerWritten, Some("partner"), Some(id), "ok"),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Json(partner_dto(m)?))
+    svc::update(&t, id, i).await.map(Json)
 }
 
 #[utoipa::path(delete, path = "/api/v1/partners/{id}", tag = "partners", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn delete(t: Staff<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
-    let (_turn, txn) = t.state.begin_write().await?;
-    if !soft_delete::<partner::Entity, _>(&txn, t.organisation_id(), id).await? {
-        return Err(ServiceError::not_found());
-    }
-    audit::record(
-        &txn,
-        t.audit_event(Action::PartnerWritten, Some("partner"), Some(id), "ok"),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-fn orientation_dto(m: &orientation::Model) -> ServiceResult<Orientation> {
-    Ok(Orientation {
-        id: m.id,
-        situation_id: m.situation_id,
-        partner_id: m.partner_id,
-        partner_kind: word(
-            &m.partner_kind,
-            PartnerKind::parse,
-            "orientation.partner_kind",
-        )?,
-        status: word(&m.status, OrientationStatus::parse, "orientation.status")?,
-        consent: m.consent,
-        overridden: m.override_reason.is_some(),
-        created_at: m.created_at,
-        updated_at: m.updated_at,
-    })
+    svc::delete(&t, id).await.map(|()| StatusCode::NO_CONTENT)
 }
 
 /// Propose an orientation. It moves an assessed situation (or one in follow-up) to
@@ -170,89 +57,9 @@ pub async fn orient(
     PathId(id): PathId,
     ApiJson(i): ApiJson<OrientationInput>,
 ) -> ServiceResult<(StatusCode, Json<Orientation>)> {
-    let mut v = Validator::new();
-    let reason = v.optional_text("override_reason", i.override_reason.as_deref(), 2_000);
-    if !i.consent && reason.is_none() {
-        v.push(
-            "override_reason",
-            "required",
-            "Sans le consentement de la personne, un motif est requis (il est tracé).",
-        );
-    }
-    if i.consent && reason.is_some() {
-        v.push(
-            "override_reason",
-            "unexpected",
-            "Seulement sans consentement.",
-        );
-    }
-    v.finish().map_err(ServiceError::validation)?;
-    let s = t
-        .find_live::<situation::Entity>(id)
-        .await?
-        .ok_or_else(ServiceError::not_found)?;
-    let p = t
-        .find_live::<partner::Entity>(i.partner_id)
-        .await?
-        .ok_or_else(|| {
-            ServiceError::field(ProblemCode::Unknown, "partner_id", "Partenaire inconnu.")
-        })?;
-    let now = Utc::now();
-    let oid = Uuid::new_v4();
-    let (_turn, txn) = t.state.begin_write().await?;
-    let state = word(&s.state, State::parse, "situation.state")?;
-    if state == State::Orientation {
-        touch(&txn, &s, now, |_| {}).await?;
-    } else {
-        apply_event(
-            &txn,
-            &s,
-            None,
-            Event::Orient,
-            Some(t.caller.account_id),
-            now,
-            |_| {},
-        )
-        .await?;
-    }
-    let m = orientation::ActiveModel {
-        id: Set(oid),
-        organisation_id: Set(t.organisation_id()),
-        situation_id: Set(id),
-        person_id: Set(s.person_id),
-        partner_id: Set(p.id),
-        partner_kind: Set(p.kind.clone()),
-        status: Set(OrientationStatus::Proposed.as_str().into()),
-        consent: Set(i.consent),
-        override_reason: Set(reason.as_ref().map(|r| {
-            t.state
-                .cipher()
-                .seal("orientation", "override_reason", oid, r.as_bytes())
-        })),
-        account_id: Set(t.caller.account_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
-        deleted_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        t.audit_event(
-            if reason.is_some() {
-                Action::OrientationOverride
-            } else {
-                Action::OrientationProposed
-            },
-            Some("orientation"),
-            Some(oid),
-            "ok",
-        ),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok((StatusCode::CREATED, Json(orientation_dto(&m)?)))
+    svc::orient(&t, id, i)
+        .await
+        .map(|x| (StatusCode::CREATED, Json(x)))
 }
 
 #[utoipa::path(get, path = "/api/v1/situations/{id}/orientations", tag = "partners", security(("bearer" = [])),
@@ -261,21 +68,7 @@ pub async fn list_orientations(
     t: Staff<FileReaders>,
     PathId(id): PathId,
 ) -> ServiceResult<Json<Vec<Orientation>>> {
-    t.find_live::<situation::Entity>(id)
-        .await?
-        .ok_or_else(ServiceError::not_found)?;
-    let rows = t
-        .scoped::<orientation::Entity>()
-        .filter(orientation::Column::SituationId.eq(id))
-        .filter(orientation::Column::DeletedAt.is_null())
-        .order_by_asc(orientation::Column::CreatedAt)
-        .all(t.db())
-        .await?;
-    Ok(Json(
-        rows.iter()
-            .map(orientation_dto)
-            .collect::<ServiceResult<_>>()?,
-    ))
+    svc::list_orientations(&t, id).await.map(Json)
 }
 
 /// proposed → accepted | refused; accepted → handed over. Anything else: 409 naming the
@@ -288,103 +81,10 @@ pub async fn set_status(
     PathId(id): PathId,
     ApiJson(i): ApiJson<OrientationStatusInput>,
 ) -> ServiceResult<Json<Orientation>> {
-    let m = t
-        .find_live::<orientation::Entity>(id)
-        .await?
-        .ok_or_else(ServiceError::not_found)?;
-    let current = word(&m.status, OrientationStatus::parse, "orientation.status")?;
-    current.change(i.status).map_err(|e| {
-        ServiceError::transition(
-            ProblemCode::InvalidTransition,
-            e.to_string(),
-            e.current.as_str(),
-            e.allowed.iter().map(|a| a.as_str().to_owned()).collect(),
-        )
-    })?;
-    let s = t
-        .find_live::<situation::Entity>(m.situation_id)
-        .await?
-        .ok_or_else(ServiceError::not_found)?;
-    let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
-    let r = orientation::Entity::update_many()
-        .set(orientation::ActiveModel {
-            status: Set(i.status.as_str().into()),
-            updated_at: Set(now),
-            change_seq: Set(next_change_seq(&txn).await?),
-            ..Default::default()
-        })
-        .filter(orientation::Column::Id.eq(id))
-        .filter(orientation::Column::Status.eq(m.status.clone()))
-        .exec(&txn)
-        .await?;
-    if r.rows_affected != 1 {
-        return Err(ServiceError::conflict(
-            "L'orientation a changé entre-temps.",
-        ));
-    }
-    if s.state != State::Closed.as_str() {
-        touch(&txn, &s, now, |_| {}).await?;
-    }
-    audit::record(
-        &txn,
-        t.audit_event(
-            Action::OrientationChanged,
-            Some("orientation"),
-            Some(id),
-            "ok",
-        ),
-    )
-    .await?;
-    txn.commit().await?;
-    let m = orientation::Entity::find_by_id(id)
-        .one(t.db())
-        .await?
-        .ok_or_else(ServiceError::not_found)?;
-    Ok(Json(orientation_dto(&m)?))
+    svc::set_status(&t, id, i).await.map(Json)
 }
 
 // ------------------------------------------------------------------ links between people
-
-async fn links_of<C: ConnectionTrait>(
-    db: &C,
-    org: Uuid,
-    person_id: Uuid,
-) -> Result<Vec<person_link::Model>, sea_orm::DbErr> {
-    person_link::Entity::scoped(org)
-        .filter(person_link::Column::DeletedAt.is_null())
-        .filter(
-            Condition::any()
-                .add(person_link::Column::PersonA.eq(person_id))
-                .add(person_link::Column::PersonB.eq(person_id)),
-        )
-        .all(db)
-        .await
-}
-
-fn other(l: &person_link::Model, me: Uuid) -> Uuid {
-    if l.person_a == me {
-        l.person_b
-    } else {
-        l.person_a
-    }
-}
-
-/// `l` as seen from `me`'s file, with the other person's file (if still there).
-fn link_dto(
-    t: &Staff<FileReaders>,
-    l: &person_link::Model,
-    me: Uuid,
-    other_file: Option<&person::Model>,
-) -> ServiceResult<PersonLink> {
-    Ok(PersonLink {
-        id: l.id,
-        other_person_id: other(l, me),
-        other_initials: super::situations::initials_or_anon(t.state.cipher(), other_file)?,
-        relation: word(&l.relation, LinkRelation::parse, "person_link.relation")?,
-        keep_apart: l.keep_apart,
-    })
-}
 
 /// Link two people. Each file then shows the other by initials only.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/links", tag = "persons", security(("bearer" = [])),
@@ -395,105 +95,9 @@ pub async fn link(
     PathId(id): PathId,
     ApiJson(i): ApiJson<PersonLinkInput>,
 ) -> ServiceResult<(StatusCode, Json<PersonLink>)> {
-    t.find_live::<person::Entity>(id)
-        .await?
-        .ok_or_else(ServiceError::not_found)?;
-    if i.other_person_id == id {
-        return Err(ServiceError::field(
-            ProblemCode::SamePerson,
-            "other_person_id",
-            "Une personne ne se lie pas à elle-même.",
-        ));
-    }
-    let other_file = t
-        .find_live::<person::Entity>(i.other_person_id)
-        .await?
-        .ok_or_else(|| {
-            ServiceError::field(
-                ProblemCode::Unknown,
-                "other_person_id",
-                "Personne inconnue.",
-            )
-        })?;
-    if links_of(t.db(), t.organisation_id(), id)
-        .await?
-        .iter()
-        .any(|l| other(l, id) == i.other_person_id)
-    {
-        return Err(ServiceError::conflict(
-            "Ces deux personnes sont déjà liées.",
-        ));
-    }
-    let keep_apart = i.keep_apart.unwrap_or(i.relation.keeps_apart_by_default());
-    // Turning the rule off for a relation that keeps apart (a victim and the alleged
-    // perpetrator) needs a reason, sealed and audited.
-    let off_reason = if !keep_apart && i.relation.keeps_apart_by_default() {
-        let mut v = Validator::new();
-        let r = v.optional_text(
-            "keep_apart_off_reason",
-            i.keep_apart_off_reason.as_deref(),
-            500,
-        );
-        if r.is_none() {
-            v.push(
-                "keep_apart_off_reason",
-                "required",
-                "Pour cette relation, dites pourquoi ces personnes peuvent se croiser.",
-            );
-        }
-        v.finish().map_err(ServiceError::validation)?;
-        r
-    } else {
-        None
-    };
-    let now = Utc::now();
-    let link_id = Uuid::new_v4();
-    let (_turn, txn) = t.state.begin_write().await?;
-    let seq = next_change_seq(&txn).await?;
-    if keep_apart {
-        check_existing_apart(&txn, t.organisation_id(), id, i.other_person_id).await?;
-    }
-    let m = person_link::ActiveModel {
-        id: Set(link_id),
-        organisation_id: Set(t.organisation_id()),
-        person_a: Set(id),
-        person_b: Set(i.other_person_id),
-        relation: Set(i.relation.as_str().into()),
-        keep_apart: Set(keep_apart),
-        keep_apart_off_reason: Set(off_reason.as_ref().map(|r| {
-            t.state.cipher().seal(
-                "person_link",
-                "keep_apart_off_reason",
-                link_id,
-                r.as_bytes(),
-            )
-        })),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(seq),
-        deleted_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        t.audit_event(
-            Action::PersonLinked,
-            Some("person"),
-            Some(id),
-            if off_reason.is_some() {
-                "keep_apart_off"
-            } else {
-                "ok"
-            },
-        ),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(link_dto(&t, &m, id, Some(&other_file))?),
-    ))
+    svc::link(&t, id, i)
+        .await
+        .map(|x| (StatusCode::CREATED, Json(x)))
 }
 
 #[utoipa::path(get, path = "/api/v1/persons/{id}/links", tag = "persons", security(("bearer" = [])),
@@ -502,182 +106,11 @@ pub async fn links(
     t: Staff<FileReaders>,
     PathId(id): PathId,
 ) -> ServiceResult<Json<Vec<PersonLink>>> {
-    t.find_live::<person::Entity>(id)
-        .await?
-        .ok_or_else(ServiceError::not_found)?;
-    let rows = links_of(t.db(), t.organisation_id(), id).await?;
-    let others: Vec<Uuid> = rows.iter().map(|l| other(l, id)).collect();
-    let files = super::situations::persons_of(t.db(), t.organisation_id(), &others).await?;
-    Ok(Json(
-        rows.iter()
-            .map(|l| link_dto(&t, l, id, files.get(&other(l, id))))
-            .collect::<ServiceResult<_>>()?,
-    ))
+    svc::links(&t, id).await.map(Json)
 }
 
 #[utoipa::path(delete, path = "/api/v1/person-links/{id}", tag = "persons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn unlink(t: Staff<FileReaders>, PathId(id): PathId) -> ServiceResult<StatusCode> {
-    let (_turn, txn) = t.state.begin_write().await?;
-    if !soft_delete::<person_link::Entity, _>(&txn, t.organisation_id(), id).await? {
-        return Err(ServiceError::not_found());
-    }
-    audit::record(
-        &txn,
-        t.audit_event(Action::PersonLinked, Some("person_link"), Some(id), "ok"),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Refuse to put `person_id` at `site_id` from `start` to `end` when a person linked to
-/// them (and kept apart) has an appointment there on a half-day this one overlaps. Run
-/// inside the write transaction of every booking, move and force-booking, after the change
-/// counter is taken: two writers cannot both pass.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
-    db: &C,
-    org: Uuid,
-    person_id: Uuid,
-    site_id: Uuid,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    tz: Tz,
-    moving: Option<Uuid>,
-) -> ServiceResult<()> {
-    let others: Vec<Uuid> = links_of(db, org, person_id)
-        .await?
-        .iter()
-        .filter(|l| l.keep_apart)
-        .map(|l| other(l, person_id))
-        .collect();
-    if others.is_empty() {
-        return Ok(());
-    }
-    let day = chrono::Duration::days(1);
-    let theirs = live_appointments_of(db, org, &others, Some((start - day, end + day))).await?;
-    let mine = (
-        start.with_timezone(&tz).naive_local(),
-        end.with_timezone(&tz).naive_local(),
-    );
-    if theirs.iter().any(|a| {
-        Some(a.id) != moving
-            && casework::linked_meet(
-                site_id,
-                mine,
-                a.site_id,
-                (
-                    a.starts_at.with_timezone(&tz).naive_local(),
-                    a.ends_at.with_timezone(&tz).naive_local(),
-                ),
-            )
-    }) {
-        return Err(linked_conflict());
-    }
-    Ok(())
-}
-
-fn linked_conflict() -> ServiceError {
-    ServiceError::new(
-        ProblemCode::LinkedPartySameHalfDay,
-        "Personne liée sur place",
-    )
-    .detail(
-        "Une personne liée à celle-ci (à tenir à distance) a déjà un rendez-vous sur ce site \
-         dans la même demi-journée. Choisissez un autre site ou une autre demi-journée.",
-    )
-}
-
-/// The planned or seen appointments of these persons (overlapping `within`, if given).
-async fn live_appointments_of<C: ConnectionTrait>(
-    db: &C,
-    org: Uuid,
-    persons: &[Uuid],
-    within: Option<(DateTime<Utc>, DateTime<Utc>)>,
-) -> ServiceResult<Vec<appointment::Model>> {
-    let ids: Vec<Uuid> = appointment_participant::Entity::scoped(org)
-        .filter(appointment_participant::Column::PersonId.is_in(persons.to_vec()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| p.appointment_id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = appointment::Entity::scoped(org)
-        .filter(appointment::Column::Id.is_in(ids))
-        .filter(appointment::Column::Status.is_in(["planned", "seen"]))
-        .filter(appointment::Column::DeletedAt.is_null());
-    if let Some((from, to)) = within {
-        q = q
-            .filter(appointment::Column::StartsAt.lt(to))
-            .filter(appointment::Column::EndsAt.gt(from));
-    }
-    Ok(q.all(db).await?)
-}
-
-/// A new keep-apart link between `a` and `b` is refused while they already have planned
-/// appointments at one site on one half-day: the coordinator moves one first.
-async fn check_existing_apart<C: ConnectionTrait>(
-    db: &C,
-    org: Uuid,
-    a: Uuid,
-    b: Uuid,
-) -> ServiceResult<()> {
-    let now = Utc::now();
-    let parts = appointment_participant::Entity::scoped(org)
-        .filter(appointment_participant::Column::PersonId.is_in([a, b]))
-        .all(db)
-        .await?;
-    let rows: Vec<appointment::Model> = live_appointments_of(db, org, &[a, b], None)
-        .await?
-        .into_iter()
-        .filter(|x| x.status == "planned" && x.ends_at > now)
-        .collect();
-    let of = |p: Uuid| -> Vec<&appointment::Model> {
-        let ids: Vec<Uuid> = parts
-            .iter()
-            .filter(|x| x.person_id == p)
-            .map(|x| x.appointment_id)
-            .collect();
-        rows.iter().filter(|r| ids.contains(&r.id)).collect()
-    };
-    let (mine, theirs) = (of(a), of(b));
-    if mine.is_empty() || theirs.is_empty() {
-        return Ok(());
-    }
-    let sites: std::collections::HashMap<Uuid, Tz> =
-        crate::store::entities::site::Entity::scoped(org)
-            .all(db)
-            .await?
-            .iter()
-            .map(|s| (s.id, crate::scheduling::rules::site_tz(s)))
-            .collect();
-    let local = |x: &appointment::Model| {
-        let tz = sites
-            .get(&x.site_id)
-            .copied()
-            .unwrap_or(chrono_tz::Europe::Paris);
-        (
-            x.starts_at.with_timezone(&tz).naive_local(),
-            x.ends_at.with_timezone(&tz).naive_local(),
-        )
-    };
-    for x in &mine {
-        for y in &theirs {
-            if x.id != y.id && casework::linked_meet(x.site_id, local(x), y.site_id, local(y)) {
-                return Err(ServiceError::new(
-                    ProblemCode::LinkedPartySameHalfDay,
-                    "Rendez-vous déjà pris le même jour",
-                )
-                .detail(
-                    "Ces deux personnes ont déjà rendez-vous sur un même site dans la même \
-                     demi-journée. Déplacez l'un des rendez-vous avant de les lier.",
-                ));
-            }
-        }
-    }
-    Ok(())
+    svc::unlink(&t, id).await.map(|()| StatusCode::NO_CONTENT)
 }

@@ -24,9 +24,9 @@ use uuid::Uuid;
 
 use super::error::{ServiceError, ServiceResult};
 use super::extract::ApiQuery;
-use super::situations::{TZ, local, word};
 use crate::api::caller::{FileReaders, Staff};
 use crate::audit::Action;
+use crate::casework::situations::{TZ, local, word};
 use crate::store::entities::{
     anonymous_contact, child_report, contact_attempt, interview, organisation, orientation, person,
     situation,

@@ -12,9 +12,10 @@ use uuid::Uuid;
 
 use super::error::{ServiceError, ServiceResult};
 use super::extract::{ApiJson, ApiQuery, Paging, PathId};
-use super::{organisation_dto, page, site_dto};
 use crate::api::caller::{Admins, AnyRole, Staff};
 use crate::audit::{self, Action};
+use crate::organisation::{organisation_dto, site_dto};
+use crate::paging::page;
 use crate::store::entities::{organisation, site};
 use crate::store::{next_change_seq, soft_delete};
 

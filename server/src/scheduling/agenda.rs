@@ -105,7 +105,7 @@ pub async fn agenda(t: &Scope, q: AgendaQuery) -> ServiceResult<Vec<AgendaEntry>
     for p in persons {
         initials.insert(
             p.id,
-            crate::api::persons::initials_of(t.state.cipher(), &p)?,
+            crate::casework::persons::initials_of(t.state.cipher(), &p)?,
         );
     }
     let sites: HashMap<Uuid, Tz> = t

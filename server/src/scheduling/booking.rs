@@ -232,7 +232,7 @@ pub(crate) async fn change_appointment(
             .remove(&id)
             .unwrap_or_default()
         {
-            crate::api::partners::check_linked_apart(
+            crate::casework::partners::check_linked_apart(
                 &txn,
                 t.organisation_id(),
                 p,
@@ -499,7 +499,7 @@ pub async fn book(
     // Takes the write lock (SQLite) or the counter's row lock (PostgreSQL) first, so the
     // overlap check below and the insert are serialized with every other booking.
     let seq = next_change_seq(&txn).await?;
-    crate::api::partners::check_linked_apart(
+    crate::casework::partners::check_linked_apart(
         &txn,
         t.organisation_id(),
         i.person_id,

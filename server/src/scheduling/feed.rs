@@ -99,7 +99,7 @@ pub async fn feed(state: &crate::state::AppState, token: &str) -> ServiceResult<
             let names: Vec<String> = ps
                 .iter()
                 .filter_map(|p| persons.get(p))
-                .filter_map(|p| crate::api::persons::initials_of(state.cipher(), p).ok())
+                .filter_map(|p| crate::casework::persons::initials_of(state.cipher(), p).ok())
                 .collect();
             initials.insert(appt, names.join(", "));
         }
