@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set, TransactionTra
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::api::accounts::create_account;
+use crate::accounts::create_account;
 use crate::auth::totp;
 use crate::casework::persons::insert_person;
 use crate::state::AppState;

@@ -1,6 +1,7 @@
 //! Relais server: the HTTP API over a SQLite or PostgreSQL store. Start reading at `app`
 //! (state and router), then `tenancy` (who may touch what) and `api`.
 
+pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod audit;

@@ -142,7 +142,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 }
             };
             let state = AppState::start(config).await.map_err(|e| e.to_string())?;
-            let id = relais_server::api::accounts::create_first_admin(
+            let id = relais_server::accounts::create_first_admin(
                 &state,
                 &organisation,
                 &email,

@@ -2,118 +2,12 @@
 
 use axum::Json;
 use axum::http::StatusCode;
-use chrono::Utc;
-use relais_domain::Validator;
 use relais_domain::dto::{Organisation, OrganisationInput, Page, Site, SiteInput};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
-};
-use uuid::Uuid;
 
-use super::error::{ServiceError, ServiceResult};
+use super::error::ServiceResult;
 use super::extract::{ApiJson, ApiQuery, Paging, PathId};
 use crate::api::caller::{Admins, AnyRole, Staff};
-use crate::audit::{self, Action};
-use crate::organisation::{organisation_dto, site_dto};
-use crate::paging::page;
-use crate::store::entities::{organisation, site};
-use crate::store::{next_change_seq, soft_delete};
-
-struct ValidSite {
-    name: String,
-    address: String,
-    phone: Option<String>,
-    time_zone: String,
-    alsace_moselle: bool,
-    message_place: Option<String>,
-}
-
-/// `revealing`: the organisation's words with this site's new name; the place text a
-/// message may carry must pass it.
-fn validate(
-    input: SiteInput,
-    revealing: impl FnOnce(&str) -> relais_domain::wording::Revealing,
-) -> ServiceResult<ValidSite> {
-    let mut v = Validator::new();
-    let name = v.required_text("name", &input.name, 200);
-    let address = v.required_text("address", &input.address, 500);
-    let message_place = match input
-        .message_place
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        None => None,
-        Some(p) => {
-            if p.chars().count() > 200 {
-                v.push("message_place", "too_long", "200 caractères au plus.");
-            } else if p.chars().any(relais_domain::wording::is_invisible) {
-                v.push(
-                    "message_place",
-                    "invalid_characters",
-                    "Caractère invisible ou de contrôle refusé.",
-                );
-            } else if let Err(e) = revealing(name.as_deref().unwrap_or("")).check(p) {
-                v.push("message_place", "revealing_word", e);
-            }
-            Some(p.to_owned())
-        }
-    };
-    let phone = match input
-        .phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        None => None,
-        Some(p) => match relais_domain::phone::normalise(p) {
-            Ok(e) => Some(e),
-            Err(e) => {
-                v.push("phone", "invalid_phone", e.to_string());
-                None
-            }
-        },
-    };
-    let tz = input.time_zone.unwrap_or_else(|| "Europe/Paris".into());
-    if tz.parse::<chrono_tz::Tz>().is_err() {
-        v.push(
-            "time_zone",
-            "unknown_time_zone",
-            "Fuseau IANA inconnu (ex. Europe/Paris, America/Cayenne).",
-        );
-    }
-    v.finish().map_err(ServiceError::validation)?;
-    Ok(ValidSite {
-        message_place,
-        alsace_moselle: input.alsace_moselle,
-        name: name.unwrap_or_default(),
-        address: address.unwrap_or_default(),
-        phone,
-        time_zone: tz,
-    })
-}
-
-/// Validate with the organisation's revealing words: its own, its name, the other sites'
-/// names and this site's new name.
-async fn validate_in<A: crate::api::caller::Access>(
-    t: &Staff<A>,
-    this: Option<Uuid>,
-    input: SiteInput,
-) -> ServiceResult<ValidSite> {
-    let org = t.scoped::<organisation::Entity>().one(t.db()).await?;
-    let others: Vec<site::Model> = t
-        .scoped::<site::Entity>()
-        .filter(site::Column::DeletedAt.is_null())
-        .all(t.db())
-        .await?
-        .into_iter()
-        .filter(|s| Some(s.id) != this)
-        .collect();
-    let others: Vec<&site::Model> = others.iter().collect();
-    validate(input, |name| {
-        crate::wording::revealing_of(org.as_ref(), &others, &[name])
-    })
-}
+use crate::organisation as svc;
 
 #[utoipa::path(get, path = "/api/v1/sites", tag = "sites", security(("bearer" = [])),
     params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query)),
@@ -122,29 +16,13 @@ pub async fn list(
     t: Staff<AnyRole>,
     ApiQuery(p): ApiQuery<Paging>,
 ) -> ServiceResult<Json<Page<Site>>> {
-    let (limit, after) = (p.limit()?, p.after()?);
-    let rows = t
-        .scoped::<site::Entity>()
-        .filter(site::Column::DeletedAt.is_null())
-        .filter(site::Column::ChangeSeq.gt(after))
-        .order_by_asc(site::Column::ChangeSeq)
-        .limit(limit)
-        .all(t.db())
-        .await?;
-    Ok(Json(page(rows, limit, |s| s.change_seq, site_dto)))
+    svc::list(&t, p).await.map(Json)
 }
 
 #[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Site), (status = 404, body = super::error::Problem)))]
 pub async fn get(t: Staff<AnyRole>, PathId(id): PathId) -> ServiceResult<Json<Site>> {
-    let s = find(&t, id).await?;
-    Ok(Json(site_dto(s)))
-}
-
-async fn find<A: crate::api::caller::Access>(t: &Staff<A>, id: Uuid) -> ServiceResult<site::Model> {
-    t.find_live::<site::Entity>(id)
-        .await?
-        .ok_or_else(ServiceError::not_found)
+    svc::get(&t, id).await.map(Json)
 }
 
 #[utoipa::path(post, path = "/api/v1/sites", tag = "sites", security(("bearer" = [])), request_body = SiteInput,
@@ -153,34 +31,9 @@ pub async fn create(
     t: Staff<Admins>,
     ApiJson(input): ApiJson<SiteInput>,
 ) -> ServiceResult<(StatusCode, Json<Site>)> {
-    let v = validate_in(&t, None, input).await?;
-    let now = Utc::now();
-    let id = Uuid::new_v4();
-    let (_turn, txn) = t.state.begin_write().await?;
-    let seq = next_change_seq(&txn).await?;
-    let m = site::ActiveModel {
-        id: Set(id),
-        organisation_id: Set(t.organisation_id()),
-        name: Set(v.name),
-        address: Set(v.address),
-        phone: Set(v.phone),
-        time_zone: Set(v.time_zone),
-        alsace_moselle: Set(v.alsace_moselle),
-        message_place: Set(v.message_place),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(seq),
-        deleted_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        t.audit_event(Action::SiteWritten, Some("site"), Some(id), "ok"),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok((StatusCode::CREATED, Json(site_dto(m))))
+    svc::create(&t, input)
+        .await
+        .map(|x| (StatusCode::CREATED, Json(x)))
 }
 
 #[utoipa::path(put, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])), request_body = SiteInput,
@@ -190,53 +43,19 @@ pub async fn update(
     PathId(id): PathId,
     ApiJson(input): ApiJson<SiteInput>,
 ) -> ServiceResult<Json<Site>> {
-    let existing = find(&t, id).await?;
-    let v = validate_in(&t, Some(id), input).await?;
-    let (_turn, txn) = t.state.begin_write().await?;
-    let mut am = existing.into_active_model();
-    am.name = Set(v.name);
-    am.address = Set(v.address);
-    am.phone = Set(v.phone);
-    am.time_zone = Set(v.time_zone);
-    am.alsace_moselle = Set(v.alsace_moselle);
-    am.message_place = Set(v.message_place);
-    am.updated_at = Set(Utc::now());
-    am.change_seq = Set(next_change_seq(&txn).await?);
-    let m = am.update(&txn).await?;
-    audit::record(
-        &txn,
-        t.audit_event(Action::SiteWritten, Some("site"), Some(id), "ok"),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Json(site_dto(m)))
+    svc::update(&t, id, input).await.map(Json)
 }
 
 #[utoipa::path(delete, path = "/api/v1/sites/{id}", tag = "sites", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = super::error::Problem)))]
 pub async fn delete(t: Staff<Admins>, PathId(id): PathId) -> ServiceResult<StatusCode> {
-    let (_turn, txn) = t.state.begin_write().await?;
-    if !soft_delete::<site::Entity, _>(&txn, t.organisation_id(), id).await? {
-        return Err(ServiceError::not_found());
-    }
-    audit::record(
-        &txn,
-        t.audit_event(Action::SiteWritten, Some("site"), Some(id), "deleted"),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    svc::delete(&t, id).await.map(|()| StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/organisation", tag = "organisation", security(("bearer" = [])),
     responses((status = 200, body = Organisation)))]
 pub async fn get_organisation(t: Staff<AnyRole>) -> ServiceResult<Json<Organisation>> {
-    let o = t
-        .scoped::<organisation::Entity>()
-        .one(t.db())
-        .await?
-        .ok_or_else(ServiceError::not_found)?;
-    Ok(Json(organisation_dto(o)))
+    svc::get_organisation(&t).await.map(Json)
 }
 
 #[utoipa::path(put, path = "/api/v1/organisation", tag = "organisation", security(("bearer" = [])), request_body = OrganisationInput,
@@ -245,42 +64,5 @@ pub async fn update_organisation(
     t: Staff<Admins>,
     ApiJson(input): ApiJson<OrganisationInput>,
 ) -> ServiceResult<Json<Organisation>> {
-    let mut v = Validator::new();
-    let name = v.required_text("name", &input.name, 200);
-    let words = input.message_words.map(|ws| {
-        let mut kept = Vec::new();
-        for (i, w) in ws.iter().enumerate() {
-            let w = w.trim();
-            if w.is_empty() || w.chars().count() > 100 || w.contains('\n') {
-                v.push(
-                    format!("message_words[{i}]"),
-                    "invalid",
-                    "Un mot ou une expression de 1 à 100 caractères, sur une ligne.",
-                );
-            } else {
-                kept.push(w.to_owned());
-            }
-        }
-        if ws.len() > 500 {
-            v.push("message_words", "too_many", "500 mots au plus.");
-        }
-        kept.join("\n")
-    });
-    v.finish().map_err(ServiceError::validation)?;
-    let o = t
-        .scoped::<organisation::Entity>()
-        .one(t.db())
-        .await?
-        .ok_or_else(ServiceError::not_found)?;
-    let (_turn, txn) = t.state.begin_write().await?;
-    let mut am = o.into_active_model();
-    am.name = Set(name.unwrap_or_default());
-    if let Some(w) = words {
-        am.message_words = Set(Some(w).filter(|w| !w.is_empty()));
-    }
-    am.updated_at = Set(Utc::now());
-    am.change_seq = Set(next_change_seq(&txn).await?);
-    let o = am.update(&txn).await?;
-    txn.commit().await?;
-    Ok(Json(organisation_dto(o)))
+    svc::update_organisation(&t, input).await.map(Json)
 }

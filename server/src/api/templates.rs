@@ -5,89 +5,25 @@
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use chrono::{Datelike, Duration, TimeZone, Utc};
+use chrono::Utc;
 use relais_domain::dto::{
     MessageTemplate, MessageTemplateInput, TemplatePreview, TemplatePreviewInput,
 };
-use relais_domain::problem::ProblemCode;
-use relais_domain::sms::{self, MessageKind};
-use relais_domain::wording::Revealing;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use super::error::{ServiceError, ServiceResult};
+use super::error::ServiceResult;
 use super::extract::ApiJson;
 use crate::api::caller::{Admins, AnyRole, Staff};
-use crate::outbox::{kind_parse, kind_str};
+use crate::outbox::templates as svc;
+use crate::outbox::templates::check;
+use crate::outbox::templates::parse_key;
 use crate::store::entities::message_template;
-
-const KINDS: [MessageKind; 3] = [
-    MessageKind::Confirmation,
-    MessageKind::Reminder,
-    MessageKind::Cancellation,
-];
-const CHANNELS: [&str; 2] = ["sms", "email"];
-
-fn parse_key(kind: &str, channel: &str) -> ServiceResult<MessageKind> {
-    let k = kind_parse(kind).ok_or_else(|| {
-        ServiceError::field(
-            ProblemCode::Invalid,
-            "kind",
-            "confirmation, reminder ou cancellation",
-        )
-    })?;
-    if !CHANNELS.contains(&channel) {
-        return Err(ServiceError::field(
-            ProblemCode::Invalid,
-            "channel",
-            "sms ou email",
-        ));
-    }
-    Ok(k)
-}
-
-/// A template's rendered text against the organisation's revealing words and place texts.
-fn check(revealing: &Revealing, places: &[String], body: &str) -> ServiceResult<()> {
-    let places: Vec<&str> = places.iter().map(String::as_str).collect();
-    sms::check_template(body, revealing, &places)
-        .map_err(|e| ServiceError::field(ProblemCode::Invalid, "body", e))
-}
-
-/// The built-in wording, as a template.
-fn default_body(k: MessageKind) -> &'static str {
-    match k {
-        MessageKind::Confirmation => "Rendez-vous confirmé : {quand}, {lieu}.",
-        MessageKind::Reminder => "Rappel : rendez-vous {quand}, {lieu}.",
-        MessageKind::Cancellation => "Rendez-vous du {quand} annulé.",
-    }
-}
 
 #[utoipa::path(get, path = "/api/v1/message-templates", tag = "messages", security(("bearer" = [])),
     responses((status = 200, body = Vec<MessageTemplate>)))]
 pub async fn list(t: Staff<AnyRole>) -> ServiceResult<Json<Vec<MessageTemplate>>> {
-    let rows = t
-        .scoped::<message_template::Entity>()
-        .order_by_asc(message_template::Column::Kind)
-        .all(t.db())
-        .await?;
-    let mut out = Vec::new();
-    for k in KINDS {
-        for ch in CHANNELS {
-            let own = rows
-                .iter()
-                .find(|r| r.kind == kind_str(k) && r.channel == ch);
-            out.push(MessageTemplate {
-                kind: kind_str(k).into(),
-                channel: ch.into(),
-                body: own
-                    .map(|r| r.body.clone())
-                    .unwrap_or_else(|| default_body(k).into()),
-                updated_at: own.map(|r| r.updated_at),
-                default: own.is_none(),
-            });
-        }
-    }
-    Ok(Json(out))
+    svc::list(&t).await.map(Json)
 }
 
 #[utoipa::path(put, path = "/api/v1/message-templates/{kind}/{channel}", tag = "messages", security(("bearer" = [])),
@@ -163,55 +99,5 @@ pub async fn preview(
     t: Staff<AnyRole>,
     ApiJson(i): ApiJson<TemplatePreviewInput>,
 ) -> ServiceResult<Json<TemplatePreview>> {
-    let k = parse_key(&i.kind, &i.channel)?;
-    let (revealing, places) = crate::wording::load(t.db(), t.organisation_id()).await?;
-    let body = match i.body {
-        Some(b) => {
-            check(&revealing, &places, b.trim())?;
-            Some(b.trim().to_owned())
-        }
-        None => t
-            .scoped::<message_template::Entity>()
-            .filter(message_template::Column::Kind.eq(&i.kind))
-            .filter(message_template::Column::Channel.eq(&i.channel))
-            .one(t.db())
-            .await?
-            .map(|r| r.body),
-    };
-    // A sample: next Tuesday at 14:00, Paris.
-    let tz = chrono_tz::Europe::Paris;
-    let today = Utc::now().with_timezone(&tz).date_naive();
-    let ahead = (7 + 1 - i64::from(today.weekday().num_days_from_monday())) % 7;
-    let day = today + Duration::days(if ahead == 0 { 7 } else { ahead });
-    let at = tz
-        .from_local_datetime(&day.and_hms_opt(14, 0, 0).unwrap_or_default())
-        .earliest()
-        .map(|x| x.with_timezone(&Utc))
-        .unwrap_or_else(Utc::now);
-    let place = i
-        .with_place
-        .then(|| places.first().map(String::as_str))
-        .flatten()
-        .or(i.with_place.then_some("12 rue de la Paix, Melun"));
-    let text = match body {
-        Some(b) => sms::render_template(&b, at, tz, place, None),
-        None => sms::neutral_text(k, at, tz, place, None),
-    };
-    // The rendered text is checked again: the organisation's words or a site's name may
-    // have changed since the template was saved.
-    revealing
-        .check(&text)
-        .map_err(|e| ServiceError::field(ProblemCode::Invalid, "body", e))?;
-    let text = if i.channel == "sms" {
-        sms::for_sms(&text)
-    } else {
-        text
-    };
-    let size = sms::size(&text);
-    Ok(Json(TemplatePreview {
-        text,
-        encoding: size.encoding.as_str().into(),
-        units: size.units,
-        segments: size.segments,
-    }))
+    svc::preview(&t, i).await.map(Json)
 }

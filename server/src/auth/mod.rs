@@ -1,7 +1,9 @@
 //! Accounts' credentials: Argon2id password hashes, TOTP second factor, recovery codes,
-//! and the lockout rule. The HTTP side is in `api::auth`.
+//! the lockout rule, and the sessions built on them (`sessions`). The HTTP side is in
+//! `api::auth`.
 
 pub mod lockout;
 pub mod password;
 pub mod proxy;
+pub mod sessions;
 pub mod totp;

@@ -1,0 +1,320 @@
+//! Accounts: staff accounts of an organisation, their roles and sites, the first admin.
+
+use crate::api::page;
+use crate::audit::{self, Action};
+use crate::error::{ServiceError, ServiceResult};
+use crate::paging::Paging;
+use crate::scope::Scope;
+use crate::store::entities::{account, account_site, site};
+use crate::store::{OrgScoped, next_change_seq};
+use chrono::Utc;
+use relais_domain::Validator;
+use relais_domain::dto::{Account, AccountPatch, Page};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+pub(crate) async fn account_dto<C: ConnectionTrait>(
+    db: &C,
+    a: account::Model,
+) -> Result<Account, sea_orm::DbErr> {
+    let site_ids = account_site::Entity::scoped(a.organisation_id)
+        .filter(account_site::Column::AccountId.eq(a.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.site_id)
+        .collect();
+    Ok(to_dto(a, site_ids))
+}
+
+pub(crate) fn to_dto(a: account::Model, site_ids: Vec<Uuid>) -> Account {
+    Account {
+        id: a.id,
+        email: a.email,
+        display_name: a.display_name,
+        role: relais_domain::Role::parse(&a.role).unwrap_or(relais_domain::Role::Referrer),
+        site_ids,
+        disabled: a.disabled,
+        second_factor_enrolled: a.totp_enrolled,
+        created_at: a.created_at,
+    }
+}
+
+/// Sites must exist in the caller's organisation.
+pub(crate) async fn check_sites(t: &Scope, ids: &[Uuid], v: &mut Validator) -> ServiceResult<()> {
+    if ids.len() > 50 {
+        v.push("site_ids", "too_many", "50 sites au plus.");
+        return Ok(());
+    }
+    let found = t
+        .scoped::<site::Entity>()
+        .filter(site::Column::Id.is_in(ids.to_vec()))
+        .filter(site::Column::DeletedAt.is_null())
+        .count(t.db())
+        .await?;
+    let mut distinct = ids.to_vec();
+    distinct.sort();
+    distinct.dedup();
+    if found != distinct.len() as u64 {
+        v.push(
+            "site_ids",
+            "unknown_site",
+            "Site inconnu dans cette organisation.",
+        );
+    }
+    Ok(())
+}
+
+pub(crate) async fn set_sites<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    account_id: Uuid,
+    ids: &[Uuid],
+) -> Result<(), sea_orm::DbErr> {
+    account_site::Entity::delete_many()
+        .filter(account_site::Column::AccountId.eq(account_id))
+        .filter(account_site::Column::OrganisationId.eq(org))
+        .exec(db)
+        .await?;
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    for site_id in ids {
+        account_site::ActiveModel {
+            account_id: Set(account_id),
+            site_id: Set(site_id),
+            organisation_id: Set(org),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Insert an account; `password_hash` is a PHC string from `Hasher::hash`, computed by the
+/// caller outside any transaction (it takes tens of milliseconds).
+pub async fn create_account<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    email: &str,
+    display_name: &str,
+    role: relais_domain::Role,
+    password_hash: String,
+) -> Result<account::Model, sea_orm::DbErr> {
+    let now = Utc::now();
+    account::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organisation_id: Set(org),
+        email: Set(email.to_owned()),
+        display_name: Set(display_name.to_owned()),
+        role: Set(role.as_str().to_owned()),
+        password_hash: Set(password_hash),
+        totp_secret: Set(None),
+        totp_enrolled: Set(false),
+        totp_last_step: Set(None),
+        failed_logins: Set(0),
+        first_failed_at: Set(None),
+        locked_until: Set(None),
+        disabled: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        change_seq: Set(next_change_seq(db).await?),
+        deleted_at: Set(None),
+    }
+    .insert(db)
+    .await
+}
+
+pub(crate) async fn find(t: &Scope, id: Uuid) -> ServiceResult<account::Model> {
+    t.find_live::<account::Entity>(id)
+        .await?
+        .ok_or_else(ServiceError::not_found)
+}
+
+pub(crate) fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// `relais create-admin`: the organisation (created if new) and its first administrator.
+pub async fn create_first_admin(
+    state: &crate::state::AppState,
+    organisation_name: &str,
+    email: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<Uuid, String> {
+    use crate::store::entities::organisation;
+    let mut v = Validator::new();
+    let org_name = v.required_text("organisation", organisation_name, 200);
+    let name = v.required_text("name", display_name, 200);
+    let email_n = relais_domain::email::normalise(email);
+    if email_n.is_none() {
+        v.push("email", "invalid_email", "adresse e-mail invalide");
+    }
+    if let Err(p) = relais_domain::password::check(password, email_n.as_deref().unwrap_or("")) {
+        v.push("password", p.code(), p.message());
+    }
+    v.finish().map_err(|errs| {
+        errs.iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let (org_name, name, email) = (
+        org_name.unwrap_or_default(),
+        name.unwrap_or_default(),
+        email_n.unwrap_or_default(),
+    );
+    let db = state.db();
+    if account::Entity::find()
+        .filter(account::Column::Email.eq(email.clone()))
+        .count(db)
+        .await
+        .map_err(|e| e.to_string())?
+        > 0
+    {
+        return Err(format!("an account with the e-mail {email} already exists"));
+    }
+    let phc = state.hasher().hash(password);
+    let (_turn, txn) = state.begin_write().await.map_err(|e| e.to_string())?;
+    let org = organisation::Entity::find()
+        .filter(organisation::Column::Name.eq(org_name.clone()))
+        .one(&txn)
+        .await
+        .map_err(|e| e.to_string())?;
+    let org_id = match org {
+        Some(o) => o.id,
+        None => {
+            let now = Utc::now();
+            let id = Uuid::new_v4();
+            organisation::ActiveModel {
+                id: Set(id),
+                name: Set(org_name),
+                created_at: Set(now),
+                updated_at: Set(now),
+                change_seq: Set(next_change_seq(&txn).await.map_err(|e| e.to_string())?),
+                deleted_at: Set(None),
+                message_words: Set(None),
+            }
+            .insert(&txn)
+            .await
+            .map_err(|e| e.to_string())?;
+            id
+        }
+    };
+    let a = create_account(&txn, org_id, &email, &name, relais_domain::Role::Admin, phc)
+        .await
+        .map_err(|e| e.to_string())?;
+    audit::record(
+        &txn,
+        audit::Event {
+            organisation_id: Some(org_id),
+            account_id: None,
+            role: None,
+            ip: None,
+            action: Action::AccountCreated,
+            record_type: Some("account"),
+            record_id: Some(a.id),
+            outcome: "ok",
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    txn.commit().await.map_err(|e| e.to_string())?;
+    Ok(a.id)
+}
+
+pub async fn list(t: &Scope, p: Paging) -> ServiceResult<Page<Account>> {
+    let (limit, after) = (p.limit()?, p.after()?);
+    let rows = t
+        .scoped::<account::Entity>()
+        .filter(account::Column::DeletedAt.is_null())
+        .filter(account::Column::ChangeSeq.gt(after))
+        .order_by_asc(account::Column::ChangeSeq)
+        .limit(limit)
+        .all(t.db())
+        .await?;
+    // One query for every listed account's sites.
+    let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
+    let links = t
+        .scoped::<account_site::Entity>()
+        .filter(account_site::Column::AccountId.is_in(ids))
+        .all(t.db())
+        .await?;
+    Ok(page(
+        rows,
+        limit,
+        |a| a.change_seq,
+        |a| {
+            let sites = links
+                .iter()
+                .filter(|l| l.account_id == a.id)
+                .map(|l| l.site_id)
+                .collect();
+            to_dto(a, sites)
+        },
+    ))
+}
+
+pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Account> {
+    let a = find(&t, id).await?;
+    Ok(account_dto(t.db(), a).await?)
+}
+
+pub async fn update(t: &Scope, id: Uuid, patch: AccountPatch) -> ServiceResult<Account> {
+    let a = find(&t, id).await?;
+    let mut v = Validator::new();
+    let display_name = patch
+        .display_name
+        .as_deref()
+        .and_then(|d| v.required_text("display_name", d, 200));
+    if let Some(ids) = &patch.site_ids {
+        check_sites(&t, ids, &mut v).await?;
+    }
+    if id == t.staff()?.account_id
+        && (patch.disabled == Some(true)
+            || patch.role.is_some_and(|r| r != relais_domain::Role::Admin))
+    {
+        v.push(
+            "disabled",
+            "self_lockout",
+            "Un administrateur ne peut ni se désactiver ni se retirer le rôle d'administrateur.",
+        );
+    }
+    v.finish().map_err(ServiceError::validation)?;
+    let now = Utc::now();
+    let (_turn, txn) = t.state.begin_write().await?;
+    let mut am = a.into_active_model();
+    if let Some(d) = display_name {
+        am.display_name = Set(d);
+    }
+    if let Some(r) = patch.role {
+        am.role = Set(r.as_str().to_owned());
+    }
+    if let Some(d) = patch.disabled {
+        am.disabled = Set(d);
+        if d {
+            crate::auth::sessions::revoke_all(&txn, id, now).await?;
+        }
+    }
+    am.updated_at = Set(now);
+    am.change_seq = Set(next_change_seq(&txn).await?);
+    let a = am.update(&txn).await?;
+    if let Some(ids) = &patch.site_ids {
+        set_sites(&txn, t.organisation_id(), id, ids).await?;
+    }
+    audit::record(
+        &txn,
+        t.audit_event(Action::AccountUpdated, Some("account"), Some(id), "ok"),
+    )
+    .await?;
+    let dto = account_dto(&txn, a).await?;
+    txn.commit().await?;
+    Ok(dto)
+}
