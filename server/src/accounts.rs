@@ -1,9 +1,9 @@
 //! Accounts: staff accounts of an organisation, their roles and sites, the first admin.
 
-use crate::api::page;
 use crate::audit::{self, Action};
 use crate::error::{ServiceError, ServiceResult};
 use crate::paging::Paging;
+use crate::paging::page;
 use crate::scope::Scope;
 use crate::store::entities::{account, account_site, site};
 use crate::store::{OrgScoped, next_change_seq};

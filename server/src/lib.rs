@@ -14,6 +14,7 @@ pub mod error;
 pub mod organisation;
 pub mod outbox;
 pub mod paging;
+pub mod render;
 pub mod retention;
 pub mod scheduling;
 pub mod scope;

@@ -214,5 +214,3 @@ pub struct ApiDoc;
 async fn openapi_json() -> Json<&'static serde_json::Value> {
     Json(contract::document())
 }
-
-pub(crate) use crate::paging::page;

@@ -14,14 +14,13 @@ pub async fn run(
     t: Staff<Admins>,
     ApiJson(i): ApiJson<RetentionInput>,
 ) -> ServiceResult<Json<RetentionRun>> {
-    Ok(Json(
-        crate::retention::run(
-            &t.state,
-            t.organisation_id(),
-            Some(t.caller.account_id),
-            Utc::now(),
-            i.dry_run,
-        )
-        .await?,
-    ))
+    crate::retention::run(
+        &t.state,
+        t.organisation_id(),
+        Some(t.caller.account_id),
+        Utc::now(),
+        i.dry_run,
+    )
+    .await
+    .map(Json)
 }

@@ -6,4 +6,5 @@
 pub mod partners;
 pub mod persons;
 pub mod referrals;
+pub mod report;
 pub mod situations;

@@ -11,6 +11,7 @@
 
 pub mod leader;
 pub mod providers;
+pub mod receipts;
 pub mod templates;
 
 pub use providers::{Gateways, Lookup, Outgoing, Sent};

@@ -5,11 +5,17 @@ use crate::outbox::{kind_parse, kind_str};
 use crate::scope::Scope;
 use crate::store::entities::message_template;
 use chrono::{Datelike, Duration, TimeZone, Utc};
-use relais_domain::dto::{MessageTemplate, TemplatePreview, TemplatePreviewInput};
+use relais_domain::dto::{
+    MessageTemplate, MessageTemplateInput, TemplatePreview, TemplatePreviewInput,
+};
 use relais_domain::problem::ProblemCode;
 use relais_domain::sms::{self, MessageKind};
 use relais_domain::wording::Revealing;
+use sea_orm::ActiveModelTrait;
+use sea_orm::EntityTrait;
+use sea_orm::Set;
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
 
 pub(crate) const KINDS: [MessageKind; 3] = [
     MessageKind::Confirmation,
@@ -130,4 +136,66 @@ pub async fn preview(t: &Scope, i: TemplatePreviewInput) -> ServiceResult<Templa
         units: size.units,
         segments: size.segments,
     })
+}
+
+/// Set an organisation's own wording for one kind of message on one channel; the rendered
+/// text is checked against the organisation's revealing words first.
+pub async fn put(
+    t: &Scope,
+    kind: String,
+    channel: String,
+    i: MessageTemplateInput,
+) -> ServiceResult<MessageTemplate> {
+    parse_key(&kind, &channel)?;
+    let body = i.body.trim().to_owned();
+    let (revealing, places) = crate::wording::load(t.db(), t.organisation_id()).await?;
+    check(&revealing, &places, &body)?;
+    let now = Utc::now();
+    let existing = t
+        .scoped::<message_template::Entity>()
+        .filter(message_template::Column::Kind.eq(&kind))
+        .filter(message_template::Column::Channel.eq(&channel))
+        .one(t.db())
+        .await?;
+    match existing {
+        Some(r) => {
+            let mut a: message_template::ActiveModel = r.into();
+            a.body = Set(body.clone());
+            a.updated_by = Set(t.staff()?.account_id);
+            a.updated_at = Set(now);
+            a.update(t.db()).await?;
+        }
+        None => {
+            message_template::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                organisation_id: Set(t.organisation_id()),
+                kind: Set(kind.clone()),
+                channel: Set(channel.clone()),
+                body: Set(body.clone()),
+                updated_by: Set(t.staff()?.account_id),
+                updated_at: Set(now),
+            }
+            .insert(t.db())
+            .await?;
+        }
+    }
+    Ok(MessageTemplate {
+        kind,
+        channel,
+        body,
+        updated_at: Some(now),
+        default: false,
+    })
+}
+
+/// Back to the built-in wording.
+pub async fn delete(t: &Scope, kind: String, channel: String) -> ServiceResult<()> {
+    parse_key(&kind, &channel)?;
+    message_template::Entity::delete_many()
+        .filter(message_template::Column::OrganisationId.eq(t.organisation_id()))
+        .filter(message_template::Column::Kind.eq(&kind))
+        .filter(message_template::Column::Channel.eq(&channel))
+        .exec(t.db())
+        .await?;
+    Ok(())
 }

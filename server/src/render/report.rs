@@ -1,0 +1,543 @@
+//! The activity report rendered as CSV and as a printable HTML page with SVG charts drawn here (no script, no external resource). Shared by the JSON API and the staff console.
+
+use relais_domain::casework::PartnerKind;
+use relais_domain::report::{Audience, Cell, Report};
+use std::fmt::Write as _;
+
+pub(crate) fn cell_csv(c: Cell) -> String {
+    c.map(|n| n.to_string()).unwrap_or_else(|| "<5".to_owned())
+}
+
+pub(crate) fn opt_csv(v: Option<f64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// One row per figure: `section,dimension_1,dimension_2,dimension_3,value`; a suppressed
+/// count reads `<5`, a suppressed ratio is empty.
+pub fn csv(r: &Report) -> String {
+    let mut out = String::from("section,dimension_1,dimension_2,dimension_3,value\n");
+    let mut row = |s: &str, a: &str, b: &str, c: &str, v: String| {
+        let _ = writeln!(out, "{s},{a},{b},{c},{v}");
+    };
+    row("range", "from", "", "", r.from.to_string());
+    row("range", "to", "", "", r.to.to_string());
+    row(
+        "range",
+        "audience",
+        "",
+        "",
+        match r.audience {
+            Audience::Internal => "internal",
+            Audience::External => "external",
+        }
+        .into(),
+    );
+    row(
+        "people_accompanied",
+        "",
+        "",
+        "",
+        cell_csv(r.people_accompanied),
+    );
+    row("new_situations", "", "", "", cell_csv(r.new_situations));
+    row("interviews", "total", "", "", cell_csv(r.interviews_total));
+    for i in &r.interviews {
+        row("interviews", i.key.as_str(), "", "", cell_csv(i.count));
+    }
+    for o in &r.origins {
+        row(
+            "origin",
+            o.channel.as_str(),
+            o.initiative.as_str(),
+            "",
+            cell_csv(o.count),
+        );
+    }
+    for o in &r.origin_by_channel {
+        row(
+            "origin_by_channel",
+            o.key.as_str(),
+            "count",
+            "",
+            cell_csv(o.count),
+        );
+        row(
+            "origin_by_channel",
+            o.key.as_str(),
+            "percent",
+            "",
+            opt_csv(o.percent),
+        );
+    }
+    for o in &r.origin_by_initiative {
+        row(
+            "origin_by_initiative",
+            o.key.as_str(),
+            "count",
+            "",
+            cell_csv(o.count),
+        );
+        row(
+            "origin_by_initiative",
+            o.key.as_str(),
+            "percent",
+            "",
+            opt_csv(o.percent),
+        );
+    }
+    for p in &r.problems {
+        row("problems", p.key.as_str(), "", "", cell_csv(p.count));
+    }
+    for c in &r.roles {
+        row(
+            "roles",
+            c.role.as_str(),
+            c.sex.as_str(),
+            c.age_band.as_str(),
+            cell_csv(c.count),
+        );
+    }
+    row("minors", "", "", "", cell_csv(r.minors));
+    let re = &r.reachability;
+    row("reachability", "to_reach", "", "", cell_csv(re.to_reach));
+    row("reachability", "reached", "", "", cell_csv(re.reached));
+    row(
+        "reachability",
+        "percent_reached",
+        "",
+        "",
+        opt_csv(re.percent_reached),
+    );
+    row(
+        "reachability",
+        "median_hours_to_first_contact",
+        "",
+        "",
+        opt_csv(re.median_hours_to_first_contact),
+    );
+    row(
+        "reachability",
+        "attempts_per_contact",
+        "",
+        "",
+        opt_csv(re.attempts_per_contact),
+    );
+    for o in &r.orientations {
+        row(
+            "orientations",
+            o.partner_kind.as_str(),
+            o.status.as_str(),
+            "",
+            cell_csv(o.count),
+        );
+    }
+    for c in &r.closures {
+        row("closures", c.key.as_str(), "", "", cell_csv(c.count));
+    }
+    for c in &r.child_reports {
+        row("child_reports", c.key.as_str(), "", "", cell_csv(c.count));
+    }
+    row(
+        "anonymous_contacts",
+        "total",
+        "",
+        "",
+        cell_csv(r.anonymous_contacts),
+    );
+    for c in &r.anonymous_by_channel {
+        row(
+            "anonymous_contacts",
+            c.key.as_str(),
+            "",
+            "",
+            cell_csv(c.count),
+        );
+    }
+    for m in &r.monthly {
+        row(
+            "monthly",
+            &m.month,
+            "new_situations",
+            "",
+            cell_csv(m.new_situations),
+        );
+        row(
+            "monthly",
+            &m.month,
+            "interviews",
+            "",
+            cell_csv(m.interviews),
+        );
+        row("monthly", &m.month, "attempts", "", cell_csv(m.attempts));
+        row(
+            "monthly",
+            &m.month,
+            "anonymous_contacts",
+            "",
+            cell_csv(m.anonymous_contacts),
+        );
+    }
+    out
+}
+
+/// French labels of the words the report shows.
+pub(crate) fn fr(word: &str) -> &str {
+    match word {
+        "gendarmerie" => "Gendarmerie",
+        "police_nationale" => "Police nationale",
+        "police_municipale" => "Police municipale",
+        "partner" => "Partenaire",
+        "walk_in" => "Venue spontanée",
+        "phone" => "Téléphone",
+        "third_party" => "Orientation par un tiers",
+        "own_initiative" => "Propre initiative",
+        "in_person" => "En présentiel",
+        "home_visit" => "À domicile",
+        "at_partner" => "Chez un partenaire",
+        "domestic_violence" => "Violences conjugales",
+        "sexual_violence" => "Violences sexuelles",
+        "intrafamily_violence" => "Violences intrafamiliales",
+        "family_conflict" => "Conflit familial",
+        "separation" => "Séparation",
+        "child_protection" => "Protection de l'enfance",
+        "parenting" => "Parentalité",
+        "harassment" => "Harcèlement",
+        "housing" => "Logement",
+        "money" => "Difficultés financières",
+        "administrative" => "Démarches administratives",
+        "health" => "Santé",
+        "mental_health" => "Santé mentale",
+        "addiction" => "Addictions",
+        "isolation" => "Isolement",
+        "neighbourhood_conflict" => "Conflit de voisinage",
+        "other" => "Autre",
+        "victim" => "Victime",
+        "alleged_perpetrator" => "Mis en cause",
+        "victim_support" => "Aide aux victimes",
+        "cidff" => "CIDFF",
+        "social_services" => "Services sociaux",
+        "emergency_housing" => "Hébergement d'urgence",
+        "lawyer" => "Avocat",
+        "proposed" => "Proposée",
+        "accepted" => "Acceptée",
+        "refused" => "Refusée",
+        "handed_over" => "Passage de relais",
+        "unreachable" => "Injoignable",
+        "out_of_scope" => "Hors champ",
+        "resolved" => "Résolue",
+        "moved_away" => "Déménagement",
+        "crip" => "CRIP (information préoccupante)",
+        "prosecutor" => "Procureur",
+        "female" => "Femmes",
+        "male" => "Hommes",
+        "unknown" => "Non renseigné",
+        "under_18" => "Moins de 18 ans",
+        "from_18_to_25" => "18–25 ans",
+        "from_26_to_40" => "26–40 ans",
+        "from_41_to_60" => "41–60 ans",
+        "over_60" => "Plus de 60 ans",
+        w => w,
+    }
+}
+
+pub(crate) fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+pub(crate) fn cell_html(c: Cell) -> String {
+    c.map(|n| n.to_string())
+        .unwrap_or_else(|| "&lt; 5".to_owned())
+}
+
+/// Horizontal bars, one per item; a suppressed item has no bar and reads "< 5".
+pub(crate) fn bar_chart(title: &str, items: &[(String, Cell)]) -> String {
+    let max = items.iter().filter_map(|i| i.1).max().unwrap_or(0).max(1);
+    let row_h = 22;
+    let label_w = 230;
+    let bar_w = 360;
+    let h = items.len() * row_h + 10;
+    let mut s = format!(
+        "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{}\" width=\"660\" height=\"{h}\" viewBox=\"0 0 660 {h}\">",
+        esc(title),
+        esc(title)
+    );
+    for (i, (label, v)) in items.iter().enumerate() {
+        let y = i * row_h + 5;
+        let w = v.map(|n| (n as usize * bar_w) / max as usize).unwrap_or(0);
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">{}</text><rect x=\"{}\" y=\"{}\" width=\"{w}\" height=\"{}\" fill=\"#2f5d8a\"/><text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
+            label_w - 6,
+            y + 14,
+            esc(label),
+            label_w,
+            y + 3,
+            row_h - 6,
+            label_w + w + 6,
+            y + 14,
+            cell_html(*v)
+        );
+    }
+    s.push_str("</svg></figure>");
+    s
+}
+
+/// Monthly activity: two columns per month (new situations, interviews).
+pub(crate) fn month_chart(r: &Report) -> String {
+    let n = r.monthly.len().max(1);
+    let max = r
+        .monthly
+        .iter()
+        .flat_map(|m| [m.new_situations, m.interviews])
+        .flatten()
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let width = 660usize;
+    let plot_h = 160usize;
+    let slot = (width - 40) / n;
+    let col = (slot.saturating_sub(6) / 2).max(2);
+    let mut s = format!(
+        "<figure><figcaption>Activité mensuelle : nouvelles situations (foncé) et entretiens (clair)</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Activité mensuelle\" width=\"{width}\" height=\"{}\" viewBox=\"0 0 {width} {}\">",
+        plot_h + 40,
+        plot_h + 40
+    );
+    for (i, m) in r.monthly.iter().enumerate() {
+        let x = 30 + i * slot;
+        for (k, (v, colour)) in [(m.new_situations, "#2f5d8a"), (m.interviews, "#9bb8d3")]
+            .into_iter()
+            .enumerate()
+        {
+            let hgt = v.map(|n| n as usize * plot_h / max as usize).unwrap_or(0);
+            let _ = write!(
+                s,
+                "<rect x=\"{}\" y=\"{}\" width=\"{col}\" height=\"{hgt}\" fill=\"{colour}\"><title>{}</title></rect>",
+                x + k * col,
+                10 + plot_h - hgt,
+                cell_html(v)
+            );
+        }
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+            x + col,
+            plot_h + 26,
+            esc(m.month.get(2..).unwrap_or(&m.month))
+        );
+    }
+    s.push_str("</svg></figure>");
+    s
+}
+
+pub(crate) fn table(head: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut s = String::from("<table><thead><tr>");
+    for h in head {
+        let _ = write!(s, "<th>{}</th>", esc(h));
+    }
+    s.push_str("</tr></thead><tbody>");
+    for r in rows {
+        s.push_str("<tr>");
+        for c in r {
+            let _ = write!(s, "<td>{c}</td>");
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table>");
+    s
+}
+
+pub(crate) fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.1} %")).unwrap_or_else(|| "—".into())
+}
+
+/// A printable page, French, self-contained.
+pub fn html(r: &Report, org_name: &str) -> String {
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Rapport d'activité {} – {}</title>\
+<style>body{{font-family:system-ui,sans-serif;max-width:720px;margin:2em auto;color:#222}}h1{{font-size:1.5em}}h2{{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ccc}}\
+table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padding:2px 8px;text-align:left}}td:last-child{{text-align:right}}figure{{margin:1em 0}}figcaption{{font-weight:600;margin-bottom:.3em}}\
+.kpi{{display:flex;gap:1.5em;flex-wrap:wrap}}.kpi div{{border:1px solid #ccc;padding:.5em 1em}}.kpi b{{display:block;font-size:1.6em}}@media print{{h2{{break-after:avoid}}figure,table{{break-inside:avoid}}}}</style></head><body>",
+        r.from, r.to
+    );
+    let _ = write!(
+        b,
+        "<h1>Rapport d'activité — {}</h1><p>Du {} au {}. {}</p>",
+        esc(org_name),
+        r.from.format("%d/%m/%Y"),
+        r.to.format("%d/%m/%Y"),
+        match r.audience {
+            Audience::External =>
+                "Version destinée à l'extérieur du service : tout effectif de 1 à 4 est masqué (« &lt; 5 »).",
+            Audience::Internal => "Version interne au service : ne pas diffuser.",
+        }
+    );
+    let _ = write!(
+        b,
+        "<div class=\"kpi\"><div>Personnes accompagnées<b>{}</b></div><div>Nouvelles situations<b>{}</b></div><div>Entretiens<b>{}</b></div><div>Contacts anonymes<b>{}</b></div><div>Mineurs<b>{}</b></div></div>",
+        cell_html(r.people_accompanied),
+        cell_html(r.new_situations),
+        cell_html(r.interviews_total),
+        cell_html(r.anonymous_contacts),
+        cell_html(r.minors)
+    );
+    b.push_str("<h2>Origine des situations</h2>");
+    b.push_str(&bar_chart(
+        "Par canal",
+        &r.origin_by_channel
+            .iter()
+            .map(|o| (fr(o.key.as_str()).to_owned(), o.count))
+            .collect::<Vec<_>>(),
+    ));
+    b.push_str(&table(
+        &["Canal", "Initiative", "Situations"],
+        r.origins
+            .iter()
+            .map(|o| {
+                vec![
+                    esc(fr(o.channel.as_str())),
+                    esc(fr(o.initiative.as_str())),
+                    cell_html(o.count),
+                ]
+            })
+            .collect(),
+    ));
+    b.push_str(&table(
+        &["Initiative", "Situations", "Part"],
+        r.origin_by_initiative
+            .iter()
+            .map(|o| vec![esc(fr(o.key.as_str())), cell_html(o.count), pct(o.percent)])
+            .collect(),
+    ));
+    b.push_str("<h2>Problématiques (plusieurs par situation)</h2>");
+    b.push_str(&bar_chart(
+        "Problématiques",
+        &r.problems
+            .iter()
+            .filter(|p| p.count != Some(0))
+            .map(|p| (fr(p.key.as_str()).to_owned(), p.count))
+            .collect::<Vec<_>>(),
+    ));
+    b.push_str("<h2>Entretiens par modalité</h2>");
+    b.push_str(&table(
+        &["Modalité", "Entretiens"],
+        r.interviews
+            .iter()
+            .map(|i| vec![esc(fr(i.key.as_str())), cell_html(i.count)])
+            .collect(),
+    ));
+    b.push_str("<h2>Statut, sexe et âge</h2>");
+    b.push_str(&table(
+        &["Statut", "Sexe", "Âge", "Situations"],
+        r.roles
+            .iter()
+            .filter(|c| c.count != Some(0))
+            .map(|c| {
+                vec![
+                    esc(fr(c.role.as_str())),
+                    esc(fr(c.sex.as_str())),
+                    esc(fr(c.age_band.as_str())),
+                    cell_html(c.count),
+                ]
+            })
+            .collect(),
+    ));
+    let re = &r.reachability;
+    b.push_str("<h2>Joignabilité</h2>");
+    b.push_str(&table(
+        &["Indicateur", "Valeur"],
+        vec![
+            vec!["Situations à joindre".into(), cell_html(re.to_reach)],
+            vec!["Personnes jointes".into(), cell_html(re.reached)],
+            vec!["Part jointe".into(), pct(re.percent_reached)],
+            vec![
+                "Délai médian jusqu'au premier contact".into(),
+                re.median_hours_to_first_contact
+                    .map(|h| format!("{h:.1} h"))
+                    .unwrap_or_else(|| "—".into()),
+            ],
+            vec![
+                "Tentatives par contact".into(),
+                re.attempts_per_contact
+                    .map(|a| format!("{a:.2}"))
+                    .unwrap_or_else(|| "—".into()),
+            ],
+        ],
+    ));
+    b.push_str("<h2>Orientations</h2>");
+    let mut by_kind: Vec<(String, Cell)> = Vec::new();
+    for k in PartnerKind::ALL {
+        let cells: Vec<Cell> = r
+            .orientations
+            .iter()
+            .filter(|o| o.partner_kind == *k)
+            .map(|o| o.count)
+            .collect();
+        let total = if cells.iter().any(Option::is_none) {
+            None
+        } else {
+            Some(cells.iter().flatten().sum())
+        };
+        by_kind.push((fr(k.as_str()).to_owned(), total));
+    }
+    b.push_str(&bar_chart("Orientations par type de partenaire", &by_kind));
+    b.push_str(&table(
+        &["Partenaire", "Statut", "Orientations"],
+        r.orientations
+            .iter()
+            .filter(|o| o.count != Some(0))
+            .map(|o| {
+                vec![
+                    esc(fr(o.partner_kind.as_str())),
+                    esc(fr(o.status.as_str())),
+                    cell_html(o.count),
+                ]
+            })
+            .collect(),
+    ));
+    b.push_str("<h2>Clôtures</h2>");
+    b.push_str(&table(
+        &["Motif", "Situations"],
+        r.closures
+            .iter()
+            .map(|c| vec![esc(fr(c.key.as_str())), cell_html(c.count)])
+            .collect(),
+    ));
+    b.push_str("<h2>Enfants en danger : signalements</h2>");
+    b.push_str(&table(
+        &["Destinataire", "Signalements"],
+        r.child_reports
+            .iter()
+            .map(|c| vec![esc(fr(c.key.as_str())), cell_html(c.count)])
+            .collect(),
+    ));
+    b.push_str("<h2>Activité mensuelle</h2>");
+    b.push_str(&month_chart(r));
+    b.push_str(&table(
+        &[
+            "Mois",
+            "Nouvelles situations",
+            "Entretiens",
+            "Tentatives",
+            "Anonymes",
+        ],
+        r.monthly
+            .iter()
+            .map(|m| {
+                vec![
+                    esc(&m.month),
+                    cell_html(m.new_situations),
+                    cell_html(m.interviews),
+                    cell_html(m.attempts),
+                    cell_html(m.anonymous_contacts),
+                ]
+            })
+            .collect(),
+    ));
+    b.push_str("<p><small>Chiffres calculés à partir des données enregistrées dans Relais. Personnes accompagnées : personnes distinctes ayant fait l'objet d'au moins une action (tentative de contact, entretien, orientation, signalement) sur la période.</small></p></body></html>");
+    b
+}
