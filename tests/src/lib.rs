@@ -311,7 +311,7 @@ pub fn paris(date: chrono::NaiveDate, h: u32, m: u32) -> String {
 pub async fn org(s: &Server, name: &str) -> Org {
     let tag = Uuid::new_v4().simple().to_string()[..8].to_owned();
     let admin_email = format!("admin-{tag}@example.org");
-    relais_server::api::accounts::create_first_admin(
+    relais_server::accounts::create_first_admin(
         &s.state,
         name,
         &admin_email,

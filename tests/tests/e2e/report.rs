@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use relais_domain::casework::{DocumentType, PersonRole};
 use relais_domain::dto::{PersonInput, Sex};
 use relais_domain::outreach::{Initiative, OriginChannel, SituationKind};
-use relais_server::api::situations::{NewSituation, insert_situation};
+use relais_server::casework::situations::{NewSituation, insert_situation};
 use relais_server::store::entities::{
     anonymous_contact, child_report, contact_attempt, interview, orientation, partner, situation,
 };
@@ -67,7 +67,7 @@ fn seed(
 async fn plant(s: &Server, a: &Org, x: &Seed) -> (Uuid, Uuid) {
     let db = s.state.db();
     let c = s.state.cipher();
-    let p = relais_server::api::persons::insert_person(
+    let p = relais_server::casework::persons::insert_person(
         db,
         c,
         a.id,
