@@ -30,7 +30,7 @@ struct Inner {
     /// SQLite has one writer at a time, and a writer that finds the lock taken sleeps in
     /// millisecond steps: queueing writers here instead keeps throughput under contention.
     write_lock: tokio::sync::Mutex<()>,
-    gateways: crate::outbox::Gateways,
+    gateways: crate::outbox::providers::Gateways,
     /// Wakes the dispatcher: the scheduler's tick, or a change that enqueued a message.
     outbox_wake: tokio::sync::Notify,
 }
@@ -49,7 +49,7 @@ impl AppState {
     pub fn db(&self) -> &DatabaseConnection {
         &self.0.db
     }
-    pub fn gateways(&self) -> &crate::outbox::Gateways {
+    pub fn gateways(&self) -> &crate::outbox::providers::Gateways {
         &self.0.gateways
     }
     pub fn outbox_wake(&self) -> &tokio::sync::Notify {
@@ -58,6 +58,13 @@ impl AppState {
     /// Tell the dispatcher there may be work now.
     pub fn wake_outbox(&self) {
         self.0.outbox_wake.notify_one();
+    }
+    /// Where the development outbox keeps what it "sends".
+    pub fn dev_outbox(&self) -> crate::outbox::providers::DevOutbox<'_> {
+        crate::outbox::providers::DevOutbox {
+            db: self.db(),
+            cipher: self.cipher(),
+        }
     }
     pub fn cipher(&self) -> &FieldCipher {
         &self.0.cipher
@@ -140,7 +147,8 @@ impl AppState {
         );
         // reqwest and lettre use rustls with ring, installed once for the process.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let gateways = crate::outbox::Gateways::from_config(&config).map_err(StartError::Config)?;
+        let gateways =
+            crate::outbox::providers::Gateways::from_config(&config).map_err(StartError::Config)?;
         if gateways.email_unavailable() {
             tracing::warn!(
                 "an SMS gateway is configured but no smtp_url: e-mail reminders are unavailable \

@@ -311,15 +311,9 @@ pub fn paris(date: chrono::NaiveDate, h: u32, m: u32) -> String {
 pub async fn org(s: &Server, name: &str) -> Org {
     let tag = Uuid::new_v4().simple().to_string()[..8].to_owned();
     let admin_email = format!("admin-{tag}@example.org");
-    relais_server::accounts::create_first_admin(
-        &s.state,
-        name,
-        &admin_email,
-        "Admin",
-        PASSWORD,
-    )
-    .await
-    .unwrap();
+    relais_server::accounts::create_first_admin(&s.state, name, &admin_email, "Admin", PASSWORD)
+        .await
+        .unwrap();
     let admin = enrol(s, &admin_email).await;
     let (st, site) = s.post("/api/v1/sites", Some(&admin.token), json!({"name": format!("Brigade {name}"), "address": "1 place de la Mairie, 71100 Chalon-sur-Saône"})).await;
     assert_eq!(st, 201, "{site}");

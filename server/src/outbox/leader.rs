@@ -201,7 +201,7 @@ pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> Result<usize, Db
     for n in &jobs {
         let since = n.send_started_at.unwrap_or(n.updated_at);
         let lookup = match batch.compose(n) {
-            Some((out, _, _)) => gw.lookup(state, &out, since).await,
+            Some((out, _, _)) => gw.lookup(&state.dev_outbox(), &out, since).await,
             None => Lookup::Error("cannot compose".into()),
         };
         let set = match lookup {

@@ -630,7 +630,7 @@ pub async fn process_batch(
         let permits = permits.clone();
         set.spawn(async move {
             let _p = permits.acquire_owned().await;
-            let r = state.gateways().send(&state, &out).await;
+            let r = state.gateways().send(&state.dev_outbox(), &out).await;
             (n, out, r)
         });
     }

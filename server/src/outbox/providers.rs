@@ -15,7 +15,6 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::config::{Config, Secret};
-use crate::state::AppState;
 use crate::store::entities::dev_outbox;
 
 /// A message ready to leave.
@@ -82,10 +81,19 @@ pub enum Sms {
 }
 
 #[derive(Clone)]
+/// Where the development outbox keeps what it would have sent: the database and the key
+/// that seals it.
+pub struct DevOutbox<'a> {
+    pub db: &'a sea_orm::DatabaseConnection,
+    pub cipher: &'a crate::crypto::FieldCipher,
+}
+
 pub struct Gateways {
     pub sms: Sms,
     smtp: Option<(AsyncSmtpTransport<Tokio1Executor>, Mailbox, String)>,
     http: reqwest::Client,
+    /// The e-mails' subject (checked at start for revealing words).
+    email_subject: String,
 }
 
 impl Gateways {
@@ -148,7 +156,12 @@ impl Gateways {
                 .to_owned();
             Some((t, from, domain))
         };
-        Ok(Gateways { sms, smtp, http })
+        Ok(Gateways {
+            sms,
+            smtp,
+            http,
+            email_subject: c.email_subject.clone(),
+        })
     }
 
     /// SMS leave through a real gateway but no SMTP server is configured: an e-mail would
@@ -169,17 +182,18 @@ impl Gateways {
         }
     }
 
-    pub async fn send(&self, state: &AppState, m: &Outgoing) -> Sent {
+    /// Send one message. `dev` is where the development outbox keeps what it "sends".
+    pub async fn send(&self, dev: &DevOutbox<'_>, m: &Outgoing) -> Sent {
         if m.channel == "email" {
             return match &self.smtp {
                 Some((t, from, domain)) => {
-                    send_email(t, from, domain, &state.config().email_subject, m).await
+                    send_email(t, from, domain, &self.email_subject, m).await
                 }
-                None => dev_send(state, m).await,
+                None => dev_send(dev, m).await,
             };
         }
         match &self.sms {
-            Sms::Development => dev_send(state, m).await,
+            Sms::Development => dev_send(dev, m).await,
             Sms::Webhook {
                 url,
                 auth_header,
@@ -260,17 +274,17 @@ impl Gateways {
     }
 
     /// Ask the provider whether it has the message of job `m` (sent at or after `since`).
-    pub async fn lookup(&self, state: &AppState, m: &Outgoing, since: DateTime<Utc>) -> Lookup {
+    pub async fn lookup(&self, dev: &DevOutbox<'_>, m: &Outgoing, since: DateTime<Utc>) -> Lookup {
         if m.channel == "email" {
             return match &self.smtp {
                 // SMTP cannot be asked; the deterministic Message-ID makes a second copy
                 // recognisable, so the dispatcher retries e-mail instead.
                 Some(_) => Lookup::Unsupported,
-                None => dev_lookup(state, m).await,
+                None => dev_lookup(dev, m).await,
             };
         }
         match &self.sms {
-            Sms::Development => dev_lookup(state, m).await,
+            Sms::Development => dev_lookup(dev, m).await,
             Sms::Webhook {
                 lookup_url,
                 auth_header,
@@ -482,8 +496,8 @@ async fn send_email(
     }
 }
 
-async fn dev_send(state: &AppState, m: &Outgoing) -> Sent {
-    let c = state.cipher();
+async fn dev_send(dev: &DevOutbox<'_>, m: &Outgoing) -> Sent {
+    let c = dev.cipher;
     let id = Uuid::new_v4();
     let r = dev_outbox::ActiveModel {
         id: Set(id),
@@ -494,12 +508,12 @@ async fn dev_send(state: &AppState, m: &Outgoing) -> Sent {
         body: Set(c.seal("dev_outbox", "body", id, m.body.as_bytes())),
         created_at: Set(Utc::now()),
     }
-    .insert(state.db())
+    .insert(dev.db)
     .await;
     match r {
         Ok(_) => Sent::Accepted(Some(id.to_string())),
         // Unique on the job: it is already there.
-        Err(_) => match dev_lookup(state, m).await {
+        Err(_) => match dev_lookup(dev, m).await {
             Lookup::Found(id) => Sent::Accepted(id),
             _ => Sent::Retry {
                 after: None,
@@ -509,10 +523,10 @@ async fn dev_send(state: &AppState, m: &Outgoing) -> Sent {
     }
 }
 
-async fn dev_lookup(state: &AppState, m: &Outgoing) -> Lookup {
+async fn dev_lookup(dev: &DevOutbox<'_>, m: &Outgoing) -> Lookup {
     match dev_outbox::Entity::find()
         .filter(dev_outbox::Column::NotificationId.eq(m.notification_id))
-        .one(state.db())
+        .one(dev.db)
         .await
     {
         Ok(Some(r)) => Lookup::Found(Some(r.id.to_string())),
