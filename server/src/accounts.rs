@@ -6,7 +6,7 @@ use crate::paging::Paging;
 use crate::paging::page;
 use crate::scope::Scope;
 use crate::store::entities::{account, account_site, site};
-use crate::store::{OrgScoped, next_change_seq};
+use crate::store::{OrgScoped, Stamp};
 use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{Account, AccountPatch, Page};
@@ -119,10 +119,7 @@ pub async fn create_account<C: ConnectionTrait>(
         first_failed_at: Set(None),
         locked_until: Set(None),
         disabled: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(db).await?),
-        deleted_at: Set(None),
+        ..Stamp::take(db, now).await?.new_row()
     }
     .insert(db)
     .await
@@ -196,11 +193,11 @@ pub async fn create_first_admin(
             organisation::ActiveModel {
                 id: Set(id),
                 name: Set(org_name),
-                created_at: Set(now),
-                updated_at: Set(now),
-                change_seq: Set(next_change_seq(&txn).await.map_err(|e| e.to_string())?),
-                deleted_at: Set(None),
                 message_words: Set(None),
+                ..Stamp::take(&txn, now)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .new_row()
             }
             .insert(&txn)
             .await
@@ -303,8 +300,7 @@ pub async fn update(t: &Scope, id: Uuid, patch: AccountPatch) -> ServiceResult<A
             crate::auth::sessions::revoke_all(&txn, id, now).await?;
         }
     }
-    am.updated_at = Set(now);
-    am.change_seq = Set(next_change_seq(&txn).await?);
+    Stamp::take(&txn, now).await?.changed(&mut am);
     let a = am.update(&txn).await?;
     if let Some(ids) = &patch.site_ids {
         set_sites(&txn, t.organisation_id(), id, ids).await?;

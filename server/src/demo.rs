@@ -11,10 +11,10 @@ use crate::accounts::create_account;
 use crate::auth::totp;
 use crate::casework::persons::insert_person;
 use crate::state::AppState;
+use crate::store::Stamp;
 use crate::store::entities::{
     account, account_site, appointment_type, opening_window, organisation, site,
 };
-use crate::store::next_change_seq;
 use relais_domain::dto::{PersonInput, Sex};
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,11 +49,8 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
     organisation::ActiveModel {
         id: Set(org_id),
         name: Set(org_name.into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
-        deleted_at: Set(None),
         message_words: Set(None),
+        ..Stamp::take(&txn, now).await?.new_row()
     }
     .insert(&txn)
     .await?;
@@ -83,10 +80,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             time_zone: Set("Europe/Paris".into()),
             alsace_moselle: Set(false),
             message_place: Set(message_place.map(str::to_owned)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            change_seq: Set(next_change_seq(&txn).await?),
-            deleted_at: Set(None),
+            ..Stamp::take(&txn, now).await?.new_row()
         }
         .insert(&txn)
         .await?;
@@ -174,10 +168,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             bookable_by: Set("staff".into()),
             reminders: Set(true),
             reminder_offset_hours: Set(48),
-            created_at: Set(now),
-            updated_at: Set(now),
-            change_seq: Set(next_change_seq(&txn).await?),
-            deleted_at: Set(None),
+            ..Stamp::take(&txn, now).await?.new_row()
         }
         .insert(&txn)
         .await?;
@@ -200,10 +191,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             end_time: Set(end.into()),
             valid_from: Set(None),
             valid_until: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            change_seq: Set(next_change_seq(&txn).await?),
-            deleted_at: Set(None),
+            ..Stamp::take(&txn, now).await?.new_row()
         }
         .insert(&txn)
         .await?;
@@ -309,10 +297,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             name: Set(name.into()),
             kind: Set(kind.into()),
             contact: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            change_seq: Set(next_change_seq(&txn).await?),
-            deleted_at: Set(None),
+            ..Stamp::take(&txn, now).await?.new_row()
         }
         .insert(&txn)
         .await?;

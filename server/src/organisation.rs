@@ -6,7 +6,7 @@ use crate::paging::Paging;
 use crate::paging::page;
 use crate::scope::Scope;
 use crate::store::entities::{organisation, site};
-use crate::store::{next_change_seq, soft_delete};
+use crate::store::{Stamp, soft_delete};
 use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{Organisation, OrganisationInput, Page, Site, SiteInput};
@@ -162,7 +162,7 @@ pub async fn create(t: &Scope, input: SiteInput) -> ServiceResult<Site> {
     let now = Utc::now();
     let id = Uuid::new_v4();
     let (_turn, txn) = t.state.begin_write().await?;
-    let seq = next_change_seq(&txn).await?;
+    let stamp = Stamp::take(&txn, now).await?;
     let m = site::ActiveModel {
         id: Set(id),
         organisation_id: Set(t.organisation_id()),
@@ -172,10 +172,7 @@ pub async fn create(t: &Scope, input: SiteInput) -> ServiceResult<Site> {
         time_zone: Set(v.time_zone),
         alsace_moselle: Set(v.alsace_moselle),
         message_place: Set(v.message_place),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(seq),
-        deleted_at: Set(None),
+        ..stamp.new_row()
     }
     .insert(&txn)
     .await?;
@@ -199,8 +196,7 @@ pub async fn update(t: &Scope, id: Uuid, input: SiteInput) -> ServiceResult<Site
     am.time_zone = Set(v.time_zone);
     am.alsace_moselle = Set(v.alsace_moselle);
     am.message_place = Set(v.message_place);
-    am.updated_at = Set(Utc::now());
-    am.change_seq = Set(next_change_seq(&txn).await?);
+    Stamp::take(&txn, Utc::now()).await?.changed(&mut am);
     let m = am.update(&txn).await?;
     audit::record(
         &txn,
@@ -271,8 +267,7 @@ pub async fn update_organisation(
     if let Some(w) = words {
         am.message_words = Set(Some(w).filter(|w| !w.is_empty()));
     }
-    am.updated_at = Set(Utc::now());
-    am.change_seq = Set(next_change_seq(&txn).await?);
+    Stamp::take(&txn, Utc::now()).await?.changed(&mut am);
     let o = am.update(&txn).await?;
     txn.commit().await?;
     Ok(organisation_dto(o))

@@ -31,7 +31,7 @@ use crate::store::entities::{
     appointment, appointment_participant, contact_attempt, dev_outbox, idempotency_key, interview,
     notification, organisation, orientation, person, person_link, situation,
 };
-use crate::store::{OrgScoped, next_change_seq};
+use crate::store::{OrgScoped, Stamp};
 
 pub const INACTIVE_AFTER_DAYS: i64 = 730;
 pub const NEVER_REACHED_AFTER_DAYS: i64 = 183;
@@ -153,11 +153,12 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
     am.phone_key = Set(None);
     am.safe_contact_checked_at = Set(None);
     am.anonymised_at = Set(Some(now));
-    am.updated_at = Set(now);
-    am.change_seq = Set(next_change_seq(&txn).await?);
+    // One stamp for everything the anonymisation changes: phones learn of every row.
+    let stamp = Stamp::take(&txn, now).await?;
+    stamp.changed(&mut am);
     am.update(&txn).await?;
-    let seq = next_change_seq(&txn).await?;
-    situation::Entity::update_many()
+    stamp
+        .changed_many(situation::Entity::update_many())
         .col_expr(
             situation::Column::Note,
             Expr::value(Option::<Vec<u8>>::None),
@@ -167,13 +168,12 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
             Expr::value(Option::<String>::None),
         )
         .col_expr(situation::Column::Unit, Expr::value(Option::<String>::None))
-        .col_expr(situation::Column::UpdatedAt, Expr::value(now))
-        .col_expr(situation::Column::ChangeSeq, Expr::value(seq))
         .filter(situation::Column::OrganisationId.eq(org))
         .filter(situation::Column::PersonId.eq(id))
         .exec(&txn)
         .await?;
-    contact_attempt::Entity::update_many()
+    stamp
+        .changed_many(contact_attempt::Entity::update_many())
         .col_expr(
             contact_attempt::Column::Note,
             Expr::value(Option::<Vec<u8>>::None),
@@ -182,7 +182,8 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
         .filter(contact_attempt::Column::PersonId.eq(id))
         .exec(&txn)
         .await?;
-    interview::Entity::update_many()
+    stamp
+        .changed_many(interview::Entity::update_many())
         .col_expr(
             interview::Column::Note,
             Expr::value(Option::<Vec<u8>>::None),
@@ -191,7 +192,8 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
         .filter(interview::Column::PersonId.eq(id))
         .exec(&txn)
         .await?;
-    orientation::Entity::update_many()
+    stamp
+        .changed_many(orientation::Entity::update_many())
         .col_expr(
             orientation::Column::OverrideReason,
             Expr::value(Option::<Vec<u8>>::None),
@@ -210,7 +212,8 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
         .map(|p| p.appointment_id)
         .collect();
     if !theirs.is_empty() {
-        appointment::Entity::update_many()
+        stamp
+            .changed_many(appointment::Entity::update_many())
             .col_expr(
                 appointment::Column::Reason,
                 Expr::value(Option::<Vec<u8>>::None),
@@ -219,15 +222,13 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
             .filter(appointment::Column::Id.is_in(theirs.clone()))
             .exec(&txn)
             .await?;
-        let seq = next_change_seq(&txn).await?;
-        appointment::Entity::update_many()
+        stamp
+            .changed_many(appointment::Entity::update_many())
             .col_expr(appointment::Column::Status, Expr::value("revoked"))
             .col_expr(
                 appointment::Column::Version,
                 sea_orm::sea_query::ExprTrait::add(Expr::col(appointment::Column::Version), 1),
             )
-            .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
-            .col_expr(appointment::Column::ChangeSeq, Expr::value(seq))
             .filter(appointment::Column::OrganisationId.eq(org))
             .filter(appointment::Column::Id.is_in(theirs))
             .filter(appointment::Column::Status.eq("planned"))
@@ -256,7 +257,8 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
             .exec(&txn)
             .await?;
     }
-    person_link::Entity::update_many()
+    stamp
+        .changed_many(person_link::Entity::update_many())
         .col_expr(
             person_link::Column::KeepApartOffReason,
             Expr::value(Option::<Vec<u8>>::None),

@@ -16,6 +16,7 @@ use super::extract::{ApiJson, ApiQuery, PathId};
 use crate::api::caller::{FileReaders, Staff};
 use crate::casework::situations as svc;
 use crate::casework::situations::SituationQuery;
+use crate::casework::{attempts, interviews};
 
 // ------------------------------------------------------------------ endpoints
 
@@ -72,7 +73,7 @@ pub async fn attempt(
     PathId(id): PathId,
     ApiJson(i): ApiJson<AttemptInput>,
 ) -> ServiceResult<(StatusCode, Json<AttemptLogged>)> {
-    svc::attempt(&t, id, i)
+    attempts::attempt(&t, id, i)
         .await
         .map(|x| (StatusCode::CREATED, Json(x)))
 }
@@ -87,7 +88,7 @@ pub async fn record_interview(
     PathId(id): PathId,
     ApiJson(i): ApiJson<InterviewInput>,
 ) -> ServiceResult<(StatusCode, Json<Interview>)> {
-    svc::record_interview(&t, id, i)
+    interviews::record_interview(&t, id, i)
         .await
         .map(|x| (StatusCode::CREATED, Json(x)))
 }
@@ -100,7 +101,7 @@ pub async fn walk_in(
     t: Staff<FileReaders>,
     ApiJson(i): ApiJson<WalkInInput>,
 ) -> ServiceResult<(StatusCode, Json<WalkInRecorded>)> {
-    svc::walk_in(&t, i)
+    interviews::walk_in(&t, i)
         .await
         .map(|x| (StatusCode::CREATED, Json(x)))
 }
@@ -126,7 +127,7 @@ pub async fn child_report(
     PathId(id): PathId,
     ApiJson(i): ApiJson<ChildReportInput>,
 ) -> ServiceResult<(StatusCode, Json<ChildReport>)> {
-    svc::child_report(&t, id, i)
+    interviews::child_report(&t, id, i)
         .await
         .map(|x| (StatusCode::CREATED, Json(x)))
 }
@@ -138,7 +139,7 @@ pub async fn anonymous(
     t: Staff<FileReaders>,
     ApiJson(i): ApiJson<AnonymousContactInput>,
 ) -> ServiceResult<(StatusCode, Json<AnonymousContact>)> {
-    svc::anonymous(&t, i)
+    interviews::anonymous(&t, i)
         .await
         .map(|x| (StatusCode::CREATED, Json(x)))
 }
@@ -148,5 +149,5 @@ pub async fn anonymous(
 #[utoipa::path(get, path = "/api/v1/queue", tag = "situations", security(("bearer" = [])),
     responses((status = 200, body = Vec<QueueEntry>)))]
 pub async fn queue(t: Staff<FileReaders>) -> ServiceResult<Json<Vec<QueueEntry>>> {
-    svc::queue(&t).await.map(Json)
+    attempts::queue(&t).await.map(Json)
 }

@@ -3,6 +3,8 @@
 //! that keeps linked parties apart, and the facts of the yearly report. Each service takes a
 //! `Scope`; none knows HTTP.
 
+pub mod attempts;
+pub mod interviews;
 pub mod partners;
 pub mod persons;
 pub mod referrals;

@@ -7,7 +7,7 @@ use crate::scope::Scope;
 use crate::store::entities::{
     appointment, appointment_participant, orientation, partner, person, person_link, situation,
 };
-use crate::store::{OrgScoped, next_change_seq, soft_delete};
+use crate::store::{OrgScoped, Stamp, soft_delete};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use relais_domain::Validator;
@@ -279,10 +279,7 @@ pub async fn create(t: &Scope, i: PartnerInput) -> ServiceResult<Partner> {
         name: Set(name),
         kind: Set(i.kind.as_str().into()),
         contact: Set(contact),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
-        deleted_at: Set(None),
+        ..Stamp::take(&txn, now).await?.new_row()
     }
     .insert(&txn)
     .await?;
@@ -306,8 +303,7 @@ pub async fn update(t: &Scope, id: Uuid, i: PartnerInput) -> ServiceResult<Partn
     am.name = Set(name);
     am.kind = Set(i.kind.as_str().into());
     am.contact = Set(contact);
-    am.updated_at = Set(Utc::now());
-    am.change_seq = Set(next_change_seq(&txn).await?);
+    Stamp::take(&txn, Utc::now()).await?.changed(&mut am);
     let m = am.update(&txn).await?;
     audit::record(
         &txn,
@@ -395,10 +391,7 @@ pub async fn orient(t: &Scope, id: Uuid, i: OrientationInput) -> ServiceResult<O
                 .seal("orientation", "override_reason", oid, r.as_bytes())
         })),
         account_id: Set(t.staff()?.account_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
-        deleted_at: Set(None),
+        ..Stamp::take(&txn, now).await?.new_row()
     }
     .insert(&txn)
     .await?;
@@ -466,9 +459,7 @@ pub async fn set_status(
     let r = orientation::Entity::update_many()
         .set(orientation::ActiveModel {
             status: Set(i.status.as_str().into()),
-            updated_at: Set(now),
-            change_seq: Set(next_change_seq(&txn).await?),
-            ..Default::default()
+            ..Stamp::take(&txn, now).await?.changed_row()
         })
         .filter(orientation::Column::Id.eq(id))
         .filter(orientation::Column::Status.eq(m.status.clone()))
@@ -556,7 +547,7 @@ pub async fn link(t: &Scope, id: Uuid, i: PersonLinkInput) -> ServiceResult<Pers
     let now = Utc::now();
     let link_id = Uuid::new_v4();
     let (_turn, txn) = t.state.begin_write().await?;
-    let seq = next_change_seq(&txn).await?;
+    let stamp = Stamp::take(&txn, now).await?;
     if keep_apart {
         check_existing_apart(&txn, t.organisation_id(), id, i.other_person_id).await?;
     }
@@ -575,10 +566,7 @@ pub async fn link(t: &Scope, id: Uuid, i: PersonLinkInput) -> ServiceResult<Pers
                 r.as_bytes(),
             )
         })),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(seq),
-        deleted_at: Set(None),
+        ..stamp.new_row()
     }
     .insert(&txn)
     .await?;

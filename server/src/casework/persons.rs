@@ -6,7 +6,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::paging::page;
 use crate::scope::Scope;
 use crate::store::entities::{audit_log, person};
-use crate::store::{next_change_seq, soft_delete};
+use crate::store::{Stamp, soft_delete};
 use chrono::{Datelike, Utc};
 use relais_domain::Validator;
 use relais_domain::dto::{AuditEntry, Page, Person, PersonInput, PersonSummary, Sex};
@@ -214,11 +214,7 @@ pub async fn insert_person<C: sea_orm::ConnectionTrait>(
         id: Set(id),
         organisation_id: Set(organisation_id),
         created_by: Set(created_by),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(db).await?),
-        deleted_at: Set(None),
-        ..Default::default()
+        ..Stamp::take(db, now).await?.new_row()
     };
     seal_into(c, id, &p, &mut am);
     Ok(am.insert(db).await?)
@@ -314,8 +310,7 @@ pub async fn update(t: &Scope, id: Uuid, input: PersonInput) -> ServiceResult<Pe
     let (_turn, txn) = t.state.begin_write().await?;
     let mut am = existing.into_active_model();
     seal_into(c, id, &p, &mut am);
-    am.updated_at = Set(Utc::now());
-    am.change_seq = Set(next_change_seq(&txn).await?);
+    Stamp::take(&txn, Utc::now()).await?.changed(&mut am);
     let m = am.update(&txn).await?;
     audit::record(
         &txn,

@@ -1,33 +1,29 @@
 //! Situations: what the police or a partner hand over, their state machine (apply_event is the only writer of a state), contact attempts, callbacks, interviews, walk-ins, anonymous contacts and child-in-danger reports.
 
 use crate::audit::{self, Action};
+use crate::casework::attempts::{advice_dto, attempt_dto, attempts_of};
 use crate::crypto::FieldCipher;
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;
 use crate::store::entities::{
-    account, anonymous_contact, appointment, appointment_participant, child_report,
-    contact_attempt, interview, person, site, situation, situation_event,
+    account, appointment, appointment_participant, contact_attempt, person, site, situation,
+    situation_event,
 };
-use crate::store::{OrgScoped, next_change_seq};
+use crate::store::{OrgScoped, Stamp};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use relais_domain::Validator;
 use relais_domain::casework::{DocumentType, PersonRole, problems_parse, problems_to_str};
-use relais_domain::dto::{
-    AnonymousContact, AnonymousContactInput, AttemptInput, AttemptLogged, ChildReport,
-    ChildReportInput, ContactAdvice, ContactAttempt, Interview, InterviewInput, Page, PersonInput,
-    QueueEntry, Sex, Situation, SituationEvent, SituationEventInput, SituationInput, WalkInInput,
-    WalkInRecorded,
-};
+use relais_domain::dto::{Page, Situation, SituationEvent, SituationEventInput, SituationInput};
 use relais_domain::outreach::{
-    self, Attempt, AttemptChannel, CallbackWindow, CloseReason, Event, Initiative, OriginChannel,
-    Priority, QueueItem, SituationKind, State, Urgency,
+    self, CallbackWindow, CloseReason, Event, Initiative, OriginChannel, Priority, SituationKind,
+    State, Urgency,
 };
 use relais_domain::problem::ProblemCode;
-use relais_domain::safe_contact::{self, SafeContactProfile};
+use relais_domain::safe_contact::{self};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -68,47 +64,6 @@ pub(crate) fn transition_error(e: outreach::TransitionError) -> ServiceError {
         e.current.as_str(),
         e.allowed.iter().map(|a| a.as_str().to_owned()).collect(),
     )
-}
-
-pub(crate) fn attempts_for_advice(rows: &[contact_attempt::Model]) -> Vec<Attempt> {
-    rows.iter()
-        .filter_map(|r| {
-            Some(Attempt {
-                at: local(r.at),
-                channel: AttemptChannel::parse(&r.channel)?,
-                result: outreach::AttemptResult::parse(&r.result)?,
-            })
-        })
-        .collect()
-}
-
-pub(crate) fn advice_dto(rows: &[contact_attempt::Model], now: DateTime<Utc>) -> ContactAdvice {
-    let attempts = attempts_for_advice(rows);
-    let a = outreach::advice(&attempts, local(now).date(), &holidays_near(now));
-    let (advice, untried) = match a {
-        outreach::ContactAdvice::Reached => ("reached", vec![]),
-        outreach::ContactAdvice::ProposeUnreachable => ("propose_unreachable", vec![]),
-        outreach::ContactAdvice::TryAgain { untried } => (
-            "try_again",
-            untried
-                .iter()
-                .map(|b| {
-                    match b {
-                        outreach::TimeBand::Morning => "morning",
-                        outreach::TimeBand::Midday => "midday",
-                        outreach::TimeBand::Afternoon => "afternoon",
-                        outreach::TimeBand::Evening => "evening",
-                    }
-                    .to_owned()
-                })
-                .collect(),
-        ),
-    };
-    ContactAdvice {
-        advice: advice.to_owned(),
-        untried,
-        attempts: rows.len() as u32,
-    }
 }
 
 pub(crate) fn is_stale(p: &person::Model, now: DateTime<Utc>) -> bool {
@@ -290,10 +245,7 @@ pub async fn insert_situation<C: ConnectionTrait>(
         closed_at: Set(None),
         reopened_from: Set(n.reopened_from),
         version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(db).await?),
-        deleted_at: Set(None),
+        ..Stamp::take(db, now).await?.new_row()
     }
     .insert(db)
     .await?)
@@ -339,29 +291,6 @@ pub(crate) async fn find(t: &Scope, id: Uuid) -> ServiceResult<situation::Model>
     t.find_live::<situation::Entity>(id)
         .await?
         .ok_or_else(ServiceError::not_found)
-}
-
-pub(crate) async fn attempts_of<C: ConnectionTrait>(
-    db: &C,
-    org: Uuid,
-    ids: &[Uuid],
-) -> ServiceResult<HashMap<Uuid, Vec<contact_attempt::Model>>> {
-    let mut out: HashMap<Uuid, Vec<contact_attempt::Model>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for chunk in ids.chunks(500) {
-        let rows = contact_attempt::Entity::scoped(org)
-            .filter(contact_attempt::Column::SituationId.is_in(chunk.to_vec()))
-            .filter(contact_attempt::Column::DeletedAt.is_null())
-            .order_by_asc(contact_attempt::Column::At)
-            .all(db)
-            .await?;
-        for r in rows {
-            out.entry(r.situation_id).or_default().push(r);
-        }
-    }
-    Ok(out)
 }
 
 pub(crate) async fn persons_of<C: ConnectionTrait>(
@@ -455,31 +384,6 @@ pub(crate) async fn possible_duplicates<C: ConnectionTrait>(
         .collect())
 }
 
-pub(crate) fn attempt_dto(
-    c: &FieldCipher,
-    a: &contact_attempt::Model,
-) -> ServiceResult<ContactAttempt> {
-    Ok(ContactAttempt {
-        id: a.id,
-        at: a.at,
-        channel: word(&a.channel, AttemptChannel::parse, "contact_attempt.channel")?,
-        result: word(
-            &a.result,
-            outreach::AttemptResult::parse,
-            "contact_attempt.result",
-        )?,
-        account_id: a.account_id,
-        note: a
-            .note
-            .as_deref()
-            .map(|n| {
-                c.open("contact_attempt", "note", a.id, n)
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-            })
-            .transpose()?,
-    })
-}
-
 /// Apply `event` to a situation at `version` inside `txn`: the state machine decides, the
 /// update is fenced on the version, the history gets a row. `extra` sets other columns.
 pub(crate) async fn apply_event<C: ConnectionTrait>(
@@ -501,9 +405,8 @@ pub(crate) async fn apply_event<C: ConnectionTrait>(
     let mut am: situation::ActiveModel = current.clone().into();
     am.state = Set(to.as_str().into());
     am.version = Set(current.version + 1);
-    am.updated_at = Set(Utc::now());
+    Stamp::take(txn, Utc::now()).await?.changed(&mut am);
     am.last_activity_at = Set(at.max(current.last_activity_at));
-    am.change_seq = Set(next_change_seq(txn).await?);
     if to != State::CallbackScheduled {
         am.callback_start = Set(None);
         am.callback_end = Set(None);
@@ -546,9 +449,8 @@ pub(crate) async fn touch<C: ConnectionTrait>(
 ) -> ServiceResult<situation::Model> {
     let mut am: situation::ActiveModel = current.clone().into();
     am.version = Set(current.version + 1);
-    am.updated_at = Set(Utc::now());
+    Stamp::take(txn, Utc::now()).await?.changed(&mut am);
     am.last_activity_at = Set(at.max(current.last_activity_at));
-    am.change_seq = Set(next_change_seq(txn).await?);
     extra(&mut am);
     let r = situation::Entity::update_many()
         .set(am)
@@ -609,53 +511,6 @@ pub struct SituationQuery {
     /// Only this person's situations.
     #[serde(default)]
     pub(crate) person_id: Option<String>,
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn insert_interview<C: ConnectionTrait>(
-    txn: &C,
-    c: &FieldCipher,
-    org: Uuid,
-    s: &situation::Model,
-    account: Uuid,
-    i: &InterviewInput,
-    at: DateTime<Utc>,
-    note: Option<&str>,
-) -> ServiceResult<interview::Model> {
-    let id = Uuid::new_v4();
-    let now = Utc::now();
-    Ok(interview::ActiveModel {
-        id: Set(id),
-        organisation_id: Set(org),
-        situation_id: Set(s.id),
-        person_id: Set(s.person_id),
-        at: Set(at),
-        mode: Set(i.mode.as_str().into()),
-        duration_minutes: Set(i.duration_minutes.map(|d| d as i32)),
-        note: Set(note.map(|n| c.seal("interview", "note", id, n.as_bytes()))),
-        account_id: Set(account),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(txn).await?),
-        deleted_at: Set(None),
-    }
-    .insert(txn)
-    .await?)
-}
-
-pub(crate) fn interview_dto(m: &interview::Model) -> ServiceResult<Interview> {
-    Ok(Interview {
-        id: m.id,
-        situation_id: m.situation_id,
-        at: m.at,
-        mode: word(
-            &m.mode,
-            relais_domain::casework::InterviewMode::parse,
-            "interview.mode",
-        )?,
-        duration_minutes: m.duration_minutes.map(|d| d.max(0) as u32),
-        account_id: m.account_id,
-    })
 }
 
 pub async fn create(t: &Scope, i: SituationInput) -> ServiceResult<Situation> {
@@ -838,290 +693,6 @@ pub async fn event(t: &Scope, id: Uuid, i: SituationEventInput) -> ServiceResult
     Ok(full_view(&t, &updated).await?)
 }
 
-/// Log a contact attempt in one call. SMS, e-mail and letters need a safe-contact profile
-/// that allows them; calls need one that allows calls once the person has set one. In a
-/// callback window, only inside it.
-pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<AttemptLogged> {
-    let mut v = Validator::new();
-    let at = past_time(&mut v, "at", i.at);
-    let note = v.optional_text("note", i.note.as_deref(), 2_000);
-    v.finish().map_err(ServiceError::validation)?;
-    let m = find(&t, id).await?;
-    let state = word(&m.state, State::parse, "situation.state")?;
-    if state == State::Closed {
-        return Err(closed_error(&m));
-    }
-    if state == State::CallbackScheduled
-        && let Some(w) = callback_of(&m)
-        && !w.allows(at)
-    {
-        return Err(ServiceError::new(
-            ProblemCode::OutsideCallbackWindow,
-            "Hors du créneau de rappel",
-        )
-        .detail(format!(
-            "La personne a demandé à être rappelée entre {} et {} : appelez dans ce créneau, ou reprenez les appels (« resume_contact »).",
-            local(w.start).format("%d/%m %H:%M"),
-            local(w.end).format("%d/%m %H:%M")
-        )));
-    }
-    let c = t.state.cipher();
-    let p = find_person(&t, m.person_id, "person_id").await?;
-    let profile: SafeContactProfile =
-        c.open_json("person", "safe_contact", p.id, &p.safe_contact)?;
-    let channel = match i.channel {
-        AttemptChannel::Call => safe_contact::Channel::PhoneCall,
-        AttemptChannel::Sms => safe_contact::Channel::Sms,
-        AttemptChannel::Email => safe_contact::Channel::Email,
-        AttemptChannel::Letter => safe_contact::Channel::Letter,
-    };
-    // A first call on the number the referral gave is how contact starts; once the person
-    // has set a profile, calls follow it too. Written messages always need it.
-    let must_check = i.channel != AttemptChannel::Call || profile.checked_at.is_some();
-    if must_check && let Err(refusal) = profile.decide(channel, local(at)) {
-        let why = match refusal {
-            safe_contact::Refusal::ChannelNotAllowed => {
-                "ce canal n'est pas autorisé par la personne"
-            }
-            safe_contact::Refusal::NoSafeAddress => "aucun numéro ou adresse sûr n'est connu",
-            safe_contact::Refusal::OutsideSafeWindow => {
-                "hors des horaires sûrs indiqués par la personne"
-            }
-            safe_contact::Refusal::NeverChecked => {
-                "le profil de contact sûr n'a jamais été vérifié avec la personne"
-            }
-        };
-        return Err(ServiceError::field(
-            ProblemCode::UnsafeChannel,
-            "channel",
-            format!("Contact refusé : {why}."),
-        ));
-    }
-    let reached = i.result.reached();
-    let prior = contact_attempt::Entity::scoped(t.organisation_id())
-        .filter(contact_attempt::Column::SituationId.eq(id))
-        .filter(contact_attempt::Column::DeletedAt.is_null())
-        .count(t.db())
-        .await?;
-    let aid = Uuid::new_v4();
-    let (_turn, txn) = t.state.begin_write().await?;
-    let now = Utc::now();
-    let a = contact_attempt::ActiveModel {
-        id: Set(aid),
-        organisation_id: Set(t.organisation_id()),
-        situation_id: Set(id),
-        person_id: Set(m.person_id),
-        at: Set(at),
-        channel: Set(i.channel.as_str().into()),
-        result: Set(i.result.as_str().into()),
-        note: Set(note
-            .as_ref()
-            .map(|n| c.seal("contact_attempt", "note", aid, n.as_bytes()))),
-        account_id: Set(t.staff()?.account_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
-        deleted_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    let first_contact = reached && m.first_contact_at.is_none();
-    let extra = |am: &mut situation::ActiveModel| {
-        if m.first_contact_at.is_none() {
-            am.attempts_to_first_contact = Set(prior as i32 + 1);
-        }
-        if first_contact {
-            am.first_contact_at = Set(Some(at));
-        }
-    };
-    // Calling starts the contacting phase when the coordinator had not said so yet.
-    let updated = if matches!(state, State::Received | State::ToQualify) {
-        apply_event(
-            &txn,
-            &m,
-            None,
-            Event::Qualify,
-            Some(t.staff()?.account_id),
-            at,
-            extra,
-        )
-        .await?
-    } else {
-        touch(&txn, &m, at, extra).await?
-    };
-    audit::record(
-        &txn,
-        t.audit_event(Action::AttemptLogged, Some(TABLE), Some(id), "ok"),
-    )
-    .await?;
-    txn.commit().await?;
-    let attempts = attempts_of(t.db(), t.organisation_id(), &[id])
-        .await?
-        .remove(&id)
-        .unwrap_or_default();
-    Ok(AttemptLogged {
-        attempt: attempt_dto(c, &a)?,
-        situation: situation_dto(c, &updated, Some(&p), &attempts, Utc::now())?,
-    })
-}
-
-/// Record an interview (listening, assessment). Before assessment, it moves the situation
-/// there; it is the first contact if none was recorded.
-pub async fn record_interview(t: &Scope, id: Uuid, i: InterviewInput) -> ServiceResult<Interview> {
-    let mut v = Validator::new();
-    let at = past_time(&mut v, "at", i.at);
-    let note = v.optional_text("note", i.note.as_deref(), 10_000);
-    if i.duration_minutes.is_some_and(|d| d == 0 || d > 600) {
-        v.push(
-            "duration_minutes",
-            "out_of_range",
-            "Entre 1 et 600 minutes.",
-        );
-    }
-    v.finish().map_err(ServiceError::validation)?;
-    let m = find(&t, id).await?;
-    let state = word(&m.state, State::parse, "situation.state")?;
-    if state == State::Closed {
-        return Err(closed_error(&m));
-    }
-    let (_turn, txn) = t.state.begin_write().await?;
-    let row = insert_interview(
-        &txn,
-        t.state.cipher(),
-        t.organisation_id(),
-        &m,
-        t.staff()?.account_id,
-        &i,
-        at,
-        note.as_deref(),
-    )
-    .await?;
-    let extra = |am: &mut situation::ActiveModel| {
-        if m.first_contact_at.is_none() {
-            am.first_contact_at = Set(Some(at));
-        }
-    };
-    if outreach::next(state, Event::Interview).is_some() {
-        apply_event(
-            &txn,
-            &m,
-            None,
-            Event::Interview,
-            Some(t.staff()?.account_id),
-            at,
-            extra,
-        )
-        .await?;
-    } else {
-        touch(&txn, &m, at, extra).await?;
-    }
-    audit::record(
-        &txn,
-        t.audit_event(Action::InterviewRecorded, Some(TABLE), Some(id), "ok"),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(interview_dto(&row)?)
-}
-
-/// A walk-in emergency in one request: the person (a first name is enough), the situation
-/// and the first interview.
-pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded> {
-    let mut v = Validator::new();
-    validate_problems(&mut v, &i.problems);
-    let note = v.optional_text("note", i.note.as_deref(), 10_000);
-    v.finish().map_err(ServiceError::validation)?;
-    check_site(&t, i.site_id).await?;
-    let c = t.state.cipher();
-    let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
-    let p = crate::casework::persons::insert_person(
-        &txn,
-        c,
-        t.organisation_id(),
-        t.staff()?.account_id,
-        PersonInput {
-            first_name: i.first_name.clone(),
-            last_name: i
-                .last_name
-                .clone()
-                .filter(|l| !l.trim().is_empty())
-                .unwrap_or_else(|| "(inconnu)".to_owned()),
-            birth_year: i.birth_year,
-            sex: i.sex,
-            phone: i.phone.clone(),
-            email: None,
-            address: None,
-            safe_contact: SafeContactProfile::default(),
-            notes: None,
-        },
-    )
-    .await?;
-    let s = insert_situation(
-        &txn,
-        c,
-        t.organisation_id(),
-        NewSituation {
-            urgency: i.urgency,
-            problems: problems_to_str(&i.problems),
-            consent_to_contact: true,
-            site_id: i.site_id,
-            assigned_to: Some(t.staff()?.account_id),
-            received_at: now,
-            ..NewSituation::new(
-                p.id,
-                i.kind,
-                OriginChannel::WalkIn,
-                Initiative::OwnInitiative,
-                i.person_role,
-            )
-        },
-    )
-    .await?;
-    let interview_input = InterviewInput {
-        mode: relais_domain::casework::InterviewMode::InPerson,
-        at: None,
-        duration_minutes: None,
-        note: None,
-    };
-    let row = insert_interview(
-        &txn,
-        c,
-        t.organisation_id(),
-        &s,
-        t.staff()?.account_id,
-        &interview_input,
-        now,
-        note.as_deref(),
-    )
-    .await?;
-    let s = apply_event(
-        &txn,
-        &s,
-        None,
-        Event::Interview,
-        Some(t.staff()?.account_id),
-        now,
-        |am| am.first_contact_at = Set(Some(now)),
-    )
-    .await?;
-    for (action, table, rid) in [
-        (Action::PersonCreated, "person", p.id),
-        (Action::SituationCreated, TABLE, s.id),
-        (Action::InterviewRecorded, TABLE, s.id),
-    ] {
-        audit::record(&txn, t.audit_event(action, Some(table), Some(rid), "ok")).await?;
-    }
-    txn.commit().await?;
-    let mut situation = situation_dto(c, &s, Some(&p), &[], now)?;
-    situation.possible_duplicates = possible_duplicates(t.db(), t.organisation_id(), &p).await?;
-    Ok(WalkInRecorded {
-        person_id: p.id,
-        situation,
-        interview: interview_dto(&row)?,
-    })
-}
-
 /// Reopening a closed situation creates a new one, linked to it, for the same person.
 pub async fn reopen(t: &Scope, id: Uuid) -> ServiceResult<Situation> {
     let m = find(&t, id).await?;
@@ -1172,152 +743,4 @@ pub async fn reopen(t: &Scope, id: Uuid) -> ServiceResult<Situation> {
     .await?;
     txn.commit().await?;
     Ok(situation_dto(c, &n, Some(&p), &[], Utc::now())?)
-}
-
-/// That a child-in-danger report was made: date and recipient only.
-pub async fn child_report(t: &Scope, id: Uuid, i: ChildReportInput) -> ServiceResult<ChildReport> {
-    let today = local(Utc::now()).date();
-    if i.reported_on > today || i.reported_on < today - Duration::days(366) {
-        return Err(ServiceError::field(
-            ProblemCode::OutOfRange,
-            "reported_on",
-            "Date du signalement : dans l'année écoulée, pas dans le futur.",
-        ));
-    }
-    let m = find(&t, id).await?;
-    let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
-    let row = child_report::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organisation_id: Set(t.organisation_id()),
-        situation_id: Set(id),
-        person_id: Set(m.person_id),
-        reported_on: Set(i.reported_on),
-        recipient: Set(i.recipient.as_str().into()),
-        account_id: Set(t.staff()?.account_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
-        deleted_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    touch(&txn, &m, now, |_| {}).await?;
-    audit::record(
-        &txn,
-        t.audit_event(Action::ChildReportRecorded, Some(TABLE), Some(id), "ok"),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(ChildReport {
-        id: row.id,
-        situation_id: id,
-        reported_on: row.reported_on,
-        recipient: i.recipient,
-        account_id: row.account_id,
-        created_at: row.created_at,
-    })
-}
-
-/// An anonymous contact: statistics only.
-pub async fn anonymous(t: &Scope, i: AnonymousContactInput) -> ServiceResult<AnonymousContact> {
-    let mut v = Validator::new();
-    let at = past_time(&mut v, "at", i.at);
-    validate_problems(&mut v, &i.problems);
-    v.finish().map_err(ServiceError::validation)?;
-    let now = Utc::now();
-    let sex = i.sex.unwrap_or(Sex::Unknown);
-    let band = i
-        .age_band
-        .unwrap_or(relais_domain::casework::AgeBand::Unknown);
-    let (_turn, txn) = t.state.begin_write().await?;
-    let row = anonymous_contact::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organisation_id: Set(t.organisation_id()),
-        at: Set(at),
-        channel: Set(i.channel.as_str().into()),
-        sex: Set(sex.as_str().into()),
-        age_band: Set(band.as_str().into()),
-        problems: Set(problems_to_str(&i.problems)),
-        action: Set(i.action.as_str().into()),
-        account_id: Set(t.staff()?.account_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
-        deleted_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    let mut problems = i.problems.clone();
-    problems.sort();
-    problems.dedup();
-    Ok(AnonymousContact {
-        id: row.id,
-        at,
-        channel: i.channel,
-        sex,
-        age_band: band,
-        problems,
-        action: i.action,
-    })
-}
-
-/// The caller's call-back queue: situations assigned to them or to nobody, not closed, what
-/// is due now first. Initials only; opening a line is `GET /situations/{id}` (audited).
-pub async fn queue(t: &Scope) -> ServiceResult<Vec<QueueEntry>> {
-    use sea_orm::Condition;
-    let rows = t
-        .scoped::<situation::Entity>()
-        .filter(situation::Column::DeletedAt.is_null())
-        .filter(situation::Column::State.ne(State::Closed.as_str()))
-        .filter(
-            Condition::any()
-                .add(situation::Column::AssignedTo.eq(t.staff()?.account_id))
-                .add(situation::Column::AssignedTo.is_null()),
-        )
-        .limit(2_000)
-        .all(t.db())
-        .await?;
-    let now = Utc::now();
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let pids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
-    let attempts = attempts_of(t.db(), t.organisation_id(), &ids).await?;
-    let persons = persons_of(t.db(), t.organisation_id(), &pids).await?;
-    let by_id: HashMap<Uuid, &situation::Model> = rows.iter().map(|r| (r.id, r)).collect();
-    let mut items = rows
-        .iter()
-        .map(|m| {
-            Ok(QueueItem {
-                key: m.id,
-                state: word(&m.state, State::parse, "situation.state")?,
-                priority: word(&m.priority, Priority::parse, "situation.priority")?,
-                due: m.due_at,
-                callback: callback_of(m),
-            })
-        })
-        .collect::<ServiceResult<Vec<_>>>()?;
-    outreach::order_queue(&mut items, now);
-    let c = t.state.cipher();
-    let out = items
-        .into_iter()
-        .filter_map(|i| by_id.get(&i.key).map(|m| (i, *m)))
-        .map(|(i, m)| {
-            let p = persons.get(&m.person_id);
-            Ok(QueueEntry {
-                situation_id: m.id,
-                person_id: m.person_id,
-                person_initials: initials_or_anon(c, p)?,
-                state: i.state,
-                priority: i.priority,
-                due_at: m.due_at,
-                overdue: m.due_at < now && m.first_contact_at.is_none(),
-                callback_open: i.callback.is_some_and(|w| w.allows(now)),
-                callback: i.callback,
-                safe_contact_stale: p.is_none_or(|p| is_stale(p, now)),
-                advice: advice_dto(attempts.get(&m.id).map(Vec::as_slice).unwrap_or(&[]), now),
-            })
-        })
-        .collect::<ServiceResult<_>>()?;
-    Ok(out)
 }

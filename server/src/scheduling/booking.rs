@@ -8,7 +8,7 @@ use crate::store::entities::{
     appointment, appointment_event, appointment_participant, appointment_type, idempotency_key,
     person, site,
 };
-use crate::store::{OrgScoped, next_change_seq};
+use crate::store::{OrgScoped, Stamp};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use data_encoding::HEXLOWER;
@@ -225,7 +225,7 @@ pub(crate) async fn change_appointment(
         );
     }
     let (_turn, txn) = t.state.begin_write().await?;
-    let seq = next_change_seq(&txn).await?;
+    let stamp = Stamp::take(&txn, Utc::now()).await?;
     if let Some(d) = to {
         for p in participants(&txn, t.organisation_id(), &[id])
             .await?
@@ -248,8 +248,7 @@ pub(crate) async fn change_appointment(
     let mut am: appointment::ActiveModel = current.clone().into();
     change(&mut am, &current);
     am.version = Set(version + 1);
-    am.updated_at = Set(Utc::now());
-    am.change_seq = Set(seq);
+    stamp.changed(&mut am);
     let res = appointment::Entity::update_many()
         .set(am)
         .filter(appointment::Column::Id.eq(id))
@@ -498,7 +497,7 @@ pub async fn book(
     let (_turn, txn) = t.state.begin_write().await?;
     // Takes the write lock (SQLite) or the counter's row lock (PostgreSQL) first, so the
     // overlap check below and the insert are serialized with every other booking.
-    let seq = next_change_seq(&txn).await?;
+    let stamp = Stamp::take(&txn, now).await?;
     crate::casework::partners::check_linked_apart(
         &txn,
         t.organisation_id(),
@@ -532,10 +531,7 @@ pub async fn book(
                 .seal("appointment", "reason", id, r.as_bytes())
         })),
         created_by: Set(account_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(seq),
-        deleted_at: Set(None),
+        ..stamp.new_row()
     }
     .insert(&txn)
     .await;

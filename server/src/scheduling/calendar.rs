@@ -8,7 +8,7 @@ use crate::scheduling::rules::{
 use crate::scheduling::words::{days_to_text, time_text};
 use crate::scope::Scope;
 use crate::store::entities::{absence, opening_window, schedule_exception};
-use crate::store::{OrgScoped, Synced, next_change_seq, soft_delete};
+use crate::store::{OrgScoped, Stamp, Synced, soft_delete};
 use chrono::Utc;
 use chrono_tz::Tz;
 use relais_domain::Validator;
@@ -111,7 +111,7 @@ pub async fn create_window(t: &Scope, i: OpeningWindowInput) -> ServiceResult<Op
     };
     let now = Utc::now();
     let (_turn, txn) = t.state.begin_write().await?;
-    let seq = next_change_seq(&txn).await?; // takes the write lock before the overlap check
+    let stamp = Stamp::take(&txn, now).await?; // takes the write lock before the overlap check
     // A coordinator cannot be at two sites at once: check their windows everywhere.
     let existing = opening_window::Entity::scoped(t.organisation_id())
         .filter(opening_window::Column::CoordinatorId.eq(i.coordinator_id))
@@ -138,10 +138,7 @@ pub async fn create_window(t: &Scope, i: OpeningWindowInput) -> ServiceResult<Op
         end_time: Set(time_text(i.end)),
         valid_from: Set(i.valid_from),
         valid_until: Set(i.valid_until),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(seq),
-        deleted_at: Set(None),
+        ..stamp.new_row()
     }
     .insert(&txn)
     .await?;
@@ -214,10 +211,7 @@ pub async fn create_exception(
         kind: Set(i.kind.clone()),
         start_time: Set(i.start.map(time_text)),
         end_time: Set(i.end.map(time_text)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
-        deleted_at: Set(None),
+        ..Stamp::take(&txn, now).await?.new_row()
     }
     .insert(&txn)
     .await?;
@@ -311,10 +305,7 @@ pub async fn create_absence(t: &Scope, i: AbsenceInput) -> ServiceResult<Absence
         end_time: Set(i.end.filter(|_| recurring).map(time_text)),
         valid_from: Set(i.valid_from.filter(|_| recurring)),
         valid_until: Set(i.valid_until.filter(|_| recurring)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
-        deleted_at: Set(None),
+        ..Stamp::take(&txn, now).await?.new_row()
     }
     .insert(&txn)
     .await?;

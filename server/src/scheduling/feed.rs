@@ -5,7 +5,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::scheduling::booking::participants;
 use crate::scope::Scope;
 use crate::store::entities::{appointment, appointment_type, calendar_feed, person, site};
-use crate::store::{OrgScoped, next_change_seq};
+use crate::store::{OrgScoped, Stamp};
 use chrono::{DateTime, Duration, Utc};
 use relais_domain::dto::{AppointmentStatus, CalendarFeed, CalendarFeedInput};
 use sea_orm::{
@@ -178,10 +178,14 @@ pub async fn list_feeds(t: &Scope) -> ServiceResult<Vec<CalendarFeed>> {
 }
 
 pub async fn revoke_feed(t: &Scope, id: Uuid) -> ServiceResult<()> {
-    let mut q = calendar_feed::Entity::update_many()
+    let now = Utc::now();
+    let (_turn, txn) = t.state.begin_write().await?;
+    let stamp = Stamp::take(&txn, now).await?;
+    let mut q = stamp
+        .changed_many(calendar_feed::Entity::update_many())
         .col_expr(
             calendar_feed::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(Utc::now()),
+            sea_orm::sea_query::Expr::value(now),
         )
         .filter(calendar_feed::Column::OrganisationId.eq(t.organisation_id()));
     // An admin revokes anyone's feed in the organisation; others only their own.
@@ -191,11 +195,12 @@ pub async fn revoke_feed(t: &Scope, id: Uuid) -> ServiceResult<()> {
     let r = q
         .filter(calendar_feed::Column::Id.eq(id))
         .filter(calendar_feed::Column::RevokedAt.is_null())
-        .exec(t.db())
+        .exec(&txn)
         .await?;
     if r.rows_affected == 0 {
         return Err(ServiceError::not_found());
     }
+    txn.commit().await?;
     Ok(())
 }
 
@@ -211,10 +216,7 @@ pub async fn create_feed(t: &Scope, i: CalendarFeedInput) -> ServiceResult<Calen
         token_hash: Set(token_hash(&token)),
         show_names: Set(i.show_names),
         revoked_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
-        deleted_at: Set(None),
+        ..Stamp::take(&txn, now).await?.new_row()
     }
     .insert(&txn)
     .await?;

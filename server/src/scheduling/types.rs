@@ -5,8 +5,8 @@ use crate::paging::{Paging, page};
 use crate::scheduling::rules::{find_type, type_dto};
 use crate::scheduling::words::{bookable_str, place_str};
 use crate::scope::Scope;
+use crate::store::Stamp;
 use crate::store::entities::appointment_type;
-use crate::store::next_change_seq;
 use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{AppointmentType, AppointmentTypeInput, Page};
@@ -96,10 +96,7 @@ pub async fn create_type(t: &Scope, i: AppointmentTypeInput) -> ServiceResult<Ap
         bookable_by: Set(bookable_str(i.bookable_by).into()),
         reminders: Set(i.reminders),
         reminder_offset_hours: Set(i.reminder_offset_hours.unwrap_or(48)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        change_seq: Set(next_change_seq(&txn).await?),
-        deleted_at: Set(None),
+        ..Stamp::take(&txn, now).await?.new_row()
     }
     .insert(&txn)
     .await?;
@@ -130,8 +127,7 @@ pub async fn update_type(
     am.bookable_by = Set(bookable_str(i.bookable_by).into());
     am.reminders = Set(i.reminders);
     am.reminder_offset_hours = Set(i.reminder_offset_hours.unwrap_or(48));
-    am.updated_at = Set(Utc::now());
-    am.change_seq = Set(next_change_seq(&txn).await?);
+    Stamp::take(&txn, Utc::now()).await?.changed(&mut am);
     let m = am.update(&txn).await?;
     txn.commit().await?;
     Ok(type_dto(m))

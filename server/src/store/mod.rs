@@ -1,8 +1,12 @@
-//! The database: connection (SQLite or PostgreSQL), migrations, the change sequence, and
-//! `OrgScoped`, the one place that scopes a query to the caller's organisation.
+//! The database: connection (SQLite or PostgreSQL), migrations, `OrgScoped` (the one place
+//! that scopes a query to an organisation) and `Synced`; the sync columns are written by
+//! `sync::Stamp` only.
 
 pub mod entities;
 pub mod migration;
+pub mod sync;
+
+pub use sync::{Stamp, soft_delete};
 
 use std::time::Duration;
 
@@ -73,21 +77,6 @@ pub async fn migrate(url: &str, db: &DatabaseConnection) -> Result<(), DbErr> {
             broken.len()
         )))
     }
-}
-
-/// Next position in the change log. Every write to a synced table takes one inside its own
-/// transaction; the counter row stays locked until commit, so positions become visible in
-/// order and a phone that has seen N never misses a change below N.
-pub async fn next_change_seq<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
-    let backend = db.get_database_backend();
-    let row = db
-        .query_one_raw(Statement::from_string(
-            backend,
-            "UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value",
-        ))
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("change_counter".into()))?;
-    row.try_get::<i64>("", "value")
 }
 
 pub fn is_postgres(db: &impl ConnectionTrait) -> bool {
@@ -181,28 +170,6 @@ synced!(
     anonymous_contact,
     person_link
 );
-
-/// Mark a live row of the organisation deleted, with a new change sequence so phones learn
-/// of it. Returns whether a row was deleted (false: unknown, other tenant's, or already gone).
-pub async fn soft_delete<E: Synced, C: ConnectionTrait>(
-    db: &C,
-    organisation_id: Uuid,
-    id: Uuid,
-) -> Result<bool, DbErr> {
-    use sea_orm::sea_query::Expr;
-    let now = chrono::Utc::now();
-    let seq = next_change_seq(db).await?;
-    let r = E::update_many()
-        .col_expr(E::deleted_at_column(), Expr::value(now))
-        .col_expr(E::updated_at_column(), Expr::value(now))
-        .col_expr(E::change_seq_column(), Expr::value(seq))
-        .filter(E::organisation_column().eq(organisation_id))
-        .filter(E::id_column().eq(id))
-        .filter(E::deleted_at_column().is_null())
-        .exec(db)
-        .await?;
-    Ok(r.rows_affected == 1)
-}
 
 impl OrgScoped for entities::organisation::Entity {
     fn organisation_column() -> Self::Column {

@@ -1,0 +1,307 @@
+//! Contact attempts and the call-back queue: each attempt logged against the safe-contact profile, the advice after three attempts or ten working days, what is due first.
+
+use crate::audit::{self, Action};
+use crate::casework::persons::TABLE;
+use crate::casework::situations::apply_event;
+use crate::casework::situations::callback_of;
+use crate::casework::situations::closed_error;
+use crate::casework::situations::find;
+use crate::casework::situations::find_person;
+use crate::casework::situations::holidays_near;
+use crate::casework::situations::initials_or_anon;
+use crate::casework::situations::is_stale;
+use crate::casework::situations::local;
+use crate::casework::situations::past_time;
+use crate::casework::situations::persons_of;
+use crate::casework::situations::situation_dto;
+use crate::casework::situations::touch;
+use crate::casework::situations::word;
+use crate::crypto::FieldCipher;
+use crate::error::{ServiceError, ServiceResult};
+use crate::scope::Scope;
+use crate::store::entities::{contact_attempt, situation};
+use crate::store::{OrgScoped, Stamp};
+use chrono::{DateTime, Utc};
+use relais_domain::Validator;
+use relais_domain::dto::{AttemptInput, AttemptLogged, ContactAdvice, ContactAttempt, QueueEntry};
+use relais_domain::outreach::{self, Attempt, AttemptChannel, Event, Priority, QueueItem, State};
+use relais_domain::problem::ProblemCode;
+use relais_domain::safe_contact::{self, SafeContactProfile};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub(crate) fn attempts_for_advice(rows: &[contact_attempt::Model]) -> Vec<Attempt> {
+    rows.iter()
+        .filter_map(|r| {
+            Some(Attempt {
+                at: local(r.at),
+                channel: AttemptChannel::parse(&r.channel)?,
+                result: outreach::AttemptResult::parse(&r.result)?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn advice_dto(rows: &[contact_attempt::Model], now: DateTime<Utc>) -> ContactAdvice {
+    let attempts = attempts_for_advice(rows);
+    let a = outreach::advice(&attempts, local(now).date(), &holidays_near(now));
+    let (advice, untried) = match a {
+        outreach::ContactAdvice::Reached => ("reached", vec![]),
+        outreach::ContactAdvice::ProposeUnreachable => ("propose_unreachable", vec![]),
+        outreach::ContactAdvice::TryAgain { untried } => (
+            "try_again",
+            untried
+                .iter()
+                .map(|b| {
+                    match b {
+                        outreach::TimeBand::Morning => "morning",
+                        outreach::TimeBand::Midday => "midday",
+                        outreach::TimeBand::Afternoon => "afternoon",
+                        outreach::TimeBand::Evening => "evening",
+                    }
+                    .to_owned()
+                })
+                .collect(),
+        ),
+    };
+    ContactAdvice {
+        advice: advice.to_owned(),
+        untried,
+        attempts: rows.len() as u32,
+    }
+}
+
+pub(crate) async fn attempts_of<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    ids: &[Uuid],
+) -> ServiceResult<HashMap<Uuid, Vec<contact_attempt::Model>>> {
+    let mut out: HashMap<Uuid, Vec<contact_attempt::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for chunk in ids.chunks(500) {
+        let rows = contact_attempt::Entity::scoped(org)
+            .filter(contact_attempt::Column::SituationId.is_in(chunk.to_vec()))
+            .filter(contact_attempt::Column::DeletedAt.is_null())
+            .order_by_asc(contact_attempt::Column::At)
+            .all(db)
+            .await?;
+        for r in rows {
+            out.entry(r.situation_id).or_default().push(r);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn attempt_dto(
+    c: &FieldCipher,
+    a: &contact_attempt::Model,
+) -> ServiceResult<ContactAttempt> {
+    Ok(ContactAttempt {
+        id: a.id,
+        at: a.at,
+        channel: word(&a.channel, AttemptChannel::parse, "contact_attempt.channel")?,
+        result: word(
+            &a.result,
+            outreach::AttemptResult::parse,
+            "contact_attempt.result",
+        )?,
+        account_id: a.account_id,
+        note: a
+            .note
+            .as_deref()
+            .map(|n| {
+                c.open("contact_attempt", "note", a.id, n)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+            })
+            .transpose()?,
+    })
+}
+
+/// Log a contact attempt in one call. SMS, e-mail and letters need a safe-contact profile
+/// that allows them; calls need one that allows calls once the person has set one. In a
+/// callback window, only inside it.
+pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<AttemptLogged> {
+    let mut v = Validator::new();
+    let at = past_time(&mut v, "at", i.at);
+    let note = v.optional_text("note", i.note.as_deref(), 2_000);
+    v.finish().map_err(ServiceError::validation)?;
+    let m = find(&t, id).await?;
+    let state = word(&m.state, State::parse, "situation.state")?;
+    if state == State::Closed {
+        return Err(closed_error(&m));
+    }
+    if state == State::CallbackScheduled
+        && let Some(w) = callback_of(&m)
+        && !w.allows(at)
+    {
+        return Err(ServiceError::new(
+            ProblemCode::OutsideCallbackWindow,
+            "Hors du créneau de rappel",
+        )
+        .detail(format!(
+            "La personne a demandé à être rappelée entre {} et {} : appelez dans ce créneau, ou reprenez les appels (« resume_contact »).",
+            local(w.start).format("%d/%m %H:%M"),
+            local(w.end).format("%d/%m %H:%M")
+        )));
+    }
+    let c = t.state.cipher();
+    let p = find_person(&t, m.person_id, "person_id").await?;
+    let profile: SafeContactProfile =
+        c.open_json("person", "safe_contact", p.id, &p.safe_contact)?;
+    let channel = match i.channel {
+        AttemptChannel::Call => safe_contact::Channel::PhoneCall,
+        AttemptChannel::Sms => safe_contact::Channel::Sms,
+        AttemptChannel::Email => safe_contact::Channel::Email,
+        AttemptChannel::Letter => safe_contact::Channel::Letter,
+    };
+    // A first call on the number the referral gave is how contact starts; once the person
+    // has set a profile, calls follow it too. Written messages always need it.
+    let must_check = i.channel != AttemptChannel::Call || profile.checked_at.is_some();
+    if must_check && let Err(refusal) = profile.decide(channel, local(at)) {
+        let why = match refusal {
+            safe_contact::Refusal::ChannelNotAllowed => {
+                "ce canal n'est pas autorisé par la personne"
+            }
+            safe_contact::Refusal::NoSafeAddress => "aucun numéro ou adresse sûr n'est connu",
+            safe_contact::Refusal::OutsideSafeWindow => {
+                "hors des horaires sûrs indiqués par la personne"
+            }
+            safe_contact::Refusal::NeverChecked => {
+                "le profil de contact sûr n'a jamais été vérifié avec la personne"
+            }
+        };
+        return Err(ServiceError::field(
+            ProblemCode::UnsafeChannel,
+            "channel",
+            format!("Contact refusé : {why}."),
+        ));
+    }
+    let reached = i.result.reached();
+    let prior = contact_attempt::Entity::scoped(t.organisation_id())
+        .filter(contact_attempt::Column::SituationId.eq(id))
+        .filter(contact_attempt::Column::DeletedAt.is_null())
+        .count(t.db())
+        .await?;
+    let aid = Uuid::new_v4();
+    let (_turn, txn) = t.state.begin_write().await?;
+    let now = Utc::now();
+    let a = contact_attempt::ActiveModel {
+        id: Set(aid),
+        organisation_id: Set(t.organisation_id()),
+        situation_id: Set(id),
+        person_id: Set(m.person_id),
+        at: Set(at),
+        channel: Set(i.channel.as_str().into()),
+        result: Set(i.result.as_str().into()),
+        note: Set(note
+            .as_ref()
+            .map(|n| c.seal("contact_attempt", "note", aid, n.as_bytes()))),
+        account_id: Set(t.staff()?.account_id),
+        ..Stamp::take(&txn, now).await?.new_row()
+    }
+    .insert(&txn)
+    .await?;
+    let first_contact = reached && m.first_contact_at.is_none();
+    let extra = |am: &mut situation::ActiveModel| {
+        if m.first_contact_at.is_none() {
+            am.attempts_to_first_contact = Set(prior as i32 + 1);
+        }
+        if first_contact {
+            am.first_contact_at = Set(Some(at));
+        }
+    };
+    // Calling starts the contacting phase when the coordinator had not said so yet.
+    let updated = if matches!(state, State::Received | State::ToQualify) {
+        apply_event(
+            &txn,
+            &m,
+            None,
+            Event::Qualify,
+            Some(t.staff()?.account_id),
+            at,
+            extra,
+        )
+        .await?
+    } else {
+        touch(&txn, &m, at, extra).await?
+    };
+    audit::record(
+        &txn,
+        t.audit_event(Action::AttemptLogged, Some(TABLE), Some(id), "ok"),
+    )
+    .await?;
+    txn.commit().await?;
+    let attempts = attempts_of(t.db(), t.organisation_id(), &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(AttemptLogged {
+        attempt: attempt_dto(c, &a)?,
+        situation: situation_dto(c, &updated, Some(&p), &attempts, Utc::now())?,
+    })
+}
+
+/// The caller's call-back queue: situations assigned to them or to nobody, not closed, what
+/// is due now first. Initials only; opening a line is `GET /situations/{id}` (audited).
+pub async fn queue(t: &Scope) -> ServiceResult<Vec<QueueEntry>> {
+    use sea_orm::Condition;
+    let rows = t
+        .scoped::<situation::Entity>()
+        .filter(situation::Column::DeletedAt.is_null())
+        .filter(situation::Column::State.ne(State::Closed.as_str()))
+        .filter(
+            Condition::any()
+                .add(situation::Column::AssignedTo.eq(t.staff()?.account_id))
+                .add(situation::Column::AssignedTo.is_null()),
+        )
+        .limit(2_000)
+        .all(t.db())
+        .await?;
+    let now = Utc::now();
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let pids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
+    let attempts = attempts_of(t.db(), t.organisation_id(), &ids).await?;
+    let persons = persons_of(t.db(), t.organisation_id(), &pids).await?;
+    let by_id: HashMap<Uuid, &situation::Model> = rows.iter().map(|r| (r.id, r)).collect();
+    let mut items = rows
+        .iter()
+        .map(|m| {
+            Ok(QueueItem {
+                key: m.id,
+                state: word(&m.state, State::parse, "situation.state")?,
+                priority: word(&m.priority, Priority::parse, "situation.priority")?,
+                due: m.due_at,
+                callback: callback_of(m),
+            })
+        })
+        .collect::<ServiceResult<Vec<_>>>()?;
+    outreach::order_queue(&mut items, now);
+    let c = t.state.cipher();
+    let out = items
+        .into_iter()
+        .filter_map(|i| by_id.get(&i.key).map(|m| (i, *m)))
+        .map(|(i, m)| {
+            let p = persons.get(&m.person_id);
+            Ok(QueueEntry {
+                situation_id: m.id,
+                person_id: m.person_id,
+                person_initials: initials_or_anon(c, p)?,
+                state: i.state,
+                priority: i.priority,
+                due_at: m.due_at,
+                overdue: m.due_at < now && m.first_contact_at.is_none(),
+                callback_open: i.callback.is_some_and(|w| w.allows(now)),
+                callback: i.callback,
+                safe_contact_stale: p.is_none_or(|p| is_stale(p, now)),
+                advice: advice_dto(attempts.get(&m.id).map(Vec::as_slice).unwrap_or(&[]), now),
+            })
+        })
+        .collect::<ServiceResult<_>>()?;
+    Ok(out)
+}
