@@ -21,6 +21,7 @@ pub mod scope;
 pub mod state;
 pub mod store;
 pub mod wording;
+pub mod zone;
 
 pub use config::Config;
 pub use state::AppState;

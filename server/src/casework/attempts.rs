@@ -7,10 +7,8 @@ use crate::casework::situations::callback_of;
 use crate::casework::situations::closed_error;
 use crate::casework::situations::find;
 use crate::casework::situations::find_person;
-use crate::casework::situations::holidays_near;
 use crate::casework::situations::initials_or_anon;
 use crate::casework::situations::is_stale;
-use crate::casework::situations::local;
 use crate::casework::situations::past_time;
 use crate::casework::situations::persons_of;
 use crate::casework::situations::situation_dto;
@@ -21,6 +19,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;
 use crate::store::entities::{contact_attempt, situation};
 use crate::store::{OrgScoped, Stamp};
+use crate::zone::Zone;
 use chrono::{DateTime, Utc};
 use relais_domain::Validator;
 use relais_domain::dto::{AttemptInput, AttemptLogged, ContactAdvice, ContactAttempt, QueueEntry};
@@ -34,11 +33,11 @@ use sea_orm::{
 use std::collections::HashMap;
 use uuid::Uuid;
 
-pub(crate) fn attempts_for_advice(rows: &[contact_attempt::Model]) -> Vec<Attempt> {
+pub(crate) fn attempts_for_advice(rows: &[contact_attempt::Model], zone: Zone) -> Vec<Attempt> {
     rows.iter()
         .filter_map(|r| {
             Some(Attempt {
-                at: local(r.at),
+                at: zone.local(r.at),
                 channel: AttemptChannel::parse(&r.channel)?,
                 result: outreach::AttemptResult::parse(&r.result)?,
             })
@@ -46,9 +45,15 @@ pub(crate) fn attempts_for_advice(rows: &[contact_attempt::Model]) -> Vec<Attemp
         .collect()
 }
 
-pub(crate) fn advice_dto(rows: &[contact_attempt::Model], now: DateTime<Utc>) -> ContactAdvice {
-    let attempts = attempts_for_advice(rows);
-    let a = outreach::advice(&attempts, local(now).date(), &holidays_near(now));
+/// What to do next with a person, by the attempts so far, in the zone where they are
+/// followed (its working days and "varied times").
+pub(crate) fn advice_dto(
+    rows: &[contact_attempt::Model],
+    now: DateTime<Utc>,
+    zone: Zone,
+) -> ContactAdvice {
+    let attempts = attempts_for_advice(rows, zone);
+    let a = outreach::advice(&attempts, zone.local(now).date(), &zone.holidays_near(now));
     let (advice, untried) = match a {
         outreach::ContactAdvice::Reached => ("reached", vec![]),
         outreach::ContactAdvice::ProposeUnreachable => ("propose_unreachable", vec![]),
@@ -132,6 +137,7 @@ pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<Atte
     let note = v.optional_text("note", i.note.as_deref(), 2_000);
     v.finish().map_err(ServiceError::validation)?;
     let m = find(&t, id).await?;
+    let zone = crate::zone::of_site_id(t.db(), t.organisation_id(), m.site_id).await?;
     let state = word(&m.state, State::parse, "situation.state")?;
     if state == State::Closed {
         return Err(closed_error(&m));
@@ -146,8 +152,8 @@ pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<Atte
         )
         .detail(format!(
             "La personne a demandé à être rappelée entre {} et {} : appelez dans ce créneau, ou reprenez les appels (« resume_contact »).",
-            local(w.start).format("%d/%m %H:%M"),
-            local(w.end).format("%d/%m %H:%M")
+            zone.local(w.start).format("%d/%m %H:%M"),
+            zone.local(w.end).format("%d/%m %H:%M")
         )));
     }
     let c = t.state.cipher();
@@ -163,7 +169,7 @@ pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<Atte
     // A first call on the number the referral gave is how contact starts; once the person
     // has set a profile, calls follow it too. Written messages always need it.
     let must_check = i.channel != AttemptChannel::Call || profile.checked_at.is_some();
-    if must_check && let Err(refusal) = profile.decide(channel, local(at)) {
+    if must_check && let Err(refusal) = profile.decide(channel, zone.local(at)) {
         let why = match refusal {
             safe_contact::Refusal::ChannelNotAllowed => {
                 "ce canal n'est pas autorisé par la personne"
@@ -243,7 +249,7 @@ pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<Atte
         .unwrap_or_default();
     Ok(AttemptLogged {
         attempt: attempt_dto(c, &a)?,
-        situation: situation_dto(c, &updated, Some(&p), &attempts, Utc::now())?,
+        situation: situation_dto(c, &updated, Some(&p), &attempts, Utc::now(), zone)?,
     })
 }
 
@@ -268,6 +274,7 @@ pub async fn queue(t: &Scope) -> ServiceResult<Vec<QueueEntry>> {
     let pids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
     let attempts = attempts_of(t.db(), t.organisation_id(), &ids).await?;
     let persons = persons_of(t.db(), t.organisation_id(), &pids).await?;
+    let zones = crate::zone::Zones::load(t.db(), t.organisation_id()).await?;
     let by_id: HashMap<Uuid, &situation::Model> = rows.iter().map(|r| (r.id, r)).collect();
     let mut items = rows
         .iter()
@@ -299,7 +306,11 @@ pub async fn queue(t: &Scope) -> ServiceResult<Vec<QueueEntry>> {
                 callback_open: i.callback.is_some_and(|w| w.allows(now)),
                 callback: i.callback,
                 safe_contact_stale: p.is_none_or(|p| is_stale(p, now)),
-                advice: advice_dto(attempts.get(&m.id).map(Vec::as_slice).unwrap_or(&[]), now),
+                advice: advice_dto(
+                    attempts.get(&m.id).map(Vec::as_slice).unwrap_or(&[]),
+                    now,
+                    zones.of(m.site_id),
+                ),
             })
         })
         .collect::<ServiceResult<_>>()?;

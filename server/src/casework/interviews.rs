@@ -8,7 +8,6 @@ use crate::casework::situations::check_site;
 use crate::casework::situations::closed_error;
 use crate::casework::situations::find;
 use crate::casework::situations::insert_situation;
-use crate::casework::situations::local;
 use crate::casework::situations::past_time;
 use crate::casework::situations::possible_duplicates;
 use crate::casework::situations::situation_dto;
@@ -225,7 +224,8 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
         audit::record(&txn, t.audit_event(action, Some(table), Some(rid), "ok")).await?;
     }
     txn.commit().await?;
-    let mut situation = situation_dto(c, &s, Some(&p), &[], now)?;
+    let zone = crate::zone::of_site_id(t.db(), t.organisation_id(), s.site_id).await?;
+    let mut situation = situation_dto(c, &s, Some(&p), &[], now, zone)?;
     situation.possible_duplicates = possible_duplicates(t.db(), t.organisation_id(), &p).await?;
     Ok(WalkInRecorded {
         person_id: p.id,
@@ -236,7 +236,9 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
 
 /// That a child-in-danger report was made: date and recipient only.
 pub async fn child_report(t: &Scope, id: Uuid, i: ChildReportInput) -> ServiceResult<ChildReport> {
-    let today = local(Utc::now()).date();
+    let m = find(&t, id).await?;
+    let zone = crate::zone::of_site_id(t.db(), t.organisation_id(), m.site_id).await?;
+    let today = zone.local(Utc::now()).date();
     if i.reported_on > today || i.reported_on < today - Duration::days(366) {
         return Err(ServiceError::field(
             ProblemCode::OutOfRange,
@@ -244,7 +246,6 @@ pub async fn child_report(t: &Scope, id: Uuid, i: ChildReportInput) -> ServiceRe
             "Date du signalement : dans l'année écoulée, pas dans le futur.",
         ));
     }
-    let m = find(&t, id).await?;
     let now = Utc::now();
     let (_turn, txn) = t.state.begin_write().await?;
     let row = child_report::ActiveModel {

@@ -226,13 +226,13 @@ pub(crate) async fn check_existing_apart<C: ConnectionTrait>(
             .all(db)
             .await?
             .iter()
-            .map(|s| (s.id, crate::scheduling::rules::site_tz(s)))
+            .map(|s| (s.id, crate::zone::site_tz(s)))
             .collect();
     let local = |x: &appointment::Model| {
         let tz = sites
             .get(&x.site_id)
             .copied()
-            .unwrap_or(chrono_tz::Europe::Paris);
+            .unwrap_or(crate::zone::DEFAULT);
         (
             x.starts_at.with_timezone(&tz).naive_local(),
             x.ends_at.with_timezone(&tz).naive_local(),

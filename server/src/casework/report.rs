@@ -1,14 +1,14 @@
 //! The facts of the yearly activity report, loaded from stored rows only; the indicators are computed by relais_domain::report.
 
 use crate::audit::Action;
-use crate::casework::situations::{TZ, local, word};
+use crate::casework::situations::word;
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;
 use crate::store::entities::{
     anonymous_contact, child_report, contact_attempt, interview, organisation, orientation, person,
     situation,
 };
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use relais_domain::casework::{
     AgeBand, AnonymousAction, ChildReportRecipient, InterviewMode, OrientationStatus, PartnerKind,
     PersonRole, problems_parse,
@@ -24,14 +24,6 @@ use sea_orm::{ColumnTrait, QueryFilter};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Start of a local day, as an instant.
-pub(crate) fn day_start(d: NaiveDate) -> DateTime<Utc> {
-    TZ.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
-}
-
 /// Everything the report needs for `[from, to]`, from stored rows only.
 pub async fn load_facts(
     db: &sea_orm::DatabaseConnection,
@@ -40,8 +32,10 @@ pub async fn load_facts(
     to: NaiveDate,
 ) -> ServiceResult<Facts> {
     use crate::store::OrgScoped;
-    let start = day_start(from);
-    let end = day_start(to + chrono::Duration::days(1));
+    // The report's days are the organisation's (its first site's zone).
+    let zone = crate::zone::Zones::load(db, org).await?.organisation();
+    let start = zone.day_start(from);
+    let end = zone.day_start(to + chrono::Duration::days(1));
     let situations = situation::Entity::scoped(org)
         .filter(situation::Column::DeletedAt.is_null())
         .filter(situation::Column::ReceivedAt.lt(end))
@@ -66,7 +60,7 @@ pub async fn load_facts(
         f.situations.push(SituationFact {
             person: Some(s.person_id),
             received_at: s.received_at,
-            received_on: local(s.received_at).date(),
+            received_on: zone.local(s.received_at).date(),
             channel: word(&s.channel, OriginChannel::parse, "situation.channel")?,
             initiative: word(&s.initiative, Initiative::parse, "situation.initiative")?,
             role: word(&s.person_role, PersonRole::parse, "situation.person_role")?,
@@ -77,7 +71,7 @@ pub async fn load_facts(
             attempts_to_first_contact: s.attempts_to_first_contact.max(0) as u32,
             closed: match (s.closed_at, s.close_reason.as_deref()) {
                 (Some(at), Some(r)) => Some((
-                    local(at).date(),
+                    zone.local(at).date(),
                     word(r, CloseReason::parse, "situation.close_reason")?,
                 )),
                 _ => None,
@@ -91,7 +85,8 @@ pub async fn load_facts(
         .all(db)
         .await?
     {
-        f.attempts.push((Some(a.person_id), local(a.at).date()));
+        f.attempts
+            .push((Some(a.person_id), zone.local(a.at).date()));
     }
     for i in interview::Entity::scoped(org)
         .filter(interview::Column::DeletedAt.is_null())
@@ -102,7 +97,7 @@ pub async fn load_facts(
     {
         f.interviews.push((
             Some(i.person_id),
-            local(i.at).date(),
+            zone.local(i.at).date(),
             word(&i.mode, InterviewMode::parse, "interview.mode")?,
         ));
     }
@@ -115,7 +110,7 @@ pub async fn load_facts(
     {
         f.orientations.push(OrientationFact {
             person: Some(o.person_id),
-            on: local(o.created_at).date(),
+            on: zone.local(o.created_at).date(),
             partner_kind: word(
                 &o.partner_kind,
                 PartnerKind::parse,
@@ -149,7 +144,7 @@ pub async fn load_facts(
         .await?
     {
         f.anonymous.push(AnonymousFact {
-            on: local(a.at).date(),
+            on: zone.local(a.at).date(),
             channel: word(
                 &a.channel,
                 OriginChannel::parse,

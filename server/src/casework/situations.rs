@@ -10,8 +10,8 @@ use crate::store::entities::{
     situation_event,
 };
 use crate::store::{OrgScoped, Stamp};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use chrono_tz::Tz;
+use crate::zone::Zone;
+use chrono::{DateTime, Duration, Utc};
 use relais_domain::Validator;
 use relais_domain::casework::{DocumentType, PersonRole, problems_parse, problems_to_str};
 use relais_domain::dto::{Page, Situation, SituationEvent, SituationEventInput, SituationInput};
@@ -30,20 +30,6 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 pub(crate) const TABLE: &str = "situation";
-
-/// The zone for working days, due dates and "varied times". Sites carry their own zone for
-/// appointments; the outreach rules use the service's (metropolitan France by default).
-pub(crate) const TZ: Tz = chrono_tz::Europe::Paris;
-
-pub(crate) fn local(t: DateTime<Utc>) -> NaiveDateTime {
-    t.with_timezone(&TZ).naive_local()
-}
-
-/// Holidays around `at` (a few weeks either side), sorted, for working-day arithmetic.
-pub(crate) fn holidays_near(at: DateTime<Utc>) -> Vec<chrono::NaiveDate> {
-    let d = local(at).date();
-    relais_domain::holidays::holiday_dates(d - Duration::days(60), d + Duration::days(60), false)
-}
 
 /// A word read back from the database. Only this code writes these columns, so an unknown
 /// word is corruption: a 500, logged without the value.
@@ -87,6 +73,7 @@ pub(crate) fn situation_dto(
     p: Option<&person::Model>,
     attempts: &[contact_attempt::Model],
     now: DateTime<Utc>,
+    zone: Zone,
 ) -> ServiceResult<Situation> {
     let state = word(&m.state, State::parse, "situation.state")?;
     Ok(Situation {
@@ -122,7 +109,7 @@ pub(crate) fn situation_dto(
         closed_at: m.closed_at,
         reopened_from: m.reopened_from,
         safe_contact_stale: p.is_none_or(|p| is_stale(p, now)),
-        advice: advice_dto(attempts, now),
+        advice: advice_dto(attempts, now, zone),
         version: m.version,
         updated_at: m.updated_at,
         change_seq: m.change_seq,
@@ -203,13 +190,11 @@ pub async fn insert_situation<C: ConnectionTrait>(
 ) -> ServiceResult<situation::Model> {
     let id = Uuid::new_v4();
     let priority = outreach::priority(n.kind, n.urgency);
-    let received_local = local(n.received_at);
-    let due_local = outreach::due_at(received_local, priority, &holidays_near(n.received_at));
-    let due = due_local
-        .and_local_timezone(TZ)
-        .earliest()
-        .map(|d| d.with_timezone(&Utc))
-        .unwrap_or(n.received_at);
+    // Working days where the situation is followed: its site's zone and holidays.
+    let zone = crate::zone::of_site_id(db, organisation_id, n.site_id).await?;
+    let received_local = zone.local(n.received_at);
+    let due_local = outreach::due_at(received_local, priority, &zone.holidays_near(n.received_at));
+    let due = zone.instant(due_local, n.received_at);
     let now = Utc::now();
     Ok(situation::ActiveModel {
         id: Set(id),
@@ -321,7 +306,8 @@ pub(crate) async fn full_view(t: &Scope, m: &situation::Model) -> ServiceResult<
         .remove(&m.id)
         .unwrap_or_default();
     let p = persons_of(t.db(), org, &[m.person_id]).await?;
-    let mut s = situation_dto(c, m, p.get(&m.person_id), &attempts, now)?;
+    let zone = crate::zone::of_site_id(t.db(), t.organisation_id(), m.site_id).await?;
+    let mut s = situation_dto(c, m, p.get(&m.person_id), &attempts, now, zone)?;
     s.attempts = attempts
         .iter()
         .map(|a| attempt_dto(c, a))
@@ -543,7 +529,14 @@ pub async fn create(t: &Scope, i: SituationInput) -> ServiceResult<Situation> {
     )
     .await?;
     txn.commit().await?;
-    Ok(situation_dto(c, &m, Some(&p), &[], Utc::now())?)
+    Ok(situation_dto(
+        c,
+        &m,
+        Some(&p),
+        &[],
+        Utc::now(),
+        crate::zone::of_site_id(t.db(), t.organisation_id(), m.site_id).await?,
+    )?)
 }
 
 /// Situations of the organisation, by change sequence (initials only).
@@ -573,6 +566,7 @@ pub async fn list(t: &Scope, q: SituationQuery) -> ServiceResult<Page<Situation>
     let attempts = attempts_of(t.db(), t.organisation_id(), &ids).await?;
     let persons = persons_of(t.db(), t.organisation_id(), &pids).await?;
     let now = Utc::now();
+    let zones = crate::zone::Zones::load(t.db(), t.organisation_id()).await?;
     let c = t.state.cipher();
     let next_cursor = (rows.len() as u64 == limit)
         .then(|| rows.last().map(|r| r.change_seq.to_string()))
@@ -586,6 +580,7 @@ pub async fn list(t: &Scope, q: SituationQuery) -> ServiceResult<Page<Situation>
                 persons.get(&m.person_id),
                 attempts.get(&m.id).map(Vec::as_slice).unwrap_or(&[]),
                 now,
+                zones.of(m.site_id),
             )
         })
         .collect::<ServiceResult<_>>()?;
@@ -742,5 +737,12 @@ pub async fn reopen(t: &Scope, id: Uuid) -> ServiceResult<Situation> {
     )
     .await?;
     txn.commit().await?;
-    Ok(situation_dto(c, &n, Some(&p), &[], Utc::now())?)
+    Ok(situation_dto(
+        c,
+        &n,
+        Some(&p),
+        &[],
+        Utc::now(),
+        crate::zone::of_site_id(t.db(), t.organisation_id(), n.site_id).await?,
+    )?)
 }

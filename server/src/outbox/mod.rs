@@ -144,7 +144,7 @@ pub async fn replan<C: ConnectionTrait>(
     else {
         return Ok(0);
     };
-    let tz = crate::scheduling::rules::site_tz(&s);
+    let tz = crate::zone::site_tz(&s);
     let people: Vec<Uuid> = appointment_participant::Entity::scoped(org)
         .filter(appointment_participant::Column::AppointmentId.eq(m.id))
         .all(txn)
@@ -437,7 +437,7 @@ impl Batch {
             _ => return None,
         };
         let kind = kind_parse(&n.kind)?;
-        let tz = crate::scheduling::rules::site_tz(s);
+        let tz = crate::zone::site_tz(s);
         let recipient = match n.channel.as_str() {
             "sms" => profile.safe_phone.clone()?,
             "email" => profile.safe_email.clone()?,

@@ -100,8 +100,11 @@ pub async fn preview(t: &Scope, i: TemplatePreviewInput) -> ServiceResult<Templa
             .await?
             .map(|r| r.body),
     };
-    // A sample: next Tuesday at 14:00, Paris.
-    let tz = chrono_tz::Europe::Paris;
+    // A sample: next Tuesday at 14:00, in the organisation's zone.
+    let tz = crate::zone::Zones::load(t.db(), t.organisation_id())
+        .await?
+        .organisation()
+        .tz;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let ahead = (7 + 1 - i64::from(today.weekday().num_days_from_monday())) % 7;
     let day = today + Duration::days(if ahead == 0 { 7 } else { ahead });

@@ -69,7 +69,12 @@ pub async fn agenda(t: &Scope, q: AgendaQuery) -> ServiceResult<Vec<AgendaEntry>
     };
     let tz = match site_id {
         Some(s) => site_tz(&find_site(&t, s, "site_id").await?),
-        None => chrono_tz::Europe::Paris,
+        None => {
+            crate::zone::Zones::load(t.db(), t.organisation_id())
+                .await?
+                .organisation()
+                .tz
+        }
     };
     let lo = schedule::rule_instant(tz, from.and_time(NaiveTime::MIN), schedule::Edge::Start);
     let hi = schedule::rule_instant(

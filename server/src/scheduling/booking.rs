@@ -180,12 +180,7 @@ pub(crate) async fn tz_of<C: ConnectionTrait>(
     org: Uuid,
     site_id: Uuid,
 ) -> Result<Tz, sea_orm::DbErr> {
-    Ok(site::Entity::scoped(org)
-        .filter(site::Column::Id.eq(site_id))
-        .one(db)
-        .await?
-        .map(|s| site_tz(&s))
-        .unwrap_or(chrono_tz::Europe::Paris))
+    Ok(crate::zone::of_site_id(db, org, Some(site_id)).await?.tz)
 }
 
 pub(crate) fn stale(current: i32) -> ServiceError {

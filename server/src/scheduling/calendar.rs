@@ -245,8 +245,14 @@ pub async fn create_absence(t: &Scope, i: AbsenceInput) -> ServiceResult<Absence
     let mut instants = (None, None);
     match i.kind.as_str() {
         "one_off" => {
+            // Without a zone, the organisation's.
             let tz: Option<Tz> = match i.time_zone.as_deref() {
-                None => Some(chrono_tz::Europe::Paris),
+                None => Some(
+                    crate::zone::Zones::load(t.db(), t.organisation_id())
+                        .await?
+                        .organisation()
+                        .tz,
+                ),
                 Some(z) => z.parse().ok(),
             };
             match (tz, i.start_local, i.end_local) {

@@ -7,7 +7,6 @@ use crate::store::entities::{
     absence, account, appointment_type, opening_window, schedule_exception, site,
 };
 use chrono::{Duration, NaiveTime};
-use chrono_tz::Tz;
 use relais_domain::Validator;
 use relais_domain::dto::{Absence, AppointmentType, OpeningWindow, ScheduleException};
 use relais_domain::problem::ProblemCode;
@@ -71,9 +70,7 @@ pub(crate) fn window_dto(w: opening_window::Model) -> OpeningWindow {
     }
 }
 
-pub(crate) fn site_tz(s: &site::Model) -> Tz {
-    s.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris)
-}
+pub(crate) use crate::zone::site_tz;
 
 pub(crate) async fn find_type(
     t: &Scope,

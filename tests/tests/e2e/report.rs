@@ -824,3 +824,51 @@ async fn retention_lists_on_a_dry_run_then_anonymises_and_keeps_the_statistics()
     assert_eq!(st, 403);
     s.stop().await;
 }
+
+/// An overseas service: the report's days are its zone's, not Paris's (issue 11, item 4).
+#[tokio::test]
+async fn the_report_counts_days_in_the_organisation_s_zone() {
+    let s = Server::start().await;
+    let a = org(&s, "Océan Indien").await;
+    let (st, body) = s
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/sites/{}", a.site_id),
+            Some(&a.admin.token),
+            Some(json!({"name": "Antenne", "address": "1 rue du Port", "time_zone": "Indian/Reunion"})),
+        )
+        .await;
+    assert_eq!(st, 200, "{body}");
+    // 31 December 2026 at 21:00 UTC: 22:00 in Paris, but already 1 January 01:00 in Réunion.
+    let received = Utc.with_ymd_and_hms(2026, 12, 31, 21, 0, 0).unwrap();
+    plant(
+        &s,
+        &a,
+        &seed(
+            received,
+            OriginChannel::Gendarmerie,
+            Initiative::ThirdParty,
+            PersonRole::Victim,
+            Sex::Female,
+            Some(1990),
+            &["domestic_violence"],
+            None,
+            0,
+            None,
+        ),
+    )
+    .await;
+    let count = |from: &'static str, to: &'static str| {
+        let s = &s;
+        let token = a.admin.token.clone();
+        async move {
+            let (st, r) = s
+                .get(&format!("/api/v1/report?from={from}&to={to}"), &token)
+                .await;
+            assert_eq!(st, 200, "{r}");
+            r["new_situations"].as_i64().unwrap()
+        }
+    };
+    assert_eq!(count("2027-01-01", "2027-01-31").await, 1);
+    assert_eq!(count("2026-12-01", "2026-12-31").await, 0);
+}
