@@ -12,6 +12,39 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::sms::{MAX_ATTEMPTS, retry_delay};
 
+/// The state of an outbox job (`notification.state`), as described above.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobState {
+    Scheduled,
+    Running,
+    Sent,
+    Delivered,
+    Undelivered,
+    Retryable,
+    Unknown,
+    Failed,
+    Skipped,
+    Cancelled,
+}
+
+words!(JobState {
+    Scheduled = "scheduled",
+    Running = "running",
+    Sent = "sent",
+    Delivered = "delivered",
+    Undelivered = "undelivered",
+    Retryable = "retryable",
+    Unknown = "unknown",
+    Failed = "failed",
+    Skipped = "skipped",
+    Cancelled = "cancelled",
+});
+
+impl JobState {
+    /// Waiting to be sent: what a change of the appointment cancels.
+    pub const PENDING: [JobState; 2] = [JobState::Scheduled, JobState::Retryable];
+}
+
 /// What a non-2xx HTTP status from a gateway means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusClass {

@@ -2,7 +2,7 @@
 //! Everything here is pure (no I/O, no clock reads): callers pass `now` in.
 
 #[macro_use]
-mod words;
+pub mod words;
 
 pub mod casework;
 pub mod delivery;

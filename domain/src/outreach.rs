@@ -133,37 +133,19 @@ pub enum State {
     Closed,
 }
 
+words!(State {
+    Received = "received",
+    ToQualify = "to_qualify",
+    Contacting = "contacting",
+    CallbackScheduled = "callback_scheduled",
+    AppointmentSet = "appointment_set",
+    Assessment = "assessment",
+    Orientation = "orientation",
+    FollowUp = "follow_up",
+    Closed = "closed",
+});
+
 impl State {
-    pub const ALL: [State; 9] = [
-        State::Received,
-        State::ToQualify,
-        State::Contacting,
-        State::CallbackScheduled,
-        State::AppointmentSet,
-        State::Assessment,
-        State::Orientation,
-        State::FollowUp,
-        State::Closed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Received => "received",
-            State::ToQualify => "to_qualify",
-            State::Contacting => "contacting",
-            State::CallbackScheduled => "callback_scheduled",
-            State::AppointmentSet => "appointment_set",
-            State::Assessment => "assessment",
-            State::Orientation => "orientation",
-            State::FollowUp => "follow_up",
-            State::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<State> {
-        State::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
     /// What a referrer sees: never more than this.
     pub fn referrer_status(self, reached: bool) -> ReferrerStatus {
         match self {

@@ -15,21 +15,13 @@ pub enum Role {
     Referrer,
 }
 
+words!(Role {
+    Admin = "admin",
+    Coordinator = "coordinator",
+    Referrer = "referrer",
+});
+
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Coordinator, Role::Referrer];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Coordinator => "coordinator",
-            Role::Referrer => "referrer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
     /// Who may open a person's file (identity, contact details, safe-contact profile, notes).
     pub fn may_read_person_files(self) -> bool {
         matches!(self, Role::Admin | Role::Coordinator)
@@ -47,7 +39,7 @@ mod tests {
 
     #[test]
     fn round_trips_and_referrers_never_read_files() {
-        for r in Role::ALL {
+        for &r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert!(!Role::Referrer.may_read_person_files());

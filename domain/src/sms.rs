@@ -16,14 +16,10 @@ pub enum Encoding {
     Ucs2,
 }
 
-impl Encoding {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Encoding::Gsm7 => "gsm7",
-            Encoding::Ucs2 => "ucs2",
-        }
-    }
-}
+words!(Encoding {
+    Gsm7 = "gsm7",
+    Ucs2 = "ucs2",
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SmsSize {
@@ -150,6 +146,12 @@ pub enum MessageKind {
     Reminder,
     Cancellation,
 }
+
+words!(MessageKind {
+    Confirmation = "confirmation",
+    Reminder = "reminder",
+    Cancellation = "cancellation",
+});
 
 /// The default neutral wording, in proper French: no service name, no "gendarmerie", no
 /// "violence"; the place only when the person's profile allows it and the site has a

@@ -15,7 +15,7 @@ use crate::store::Stamp;
 use crate::store::entities::{
     account, account_site, appointment_type, opening_window, organisation, site,
 };
-use relais_domain::dto::{PersonInput, Sex};
+use relais_domain::dto::{BookableBy, PersonInput, PlaceKind, Sex};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoAccount {
@@ -150,8 +150,8 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
     // booking work at once: Marie at the brigade early in the week and at the town hall late
     // in it, Karim at the town hall.
     for (name, minutes, place) in [
-        ("Entretien", 45, "site"),
-        ("Appel téléphonique", 20, "phone"),
+        ("Entretien", 45, PlaceKind::Site),
+        ("Appel téléphonique", 20, PlaceKind::Phone),
     ] {
         appointment_type::ActiveModel {
             id: Set(Uuid::new_v4()),
@@ -164,8 +164,8 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             buffer_after_minutes: Set(10),
             min_notice_minutes: Set(60),
             max_horizon_days: Set(60),
-            place_kind: Set(place.into()),
-            bookable_by: Set("staff".into()),
+            place_kind: Set(place.as_str().into()),
+            bookable_by: Set(BookableBy::Staff.as_str().into()),
             reminders: Set(true),
             reminder_offset_hours: Set(48),
             ..Stamp::take(&txn, now).await?.new_row()

@@ -32,6 +32,8 @@ use crate::store::entities::{
     notification, organisation, orientation, person, person_link, situation,
 };
 use crate::store::{OrgScoped, Stamp};
+use relais_domain::delivery::JobState;
+use relais_domain::dto::AppointmentStatus;
 
 pub const INACTIVE_AFTER_DAYS: i64 = 730;
 pub const NEVER_REACHED_AFTER_DAYS: i64 = 183;
@@ -224,14 +226,17 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
             .await?;
         stamp
             .changed_many(appointment::Entity::update_many())
-            .col_expr(appointment::Column::Status, Expr::value("revoked"))
+            .col_expr(
+                appointment::Column::Status,
+                Expr::value(AppointmentStatus::Revoked.as_str()),
+            )
             .col_expr(
                 appointment::Column::Version,
                 sea_orm::sea_query::ExprTrait::add(Expr::col(appointment::Column::Version), 1),
             )
             .filter(appointment::Column::OrganisationId.eq(org))
             .filter(appointment::Column::Id.is_in(theirs))
-            .filter(appointment::Column::Status.eq("planned"))
+            .filter(appointment::Column::Status.eq(AppointmentStatus::Planned.as_str()))
             .exec(&txn)
             .await?;
     }
@@ -245,11 +250,17 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
         .collect();
     if !jobs.is_empty() {
         notification::Entity::update_many()
-            .col_expr(notification::Column::State, Expr::value("cancelled"))
+            .col_expr(
+                notification::Column::State,
+                Expr::value(JobState::Cancelled.as_str()),
+            )
             .col_expr(notification::Column::Reason, Expr::value("anonymised"))
             .col_expr(notification::Column::UpdatedAt, Expr::value(now))
             .filter(notification::Column::Id.is_in(jobs.clone()))
-            .filter(notification::Column::State.is_in(["scheduled", "retryable"]))
+            .filter(
+                notification::Column::State
+                    .is_in([JobState::Scheduled.as_str(), JobState::Retryable.as_str()]),
+            )
             .exec(&txn)
             .await?;
         dev_outbox::Entity::delete_many()

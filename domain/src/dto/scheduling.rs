@@ -12,6 +12,13 @@ pub enum PlaceKind {
     Partner,
 }
 
+words!(PlaceKind {
+    Site = "site",
+    Phone = "phone",
+    HomeVisit = "home_visit",
+    Partner = "partner",
+});
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -21,6 +28,12 @@ pub enum BookableBy {
     /// Also the person, through a booking link.
     Public,
 }
+
+words!(BookableBy {
+    Staff = "staff",
+    StaffAndReferrers = "staff_and_referrers",
+    Public = "public",
+});
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -223,29 +236,44 @@ pub enum AppointmentStatus {
     Revoked,
 }
 
+words!(AppointmentStatus {
+    Planned = "planned",
+    Seen = "seen",
+    NoShow = "no_show",
+    Excused = "excused",
+    Revoked = "revoked",
+});
+
+/// What happened to an appointment: `appointment_event.kind`, the history's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum AppointmentChange {
+    Booked,
+    /// Booked outside the free slots, with an emergency reason.
+    ForceBooked,
+    Moved,
+    ForceMoved,
+    /// Cancelled by the person.
+    Excused,
+    /// Cancelled by the service.
+    Revoked,
+    Seen,
+    NoShow,
+}
+
+words!(AppointmentChange {
+    Booked = "booked",
+    ForceBooked = "force_booked",
+    Moved = "moved",
+    ForceMoved = "force_moved",
+    Excused = "excused",
+    Revoked = "revoked",
+    Seen = "seen",
+    NoShow = "no_show",
+});
+
 impl AppointmentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AppointmentStatus::Planned => "planned",
-            AppointmentStatus::Seen => "seen",
-            AppointmentStatus::NoShow => "no_show",
-            AppointmentStatus::Excused => "excused",
-            AppointmentStatus::Revoked => "revoked",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Planned,
-            Self::Seen,
-            Self::NoShow,
-            Self::Excused,
-            Self::Revoked,
-        ]
-        .into_iter()
-        .find(|x| x.as_str() == s)
-    }
-
     /// Whether the appointment takes the coordinator's time.
     pub fn takes_time(self) -> bool {
         matches!(self, Self::Planned | Self::Seen | Self::NoShow)
@@ -294,6 +322,11 @@ pub enum CancelledBy {
     Person,
     Service,
 }
+
+words!(CancelledBy {
+    Person = "person",
+    Service = "service",
+});
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

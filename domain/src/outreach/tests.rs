@@ -111,7 +111,7 @@ fn every_state_and_event_is_either_a_transition_or_a_named_refusal() {
         (S::FollowUp, E::Orient, S::Orientation),
         (S::FollowUp, E::Close, S::Closed),
     ];
-    for s in State::ALL {
+    for &s in State::ALL {
         for e in Event::ALL {
             let want = expected
                 .iter()

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use relais_domain::Validator;
 use relais_domain::casework::{self, LinkRelation, OrientationStatus, PartnerKind};
+use relais_domain::dto::AppointmentStatus;
 use relais_domain::dto::{
     Orientation, OrientationInput, OrientationStatusInput, Partner, PartnerInput, PersonLink,
     PersonLinkInput,
@@ -181,7 +182,10 @@ pub(crate) async fn live_appointments_of<C: ConnectionTrait>(
     }
     let mut q = appointment::Entity::scoped(org)
         .filter(appointment::Column::Id.is_in(ids))
-        .filter(appointment::Column::Status.is_in(["planned", "seen"]))
+        .filter(appointment::Column::Status.is_in([
+            AppointmentStatus::Planned.as_str(),
+            AppointmentStatus::Seen.as_str(),
+        ]))
         .filter(appointment::Column::DeletedAt.is_null());
     if let Some((from, to)) = within {
         q = q
@@ -207,7 +211,7 @@ pub(crate) async fn check_existing_apart<C: ConnectionTrait>(
     let rows: Vec<appointment::Model> = live_appointments_of(db, org, &[a, b], None)
         .await?
         .into_iter()
-        .filter(|x| x.status == "planned" && x.ends_at > now)
+        .filter(|x| x.status == AppointmentStatus::Planned.as_str() && x.ends_at > now)
         .collect();
     let of = |p: Uuid| -> Vec<&appointment::Model> {
         let ids: Vec<Uuid> = parts

@@ -12,8 +12,10 @@ use crate::store::entities::{
 use crate::store::{OrgScoped, Stamp};
 use crate::zone::Zone;
 use chrono::{DateTime, Duration, Utc};
+use relais_domain::Role;
 use relais_domain::Validator;
 use relais_domain::casework::{DocumentType, PersonRole, problems_parse, problems_to_str};
+use relais_domain::dto::AppointmentStatus;
 use relais_domain::dto::{Page, Situation, SituationEvent, SituationEventInput, SituationInput};
 use relais_domain::outreach::{
     self, CallbackWindow, CloseReason, Event, Initiative, OriginChannel, Priority, SituationKind,
@@ -254,7 +256,7 @@ pub(crate) async fn check_site(t: &Scope, id: Option<Uuid>) -> ServiceResult<()>
 pub(crate) async fn check_staff(t: &Scope, id: Option<Uuid>, field: &str) -> ServiceResult<()> {
     if let Some(id) = id {
         let a = t.find_live::<account::Entity>(id).await?;
-        if !a.is_some_and(|a| !a.disabled && a.role != "referrer") {
+        if !a.is_some_and(|a| !a.disabled && a.role != Role::Referrer.as_str()) {
             return Err(ServiceError::field(
                 ProblemCode::Unknown,
                 field,
@@ -638,7 +640,7 @@ pub async fn event(t: &Scope, id: Uuid, i: SituationEventInput) -> ServiceResult
         let a = t
             .find_live::<appointment::Entity>(aid)
             .await?
-            .filter(|a| a.status == "planned");
+            .filter(|a| a.status == AppointmentStatus::Planned.as_str());
         let is_theirs = match &a {
             Some(a) => appointment_participant::Entity::scoped(t.organisation_id())
                 .filter(appointment_participant::Column::AppointmentId.eq(a.id))

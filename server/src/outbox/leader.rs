@@ -20,6 +20,7 @@ use super::{Batch, outcome, retry_or_fail};
 use crate::state::AppState;
 use crate::store::entities::{leader_lease, notification};
 use crate::store::is_postgres;
+use relais_domain::delivery::JobState;
 
 fn params(pg: bool, n: usize) -> Vec<String> {
     (1..=n)
@@ -135,9 +136,12 @@ pub async fn try_lead(
 /// if it did (the reconciler then asks the provider). Returns (retryable, unknown).
 pub async fn rescue(state: &AppState, now: DateTime<Utc>) -> Result<(u64, u64), DbErr> {
     let mut counts = [0u64; 2];
-    for (i, (started, to)) in [(false, "retryable"), (true, "unknown")]
-        .into_iter()
-        .enumerate()
+    for (i, (started, to)) in [
+        (false, JobState::Retryable.as_str()),
+        (true, JobState::Unknown.as_str()),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let mut q = notification::Entity::update_many()
             .col_expr(notification::Column::State, Expr::value(to))
@@ -151,7 +155,7 @@ pub async fn rescue(state: &AppState, now: DateTime<Utc>) -> Result<(u64, u64), 
                 Expr::value(Option::<DateTime<Utc>>::None),
             )
             .col_expr(notification::Column::UpdatedAt, Expr::value(now))
-            .filter(notification::Column::State.eq("running"))
+            .filter(notification::Column::State.eq(JobState::Running.as_str()))
             .filter(notification::Column::LeaseUntil.lt(now));
         q = if started {
             q.filter(notification::Column::SendStartedAt.is_not_null())
@@ -175,7 +179,7 @@ async fn settle(state: &AppState, id: Uuid, set: notification::ActiveModel) -> R
     let r = notification::Entity::update_many()
         .set(set)
         .filter(notification::Column::Id.eq(id))
-        .filter(notification::Column::State.eq("unknown"))
+        .filter(notification::Column::State.eq(JobState::Unknown.as_str()))
         .exec(state.db())
         .await?;
     Ok(r.rows_affected == 1)
@@ -187,7 +191,7 @@ async fn settle(state: &AppState, id: Uuid, set: notification::ActiveModel) -> R
 /// Returns how many jobs were settled.
 pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> Result<usize, DbErr> {
     let jobs = notification::Entity::find()
-        .filter(notification::Column::State.eq("unknown"))
+        .filter(notification::Column::State.eq(JobState::Unknown.as_str()))
         .order_by_asc(notification::Column::UpdatedAt)
         .limit(100)
         .all(state.db())
@@ -206,7 +210,7 @@ pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> Result<usize, Db
         };
         let set = match lookup {
             Lookup::Found(id) => {
-                let mut a = outcome("sent", Some("reconciled"));
+                let mut a = outcome(JobState::Sent.as_str(), Some("reconciled"));
                 a.sent_at = Set(Some(now));
                 a.provider = Set(Some(gw.name(&n.channel).into()));
                 a.provider_message_id = Set(id);
@@ -214,10 +218,12 @@ pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> Result<usize, Db
             }
             Lookup::Absent => retry_or_fail(n, now, None, "not_received"),
             Lookup::Unsupported if n.channel == "email" => retry_or_fail(n, now, None, "ambiguous"),
-            Lookup::Unsupported => outcome("failed", Some("ambiguous_not_retried")),
+            Lookup::Unsupported => {
+                outcome(JobState::Failed.as_str(), Some("ambiguous_not_retried"))
+            }
             Lookup::Error(e) if now >= n.expires_at => {
                 tracing::warn!(error = %e, "reconciliation impossible before expiry");
-                outcome("failed", Some("ambiguous_expired"))
+                outcome(JobState::Failed.as_str(), Some("ambiguous_expired"))
             }
             Lookup::Error(e) => {
                 tracing::info!(error = %e, "reconciliation postponed");

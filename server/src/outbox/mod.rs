@@ -36,32 +36,18 @@ use crate::store::entities::{
     organisation, person, site, sms_opt_out,
 };
 use crate::store::{OrgScoped, is_postgres};
+use relais_domain::delivery::JobState;
+use relais_domain::dto::{AppointmentChange, AppointmentStatus};
 
-/// What happened to an appointment, as `appointment_event.kind` spells it.
-pub fn messages_for(change: &str) -> &'static [MessageKind] {
+/// The messages a change of an appointment sends (after cancelling those still pending).
+pub fn messages_for(change: AppointmentChange) -> &'static [MessageKind] {
+    use AppointmentChange::*;
     match change {
-        "booked" | "force_booked" | "moved" | "force_moved" => {
+        Booked | ForceBooked | Moved | ForceMoved => {
             &[MessageKind::Confirmation, MessageKind::Reminder]
         }
-        "revoked" => &[MessageKind::Cancellation],
-        _ => &[],
-    }
-}
-
-pub fn kind_str(k: MessageKind) -> &'static str {
-    match k {
-        MessageKind::Confirmation => "confirmation",
-        MessageKind::Reminder => "reminder",
-        MessageKind::Cancellation => "cancellation",
-    }
-}
-
-pub fn kind_parse(s: &str) -> Option<MessageKind> {
-    match s {
-        "confirmation" => Some(MessageKind::Confirmation),
-        "reminder" => Some(MessageKind::Reminder),
-        "cancellation" => Some(MessageKind::Cancellation),
-        _ => None,
+        Revoked => &[MessageKind::Cancellation],
+        Excused | Seen | NoShow => &[],
     }
 }
 
@@ -111,15 +97,21 @@ pub async fn replan<C: ConnectionTrait>(
     txn: &C,
     c: &FieldCipher,
     m: &appointment::Model,
-    change: &str,
+    change: AppointmentChange,
     quiet: QuietHours,
 ) -> Result<u32, DbErr> {
     let now = Utc::now();
     notification::Entity::update_many()
-        .col_expr(notification::Column::State, Expr::value("cancelled"))
+        .col_expr(
+            notification::Column::State,
+            Expr::value(JobState::Cancelled.as_str()),
+        )
         .col_expr(notification::Column::UpdatedAt, Expr::value(now))
         .filter(notification::Column::AppointmentId.eq(m.id))
-        .filter(notification::Column::State.is_in(["scheduled", "retryable"]))
+        .filter(
+            notification::Column::State
+                .is_in([JobState::Scheduled.as_str(), JobState::Retryable.as_str()]),
+        )
         .exec(txn)
         .await?;
     let kinds = messages_for(change);
@@ -193,9 +185,9 @@ pub async fn replan<C: ConnectionTrait>(
                     appointment_id: Set(m.id),
                     appointment_version: Set(m.version),
                     person_id: Set(p.id),
-                    kind: Set(kind_str(*k).into()),
+                    kind: Set(k.as_str().into()),
                     channel: Set(ch.into()),
-                    state: Set("scheduled".into()),
+                    state: Set(JobState::Scheduled.as_str().into()),
                     due_at: Set(due),
                     expires_at: Set(m.starts_at),
                     attempt: Set(0),
@@ -303,7 +295,7 @@ async fn finish(
     let r = notification::Entity::update_many()
         .set(set)
         .filter(notification::Column::Id.eq(id))
-        .filter(notification::Column::State.eq("running"))
+        .filter(notification::Column::State.eq(JobState::Running.as_str()))
         .filter(notification::Column::LockedBy.eq(instance))
         .exec(state.db())
         .await?;
@@ -436,7 +428,7 @@ impl Batch {
             (org, Some(p)) if *org == n.organisation_id => p,
             _ => return None,
         };
-        let kind = kind_parse(&n.kind)?;
+        let kind = MessageKind::parse(&n.kind)?;
         let tz = crate::zone::site_tz(s);
         let recipient = match n.channel.as_str() {
             "sms" => profile.safe_phone.clone()?,
@@ -501,7 +493,7 @@ impl Batch {
         if n.attempt > sms::MAX_ATTEMPTS as i32 {
             return Check::Fail("attempts_exhausted");
         }
-        let Some(kind) = kind_parse(&n.kind) else {
+        let Some(kind) = MessageKind::parse(&n.kind) else {
             return Check::Skip("unknown_kind");
         };
         let Some(a) = self
@@ -515,11 +507,11 @@ impl Batch {
             return Check::Skip("appointment_changed");
         }
         let expected = if kind == MessageKind::Cancellation {
-            "revoked"
+            AppointmentStatus::Revoked
         } else {
-            "planned"
+            AppointmentStatus::Planned
         };
-        if a.status != expected || a.deleted_at.is_some() {
+        if a.status != expected.as_str() || a.deleted_at.is_some() {
             return Check::Skip("appointment_not_planned");
         }
         if !matches!(self.profiles.get(&n.person_id), Some((org, Some(_))) if *org == n.organisation_id)
@@ -582,20 +574,32 @@ pub async fn process_batch(
             Check::Wait(later) => {
                 // Back in the queue for the end of the quiet hours, if still in time.
                 let again = if later < n.expires_at {
-                    let mut a = outcome("scheduled", Some("quiet_hours"));
+                    let mut a = outcome(JobState::Scheduled.as_str(), Some("quiet_hours"));
                     a.due_at = Set(later);
                     a.attempt = Set((n.attempt - 1).max(0));
                     a
                 } else {
-                    outcome("failed", Some("quiet_hours"))
+                    outcome(JobState::Failed.as_str(), Some("quiet_hours"))
                 };
                 finish(state, n.id, instance, again).await?;
             }
             Check::Skip(reason) => {
-                finish(state, n.id, instance, outcome("skipped", Some(reason))).await?;
+                finish(
+                    state,
+                    n.id,
+                    instance,
+                    outcome(JobState::Skipped.as_str(), Some(reason)),
+                )
+                .await?;
             }
             Check::Fail(reason) => {
-                finish(state, n.id, instance, outcome("failed", Some(reason))).await?;
+                finish(
+                    state,
+                    n.id,
+                    instance,
+                    outcome(JobState::Failed.as_str(), Some(reason)),
+                )
+                .await?;
             }
         }
     }
@@ -608,7 +612,7 @@ pub async fn process_batch(
     notification::Entity::update_many()
         .col_expr(notification::Column::SendStartedAt, Expr::value(Utc::now()))
         .filter(notification::Column::Id.is_in(ids.clone()))
-        .filter(notification::Column::State.eq("running"))
+        .filter(notification::Column::State.eq(JobState::Running.as_str()))
         .filter(notification::Column::LockedBy.eq(instance))
         .exec(state.db())
         .await?;
@@ -616,7 +620,7 @@ pub async fn process_batch(
         .select_only()
         .column(notification::Column::Id)
         .filter(notification::Column::Id.is_in(ids))
-        .filter(notification::Column::State.eq("running"))
+        .filter(notification::Column::State.eq(JobState::Running.as_str()))
         .filter(notification::Column::LockedBy.eq(instance))
         .into_tuple::<Uuid>()
         .all(state.db())
@@ -724,18 +728,18 @@ async fn record_sent(
 fn not_sent(n: &notification::Model, r: Sent) -> notification::ActiveModel {
     let now = Utc::now();
     match r {
-        Sent::Accepted(_) => outcome("sent", None),
+        Sent::Accepted(_) => outcome(JobState::Sent.as_str(), None),
         Sent::Retry { after, reason } => retry_or_fail(n, now, after, &reason),
         // E-mail carries a Message-ID derived from the job: a retry is recognisable, so it
         // is retried. An SMS is not: it waits for the reconciler.
         Sent::Ambiguous(reason) if n.channel == "email" => retry_or_fail(n, now, None, &reason),
         Sent::Ambiguous(reason) => {
             tracing::warn!(reason = %reason, "ambiguous send: to be reconciled");
-            outcome("unknown", Some(&reason))
+            outcome(JobState::Unknown.as_str(), Some(&reason))
         }
         Sent::Permanent(reason) => {
             tracing::warn!(reason = %reason, "refused by the provider");
-            outcome("failed", Some(&reason))
+            outcome(JobState::Failed.as_str(), Some(&reason))
         }
     }
 }
@@ -755,13 +759,13 @@ pub(crate) fn retry_or_fail(
         jitter(),
     ) {
         relais_domain::delivery::Next::RetryAt(at) => {
-            let mut a = outcome("retryable", Some(reason));
+            let mut a = outcome(JobState::Retryable.as_str(), Some(reason));
             a.due_at = Set(at);
             a.send_started_at = Set(None);
             a
         }
         relais_domain::delivery::Next::Fail(why) => {
-            outcome("failed", Some(&format!("{reason}; {why}")))
+            outcome(JobState::Failed.as_str(), Some(&format!("{reason}; {why}")))
         }
     }
 }

@@ -4,6 +4,7 @@ use crate::error::ServiceError;
 use crate::state::AppState;
 use crate::store::entities::{delivery_receipt, notification, sms_opt_out};
 use chrono::Utc;
+use relais_domain::delivery::JobState;
 use relais_domain::delivery::{Receipt, advance};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -65,10 +66,10 @@ pub async fn apply_receipt(
                 notification::Column::LockedBy,
                 Expr::value(Option::<String>::None),
             );
-        if to == "delivered" {
+        if to == JobState::Delivered.as_str() {
             q = q.col_expr(notification::Column::DeliveredAt, Expr::value(now));
         }
-        if to == "undelivered" {
+        if to == JobState::Undelivered.as_str() {
             q = q.col_expr(notification::Column::Reason, Expr::value(status));
         }
         if n.sent_at.is_none() {

@@ -1,7 +1,6 @@
 //! Message templates per organisation: checked for revealing words at save, previewed with their encoding and segments.
 
 use crate::error::{ServiceError, ServiceResult};
-use crate::outbox::{kind_parse, kind_str};
 use crate::scope::Scope;
 use crate::store::entities::message_template;
 use chrono::{Datelike, Duration, TimeZone, Utc};
@@ -25,7 +24,7 @@ pub(crate) const KINDS: [MessageKind; 3] = [
 const CHANNELS: [&str; 2] = ["sms", "email"];
 
 pub(crate) fn parse_key(kind: &str, channel: &str) -> ServiceResult<MessageKind> {
-    let k = kind_parse(kind).ok_or_else(|| {
+    let k = MessageKind::parse(kind).ok_or_else(|| {
         ServiceError::field(
             ProblemCode::Invalid,
             "kind",
@@ -69,9 +68,9 @@ pub async fn list(t: &Scope) -> ServiceResult<Vec<MessageTemplate>> {
         for ch in CHANNELS {
             let own = rows
                 .iter()
-                .find(|r| r.kind == kind_str(k) && r.channel == ch);
+                .find(|r| r.kind == k.as_str() && r.channel == ch);
             out.push(MessageTemplate {
-                kind: kind_str(k).into(),
+                kind: k.as_str().into(),
                 channel: ch.into(),
                 body: own
                     .map(|r| r.body.clone())

@@ -13,12 +13,14 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use data_encoding::HEXLOWER;
 use relais_domain::Validator;
+use relais_domain::delivery::JobState;
 use relais_domain::dto::{
-    Appointment, AppointmentEvent, AppointmentInput, AppointmentStatus, CancelInput, CancelledBy,
-    MoveInput, OutcomeInput,
+    Appointment, AppointmentChange, AppointmentEvent, AppointmentInput, AppointmentStatus,
+    CancelInput, CancelledBy, MoveInput, OutcomeInput,
 };
 use relais_domain::problem::ProblemCode;
 use relais_domain::schedule;
+use relais_domain::sms::MessageKind;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -72,8 +74,11 @@ pub(crate) async fn not_delivered(
     let failed = t
         .scoped::<notification::Entity>()
         .filter(notification::Column::AppointmentId.is_in(rows.iter().map(|m| m.id)))
-        .filter(notification::Column::State.is_in(["failed", "undelivered"]))
-        .filter(notification::Column::Kind.ne("cancellation"))
+        .filter(
+            notification::Column::State
+                .is_in([JobState::Failed.as_str(), JobState::Undelivered.as_str()]),
+        )
+        .filter(notification::Column::Kind.ne(MessageKind::Cancellation.as_str()))
         .all(t.db())
         .await?;
     Ok(rows
@@ -130,7 +135,7 @@ pub(crate) async fn event<C: ConnectionTrait>(
     db: &C,
     m: &appointment::Model,
     account: Uuid,
-    kind: &str,
+    kind: AppointmentChange,
 ) -> Result<(), sea_orm::DbErr> {
     appointment_event::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -138,7 +143,7 @@ pub(crate) async fn event<C: ConnectionTrait>(
         organisation_id: Set(m.organisation_id),
         at: Set(Utc::now()),
         account_id: Set(account),
-        kind: Set(kind.into()),
+        kind: Set(kind.as_str().into()),
         starts_at: Set(Some(m.starts_at)),
         site_id: Set(Some(m.site_id)),
         coordinator_id: Set(Some(m.coordinator_id)),
@@ -205,7 +210,7 @@ pub(crate) async fn change_appointment(
     t: &Scope,
     id: Uuid,
     version: i32,
-    kind: &str,
+    kind: AppointmentChange,
     to: Option<Destination>,
     change: impl FnOnce(&mut appointment::ActiveModel, &appointment::Model),
 ) -> ServiceResult<appointment::Model> {
@@ -213,7 +218,7 @@ pub(crate) async fn change_appointment(
     if current.version != version {
         return Err(stale(current.version));
     }
-    if current.status != "planned" {
+    if current.status != AppointmentStatus::Planned.as_str() {
         return Err(
             ServiceError::new(ProblemCode::NotPlanned, "Rendez-vous clos")
                 .detail(format!("Statut actuel : {}.", current.status)),
@@ -280,7 +285,8 @@ pub(crate) async fn outcome(
     t: &Scope,
     id: Uuid,
     version: i32,
-    status: &'static str,
+    status: AppointmentStatus,
+    kind: AppointmentChange,
 ) -> ServiceResult<Appointment> {
     let current = find(&t, id).await?;
     if current.starts_at > Utc::now() + Duration::minutes(15) {
@@ -289,8 +295,8 @@ pub(crate) async fn outcome(
                 .detail("Un rendez-vous à venir ne peut être marqué honoré ou manqué."),
         );
     }
-    let m = change_appointment(&t, id, version, status, None, |am, _| {
-        am.status = Set(status.into())
+    let m = change_appointment(&t, id, version, kind, None, |am, _| {
+        am.status = Set(status.as_str().into())
     })
     .await?;
     respond(&t, m).await
@@ -353,9 +359,9 @@ pub async fn move_appointment(t: &Scope, id: Uuid, i: MoveInput) -> ServiceResul
         id,
         i.version,
         if reason.is_some() {
-            "force_moved"
+            AppointmentChange::ForceMoved
         } else {
-            "moved"
+            AppointmentChange::Moved
         },
         Some(Destination {
             site_id,
@@ -398,8 +404,8 @@ pub async fn cancel(t: &Scope, id: Uuid, i: CancelInput) -> ServiceResult<Appoin
     }
     v.finish().map_err(ServiceError::validation)?;
     let (status, kind) = match i.by {
-        CancelledBy::Person => ("excused", "excused"),
-        CancelledBy::Service => ("revoked", "revoked"),
+        CancelledBy::Person => (AppointmentStatus::Excused, AppointmentChange::Excused),
+        CancelledBy::Service => (AppointmentStatus::Revoked, AppointmentChange::Revoked),
     };
     let sealed = reason.map(|r| {
         t.state
@@ -407,7 +413,7 @@ pub async fn cancel(t: &Scope, id: Uuid, i: CancelInput) -> ServiceResult<Appoin
             .seal("appointment", "reason", id, r.as_bytes())
     });
     let m = change_appointment(&t, id, i.version, kind, None, |am, _| {
-        am.status = Set(status.into());
+        am.status = Set(status.as_str().into());
         am.reason = Set(sealed);
     })
     .await?;
@@ -415,11 +421,25 @@ pub async fn cancel(t: &Scope, id: Uuid, i: CancelInput) -> ServiceResult<Appoin
 }
 
 pub async fn seen(t: &Scope, id: Uuid, i: OutcomeInput) -> ServiceResult<Appointment> {
-    outcome(t, id, i.version, "seen").await
+    outcome(
+        t,
+        id,
+        i.version,
+        AppointmentStatus::Seen,
+        AppointmentChange::Seen,
+    )
+    .await
 }
 
 pub async fn no_show(t: &Scope, id: Uuid, i: OutcomeInput) -> ServiceResult<Appointment> {
-    outcome(t, id, i.version, "no_show").await
+    outcome(
+        t,
+        id,
+        i.version,
+        AppointmentStatus::NoShow,
+        AppointmentChange::NoShow,
+    )
+    .await
 }
 
 /// A booking request's idempotency: the key the client sent and the hash of its body.
@@ -517,7 +537,7 @@ pub async fn book(
         ends_at: Set(start + rules.duration),
         busy_start: Set(busy.start),
         busy_end: Set(busy.end),
-        status: Set("planned".into()),
+        status: Set(AppointmentStatus::Planned.as_str().into()),
         version: Set(1),
         emergency: Set(reason.is_some()),
         reason: Set(reason.as_ref().map(|r| {
@@ -547,9 +567,9 @@ pub async fn book(
         &m,
         account_id,
         if reason.is_some() {
-            "force_booked"
+            AppointmentChange::ForceBooked
         } else {
-            "booked"
+            AppointmentChange::Booked
         },
     )
     .await?;
@@ -558,9 +578,9 @@ pub async fn book(
         t.state.cipher(),
         &m,
         if reason.is_some() {
-            "force_booked"
+            AppointmentChange::ForceBooked
         } else {
-            "booked"
+            AppointmentChange::Booked
         },
         t.state.quiet_hours(),
     )

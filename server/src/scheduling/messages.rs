@@ -3,6 +3,7 @@
 use crate::error::ServiceResult;
 use crate::scheduling::booking::find;
 use crate::scope::Scope;
+use relais_domain::delivery::JobState;
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -69,7 +70,7 @@ pub async fn dev_outbox(t: &Scope) -> ServiceResult<Vec<relais_domain::dto::DevM
             Ok(relais_domain::dto::DevMessage {
                 at: m.created_at,
                 notification_id: m.notification_id,
-                state: "sent".into(),
+                state: JobState::Sent.as_str().into(),
                 kind: kinds.get(&m.notification_id).cloned().unwrap_or_default(),
                 channel: m.channel.clone(),
                 recipient: open(m.id, "recipient", &m.recipient)?,
@@ -79,7 +80,10 @@ pub async fn dev_outbox(t: &Scope) -> ServiceResult<Vec<relais_domain::dto::DevM
         .collect::<ServiceResult<Vec<_>>>()?;
     let upcoming = t
         .scoped::<notification::Entity>()
-        .filter(notification::Column::State.is_in(["scheduled", "retryable"]))
+        .filter(
+            notification::Column::State
+                .is_in([JobState::Scheduled.as_str(), JobState::Retryable.as_str()]),
+        )
         .order_by_asc(notification::Column::DueAt)
         .limit(200)
         .all(t.db())
@@ -94,7 +98,7 @@ pub async fn dev_outbox(t: &Scope) -> ServiceResult<Vec<relais_domain::dto::DevM
             out.push(relais_domain::dto::DevMessage {
                 at: n.due_at,
                 notification_id: n.id,
-                state: "scheduled".into(),
+                state: JobState::Scheduled.as_str().into(),
                 kind: n.kind.clone(),
                 channel: n.channel.clone(),
                 recipient: o.recipient,

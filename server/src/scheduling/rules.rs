@@ -1,14 +1,17 @@
 //! Lookups and conversions shared by the scheduling services: a site's zone, the booking rules of a type, rows to wire types and to the rules of domain::schedule, and the checks of a calendar entry.
 
 use crate::error::{ServiceError, ServiceResult};
-use crate::scheduling::words::{bookable_parse, days_from_text, place_parse, time_parse};
+use crate::scheduling::words::{days_from_text, time_parse};
 use crate::scope::Scope;
 use crate::store::entities::{
     absence, account, appointment_type, opening_window, schedule_exception, site,
 };
 use chrono::{Duration, NaiveTime};
+use relais_domain::Role;
 use relais_domain::Validator;
-use relais_domain::dto::{Absence, AppointmentType, OpeningWindow, ScheduleException};
+use relais_domain::dto::{
+    Absence, AppointmentType, BookableBy, OpeningWindow, PlaceKind, ScheduleException,
+};
 use relais_domain::problem::ProblemCode;
 use relais_domain::schedule::{DateException, LocalTimeProblem, SlotRules, WeeklyWindow};
 use sea_orm::{ColumnTrait, QueryFilter};
@@ -36,8 +39,8 @@ pub(crate) fn type_dto(t: appointment_type::Model) -> AppointmentType {
         buffer_after_minutes: t.buffer_after_minutes,
         min_notice_minutes: t.min_notice_minutes,
         max_horizon_days: t.max_horizon_days,
-        place_kind: place_parse(&t.place_kind),
-        bookable_by: bookable_parse(&t.bookable_by),
+        place_kind: PlaceKind::parse(&t.place_kind).unwrap_or(PlaceKind::Site),
+        bookable_by: BookableBy::parse(&t.bookable_by).unwrap_or(BookableBy::Staff),
         reminders: t.reminders,
         reminder_offset_hours: t.reminder_offset_hours,
         updated_at: t.updated_at,
@@ -100,7 +103,7 @@ pub(crate) async fn find_coordinator(
         .filter(account::Column::Id.eq(id))
         .filter(account::Column::DeletedAt.is_null())
         .filter(account::Column::Disabled.eq(false))
-        .filter(account::Column::Role.is_in(["coordinator", "admin"]))
+        .filter(account::Column::Role.is_in([Role::Coordinator.as_str(), Role::Admin.as_str()]))
         .one(t.db())
         .await?
         .ok_or_else(|| {

@@ -13,6 +13,7 @@ use crate::store::entities::{
 };
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
+use relais_domain::dto::AppointmentStatus;
 use relais_domain::dto::Slot;
 use relais_domain::problem::ProblemCode;
 use relais_domain::schedule::{self, Calendar, DateException, Interval, WeeklyWindow};
@@ -131,7 +132,11 @@ pub(crate) async fn load_search<C: ConnectionTrait>(
     // The busy times: one indexed range query over (coordinator_id, busy_start).
     let mut bq = appointment::Entity::scoped(org)
         .filter(appointment::Column::CoordinatorId.is_in(active.clone()))
-        .filter(appointment::Column::Status.is_in(["planned", "seen", "no_show"]))
+        .filter(appointment::Column::Status.is_in([
+            AppointmentStatus::Planned.as_str(),
+            AppointmentStatus::Seen.as_str(),
+            AppointmentStatus::NoShow.as_str(),
+        ]))
         .filter(appointment::Column::DeletedAt.is_null())
         .filter(appointment::Column::BusyStart.lt(hi))
         .filter(appointment::Column::BusyEnd.gt(lo));

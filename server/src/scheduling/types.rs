@@ -3,7 +3,6 @@
 use crate::error::{ServiceError, ServiceResult};
 use crate::paging::{Paging, page};
 use crate::scheduling::rules::{find_type, type_dto};
-use crate::scheduling::words::{bookable_str, place_str};
 use crate::scope::Scope;
 use crate::store::Stamp;
 use crate::store::entities::appointment_type;
@@ -92,8 +91,8 @@ pub async fn create_type(t: &Scope, i: AppointmentTypeInput) -> ServiceResult<Ap
         buffer_after_minutes: Set(i.buffer_after_minutes),
         min_notice_minutes: Set(i.min_notice_minutes),
         max_horizon_days: Set(i.max_horizon_days.unwrap_or(60)),
-        place_kind: Set(place_str(i.place_kind).into()),
-        bookable_by: Set(bookable_str(i.bookable_by).into()),
+        place_kind: Set(i.place_kind.as_str().into()),
+        bookable_by: Set(i.bookable_by.as_str().into()),
         reminders: Set(i.reminders),
         reminder_offset_hours: Set(i.reminder_offset_hours.unwrap_or(48)),
         ..Stamp::take(&txn, now).await?.new_row()
@@ -123,8 +122,8 @@ pub async fn update_type(
     am.buffer_after_minutes = Set(i.buffer_after_minutes);
     am.min_notice_minutes = Set(i.min_notice_minutes);
     am.max_horizon_days = Set(i.max_horizon_days.unwrap_or(60));
-    am.place_kind = Set(place_str(i.place_kind).into());
-    am.bookable_by = Set(bookable_str(i.bookable_by).into());
+    am.place_kind = Set(i.place_kind.as_str().into());
+    am.bookable_by = Set(i.bookable_by.as_str().into());
     am.reminders = Set(i.reminders);
     am.reminder_offset_hours = Set(i.reminder_offset_hours.unwrap_or(48));
     Stamp::take(&txn, Utc::now()).await?.changed(&mut am);
