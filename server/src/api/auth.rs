@@ -32,7 +32,9 @@ pub async fn device_login(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<DeviceLoginRequest>,
 ) -> ServiceResult<Json<DeviceGrant>> {
-    svc::device_login(&state, ip, req).await.map(Json)
+    crate::auth::devices::device_login(&state, ip, req)
+        .await
+        .map(Json)
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/device/refresh", tag = "auth", request_body = RefreshRequest,
@@ -42,7 +44,9 @@ pub async fn device_refresh(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<RefreshRequest>,
 ) -> ServiceResult<Json<DeviceGrant>> {
-    svc::device_refresh(&state, ip, req).await.map(Json)
+    crate::auth::devices::device_refresh(&state, ip, req)
+        .await
+        .map(Json)
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
@@ -57,7 +61,7 @@ pub async fn revoke_device(
     t: Staff<AnyRole>,
     super::extract::PathId(id): super::extract::PathId,
 ) -> ServiceResult<StatusCode> {
-    svc::revoke_device(&t, id)
+    crate::auth::devices::revoke_device(&t, id)
         .await
         .map(|()| StatusCode::NO_CONTENT)
 }
@@ -65,7 +69,7 @@ pub async fn revoke_device(
 #[utoipa::path(post, path = "/api/v1/auth/totp/enrol", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = TotpEnrolment), (status = 409, body = super::error::Problem)))]
 pub async fn totp_enrol(t: Staff<Enrolling>) -> ServiceResult<Json<TotpEnrolment>> {
-    svc::totp_enrol(&t).await.map(Json)
+    crate::auth::enrolment::totp_enrol(&t).await.map(Json)
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/totp/confirm", tag = "auth", security(("bearer" = [])), request_body = TotpConfirm,
@@ -74,7 +78,9 @@ pub async fn totp_confirm(
     t: Staff<Enrolling>,
     ApiJson(req): ApiJson<TotpConfirm>,
 ) -> ServiceResult<Json<RecoveryCodes>> {
-    svc::totp_confirm(&t, req).await.map(Json)
+    crate::auth::enrolment::totp_confirm(&t, req)
+        .await
+        .map(Json)
 }
 
 /// The caller's account, organisation and sites: what the phone shows after login.

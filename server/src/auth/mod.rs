@@ -2,6 +2,9 @@
 //! the lockout rule, and the sessions built on them (`sessions`). The HTTP side is in
 //! `api::auth`.
 
+pub mod credentials;
+pub mod devices;
+pub mod enrolment;
 pub mod lockout;
 pub mod password;
 pub mod proxy;
