@@ -260,19 +260,19 @@ pub async fn list(t: &Scope, p: Paging) -> ServiceResult<Page<Account>> {
 }
 
 pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Account> {
-    let a = find(&t, id).await?;
+    let a = find(t, id).await?;
     Ok(account_dto(t.db(), a).await?)
 }
 
 pub async fn update(t: &Scope, id: Uuid, patch: AccountPatch) -> ServiceResult<Account> {
-    let a = find(&t, id).await?;
+    let a = find(t, id).await?;
     let mut v = Validator::new();
     let display_name = patch
         .display_name
         .as_deref()
         .and_then(|d| v.required_text("display_name", d, 200));
     if let Some(ids) = &patch.site_ids {
-        check_sites(&t, ids, &mut v).await?;
+        check_sites(t, ids, &mut v).await?;
     }
     if id == t.staff()?.account_id
         && (patch.disabled == Some(true)

@@ -21,6 +21,16 @@ pub struct ServiceError {
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
+/// A service error taken apart to be rendered.
+pub struct Parts {
+    pub code: ProblemCode,
+    pub title: &'static str,
+    pub detail: Option<String>,
+    pub errors: Vec<FieldError>,
+    /// A refused state change: the current state and the changes it allows.
+    pub transition: Option<(String, Vec<String>)>,
+}
+
 impl ServiceError {
     pub fn new(code: ProblemCode, title: &'static str) -> Self {
         Self {
@@ -81,23 +91,15 @@ impl ServiceError {
         self.retry_after
     }
 
-    /// The refused state change: the current state and the changes it allows.
-    pub fn into_parts(
-        self,
-    ) -> (
-        ProblemCode,
-        &'static str,
-        Option<String>,
-        Vec<FieldError>,
-        Option<(String, Vec<String>)>,
-    ) {
-        (
-            self.code,
-            self.title,
-            self.detail,
-            self.errors,
-            self.transition.map(|t| *t),
-        )
+    /// Everything the answer carries, for the one place that renders it.
+    pub fn into_parts(self) -> Parts {
+        Parts {
+            code: self.code,
+            title: self.title,
+            detail: self.detail,
+            errors: self.errors,
+            transition: self.transition.map(|t| *t),
+        }
     }
 
     pub fn validation(errors: Vec<FieldError>) -> Self {

@@ -153,12 +153,12 @@ pub async fn list(t: &Scope, p: Paging) -> ServiceResult<Page<Site>> {
 }
 
 pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Site> {
-    let s = find(&t, id).await?;
+    let s = find(t, id).await?;
     Ok(site_dto(s))
 }
 
 pub async fn create(t: &Scope, input: SiteInput) -> ServiceResult<Site> {
-    let v = validate_in(&t, None, input).await?;
+    let v = validate_in(t, None, input).await?;
     let now = Utc::now();
     let id = Uuid::new_v4();
     let (_turn, txn) = t.state.begin_write().await?;
@@ -186,8 +186,8 @@ pub async fn create(t: &Scope, input: SiteInput) -> ServiceResult<Site> {
 }
 
 pub async fn update(t: &Scope, id: Uuid, input: SiteInput) -> ServiceResult<Site> {
-    let existing = find(&t, id).await?;
-    let v = validate_in(&t, Some(id), input).await?;
+    let existing = find(t, id).await?;
+    let v = validate_in(t, Some(id), input).await?;
     let (_turn, txn) = t.state.begin_write().await?;
     let mut am = existing.into_active_model();
     am.name = Set(v.name);

@@ -34,7 +34,13 @@ impl IntoResponse for ServiceError {
         let status =
             StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry_after = self.retry_after_seconds();
-        let (code, title, detail, errors, transition) = self.into_parts();
+        let crate::error::Parts {
+            code,
+            title,
+            detail,
+            errors,
+            transition,
+        } = self.into_parts();
         let (current_state, allowed) = match transition {
             Some((current, allowed)) => (Some(current), Some(allowed)),
             None => (None, None),

@@ -34,21 +34,6 @@ fn provider_is(state: &AppState, name: &str) -> Result<(), ServiceError> {
     }
 }
 
-/// Twilio's signature: HMAC-SHA1 (auth token) over the full URL followed by every POST
-/// parameter, sorted by name, name then value; base64.
-pub fn twilio_signature(token: &str, url: &str, params: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = params.iter().collect();
-    sorted.sort();
-    let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(token.as_bytes())
-        .expect("HMAC takes any key length");
-    mac.update(url.as_bytes());
-    for (k, v) in sorted {
-        mac.update(k.as_bytes());
-        mac.update(v.as_bytes());
-    }
-    data_encoding::BASE64.encode(&mac.finalize().into_bytes())
-}
-
 fn check_twilio(
     state: &AppState,
     uri: &axum::http::Uri,
@@ -65,7 +50,11 @@ fn check_twilio(
         state.config().public_url.trim_end_matches('/'),
         uri.path_and_query().map(|p| p.as_str()).unwrap_or("")
     );
-    let expected = twilio_signature(state.config().sms_secret.expose(), &url, params);
+    let expected = crate::outbox::providers::twilio_signature(
+        state.config().sms_secret.expose(),
+        &url,
+        params,
+    );
     if constant_eq(given.as_bytes(), expected.as_bytes()) {
         Ok(())
     } else {
@@ -247,32 +236,4 @@ pub async fn generic(
     };
     let o = apply_receipt(&state, "webhook", event, v["id"].as_str(), None, status, r).await?;
     Ok(answer(o))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn twilio_signature_matches_their_documented_example() {
-        // The vector of Twilio's request-validation documentation and SDK tests.
-        let params: Vec<(String, String)> = [
-            ("CallSid", "CA1234567890ABCDE"),
-            ("Caller", "+14158675309"),
-            ("Digits", "1234"),
-            ("From", "+14158675309"),
-            ("To", "+18005551212"),
-        ]
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-        assert_eq!(
-            twilio_signature(
-                "12345",
-                "https://mycompany.com/myapp.php?foo=1&bar=2",
-                &params
-            ),
-            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
-        );
-    }
 }

@@ -91,7 +91,7 @@ pub async fn device_login(
         n.unwrap_or_default()
     };
     let a = authenticate(
-        &state,
+        state,
         ip,
         &req.email,
         &req.password,
@@ -123,7 +123,7 @@ pub async fn device_login(
     .insert(&txn)
     .await?;
     let (access_token, access_expires_at) =
-        issue_device_grant(&txn, &state, &a.account, device_id, now).await?;
+        issue_device_grant(&txn, state, &a.account, device_id, now).await?;
     audit::record(&txn, login_event(&a, ip, Action::DeviceLogin)).await?;
     txn.commit().await?;
     Ok(DeviceGrant {
@@ -215,7 +215,7 @@ pub async fn device_refresh(
         return Err(ServiceError::unauthenticated());
     }
     let (access_token, access_expires_at) =
-        issue_device_grant(&txn, &state, &acc, dev.id, now).await?;
+        issue_device_grant(&txn, state, &acc, dev.id, now).await?;
     let a = Authenticated {
         account: acc,
         role,

@@ -106,7 +106,7 @@ pub async fn login(
     req: LoginRequest,
 ) -> ServiceResult<SessionGrant> {
     let a = authenticate(
-        &state,
+        state,
         ip,
         &req.email,
         &req.password,

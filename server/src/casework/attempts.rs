@@ -136,7 +136,7 @@ pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<Atte
     let at = past_time(&mut v, "at", i.at);
     let note = v.optional_text("note", i.note.as_deref(), 2_000);
     v.finish().map_err(ServiceError::validation)?;
-    let m = find(&t, id).await?;
+    let m = find(t, id).await?;
     let zone = crate::zone::of_site_id(t.db(), t.organisation_id(), m.site_id).await?;
     let state = word(&m.state, State::parse, "situation.state")?;
     if state == State::Closed {
@@ -157,7 +157,7 @@ pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<Atte
         )));
     }
     let c = t.state.cipher();
-    let p = find_person(&t, m.person_id, "person_id").await?;
+    let p = find_person(t, m.person_id, "person_id").await?;
     let profile: SafeContactProfile =
         c.open_json("person", "safe_contact", p.id, &p.safe_contact)?;
     let channel = match i.channel {

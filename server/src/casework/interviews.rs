@@ -90,7 +90,7 @@ pub async fn record_interview(t: &Scope, id: Uuid, i: InterviewInput) -> Service
         );
     }
     v.finish().map_err(ServiceError::validation)?;
-    let m = find(&t, id).await?;
+    let m = find(t, id).await?;
     let state = word(&m.state, State::parse, "situation.state")?;
     if state == State::Closed {
         return Err(closed_error(&m));
@@ -132,7 +132,7 @@ pub async fn record_interview(t: &Scope, id: Uuid, i: InterviewInput) -> Service
     )
     .await?;
     txn.commit().await?;
-    Ok(interview_dto(&row)?)
+    interview_dto(&row)
 }
 
 /// A walk-in emergency in one request: the person (a first name is enough), the situation
@@ -142,7 +142,7 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
     validate_problems(&mut v, &i.problems);
     let note = v.optional_text("note", i.note.as_deref(), 10_000);
     v.finish().map_err(ServiceError::validation)?;
-    check_site(&t, i.site_id).await?;
+    check_site(t, i.site_id).await?;
     let c = t.state.cipher();
     let now = Utc::now();
     let (_turn, txn) = t.state.begin_write().await?;
@@ -236,7 +236,7 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
 
 /// That a child-in-danger report was made: date and recipient only.
 pub async fn child_report(t: &Scope, id: Uuid, i: ChildReportInput) -> ServiceResult<ChildReport> {
-    let m = find(&t, id).await?;
+    let m = find(t, id).await?;
     let zone = crate::zone::of_site_id(t.db(), t.organisation_id(), m.site_id).await?;
     let today = zone.local(Utc::now()).date();
     if i.reported_on > today || i.reported_on < today - Duration::days(366) {

@@ -266,10 +266,9 @@ pub async fn list(t: &Scope) -> ServiceResult<Vec<Partner>> {
         .order_by_asc(partner::Column::Name)
         .all(t.db())
         .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(partner_dto)
-        .collect::<ServiceResult<_>>()?)
+        .collect::<ServiceResult<_>>()
 }
 
 pub async fn create(t: &Scope, i: PartnerInput) -> ServiceResult<Partner> {
@@ -293,7 +292,7 @@ pub async fn create(t: &Scope, i: PartnerInput) -> ServiceResult<Partner> {
     )
     .await?;
     txn.commit().await?;
-    Ok(partner_dto(m)?)
+    partner_dto(m)
 }
 
 pub async fn update(t: &Scope, id: Uuid, i: PartnerInput) -> ServiceResult<Partner> {
@@ -315,7 +314,7 @@ pub async fn update(t: &Scope, id: Uuid, i: PartnerInput) -> ServiceResult<Partn
     )
     .await?;
     txn.commit().await?;
-    Ok(partner_dto(m)?)
+    partner_dto(m)
 }
 
 pub async fn delete(t: &Scope, id: Uuid) -> ServiceResult<()> {
@@ -414,7 +413,7 @@ pub async fn orient(t: &Scope, id: Uuid, i: OrientationInput) -> ServiceResult<O
     )
     .await?;
     txn.commit().await?;
-    Ok(orientation_dto(&m)?)
+    orientation_dto(&m)
 }
 
 pub async fn list_orientations(t: &Scope, id: Uuid) -> ServiceResult<Vec<Orientation>> {
@@ -428,10 +427,9 @@ pub async fn list_orientations(t: &Scope, id: Uuid) -> ServiceResult<Vec<Orienta
         .order_by_asc(orientation::Column::CreatedAt)
         .all(t.db())
         .await?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(orientation_dto)
-        .collect::<ServiceResult<_>>()?)
+        .collect::<ServiceResult<_>>()
 }
 
 /// proposed → accepted | refused; accepted → handed over. Anything else: 409 naming the
@@ -492,7 +490,7 @@ pub async fn set_status(
         .one(t.db())
         .await?
         .ok_or_else(ServiceError::not_found)?;
-    Ok(orientation_dto(&m)?)
+    orientation_dto(&m)
 }
 
 /// Link two people. Each file then shows the other by initials only.
@@ -589,7 +587,7 @@ pub async fn link(t: &Scope, id: Uuid, i: PersonLinkInput) -> ServiceResult<Pers
     )
     .await?;
     txn.commit().await?;
-    Ok(link_dto(&t, &m, id, Some(&other_file))?)
+    link_dto(t, &m, id, Some(&other_file))
 }
 
 pub async fn links(t: &Scope, id: Uuid) -> ServiceResult<Vec<PersonLink>> {
@@ -600,10 +598,9 @@ pub async fn links(t: &Scope, id: Uuid) -> ServiceResult<Vec<PersonLink>> {
     let others: Vec<Uuid> = rows.iter().map(|l| other(l, id)).collect();
     let files =
         crate::casework::situations::persons_of(t.db(), t.organisation_id(), &others).await?;
-    Ok(rows
-        .iter()
-        .map(|l| link_dto(&t, l, id, files.get(&other(l, id))))
-        .collect::<ServiceResult<_>>()?)
+    rows.iter()
+        .map(|l| link_dto(t, l, id, files.get(&other(l, id))))
+        .collect::<ServiceResult<_>>()
 }
 
 pub async fn unlink(t: &Scope, id: Uuid) -> ServiceResult<()> {

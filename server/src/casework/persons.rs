@@ -291,21 +291,21 @@ pub async fn create(t: &Scope, input: PersonInput) -> ServiceResult<Person> {
     )
     .await?;
     txn.commit().await?;
-    Ok(open_person(c, m)?)
+    open_person(c, m)
 }
 
 /// Opening a file. Audited before the content is returned.
 pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Person> {
-    let m = find(&t, id).await?;
+    let m = find(t, id).await?;
     t.state
         .audit(t.audit_event(Action::PersonRead, Some(TABLE), Some(id), "ok"))
         .await?;
-    Ok(open_person(t.state.cipher(), m)?)
+    open_person(t.state.cipher(), m)
 }
 
 pub async fn update(t: &Scope, id: Uuid, input: PersonInput) -> ServiceResult<Person> {
     let p = validate(input)?;
-    let existing = find(&t, id).await?;
+    let existing = find(t, id).await?;
     let c = t.state.cipher();
     let (_turn, txn) = t.state.begin_write().await?;
     let mut am = existing.into_active_model();
@@ -318,7 +318,7 @@ pub async fn update(t: &Scope, id: Uuid, input: PersonInput) -> ServiceResult<Pe
     )
     .await?;
     txn.commit().await?;
-    Ok(open_person(c, m)?)
+    open_person(c, m)
 }
 
 /// Soft deletion, admins only: the row stays for sync and retention, its content is kept
@@ -343,7 +343,7 @@ pub async fn access_log(
     id: Uuid,
     p: crate::paging::Paging,
 ) -> ServiceResult<Page<AuditEntry>> {
-    find(&t, id).await?;
+    find(t, id).await?;
     let limit = p.limit()?;
     let mut q = t
         .scoped::<audit_log::Entity>()

@@ -192,7 +192,7 @@ pub async fn list(t: &Scope) -> ServiceResult<Vec<ReferralStatus>> {
         .limit(500)
         .all(t.db())
         .await?;
-    Ok(rows.iter().map(status_of).collect::<ServiceResult<_>>()?)
+    rows.iter().map(status_of).collect::<ServiceResult<_>>()
 }
 
 pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<ReferralStatus> {
@@ -204,7 +204,7 @@ pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<ReferralStatus> {
         .one(t.db())
         .await?
         .ok_or_else(ServiceError::not_found)?;
-    Ok(status_of(&m)?)
+    status_of(&m)
 }
 
 /// A partner unit and its API key (shown once).
@@ -245,7 +245,7 @@ pub async fn create_unit(t: &Scope, i: PartnerUnitInput) -> ServiceResult<Partne
     )
     .await?;
     txn.commit().await?;
-    Ok(unit_dto(m, Some(key))?)
+    unit_dto(m, Some(key))
 }
 
 pub async fn list_units(t: &Scope) -> ServiceResult<Vec<PartnerUnit>> {
@@ -254,10 +254,9 @@ pub async fn list_units(t: &Scope) -> ServiceResult<Vec<PartnerUnit>> {
         .order_by_asc(partner_unit::Column::Name)
         .all(t.db())
         .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|m| unit_dto(m, None))
-        .collect::<ServiceResult<_>>()?)
+        .collect::<ServiceResult<_>>()
 }
 
 /// Revoke a unit's key: its software gets 401 from now on.

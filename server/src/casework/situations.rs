@@ -505,9 +505,9 @@ pub async fn create(t: &Scope, i: SituationInput) -> ServiceResult<Situation> {
     let mut v = Validator::new();
     validate_problems(&mut v, &i.problems);
     v.finish().map_err(ServiceError::validation)?;
-    let p = find_person(&t, i.person_id, "person_id").await?;
-    check_site(&t, i.site_id).await?;
-    check_staff(&t, i.assigned_to, "assigned_to").await?;
+    let p = find_person(t, i.person_id, "person_id").await?;
+    check_site(t, i.site_id).await?;
+    check_staff(t, i.assigned_to, "assigned_to").await?;
     let c = t.state.cipher();
     let (_turn, txn) = t.state.begin_write().await?;
     let m = insert_situation(
@@ -531,14 +531,14 @@ pub async fn create(t: &Scope, i: SituationInput) -> ServiceResult<Situation> {
     )
     .await?;
     txn.commit().await?;
-    Ok(situation_dto(
+    situation_dto(
         c,
         &m,
         Some(&p),
         &[],
         Utc::now(),
         crate::zone::of_site_id(t.db(), t.organisation_id(), m.site_id).await?,
-    )?)
+    )
 }
 
 /// Situations of the organisation, by change sequence (initials only).
@@ -591,17 +591,17 @@ pub async fn list(t: &Scope, q: SituationQuery) -> ServiceResult<Page<Situation>
 
 /// Opening a situation: audited.
 pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Situation> {
-    let m = find(&t, id).await?;
+    let m = find(t, id).await?;
     t.state
         .audit(t.audit_event(Action::SituationRead, Some(TABLE), Some(id), "ok"))
         .await?;
-    Ok(full_view(&t, &m).await?)
+    full_view(t, &m).await
 }
 
 /// Move a situation through its states. Invalid changes get a 409 naming the current state
 /// and the allowed events.
 pub async fn event(t: &Scope, id: Uuid, i: SituationEventInput) -> ServiceResult<Situation> {
-    let m = find(&t, id).await?;
+    let m = find(t, id).await?;
     let now = Utc::now();
     let mut v = Validator::new();
     match i.event {
@@ -687,12 +687,12 @@ pub async fn event(t: &Scope, id: Uuid, i: SituationEventInput) -> ServiceResult
     )
     .await?;
     txn.commit().await?;
-    Ok(full_view(&t, &updated).await?)
+    full_view(t, &updated).await
 }
 
 /// Reopening a closed situation creates a new one, linked to it, for the same person.
 pub async fn reopen(t: &Scope, id: Uuid) -> ServiceResult<Situation> {
-    let m = find(&t, id).await?;
+    let m = find(t, id).await?;
     if m.state != State::Closed.as_str() {
         return Err(ServiceError::transition(
             ProblemCode::NotClosed,
@@ -704,7 +704,7 @@ pub async fn reopen(t: &Scope, id: Uuid) -> ServiceResult<Situation> {
                 .collect(),
         ));
     }
-    let p = find_person(&t, m.person_id, "person_id").await?;
+    let p = find_person(t, m.person_id, "person_id").await?;
     let c = t.state.cipher();
     let (_turn, txn) = t.state.begin_write().await?;
     let n = insert_situation(
@@ -739,12 +739,12 @@ pub async fn reopen(t: &Scope, id: Uuid) -> ServiceResult<Situation> {
     )
     .await?;
     txn.commit().await?;
-    Ok(situation_dto(
+    situation_dto(
         c,
         &n,
         Some(&p),
         &[],
         Utc::now(),
         crate::zone::of_site_id(t.db(), t.organisation_id(), n.site_id).await?,
-    )?)
+    )
 }

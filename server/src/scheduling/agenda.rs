@@ -68,7 +68,7 @@ pub async fn agenda(t: &Scope, q: AgendaQuery) -> ServiceResult<Vec<AgendaEntry>
             })?,
     };
     let tz = match site_id {
-        Some(s) => site_tz(&find_site(&t, s, "site_id").await?),
+        Some(s) => site_tz(&find_site(t, s, "site_id").await?),
         None => {
             crate::zone::Zones::load(t.db(), t.organisation_id())
                 .await?
@@ -120,7 +120,7 @@ pub async fn agenda(t: &Scope, q: AgendaQuery) -> ServiceResult<Vec<AgendaEntry>
         .into_iter()
         .map(|s| (s.id, site_tz(&s)))
         .collect();
-    let flagged = not_delivered(&t, &rows).await?;
+    let flagged = not_delivered(t, &rows).await?;
     Ok(rows
         .into_iter()
         .map(|m| {

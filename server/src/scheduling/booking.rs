@@ -288,22 +288,22 @@ pub(crate) async fn outcome(
     status: AppointmentStatus,
     kind: AppointmentChange,
 ) -> ServiceResult<Appointment> {
-    let current = find(&t, id).await?;
+    let current = find(t, id).await?;
     if current.starts_at > Utc::now() + Duration::minutes(15) {
         return Err(
             ServiceError::new(ProblemCode::NotStarted, "Rendez-vous à venir")
                 .detail("Un rendez-vous à venir ne peut être marqué honoré ou manqué."),
         );
     }
-    let m = change_appointment(&t, id, version, kind, None, |am, _| {
+    let m = change_appointment(t, id, version, kind, None, |am, _| {
         am.status = Set(status.as_str().into())
     })
     .await?;
-    respond(&t, m).await
+    respond(t, m).await
 }
 
 pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Appointment> {
-    let m = find(&t, id).await?;
+    let m = find(t, id).await?;
     let history = t
         .scoped::<appointment_event::Entity>()
         .filter(appointment_event::Column::AppointmentId.eq(id))
@@ -326,7 +326,7 @@ pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Appointment> {
         .remove(&id)
         .unwrap_or_default();
     let tz = tz_of(t.db(), t.organisation_id(), m.site_id).await?;
-    let flagged = not_delivered(&t, std::slice::from_ref(&m)).await?;
+    let flagged = not_delivered(t, std::slice::from_ref(&m)).await?;
     let mut dto = appointment_dto(m, people, tz, history);
     dto.reminder_not_delivered = flagged.contains(&dto.id);
     Ok(dto)
@@ -336,7 +336,7 @@ pub async fn move_appointment(t: &Scope, id: Uuid, i: MoveInput) -> ServiceResul
     let mut v = Validator::new();
     let reason = emergency_reason(&mut v, i.emergency_reason.as_deref());
     v.finish().map_err(ServiceError::validation)?;
-    let current = find(&t, id).await?;
+    let current = find(t, id).await?;
     let ty = appointment_type::Entity::scoped(t.organisation_id())
         .filter(appointment_type::Column::Id.eq(current.type_id))
         .one(t.db())
@@ -344,18 +344,18 @@ pub async fn move_appointment(t: &Scope, id: Uuid, i: MoveInput) -> ServiceResul
         .ok_or_else(ServiceError::not_found)?;
     let site_id = i.site_id.unwrap_or(current.site_id);
     let coordinator = i.coordinator_id.unwrap_or(current.coordinator_id);
-    let s = find_site(&t, site_id, "site_id").await?;
+    let s = find_site(t, site_id, "site_id").await?;
     let s_for_tz = s.clone();
-    find_coordinator(&t, coordinator, "coordinator_id").await?;
+    find_coordinator(t, coordinator, "coordinator_id").await?;
     let start = i.start.with_timezone(&Utc);
     if reason.is_none() {
-        check_free_slot(&t, &ty, s, coordinator, start, Some(id)).await?;
+        check_free_slot(t, &ty, s, coordinator, start, Some(id)).await?;
     }
     let tz = site_tz(&s_for_tz);
     let rules = rules_of(&ty);
     let busy = rules.busy_span(start);
     let m = change_appointment(
-        &t,
+        t,
         id,
         i.version,
         if reason.is_some() {
@@ -389,7 +389,7 @@ pub async fn move_appointment(t: &Scope, id: Uuid, i: MoveInput) -> ServiceResul
             ))
             .await?;
     }
-    respond(&t, m).await
+    respond(t, m).await
 }
 
 pub async fn cancel(t: &Scope, id: Uuid, i: CancelInput) -> ServiceResult<Appointment> {
@@ -412,12 +412,12 @@ pub async fn cancel(t: &Scope, id: Uuid, i: CancelInput) -> ServiceResult<Appoin
             .cipher()
             .seal("appointment", "reason", id, r.as_bytes())
     });
-    let m = change_appointment(&t, id, i.version, kind, None, |am, _| {
+    let m = change_appointment(t, id, i.version, kind, None, |am, _| {
         am.status = Set(status.as_str().into());
         am.reason = Set(sealed);
     })
     .await?;
-    respond(&t, m).await
+    respond(t, m).await
 }
 
 pub async fn seen(t: &Scope, id: Uuid, i: OutcomeInput) -> ServiceResult<Appointment> {
@@ -487,9 +487,9 @@ pub async fn book(
     let mut v = Validator::new();
     let reason = emergency_reason(&mut v, i.emergency_reason.as_deref());
     v.finish().map_err(ServiceError::validation)?;
-    let ty = find_type(&t, i.type_id, "type_id").await?;
-    let s = find_site(&t, i.site_id, "site_id").await?;
-    find_coordinator(&t, i.coordinator_id, "coordinator_id").await?;
+    let ty = find_type(t, i.type_id, "type_id").await?;
+    let s = find_site(t, i.site_id, "site_id").await?;
+    find_coordinator(t, i.coordinator_id, "coordinator_id").await?;
     t.find_live::<person::Entity>(i.person_id)
         .await?
         .ok_or_else(|| {
@@ -499,7 +499,7 @@ pub async fn book(
     let rules = rules_of(&ty);
     let tz = site_tz(&s);
     if reason.is_none() {
-        check_free_slot(&t, &ty, s, i.coordinator_id, start, None).await?;
+        check_free_slot(t, &ty, s, i.coordinator_id, start, None).await?;
     } else if start + rules.duration < Utc::now() - Duration::hours(12) {
         return Err(ServiceError::field(
             ProblemCode::InPast,

@@ -86,7 +86,7 @@ pub async fn list_windows(t: &Scope, q: CalendarQuery) -> ServiceResult<Vec<Open
 }
 
 pub async fn create_window(t: &Scope, i: OpeningWindowInput) -> ServiceResult<OpeningWindow> {
-    own_calendar(&t, i.coordinator_id)?;
+    own_calendar(t, i.coordinator_id)?;
     let mut v = Validator::new();
     check_days(&mut v, "days", &i.days);
     check_range(&mut v, "end", i.start, i.end);
@@ -100,8 +100,8 @@ pub async fn create_window(t: &Scope, i: OpeningWindowInput) -> ServiceResult<Op
         );
     }
     v.finish().map_err(ServiceError::validation)?;
-    find_coordinator(&t, i.coordinator_id, "coordinator_id").await?;
-    find_site(&t, i.site_id, "site_id").await?;
+    find_coordinator(t, i.coordinator_id, "coordinator_id").await?;
+    find_site(t, i.site_id, "site_id").await?;
     let rule = WeeklyWindow {
         days: i.days.clone(),
         start: i.start,
@@ -147,7 +147,7 @@ pub async fn create_window(t: &Scope, i: OpeningWindowInput) -> ServiceResult<Op
 }
 
 pub async fn delete_window(t: &Scope, id: Uuid) -> ServiceResult<()> {
-    delete_calendar_row::<opening_window::Entity>(&t, id, |r| r.coordinator_id).await
+    delete_calendar_row::<opening_window::Entity>(t, id, |r| r.coordinator_id).await
 }
 
 pub async fn list_exceptions(t: &Scope, q: CalendarQuery) -> ServiceResult<Vec<ScheduleException>> {
@@ -172,9 +172,9 @@ pub async fn create_exception(
     t: &Scope,
     i: ScheduleExceptionInput,
 ) -> ServiceResult<ScheduleException> {
-    own_calendar(&t, i.coordinator_id)?;
-    find_coordinator(&t, i.coordinator_id, "coordinator_id").await?;
-    let s = find_site(&t, i.site_id, "site_id").await?;
+    own_calendar(t, i.coordinator_id)?;
+    find_coordinator(t, i.coordinator_id, "coordinator_id").await?;
+    let s = find_site(t, i.site_id, "site_id").await?;
     let mut v = Validator::new();
     match (i.kind.as_str(), i.start, i.end) {
         ("closed", None, None) => {}
@@ -220,7 +220,7 @@ pub async fn create_exception(
 }
 
 pub async fn delete_exception(t: &Scope, id: Uuid) -> ServiceResult<()> {
-    delete_calendar_row::<schedule_exception::Entity>(&t, id, |r| r.coordinator_id).await
+    delete_calendar_row::<schedule_exception::Entity>(t, id, |r| r.coordinator_id).await
 }
 
 pub async fn list_absences(t: &Scope, q: CalendarQuery) -> ServiceResult<Vec<Absence>> {
@@ -239,8 +239,8 @@ pub async fn list_absences(t: &Scope, q: CalendarQuery) -> ServiceResult<Vec<Abs
 }
 
 pub async fn create_absence(t: &Scope, i: AbsenceInput) -> ServiceResult<Absence> {
-    own_calendar(&t, i.coordinator_id)?;
-    find_coordinator(&t, i.coordinator_id, "coordinator_id").await?;
+    own_calendar(t, i.coordinator_id)?;
+    find_coordinator(t, i.coordinator_id, "coordinator_id").await?;
     let mut v = Validator::new();
     let mut instants = (None, None);
     match i.kind.as_str() {
@@ -320,7 +320,7 @@ pub async fn create_absence(t: &Scope, i: AbsenceInput) -> ServiceResult<Absence
 }
 
 pub async fn delete_absence(t: &Scope, id: Uuid) -> ServiceResult<()> {
-    delete_calendar_row::<absence::Entity>(&t, id, |r| r.coordinator_id).await
+    delete_calendar_row::<absence::Entity>(t, id, |r| r.coordinator_id).await
 }
 
 pub async fn holidays(_t: &Scope, q: HolidayQuery) -> ServiceResult<Vec<HolidayDto>> {

@@ -15,7 +15,7 @@ pub async fn notifications(
     id: Uuid,
 ) -> ServiceResult<Vec<relais_domain::dto::Notification>> {
     use crate::store::entities::notification;
-    find(&t, id).await?;
+    find(t, id).await?;
     let rows = t
         .scoped::<notification::Entity>()
         .filter(notification::Column::AppointmentId.eq(id))

@@ -256,7 +256,7 @@ pub async fn availability(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Vec<
             "92 jours au plus par recherche.",
         ));
     }
-    let ty = find_type(&t, type_id, "type_id").await?;
+    let ty = find_type(t, type_id, "type_id").await?;
     let rules = rules_of(&ty);
     let now = Utc::now();
     if from > (now + rules.horizon).date_naive() + Duration::days(1) {
@@ -269,7 +269,7 @@ pub async fn availability(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Vec<
             ),
         ));
     }
-    let site = find_site(&t, site_id, "site_id").await?;
+    let site = find_site(t, site_id, "site_id").await?;
     let data = load_search(
         t.db(),
         t.organisation_id(),
@@ -292,9 +292,9 @@ pub async fn next_available(t: &Scope, q: NextQuery) -> ServiceResult<Option<Slo
     let type_id = uuid_param(&Some(q.type_id.clone()), "type_id")?.unwrap_or_default();
     let site_id = uuid_param(&Some(q.site_id.clone()), "site_id")?.unwrap_or_default();
     let coordinator = uuid_param(&q.coordinator_id, "coordinator_id")?;
-    let ty = find_type(&t, type_id, "type_id").await?;
+    let ty = find_type(t, type_id, "type_id").await?;
     let rules = rules_of(&ty);
-    let site = find_site(&t, site_id, "site_id").await?;
+    let site = find_site(t, site_id, "site_id").await?;
     let now = Utc::now();
     let from = now.with_timezone(&site_tz(&site)).date_naive();
     let to = (now + rules.horizon).date_naive() + Duration::days(1);

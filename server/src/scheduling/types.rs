@@ -109,7 +109,7 @@ pub async fn update_type(
     i: AppointmentTypeInput,
 ) -> ServiceResult<AppointmentType> {
     let (name, label) = validate_type(&i)?;
-    let existing = find_type(&t, id, "id")
+    let existing = find_type(t, id, "id")
         .await
         .map_err(|_| ServiceError::not_found())?;
     let (_turn, txn) = t.state.begin_write().await?;

@@ -328,8 +328,11 @@ async fn twilio_receipt(
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
     let token = if good { SECRET } else { "not-the-token" };
-    let sig =
-        relais_server::api::hooks::twilio_signature(token, &format!("{PUBLIC}{path}"), &owned);
+    let sig = relais_server::outbox::providers::twilio_signature(
+        token,
+        &format!("{PUBLIC}{path}"),
+        &owned,
+    );
     post_form(s, &path, &params, &sig).await
 }
 
@@ -396,8 +399,11 @@ async fn twilio_requests_receipts_and_stop() {
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
-    let sig =
-        relais_server::api::hooks::twilio_signature(SECRET, &format!("{PUBLIC}{path}"), &owned);
+    let sig = relais_server::outbox::providers::twilio_signature(
+        SECRET,
+        &format!("{PUBLIC}{path}"),
+        &owned,
+    );
     let (st, _) = post_form(&s, path, &params, "forged").await;
     assert_eq!(st, 401);
     let (st, body) = post_form(&s, path, &params, &sig).await;
