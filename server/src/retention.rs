@@ -289,7 +289,7 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
         .all(&txn)
         .await?;
     for s in open {
-        crate::casework::situations::apply_event(
+        crate::casework::transitions::apply_event(
             &txn,
             &s,
             None,

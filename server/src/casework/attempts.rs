@@ -2,9 +2,7 @@
 
 use crate::audit::{self, Action};
 use crate::casework::persons::TABLE;
-use crate::casework::situations::apply_event;
 use crate::casework::situations::callback_of;
-use crate::casework::situations::closed_error;
 use crate::casework::situations::find;
 use crate::casework::situations::find_person;
 use crate::casework::situations::initials_or_anon;
@@ -12,8 +10,10 @@ use crate::casework::situations::is_stale;
 use crate::casework::situations::past_time;
 use crate::casework::situations::persons_of;
 use crate::casework::situations::situation_dto;
-use crate::casework::situations::touch;
 use crate::casework::situations::word;
+use crate::casework::transitions::apply_event;
+use crate::casework::transitions::closed_error;
+use crate::casework::transitions::touch;
 use crate::crypto::FieldCipher;
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;

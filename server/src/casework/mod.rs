@@ -10,3 +10,4 @@ pub mod persons;
 pub mod referrals;
 pub mod report;
 pub mod situations;
+pub mod transitions;

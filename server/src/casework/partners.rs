@@ -1,7 +1,8 @@
 //! The partner directory, orientations, links between persons and the rule that keeps linked parties apart.
 
 use crate::audit::{self, Action};
-use crate::casework::situations::{apply_event, touch, word};
+use crate::casework::situations::word;
+use crate::casework::transitions::{apply_event, touch};
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;
 use crate::store::entities::{

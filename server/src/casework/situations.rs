@@ -2,6 +2,7 @@
 
 use crate::audit::{self, Action};
 use crate::casework::attempts::{advice_dto, attempt_dto, attempts_of};
+use crate::casework::transitions::apply_event;
 use crate::crypto::FieldCipher;
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;
@@ -24,8 +25,8 @@ use relais_domain::outreach::{
 use relais_domain::problem::ProblemCode;
 use relais_domain::safe_contact::{self};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -37,21 +38,6 @@ pub(crate) const TABLE: &str = "situation";
 /// word is corruption: a 500, logged without the value.
 pub(crate) fn word<T>(s: &str, parse: fn(&str) -> Option<T>, column: &str) -> ServiceResult<T> {
     parse(s).ok_or_else(|| ServiceError::internal(format_args!("unknown word in column {column}")))
-}
-
-pub(crate) fn stale(current: i32) -> ServiceError {
-    ServiceError::new(ProblemCode::StaleVersion, "Version périmée").detail(format!(
-        "La situation a changé entre-temps (version actuelle {current})."
-    ))
-}
-
-pub(crate) fn transition_error(e: outreach::TransitionError) -> ServiceError {
-    ServiceError::transition(
-        ProblemCode::InvalidTransition,
-        e.to_string(),
-        e.current.as_str(),
-        e.allowed.iter().map(|a| a.as_str().to_owned()).collect(),
-    )
 }
 
 pub(crate) fn is_stale(p: &person::Model, now: DateTime<Utc>) -> bool {
@@ -370,98 +356,6 @@ pub(crate) async fn possible_duplicates<C: ConnectionTrait>(
         .into_iter()
         .map(|x| x.id)
         .collect())
-}
-
-/// Apply `event` to a situation at `version` inside `txn`: the state machine decides, the
-/// update is fenced on the version, the history gets a row. `extra` sets other columns.
-pub(crate) async fn apply_event<C: ConnectionTrait>(
-    txn: &C,
-    current: &situation::Model,
-    version: Option<i32>,
-    event: Event,
-    account_id: Option<Uuid>,
-    at: DateTime<Utc>,
-    extra: impl FnOnce(&mut situation::ActiveModel),
-) -> ServiceResult<situation::Model> {
-    if let Some(v) = version
-        && v != current.version
-    {
-        return Err(stale(current.version));
-    }
-    let from = word(&current.state, State::parse, "situation.state")?;
-    let to = outreach::apply(from, event).map_err(transition_error)?;
-    let mut am: situation::ActiveModel = current.clone().into();
-    am.state = Set(to.as_str().into());
-    am.version = Set(current.version + 1);
-    Stamp::take(txn, Utc::now()).await?.changed(&mut am);
-    am.last_activity_at = Set(at.max(current.last_activity_at));
-    if to != State::CallbackScheduled {
-        am.callback_start = Set(None);
-        am.callback_end = Set(None);
-    }
-    extra(&mut am);
-    let r = situation::Entity::update_many()
-        .set(am)
-        .filter(situation::Column::Id.eq(current.id))
-        .filter(situation::Column::Version.eq(current.version))
-        .exec(txn)
-        .await?;
-    if r.rows_affected != 1 {
-        return Err(stale(current.version + 1));
-    }
-    situation_event::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organisation_id: Set(current.organisation_id),
-        situation_id: Set(current.id),
-        at: Set(Utc::now()),
-        account_id: Set(account_id),
-        event: Set(event.as_str().into()),
-        from_state: Set(from.as_str().into()),
-        to_state: Set(to.as_str().into()),
-    }
-    .insert(txn)
-    .await?;
-    situation::Entity::find_by_id(current.id)
-        .one(txn)
-        .await?
-        .ok_or_else(ServiceError::not_found)
-}
-
-/// Touch a situation after an action that does not change its state (attempt, interview
-/// already in assessment, orientation, child report): new version, activity time, change seq.
-pub(crate) async fn touch<C: ConnectionTrait>(
-    txn: &C,
-    current: &situation::Model,
-    at: DateTime<Utc>,
-    extra: impl FnOnce(&mut situation::ActiveModel),
-) -> ServiceResult<situation::Model> {
-    let mut am: situation::ActiveModel = current.clone().into();
-    am.version = Set(current.version + 1);
-    Stamp::take(txn, Utc::now()).await?.changed(&mut am);
-    am.last_activity_at = Set(at.max(current.last_activity_at));
-    extra(&mut am);
-    let r = situation::Entity::update_many()
-        .set(am)
-        .filter(situation::Column::Id.eq(current.id))
-        .filter(situation::Column::Version.eq(current.version))
-        .exec(txn)
-        .await?;
-    if r.rows_affected != 1 {
-        return Err(stale(current.version + 1));
-    }
-    situation::Entity::find_by_id(current.id)
-        .one(txn)
-        .await?
-        .ok_or_else(ServiceError::not_found)
-}
-
-pub(crate) fn closed_error(m: &situation::Model) -> ServiceError {
-    ServiceError::transition(
-        ProblemCode::SituationClosed,
-        "Situation close : rouvrez-la (une nouvelle situation liée est créée).",
-        &m.state,
-        vec![],
-    )
 }
 
 /// A time the caller says something happened: not in the future, at most 30 days ago.

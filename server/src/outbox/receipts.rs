@@ -100,7 +100,7 @@ pub async fn opt_out(state: &AppState, phone: &str, source: &str) -> Result<(), 
     } else {
         format!("+{phone}")
     };
-    let index = crate::outbox::opt_out_index(state, &phone);
+    let index = crate::outbox::compose::opt_out_index(state, &phone);
     // Already there: nothing to do.
     let _ = sms_opt_out::ActiveModel {
         number_index: Set(index),

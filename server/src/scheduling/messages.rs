@@ -88,7 +88,7 @@ pub async fn dev_outbox(t: &Scope) -> ServiceResult<Vec<relais_domain::dto::DevM
         .limit(200)
         .all(t.db())
         .await?;
-    let batch = crate::outbox::Batch::load(&t.state, &upcoming).await?;
+    let batch = crate::outbox::compose::Batch::load(&t.state, &upcoming).await?;
     for n in &upcoming {
         let gw = t.state.gateways();
         if gw.name(&n.channel) != "development" {
