@@ -109,3 +109,8 @@ pub async fn update(
 ) -> ServiceResult<Json<Account>> {
     svc::update(&t, id, patch).await.map(Json)
 }
+
+/// This module's handlers, routed and documented.
+pub fn routes() -> super::router::ApiRouter {
+    crate::handlers![list, get, create, update]
+}

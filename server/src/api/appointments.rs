@@ -26,7 +26,12 @@ pub(crate) fn json_response(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-/// The feed itself, `/api/v1/calendar/{token}.ics`: no login (calendar apps cannot).
+/// A calendar feed, `/api/v1/calendar/{token}.ics`: no login (calendar apps cannot); the
+/// token is the secret. Revoked, unknown, or its owner no longer reads files: 404.
+#[utoipa::path(get, path = "/api/v1/calendar/{file}", tag = "appointments",
+    params(("file" = String, Path, description = "the feed's token followed by .ics")),
+    responses((status = 200, description = "iCalendar (RFC 5545)", content_type = "text/calendar", body = String),
+        (status = 404, body = super::error::Problem)))]
 pub async fn feed(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     axum::extract::Path(file): axum::extract::Path<String>,
@@ -190,4 +195,23 @@ pub async fn dev_outbox(
     t: Staff<crate::api::caller::Admins>,
 ) -> ServiceResult<Json<Vec<relais_domain::dto::DevMessage>>> {
     messages::dev_outbox(&t).await.map(Json)
+}
+
+/// This module's handlers, routed and documented.
+pub fn routes() -> super::router::ApiRouter {
+    crate::handlers![
+        book,
+        get,
+        move_appointment,
+        cancel,
+        seen,
+        no_show,
+        agenda,
+        create_feed,
+        list_feeds,
+        revoke_feed,
+        notifications,
+        dev_outbox,
+        feed
+    ]
 }

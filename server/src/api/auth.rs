@@ -89,3 +89,17 @@ pub async fn totp_confirm(
 pub async fn me(t: Staff<AnyRole>) -> ServiceResult<Json<Profile>> {
     svc::me(&t).await.map(Json)
 }
+
+/// This module's handlers, routed and documented.
+pub fn routes() -> super::router::ApiRouter {
+    crate::handlers![
+        login,
+        logout,
+        device_login,
+        device_refresh,
+        totp_enrol,
+        totp_confirm,
+        revoke_device,
+        me
+    ]
+}

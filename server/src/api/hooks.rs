@@ -237,3 +237,14 @@ pub async fn generic(
     let o = apply_receipt(&state, "webhook", event, v["id"].as_str(), None, status, r).await?;
     Ok(answer(o))
 }
+
+/// The providers' callbacks: authenticated by their signatures, not part of the document
+/// (a client of the API never calls them).
+pub fn routes() -> super::router::ApiRouter {
+    use axum::routing::post;
+    super::router::ApiRouter::new()
+        .undocumented("/hooks/sms/twilio/status", post(twilio_status))
+        .undocumented("/hooks/sms/twilio/inbound", post(twilio_inbound))
+        .undocumented("/hooks/sms/brevo", post(brevo))
+        .undocumented("/hooks/sms/webhook", post(generic))
+}

@@ -114,3 +114,19 @@ pub async fn links(
 pub async fn unlink(t: Staff<FileReaders>, PathId(id): PathId) -> ServiceResult<StatusCode> {
     svc::unlink(&t, id).await.map(|()| StatusCode::NO_CONTENT)
 }
+
+/// This module's handlers, routed and documented.
+pub fn routes() -> super::router::ApiRouter {
+    crate::handlers![
+        list,
+        create,
+        update,
+        delete,
+        orient,
+        list_orientations,
+        set_status,
+        link,
+        links,
+        unlink
+    ]
+}

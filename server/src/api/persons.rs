@@ -81,3 +81,16 @@ pub async fn audit_log_view(
 ) -> ServiceResult<Json<Page<AuditEntry>>> {
     svc::audit_log_view(&t, p).await.map(Json)
 }
+
+/// This module's handlers, routed and documented.
+pub fn routes() -> super::router::ApiRouter {
+    crate::handlers![
+        list,
+        create,
+        get,
+        update,
+        delete,
+        access_log,
+        audit_log_view
+    ]
+}

@@ -87,3 +87,17 @@ pub async fn revoke_unit(t: Staff<Admins>, PathId(id): PathId) -> ServiceResult<
         .await
         .map(|()| StatusCode::NO_CONTENT)
 }
+
+/// This module's handlers, routed and documented.
+pub fn routes() -> super::router::ApiRouter {
+    crate::handlers![
+        create,
+        list,
+        get,
+        unit_create,
+        unit_get,
+        create_unit,
+        list_units,
+        revoke_unit
+    ]
+}

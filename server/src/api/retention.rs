@@ -24,3 +24,8 @@ pub async fn run(
     .await
     .map(Json)
 }
+
+/// This module's handlers, routed and documented.
+pub fn routes() -> super::router::ApiRouter {
+    crate::handlers![run]
+}

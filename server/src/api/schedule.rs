@@ -183,3 +183,24 @@ pub async fn next_available(
 ) -> ServiceResult<Json<Option<Slot>>> {
     search::next_available(&t, q).await.map(Json)
 }
+
+/// This module's handlers, routed and documented.
+pub fn routes() -> super::router::ApiRouter {
+    crate::handlers![
+        list_types,
+        create_type,
+        update_type,
+        list_windows,
+        create_window,
+        delete_window,
+        list_exceptions,
+        create_exception,
+        delete_exception,
+        list_absences,
+        create_absence,
+        delete_absence,
+        holidays,
+        availability,
+        next_available
+    ]
+}

@@ -66,3 +66,16 @@ pub async fn update_organisation(
 ) -> ServiceResult<Json<Organisation>> {
     svc::update_organisation(&t, input).await.map(Json)
 }
+
+/// This module's handlers, routed and documented.
+pub fn routes() -> super::router::ApiRouter {
+    crate::handlers![
+        get_organisation,
+        update_organisation,
+        list,
+        get,
+        create,
+        update,
+        delete
+    ]
+}

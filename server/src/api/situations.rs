@@ -151,3 +151,20 @@ pub async fn anonymous(
 pub async fn queue(t: Staff<FileReaders>) -> ServiceResult<Json<Vec<QueueEntry>>> {
     attempts::queue(&t).await.map(Json)
 }
+
+/// This module's handlers, routed and documented.
+pub fn routes() -> super::router::ApiRouter {
+    crate::handlers![
+        create,
+        list,
+        get,
+        event,
+        attempt,
+        record_interview,
+        walk_in,
+        reopen,
+        child_report,
+        anonymous,
+        queue
+    ]
+}

@@ -51,3 +51,8 @@ pub async fn preview(
 ) -> ServiceResult<Json<TemplatePreview>> {
     svc::preview(&t, i).await.map(Json)
 }
+
+/// This module's handlers, routed and documented.
+pub fn routes() -> super::router::ApiRouter {
+    crate::handlers![list, put, delete, preview]
+}
