@@ -43,7 +43,7 @@ impl ApiRouter {
     }
 
     /// One documented handler: `P` is the type `#[utoipa::path]` generated for `handler`.
-    pub fn add<P, H, T>(mut self, handler: H) -> Self
+    pub fn handler<P, H, T>(mut self, handler: H) -> Self
     where
         P: utoipa::Path + utoipa::__dev::SchemaReferences + for<'t> utoipa::__dev::Tags<'t>,
         H: Handler<T, AppState>,
@@ -93,7 +93,7 @@ impl ApiRouter {
 macro_rules! handlers {
     ($($f:ident),* $(,)?) => {{
         let r = $crate::api::router::ApiRouter::new();
-        $( let r = pastey::paste! { r.add::<[<__path_ $f>], _, _>($f) }; )*
+        $( let r = pastey::paste! { r.handler::<[<__path_ $f>], _, _>($f) }; )*
         r
     }};
 }
