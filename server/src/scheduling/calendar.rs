@@ -67,21 +67,36 @@ pub struct HolidayQuery {
     pub(crate) alsace_moselle: Option<String>,
 }
 
-pub async fn list_windows(t: &Scope, q: CalendarQuery) -> ServiceResult<Vec<OpeningWindow>> {
-    let mut sel = t
-        .scoped::<opening_window::Entity>()
-        .filter(opening_window::Column::DeletedAt.is_null());
+/// Live rows of one kind of calendar entry, for one coordinator and/or one site (a kind
+/// without a site ignores `site_id`), at most a thousand.
+async fn list_rows<E: Synced>(
+    t: &Scope,
+    q: &CalendarQuery,
+    coordinator: E::Column,
+    site: Option<E::Column>,
+    order: E::Column,
+) -> ServiceResult<Vec<E::Model>> {
+    let mut sel = t.scoped::<E>().filter(E::deleted_at_column().is_null());
     if let Some(c) = uuid_param(&q.coordinator_id, "coordinator_id")? {
-        sel = sel.filter(opening_window::Column::CoordinatorId.eq(c));
+        sel = sel.filter(coordinator.eq(c));
     }
-    if let Some(s) = uuid_param(&q.site_id, "site_id")? {
-        sel = sel.filter(opening_window::Column::SiteId.eq(s));
+    if let Some(col) = site
+        && let Some(s) = uuid_param(&q.site_id, "site_id")?
+    {
+        sel = sel.filter(col.eq(s));
     }
-    let rows = sel
-        .order_by_asc(opening_window::Column::ChangeSeq)
-        .limit(1000)
-        .all(t.db())
-        .await?;
+    Ok(sel.order_by_asc(order).limit(1000).all(t.db()).await?)
+}
+
+pub async fn list_windows(t: &Scope, q: CalendarQuery) -> ServiceResult<Vec<OpeningWindow>> {
+    let rows = list_rows::<opening_window::Entity>(
+        t,
+        &q,
+        opening_window::Column::CoordinatorId,
+        Some(opening_window::Column::SiteId),
+        opening_window::Column::ChangeSeq,
+    )
+    .await?;
     Ok(rows.into_iter().map(window_dto).collect())
 }
 
@@ -151,20 +166,14 @@ pub async fn delete_window(t: &Scope, id: Uuid) -> ServiceResult<()> {
 }
 
 pub async fn list_exceptions(t: &Scope, q: CalendarQuery) -> ServiceResult<Vec<ScheduleException>> {
-    let mut sel = t
-        .scoped::<schedule_exception::Entity>()
-        .filter(schedule_exception::Column::DeletedAt.is_null());
-    if let Some(c) = uuid_param(&q.coordinator_id, "coordinator_id")? {
-        sel = sel.filter(schedule_exception::Column::CoordinatorId.eq(c));
-    }
-    if let Some(s) = uuid_param(&q.site_id, "site_id")? {
-        sel = sel.filter(schedule_exception::Column::SiteId.eq(s));
-    }
-    let rows = sel
-        .order_by_asc(schedule_exception::Column::Date)
-        .limit(1000)
-        .all(t.db())
-        .await?;
+    let rows = list_rows::<schedule_exception::Entity>(
+        t,
+        &q,
+        schedule_exception::Column::CoordinatorId,
+        Some(schedule_exception::Column::SiteId),
+        schedule_exception::Column::Date,
+    )
+    .await?;
     Ok(rows.into_iter().map(exception_dto).collect())
 }
 
@@ -224,17 +233,14 @@ pub async fn delete_exception(t: &Scope, id: Uuid) -> ServiceResult<()> {
 }
 
 pub async fn list_absences(t: &Scope, q: CalendarQuery) -> ServiceResult<Vec<Absence>> {
-    let mut sel = t
-        .scoped::<absence::Entity>()
-        .filter(absence::Column::DeletedAt.is_null());
-    if let Some(c) = uuid_param(&q.coordinator_id, "coordinator_id")? {
-        sel = sel.filter(absence::Column::CoordinatorId.eq(c));
-    }
-    let rows = sel
-        .order_by_asc(absence::Column::ChangeSeq)
-        .limit(1000)
-        .all(t.db())
-        .await?;
+    let rows = list_rows::<absence::Entity>(
+        t,
+        &q,
+        absence::Column::CoordinatorId,
+        None,
+        absence::Column::ChangeSeq,
+    )
+    .await?;
     Ok(rows.into_iter().map(absence_dto).collect())
 }
 

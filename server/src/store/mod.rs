@@ -149,6 +149,7 @@ macro_rules! synced {
             fn updated_at_column() -> Self::Column { entities::$m::Column::UpdatedAt }
             fn change_seq_column() -> Self::Column { entities::$m::Column::ChangeSeq }
         }
+        sync::sync_columns!($m);
     )*};
 }
 synced!(

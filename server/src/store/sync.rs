@@ -14,11 +14,11 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, QueryFilter, Set, Statement, UpdateMany,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, QueryFilter, Statement, UpdateMany,
 };
 use uuid::Uuid;
 
-use super::{Synced, entities};
+use super::Synced;
 
 /// Next position in the change log. Every write to a synced table takes one inside its own
 /// transaction; the counter row stays locked until commit, so positions become visible in
@@ -112,46 +112,31 @@ pub trait SyncColumns: ActiveModelTrait {
 
 macro_rules! sync_columns {
     ($($m:ident),*) => {$(
-        impl SyncColumns for entities::$m::ActiveModel {
+        impl $crate::store::sync::SyncColumns for $crate::store::entities::$m::ActiveModel {
             fn set_sync(
                 &mut self,
-                created_at: Option<DateTime<Utc>>,
-                updated_at: DateTime<Utc>,
+                created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+                updated_at: ::chrono::DateTime<::chrono::Utc>,
                 change_seq: i64,
-                deleted_at: Option<Option<DateTime<Utc>>>,
+                deleted_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
             ) {
                 if let Some(c) = created_at {
-                    self.created_at = Set(c);
+                    self.created_at = ::sea_orm::Set(c);
                 }
-                self.updated_at = Set(updated_at);
-                self.change_seq = Set(change_seq);
+                self.updated_at = ::sea_orm::Set(updated_at);
+                self.change_seq = ::sea_orm::Set(change_seq);
                 if let Some(d) = deleted_at {
-                    self.deleted_at = Set(d);
+                    self.deleted_at = ::sea_orm::Set(d);
                 }
             }
         }
     )*};
 }
-sync_columns!(
-    organisation,
-    site,
-    account,
-    person,
-    appointment_type,
-    opening_window,
-    schedule_exception,
-    absence,
-    appointment,
-    calendar_feed,
-    situation,
-    contact_attempt,
-    interview,
-    partner,
-    orientation,
-    child_report,
-    anonymous_contact,
-    person_link
-);
+pub(crate) use sync_columns;
+
+// The organisation row is synced too (its name, its words); the other tables are listed once,
+// in `store::synced!`, which calls this macro.
+sync_columns!(organisation);
 
 /// Mark a live row of the organisation deleted, with a new change sequence so phones learn
 /// of it. Returns whether a row was deleted (false: unknown, other tenant's, or already gone).
