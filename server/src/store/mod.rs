@@ -84,7 +84,7 @@ pub fn is_postgres(db: &impl ConnectionTrait) -> bool {
 }
 
 /// Tables whose rows belong to one organisation. Every read of such a table in a request
-/// starts from `scoped`, which is the only place the tenant filter is written.
+/// starts from `scoped`, which is the only place the organisation filter is written.
 pub trait OrgScoped: EntityTrait {
     fn organisation_column() -> Self::Column;
 

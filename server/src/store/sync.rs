@@ -139,7 +139,7 @@ pub(crate) use sync_columns;
 sync_columns!(organisation);
 
 /// Mark a live row of the organisation deleted, with a new change sequence so phones learn
-/// of it. Returns whether a row was deleted (false: unknown, other tenant's, or already gone).
+/// of it. Returns whether a row was deleted (false: unknown, another organisation's, or already gone).
 pub async fn soft_delete<E: Synced, C: ConnectionTrait>(
     db: &C,
     organisation_id: Uuid,

@@ -518,7 +518,7 @@ fn account_body(n: usize) -> Value {
 }
 
 #[tokio::test]
-async fn every_endpoint_refuses_other_roles_other_tenants_and_bad_tokens() {
+async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens() {
     let s = Server::start().await;
     let a = org(&s, "Organisation A").await;
     let b = org(&s, "Organisation B").await;
