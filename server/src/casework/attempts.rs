@@ -1,132 +1,33 @@
 //! Contact attempts and the call-back queue: each attempt logged against the safe-contact profile, the advice after three attempts or ten working days, what is due first.
 
 use crate::audit::{self, Action};
-use crate::casework::persons::TABLE;
-use crate::casework::situations::callback_of;
-use crate::casework::situations::find;
-use crate::casework::situations::find_person;
-use crate::casework::situations::initials_or_anon;
-use crate::casework::situations::is_stale;
-use crate::casework::situations::past_time;
-use crate::casework::situations::persons_of;
-use crate::casework::situations::situation_dto;
-use crate::casework::situations::word;
+use crate::casework::common::TABLE;
+use crate::casework::common::callback_of;
+use crate::casework::common::find;
+use crate::casework::common::find_person;
+use crate::casework::common::initials_or_anon;
+use crate::casework::common::is_stale;
+use crate::casework::common::past_time;
+use crate::casework::common::persons_of;
+use crate::casework::common::situation_dto;
+use crate::casework::common::word;
+use crate::casework::common::{advice_dto, attempt_dto, attempts_of};
 use crate::casework::transitions::apply_event;
 use crate::casework::transitions::closed_error;
 use crate::casework::transitions::touch;
-use crate::crypto::FieldCipher;
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;
 use crate::store::entities::{contact_attempt, situation};
 use crate::store::{OrgScoped, Stamp};
-use crate::zone::Zone;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use relais_domain::Validator;
-use relais_domain::dto::{AttemptInput, AttemptLogged, ContactAdvice, ContactAttempt, QueueEntry};
-use relais_domain::outreach::{self, Attempt, AttemptChannel, Event, Priority, QueueItem, State};
+use relais_domain::dto::{AttemptInput, AttemptLogged, QueueEntry};
+use relais_domain::outreach::{self, AttemptChannel, Event, Priority, QueueItem, State};
 use relais_domain::problem::ProblemCode;
 use relais_domain::safe_contact::{self, SafeContactProfile};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
-
-pub(crate) fn attempts_for_advice(rows: &[contact_attempt::Model], zone: Zone) -> Vec<Attempt> {
-    rows.iter()
-        .filter_map(|r| {
-            Some(Attempt {
-                at: zone.local(r.at),
-                channel: AttemptChannel::parse(&r.channel)?,
-                result: outreach::AttemptResult::parse(&r.result)?,
-            })
-        })
-        .collect()
-}
-
-/// What to do next with a person, by the attempts so far, in the zone where they are
-/// followed (its working days and "varied times").
-pub(crate) fn advice_dto(
-    rows: &[contact_attempt::Model],
-    now: DateTime<Utc>,
-    zone: Zone,
-) -> ContactAdvice {
-    let attempts = attempts_for_advice(rows, zone);
-    let a = outreach::advice(&attempts, zone.local(now).date(), &zone.holidays_near(now));
-    let (advice, untried) = match a {
-        outreach::ContactAdvice::Reached => ("reached", vec![]),
-        outreach::ContactAdvice::ProposeUnreachable => ("propose_unreachable", vec![]),
-        outreach::ContactAdvice::TryAgain { untried } => (
-            "try_again",
-            untried
-                .iter()
-                .map(|b| {
-                    match b {
-                        outreach::TimeBand::Morning => "morning",
-                        outreach::TimeBand::Midday => "midday",
-                        outreach::TimeBand::Afternoon => "afternoon",
-                        outreach::TimeBand::Evening => "evening",
-                    }
-                    .to_owned()
-                })
-                .collect(),
-        ),
-    };
-    ContactAdvice {
-        advice: advice.to_owned(),
-        untried,
-        attempts: rows.len() as u32,
-    }
-}
-
-pub(crate) async fn attempts_of<C: ConnectionTrait>(
-    db: &C,
-    org: Uuid,
-    ids: &[Uuid],
-) -> ServiceResult<HashMap<Uuid, Vec<contact_attempt::Model>>> {
-    let mut out: HashMap<Uuid, Vec<contact_attempt::Model>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for chunk in ids.chunks(500) {
-        let rows = contact_attempt::Entity::scoped(org)
-            .filter(contact_attempt::Column::SituationId.is_in(chunk.to_vec()))
-            .filter(contact_attempt::Column::DeletedAt.is_null())
-            .order_by_asc(contact_attempt::Column::At)
-            .all(db)
-            .await?;
-        for r in rows {
-            out.entry(r.situation_id).or_default().push(r);
-        }
-    }
-    Ok(out)
-}
-
-pub(crate) fn attempt_dto(
-    c: &FieldCipher,
-    a: &contact_attempt::Model,
-) -> ServiceResult<ContactAttempt> {
-    Ok(ContactAttempt {
-        id: a.id,
-        at: a.at,
-        channel: word(&a.channel, AttemptChannel::parse, "contact_attempt.channel")?,
-        result: word(
-            &a.result,
-            outreach::AttemptResult::parse,
-            "contact_attempt.result",
-        )?,
-        account_id: a.account_id,
-        note: a
-            .note
-            .as_deref()
-            .map(|n| {
-                c.open("contact_attempt", "note", a.id, n)
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-            })
-            .transpose()?,
-    })
-}
 
 /// Log a contact attempt in one call. SMS, e-mail and letters need a safe-contact profile
 /// that allows them; calls need one that allows calls once the person has set one. In a

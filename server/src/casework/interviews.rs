@@ -1,16 +1,16 @@
 //! What happens face to face: interviews, walk-ins, anonymous contacts and child-in-danger reports.
 
 use crate::audit::{self, Action};
-use crate::casework::persons::TABLE;
+use crate::casework::common::TABLE;
+use crate::casework::common::check_site;
+use crate::casework::common::find;
+use crate::casework::common::past_time;
+use crate::casework::common::situation_dto;
+use crate::casework::common::validate_problems;
+use crate::casework::common::word;
 use crate::casework::situations::NewSituation;
-use crate::casework::situations::check_site;
-use crate::casework::situations::find;
 use crate::casework::situations::insert_situation;
-use crate::casework::situations::past_time;
 use crate::casework::situations::possible_duplicates;
-use crate::casework::situations::situation_dto;
-use crate::casework::situations::validate_problems;
-use crate::casework::situations::word;
 use crate::casework::transitions::apply_event;
 use crate::casework::transitions::closed_error;
 use crate::casework::transitions::touch;

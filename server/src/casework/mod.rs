@@ -4,6 +4,7 @@
 //! `Scope`; none knows HTTP.
 
 pub mod attempts;
+pub mod common;
 pub mod interviews;
 pub mod partners;
 pub mod persons;

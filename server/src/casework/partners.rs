@@ -1,7 +1,7 @@
 //! The partner directory, orientations, links between persons and the rule that keeps linked parties apart.
 
 use crate::audit::{self, Action};
-use crate::casework::situations::word;
+use crate::casework::common::word;
 use crate::casework::transitions::{apply_event, touch};
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;
@@ -97,10 +97,7 @@ pub(crate) fn link_dto(
     Ok(PersonLink {
         id: l.id,
         other_person_id: other(l, me),
-        other_initials: crate::casework::situations::initials_or_anon(
-            t.state.cipher(),
-            other_file,
-        )?,
+        other_initials: crate::casework::common::initials_or_anon(t.state.cipher(), other_file)?,
         relation: word(&l.relation, LinkRelation::parse, "person_link.relation")?,
         keep_apart: l.keep_apart,
     })
@@ -597,8 +594,7 @@ pub async fn links(t: &Scope, id: Uuid) -> ServiceResult<Vec<PersonLink>> {
         .ok_or_else(ServiceError::not_found)?;
     let rows = links_of(t.db(), t.organisation_id(), id).await?;
     let others: Vec<Uuid> = rows.iter().map(|l| other(l, id)).collect();
-    let files =
-        crate::casework::situations::persons_of(t.db(), t.organisation_id(), &others).await?;
+    let files = crate::casework::common::persons_of(t.db(), t.organisation_id(), &others).await?;
     rows.iter()
         .map(|l| link_dto(t, l, id, files.get(&other(l, id))))
         .collect::<ServiceResult<_>>()

@@ -1,7 +1,8 @@
 //! Referrals: a situation handed over by a referrer account or a partner unit's software; they see statuses only.
 
 use crate::audit::{self, Action};
-use crate::casework::situations::{NewSituation, insert_situation, validate_problems, word};
+use crate::casework::common::{validate_problems, word};
+use crate::casework::situations::{NewSituation, insert_situation};
 use crate::crypto::{random_token, token_hash};
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;

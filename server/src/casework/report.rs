@@ -1,7 +1,7 @@
 //! The facts of the yearly activity report, loaded from stored rows only; the indicators are computed by relais_domain::report.
 
 use crate::audit::Action;
-use crate::casework::situations::word;
+use crate::casework::common::word;
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;
 use crate::store::entities::{

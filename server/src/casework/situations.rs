@@ -1,119 +1,34 @@
 //! Situations: what the police or a partner hand over, their state machine (apply_event is the only writer of a state), contact attempts, callbacks, interviews, walk-ins, anonymous contacts and child-in-danger reports.
 
 use crate::audit::{self, Action};
-use crate::casework::attempts::{advice_dto, attempt_dto, attempts_of};
+use crate::casework::common::{
+    TABLE, check_site, check_staff, find, find_person, persons_of, situation_dto,
+    validate_problems, word,
+};
+use crate::casework::common::{attempt_dto, attempts_of};
 use crate::casework::transitions::apply_event;
 use crate::crypto::FieldCipher;
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;
 use crate::store::entities::{
-    account, appointment, appointment_participant, contact_attempt, person, site, situation,
-    situation_event,
+    appointment, appointment_participant, person, situation, situation_event,
 };
 use crate::store::{OrgScoped, Stamp};
-use crate::zone::Zone;
 use chrono::{DateTime, Duration, Utc};
-use relais_domain::Role;
 use relais_domain::Validator;
-use relais_domain::casework::{DocumentType, PersonRole, problems_parse, problems_to_str};
+use relais_domain::casework::{DocumentType, PersonRole, problems_to_str};
 use relais_domain::dto::AppointmentStatus;
 use relais_domain::dto::{Page, Situation, SituationEvent, SituationEventInput, SituationInput};
 use relais_domain::outreach::{
-    self, CallbackWindow, CloseReason, Event, Initiative, OriginChannel, Priority, SituationKind,
-    State, Urgency,
+    self, Event, Initiative, OriginChannel, SituationKind, State, Urgency,
 };
 use relais_domain::problem::ProblemCode;
-use relais_domain::safe_contact::{self};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
 use serde::Deserialize;
-use std::collections::HashMap;
 use uuid::Uuid;
-
-pub(crate) const TABLE: &str = "situation";
-
-/// A word read back from the database. Only this code writes these columns, so an unknown
-/// word is corruption: a 500, logged without the value.
-pub(crate) fn word<T>(s: &str, parse: fn(&str) -> Option<T>, column: &str) -> ServiceResult<T> {
-    parse(s).ok_or_else(|| ServiceError::internal(format_args!("unknown word in column {column}")))
-}
-
-pub(crate) fn is_stale(p: &person::Model, now: DateTime<Utc>) -> bool {
-    p.safe_contact_checked_at
-        .is_none_or(|t| (now - t).num_days() >= safe_contact::STALE_AFTER_DAYS)
-}
-
-pub(crate) fn initials_or_anon(
-    c: &FieldCipher,
-    p: Option<&person::Model>,
-) -> ServiceResult<String> {
-    match p {
-        Some(p) if p.anonymised_at.is_none() => crate::casework::persons::initials_of(c, p),
-        _ => Ok("—".to_owned()),
-    }
-}
-
-pub(crate) fn situation_dto(
-    c: &FieldCipher,
-    m: &situation::Model,
-    p: Option<&person::Model>,
-    attempts: &[contact_attempt::Model],
-    now: DateTime<Utc>,
-    zone: Zone,
-) -> ServiceResult<Situation> {
-    let state = word(&m.state, State::parse, "situation.state")?;
-    Ok(Situation {
-        id: m.id,
-        person_id: m.person_id,
-        person_initials: initials_or_anon(c, p)?,
-        state,
-        allowed_events: outreach::allowed(state),
-        kind: word(&m.kind, SituationKind::parse, "situation.kind")?,
-        channel: word(&m.channel, OriginChannel::parse, "situation.channel")?,
-        initiative: word(&m.initiative, Initiative::parse, "situation.initiative")?,
-        priority: word(&m.priority, Priority::parse, "situation.priority")?,
-        due_at: m.due_at,
-        received_at: m.received_at,
-        consent_to_contact: m.consent_to_contact,
-        person_role: word(&m.person_role, PersonRole::parse, "situation.person_role")?,
-        problems: problems_parse(&m.problems),
-        document_type: word(
-            &m.document_type,
-            DocumentType::parse,
-            "situation.document_type",
-        )?,
-        unit: m.unit.clone(),
-        site_id: m.site_id,
-        assigned_to: m.assigned_to,
-        callback: callback_of(m),
-        first_contact_at: m.first_contact_at,
-        close_reason: m
-            .close_reason
-            .as_deref()
-            .map(|r| word(r, CloseReason::parse, "situation.close_reason"))
-            .transpose()?,
-        closed_at: m.closed_at,
-        reopened_from: m.reopened_from,
-        safe_contact_stale: p.is_none_or(|p| is_stale(p, now)),
-        advice: advice_dto(attempts, now, zone),
-        version: m.version,
-        updated_at: m.updated_at,
-        change_seq: m.change_seq,
-        attempts: Vec::new(),
-        history: Vec::new(),
-        note: None,
-        possible_duplicates: Vec::new(),
-    })
-}
-
-pub(crate) fn callback_of(m: &situation::Model) -> Option<CallbackWindow> {
-    Some(CallbackWindow {
-        start: m.callback_start?,
-        end: m.callback_end?,
-    })
-}
 
 /// What a new situation needs, validated.
 pub struct NewSituation {
@@ -224,66 +139,6 @@ pub async fn insert_situation<C: ConnectionTrait>(
     .await?)
 }
 
-pub(crate) fn validate_problems(v: &mut Validator, problems: &[relais_domain::casework::Problem]) {
-    if problems.len() > 20 {
-        v.push("problems", "too_many", "20 problèmes au plus.");
-    }
-}
-
-pub(crate) async fn check_site(t: &Scope, id: Option<Uuid>) -> ServiceResult<()> {
-    if let Some(id) = id {
-        t.find_live::<site::Entity>(id)
-            .await?
-            .ok_or_else(|| ServiceError::field(ProblemCode::Unknown, "site_id", "Site inconnu."))?;
-    }
-    Ok(())
-}
-
-pub(crate) async fn check_staff(t: &Scope, id: Option<Uuid>, field: &str) -> ServiceResult<()> {
-    if let Some(id) = id {
-        let a = t.find_live::<account::Entity>(id).await?;
-        if !a.is_some_and(|a| !a.disabled && a.role != Role::Referrer.as_str()) {
-            return Err(ServiceError::field(
-                ProblemCode::Unknown,
-                field,
-                "Intervenant inconnu.",
-            ));
-        }
-    }
-    Ok(())
-}
-
-pub(crate) async fn find_person(t: &Scope, id: Uuid, field: &str) -> ServiceResult<person::Model> {
-    t.find_live::<person::Entity>(id)
-        .await?
-        .filter(|p| p.anonymised_at.is_none())
-        .ok_or_else(|| ServiceError::field(ProblemCode::Unknown, field, "Personne inconnue."))
-}
-
-pub(crate) async fn find(t: &Scope, id: Uuid) -> ServiceResult<situation::Model> {
-    t.find_live::<situation::Entity>(id)
-        .await?
-        .ok_or_else(ServiceError::not_found)
-}
-
-pub(crate) async fn persons_of<C: ConnectionTrait>(
-    db: &C,
-    org: Uuid,
-    ids: &[Uuid],
-) -> ServiceResult<HashMap<Uuid, person::Model>> {
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for p in person::Entity::scoped(org)
-            .filter(person::Column::Id.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            out.insert(p.id, p);
-        }
-    }
-    Ok(out)
-}
-
 /// The single-read view: the situation, its attempts with notes, its history, its note.
 pub(crate) async fn full_view(t: &Scope, m: &situation::Model) -> ServiceResult<Situation> {
     let c = t.state.cipher();
@@ -356,31 +211,6 @@ pub(crate) async fn possible_duplicates<C: ConnectionTrait>(
         .into_iter()
         .map(|x| x.id)
         .collect())
-}
-
-/// A time the caller says something happened: not in the future, at most 30 days ago.
-pub(crate) fn past_time(
-    v: &mut Validator,
-    field: &str,
-    at: Option<DateTime<Utc>>,
-) -> DateTime<Utc> {
-    let now = Utc::now();
-    match at {
-        None => now,
-        Some(t) if t > now + Duration::minutes(5) => {
-            v.push(field, "in_future", "Date dans le futur.");
-            now
-        }
-        Some(t) if t < now - Duration::days(30) => {
-            v.push(
-                field,
-                "too_old",
-                "Plus de 30 jours : saisissez-la plus tôt.",
-            );
-            now
-        }
-        Some(t) => t,
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -1,6 +1,6 @@
 //! The only writers of a situation's state and version: apply_event runs the state machine, fences the update on the version, stamps the change and writes the history row, in the caller's transaction; touch bumps the version for a change that is not a transition.
 
-use crate::casework::situations::word;
+use crate::casework::common::word;
 use crate::error::{ServiceError, ServiceResult};
 use crate::store::Stamp;
 use crate::store::entities::{situation, situation_event};

@@ -131,6 +131,21 @@ async fn a_referral_travels_from_the_brigade_to_closure_and_the_referrer_sees_on
     assert_eq!(a1["situation"]["state"], "contacting");
     assert_eq!(a1["situation"]["advice"]["advice"], "try_again");
     assert_eq!(referrer_status(&s, r, &id).await, "received");
+    // The attempt is audited against the situation it was logged on.
+    let (_, audit) = s.get("/api/v1/audit?limit=200", &a.admin.token).await;
+    let logged: Vec<&Value> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "attempt_logged")
+        .collect();
+    assert!(!logged.is_empty(), "{audit}");
+    assert!(
+        logged
+            .iter()
+            .all(|e| e["record_type"] == "situation" && e["record_id"] == id.as_str()),
+        "{logged:?}"
+    );
 
     // Second attempt: answered; the person asks to be called back later today.
     let (st, a2) = s
