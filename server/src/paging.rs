@@ -16,6 +16,7 @@ pub struct Paging {
 }
 
 pub const DEFAULT_LIMIT: u64 = 50;
+pub const MIN_LIMIT: u64 = 1;
 pub const MAX_LIMIT: u64 = 200;
 
 impl Paging {
@@ -23,7 +24,7 @@ impl Paging {
         match &self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(s) => match s.parse::<u64>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+                Ok(n) if (MIN_LIMIT..=MAX_LIMIT).contains(&n) => Ok(n),
                 _ => Err(ServiceError::field(
                     ProblemCode::InvalidParameter,
                     "limit",

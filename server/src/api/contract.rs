@@ -71,6 +71,46 @@ fn make_true(doc: &mut Value) {
             };
             unique_id(op, &ids, method, path);
             declare_errors(op, method, path);
+            constrain_parameters(op);
+        }
+    }
+}
+
+/// The constraints the server enforces on parameters, in the document, so that data valid by
+/// the schema is data the server takes: page sizes, cursors, dates, closed lists of words.
+fn constrain_parameters(op: &mut Map<String, Value>) {
+    use relais_domain::sms::MessageKind;
+    let kinds: Vec<&str> = MessageKind::ALL.iter().map(|k| k.as_str()).collect();
+    let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for p in params {
+        let name = p["name"].as_str().unwrap_or("").to_owned();
+        let place = p["in"].as_str().unwrap_or("").to_owned();
+        let extra = match (name.as_str(), place.as_str()) {
+            ("limit", "query") => {
+                json!({"minimum": crate::paging::MIN_LIMIT, "maximum": crate::paging::MAX_LIMIT})
+            }
+            ("after", "query") => json!({"minimum": 0}),
+            ("days", "query") => json!({"minimum": 1, "maximum": 31}),
+            ("year", "query") => json!({"minimum": 1900, "maximum": 2200}),
+            ("from" | "to", "query") => json!({"type": "string", "format": "date"}),
+            ("audience", "query") => json!({"enum": ["internal", "external"]}),
+            ("format", "query") => json!({"enum": ["json", "csv", "html"]}),
+            ("kind", "path") => json!({"enum": kinds}),
+            ("channel", "path") => json!({"enum": ["sms", "email"]}),
+            ("file", "path") => json!({"pattern": "^[A-Za-z0-9_-]{1,200}\\.ics$"}),
+            ("Idempotency-Key", "header") => json!({"minLength": 1, "maxLength": 200}),
+            _ => continue,
+        };
+        let schema = p
+            .as_object_mut()
+            .and_then(|o| o.get_mut("schema"))
+            .and_then(Value::as_object_mut);
+        if let (Some(schema), Some(extra)) = (schema, extra.as_object()) {
+            for (k, v) in extra {
+                schema.insert(k.clone(), v.clone());
+            }
         }
     }
 }
@@ -233,5 +273,30 @@ mod tests {
         assert!(paths.contains_key("/api/v1/calendar/{file}"));
         assert!(paths.contains_key("/api/v1/appointments"));
         assert!(paths.len() >= 67, "{} paths", paths.len());
+    }
+
+    /// What the server enforces on parameters is in the document.
+    #[test]
+    fn parameters_carry_the_server_s_constraints() {
+        let doc = document();
+        let param = |path: &str, method: &str, name: &str| -> Value {
+            doc["paths"][path][method]["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == name)
+                .unwrap_or_else(|| panic!("{method} {path} {name}"))["schema"]
+                .clone()
+        };
+        let limit = param("/api/v1/persons", "get", "limit");
+        assert_eq!(
+            (limit["minimum"].as_u64(), limit["maximum"].as_u64()),
+            (Some(1), Some(200))
+        );
+        assert_eq!(param("/api/v1/report", "get", "from")["format"], "date");
+        assert_eq!(
+            param("/api/v1/message-templates/{kind}/{channel}", "put", "kind")["enum"],
+            json!(["confirmation", "reminder", "cancellation"])
+        );
     }
 }
