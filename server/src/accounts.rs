@@ -9,7 +9,8 @@ use crate::store::entities::{account, account_site, site};
 use crate::store::{OrgScoped, Stamp};
 use chrono::Utc;
 use relais_domain::Validator;
-use relais_domain::dto::{Account, AccountPatch, Page};
+use relais_domain::dto::{Account, AccountInput, AccountPatch, Page};
+use relais_domain::problem::ProblemCode;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -308,6 +309,73 @@ pub async fn update(t: &Scope, id: Uuid, patch: AccountPatch) -> ServiceResult<A
     audit::record(
         &txn,
         t.audit_event(Action::AccountUpdated, Some("account"), Some(id), "ok"),
+    )
+    .await?;
+    let dto = account_dto(&txn, a).await?;
+    txn.commit().await?;
+    Ok(dto)
+}
+
+/// A staff account of the organisation: its address unique within the organisation only,
+/// its password checked and hashed off the async threads, its sites, audited.
+pub async fn create(t: &Scope, input: AccountInput) -> ServiceResult<Account> {
+    let mut v = Validator::new();
+    let email = relais_domain::email::normalise(&input.email);
+    if email.is_none() {
+        v.push("email", "invalid_email", "Adresse e-mail invalide.");
+    }
+    let display_name = v.required_text("display_name", &input.display_name, 200);
+    if let Err(p) = relais_domain::password::check(&input.password, email.as_deref().unwrap_or(""))
+    {
+        v.push("password", p.code(), p.message());
+    }
+    check_sites(t, &input.site_ids, &mut v).await?;
+    v.finish().map_err(ServiceError::validation)?;
+    let email = email.unwrap_or_default();
+    // Unique within the organisation only: whether the address has an account elsewhere is
+    // not this organisation's to learn (issue 10 §7).
+    if t.scoped::<account::Entity>()
+        .filter(account::Column::Email.eq(email.clone()))
+        .count(t.db())
+        .await?
+        > 0
+    {
+        return Err(ServiceError::field(
+            ProblemCode::EmailTaken,
+            "email",
+            "Cette adresse est déjà utilisée.",
+        ));
+    }
+    let hasher = t.state.hasher().clone();
+    let password = input.password;
+    let phc = tokio::task::spawn_blocking(move || hasher.hash(&password))
+        .await
+        .map_err(ServiceError::internal)?;
+    let (_turn, txn) = t.state.begin_write().await?;
+    let a = create_account(
+        &txn,
+        t.organisation_id(),
+        &email,
+        &display_name.unwrap_or_default(),
+        input.role,
+        phc,
+    )
+    .await;
+    let a = match a {
+        Ok(a) => a,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(ServiceError::field(
+                ProblemCode::EmailTaken,
+                "email",
+                "Cette adresse est déjà utilisée.",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    set_sites(&txn, t.organisation_id(), a.id, &input.site_ids).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::AccountCreated, Some("account"), Some(a.id), "ok"),
     )
     .await?;
     let dto = account_dto(&txn, a).await?;

@@ -58,25 +58,13 @@ pub(crate) async fn revoke_device_family<C: ConnectionTrait>(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
-    device::Entity::update_many()
-        .col_expr(
-            device::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(device::Column::Id.eq(id))
-        .filter(device::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    session::Entity::update_many()
-        .col_expr(
-            session::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(session::Column::DeviceId.eq(id))
-        .filter(session::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
+    crate::auth::sessions::revoke(
+        db,
+        now,
+        sea_orm::Condition::all().add(device::Column::Id.eq(id)),
+        sea_orm::Condition::all().add(session::Column::DeviceId.eq(id)),
+    )
+    .await
 }
 
 pub async fn device_login(

@@ -15,31 +15,42 @@ use relais_domain::dto::{LoginRequest, Profile, SecondFactor, SessionGrant};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
+/// Revoke the devices and the sessions two conditions name, those not revoked already.
+pub(crate) async fn revoke<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    devices: sea_orm::Condition,
+    sessions: sea_orm::Condition,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    device::Entity::update_many()
+        .col_expr(device::Column::RevokedAt, Expr::value(now))
+        .filter(devices)
+        .filter(device::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
+        .filter(sessions)
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Revoke every session and device of an account (used when it is disabled).
 pub async fn revoke_all<C: ConnectionTrait>(
     db: &C,
     account_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
-    session::Entity::update_many()
-        .col_expr(
-            session::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(session::Column::AccountId.eq(account_id))
-        .filter(session::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    device::Entity::update_many()
-        .col_expr(
-            device::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(device::Column::AccountId.eq(account_id))
-        .filter(device::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
+    revoke(
+        db,
+        now,
+        sea_orm::Condition::all().add(device::Column::AccountId.eq(account_id)),
+        sea_orm::Condition::all().add(session::Column::AccountId.eq(account_id)),
+    )
+    .await
 }
 
 pub async fn logout(t: &Scope) -> ServiceResult<()> {

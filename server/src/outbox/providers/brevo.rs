@@ -12,12 +12,12 @@ pub struct Brevo {
 
 impl Brevo {
     pub(super) async fn send(&self, http: &reqwest::Client, m: &Outgoing) -> Sent {
-        #[allow(unused_variables)]
         let Brevo {
             base,
             key,
             sender,
             web_url,
+            ..
         } = self;
         let mut body = serde_json::json!({
             "sender": sender,
@@ -39,13 +39,7 @@ impl Brevo {
     }
 
     pub(super) async fn lookup(&self, http: &reqwest::Client, m: &Outgoing) -> Lookup {
-        #[allow(unused_variables)]
-        let Brevo {
-            base,
-            key,
-            sender,
-            web_url,
-        } = self;
+        let Brevo { base, key, .. } = self;
         let r = http
             .get(format!("{base}/v3/transactionalSMS/statistics/events"))
             .header("api-key", key.expose())

@@ -14,13 +14,13 @@ pub struct Twilio {
 
 impl Twilio {
     pub(super) async fn send(&self, http: &reqwest::Client, m: &Outgoing) -> Sent {
-        #[allow(unused_variables)]
         let Twilio {
             base,
             account,
             token,
             sender,
             status_callback,
+            ..
         } = self;
         let mut form = vec![
             ("To", m.recipient.clone()),
@@ -52,13 +52,11 @@ impl Twilio {
         m: &Outgoing,
         since: DateTime<Utc>,
     ) -> Lookup {
-        #[allow(unused_variables)]
         let Twilio {
             base,
             account,
             token,
-            sender,
-            status_callback,
+            ..
         } = self;
         // Twilio keeps no key of ours: the message is ours if it went to the same
         // number with the same text after the send began.

@@ -13,13 +13,12 @@ pub struct Webhook {
 
 impl Webhook {
     pub(super) async fn send(&self, http: &reqwest::Client, m: &Outgoing) -> Sent {
-        #[allow(unused_variables)]
         let Webhook {
             url,
             auth_header,
             secret,
             body_template,
-            lookup_url,
+            ..
         } = self;
         let body = body_template
             .replace("{{to}}", &json_inner(&m.recipient))
@@ -35,13 +34,11 @@ impl Webhook {
     }
 
     pub(super) async fn lookup(&self, http: &reqwest::Client, m: &Outgoing) -> Lookup {
-        #[allow(unused_variables)]
         let Webhook {
-            url,
             auth_header,
             secret,
-            body_template,
             lookup_url,
+            ..
         } = self;
         if lookup_url.is_empty() {
             return Lookup::Unsupported;
