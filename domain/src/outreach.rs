@@ -204,35 +204,18 @@ pub enum Event {
     Close,
 }
 
-impl Event {
-    pub const ALL: [Event; 10] = [
-        Event::Acknowledge,
-        Event::Qualify,
-        Event::ScheduleCallback,
-        Event::ResumeContact,
-        Event::SetAppointment,
-        Event::Interview,
-        Event::AppointmentMissed,
-        Event::Orient,
-        Event::FollowUp,
-        Event::Close,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Event::Acknowledge => "acknowledge",
-            Event::Qualify => "qualify",
-            Event::ScheduleCallback => "schedule_callback",
-            Event::ResumeContact => "resume_contact",
-            Event::SetAppointment => "set_appointment",
-            Event::Interview => "interview",
-            Event::AppointmentMissed => "appointment_missed",
-            Event::Orient => "orient",
-            Event::FollowUp => "follow_up",
-            Event::Close => "close",
-        }
-    }
-}
+words!(Event {
+    Acknowledge = "acknowledge",
+    Qualify = "qualify",
+    ScheduleCallback = "schedule_callback",
+    ResumeContact = "resume_contact",
+    SetAppointment = "set_appointment",
+    Interview = "interview",
+    AppointmentMissed = "appointment_missed",
+    Orient = "orient",
+    FollowUp = "follow_up",
+    Close = "close",
+});
 
 /// A refused transition names the state and what it allows: the API's 409 says both.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -274,7 +257,8 @@ pub fn next(current: State, event: Event) -> Option<State> {
 
 pub fn allowed(current: State) -> Vec<Event> {
     Event::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|e| next(current, *e).is_some())
         .collect()
 }

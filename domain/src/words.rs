@@ -96,6 +96,7 @@ mod tests {
         check::<AttemptResult>(json);
         check::<ReferrerStatus>(json);
         check::<State>(json);
+        check::<Event>(json);
         check::<PersonRole>(json);
         check::<RoleGroup>(json);
         check::<Problem>(json);

@@ -54,46 +54,42 @@ pub enum Action {
     PersonAnonymised,
 }
 
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Login => "login",
-            Action::LoginFailed => "login_failed",
-            Action::Logout => "logout",
-            Action::DeviceLogin => "device_login",
-            Action::DeviceRefresh => "device_refresh",
-            Action::DeviceRevoked => "device_revoked",
-            Action::SecondFactorEnrolled => "second_factor_enrolled",
-            Action::PersonCreated => "person_created",
-            Action::PersonRead => "person_read",
-            Action::PersonUpdated => "person_updated",
-            Action::PersonDeleted => "person_deleted",
-            Action::PersonSearched => "person_searched",
-            Action::AuditRead => "audit_read",
-            Action::AccountCreated => "account_created",
-            Action::AccountUpdated => "account_updated",
-            Action::SiteWritten => "site_written",
-            Action::AppointmentForceBooked => "appointment_force_booked",
-            Action::SituationCreated => "situation_created",
-            Action::SituationRead => "situation_read",
-            Action::SituationChanged => "situation_changed",
-            Action::ReferralReceived => "referral_received",
-            Action::AttemptLogged => "attempt_logged",
-            Action::InterviewRecorded => "interview_recorded",
-            Action::OrientationProposed => "orientation_proposed",
-            Action::OrientationOverride => "orientation_override",
-            Action::OrientationChanged => "orientation_changed",
-            Action::ChildReportRecorded => "child_report_recorded",
-            Action::AnonymousContactRecorded => "anonymous_contact_recorded",
-            Action::PartnerWritten => "partner_written",
-            Action::PartnerUnitWritten => "partner_unit_written",
-            Action::PersonLinked => "person_linked",
-            Action::ReportGenerated => "report_generated",
-            Action::RetentionRun => "retention_run",
-            Action::PersonAnonymised => "person_anonymised",
-        }
-    }
-}
+relais_domain::words!(Action {
+    Login = "login",
+    LoginFailed = "login_failed",
+    Logout = "logout",
+    DeviceLogin = "device_login",
+    DeviceRefresh = "device_refresh",
+    DeviceRevoked = "device_revoked",
+    SecondFactorEnrolled = "second_factor_enrolled",
+    PersonCreated = "person_created",
+    PersonRead = "person_read",
+    PersonUpdated = "person_updated",
+    PersonDeleted = "person_deleted",
+    PersonSearched = "person_searched",
+    AuditRead = "audit_read",
+    AccountCreated = "account_created",
+    AccountUpdated = "account_updated",
+    SiteWritten = "site_written",
+    AppointmentForceBooked = "appointment_force_booked",
+    SituationCreated = "situation_created",
+    SituationRead = "situation_read",
+    SituationChanged = "situation_changed",
+    ReferralReceived = "referral_received",
+    AttemptLogged = "attempt_logged",
+    InterviewRecorded = "interview_recorded",
+    OrientationProposed = "orientation_proposed",
+    OrientationOverride = "orientation_override",
+    OrientationChanged = "orientation_changed",
+    ChildReportRecorded = "child_report_recorded",
+    AnonymousContactRecorded = "anonymous_contact_recorded",
+    PartnerWritten = "partner_written",
+    PartnerUnitWritten = "partner_unit_written",
+    PersonLinked = "person_linked",
+    ReportGenerated = "report_generated",
+    RetentionRun = "retention_run",
+    PersonAnonymised = "person_anonymised",
+});
 
 #[derive(Debug, Clone)]
 pub struct Event {
@@ -284,5 +280,19 @@ pub fn audit_entry(r: crate::store::entities::audit_log::Model) -> relais_domain
         record_id: r.record_id,
         outcome: r.outcome,
         ip: r.ip,
+    }
+}
+
+#[cfg(test)]
+mod action_words {
+    use super::Action;
+
+    #[test]
+    fn every_action_reads_back_and_is_spelt_once() {
+        let mut seen = std::collections::HashSet::new();
+        for &a in Action::ALL {
+            assert_eq!(Action::parse(a.as_str()), Some(a));
+            assert!(seen.insert(a.as_str()), "{} twice", a.as_str());
+        }
     }
 }

@@ -112,7 +112,7 @@ fn every_state_and_event_is_either_a_transition_or_a_named_refusal() {
         (S::FollowUp, E::Close, S::Closed),
     ];
     for &s in State::ALL {
-        for e in Event::ALL {
+        for &e in Event::ALL {
             let want = expected
                 .iter()
                 .find(|(a, b, _)| *a == s && *b == e)

@@ -72,6 +72,23 @@ fn make_true(doc: &mut Value) {
             unique_id(op, &ids, method, path);
             declare_errors(op, method, path);
             constrain_parameters(op);
+            if path == "/api/v1/report" && method == "get" {
+                report_formats(op);
+            }
+        }
+    }
+}
+
+/// The report answers in the format asked for: JSON (described by `Report`), CSV or HTML.
+fn report_formats(op: &mut Map<String, Value>) {
+    if let Some(content) = op
+        .get_mut("responses")
+        .and_then(|r| r.get_mut("200"))
+        .and_then(|r| r.get_mut("content"))
+        .and_then(Value::as_object_mut)
+    {
+        for t in ["text/csv", "text/html"] {
+            content.insert(t.into(), json!({"schema": {"type": "string"}}));
         }
     }
 }
@@ -298,5 +315,14 @@ mod tests {
             param("/api/v1/message-templates/{kind}/{channel}", "put", "kind")["enum"],
             json!(["confirmation", "reminder", "cancellation"])
         );
+    }
+
+    /// The report's three formats are all documented.
+    #[test]
+    fn the_report_documents_its_formats() {
+        let content = &document()["paths"]["/api/v1/report"]["get"]["responses"]["200"]["content"];
+        for t in ["application/json", "text/csv", "text/html"] {
+            assert!(content.get(t).is_some(), "{t}: {content}");
+        }
     }
 }
