@@ -58,7 +58,7 @@ pub(crate) async fn revoke_device_family<C: ConnectionTrait>(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
-    crate::auth::sessions::revoke(
+    crate::auth::devices::revoke(
         db,
         now,
         sea_orm::Condition::all().add(device::Column::Id.eq(id)),
@@ -240,5 +240,28 @@ pub async fn revoke_device(t: &Scope, id: Uuid) -> ServiceResult<()> {
     )
     .await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// Revoke the devices and the sessions two conditions name, those not revoked already.
+pub(crate) async fn revoke<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    devices: sea_orm::Condition,
+    sessions: sea_orm::Condition,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    device::Entity::update_many()
+        .col_expr(device::Column::RevokedAt, Expr::value(now))
+        .filter(devices)
+        .filter(device::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
+        .filter(sessions)
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use crate::audit::{self, Action};
 use crate::auth::credentials::{authenticate, login_event};
+use crate::auth::devices::revoke;
 use crate::auth::devices::revoke_device_family;
 use crate::crypto::{random_token, token_hash};
 use crate::error::{ServiceError, ServiceResult};
@@ -14,29 +15,6 @@ use relais_domain::Role;
 use relais_domain::dto::{LoginRequest, Profile, SecondFactor, SessionGrant};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
-
-/// Revoke the devices and the sessions two conditions name, those not revoked already.
-pub(crate) async fn revoke<C: ConnectionTrait>(
-    db: &C,
-    now: DateTime<Utc>,
-    devices: sea_orm::Condition,
-    sessions: sea_orm::Condition,
-) -> Result<(), sea_orm::DbErr> {
-    use sea_orm::sea_query::Expr;
-    device::Entity::update_many()
-        .col_expr(device::Column::RevokedAt, Expr::value(now))
-        .filter(devices)
-        .filter(device::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(now))
-        .filter(sessions)
-        .filter(session::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
-}
 
 /// Revoke every session and device of an account (used when it is disabled).
 pub async fn revoke_all<C: ConnectionTrait>(
