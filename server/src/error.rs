@@ -75,18 +75,6 @@ impl ServiceError {
         self.code.status()
     }
 
-    pub fn title(&self) -> &'static str {
-        self.title
-    }
-
-    pub fn detail_text(&self) -> Option<&str> {
-        self.detail.as_deref()
-    }
-
-    pub fn errors(&self) -> &[FieldError] {
-        &self.errors
-    }
-
     pub fn retry_after_seconds(&self) -> Option<u32> {
         self.retry_after
     }

@@ -54,21 +54,8 @@ impl Scope {
         }
     }
 
-    /// The service itself acting for one organisation.
-    pub fn system(state: AppState, organisation_id: Uuid, what: &'static str) -> Self {
-        Self::new(state, organisation_id, Actor::System(what))
-    }
-
     pub fn organisation_id(&self) -> Uuid {
         self.organisation_id
-    }
-
-    /// The staff account acting, if it is one.
-    pub fn account_id(&self) -> Option<Uuid> {
-        match &self.actor {
-            Actor::Staff(c) => Some(c.account_id),
-            _ => None,
-        }
     }
 
     /// The staff account acting; a service meant for staff refuses any other actor.

@@ -74,12 +74,6 @@ impl<A: Access> std::ops::Deref for Staff<A> {
     }
 }
 
-impl<A: Access> Staff<A> {
-    pub fn scope(&self) -> &Scope {
-        &self.scope
-    }
-}
-
 pub fn client_ip(parts: &Parts, state: &AppState) -> Option<IpAddr> {
     let peer = parts
         .extensions

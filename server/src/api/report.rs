@@ -86,10 +86,6 @@ pub async fn report(
     })
 }
 
-// ------------------------------------------------------------------ CSV
-
-// ------------------------------------------------------------------ HTML + SVG
-
 /// This module's handlers, routed and documented.
 pub fn routes() -> super::router::ApiRouter {
     crate::handlers![report]

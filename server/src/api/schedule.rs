@@ -16,10 +16,6 @@ use crate::scheduling::{calendar, search, types};
 use calendar::{CalendarQuery, HolidayQuery};
 use search::{AvailabilityQuery, NextQuery};
 
-// ---------- conversions ----------
-
-// ---------- shared checks ----------
-
 // ---------- appointment types ----------
 
 #[utoipa::path(get, path = "/api/v1/appointment-types", tag = "scheduling", security(("bearer" = [])),

@@ -2,13 +2,14 @@
 
 use crate::audit::{self, Action};
 use crate::error::{ServiceError, ServiceResult};
-use crate::scheduling::{find_coordinator, find_site, find_type, load_search, rules_of, site_tz};
+use crate::scheduling::{find_coordinator, find_site, find_type, load_search, rules_of};
 use crate::scope::Scope;
 use crate::store::entities::{
     appointment, appointment_event, appointment_participant, appointment_type, idempotency_key,
     person, site,
 };
 use crate::store::{OrgScoped, Stamp};
+use crate::zone::site_tz;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use data_encoding::HEXLOWER;
@@ -180,14 +181,6 @@ pub(crate) async fn participants<C: ConnectionTrait>(
     Ok(map)
 }
 
-pub(crate) async fn tz_of<C: ConnectionTrait>(
-    db: &C,
-    org: Uuid,
-    site_id: Uuid,
-) -> Result<Tz, sea_orm::DbErr> {
-    Ok(crate::zone::of_site_id(db, org, Some(site_id)).await?.tz)
-}
-
 pub(crate) fn stale(current: i32) -> ServiceError {
     ServiceError::new(ProblemCode::StaleVersion, "Version périmée").detail(format!(
         "Le rendez-vous a changé entre-temps (version actuelle {current})."
@@ -277,7 +270,9 @@ pub(crate) async fn respond(t: &Scope, m: appointment::Model) -> ServiceResult<A
         .await?
         .remove(&m.id)
         .unwrap_or_default();
-    let tz = tz_of(t.db(), t.organisation_id(), m.site_id).await?;
+    let tz = crate::zone::of_site_id(t.db(), t.organisation_id(), Some(m.site_id))
+        .await?
+        .tz;
     Ok(appointment_dto(m, people, tz, Vec::new()))
 }
 
@@ -325,7 +320,9 @@ pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Appointment> {
         .await?
         .remove(&id)
         .unwrap_or_default();
-    let tz = tz_of(t.db(), t.organisation_id(), m.site_id).await?;
+    let tz = crate::zone::of_site_id(t.db(), t.organisation_id(), Some(m.site_id))
+        .await?
+        .tz;
     let flagged = not_delivered(t, std::slice::from_ref(&m)).await?;
     let mut dto = appointment_dto(m, people, tz, history);
     dto.reminder_not_delivered = flagged.contains(&dto.id);

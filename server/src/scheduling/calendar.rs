@@ -3,12 +3,13 @@
 use crate::error::{ServiceError, ServiceResult};
 use crate::scheduling::rules::{
     absence_dto, check_days, check_range, exception_dto, find_coordinator, find_site,
-    local_problem, own_calendar, site_tz, window_dto, window_rule,
+    local_problem, own_calendar, window_dto, window_rule,
 };
 use crate::scheduling::words::{days_to_text, time_text};
 use crate::scope::Scope;
 use crate::store::entities::{absence, opening_window, schedule_exception};
 use crate::store::{OrgScoped, Stamp, Synced, soft_delete};
+use crate::zone::site_tz;
 use chrono::Utc;
 use chrono_tz::Tz;
 use relais_domain::Validator;

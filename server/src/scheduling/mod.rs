@@ -17,5 +17,5 @@ pub mod search;
 pub mod types;
 pub mod words;
 
-pub(crate) use rules::{find_coordinator, find_site, find_type, rules_of, site_tz};
+pub(crate) use rules::{find_coordinator, find_site, find_type, rules_of};
 pub(crate) use search::load_search;

@@ -73,8 +73,6 @@ pub(crate) fn window_dto(w: opening_window::Model) -> OpeningWindow {
     }
 }
 
-pub(crate) use crate::zone::site_tz;
-
 pub(crate) async fn find_type(
     t: &Scope,
     id: Uuid,

@@ -2,15 +2,14 @@
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::scheduling::calendar::uuid_param;
-use crate::scheduling::rules::{
-    exception_rule, find_site, find_type, rules_of, site_tz, window_rule,
-};
+use crate::scheduling::rules::{exception_rule, find_site, find_type, rules_of, window_rule};
 use crate::scheduling::words::{days_from_text, time_parse};
 use crate::scope::Scope;
 use crate::store::OrgScoped;
 use crate::store::entities::{
     absence, account, appointment, opening_window, schedule_exception, site,
 };
+use crate::zone::site_tz;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use relais_domain::dto::AppointmentStatus;

@@ -51,14 +51,6 @@ impl Stamp {
         })
     }
 
-    pub fn seq(&self) -> i64 {
-        self.seq
-    }
-
-    pub fn at(&self) -> DateTime<Utc> {
-        self.at
-    }
-
     /// The sync columns of a new live row, the rest unset: the base of an ActiveModel
     /// literal (`..stamp.new_row()`).
     pub fn new_row<A: SyncColumns>(&self) -> A {
