@@ -3,7 +3,6 @@
 use crate::audit::{self, Action};
 use crate::error::{ServiceError, ServiceResult};
 use crate::paging::Paging;
-use crate::paging::page;
 use crate::scope::Scope;
 use crate::store::entities::{account, account_site, site};
 use crate::store::{OrgScoped, Stamp};
@@ -13,7 +12,7 @@ use relais_domain::dto::{Account, AccountInput, AccountPatch, Page};
 use relais_domain::problem::ProblemCode;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -229,13 +228,13 @@ pub async fn create_first_admin(
 }
 
 pub async fn list(t: &Scope, p: Paging) -> ServiceResult<Page<Account>> {
-    let (limit, after) = (p.limit()?, p.after()?);
-    let rows = t
-        .scoped::<account::Entity>()
-        .filter(account::Column::DeletedAt.is_null())
-        .filter(account::Column::ChangeSeq.gt(after))
-        .order_by_asc(account::Column::ChangeSeq)
-        .limit(limit)
+    let (limit, after) = (p.limit()?, p.cursor()?);
+    let rows = crate::paging::after(
+        t.scoped::<account::Entity>()
+            .filter(account::Column::DeletedAt.is_null()),
+        after,
+    )
+    .limit(limit)
         .all(t.db())
         .await?;
     // One query for every listed account's sites.
@@ -245,10 +244,7 @@ pub async fn list(t: &Scope, p: Paging) -> ServiceResult<Page<Account>> {
         .filter(account_site::Column::AccountId.is_in(ids))
         .all(t.db())
         .await?;
-    Ok(page(
-        rows,
-        limit,
-        |a| a.change_seq,
+    Ok(crate::paging::keyset_page(rows, limit, |a| (a.change_seq, a.id),
         |a| {
             let sites = links
                 .iter()
@@ -287,7 +283,7 @@ pub async fn update(t: &Scope, id: Uuid, patch: AccountPatch) -> ServiceResult<A
     }
     v.finish().map_err(ServiceError::validation)?;
     let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let mut am = a.into_active_model();
     if let Some(d) = display_name {
         am.display_name = Set(d);
@@ -351,7 +347,7 @@ pub async fn create(t: &Scope, input: AccountInput) -> ServiceResult<Account> {
     let phc = tokio::task::spawn_blocking(move || hasher.hash(&password))
         .await
         .map_err(ServiceError::internal)?;
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let a = create_account(
         &txn,
         t.organisation_id(),

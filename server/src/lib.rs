@@ -20,6 +20,7 @@ pub mod scheduling;
 pub mod scope;
 pub mod state;
 pub mod store;
+pub mod sync;
 pub mod wording;
 pub mod zone;
 

@@ -3,7 +3,6 @@
 use crate::audit::{self, Action};
 use crate::error::{ServiceError, ServiceResult};
 use crate::paging::Paging;
-use crate::paging::page;
 use crate::scope::Scope;
 use crate::store::entities::{organisation, site};
 use crate::store::{Stamp, soft_delete};
@@ -11,7 +10,7 @@ use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{Organisation, OrganisationInput, Page, Site, SiteInput};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -140,16 +139,16 @@ pub(crate) async fn find(t: &Scope, id: Uuid) -> ServiceResult<site::Model> {
 }
 
 pub async fn list(t: &Scope, p: Paging) -> ServiceResult<Page<Site>> {
-    let (limit, after) = (p.limit()?, p.after()?);
-    let rows = t
-        .scoped::<site::Entity>()
-        .filter(site::Column::DeletedAt.is_null())
-        .filter(site::Column::ChangeSeq.gt(after))
-        .order_by_asc(site::Column::ChangeSeq)
-        .limit(limit)
+    let (limit, after) = (p.limit()?, p.cursor()?);
+    let rows = crate::paging::after(
+        t.scoped::<site::Entity>()
+            .filter(site::Column::DeletedAt.is_null()),
+        after,
+    )
+    .limit(limit)
         .all(t.db())
         .await?;
-    Ok(page(rows, limit, |s| s.change_seq, site_dto))
+    Ok(crate::paging::keyset_page(rows, limit, |s| (s.change_seq, s.id), site_dto))
 }
 
 pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Site> {
@@ -161,7 +160,7 @@ pub async fn create(t: &Scope, input: SiteInput) -> ServiceResult<Site> {
     let v = validate_in(t, None, input).await?;
     let now = Utc::now();
     let id = Uuid::new_v4();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let stamp = Stamp::take(&txn, now).await?;
     let m = site::ActiveModel {
         id: Set(id),
@@ -188,7 +187,7 @@ pub async fn create(t: &Scope, input: SiteInput) -> ServiceResult<Site> {
 pub async fn update(t: &Scope, id: Uuid, input: SiteInput) -> ServiceResult<Site> {
     let existing = find(t, id).await?;
     let v = validate_in(t, Some(id), input).await?;
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let mut am = existing.into_active_model();
     am.name = Set(v.name);
     am.address = Set(v.address);
@@ -208,7 +207,7 @@ pub async fn update(t: &Scope, id: Uuid, input: SiteInput) -> ServiceResult<Site
 }
 
 pub async fn delete(t: &Scope, id: Uuid) -> ServiceResult<()> {
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     if !soft_delete::<site::Entity, _>(&txn, t.organisation_id(), id).await? {
         return Err(ServiceError::not_found());
     }
@@ -261,7 +260,7 @@ pub async fn update_organisation(
         .one(t.db())
         .await?
         .ok_or_else(ServiceError::not_found)?;
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let mut am = o.into_active_model();
     am.name = Set(name.unwrap_or_default());
     if let Some(w) = words {

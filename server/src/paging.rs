@@ -1,9 +1,15 @@
 //! Keyset pagination over the change sequence: `?limit=&after=` and the page it yields.
+//! Rows written by one transaction share a change sequence (PostgreSQL: the transaction's
+//! id), so the cursor is the sequence and the row's id: `"<seq>.<id>"` (a bare `"<seq>"`,
+//! as older clients send, starts after every row of that sequence).
 
 use relais_domain::dto::Page;
 use relais_domain::problem::ProblemCode;
 
 use crate::error::ServiceError;
+use crate::store::Synced;
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+use uuid::Uuid;
 
 /// `?limit=&after=` keyset pagination over the change sequence.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -41,6 +47,86 @@ impl Paging {
                 ServiceError::field(ProblemCode::InvalidParameter, "after", "Curseur invalide.")
             }),
         }
+    }
+}
+
+/// Where a page of a synced table starts: after this (change sequence, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub seq: i64,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub const START: Cursor = Cursor {
+        seq: 0,
+        id: Uuid::nil(),
+    };
+
+    pub fn parse(s: &str) -> Option<Cursor> {
+        let (seq, id) = match s.split_once('.') {
+            Some((seq, id)) => (seq, Uuid::parse_str(id).ok()?),
+            None => (s, Uuid::max()),
+        };
+        let seq = seq.parse::<i64>().ok().filter(|n| *n >= 0)?;
+        Some(Cursor { seq, id })
+    }
+
+    pub fn of(seq: i64, id: Uuid) -> Cursor {
+        Cursor { seq, id }
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.seq, self.id)
+    }
+}
+
+impl Paging {
+    /// The keyset cursor of a synced table's list.
+    pub fn cursor(&self) -> Result<Cursor, ServiceError> {
+        match &self.after {
+            None => Ok(Cursor::START),
+            Some(s) => Cursor::parse(s).ok_or_else(|| {
+                ServiceError::field(ProblemCode::InvalidParameter, "after", "Curseur invalide.")
+            }),
+        }
+    }
+}
+
+/// The rows of a synced table after `c`, in (change sequence, id) order.
+pub fn after<E: Synced>(q: Select<E>, c: Cursor) -> Select<E> {
+    q.filter(
+        Condition::any()
+            .add(E::change_seq_column().gt(c.seq))
+            .add(
+                Condition::all()
+                    .add(E::change_seq_column().eq(c.seq))
+                    .add(E::id_column().gt(c.id)),
+            ),
+    )
+    .order_by_asc(E::change_seq_column())
+    .order_by_asc(E::id_column())
+}
+
+/// A page of `limit` rows of a synced table in `after` order; a full page gets a cursor to
+/// the next.
+pub fn keyset_page<M, T>(
+    rows: Vec<M>,
+    limit: u64,
+    key: impl Fn(&M) -> (i64, Uuid),
+    map: impl FnMut(M) -> T,
+) -> Page<T> {
+    let next_cursor = (rows.len() as u64 == limit)
+        .then(|| rows.last().map(|r| {
+            let (seq, id) = key(r);
+            Cursor::of(seq, id).to_string()
+        }))
+        .flatten();
+    Page {
+        items: rows.into_iter().map(map).collect(),
+        next_cursor,
     }
 }
 

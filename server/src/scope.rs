@@ -38,11 +38,41 @@ pub enum Actor {
     System(&'static str),
 }
 
+/// An intent a phone pushed, being applied: the first write transaction of the service
+/// records it (`Scope::begin_write`), so the intent and its effects commit together or not
+/// at all, and a second application of the same intent fails on the record's key.
+#[derive(Debug, Clone)]
+pub struct IntentMark {
+    pub device_id: Uuid,
+    pub intent_id: Uuid,
+    pub seq: i64,
+    pub kind: &'static str,
+    recorded: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl IntentMark {
+    pub fn new(device_id: Uuid, intent_id: Uuid, seq: i64, kind: &'static str) -> Self {
+        Self {
+            device_id,
+            intent_id,
+            seq,
+            kind,
+            recorded: Default::default(),
+        }
+    }
+
+    /// Whether a transaction of the service recorded the intent.
+    pub fn recorded(&self) -> bool {
+        self.recorded.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 #[derive(Clone)]
 pub struct Scope {
     pub state: AppState,
     organisation_id: Uuid,
     pub actor: Actor,
+    intent: Option<IntentMark>,
 }
 
 impl Scope {
@@ -51,7 +81,54 @@ impl Scope {
             state,
             organisation_id,
             actor,
+            intent: None,
         }
+    }
+
+    /// The same scope, applying a phone's intent.
+    pub fn applying(&self, mark: IntentMark) -> Scope {
+        Scope {
+            intent: Some(mark),
+            ..self.clone()
+        }
+    }
+
+    /// Whether the intent this scope applies was recorded by one of its transactions.
+    pub fn intent_recorded(&self) -> bool {
+        self.intent.as_ref().is_some_and(IntentMark::recorded)
+    }
+
+    /// A write transaction in the writer's turn (`let (_turn, txn) = t.begin_write().await?;`).
+    /// While an intent is applied, its first transaction records it.
+    pub async fn begin_write(
+        &self,
+    ) -> Result<
+        (
+            Option<tokio::sync::MutexGuard<'_, ()>>,
+            sea_orm::DatabaseTransaction,
+        ),
+        sea_orm::DbErr,
+    > {
+        let (turn, txn) = self.state.begin_write().await?;
+        if let (Some(m), Actor::Staff(c)) = (&self.intent, &self.actor)
+            && !m.recorded.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            use sea_orm::ActiveModelTrait;
+            crate::store::entities::sync_intent::ActiveModel {
+                device_id: sea_orm::Set(m.device_id),
+                intent_id: sea_orm::Set(m.intent_id),
+                organisation_id: sea_orm::Set(self.organisation_id),
+                account_id: sea_orm::Set(c.account_id),
+                seq: sea_orm::Set(m.seq),
+                kind: sea_orm::Set(m.kind.to_owned()),
+                outcome: sea_orm::Set("applied".to_owned()),
+                answer: sea_orm::Set(None),
+                created_at: sea_orm::Set(chrono::Utc::now()),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        Ok((turn, txn))
     }
 
     pub fn organisation_id(&self) -> Uuid {

@@ -9,6 +9,7 @@ mod partners;
 mod persons;
 mod scheduling;
 mod situations;
+mod sync;
 
 pub use auth::*;
 pub use messages::*;
@@ -17,6 +18,7 @@ pub use partners::*;
 pub use persons::*;
 pub use scheduling::*;
 pub use situations::*;
+pub use sync::*;
 
 pub use crate::casework::Sex;
 

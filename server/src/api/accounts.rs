@@ -10,7 +10,7 @@ use crate::accounts as svc;
 use crate::api::caller::{Admins, Staff};
 
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])),
-    params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query)), responses((status = 200, body = Page<Account>)))]
+    params(("limit" = Option<u64>, Query), ("after" = Option<String>, Query)), responses((status = 200, body = Page<Account>)))]
 pub async fn list(
     t: Staff<Admins>,
     ApiQuery(p): ApiQuery<Paging>,

@@ -108,6 +108,10 @@ fn constrain_parameters(op: &mut Map<String, Value>) {
             ("limit", "query") => {
                 json!({"minimum": crate::paging::MIN_LIMIT, "maximum": crate::paging::MAX_LIMIT})
             }
+            // A synced table's keyset cursor (`<seq>.<id>`), or the audit log's position.
+            ("after", "query") if p["schema"]["type"] == "string" => {
+                json!({"pattern": "^[0-9]{1,18}(\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$"})
+            }
             ("after", "query") => json!({"minimum": 0}),
             ("days", "query") => json!({"minimum": 1, "maximum": 31}),
             ("year", "query") => json!({"minimum": 1900, "maximum": 2200}),

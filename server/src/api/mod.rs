@@ -18,6 +18,7 @@ pub mod router;
 pub mod schedule;
 pub mod sites;
 pub mod situations;
+pub mod sync;
 pub mod templates;
 
 use axum::Json;
@@ -42,6 +43,7 @@ pub(crate) fn all() -> router::ApiRouter {
         report::routes(),
         retention::routes(),
         templates::routes(),
+        sync::routes(),
     ];
     documented
         .into_iter()

@@ -12,7 +12,7 @@ use crate::casework::persons as svc;
 use crate::casework::persons::PersonQuery;
 
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", security(("bearer" = [])),
-    params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query),
+    params(("limit" = Option<u64>, Query), ("after" = Option<String>, Query),
            ("name" = Option<String>, Query, description = "full name or last name, accents and case ignored"),
            ("phone" = Option<String>, Query)),
     responses((status = 200, body = Page<PersonSummary>), (status = 403, body = super::error::Problem)))]

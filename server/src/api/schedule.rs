@@ -19,7 +19,7 @@ use search::{AvailabilityQuery, NextQuery};
 // ---------- appointment types ----------
 
 #[utoipa::path(get, path = "/api/v1/appointment-types", tag = "scheduling", security(("bearer" = [])),
-    params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query)), responses((status = 200, body = Page<AppointmentType>)))]
+    params(("limit" = Option<u64>, Query), ("after" = Option<String>, Query)), responses((status = 200, body = Page<AppointmentType>)))]
 pub async fn list_types(
     t: Staff<AnyRole>,
     ApiQuery(p): ApiQuery<Paging>,

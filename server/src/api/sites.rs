@@ -10,7 +10,7 @@ use crate::api::caller::{Admins, AnyRole, Staff};
 use crate::organisation as svc;
 
 #[utoipa::path(get, path = "/api/v1/sites", tag = "sites", security(("bearer" = [])),
-    params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query)),
+    params(("limit" = Option<u64>, Query), ("after" = Option<String>, Query)),
     responses((status = 200, body = Page<Site>)))]
 pub async fn list(
     t: Staff<AnyRole>,

@@ -33,7 +33,7 @@ pub async fn create(
 
 /// Situations of the organisation, by change sequence (initials only).
 #[utoipa::path(get, path = "/api/v1/situations", tag = "situations", security(("bearer" = [])),
-    params(("limit" = Option<u64>, Query), ("after" = Option<i64>, Query), ("person_id" = Option<Uuid>, Query)),
+    params(("limit" = Option<u64>, Query), ("after" = Option<String>, Query), ("person_id" = Option<Uuid>, Query)),
     responses((status = 200, body = Page<Situation>)))]
 pub async fn list(
     t: Staff<FileReaders>,

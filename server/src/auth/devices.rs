@@ -232,7 +232,7 @@ pub async fn revoke_device(t: &Scope, id: Uuid) -> ServiceResult<()> {
         return Err(ServiceError::not_found());
     }
     let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     revoke_device_family(&txn, id, now).await?;
     audit::record(
         &txn,

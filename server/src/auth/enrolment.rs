@@ -84,7 +84,7 @@ pub async fn totp_confirm(t: &Scope, req: TotpConfirm) -> ServiceResult<Recovery
         ));
     };
     let codes: Vec<String> = (0..10).map(|_| recovery_code_text()).collect();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let mut am = acc.clone().into_active_model();
     am.totp_enrolled = Set(true);
     am.totp_last_step = Set(Some(step));

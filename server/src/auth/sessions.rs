@@ -32,7 +32,7 @@ pub async fn revoke_all<C: ConnectionTrait>(
 }
 
 pub async fn logout(t: &Scope) -> ServiceResult<()> {
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     session::Entity::update_many()
         .col_expr(
             session::Column::RevokedAt,

@@ -96,7 +96,7 @@ pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<Atte
         .count(t.db())
         .await?;
     let aid = Uuid::new_v4();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let now = Utc::now();
     let a = contact_attempt::ActiveModel {
         id: Set(aid),

@@ -95,7 +95,7 @@ pub async fn record_interview(t: &Scope, id: Uuid, i: InterviewInput) -> Service
     if state == State::Closed {
         return Err(closed_error(&m));
     }
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let row = insert_interview(
         &txn,
         t.state.cipher(),
@@ -145,7 +145,7 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
     check_site(t, i.site_id).await?;
     let c = t.state.cipher();
     let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let p = crate::casework::persons::insert_person(
         &txn,
         c,
@@ -247,7 +247,7 @@ pub async fn child_report(t: &Scope, id: Uuid, i: ChildReportInput) -> ServiceRe
         ));
     }
     let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let row = child_report::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(t.organisation_id()),
@@ -288,7 +288,7 @@ pub async fn anonymous(t: &Scope, i: AnonymousContactInput) -> ServiceResult<Ano
     let band = i
         .age_band
         .unwrap_or(relais_domain::casework::AgeBand::Unknown);
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let row = anonymous_contact::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(t.organisation_id()),

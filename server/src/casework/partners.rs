@@ -273,7 +273,7 @@ pub async fn create(t: &Scope, i: PartnerInput) -> ServiceResult<Partner> {
     let (name, contact) = validate_partner(&i)?;
     let now = Utc::now();
     let id = Uuid::new_v4();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let m = partner::ActiveModel {
         id: Set(id),
         organisation_id: Set(t.organisation_id()),
@@ -299,7 +299,7 @@ pub async fn update(t: &Scope, id: Uuid, i: PartnerInput) -> ServiceResult<Partn
         .find_live::<partner::Entity>(id)
         .await?
         .ok_or_else(ServiceError::not_found)?;
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let mut am: partner::ActiveModel = current.into();
     am.name = Set(name);
     am.kind = Set(i.kind.as_str().into());
@@ -316,7 +316,7 @@ pub async fn update(t: &Scope, id: Uuid, i: PartnerInput) -> ServiceResult<Partn
 }
 
 pub async fn delete(t: &Scope, id: Uuid) -> ServiceResult<()> {
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     if !soft_delete::<partner::Entity, _>(&txn, t.organisation_id(), id).await? {
         return Err(ServiceError::not_found());
     }
@@ -361,7 +361,7 @@ pub async fn orient(t: &Scope, id: Uuid, i: OrientationInput) -> ServiceResult<O
         })?;
     let now = Utc::now();
     let oid = Uuid::new_v4();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let state = word(&s.state, State::parse, "situation.state")?;
     if state == State::Orientation {
         touch(&txn, &s, now, |_| {}).await?;
@@ -455,7 +455,7 @@ pub async fn set_status(
         .await?
         .ok_or_else(ServiceError::not_found)?;
     let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let r = orientation::Entity::update_many()
         .set(orientation::ActiveModel {
             status: Set(i.status.as_str().into()),
@@ -546,7 +546,7 @@ pub async fn link(t: &Scope, id: Uuid, i: PersonLinkInput) -> ServiceResult<Pers
     };
     let now = Utc::now();
     let link_id = Uuid::new_v4();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let stamp = Stamp::take(&txn, now).await?;
     if keep_apart {
         check_existing_apart(&txn, t.organisation_id(), id, i.other_person_id).await?;
@@ -601,7 +601,7 @@ pub async fn links(t: &Scope, id: Uuid) -> ServiceResult<Vec<PersonLink>> {
 }
 
 pub async fn unlink(t: &Scope, id: Uuid) -> ServiceResult<()> {
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     if !soft_delete::<person_link::Entity, _>(&txn, t.organisation_id(), id).await? {
         return Err(ServiceError::not_found());
     }

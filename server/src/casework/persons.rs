@@ -231,12 +231,11 @@ pub async fn list(t: &Scope, q: PersonQuery) -> ServiceResult<Page<PersonSummary
         limit: q.limit.clone(),
         after: q.after.clone(),
     };
-    let (limit, after) = (paging.limit()?, paging.after()?);
+    let (limit, after) = (paging.limit()?, paging.cursor()?);
     let c = t.state.cipher();
     let mut query = t
         .scoped::<person::Entity>()
-        .filter(person::Column::DeletedAt.is_null())
-        .filter(person::Column::ChangeSeq.gt(after));
+        .filter(person::Column::DeletedAt.is_null());
     let searching = q.name.is_some() || q.phone.is_some();
     if let Some(name) = q.name.as_deref() {
         let n = normalise_name(name);
@@ -258,8 +257,7 @@ pub async fn list(t: &Scope, q: PersonQuery) -> ServiceResult<Page<PersonSummary
             .map_err(|e| ServiceError::field(ProblemCode::InvalidPhone, "phone", e.to_string()))?;
         query = query.filter(person::Column::PhoneKey.eq(c.blind_index("phone", &p)));
     }
-    let rows = query
-        .order_by_asc(person::Column::ChangeSeq)
+    let rows = crate::paging::after(query, after)
         .limit(limit)
         .all(t.db())
         .await?;
@@ -269,7 +267,10 @@ pub async fn list(t: &Scope, q: PersonQuery) -> ServiceResult<Page<PersonSummary
             .await?;
     }
     let next = (rows.len() as u64 == limit)
-        .then(|| rows.last().map(|r| r.change_seq.to_string()))
+        .then(|| {
+            rows.last()
+                .map(|r| crate::paging::Cursor::of(r.change_seq, r.id).to_string())
+        })
         .flatten();
     let items = rows
         .into_iter()
@@ -283,7 +284,7 @@ pub async fn list(t: &Scope, q: PersonQuery) -> ServiceResult<Page<PersonSummary
 
 pub async fn create(t: &Scope, input: PersonInput) -> ServiceResult<Person> {
     let c = t.state.cipher();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let m = insert_person(&txn, c, t.organisation_id(), t.staff()?.account_id, input).await?;
     audit::record(
         &txn,
@@ -307,7 +308,7 @@ pub async fn update(t: &Scope, id: Uuid, input: PersonInput) -> ServiceResult<Pe
     let p = validate(input)?;
     let existing = find(t, id).await?;
     let c = t.state.cipher();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let mut am = existing.into_active_model();
     seal_into(c, id, &p, &mut am);
     Stamp::take(&txn, Utc::now()).await?.changed(&mut am);
@@ -324,7 +325,7 @@ pub async fn update(t: &Scope, id: Uuid, input: PersonInput) -> ServiceResult<Pe
 /// Soft deletion, admins only: the row stays for sync and retention, its content is kept
 /// sealed until the retention job anonymises it.
 pub async fn delete(t: &Scope, id: Uuid) -> ServiceResult<()> {
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     if !soft_delete::<person::Entity, _>(&txn, t.organisation_id(), id).await? {
         return Err(ServiceError::not_found());
     }

@@ -222,7 +222,7 @@ pub async fn create_unit(t: &Scope, i: PartnerUnitInput) -> ServiceResult<Partne
     v.finish().map_err(ServiceError::validation)?;
     let key = format!("rk_{}", random_token(32));
     let id = Uuid::new_v4();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let m = partner_unit::ActiveModel {
         id: Set(id),
         organisation_id: Set(t.organisation_id()),
@@ -263,7 +263,7 @@ pub async fn list_units(t: &Scope) -> ServiceResult<Vec<PartnerUnit>> {
 /// Revoke a unit's key: its software gets 401 from now on.
 pub async fn revoke_unit(t: &Scope, id: Uuid) -> ServiceResult<()> {
     use sea_orm::sea_query::Expr;
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let r = partner_unit::Entity::update_many()
         .col_expr(partner_unit::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(partner_unit::Column::OrganisationId.eq(t.organisation_id()))

@@ -233,7 +233,7 @@ pub async fn create(t: &Scope, i: SituationInput) -> ServiceResult<Situation> {
     check_site(t, i.site_id).await?;
     check_staff(t, i.assigned_to, "assigned_to").await?;
     let c = t.state.cipher();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let m = insert_situation(
         &txn,
         c,
@@ -271,19 +271,17 @@ pub async fn list(t: &Scope, q: SituationQuery) -> ServiceResult<Page<Situation>
         limit: q.limit.clone(),
         after: q.after.clone(),
     };
-    let (limit, after) = (paging.limit()?, paging.after()?);
+    let (limit, after) = (paging.limit()?, paging.cursor()?);
     let mut query = t
         .scoped::<situation::Entity>()
-        .filter(situation::Column::DeletedAt.is_null())
-        .filter(situation::Column::ChangeSeq.gt(after));
+        .filter(situation::Column::DeletedAt.is_null());
     if let Some(pid) = q.person_id.as_deref() {
         let pid: Uuid = pid.parse().map_err(|_| {
             ServiceError::field(ProblemCode::InvalidParameter, "person_id", "UUID attendu.")
         })?;
         query = query.filter(situation::Column::PersonId.eq(pid));
     }
-    let rows = query
-        .order_by_asc(situation::Column::ChangeSeq)
+    let rows = crate::paging::after(query, after)
         .limit(limit)
         .all(t.db())
         .await?;
@@ -295,7 +293,10 @@ pub async fn list(t: &Scope, q: SituationQuery) -> ServiceResult<Page<Situation>
     let zones = crate::zone::Zones::load(t.db(), t.organisation_id()).await?;
     let c = t.state.cipher();
     let next_cursor = (rows.len() as u64 == limit)
-        .then(|| rows.last().map(|r| r.change_seq.to_string()))
+        .then(|| {
+            rows.last()
+                .map(|r| crate::paging::Cursor::of(r.change_seq, r.id).to_string())
+        })
         .flatten();
     let items = rows
         .iter()
@@ -382,7 +383,7 @@ pub async fn event(t: &Scope, id: Uuid, i: SituationEventInput) -> ServiceResult
             ));
         }
     }
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let updated = apply_event(
         &txn,
         &m,
@@ -430,7 +431,7 @@ pub async fn reopen(t: &Scope, id: Uuid) -> ServiceResult<Situation> {
     }
     let p = find_person(t, m.person_id, "person_id").await?;
     let c = t.state.cipher();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let n = insert_situation(
         &txn,
         c,

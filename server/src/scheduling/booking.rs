@@ -217,7 +217,7 @@ pub(crate) async fn change_appointment(
                 .detail(format!("Statut actuel : {}.", current.status)),
         );
     }
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let stamp = Stamp::take(&txn, Utc::now()).await?;
     if let Some(d) = to {
         for p in participants(&txn, t.organisation_id(), &[id])
@@ -506,7 +506,7 @@ pub async fn book(
     }
     let busy = rules.busy_span(start);
     let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     // Takes the write lock (SQLite) or the counter's row lock (PostgreSQL) first, so the
     // overlap check below and the insert are serialized with every other booking.
     let stamp = Stamp::take(&txn, now).await?;

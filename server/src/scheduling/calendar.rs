@@ -54,7 +54,7 @@ pub(crate) async fn delete_calendar_row<E: Synced>(
         .await?
         .ok_or_else(ServiceError::not_found)?;
     own_calendar(t, coordinator(&row))?;
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     soft_delete::<E, _>(&txn, t.organisation_id(), id).await?;
     txn.commit().await?;
     Ok(())
@@ -126,7 +126,7 @@ pub async fn create_window(t: &Scope, i: OpeningWindowInput) -> ServiceResult<Op
         valid_until: i.valid_until,
     };
     let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let stamp = Stamp::take(&txn, now).await?; // takes the write lock before the overlap check
     // A coordinator cannot be at two sites at once: check their windows everywhere.
     let existing = opening_window::Entity::scoped(t.organisation_id())
@@ -211,7 +211,7 @@ pub async fn create_exception(
     }
     v.finish().map_err(ServiceError::validation)?;
     let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let m = schedule_exception::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(t.organisation_id()),
@@ -305,7 +305,7 @@ pub async fn create_absence(t: &Scope, i: AbsenceInput) -> ServiceResult<Absence
     v.finish().map_err(ServiceError::validation)?;
     let now = Utc::now();
     let recurring = i.kind == "recurring";
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let m = absence::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(t.organisation_id()),

@@ -179,7 +179,7 @@ pub async fn list_feeds(t: &Scope) -> ServiceResult<Vec<CalendarFeed>> {
 
 pub async fn revoke_feed(t: &Scope, id: Uuid) -> ServiceResult<()> {
     let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let stamp = Stamp::take(&txn, now).await?;
     let mut q = stamp
         .changed_many(calendar_feed::Entity::update_many())
@@ -208,7 +208,7 @@ pub async fn revoke_feed(t: &Scope, id: Uuid) -> ServiceResult<()> {
 pub async fn create_feed(t: &Scope, i: CalendarFeedInput) -> ServiceResult<CalendarFeed> {
     let token = random_token(32);
     let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let m = calendar_feed::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(t.organisation_id()),

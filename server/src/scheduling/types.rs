@@ -1,7 +1,7 @@
 //! Appointment types: what can be booked, for how long, with which notice and horizon.
 
 use crate::error::{ServiceError, ServiceResult};
-use crate::paging::{Paging, page};
+use crate::paging::Paging;
 use crate::scheduling::rules::{find_type, type_dto};
 use crate::scope::Scope;
 use crate::store::Stamp;
@@ -10,7 +10,7 @@ use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{AppointmentType, AppointmentTypeInput, Page};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -64,22 +64,22 @@ pub(crate) fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, 
 }
 
 pub async fn list_types(t: &Scope, p: Paging) -> ServiceResult<Page<AppointmentType>> {
-    let (limit, after) = (p.limit()?, p.after()?);
-    let rows = t
-        .scoped::<appointment_type::Entity>()
-        .filter(appointment_type::Column::DeletedAt.is_null())
-        .filter(appointment_type::Column::ChangeSeq.gt(after))
-        .order_by_asc(appointment_type::Column::ChangeSeq)
-        .limit(limit)
+    let (limit, after) = (p.limit()?, p.cursor()?);
+    let rows = crate::paging::after(
+        t.scoped::<appointment_type::Entity>()
+            .filter(appointment_type::Column::DeletedAt.is_null()),
+        after,
+    )
+    .limit(limit)
         .all(t.db())
         .await?;
-    Ok(page(rows, limit, |r| r.change_seq, type_dto))
+    Ok(crate::paging::keyset_page(rows, limit, |r| (r.change_seq, r.id), type_dto))
 }
 
 pub async fn create_type(t: &Scope, i: AppointmentTypeInput) -> ServiceResult<AppointmentType> {
     let (name, label) = validate_type(&i)?;
     let now = Utc::now();
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let m = appointment_type::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(t.organisation_id()),
@@ -112,7 +112,7 @@ pub async fn update_type(
     let existing = find_type(t, id, "id")
         .await
         .map_err(|_| ServiceError::not_found())?;
-    let (_turn, txn) = t.state.begin_write().await?;
+    let (_turn, txn) = t.begin_write().await?;
     let mut am = existing.into_active_model();
     am.name = Set(name);
     am.public_label = Set(label);

@@ -130,7 +130,8 @@ org_scoped!(
     person_link,
     notification,
     dev_outbox,
-    message_template
+    message_template,
+    sync_intent
 );
 
 /// Tables the phone syncs: soft deletion, `updated_at` and a change sequence.

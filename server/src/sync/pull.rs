@@ -1,0 +1,539 @@
+//! The change feed a phone pulls: every change of the organisation in (change sequence,
+//! table, id) order, as records the device may hold or removals of those it may not (any
+//! more). Only positions below the oldest running writer are handed out
+//! (`store::sync::visible_below`), so a cursor never skips a commit.
+//!
+//! A situation travels with its attempts and its person; a held appointment with its
+//! persons: a row entering the scope brings what it needs even when those rows did not
+//! change. Every person's file sent is audited as a read, like `GET /persons/{id}`.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use relais_domain::dto::{
+    BusySpan, SyncChange, SyncPage, SyncPerson, SyncRecord, SyncSituation, SyncTable,
+};
+use relais_domain::problem::ProblemCode;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::Holder;
+use crate::audit::{self, Action};
+use crate::casework::common::{attempt_dto, attempts_of, initials_or_anon, is_stale, persons_of, situation_dto};
+use crate::casework::persons::open_person;
+use crate::error::{ServiceError, ServiceResult};
+use crate::scope::Scope;
+use crate::store::entities::{
+    absence, appointment, appointment_participant, appointment_type, opening_window, partner,
+    person, schedule_exception, site, situation,
+};
+use crate::store::{Synced, sync::visible_below};
+use crate::zone::Zones;
+
+pub const DEFAULT_LIMIT: u64 = 500;
+pub const MAX_LIMIT: u64 = 2_000;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullQuery {
+    #[serde(default)]
+    pub since: Option<String>,
+    #[serde(default)]
+    pub limit: Option<String>,
+}
+
+/// Where a device stands in the feed: the scope it was computed for, the last change sent
+/// (sequence, table, id), and whether it is still in its first pass (nothing to remove yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FeedCursor {
+    scope: String,
+    seq: i64,
+    table: u8,
+    id: Uuid,
+    first_pass: bool,
+}
+
+impl FeedCursor {
+    fn start(scope: String) -> Self {
+        FeedCursor {
+            scope,
+            seq: 0,
+            table: 0,
+            id: Uuid::nil(),
+            first_pass: true,
+        }
+    }
+
+    fn parse(s: &str) -> Option<FeedCursor> {
+        let mut it = s.split('.');
+        if it.next()? != "v1" {
+            return None;
+        }
+        let scope = it.next()?.to_owned();
+        let seq = it.next()?.parse::<i64>().ok().filter(|n| *n >= 0)?;
+        let table = it.next()?.parse::<u8>().ok()?;
+        let id = Uuid::parse_str(it.next()?).ok()?;
+        let first_pass = match it.next()? {
+            "1" => true,
+            "0" => false,
+            _ => return None,
+        };
+        (it.next().is_none() && scope.len() <= 32).then_some(FeedCursor {
+            scope,
+            seq,
+            table,
+            id,
+            first_pass,
+        })
+    }
+}
+
+impl std::fmt::Display for FeedCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "v1.{}.{}.{}.{}.{}",
+            self.scope,
+            self.seq,
+            self.table,
+            self.id,
+            u8::from(self.first_pass)
+        )
+    }
+}
+
+/// A changed row, before it becomes a record or a removal.
+enum Raw {
+    Site(site::Model),
+    Type(appointment_type::Model),
+    Window(opening_window::Model),
+    Exception(schedule_exception::Model),
+    Absence(absence::Model),
+    Partner(partner::Model),
+    Appointment(appointment::Model),
+    Situation(situation::Model),
+    Person(person::Model),
+}
+
+/// Rows of `E` after the cursor in the order of the feed, below the visible line.
+async fn changed<E: Synced>(
+    t: &Scope,
+    k: u8,
+    c: &FeedCursor,
+    below: Option<i64>,
+    limit: u64,
+) -> ServiceResult<Vec<E::Model>> {
+    let (seq, id) = (E::change_seq_column(), E::id_column());
+    let after = if k > c.table {
+        Condition::all().add(seq.gte(c.seq))
+    } else if k == c.table {
+        Condition::any()
+            .add(seq.gt(c.seq))
+            .add(Condition::all().add(seq.eq(c.seq)).add(id.gt(c.id)))
+    } else {
+        Condition::all().add(seq.gt(c.seq))
+    };
+    let mut q = t.scoped::<E>().filter(after);
+    if let Some(b) = below {
+        q = q.filter(seq.lt(b));
+    }
+    Ok(q.order_by_asc(seq)
+        .order_by_asc(id)
+        .limit(limit)
+        .all(t.db())
+        .await?)
+}
+
+fn parse_limit(s: Option<&str>) -> ServiceResult<u64> {
+    match s {
+        None => Ok(DEFAULT_LIMIT),
+        Some(s) => s
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| {
+                ServiceError::field(
+                    ProblemCode::InvalidParameter,
+                    "limit",
+                    format!("Nombre entre 1 et {MAX_LIMIT}."),
+                )
+            }),
+    }
+}
+
+/// One page of the device's feed.
+pub async fn pull(t: &Scope, q: PullQuery) -> ServiceResult<SyncPage> {
+    let holder = Holder::of(t).await?;
+    let limit = parse_limit(q.limit.as_deref())?;
+    let scope = holder.fingerprint();
+    let (cursor, reset) = match q.since.as_deref() {
+        None | Some("") => (FeedCursor::start(scope.clone()), true),
+        Some(s) => {
+            let c = FeedCursor::parse(s).ok_or_else(|| {
+                ServiceError::field(ProblemCode::InvalidParameter, "since", "Curseur invalide.")
+            })?;
+            if c.scope == scope {
+                (c, false)
+            } else {
+                (FeedCursor::start(scope.clone()), true)
+            }
+        }
+    };
+    let server_time = Utc::now();
+    let below = visible_below(t.db()).await?;
+    let mut rows: Vec<(i64, u8, Uuid, Raw)> = Vec::new();
+    let mut full = false;
+    macro_rules! fetch {
+        ($k:expr, $e:ident, $v:ident) => {{
+            let got = changed::<$e::Entity>(t, $k, &cursor, below, limit).await?;
+            full |= got.len() as u64 == limit;
+            rows.extend(got.into_iter().map(|m| (m.change_seq, $k, m.id, Raw::$v(m))));
+        }};
+    }
+    // The order of the tables among changes of one sequence.
+    fetch!(0, site, Site);
+    fetch!(1, appointment_type, Type);
+    fetch!(2, opening_window, Window);
+    fetch!(3, schedule_exception, Exception);
+    fetch!(4, absence, Absence);
+    fetch!(5, partner, Partner);
+    fetch!(6, appointment, Appointment);
+    fetch!(7, situation, Situation);
+    fetch!(8, person, Person);
+    rows.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    let more = full || rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let next = match rows.last() {
+        Some(&(seq, table, id, _)) => FeedCursor {
+            scope,
+            seq,
+            table,
+            id,
+            first_pass: cursor.first_pass && more,
+        },
+        None => FeedCursor {
+            first_pass: false,
+            ..cursor
+        },
+    };
+    let mut b = Builder::new(t, &holder).await?;
+    b.skip_removals = cursor.first_pass;
+    b.add(rows.into_iter().map(|r| r.3).collect()).await?;
+    let changes = b.finish().await?;
+    Ok(SyncPage {
+        reset,
+        changes,
+        cursor: next.to_string(),
+        has_more: more,
+        server_time,
+    })
+}
+
+/// The records of rows the device may hold (and removals of the others), with what they
+/// bring along, and the audit of every file sent.
+pub(crate) struct Builder<'a> {
+    t: &'a Scope,
+    holder: &'a Holder,
+    zones: Zones,
+    out: Vec<SyncChange>,
+    persons_sent: HashSet<Uuid>,
+    files_sent: Vec<Uuid>,
+    needed: Option<HashSet<Uuid>>,
+    pub skip_removals: bool,
+}
+
+impl<'a> Builder<'a> {
+    pub async fn new(t: &'a Scope, holder: &'a Holder) -> ServiceResult<Builder<'a>> {
+        Ok(Builder {
+            t,
+            holder,
+            zones: Zones::load(t.db(), t.organisation_id()).await?,
+            out: Vec::new(),
+            persons_sent: HashSet::new(),
+            files_sent: Vec::new(),
+            needed: None,
+            skip_removals: false,
+        })
+    }
+
+    fn put(&mut self, r: SyncRecord) {
+        self.out.push(SyncChange::Put { record: r });
+    }
+
+    fn remove(&mut self, table: SyncTable, id: Uuid) {
+        if !self.skip_removals {
+            self.out.push(SyncChange::Remove { table, id });
+        }
+    }
+
+    async fn add(&mut self, rows: Vec<Raw>) -> ServiceResult<()> {
+        use crate::organisation::site_dto;
+        use crate::scheduling::rules::{absence_dto, exception_dto, type_dto, window_dto};
+        // Rows that bring others along are handled in groups, in feed order otherwise.
+        let mut appointments = Vec::new();
+        let mut situations = Vec::new();
+        let mut persons = Vec::new();
+        for r in rows {
+            match r {
+                Raw::Site(m) if m.deleted_at.is_none() => self.put(SyncRecord::Site(site_dto(m))),
+                Raw::Site(m) => self.remove(SyncTable::Site, m.id),
+                Raw::Type(m) if m.deleted_at.is_none() => {
+                    self.put(SyncRecord::AppointmentType(type_dto(m)))
+                }
+                Raw::Type(m) => self.remove(SyncTable::AppointmentType, m.id),
+                Raw::Window(m) if m.deleted_at.is_none() => {
+                    self.put(SyncRecord::OpeningWindow(window_dto(m)))
+                }
+                Raw::Window(m) => self.remove(SyncTable::OpeningWindow, m.id),
+                Raw::Exception(m) if m.deleted_at.is_none() => {
+                    self.put(SyncRecord::ScheduleException(exception_dto(m)))
+                }
+                Raw::Exception(m) => self.remove(SyncTable::ScheduleException, m.id),
+                Raw::Absence(m) if m.deleted_at.is_none() => {
+                    self.put(SyncRecord::Absence(absence_dto(m)))
+                }
+                Raw::Absence(m) => self.remove(SyncTable::Absence, m.id),
+                Raw::Partner(m) if m.deleted_at.is_none() => {
+                    let p = crate::casework::partners::partner_dto(m)?;
+                    self.put(SyncRecord::Partner(p))
+                }
+                Raw::Partner(m) => self.remove(SyncTable::Partner, m.id),
+                Raw::Appointment(m) => appointments.push(m),
+                Raw::Situation(m) => situations.push(m),
+                Raw::Person(m) => persons.push(m),
+            }
+        }
+        self.appointments(appointments).await?;
+        self.situations(situations).await?;
+        self.persons(persons).await?;
+        Ok(())
+    }
+
+    /// Held appointments in full with their persons, others' as busy time, the rest removed.
+    pub async fn appointments(&mut self, rows: Vec<appointment::Model>) -> ServiceResult<()> {
+        let held: Vec<Uuid> = rows
+            .iter()
+            .filter(|m| self.holder.holds_appointment(m))
+            .map(|m| m.id)
+            .collect();
+        let mut participants: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for chunk in held.chunks(500) {
+            for p in self
+                .t
+                .scoped::<appointment_participant::Entity>()
+                .filter(appointment_participant::Column::AppointmentId.is_in(chunk.to_vec()))
+                .all(self.t.db())
+                .await?
+            {
+                participants.entry(p.appointment_id).or_default().push(p.person_id);
+            }
+        }
+        let mut wanted = Vec::new();
+        for m in rows {
+            if self.holder.holds_appointment(&m) {
+                let mut pids = participants.remove(&m.id).unwrap_or_default();
+                pids.sort();
+                wanted.extend(pids.iter().copied());
+                let tz = self.zones.of(Some(m.site_id)).tz;
+                let dto = crate::scheduling::booking::appointment_dto(m, pids, tz, Vec::new());
+                self.put(SyncRecord::Appointment(dto));
+            } else if self.holder.needs_busy(&m) {
+                self.put(SyncRecord::Busy(BusySpan {
+                    id: m.id,
+                    coordinator_id: m.coordinator_id,
+                    start: m.busy_start,
+                    end: m.busy_end,
+                }));
+            } else {
+                self.remove(SyncTable::Appointment, m.id);
+            }
+        }
+        self.bring_persons(wanted).await
+    }
+
+    /// Held situations with their attempts and person; the others removed.
+    pub async fn situations(&mut self, rows: Vec<situation::Model>) -> ServiceResult<()> {
+        let (held, gone): (Vec<_>, Vec<_>) =
+            rows.into_iter().partition(|m| self.holder.holds_situation(m));
+        for m in gone {
+            self.remove(SyncTable::Situation, m.id);
+        }
+        if held.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<Uuid> = held.iter().map(|m| m.id).collect();
+        let pids: Vec<Uuid> = held.iter().map(|m| m.person_id).collect();
+        let db = self.t.db();
+        let org = self.t.organisation_id();
+        let mut attempts = attempts_of(db, org, &ids).await?;
+        let persons = persons_of(db, org, &pids).await?;
+        let c = self.t.state.cipher();
+        let now = Utc::now();
+        for m in &held {
+            let a = attempts.remove(&m.id).unwrap_or_default();
+            let zone = self.zones.of(m.site_id);
+            let situation = situation_dto(c, m, persons.get(&m.person_id), &a, now, zone)?;
+            let attempts = a
+                .iter()
+                .map(|x| attempt_dto(c, x))
+                .collect::<ServiceResult<Vec<_>>>()?;
+            self.put(SyncRecord::Situation(SyncSituation {
+                situation,
+                attempts,
+            }));
+        }
+        self.bring_persons(pids).await
+    }
+
+    /// Changed persons: held when a held situation or appointment needs them.
+    async fn persons(&mut self, rows: Vec<person::Model>) -> ServiceResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let needed = self.needed().await?.clone();
+        for m in rows {
+            if m.deleted_at.is_none() && needed.contains(&m.id) {
+                self.person(m)?;
+            } else if !self.persons_sent.contains(&m.id) {
+                self.remove(SyncTable::Person, m.id);
+            }
+        }
+        Ok(())
+    }
+
+    async fn bring_persons(&mut self, ids: Vec<Uuid>) -> ServiceResult<()> {
+        let ids: Vec<Uuid> = ids
+            .into_iter()
+            .filter(|id| !self.persons_sent.contains(id))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let mut found: Vec<person::Model> =
+            persons_of(self.t.db(), self.t.organisation_id(), &ids)
+                .await?
+                .into_values()
+                .filter(|p| p.deleted_at.is_none())
+                .collect();
+        found.sort_by_key(|p| p.id);
+        for p in found {
+            self.person(p)?;
+        }
+        Ok(())
+    }
+
+    fn person(&mut self, m: person::Model) -> ServiceResult<()> {
+        if !self.persons_sent.insert(m.id) {
+            return Ok(());
+        }
+        let c = self.t.state.cipher();
+        let now = Utc::now();
+        let initials = initials_or_anon(c, Some(&m))?;
+        let stale = is_stale(&m, now);
+        let file = if self.holder.role.may_read_person_files() && m.anonymised_at.is_none() {
+            self.files_sent.push(m.id);
+            Some(open_person(c, m.clone())?)
+        } else {
+            None
+        };
+        self.put(SyncRecord::Person(SyncPerson {
+            id: m.id,
+            initials,
+            safe_contact_stale: stale,
+            file,
+        }));
+        Ok(())
+    }
+
+    /// Persons the device needs: those of its held situations and appointments.
+    async fn needed(&mut self) -> ServiceResult<&HashSet<Uuid>> {
+        if self.needed.is_none() {
+            let h = self.holder;
+            let db = self.t.db();
+            let mut set = HashSet::new();
+            let situations = self
+                .t
+                .scoped::<situation::Entity>()
+                .filter(situation::Column::DeletedAt.is_null())
+                .filter(
+                    Condition::any()
+                        .add(situation::Column::AssignedTo.eq(h.account_id))
+                        .add(situation::Column::AssignedTo.is_null()),
+                )
+                .all(db)
+                .await?;
+            set.extend(
+                situations
+                    .iter()
+                    .filter(|m| h.holds_situation(m))
+                    .map(|m| m.person_id),
+            );
+            let appointments: Vec<Uuid> = self
+                .t
+                .scoped::<appointment::Entity>()
+                .filter(appointment::Column::DeletedAt.is_null())
+                .filter(appointment::Column::BusyEnd.gte(h.window_start))
+                .filter(
+                    Condition::any()
+                        .add(appointment::Column::SiteId.is_in(h.sites.clone()))
+                        .add(appointment::Column::CoordinatorId.eq(h.account_id)),
+                )
+                .select_only()
+                .column(appointment::Column::Id)
+                .into_tuple()
+                .all(db)
+                .await?;
+            for chunk in appointments.chunks(500) {
+                set.extend(
+                    appointment_participant::Entity::find()
+                        .filter(appointment_participant::Column::OrganisationId.eq(self.t.organisation_id()))
+                        .filter(appointment_participant::Column::AppointmentId.is_in(chunk.to_vec()))
+                        .all(db)
+                        .await?
+                        .into_iter()
+                        .map(|p| p.person_id),
+                );
+            }
+            self.needed = Some(set);
+        }
+        Ok(self.needed.get_or_insert_with(HashSet::new))
+    }
+
+    /// The changes, once every file sent is in the audit log.
+    pub async fn finish(self) -> ServiceResult<Vec<SyncChange>> {
+        if !self.files_sent.is_empty() {
+            let (_turn, txn) = self.t.begin_write().await?;
+            for id in &self.files_sent {
+                audit::record(
+                    &txn,
+                    self.t
+                        .audit_event(Action::PersonRead, Some("person"), Some(*id), "ok"),
+                )
+                .await?;
+            }
+            txn.commit().await?;
+        }
+        Ok(self.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        let c = FeedCursor {
+            scope: "a1b2c3d4e5f6".into(),
+            seq: 42,
+            table: 6,
+            id: Uuid::from_u128(7),
+            first_pass: false,
+        };
+        assert_eq!(FeedCursor::parse(&c.to_string()), Some(c));
+        for bad in ["", "v1", "v2.x.1.0.00000000-0000-0000-0000-000000000000.0", "v1.x.-1.0.00000000-0000-0000-0000-000000000000.0", "v1.x.1.0.nope.0", "v1.x.1.0.00000000-0000-0000-0000-000000000000.2", "v1.x.1.0.00000000-0000-0000-0000-000000000000.0.extra"] {
+            assert_eq!(FeedCursor::parse(bad), None, "{bad}");
+        }
+    }
+
+}
