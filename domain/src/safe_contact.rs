@@ -67,7 +67,44 @@ pub enum Refusal {
     NeverChecked,
 }
 
+impl Refusal {
+    /// Why, in the coordinator's words (the server's answer and the phone's are the same).
+    pub fn reason_fr(self) -> &'static str {
+        match self {
+            Refusal::ChannelNotAllowed => "ce canal n'est pas autorisé par la personne",
+            Refusal::NoSafeAddress => "aucun numéro ou adresse sûr n'est connu",
+            Refusal::OutsideSafeWindow => "hors des horaires sûrs indiqués par la personne",
+            Refusal::NeverChecked => {
+                "le profil de contact sûr n'a jamais été vérifié avec la personne"
+            }
+        }
+    }
+}
+
 impl SafeContactProfile {
+    /// May a contact attempt on `channel` at local wall-clock `local` go ahead? A first call
+    /// on the number the referral gave is how contact starts; once the person has set a
+    /// profile, calls follow it too. Written messages always need it.
+    pub fn check_attempt(
+        &self,
+        channel: crate::outreach::AttemptChannel,
+        local: chrono::NaiveDateTime,
+    ) -> Result<(), Refusal> {
+        use crate::outreach::AttemptChannel;
+        let c = match channel {
+            AttemptChannel::Call => Channel::PhoneCall,
+            AttemptChannel::Sms => Channel::Sms,
+            AttemptChannel::Email => Channel::Email,
+            AttemptChannel::Letter => Channel::Letter,
+        };
+        let must_check = channel != AttemptChannel::Call || self.checked_at.is_some();
+        if must_check {
+            self.decide(c, local)
+        } else {
+            Ok(())
+        }
+    }
+
     /// May we use `channel` at local wall-clock `local`? `Ok` only if the profile says so
     /// explicitly; an unconfirmed profile allows nothing.
     pub fn decide(&self, channel: Channel, local: chrono::NaiveDateTime) -> Result<(), Refusal> {

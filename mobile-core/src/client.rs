@@ -62,10 +62,15 @@ struct Tokens {
     refresh: String,
 }
 
+/// Told of every new grant (login and each refresh), so the host keeps the newest refresh
+/// token: a rotated token presented again revokes the device.
+pub type GrantListener = std::sync::Arc<dyn Fn(&DeviceGrant) + Send + Sync>;
+
 pub struct Client {
     base: Url,
     http: reqwest::Client,
     tokens: Mutex<Option<Tokens>>,
+    on_grant: Mutex<Option<GrantListener>>,
 }
 
 /// Plain HTTP is accepted only for this machine and the Android emulator's host alias:
@@ -109,6 +114,7 @@ impl Client {
             base,
             http,
             tokens: Mutex::new(None),
+            on_grant: Mutex::new(None),
         })
     }
 
@@ -136,6 +142,19 @@ impl Client {
             access_expires_at: g.access_expires_at,
             refresh: g.refresh_token.clone(),
         }));
+        let listener = self
+            .on_grant
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(l) = listener {
+            l(g);
+        }
+    }
+
+    /// Be told of every new grant (see `GrantListener`).
+    pub fn on_grant(&self, l: GrantListener) {
+        *self.on_grant.lock().unwrap_or_else(|e| e.into_inner()) = Some(l);
     }
 
     async fn send<T: DeserializeOwned>(
@@ -235,6 +254,16 @@ impl Client {
 
     /// An authenticated GET: refreshes an expired access token first, and once more on a 401.
     async fn authed_get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        self.authed(Method::GET, path, None::<&()>).await
+    }
+
+    /// An authenticated call: refreshes an expired access token first, and once more on a 401.
+    async fn authed<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&impl serde::Serialize>,
+    ) -> Result<T, ClientError> {
         let t = self.tokens().ok_or(ClientError::SessionEnded)?;
         let access = if t.access_expires_at <= Utc::now() + chrono::Duration::seconds(30) {
             self.refresh().await?.access_token
@@ -242,16 +271,42 @@ impl Client {
             t.access
         };
         match self
-            .send::<T>(Method::GET, path, Some(&access), None::<&()>)
+            .send::<T>(method.clone(), path, Some(&access), body)
             .await
         {
             Err(ClientError::SessionEnded) => {
                 let g = self.refresh().await?;
-                self.send(Method::GET, path, Some(&g.access_token), None::<&()>)
-                    .await
+                self.send(method, path, Some(&g.access_token), body).await
             }
             other => other,
         }
+    }
+
+    /// A page of the device's change feed.
+    pub async fn pull(
+        &self,
+        since: Option<&str>,
+        limit: u32,
+    ) -> Result<relais_domain::dto::SyncPage, ClientError> {
+        let path = match since {
+            Some(c) => format!("api/v1/sync/changes?limit={limit}&since={c}"),
+            None => format!("api/v1/sync/changes?limit={limit}"),
+        };
+        self.authed_get(&path).await
+    }
+
+    /// Send intents; one answer each.
+    pub async fn push(
+        &self,
+        req: &relais_domain::dto::PushRequest,
+    ) -> Result<relais_domain::dto::PushResponse, ClientError> {
+        self.authed(Method::POST, "api/v1/sync/intents", Some(req))
+            .await
+    }
+
+    /// The device this client is signed in as.
+    pub fn device_id(&self) -> Option<Uuid> {
+        self.tokens().map(|t| t.device_id)
     }
 
     pub async fn profile(&self) -> Result<Profile, ClientError> {

@@ -6,5 +6,7 @@
 
 pub mod client;
 pub mod ffi;
+pub mod phone;
+pub mod store;
 
 uniffi::setup_scaffolding!();

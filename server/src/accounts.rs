@@ -235,8 +235,8 @@ pub async fn list(t: &Scope, p: Paging) -> ServiceResult<Page<Account>> {
         after,
     )
     .limit(limit)
-        .all(t.db())
-        .await?;
+    .all(t.db())
+    .await?;
     // One query for every listed account's sites.
     let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
     let links = t
@@ -244,7 +244,10 @@ pub async fn list(t: &Scope, p: Paging) -> ServiceResult<Page<Account>> {
         .filter(account_site::Column::AccountId.is_in(ids))
         .all(t.db())
         .await?;
-    Ok(crate::paging::keyset_page(rows, limit, |a| (a.change_seq, a.id),
+    Ok(crate::paging::keyset_page(
+        rows,
+        limit,
+        |a| (a.change_seq, a.id),
         |a| {
             let sites = links
                 .iter()

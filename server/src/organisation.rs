@@ -9,9 +9,7 @@ use crate::store::{Stamp, soft_delete};
 use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{Organisation, OrganisationInput, Page, Site, SiteInput};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 pub fn site_dto(s: site::Model) -> Site {
@@ -146,9 +144,14 @@ pub async fn list(t: &Scope, p: Paging) -> ServiceResult<Page<Site>> {
         after,
     )
     .limit(limit)
-        .all(t.db())
-        .await?;
-    Ok(crate::paging::keyset_page(rows, limit, |s| (s.change_seq, s.id), site_dto))
+    .all(t.db())
+    .await?;
+    Ok(crate::paging::keyset_page(
+        rows,
+        limit,
+        |s| (s.change_seq, s.id),
+        site_dto,
+    ))
 }
 
 pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Site> {

@@ -98,13 +98,11 @@ impl Paging {
 /// The rows of a synced table after `c`, in (change sequence, id) order.
 pub fn after<E: Synced>(q: Select<E>, c: Cursor) -> Select<E> {
     q.filter(
-        Condition::any()
-            .add(E::change_seq_column().gt(c.seq))
-            .add(
-                Condition::all()
-                    .add(E::change_seq_column().eq(c.seq))
-                    .add(E::id_column().gt(c.id)),
-            ),
+        Condition::any().add(E::change_seq_column().gt(c.seq)).add(
+            Condition::all()
+                .add(E::change_seq_column().eq(c.seq))
+                .add(E::id_column().gt(c.id)),
+        ),
     )
     .order_by_asc(E::change_seq_column())
     .order_by_asc(E::id_column())
@@ -119,10 +117,12 @@ pub fn keyset_page<M, T>(
     map: impl FnMut(M) -> T,
 ) -> Page<T> {
     let next_cursor = (rows.len() as u64 == limit)
-        .then(|| rows.last().map(|r| {
-            let (seq, id) = key(r);
-            Cursor::of(seq, id).to_string()
-        }))
+        .then(|| {
+            rows.last().map(|r| {
+                let (seq, id) = key(r);
+                Cursor::of(seq, id).to_string()
+            })
+        })
         .flatten();
     Page {
         items: rows.into_iter().map(map).collect(),

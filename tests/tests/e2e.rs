@@ -27,3 +27,5 @@ mod processes;
 mod report;
 #[path = "e2e/scheduling.rs"]
 mod scheduling;
+#[path = "e2e/sync.rs"]
+mod sync;

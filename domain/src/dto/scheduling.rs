@@ -414,3 +414,65 @@ pub struct CalendarFeed {
     #[serde(default)]
     pub account_id: Option<Uuid>,
 }
+
+// The rules these records stand for, for the free-slot search (the server's and the phone's).
+
+impl AppointmentType {
+    pub fn slot_rules(&self) -> crate::schedule::SlotRules {
+        use chrono::Duration;
+        crate::schedule::SlotRules {
+            duration: Duration::minutes(self.duration_minutes.into()),
+            step: Duration::minutes(self.step_minutes.into()),
+            buffer_before: Duration::minutes(self.buffer_before_minutes.into()),
+            buffer_after: Duration::minutes(self.buffer_after_minutes.into()),
+            min_notice: Duration::minutes(self.min_notice_minutes.into()),
+            horizon: Duration::days(self.max_horizon_days.into()),
+        }
+    }
+}
+
+impl OpeningWindow {
+    pub fn rule(&self) -> crate::schedule::WeeklyWindow {
+        crate::schedule::WeeklyWindow {
+            days: self.days.clone(),
+            start: self.start,
+            end: self.end,
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+        }
+    }
+}
+
+impl ScheduleException {
+    pub fn rule(&self) -> crate::schedule::DateException {
+        match (self.kind.as_str(), self.start, self.end) {
+            ("extra", Some(start), Some(end)) => crate::schedule::DateException::Extra {
+                date: self.date,
+                start,
+                end,
+            },
+            _ => crate::schedule::DateException::Closed { date: self.date },
+        }
+    }
+}
+
+impl Absence {
+    /// A one-off absence's span.
+    pub fn span(&self) -> Option<crate::schedule::Interval> {
+        match (self.kind.as_str(), self.starts_at, self.ends_at) {
+            ("one_off", Some(start), Some(end)) => Some(crate::schedule::Interval { start, end }),
+            _ => None,
+        }
+    }
+
+    /// A recurring absence's weekly window.
+    pub fn weekly(&self) -> Option<crate::schedule::WeeklyWindow> {
+        (self.kind == "recurring").then(|| crate::schedule::WeeklyWindow {
+            days: self.days.clone().unwrap_or_default(),
+            start: self.start.unwrap_or(NaiveTime::MIN),
+            end: self.end.unwrap_or(NaiveTime::MIN),
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+        })
+    }
+}

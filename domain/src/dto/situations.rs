@@ -344,3 +344,13 @@ pub struct ChildReport {
     pub account_id: Uuid,
     pub created_at: DateTime<Utc>,
 }
+
+/// Hand a situation over to another coordinator, or back to the shared queue (`null`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssignInput {
+    pub assigned_to: Option<Uuid>,
+    /// The version the caller saw; a stale one gets 409.
+    pub version: i32,
+}

@@ -127,6 +127,7 @@ impl SyncRecord {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[allow(clippy::large_enum_variant)] // Removals are rare; boxing would cost every record.
 pub enum SyncChange {
     Put {
         #[serde(flatten)]
@@ -238,12 +239,16 @@ pub enum IntentOutcome {
     Rejected,
     /// Not applied now (the server is busy or failed): send it again later.
     RetryLater,
+    /// Not tried: an earlier intent of the same push was not applied, and the device decides
+    /// what depends on it. Send it again.
+    Skipped,
 }
 
 words!(IntentOutcome {
     Applied = "applied",
     Rejected = "rejected",
     RetryLater = "retry_later",
+    Skipped = "skipped",
 });
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

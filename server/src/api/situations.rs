@@ -62,6 +62,18 @@ pub async fn event(
     svc::event(&t, id, i).await.map(Json)
 }
 
+/// Hand a situation over to another coordinator, or back to the shared queue.
+#[utoipa::path(post, path = "/api/v1/situations/{id}/assign", tag = "situations", security(("bearer" = [])),
+    request_body = relais_domain::dto::AssignInput, params(("id" = Uuid, Path)),
+    responses((status = 200, body = Situation), (status = 409, body = super::error::Problem), (status = 422, body = super::error::Problem)))]
+pub async fn assign(
+    t: Staff<FileReaders>,
+    PathId(id): PathId,
+    ApiJson(i): ApiJson<relais_domain::dto::AssignInput>,
+) -> ServiceResult<Json<Situation>> {
+    svc::assign(&t, id, i).await.map(Json)
+}
+
 /// Log a contact attempt in one call. SMS, e-mail and letters need a safe-contact profile
 /// that allows them; calls need one that allows calls once the person has set one. In a
 /// callback window, only inside it.
@@ -158,6 +170,7 @@ pub fn routes() -> super::router::ApiRouter {
         create,
         list,
         get,
+        assign,
         event,
         attempt,
         record_interview,

@@ -22,9 +22,9 @@ use crate::store::{OrgScoped, Stamp};
 use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{AttemptInput, AttemptLogged, QueueEntry};
-use relais_domain::outreach::{self, AttemptChannel, Event, Priority, QueueItem, State};
+use relais_domain::outreach::{self, Event, Priority, QueueItem, State};
 use relais_domain::problem::ProblemCode;
-use relais_domain::safe_contact::{self, SafeContactProfile};
+use relais_domain::safe_contact::SafeContactProfile;
 use sea_orm::{ActiveModelTrait, ColumnTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -61,32 +61,11 @@ pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<Atte
     let p = find_person(t, m.person_id, "person_id").await?;
     let profile: SafeContactProfile =
         c.open_json("person", "safe_contact", p.id, &p.safe_contact)?;
-    let channel = match i.channel {
-        AttemptChannel::Call => safe_contact::Channel::PhoneCall,
-        AttemptChannel::Sms => safe_contact::Channel::Sms,
-        AttemptChannel::Email => safe_contact::Channel::Email,
-        AttemptChannel::Letter => safe_contact::Channel::Letter,
-    };
-    // A first call on the number the referral gave is how contact starts; once the person
-    // has set a profile, calls follow it too. Written messages always need it.
-    let must_check = i.channel != AttemptChannel::Call || profile.checked_at.is_some();
-    if must_check && let Err(refusal) = profile.decide(channel, zone.local(at)) {
-        let why = match refusal {
-            safe_contact::Refusal::ChannelNotAllowed => {
-                "ce canal n'est pas autorisé par la personne"
-            }
-            safe_contact::Refusal::NoSafeAddress => "aucun numéro ou adresse sûr n'est connu",
-            safe_contact::Refusal::OutsideSafeWindow => {
-                "hors des horaires sûrs indiqués par la personne"
-            }
-            safe_contact::Refusal::NeverChecked => {
-                "le profil de contact sûr n'a jamais été vérifié avec la personne"
-            }
-        };
+    if let Err(refusal) = profile.check_attempt(i.channel, zone.local(at)) {
         return Err(ServiceError::field(
             ProblemCode::UnsafeChannel,
             "channel",
-            format!("Contact refusé : {why}."),
+            format!("Contact refusé : {}.", refusal.reason_fr()),
         ));
     }
     let reached = i.result.reached();

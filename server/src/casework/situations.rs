@@ -415,6 +415,32 @@ pub async fn event(t: &Scope, id: Uuid, i: SituationEventInput) -> ServiceResult
     full_view(t, &updated).await
 }
 
+/// Hand a situation over to another coordinator (or back to the shared queue): it leaves
+/// the previous holder's phone at their next sync.
+pub async fn assign(
+    t: &Scope,
+    id: Uuid,
+    i: relais_domain::dto::AssignInput,
+) -> ServiceResult<Situation> {
+    let m = find(t, id).await?;
+    check_staff(t, i.assigned_to, "assigned_to").await?;
+    if i.version != m.version {
+        return Err(crate::casework::transitions::stale(m.version));
+    }
+    let (_turn, txn) = t.begin_write().await?;
+    let updated = crate::casework::transitions::touch(&txn, &m, Utc::now(), |am| {
+        am.assigned_to = Set(i.assigned_to);
+    })
+    .await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::SituationAssigned, Some(TABLE), Some(id), "ok"),
+    )
+    .await?;
+    txn.commit().await?;
+    full_view(t, &updated).await
+}
+
 /// Reopening a closed situation creates a new one, linked to it, for the same person.
 pub async fn reopen(t: &Scope, id: Uuid) -> ServiceResult<Situation> {
     let m = find(t, id).await?;

@@ -9,9 +9,7 @@ use crate::store::entities::appointment_type;
 use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{AppointmentType, AppointmentTypeInput, Page};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 pub(crate) fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, String)> {
@@ -71,9 +69,14 @@ pub async fn list_types(t: &Scope, p: Paging) -> ServiceResult<Page<AppointmentT
         after,
     )
     .limit(limit)
-        .all(t.db())
-        .await?;
-    Ok(crate::paging::keyset_page(rows, limit, |r| (r.change_seq, r.id), type_dto))
+    .all(t.db())
+    .await?;
+    Ok(crate::paging::keyset_page(
+        rows,
+        limit,
+        |r| (r.change_seq, r.id),
+        type_dto,
+    ))
 }
 
 pub async fn create_type(t: &Scope, i: AppointmentTypeInput) -> ServiceResult<AppointmentType> {

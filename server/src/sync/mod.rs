@@ -37,7 +37,8 @@ impl Holder {
     pub async fn of(t: &Scope) -> ServiceResult<Holder> {
         let c = t.staff()?;
         let device_id = c.device_id.ok_or_else(|| {
-            ServiceError::forbidden().detail("La synchronisation est réservée aux téléphones enregistrés.")
+            ServiceError::forbidden()
+                .detail("La synchronisation est réservée aux téléphones enregistrés.")
         })?;
         if !c.role.may_read_person_files() {
             return Err(ServiceError::forbidden());
@@ -91,10 +92,14 @@ impl Holder {
             && (self.sites.contains(&m.site_id) || m.coordinator_id == self.account_id)
     }
 
-    /// Whether the device must know this appointment's time as busy (times only).
+    /// Whether the device must know this appointment's time as busy (times only): what the
+    /// server's free-slot search counts as busy.
     pub fn needs_busy(&self, m: &appointment::Model) -> bool {
+        use relais_domain::dto::AppointmentStatus as S;
         m.deleted_at.is_none()
             && m.busy_end >= self.window_start
-            && m.status == relais_domain::dto::AppointmentStatus::Planned.as_str()
+            && [S::Planned, S::Seen, S::NoShow]
+                .iter()
+                .any(|s| s.as_str() == m.status)
     }
 }

@@ -20,7 +20,9 @@ use uuid::Uuid;
 
 use super::Holder;
 use crate::audit::{self, Action};
-use crate::casework::common::{attempt_dto, attempts_of, initials_or_anon, is_stale, persons_of, situation_dto};
+use crate::casework::common::{
+    attempt_dto, attempts_of, initials_or_anon, is_stale, persons_of, situation_dto,
+};
 use crate::casework::persons::open_person;
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;
@@ -104,6 +106,7 @@ impl std::fmt::Display for FeedCursor {
 }
 
 /// A changed row, before it becomes a record or a removal.
+#[allow(clippy::large_enum_variant)] // Short-lived, one page at a time.
 enum Raw {
     Site(site::Model),
     Type(appointment_type::Model),
@@ -188,7 +191,10 @@ pub async fn pull(t: &Scope, q: PullQuery) -> ServiceResult<SyncPage> {
         ($k:expr, $e:ident, $v:ident) => {{
             let got = changed::<$e::Entity>(t, $k, &cursor, below, limit).await?;
             full |= got.len() as u64 == limit;
-            rows.extend(got.into_iter().map(|m| (m.change_seq, $k, m.id, Raw::$v(m))));
+            rows.extend(
+                got.into_iter()
+                    .map(|m| (m.change_seq, $k, m.id, Raw::$v(m))),
+            );
         }};
     }
     // The order of the tables among changes of one sequence.
@@ -201,7 +207,7 @@ pub async fn pull(t: &Scope, q: PullQuery) -> ServiceResult<SyncPage> {
     fetch!(6, appointment, Appointment);
     fetch!(7, situation, Situation);
     fetch!(8, person, Person);
-    rows.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    rows.sort_by_key(|r| (r.0, r.1, r.2));
     let more = full || rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let next = match rows.last() {
@@ -326,7 +332,10 @@ impl<'a> Builder<'a> {
                 .all(self.t.db())
                 .await?
             {
-                participants.entry(p.appointment_id).or_default().push(p.person_id);
+                participants
+                    .entry(p.appointment_id)
+                    .or_default()
+                    .push(p.person_id);
             }
         }
         let mut wanted = Vec::new();
@@ -354,8 +363,9 @@ impl<'a> Builder<'a> {
 
     /// Held situations with their attempts and person; the others removed.
     pub async fn situations(&mut self, rows: Vec<situation::Model>) -> ServiceResult<()> {
-        let (held, gone): (Vec<_>, Vec<_>) =
-            rows.into_iter().partition(|m| self.holder.holds_situation(m));
+        let (held, gone): (Vec<_>, Vec<_>) = rows
+            .into_iter()
+            .partition(|m| self.holder.holds_situation(m));
         for m in gone {
             self.remove(SyncTable::Situation, m.id);
         }
@@ -409,12 +419,11 @@ impl<'a> Builder<'a> {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        let mut found: Vec<person::Model> =
-            persons_of(self.t.db(), self.t.organisation_id(), &ids)
-                .await?
-                .into_values()
-                .filter(|p| p.deleted_at.is_none())
-                .collect();
+        let mut found: Vec<person::Model> = persons_of(self.t.db(), self.t.organisation_id(), &ids)
+            .await?
+            .into_values()
+            .filter(|p| p.deleted_at.is_none())
+            .collect();
         found.sort_by_key(|p| p.id);
         for p in found {
             self.person(p)?;
@@ -486,8 +495,13 @@ impl<'a> Builder<'a> {
             for chunk in appointments.chunks(500) {
                 set.extend(
                     appointment_participant::Entity::find()
-                        .filter(appointment_participant::Column::OrganisationId.eq(self.t.organisation_id()))
-                        .filter(appointment_participant::Column::AppointmentId.is_in(chunk.to_vec()))
+                        .filter(
+                            appointment_participant::Column::OrganisationId
+                                .eq(self.t.organisation_id()),
+                        )
+                        .filter(
+                            appointment_participant::Column::AppointmentId.is_in(chunk.to_vec()),
+                        )
                         .all(db)
                         .await?
                         .into_iter()
@@ -531,9 +545,16 @@ mod tests {
             first_pass: false,
         };
         assert_eq!(FeedCursor::parse(&c.to_string()), Some(c));
-        for bad in ["", "v1", "v2.x.1.0.00000000-0000-0000-0000-000000000000.0", "v1.x.-1.0.00000000-0000-0000-0000-000000000000.0", "v1.x.1.0.nope.0", "v1.x.1.0.00000000-0000-0000-0000-000000000000.2", "v1.x.1.0.00000000-0000-0000-0000-000000000000.0.extra"] {
+        for bad in [
+            "",
+            "v1",
+            "v2.x.1.0.00000000-0000-0000-0000-000000000000.0",
+            "v1.x.-1.0.00000000-0000-0000-0000-000000000000.0",
+            "v1.x.1.0.nope.0",
+            "v1.x.1.0.00000000-0000-0000-0000-000000000000.2",
+            "v1.x.1.0.00000000-0000-0000-0000-000000000000.0.extra",
+        ] {
             assert_eq!(FeedCursor::parse(bad), None, "{bad}");
         }
     }
-
 }

@@ -5,8 +5,9 @@
 //!
 //! Answers: applied (with the records as they are now), rejected with the coordinator's
 //! reason (slot taken, state changed, linked party, channel the profile forbids, out of the
-//! device's scope), or retry later (the server failed: nothing was applied; the intents after
-//! it are not tried, so the device's order holds).
+//! device's scope), or retry later (the server failed: nothing was applied). The intents
+//! after one that did not pass are skipped: the device holds what depends on it and sends
+//! the rest again, so its order holds.
 
 use chrono::Utc;
 use relais_domain::dto::{
@@ -46,11 +47,19 @@ pub async fn push(t: &Scope, req: PushRequest) -> ServiceResult<PushResponse> {
     let mut stop = false;
     for intent in req.intents {
         let answer = if stop {
-            retry_later(intent.id, intent.seq, "Non tentée : une intention précédente doit d'abord passer.")
+            IntentAnswer {
+                outcome: IntentOutcome::Skipped,
+                ..retry_later(
+                    intent.id,
+                    intent.seq,
+                    "Non tentée : une action précédente n'est pas passée.",
+                )
+            }
         } else {
             one(t, &holder, intent.id, intent.seq, intent.action).await?
         };
-        stop |= answer.outcome == IntentOutcome::RetryLater;
+        // The device decides what depends on an intent that did not pass.
+        stop |= answer.outcome != IntentOutcome::Applied;
         answers.push(answer);
     }
     Ok(PushResponse { answers })
@@ -88,8 +97,7 @@ fn rejected(id: Uuid, seq: i64, e: ServiceError) -> IntentAnswer {
 }
 
 async fn recorded(t: &Scope, device: Uuid, id: Uuid) -> ServiceResult<Option<sync_intent::Model>> {
-    Ok(t
-        .scoped::<sync_intent::Entity>()
+    Ok(t.scoped::<sync_intent::Entity>()
         .filter(sync_intent::Column::DeviceId.eq(device))
         .filter(sync_intent::Column::IntentId.eq(id))
         .one(t.db())
@@ -126,7 +134,11 @@ async fn one(
         return Ok(rejected(
             id,
             seq,
-            ServiceError::field(ProblemCode::InvalidField, "seq", "Numéro d'ordre positif attendu."),
+            ServiceError::field(
+                ProblemCode::InvalidField,
+                "seq",
+                "Numéro d'ordre positif attendu.",
+            ),
         ));
     }
     let last = t
@@ -162,7 +174,10 @@ async fn one(
             let body = serde_json::to_string(&answer).map_err(ServiceError::internal)?;
             let (_turn, txn) = t.begin_write().await?;
             sync_intent::Entity::update_many()
-                .col_expr(sync_intent::Column::Answer, sea_orm::sea_query::Expr::value(body.clone()))
+                .col_expr(
+                    sync_intent::Column::Answer,
+                    sea_orm::sea_query::Expr::value(body.clone()),
+                )
                 .filter(sync_intent::Column::DeviceId.eq(h.device_id))
                 .filter(sync_intent::Column::IntentId.eq(id))
                 .exec(&txn)
@@ -178,7 +193,11 @@ async fn one(
             if let Some(r) = recorded(t, h.device_id, id).await? {
                 return Ok(replay(r));
             }
-            Ok(retry_later(id, seq, "Le serveur n'a pas pu l'appliquer ; nouvel essai plus tard."))
+            Ok(retry_later(
+                id,
+                seq,
+                "Le serveur n'a pas pu l'appliquer ; nouvel essai plus tard.",
+            ))
         }
         Err(e) => record_refusal(t, h, id, seq, kind, rejected(id, seq, e)).await,
     }
@@ -284,42 +303,65 @@ async fn in_scope(t: &Scope, h: &Holder, a: &IntentAction) -> ServiceResult<()> 
 /// The intent, by the API's own services.
 async fn apply(t: &Scope, a: IntentAction) -> ServiceResult<Touched> {
     Ok(match a {
-        IntentAction::LogAttempt { situation_id, input } => {
+        IntentAction::LogAttempt {
+            situation_id,
+            input,
+        } => {
             attempts::attempt(t, situation_id, input).await?;
             Touched::Situation(situation_id)
         }
-        IntentAction::SituationEvent { situation_id, input } => {
+        IntentAction::SituationEvent {
+            situation_id,
+            input,
+        } => {
             situations::event(t, situation_id, input).await?;
             Touched::Situation(situation_id)
         }
-        IntentAction::Interview { situation_id, input } => {
+        IntentAction::Interview {
+            situation_id,
+            input,
+        } => {
             interviews::record_interview(t, situation_id, input).await?;
             Touched::Situation(situation_id)
         }
-        IntentAction::Orient { situation_id, input } => {
+        IntentAction::Orient {
+            situation_id,
+            input,
+        } => {
             partners::orient(t, situation_id, input).await?;
             Touched::Situation(situation_id)
         }
         IntentAction::Book { input } => match booking::book(t, input, None).await? {
             booking::Booked::Created(body) | booking::Booked::Replayed { body, .. } => {
-                let a: Appointment =
-                    serde_json::from_str(&body).map_err(ServiceError::internal)?;
+                let a: Appointment = serde_json::from_str(&body).map_err(ServiceError::internal)?;
                 Touched::Appointment(a.id)
             }
         },
-        IntentAction::Move { appointment_id, input } => {
+        IntentAction::Move {
+            appointment_id,
+            input,
+        } => {
             booking::move_appointment(t, appointment_id, input).await?;
             Touched::Appointment(appointment_id)
         }
-        IntentAction::Cancel { appointment_id, input } => {
+        IntentAction::Cancel {
+            appointment_id,
+            input,
+        } => {
             booking::cancel(t, appointment_id, input).await?;
             Touched::Appointment(appointment_id)
         }
-        IntentAction::Seen { appointment_id, input } => {
+        IntentAction::Seen {
+            appointment_id,
+            input,
+        } => {
             booking::seen(t, appointment_id, input).await?;
             Touched::Appointment(appointment_id)
         }
-        IntentAction::NoShow { appointment_id, input } => {
+        IntentAction::NoShow {
+            appointment_id,
+            input,
+        } => {
             booking::no_show(t, appointment_id, input).await?;
             Touched::Appointment(appointment_id)
         }
@@ -332,11 +374,19 @@ async fn records_of(t: &Scope, h: &Holder, touched: Touched) -> ServiceResult<Ve
     b.skip_removals = true;
     match touched {
         Touched::Situation(id) => {
-            let rows = t.scoped::<situation::Entity>().filter(situation::Column::Id.eq(id)).all(t.db()).await?;
+            let rows = t
+                .scoped::<situation::Entity>()
+                .filter(situation::Column::Id.eq(id))
+                .all(t.db())
+                .await?;
             b.situations(rows).await?;
         }
         Touched::Appointment(id) => {
-            let rows = t.scoped::<appointment::Entity>().filter(appointment::Column::Id.eq(id)).all(t.db()).await?;
+            let rows = t
+                .scoped::<appointment::Entity>()
+                .filter(appointment::Column::Id.eq(id))
+                .all(t.db())
+                .await?;
             b.appointments(rows).await?;
         }
     }
