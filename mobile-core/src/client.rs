@@ -226,6 +226,23 @@ impl Client {
         }));
     }
 
+    /// Resume with the access token too, while it lasts: a restart does not rotate the
+    /// refresh token (each rotation is a moment where a killed app could lose the newest).
+    pub fn resume_with_access(
+        &self,
+        device_id: Uuid,
+        refresh_token: &str,
+        access_token: &str,
+        access_expires_at: DateTime<Utc>,
+    ) {
+        self.set_tokens(Some(Tokens {
+            device_id,
+            access: access_token.to_owned(),
+            access_expires_at,
+            refresh: refresh_token.to_owned(),
+        }));
+    }
+
     /// Exchange the refresh token for a new pair (the old refresh token stops working).
     pub async fn refresh(&self) -> Result<DeviceGrant, ClientError> {
         let t = self.tokens().ok_or(ClientError::SessionEnded)?;

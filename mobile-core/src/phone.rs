@@ -316,9 +316,7 @@ impl Phone {
         // Every new refresh token is sealed and kept at once.
         let keep = std::sync::Arc::clone(&store);
         client.on_grant(std::sync::Arc::new(move |g| {
-            let sealed = keep.seal("meta", "refresh", g.refresh_token.as_bytes());
-            let _ = keep.set_meta("device_id", &g.device_id.to_string());
-            let _ = keep.set_meta("refresh", &encode(&sealed));
+            let _ = keep_grant(&keep, g);
         }));
         let phone = Phone {
             client,
@@ -330,13 +328,33 @@ impl Phone {
     }
 
     fn resume_stored(&self) -> CoreResult<()> {
-        if let (Some(d), Some(r)) = (self.store.meta("device_id")?, self.store.meta("refresh")?) {
-            // The refresh token is sealed: it opens the account's data on the server.
-            let sealed = decode(&r);
-            if let Ok(tok) = self.store.open_sealed("meta", "refresh", &sealed) {
-                self.client
-                    .resume(parse_id(&d)?, &String::from_utf8_lossy(&tok));
-            }
+        let Some(d) = self.store.meta("device_id")? else {
+            return Ok(());
+        };
+        let device = parse_id(&d)?;
+        // The tokens are sealed: they open the account's data on the server.
+        let open = |key: &str| -> CoreResult<Option<String>> {
+            Ok(match self.store.meta(key)? {
+                Some(v) => self
+                    .store
+                    .open_sealed("meta", key, &decode(&v))
+                    .ok()
+                    .map(|b| String::from_utf8_lossy(&b).into_owned()),
+                None => None,
+            })
+        };
+        let Some(refresh) = open("refresh")? else {
+            return Ok(());
+        };
+        let access = open("access")?;
+        let until = self
+            .store
+            .meta("access_until")?
+            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+            .map(|t| t.with_timezone(&Utc));
+        match (access, until) {
+            (Some(a), Some(u)) => self.client.resume_with_access(device, &refresh, &a, u),
+            _ => self.client.resume(device, &refresh),
         }
         Ok(())
     }
@@ -1384,6 +1402,24 @@ impl Phone {
     pub fn store(&self) -> &Store {
         &self.store
     }
+}
+
+/// Keep a new grant, sealed: the device, its refresh token, and the access token while it
+/// lasts.
+fn keep_grant(store: &Store, g: &relais_domain::dto::DeviceGrant) -> Result<(), StoreError> {
+    store.transaction(|tx| {
+        tx.set_meta("device_id", &g.device_id.to_string())?;
+        tx.set_meta(
+            "refresh",
+            &encode(&tx.seal("meta", "refresh", g.refresh_token.as_bytes())),
+        )?;
+        tx.set_meta(
+            "access",
+            &encode(&tx.seal("meta", "access", g.access_token.as_bytes())),
+        )?;
+        tx.set_meta("access_until", &g.access_expires_at.to_rfc3339())?;
+        Ok(())
+    })
 }
 
 fn appointment_row(a: &Appointment) -> Row {

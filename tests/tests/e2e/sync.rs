@@ -751,3 +751,163 @@ async fn the_feed_never_skips_a_commit_while_others_write() {
     }
     s.stop().await;
 }
+
+/// Run the phone process until it has printed `lines` lines (or `after` has passed), then
+/// kill it with SIGKILL, wherever it is.
+async fn kill_phone_process(args: &[String], lines: usize, after: std::time::Duration) -> usize {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_relais-phone"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut out = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = 0;
+    let deadline = tokio::time::Instant::now() + after;
+    loop {
+        tokio::select! {
+            l = out.next_line() => match l.unwrap() {
+                Some(_) => {
+                    seen += 1;
+                    if seen >= lines {
+                        break;
+                    }
+                }
+                None => {
+                    let mut err = String::new();
+                    use tokio::io::AsyncReadExt;
+                    let _ = child.stderr.take().unwrap().read_to_string(&mut err).await;
+                    panic!("the phone process stopped by itself: {err}");
+                }
+            },
+            _ = tokio::time::sleep_until(deadline) => break,
+        }
+    }
+    child.start_kill().unwrap(); // SIGKILL
+    let status = child.wait().await.unwrap();
+    assert!(
+        !status.success() || seen < lines,
+        "the phone process was meant to die"
+    );
+    seen
+}
+
+fn integrity(db: &std::path::Path) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let ok: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
+
+#[tokio::test]
+async fn kill_9_while_writing_the_queue_and_while_pushing_loses_nothing_and_applies_nothing_twice()
+{
+    let s = Server::start().await;
+    let a = org(&s, "Kill -9").await;
+    let sit = situation(&s, &a.coordinator, a.person_id).await;
+    let d = Dir::new();
+    {
+        let p = phone(&s, &a.coordinator, &d, 1).await;
+        p.sync().await.unwrap();
+    }
+    let db = d.db().to_string_lossy().into_owned();
+    let sid = id(&sit).to_string();
+    // Killed while queueing: every printed intent is in the queue, and the store is whole.
+    let mut printed = 0usize;
+    for round in 0..3u64 {
+        let first = (round * 1_000).to_string();
+        let n = kill_phone_process(
+            &[
+                s.base.clone(),
+                db.clone(),
+                "write".into(),
+                sid.clone(),
+                first,
+                "500".into(),
+            ],
+            20 + 15 * round as usize,
+            std::time::Duration::from_secs(20),
+        )
+        .await;
+        assert!(n >= 20, "the phone process queued only {n}");
+        printed += n;
+        integrity(&d.db());
+    }
+    let queued = {
+        let p = Phone::open(&s.base, &d.db(), &KEY).unwrap();
+        let q = p.intents(None).unwrap();
+        assert!(q.iter().all(|i| i.state == IntentState::Pending));
+        q.len()
+    };
+    // At most one more than printed per round: killed between the commit and the print.
+    assert!(
+        queued >= printed && queued <= printed + 3,
+        "{queued} queued, {printed} printed"
+    );
+    // Killed while pushing, at several moments. At least one kill lands after the server
+    // applied intents and before the phone heard of it: the window where a naive queue sends
+    // them twice.
+    let on_server = || async {
+        let (_, full) = s
+            .get(
+                &format!("/api/v1/situations/{}", id(&sit)),
+                &a.coordinator.token,
+            )
+            .await;
+        full["attempts"].as_array().map_or(0, Vec::len)
+    };
+    let mut windows = Vec::new();
+    for ms in [15u64, 60, 150, 300, 500, 800, 1_200] {
+        kill_phone_process(
+            &[s.base.clone(), db.clone(), "sync".into()],
+            usize::MAX,
+            std::time::Duration::from_millis(ms),
+        )
+        .await;
+        integrity(&d.db());
+        let p = Phone::open(&s.base, &d.db(), &KEY).unwrap();
+        let pending = p.intents(None).unwrap().len();
+        let applied = on_server().await;
+        windows.push((applied, pending));
+        if pending == 0 {
+            break;
+        }
+    }
+    assert!(
+        windows
+            .iter()
+            .any(|(applied, pending)| applied + pending > queued),
+        "no kill landed between the server's answer and the phone's record: {windows:?} of {queued}"
+    );
+    // Back on: everything goes through, once.
+    let p = Phone::open(&s.base, &d.db(), &KEY).unwrap();
+    p.sync().await.unwrap();
+    let st = p.status().unwrap();
+    assert_eq!(
+        (st.pending, st.held, st.rejected.len()),
+        (0, 0, 0),
+        "{st:?}"
+    );
+    let (code, full) = s
+        .get(
+            &format!("/api/v1/situations/{}", id(&sit)),
+            &a.coordinator.token,
+        )
+        .await;
+    assert_eq!(code, 200);
+    let notes: Vec<String> = full["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["note"].as_str().unwrap_or("").to_owned())
+        .collect();
+    let unique: std::collections::HashSet<&String> = notes.iter().collect();
+    assert_eq!(unique.len(), notes.len(), "an intent was applied twice");
+    assert_eq!(notes.len(), queued, "an intent was lost");
+    // The phone shows what the server has.
+    assert_eq!(p.situation(id(&sit)).unwrap().attempts.len(), queued);
+    s.stop().await;
+}
