@@ -1398,6 +1398,30 @@ impl Phone {
             .collect())
     }
 
+    /// The appointment types, by name.
+    pub fn types(&self) -> CoreResult<Vec<AppointmentType>> {
+        let mut v: Vec<AppointmentType> = self
+            .store
+            .all("appointment_type")?
+            .into_iter()
+            .map(|(_, b)| from_json(&b))
+            .collect::<CoreResult<_>>()?;
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(v)
+    }
+
+    /// The organisation's sites, by name.
+    pub fn sites(&self) -> CoreResult<Vec<Site>> {
+        let mut v: Vec<Site> = self
+            .store
+            .all("site")?
+            .into_iter()
+            .map(|(_, b)| from_json(&b))
+            .collect::<CoreResult<_>>()?;
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(v)
+    }
+
     /// The store, for tests that read the raw file.
     pub fn store(&self) -> &Store {
         &self.store
