@@ -860,6 +860,28 @@ impl SyncCenter {
         })
     }
 
+    /// Keep the phone in sync until this call is cancelled (the app runs it in a coroutine
+    /// or task tied to the signed-in session): every `every_seconds`, at once when something
+    /// is queued or `network_available` is called, with a growing pause after a failure.
+    /// Returns `SessionEnded` when the device was revoked (the phone is then wiped).
+    pub async fn keep_synced(&self, every_seconds: u32) -> R<()> {
+        let inner = Arc::clone(&self.0);
+        let e = self
+            .0
+            .phone
+            .keep_synced(
+                std::time::Duration::from_secs(u64::from(every_seconds.max(5))),
+                move |_| inner.notify(),
+            )
+            .await;
+        Err(e.into())
+    }
+
+    /// The network is back: sync now.
+    pub fn network_available(&self) {
+        self.0.phone.wake();
+    }
+
     pub fn status(&self) -> R<SyncStatus> {
         self.0.status()
     }

@@ -294,6 +294,7 @@ pub struct Phone {
     client: Client,
     store: std::sync::Arc<Store>,
     sync_lock: tokio::sync::Mutex<()>,
+    wake: tokio::sync::Notify,
 }
 
 impl Phone {
@@ -322,6 +323,7 @@ impl Phone {
             client,
             store,
             sync_lock: tokio::sync::Mutex::new(()),
+            wake: tokio::sync::Notify::new(),
         };
         phone.resume_stored()?;
         Ok(phone)
@@ -463,6 +465,46 @@ impl Phone {
         }
     }
 
+    /// Keep the phone in sync until the future is dropped: every `every`, at once when
+    /// something is queued or the network comes back (`wake`), and after a failure with a
+    /// growing pause (5 s, 10 s, … up to `every`). `on_sync` is told of each attempt. Ends
+    /// when the session has ended for good (the phone is then wiped).
+    pub async fn keep_synced(
+        &self,
+        every: std::time::Duration,
+        on_sync: impl Fn(&CoreResult<SyncReport>),
+    ) -> CoreError {
+        let mut failures = 0u32;
+        loop {
+            let r = self.sync().await;
+            on_sync(&r);
+            let pause = match r {
+                Ok(_) => {
+                    failures = 0;
+                    every
+                }
+                Err(CoreError::Client(ClientError::SessionEnded)) => {
+                    return CoreError::Client(ClientError::SessionEnded);
+                }
+                Err(_) => {
+                    failures = failures.saturating_add(1);
+                    (std::time::Duration::from_secs(5) * 2u32.saturating_pow(failures - 1))
+                        .min(every)
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = self.wake.notified() => {}
+            }
+        }
+    }
+
+    /// Something changed (an intent queued, the network back): a `keep_synced` loop syncs
+    /// now rather than at its next tick.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
     async fn pull_all(&self, report: &mut SyncReport) -> CoreResult<()> {
         loop {
             let since = self.store.meta("cursor")?;
@@ -476,7 +518,7 @@ impl Phone {
                 for c in &page.changes {
                     match c {
                         SyncChange::Put { record } => put_record(tx, record)?,
-                        SyncChange::Remove { table, id } => tx.remove(tbl(*table), *id)?,
+                        SyncChange::Remove { table, id } => remove_record(tx, *table, *id)?,
                     }
                 }
                 if !page.has_more {
@@ -718,6 +760,7 @@ impl Phone {
             }
             Ok(())
         })?;
+        self.wake();
         Ok(id)
     }
 
@@ -962,6 +1005,7 @@ impl Phone {
             )?;
             Ok(())
         })?;
+        self.wake();
         Ok(id)
     }
 
@@ -1149,10 +1193,10 @@ impl Phone {
             let mut ini = Vec::new();
             for p in &a.person_ids {
                 if !initials.contains_key(p) {
-                    let i = self
-                        .person_record(*p)?
-                        .map(|p| p.initials)
-                        .unwrap_or_else(|| "—".into());
+                    let i = match self.store.get("initials", *p)? {
+                        Some(b) => from_json::<InitialsIndex>(&b)?.initials,
+                        None => "—".into(),
+                    };
                     initials.insert(*p, i);
                 }
                 ini.push(initials[p].clone());
@@ -1178,50 +1222,57 @@ impl Phone {
     /// The call-back queue: situations on the queue or assigned to this coordinator, in the
     /// order `domain::outreach` gives, overdue callbacks and stale profiles flagged.
     pub fn call_back_queue(&self, now: DateTime<Utc>) -> CoreResult<Vec<QueueLine>> {
-        let mut situations: HashMap<Uuid, Situation> = self
+        let mut lines: HashMap<Uuid, QueueIndex> = self
             .store
-            .all("situation")?
+            .all("queue_line")?
             .into_iter()
-            .map(|(id, b)| from_json::<SyncSituation>(&b).map(|s| (id, s.situation)))
+            .map(|(id, b)| from_json::<QueueIndex>(&b).map(|q| (id, q)))
             .collect::<CoreResult<_>>()?;
         for ((_, id), body) in self.echoes("situation")? {
-            if let Some(s) = situations.get_mut(&id) {
-                *s = from_json(&body)?;
+            if let Some(q) = lines.get_mut(&id) {
+                *q = QueueIndex::of(&from_json::<Situation>(&body)?);
             }
         }
         let mut pending: HashMap<Uuid, usize> = HashMap::new();
-        for i in self.intents(None)? {
-            *pending.entry(i.target).or_default() += 1;
+        {
+            let c = self.store.conn();
+            let mut st = c.prepare_cached("SELECT target, COUNT(*) FROM intent GROUP BY target")?;
+            let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            for row in rows {
+                let (t, n) = row?;
+                pending.insert(parse_id(&t)?, n as usize);
+            }
         }
-        let mut items: Vec<QueueItem<Uuid>> = situations
-            .values()
-            .map(|s| QueueItem {
-                key: s.id,
-                state: s.state,
-                priority: s.priority,
-                due: s.due_at,
-                callback: s.callback,
+        let mut items: Vec<QueueItem<Uuid>> = lines
+            .iter()
+            .map(|(id, q)| QueueItem {
+                key: *id,
+                state: q.state,
+                priority: q.priority,
+                due: q.due_at,
+                callback: q.callback,
             })
             .collect();
         outreach::order_queue(&mut items, now);
-        let mut out = Vec::new();
-        for i in items {
-            let s = &situations[&i.key];
-            out.push(QueueLine {
-                situation_id: s.id,
-                person_id: s.person_id,
-                initials: s.person_initials.clone(),
-                state: s.state,
-                priority: s.priority,
-                due_at: s.due_at,
-                overdue: s.due_at < now && s.first_contact_at.is_none(),
-                callback_open: s.callback.is_some_and(|w| w.allows(now)),
-                callback: s.callback,
-                safe_contact_stale: s.safe_contact_stale,
-                pending: pending.get(&s.id).copied().unwrap_or(0),
-            });
-        }
-        Ok(out)
+        Ok(items
+            .into_iter()
+            .map(|i| {
+                let q = &lines[&i.key];
+                QueueLine {
+                    situation_id: i.key,
+                    person_id: q.person_id,
+                    initials: q.initials.clone(),
+                    state: q.state,
+                    priority: q.priority,
+                    due_at: q.due_at,
+                    overdue: q.due_at < now && !q.first_contact,
+                    callback_open: q.callback.is_some_and(|w| w.allows(now)),
+                    callback: q.callback,
+                    safe_contact_stale: q.stale,
+                    pending: pending.get(&i.key).copied().unwrap_or(0),
+                }
+            })
+            .collect())
     }
 
     /// A situation's file: the person's details (audited on the server when they came),
@@ -1455,8 +1506,68 @@ fn appointment_row(a: &Appointment) -> Row {
     }
 }
 
+/// A person's initials, kept apart from the file so the agenda opens a few bytes a line.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct InitialsIndex {
+    initials: String,
+}
+
+/// What the call-back queue shows of a situation, kept apart from the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct QueueIndex {
+    person_id: Uuid,
+    initials: String,
+    state: State,
+    priority: outreach::Priority,
+    due_at: DateTime<Utc>,
+    callback: Option<outreach::CallbackWindow>,
+    first_contact: bool,
+    stale: bool,
+}
+
+impl QueueIndex {
+    fn of(s: &Situation) -> QueueIndex {
+        QueueIndex {
+            person_id: s.person_id,
+            initials: s.person_initials.clone(),
+            state: s.state,
+            priority: s.priority,
+            due_at: s.due_at,
+            callback: s.callback,
+            first_contact: s.first_contact_at.is_some(),
+            stale: s.safe_contact_stale,
+        }
+    }
+}
+
 fn put_record(tx: &Tx<'_>, r: &SyncRecord) -> StoreResult2 {
-    tx.put(&row_of(r))
+    tx.put(&row_of(r))?;
+    match r {
+        SyncRecord::Person(p) => tx.put(&Row {
+            tbl: "initials",
+            id: p.id,
+            body: json(&InitialsIndex {
+                initials: p.initials.clone(),
+            }),
+            ..Row::default()
+        }),
+        SyncRecord::Situation(x) => tx.put(&Row {
+            tbl: "queue_line",
+            id: x.situation.id,
+            body: json(&QueueIndex::of(&x.situation)),
+            ..Row::default()
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn remove_record(tx: &Tx<'_>, t: SyncTable, id: Uuid) -> StoreResult2 {
+    tx.remove(tbl(t), id)?;
+    match t {
+        SyncTable::Person => tx.remove("initials", id),
+        SyncTable::Situation => tx.remove("queue_line", id),
+        _ => Ok(()),
+    }
 }
 
 type StoreResult2 = Result<(), StoreError>;
@@ -1487,7 +1598,7 @@ fn applied(tx: &Tx<'_>, a: &IntentAnswer) -> Result<(), StoreError> {
         )
         .optional()?;
     for r in &a.records {
-        tx.put(&row_of(r))?;
+        put_record(tx, r)?;
     }
     tx.tx
         .execute("DELETE FROM echo WHERE intent_id = ?1", params![sid])?;

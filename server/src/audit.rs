@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use data_encoding::HEXLOWER;
 use relais_domain::Role;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Statement, TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Statement,
+    TransactionSession, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -134,50 +134,79 @@ fn row_hash(prev: &str, r: &audit_log::Model) -> String {
 /// the change stand or fall together. The head row is updated first: on PostgreSQL that
 /// row lock orders concurrent appends; on SQLite the write lock is taken before any read.
 pub async fn record<C: ConnectionTrait + TransactionTrait>(db: &C, e: Event) -> Result<(), DbErr> {
+    record_many(db, vec![e]).await
+}
+
+/// Append several rows at once (a phone's pull of many files): one move of the head, the
+/// chain computed in order, the rows inserted in batches.
+pub async fn record_many<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    events: Vec<Event>,
+) -> Result<(), DbErr> {
+    if events.is_empty() {
+        return Ok(());
+    }
     // Always inside a transaction (a savepoint when the caller has one), so the head row stays
     // locked from the read of the previous hash to the insert: two appends cannot both link
     // to the same predecessor.
     let txn = db.begin().await?;
     let db = &txn;
     let backend = db.get_database_backend();
+    let n = events.len() as i64;
     let head = db
-        .query_one_raw(Statement::from_string(
+        .query_one_raw(Statement::from_sql_and_values(
             backend,
-            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+            match backend {
+                sea_orm::DatabaseBackend::Postgres => {
+                    "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash"
+                }
+                _ => "UPDATE audit_head SET seq = seq + ? WHERE id = 1 RETURNING seq, hash",
+            },
+            [n.into()],
         ))
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("audit_head".into()))?;
-    let seq: i64 = head.try_get("", "seq")?;
-    let prev: String = head.try_get("", "hash")?;
+    let last: i64 = head.try_get("", "seq")?;
+    let mut prev: String = head.try_get("", "hash")?;
     // Microsecond precision: what both databases store exactly, so the hash re-computes.
     let at =
         DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_else(Utc::now);
-    let mut row = audit_log::Model {
-        seq,
-        at,
-        organisation_id: e.organisation_id,
-        account_id: e.account_id,
-        role: e.role.map(|r| r.as_str().to_owned()),
-        ip: e.ip,
-        action: e.action.as_str().to_owned(),
-        record_type: e.record_type.map(str::to_owned),
-        record_id: e.record_id,
-        outcome: e.outcome.to_owned(),
-        prev_hash: String::new(),
-        hash: String::new(),
-    };
-    row.hash = row_hash(&prev, &row);
-    row.prev_hash = prev;
+    let mut rows = Vec::with_capacity(events.len());
+    for (i, e) in events.into_iter().enumerate() {
+        let mut row = audit_log::Model {
+            seq: last - n + 1 + i as i64,
+            at,
+            organisation_id: e.organisation_id,
+            account_id: e.account_id,
+            role: e.role.map(|r| r.as_str().to_owned()),
+            ip: e.ip,
+            action: e.action.as_str().to_owned(),
+            record_type: e.record_type.map(str::to_owned),
+            record_id: e.record_id,
+            outcome: e.outcome.to_owned(),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        row.hash = row_hash(&prev, &row);
+        row.prev_hash = std::mem::replace(&mut prev, row.hash.clone());
+        rows.push(audit_log::ActiveModel::from(row));
+    }
     db.execute_raw(Statement::from_sql_and_values(
         backend,
         match backend {
             sea_orm::DatabaseBackend::Postgres => "UPDATE audit_head SET hash = $1 WHERE id = 1",
             _ => "UPDATE audit_head SET hash = ? WHERE id = 1",
         },
-        [row.hash.clone().into()],
+        [prev.into()],
     ))
     .await?;
-    audit_log::ActiveModel::from(row).insert(db).await?;
+    // 12 columns a row: 80 rows stay under SQLite's 999 bound parameters.
+    let mut rest = rows;
+    while !rest.is_empty() {
+        let tail = rest.split_off(rest.len().min(80));
+        audit_log::Entity::insert_many(rest).exec(db).await?;
+        rest = tail;
+    }
     txn.commit().await
 }
 

@@ -22,7 +22,7 @@ use relais_domain::outreach::{Event, State};
 use relais_domain::problem::ProblemCode;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -118,14 +118,22 @@ pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
     tz: Tz,
     moving: Option<Uuid>,
 ) -> ServiceResult<()> {
-    let others: Vec<Uuid> = links_of(db, org, person_id)
-        .await?
-        .iter()
-        .filter(|l| l.keep_apart)
-        .map(|l| other(l, person_id))
-        .collect();
+    let apart = |links: Vec<person_link::Model>| -> Vec<Uuid> {
+        links
+            .iter()
+            .filter(|l| l.keep_apart)
+            .map(|l| other(l, person_id))
+            .collect()
+    };
+    let mut others = apart(links_of(db, org, person_id).await?);
     if others.is_empty() {
         return Ok(());
+    }
+    // Two bookings of linked persons at once must not both see the other's absence: lock
+    // the persons first (read again once locked, in case a link came meanwhile).
+    if lock_persons(db, org, person_id, &others).await? {
+        others = apart(links_of(db, org, person_id).await?);
+        lock_persons(db, org, person_id, &others).await?;
     }
     let day = chrono::Duration::days(1);
     let theirs = live_appointments_of(db, org, &others, Some((start - day, end + day))).await?;
@@ -148,6 +156,32 @@ pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
         return Err(linked_conflict());
     }
     Ok(())
+}
+
+/// On PostgreSQL, lock the rows of `person` and `others` (in id order, so two writers never
+/// wait on each other crosswise) until the transaction ends: a booking or a link of linked
+/// persons waits for the other's commit before it checks. SQLite has one writer at a time.
+/// Returns whether rows were locked.
+pub(crate) async fn lock_persons<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    person: Uuid,
+    others: &[Uuid],
+) -> ServiceResult<bool> {
+    if db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        return Ok(false);
+    }
+    let mut ids: Vec<Uuid> = others.to_vec();
+    ids.push(person);
+    ids.sort();
+    ids.dedup();
+    person::Entity::scoped(org)
+        .filter(person::Column::Id.is_in(ids))
+        .order_by_asc(person::Column::Id)
+        .lock_exclusive()
+        .all(db)
+        .await?;
+    Ok(true)
 }
 
 pub(crate) fn linked_conflict() -> ServiceError {
@@ -549,6 +583,7 @@ pub async fn link(t: &Scope, id: Uuid, i: PersonLinkInput) -> ServiceResult<Pers
     let (_turn, txn) = t.begin_write().await?;
     let stamp = Stamp::take(&txn, now).await?;
     if keep_apart {
+        lock_persons(&txn, t.organisation_id(), id, &[i.other_person_id]).await?;
         check_existing_apart(&txn, t.organisation_id(), id, i.other_person_id).await?;
     }
     let m = person_link::ActiveModel {

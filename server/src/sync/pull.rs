@@ -14,7 +14,7 @@ use relais_domain::dto::{
     BusySpan, SyncChange, SyncPage, SyncPerson, SyncRecord, SyncSituation, SyncTable,
 };
 use relais_domain::problem::ProblemCode;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -119,14 +119,15 @@ enum Raw {
     Person(person::Model),
 }
 
-/// Rows of `E` after the cursor in the order of the feed, below the visible line.
+/// The keys (sequence, id) of `E`'s rows after the cursor in the order of the feed, below
+/// the visible line: read from the feed index alone.
 async fn changed<E: Synced>(
     t: &Scope,
     k: u8,
     c: &FeedCursor,
     below: Option<i64>,
     limit: u64,
-) -> ServiceResult<Vec<E::Model>> {
+) -> ServiceResult<Vec<(i64, Uuid)>> {
     let (seq, id) = (E::change_seq_column(), E::id_column());
     let after = if k > c.table {
         Condition::all().add(seq.gte(c.seq))
@@ -141,11 +142,29 @@ async fn changed<E: Synced>(
     if let Some(b) = below {
         q = q.filter(seq.lt(b));
     }
-    Ok(q.order_by_asc(seq)
+    Ok(q.select_only()
+        .column(seq)
+        .column(id)
+        .order_by_asc(seq)
         .order_by_asc(id)
         .limit(limit)
+        .into_tuple()
         .all(t.db())
         .await?)
+}
+
+/// The rows of `E` with these ids.
+async fn rows_of<E: Synced>(t: &Scope, ids: &[Uuid]) -> ServiceResult<Vec<E::Model>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        out.extend(
+            t.scoped::<E>()
+                .filter(E::id_column().is_in(chunk.to_vec()))
+                .all(t.db())
+                .await?,
+        );
+    }
+    Ok(out)
 }
 
 fn parse_limit(s: Option<&str>) -> ServiceResult<u64> {
@@ -185,19 +204,40 @@ pub async fn pull(t: &Scope, q: PullQuery) -> ServiceResult<SyncPage> {
     };
     let server_time = Utc::now();
     let below = visible_below(t.db()).await?;
-    let mut rows: Vec<(i64, u8, Uuid, Raw)> = Vec::new();
+    // First the keys of every table (index only), merged; then the rows of the page.
+    let mut keys: Vec<(i64, u8, Uuid)> = Vec::new();
     let mut full = false;
-    macro_rules! fetch {
-        ($k:expr, $e:ident, $v:ident) => {{
+    macro_rules! keys {
+        ($k:expr, $e:ident) => {{
             let got = changed::<$e::Entity>(t, $k, &cursor, below, limit).await?;
             full |= got.len() as u64 == limit;
-            rows.extend(
-                got.into_iter()
-                    .map(|m| (m.change_seq, $k, m.id, Raw::$v(m))),
-            );
+            keys.extend(got.into_iter().map(|(seq, id)| (seq, $k, id)));
         }};
     }
     // The order of the tables among changes of one sequence.
+    keys!(0, site);
+    keys!(1, appointment_type);
+    keys!(2, opening_window);
+    keys!(3, schedule_exception);
+    keys!(4, absence);
+    keys!(5, partner);
+    keys!(6, appointment);
+    keys!(7, situation);
+    keys!(PERSON, person);
+    keys.sort();
+    let more = full || keys.len() as u64 > limit;
+    keys.truncate(limit as usize);
+    let mut rows: Vec<(i64, u8, Uuid, Raw)> = Vec::with_capacity(keys.len());
+    macro_rules! fetch {
+        ($k:expr, $e:ident, $v:ident) => {{
+            let ids: Vec<Uuid> = keys.iter().filter(|x| x.1 == $k).map(|x| x.2).collect();
+            if !ids.is_empty() {
+                for m in rows_of::<$e::Entity>(t, &ids).await? {
+                    rows.push((m.change_seq, $k, m.id, Raw::$v(m)));
+                }
+            }
+        }};
+    }
     fetch!(0, site, Site);
     fetch!(1, appointment_type, Type);
     fetch!(2, opening_window, Window);
@@ -206,12 +246,20 @@ pub async fn pull(t: &Scope, q: PullQuery) -> ServiceResult<SyncPage> {
     fetch!(5, partner, Partner);
     fetch!(6, appointment, Appointment);
     fetch!(7, situation, Situation);
-    fetch!(8, person, Person);
+    fetch!(PERSON, person, Person);
+    // A row changed again between the two reads comes with its newer sequence: keep the
+    // page's order and cursor from the keys.
+    let place: std::collections::HashMap<(u8, Uuid), (i64, u8, Uuid)> =
+        keys.iter().map(|k| ((k.1, k.2), *k)).collect();
+    for r in &mut rows {
+        if let Some(k) = place.get(&(r.1, r.2)) {
+            r.0 = k.0;
+        }
+    }
     rows.sort_by_key(|r| (r.0, r.1, r.2));
-    let more = full || rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next = match rows.last() {
-        Some(&(seq, table, id, _)) => FeedCursor {
+    let last_key = keys.last().copied();
+    let next = match last_key {
+        Some((seq, table, id)) => FeedCursor {
             scope,
             seq,
             table,
@@ -225,6 +273,7 @@ pub async fn pull(t: &Scope, q: PullQuery) -> ServiceResult<SyncPage> {
     };
     let mut b = Builder::new(t, &holder).await?;
     b.skip_removals = cursor.first_pass;
+    b.passed = Some((cursor.seq, cursor.table, cursor.id));
     b.add(rows.into_iter().map(|r| r.3).collect()).await?;
     let changes = b.finish().await?;
     Ok(SyncPage {
@@ -245,9 +294,14 @@ pub(crate) struct Builder<'a> {
     out: Vec<SyncChange>,
     persons_sent: HashSet<Uuid>,
     files_sent: Vec<Uuid>,
-    needed: Option<HashSet<Uuid>>,
+    /// Where the feed stood before this page: persons at or below it were sent then (if
+    /// needed then); `None` (an intent's answer): bring every person a row needs.
+    pub passed: Option<(i64, u8, Uuid)>,
     pub skip_removals: bool,
 }
+
+/// The persons' place among the feed's tables (the last).
+const PERSON: u8 = 8;
 
 impl<'a> Builder<'a> {
     pub async fn new(t: &'a Scope, holder: &'a Holder) -> ServiceResult<Builder<'a>> {
@@ -258,7 +312,7 @@ impl<'a> Builder<'a> {
             out: Vec::new(),
             persons_sent: HashSet::new(),
             files_sent: Vec::new(),
-            needed: None,
+            passed: None,
             skip_removals: false,
         })
     }
@@ -401,7 +455,8 @@ impl<'a> Builder<'a> {
         if rows.is_empty() {
             return Ok(());
         }
-        let needed = self.needed().await?.clone();
+        let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+        let needed = self.needed_among(&ids).await?;
         for m in rows {
             if m.deleted_at.is_none() && needed.contains(&m.id) {
                 self.person(m)?;
@@ -412,7 +467,10 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// The persons a held row needs, unless the feed will send them in their own right (a
+    /// person the cursor has not passed yet is sent, and judged, when it comes).
     async fn bring_persons(&mut self, ids: Vec<Uuid>) -> ServiceResult<()> {
+        let passed = self.passed;
         let ids: Vec<Uuid> = ids
             .into_iter()
             .filter(|id| !self.persons_sent.contains(id))
@@ -423,6 +481,10 @@ impl<'a> Builder<'a> {
             .await?
             .into_values()
             .filter(|p| p.deleted_at.is_none())
+            .filter(|p| {
+                passed
+                    .is_none_or(|(seq, table, id)| (p.change_seq, PERSON, p.id) <= (seq, table, id))
+            })
             .collect();
         found.sort_by_key(|p| p.id);
         for p in found {
@@ -454,77 +516,66 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    /// Persons the device needs: those of its held situations and appointments.
-    async fn needed(&mut self) -> ServiceResult<&HashSet<Uuid>> {
-        if self.needed.is_none() {
-            let h = self.holder;
-            let db = self.t.db();
-            let mut set = HashSet::new();
-            let situations = self
-                .t
-                .scoped::<situation::Entity>()
-                .filter(situation::Column::DeletedAt.is_null())
-                .filter(
-                    Condition::any()
-                        .add(situation::Column::AssignedTo.eq(h.account_id))
-                        .add(situation::Column::AssignedTo.is_null()),
-                )
-                .all(db)
-                .await?;
+    /// Which of `ids` the device needs: persons of its held situations and appointments.
+    async fn needed_among(&self, ids: &[Uuid]) -> ServiceResult<HashSet<Uuid>> {
+        let h = self.holder;
+        let db = self.t.db();
+        let mut set = HashSet::new();
+        for chunk in ids.chunks(500) {
             set.extend(
-                situations
+                self.t
+                    .scoped::<situation::Entity>()
+                    .filter(situation::Column::PersonId.is_in(chunk.to_vec()))
+                    .all(db)
+                    .await?
                     .iter()
                     .filter(|m| h.holds_situation(m))
                     .map(|m| m.person_id),
             );
-            let appointments: Vec<Uuid> = self
+            let parts = self
                 .t
-                .scoped::<appointment::Entity>()
-                .filter(appointment::Column::DeletedAt.is_null())
-                .filter(appointment::Column::BusyEnd.gte(h.window_start))
-                .filter(
-                    Condition::any()
-                        .add(appointment::Column::SiteId.is_in(h.sites.clone()))
-                        .add(appointment::Column::CoordinatorId.eq(h.account_id)),
-                )
-                .select_only()
-                .column(appointment::Column::Id)
-                .into_tuple()
+                .scoped::<appointment_participant::Entity>()
+                .filter(appointment_participant::Column::PersonId.is_in(chunk.to_vec()))
                 .all(db)
                 .await?;
-            for chunk in appointments.chunks(500) {
-                set.extend(
-                    appointment_participant::Entity::find()
-                        .filter(
-                            appointment_participant::Column::OrganisationId
-                                .eq(self.t.organisation_id()),
-                        )
-                        .filter(
-                            appointment_participant::Column::AppointmentId.is_in(chunk.to_vec()),
-                        )
+            let appointment_ids: Vec<Uuid> = parts.iter().map(|p| p.appointment_id).collect();
+            let mut held = HashSet::new();
+            for a in appointment_ids.chunks(500) {
+                held.extend(
+                    self.t
+                        .scoped::<appointment::Entity>()
+                        .filter(appointment::Column::Id.is_in(a.to_vec()))
+                        .filter(appointment::Column::BusyEnd.gte(h.window_start))
                         .all(db)
                         .await?
-                        .into_iter()
-                        .map(|p| p.person_id),
+                        .iter()
+                        .filter(|m| h.holds_appointment(m))
+                        .map(|m| m.id),
                 );
             }
-            self.needed = Some(set);
+            set.extend(
+                parts
+                    .iter()
+                    .filter(|p| held.contains(&p.appointment_id))
+                    .map(|p| p.person_id),
+            );
         }
-        Ok(self.needed.get_or_insert_with(HashSet::new))
+        Ok(set)
     }
 
     /// The changes, once every file sent is in the audit log.
     pub async fn finish(self) -> ServiceResult<Vec<SyncChange>> {
         if !self.files_sent.is_empty() {
-            let (_turn, txn) = self.t.begin_write().await?;
-            for id in &self.files_sent {
-                audit::record(
-                    &txn,
+            let events = self
+                .files_sent
+                .iter()
+                .map(|id| {
                     self.t
-                        .audit_event(Action::PersonRead, Some("person"), Some(*id), "ok"),
-                )
-                .await?;
-            }
+                        .audit_event(Action::PersonRead, Some("person"), Some(*id), "ok")
+                })
+                .collect();
+            let (_turn, txn) = self.t.begin_write().await?;
+            audit::record_many(&txn, events).await?;
             txn.commit().await?;
         }
         Ok(self.out)

@@ -153,6 +153,17 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
             staff,
             true,
         ),
+        // A hand-over changes the version the other calls use: refusals only.
+        Endpoint {
+            run_allowed: false,
+            ..ep(
+                Method::POST,
+                format!("/api/v1/situations/{sid}/assign"),
+                Some(json!({"assigned_to": null, "version": 1})),
+                staff,
+                true,
+            )
+        },
         ep(
             Method::POST,
             format!("/api/v1/situations/{sid}/attempts"),

@@ -535,6 +535,11 @@ async fn the_raw_store_holds_no_name_number_note_or_code_word_and_ages_out() {
         .await
         .unwrap();
     assert!(!reads.is_empty());
+    // Written many at once, the chain still holds.
+    assert!(matches!(
+        relais_server::audit::verify(s.state.db()).await.unwrap(),
+        relais_server::audit::ChainCheck::Intact { .. }
+    ));
     // Nothing readable in the file, its journal or its shared memory.
     let mut raw = Vec::new();
     for suffix in ["", "-wal", "-shm"] {
@@ -909,5 +914,66 @@ async fn kill_9_while_writing_the_queue_and_while_pushing_loses_nothing_and_appl
     assert_eq!(notes.len(), queued, "an intent was lost");
     // The phone shows what the server has.
     assert_eq!(p.situation(id(&sit)).unwrap().attempts.len(), queued);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_phone_kept_in_sync_sends_what_is_queued_at_once() {
+    let s = Server::start().await;
+    let a = org(&s, "Boucle").await;
+    let sit = situation(&s, &a.coordinator, a.person_id).await;
+    let d = Dir::new();
+    let p = std::sync::Arc::new(phone(&s, &a.coordinator, &d, 1).await);
+    let attempts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (p2, n2) = (p.clone(), attempts.clone());
+    let task = tokio::spawn(async move {
+        p2.keep_synced(std::time::Duration::from_secs(3_600), |_| {
+            n2.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        })
+        .await
+    });
+    let wait_for = |what: &'static str, f: Box<dyn Fn() -> bool + Send>| async move {
+        for _ in 0..200 {
+            if f() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("{what}");
+    };
+    let p3 = p.clone();
+    wait_for(
+        "first sync",
+        Box::new(move || p3.status().unwrap().last_success.is_some()),
+    )
+    .await;
+    // Queued: sent at once, not at the next hourly tick.
+    p.log_attempt(
+        id(&sit),
+        AttemptChannel::Call,
+        AttemptResult::NoAnswer,
+        None,
+        Utc::now(),
+    )
+    .unwrap();
+    let p3 = p.clone();
+    wait_for(
+        "queued call sent",
+        Box::new(move || {
+            p3.situation(id(&sit))
+                .unwrap()
+                .attempts
+                .iter()
+                .any(|(_, pending)| !pending)
+        }),
+    )
+    .await;
+    let n = attempts.clone();
+    wait_for(
+        "second sync reported",
+        Box::new(move || n.load(std::sync::atomic::Ordering::SeqCst) >= 2),
+    )
+    .await;
+    task.abort();
     s.stop().await;
 }
