@@ -149,6 +149,16 @@ pub struct Site {
     pub time_zone: String,
 }
 
+fn site(s: relais_domain::dto::Site) -> Site {
+    Site {
+        id: s.id.to_string(),
+        name: s.name,
+        address: s.address,
+        phone: s.phone,
+        time_zone: s.time_zone,
+    }
+}
+
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct Profile {
     pub account_id: String,
@@ -539,17 +549,7 @@ impl Session {
             display_name: p.display_name,
             role: p.role.into(),
             organisation_name: p.organisation.name,
-            sites: p
-                .sites
-                .into_iter()
-                .map(|s| Site {
-                    id: s.id.to_string(),
-                    name: s.name,
-                    address: s.address,
-                    phone: s.phone,
-                    time_zone: s.time_zone,
-                })
-                .collect(),
+            sites: p.sites.into_iter().map(site).collect(),
         })
     }
 
@@ -739,19 +739,7 @@ impl Booking {
     }
 
     pub fn sites(&self) -> R<Vec<Site>> {
-        Ok(self
-            .0
-            .phone
-            .sites()?
-            .into_iter()
-            .map(|s| Site {
-                id: s.id.to_string(),
-                name: s.name,
-                address: s.address,
-                phone: s.phone,
-                time_zone: s.time_zone,
-            })
-            .collect())
+        Ok(self.0.phone.sites()?.into_iter().map(site).collect())
     }
 
     /// Free slots between two local dates (`AAAA-MM-JJ`), computed on the phone by the

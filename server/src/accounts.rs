@@ -12,7 +12,7 @@ use relais_domain::dto::{Account, AccountInput, AccountPatch, Page};
 use relais_domain::problem::ProblemCode;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QuerySelect, Set,
+    QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -228,15 +228,7 @@ pub async fn create_first_admin(
 }
 
 pub async fn list(t: &Scope, p: Paging) -> ServiceResult<Page<Account>> {
-    let (limit, after) = (p.limit()?, p.cursor()?);
-    let rows = crate::paging::after(
-        t.scoped::<account::Entity>()
-            .filter(account::Column::DeletedAt.is_null()),
-        after,
-    )
-    .limit(limit)
-    .all(t.db())
-    .await?;
+    let (rows, limit) = crate::paging::live_rows::<account::Entity>(t, &p).await?;
     // One query for every listed account's sites.
     let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
     let links = t

@@ -9,7 +9,7 @@ use crate::store::{Stamp, soft_delete};
 use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{Organisation, OrganisationInput, Page, Site, SiteInput};
-use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, Set};
 use uuid::Uuid;
 
 pub fn site_dto(s: site::Model) -> Site {
@@ -137,15 +137,7 @@ pub(crate) async fn find(t: &Scope, id: Uuid) -> ServiceResult<site::Model> {
 }
 
 pub async fn list(t: &Scope, p: Paging) -> ServiceResult<Page<Site>> {
-    let (limit, after) = (p.limit()?, p.cursor()?);
-    let rows = crate::paging::after(
-        t.scoped::<site::Entity>()
-            .filter(site::Column::DeletedAt.is_null()),
-        after,
-    )
-    .limit(limit)
-    .all(t.db())
-    .await?;
+    let (rows, limit) = crate::paging::live_rows::<site::Entity>(t, &p).await?;
     Ok(crate::paging::keyset_page(
         rows,
         limit,

@@ -8,7 +8,7 @@ use relais_domain::problem::ProblemCode;
 
 use crate::error::ServiceError;
 use crate::store::Synced;
-use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect, Select};
 use uuid::Uuid;
 
 /// `?limit=&after=` keyset pagination over the change sequence.
@@ -106,6 +106,22 @@ pub fn after<E: Synced>(q: Select<E>, c: Cursor) -> Select<E> {
     )
     .order_by_asc(E::change_seq_column())
     .order_by_asc(E::id_column())
+}
+
+/// A page of the scope's live rows of a synced table, in `after` order, and the page size.
+pub async fn live_rows<E: Synced>(
+    t: &crate::scope::Scope,
+    p: &Paging,
+) -> Result<(Vec<E::Model>, u64), ServiceError> {
+    let (limit, cursor) = (p.limit()?, p.cursor()?);
+    let rows = after(
+        t.scoped::<E>().filter(E::deleted_at_column().is_null()),
+        cursor,
+    )
+    .limit(limit)
+    .all(t.db())
+    .await?;
+    Ok((rows, limit))
 }
 
 /// A page of `limit` rows of a synced table in `after` order; a full page gets a cursor to

@@ -9,7 +9,7 @@ use crate::store::entities::appointment_type;
 use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{AppointmentType, AppointmentTypeInput, Page};
-use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use uuid::Uuid;
 
 pub(crate) fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, String)> {
@@ -62,15 +62,7 @@ pub(crate) fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, 
 }
 
 pub async fn list_types(t: &Scope, p: Paging) -> ServiceResult<Page<AppointmentType>> {
-    let (limit, after) = (p.limit()?, p.cursor()?);
-    let rows = crate::paging::after(
-        t.scoped::<appointment_type::Entity>()
-            .filter(appointment_type::Column::DeletedAt.is_null()),
-        after,
-    )
-    .limit(limit)
-    .all(t.db())
-    .await?;
+    let (rows, limit) = crate::paging::live_rows::<appointment_type::Entity>(t, &p).await?;
     Ok(crate::paging::keyset_page(
         rows,
         limit,
