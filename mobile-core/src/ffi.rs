@@ -663,8 +663,8 @@ impl Situations {
                 .into_iter()
                 .map(|(a, pending)| Attempt {
                     at: a.at.into(),
-                    channel: format!("{:?}", a.channel).to_lowercase(),
-                    result: format!("{:?}", a.result).to_lowercase(),
+                    channel: a.channel.as_str().to_owned(),
+                    result: a.result.as_str().to_owned(),
                     note: a.note,
                     pending,
                 })
@@ -752,6 +752,7 @@ impl Booking {
         from: String,
         to: String,
     ) -> R<Vec<FreeSlot>> {
+        self.0.phone.check_age(Utc::now())?;
         let slots = self.0.phone.free_slots(
             uuid("type_id", &type_id)?,
             uuid("site_id", &site_id)?,

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::client::{Client, ClientError};
-use crate::store::{Row, Store, StoreError, Tx, parse_id};
+use crate::store::{Row, Store, StoreError, Tx, decode_hex, encode_hex, parse_id};
 
 /// Without a successful sync for this long, the phone forgets everything it holds.
 pub const WIPE_AFTER_HOURS: i64 = 72;
@@ -339,7 +339,7 @@ impl Phone {
             Ok(match self.store.meta(key)? {
                 Some(v) => self
                     .store
-                    .open_sealed("meta", key, &decode(&v))
+                    .open_sealed("meta", key, &decode_hex(&v).unwrap_or_default())
                     .ok()
                     .map(|b| String::from_utf8_lossy(&b).into_owned()),
                 None => None,
@@ -381,11 +381,7 @@ impl Phone {
         let account = p.account_id.to_string();
         if self.store.meta("account_id")?.is_some_and(|a| a != account) {
             self.wipe("account")?;
-            let sealed = self
-                .store
-                .seal("meta", "refresh", g.refresh_token.as_bytes());
-            self.store.set_meta("device_id", &g.device_id.to_string())?;
-            self.store.set_meta("refresh", &encode(&sealed))?;
+            keep_grant(&self.store, &g)?;
         }
         self.store.set_meta("account_id", &account)?;
         Ok(g)
@@ -728,7 +724,11 @@ impl Phone {
     // ------------------------------------------------------------------ intents
 
     fn queue(&self, action: IntentAction, echoes: Vec<Row>) -> CoreResult<Uuid> {
-        let id = Uuid::new_v4();
+        self.queue_as(Uuid::new_v4(), action, echoes)
+    }
+
+    /// Queue an intent under a known id (a booking's echo carries it) with its echoes.
+    fn queue_as(&self, id: Uuid, action: IntentAction, echoes: Vec<Row>) -> CoreResult<Uuid> {
         let target = target_of(&action, id);
         self.store.transaction(|tx| {
             // Behind a rejected or held intent on the same target, it waits too.
@@ -747,7 +747,7 @@ impl Phone {
                     action.kind(),
                     target.to_string(),
                     tx.seal("intent", &sid, &json(&action)),
-                    if blocked { "held" } else { "pending" },
+                    if blocked { IntentState::Held } else { IntentState::Pending }.as_str(),
                     Utc::now().timestamp()
                 ],
             )?;
@@ -985,28 +985,15 @@ impl Phone {
             reminder_not_delivered: false,
             history: Vec::new(),
         };
-        // The echo's id is the intent's: set once the intent id is known.
+        // The echo's id is the intent's, until the server's appointment replaces it.
         let id = Uuid::new_v4();
         let mut echo = echo;
         echo.id = id;
-        let row = appointment_row(&echo);
-        let action = IntentAction::Book { input };
-        let target = id;
-        self.store.transaction(|tx| {
-            let seq = next_seq(tx)?;
-            let sid = id.to_string();
-            tx.tx.execute(
-                "INSERT INTO intent (seq, id, kind, target, body, state, created_at) VALUES (?1, ?2, 'book', ?3, ?4, 'pending', ?5)",
-                params![seq, sid, target.to_string(), tx.seal("intent", &sid, &json(&action)), Utc::now().timestamp()],
-            )?;
-            tx.tx.execute(
-                "INSERT OR REPLACE INTO echo (intent_id, tbl, id, body) VALUES (?1, 'appointment', ?2, ?3)",
-                params![sid, sid, tx.seal("echo/appointment", &sid, &row.body)],
-            )?;
-            Ok(())
-        })?;
-        self.wake();
-        Ok(id)
+        self.queue_as(
+            id,
+            IntentAction::Book { input },
+            vec![appointment_row(&echo)],
+        )
     }
 
     fn appointment_change(
@@ -1486,11 +1473,11 @@ fn keep_grant(store: &Store, g: &relais_domain::dto::DeviceGrant) -> Result<(), 
         tx.set_meta("device_id", &g.device_id.to_string())?;
         tx.set_meta(
             "refresh",
-            &encode(&tx.seal("meta", "refresh", g.refresh_token.as_bytes())),
+            &encode_hex(&tx.seal("meta", "refresh", g.refresh_token.as_bytes())),
         )?;
         tx.set_meta(
             "access",
-            &encode(&tx.seal("meta", "access", g.access_token.as_bytes())),
+            &encode_hex(&tx.seal("meta", "access", g.access_token.as_bytes())),
         )?;
         tx.set_meta("access_until", &g.access_expires_at.to_rfc3339())?;
         Ok(())
@@ -1540,7 +1527,7 @@ impl QueueIndex {
     }
 }
 
-fn put_record(tx: &Tx<'_>, r: &SyncRecord) -> StoreResult2 {
+fn put_record(tx: &Tx<'_>, r: &SyncRecord) -> Result<(), StoreError> {
     tx.put(&row_of(r))?;
     match r {
         SyncRecord::Person(p) => tx.put(&Row {
@@ -1561,7 +1548,7 @@ fn put_record(tx: &Tx<'_>, r: &SyncRecord) -> StoreResult2 {
     }
 }
 
-fn remove_record(tx: &Tx<'_>, t: SyncTable, id: Uuid) -> StoreResult2 {
+fn remove_record(tx: &Tx<'_>, t: SyncTable, id: Uuid) -> Result<(), StoreError> {
     tx.remove(tbl(t), id)?;
     match t {
         SyncTable::Person => tx.remove("initials", id),
@@ -1569,8 +1556,6 @@ fn remove_record(tx: &Tx<'_>, t: SyncTable, id: Uuid) -> StoreResult2 {
         _ => Ok(()),
     }
 }
-
-type StoreResult2 = Result<(), StoreError>;
 
 fn next_seq(tx: &Tx<'_>) -> Result<i64, StoreError> {
     let last: i64 = tx
@@ -1668,20 +1653,4 @@ fn rejected(tx: &Tx<'_>, a: &IntentAnswer) -> Result<(), StoreError> {
         params![sid],
     )?;
     Ok(())
-}
-
-fn encode(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn decode(s: &str) -> Vec<u8> {
-    (0..s.len() / 2)
-        .filter_map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
-        .collect()
-}
-
-impl IntentState {
-    pub fn word(self) -> &'static str {
-        self.as_str()
-    }
 }

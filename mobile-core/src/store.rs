@@ -404,11 +404,12 @@ pub fn parse_id(s: &str) -> StoreResult<Uuid> {
     Uuid::parse_str(s).map_err(|_| StoreError::Corrupt("an id is not a UUID".into()))
 }
 
-fn encode_hex(b: &[u8]) -> String {
+/// Hex, for sealed values kept in `meta`.
+pub fn encode_hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn decode_hex(s: &str) -> StoreResult<Vec<u8>> {
+pub fn decode_hex(s: &str) -> StoreResult<Vec<u8>> {
     (0..s.len())
         .step_by(2)
         .map(|i| {
