@@ -9,61 +9,18 @@ import fr.relais.core.SyncStatus
 import fr.relais.core.SyncStatusListener
 import fr.relais.core.RelaisException
 import fr.relais.core.Role
+import fr.relais.testing.Checks
+import fr.relais.testing.check
+import fr.relais.testing.demoAccount
+import fr.relais.testing.expect
 import java.io.File
-import java.nio.ByteBuffer
-import javax.crypto.Mac
-import javax.crypto.spec.SecretKeySpec
-import kotlin.system.exitProcess
 import kotlinx.coroutines.runBlocking
-
-var passed = 0
-var failed = 0
-
-fun check(name: String, ok: Boolean) {
-    if (ok) { passed++; println("ok   $name") } else { failed++; println("FAIL $name") }
-}
-
-inline fun <reified E : Throwable> expect(name: String, block: () -> Unit) {
-    try {
-        block()
-        check("$name (no exception)", false)
-    } catch (e: Throwable) {
-        check("$name -> ${E::class.simpleName} (got ${e::class.simpleName})", e is E)
-    }
-}
-
-fun base32(s: String): ByteArray {
-    val alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-    var buffer = 0; var bits = 0
-    val out = java.io.ByteArrayOutputStream()
-    for (c in s.trimEnd('=')) {
-        buffer = (buffer shl 5) or alphabet.indexOf(c)
-        bits += 5
-        if (bits >= 8) { out.write((buffer shr (bits - 8)) and 0xff); bits -= 8 }
-    }
-    return out.toByteArray()
-}
-
-// RFC 6238, as an authenticator app computes it.
-fun totp(secret: ByteArray, offsetSteps: Long): String {
-    val step = System.currentTimeMillis() / 1000 / 30 + offsetSteps
-    val mac = Mac.getInstance("HmacSHA1")
-    mac.init(SecretKeySpec(secret, "HmacSHA1"))
-    val h = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array())
-    val o = h[19].toInt() and 0xf
-    val bin = ((h[o].toInt() and 0x7f) shl 24) or ((h[o + 1].toInt() and 0xff) shl 16) or
-        ((h[o + 2].toInt() and 0xff) shl 8) or (h[o + 3].toInt() and 0xff)
-    return String.format("%06d", bin % 1_000_000)
-}
 
 fun main(args: Array<String>) = runBlocking {
     val url = args[0]
-    val creds = File(args[1]).readText()
-    val m = Regex("\"email\":\\s*\"marie@demo.relais.test\",\\s*\"password\":\\s*\"([^\"]+)\",\\s*\"totp_secret\":\\s*\"([A-Z2-7]+)\"")
-        .find(creds) ?: error("marie's credentials not found in ${args[1]}")
-    val email = "marie@demo.relais.test"
-    val password = m.groupValues[1]
-    val secret = base32(m.groupValues[2])
+    val marie = demoAccount(args[1], "marie@demo.relais.test")
+    val email = marie.email
+    val password = marie.password
 
     val db = File.createTempFile("relais-phone", ".db").also { it.delete() }.path
     val keys = object : KeyProvider {
@@ -79,10 +36,10 @@ fun main(args: Array<String>) = runBlocking {
         check("not logged in at first", !session.isLoggedIn())
         expect<RelaisException.SessionEnded>("profile before login") { session.profile() }
         expect<RelaisException.InvalidCredentials>("wrong password") {
-            session.login(email, "not the right password", totp(secret, 1), "JVM")
+            session.login(email, "not the right password", marie.code(1), "JVM")
         }
         expect<RelaisException.SecondFactorRequired>("missing code") { session.login(email, password, null, "JVM") }
-        session.login(email, password, totp(secret, 1), "Test JVM des bindings")
+        session.login(email, password, marie.code(1), "Test JVM des bindings")
         check("logged in", session.isLoggedIn())
 
         val p = session.profile()
@@ -170,6 +127,5 @@ fun main(args: Array<String>) = runBlocking {
         check("logged out", !core.session().isLoggedIn())
     }
 
-    println("kotlin: $passed passed, $failed failed")
-    if (failed > 0) exitProcess(1)
+    Checks.finish("kotlin bindings")
 }

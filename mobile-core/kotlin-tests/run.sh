@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Generates the Kotlin (and Swift) bindings of relais-mobile-core, starts `relais demo` on a
-# free loopback port, compiles BindingTest.kt with kotlinc and runs it on the JVM.
+# Generates the Kotlin (and Swift) bindings of relais-mobile-core, compiles them with kotlinc,
+# then runs on the JVM, each against its own `relais demo` on a free loopback port: the
+# bindings' test (BindingTest.kt) and the Android app's screen models (android/app-model).
 # Needs: kotlinc (npm package kotlin-compiler; KOTLIN_HOME or .ci/node_modules), JNA
 # (/usr/share/java/jna.jar from Debian's libjna-java), java.
 set -euo pipefail
@@ -22,18 +23,38 @@ rm -rf "$target/bindings"
 ls "$target/bindings/swift/RelaisCore.swift" "$target/bindings/swift/RelaisCoreFFI.h" >/dev/null
 
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$target/debug/relais" demo --data-dir "$work/demo" --listen "127.0.0.1:$port" > "$work/demo.out" 2> "$work/demo.err" &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/demo.err"; exit 1; }
+servers=()
+trap 'for p in "${servers[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
+# A fresh `relais demo` on a free loopback port for each suite (TOTP steps are single-use).
+start_demo() {
+  local name=$1 port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$target/debug/relais" demo --data-dir "$work/$name" --listen "127.0.0.1:$port" > "$work/$name.out" 2> "$work/$name.err" &
+  servers+=($!)
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/$name.err" >&2; exit 1; }
+  demo_url="http://127.0.0.1:$port"
+}
+
+kotlinc() { "$kotlin_home/bin/kotlinc" -nowarn "$@" 2> >(grep -v '^warning' >&2); }
 cp="$jna:$kotlin_home/lib/kotlinx-coroutines-core-jvm.jar"
-"$kotlin_home/bin/kotlinc" -nowarn -cp "$cp" -d "$work/test.jar" \
-  "$target/bindings/kotlin/fr/relais/core/relais_mobile_core.kt" mobile-core/kotlin-tests/BindingTest.kt 2> >(grep -v '^warning' >&2)
-java -Djna.library.path="$target/debug" -cp "$work/test.jar:$cp:$kotlin_home/lib/kotlin-stdlib.jar" \
-  BindingTestKt "http://127.0.0.1:$port" "$work/demo/demo-credentials.json"
+run_cp="$cp:$kotlin_home/lib/kotlin-stdlib.jar"
+
+# The generated bindings and the shared test support, compiled once.
+kotlinc -cp "$cp" -d "$work/bindings.jar" "$target/bindings/kotlin/fr/relais/core/relais_mobile_core.kt" mobile-core/kotlin-tests/TestSupport.kt
+
+echo "--- the bindings (mobile-core/kotlin-tests/BindingTest.kt)"
+kotlinc -cp "$cp:$work/bindings.jar" -d "$work/binding-test.jar" mobile-core/kotlin-tests/BindingTest.kt
+start_demo bindings
+java -Djna.library.path="$target/debug" -cp "$work/binding-test.jar:$work/bindings.jar:$run_cp" \
+  BindingTestKt "$demo_url" "$work/bindings/demo-credentials.json"
+
+echo "--- the Android app's screen models (android/app-model)"
+kotlinc -cp "$cp:$work/bindings.jar" -d "$work/app-model.jar" android/app-model/src/main/kotlin android/app-model/src/test/kotlin
+start_demo app-model
+java -Djna.library.path="$target/debug" -cp "$work/app-model.jar:$work/bindings.jar:$run_cp" \
+  fr.relais.app.model.AppModelTestKt "$demo_url" "$work/app-model/demo-credentials.json"
