@@ -20,7 +20,13 @@ lib="$target/debug/librelais_mobile_core.so"
 rm -rf "$target/bindings"
 "$target/debug/uniffi-bindgen" generate --library "$lib" --language kotlin --out-dir "$target/bindings/kotlin" --no-format
 "$target/debug/uniffi-bindgen" generate --library "$lib" --language swift --out-dir "$target/bindings/swift" --no-format
-ls "$target/bindings/swift/RelaisCore.swift" "$target/bindings/swift/RelaisCoreFFI.h" >/dev/null
+# The iOS package builds on the committed copy of the Swift bindings: a change of the core's
+# API must show in the diff of ios/Generated.
+if ! diff -r "$target/bindings/swift" ios/Generated >/dev/null; then
+  diff -ru ios/Generated "$target/bindings/swift" | head -40 >&2 || true
+  echo "ios/Generated is out of date with the core's API: cp target/bindings/swift/* ios/Generated/ and commit" >&2
+  exit 1
+fi
 
 work=$(mktemp -d)
 servers=()
