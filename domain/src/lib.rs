@@ -4,6 +4,7 @@
 #[macro_use]
 pub mod words;
 
+pub mod booking_link;
 pub mod casework;
 pub mod delivery;
 pub mod dto;

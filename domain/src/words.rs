@@ -80,6 +80,8 @@ mod tests {
         check::<Role>(json);
         check::<AppointmentStatus>(json);
         check::<AppointmentChange>(json);
+        check::<crate::booking_link::Purpose>(json);
+        check::<crate::booking_link::LinkState>(json);
         check::<PlaceKind>(json);
         check::<BookableBy>(json);
         check::<CancelledBy>(json);

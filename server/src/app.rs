@@ -24,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest("/api/v1", api::routes())
+        .merge(crate::web::routes())
         .fallback(|| async {
             ServiceError::not_found().detail("Aucune ressource à cette adresse.")
         })

@@ -53,6 +53,10 @@ pub enum Action {
     ReportGenerated,
     RetentionRun,
     PersonAnonymised,
+    LinkCreated,
+    LinkRevoked,
+    LinkOpened,
+    LinkChecked,
 }
 
 relais_domain::words!(Action {
@@ -91,6 +95,10 @@ relais_domain::words!(Action {
     ReportGenerated = "report_generated",
     RetentionRun = "retention_run",
     PersonAnonymised = "person_anonymised",
+    LinkCreated = "link_created",
+    LinkRevoked = "link_revoked",
+    LinkOpened = "link_opened",
+    LinkChecked = "link_checked",
 });
 
 #[derive(Debug, Clone)]

@@ -80,6 +80,15 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed (comma-separated addresses or
     /// networks). Empty: the TCP peer is the client.
     pub trusted_proxies: String,
+    /// Person's links that do not open, per client address per `lockout_window_minutes`,
+    /// before that address gets only the "too many tries" page.
+    pub link_failures_per_address: u32,
+    /// The same, per token prefix (the first 4 letters), whatever the address.
+    pub link_failures_per_prefix: u32,
+    /// Where the quick exit of the person's pages goes (`location.replace`). `about:blank`
+    /// leaves no request to any other host; a neutral public page (weather, news) looks more
+    /// ordinary in a history someone else reads.
+    pub quick_exit_url: String,
 }
 
 /// A credential: never printed, never logged.
@@ -132,6 +141,9 @@ impl Default for Config {
             lockout_window_minutes: 15,
             lockout_minutes: 15,
             ip_failures_per_window: 20,
+            link_failures_per_address: 20,
+            link_failures_per_prefix: 10,
+            quick_exit_url: "about:blank".into(),
             argon2_memory_kib: 64 * 1024,
             argon2_iterations: 3,
             totp_issuer: "Relais".into(),
@@ -188,6 +200,15 @@ pub const ENV: &[(&str, &str)] = &[
     ("lockout_window_minutes", "RELAIS_LOCKOUT_WINDOW_MINUTES"),
     ("lockout_minutes", "RELAIS_LOCKOUT_MINUTES"),
     ("ip_failures_per_window", "RELAIS_IP_FAILURES_PER_WINDOW"),
+    (
+        "link_failures_per_address",
+        "RELAIS_LINK_FAILURES_PER_ADDRESS",
+    ),
+    (
+        "link_failures_per_prefix",
+        "RELAIS_LINK_FAILURES_PER_PREFIX",
+    ),
+    ("quick_exit_url", "RELAIS_QUICK_EXIT_URL"),
     ("argon2_memory_kib", "RELAIS_ARGON2_MEMORY_KIB"),
     ("argon2_iterations", "RELAIS_ARGON2_ITERATIONS"),
     ("totp_issuer", "RELAIS_TOTP_ISSUER"),
@@ -279,6 +300,9 @@ impl Config {
         from_env!(lockout_window_minutes, parse);
         from_env!(lockout_minutes, parse);
         from_env!(ip_failures_per_window, parse);
+        from_env!(link_failures_per_address, parse);
+        from_env!(link_failures_per_prefix, parse);
+        from_env!(quick_exit_url, string);
         from_env!(argon2_memory_kib, parse);
         from_env!(argon2_iterations, parse);
         from_env!(totp_issuer, string);
@@ -484,6 +508,24 @@ impl Config {
         }
         if self.ip_failures_per_window == 0 {
             return Err(bad("ip_failures_per_window", "must be at least 1".into()));
+        }
+        if self.link_failures_per_address == 0 {
+            return Err(bad(
+                "link_failures_per_address",
+                "must be at least 1".into(),
+            ));
+        }
+        if self.link_failures_per_prefix == 0 {
+            return Err(bad("link_failures_per_prefix", "must be at least 1".into()));
+        }
+        let exit = self.quick_exit_url.trim();
+        if !(exit == "about:blank" || exit.starts_with("https://"))
+            || exit.contains(['"', '\'', '<', '>', ' '])
+        {
+            return Err(bad(
+                "quick_exit_url",
+                "about:blank or an https:// address".into(),
+            ));
         }
         if let Some(k) = &self.data_key {
             crate::crypto::FieldCipher::from_base64(k)

@@ -33,6 +33,10 @@ pub enum CryptoError {
 pub struct FieldCipher {
     aead: XChaCha20Poly1305,
     index_key: [u8; 32],
+    /// Derives the person's link tokens from the links' ids.
+    link_key: [u8; 32],
+    /// Signs the person's short sessions.
+    session_key: [u8; 32],
 }
 
 impl std::fmt::Debug for FieldCipher {
@@ -53,6 +57,8 @@ impl FieldCipher {
         Self {
             aead: XChaCha20Poly1305::new((&enc).into()),
             index_key: derive(master, "relais blind index v1"),
+            link_key: derive(master, "relais person link tokens v1"),
+            session_key: derive(master, "relais person sessions v1"),
         }
     }
 
@@ -191,6 +197,45 @@ impl FieldCipher {
         mac.update(&[0]);
         mac.update(normalised.as_bytes());
         HEXLOWER.encode(&mac.finalize().into_bytes()[..16])
+    }
+}
+
+impl FieldCipher {
+    /// The token of a person's link: a keyed hash of its id, so the server can write it
+    /// into a reminder again without storing it (the database keeps `token_hash`).
+    pub fn link_token(&self, link_id: Uuid) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.link_key)
+            .expect("HMAC takes any key length");
+        mac.update(link_id.as_bytes());
+        let out = mac.finalize().into_bytes();
+        let mut first = [0u8; 16];
+        first.copy_from_slice(&out[..16]);
+        relais_domain::booking_link::token_from(&first)
+    }
+
+    /// `payload.mac` for the person's session cookie.
+    pub fn sign_session(&self, payload: &str) -> String {
+        format!("{payload}.{}", self.session_mac(payload))
+    }
+
+    /// The payload of a cookie whose MAC is right (compared in constant time).
+    pub fn check_session<'a>(&self, cookie: &'a str) -> Option<&'a str> {
+        let (payload, mac) = cookie.rsplit_once('.')?;
+        let want = self.session_mac(payload);
+        let ok = want.len() == mac.len()
+            && want
+                .bytes()
+                .zip(mac.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        ok.then_some(payload)
+    }
+
+    fn session_mac(&self, payload: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.session_key)
+            .expect("HMAC takes any key length");
+        mac.update(payload.as_bytes());
+        data_encoding::BASE64URL_NOPAD.encode(&mac.finalize().into_bytes()[..18])
     }
 }
 

@@ -165,7 +165,12 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             min_notice_minutes: Set(60),
             max_horizon_days: Set(60),
             place_kind: Set(place.as_str().into()),
-            bookable_by: Set(BookableBy::Staff.as_str().into()),
+            // The interview can be booked by the person from a link; the call by staff only.
+            bookable_by: Set(if place == PlaceKind::Site {
+                BookableBy::Public.as_str().into()
+            } else {
+                BookableBy::Staff.as_str().into()
+            }),
             reminders: Set(true),
             reminder_offset_hours: Set(48),
             ..Stamp::take(&txn, now).await?.new_row()

@@ -21,6 +21,7 @@ pub mod scope;
 pub mod state;
 pub mod store;
 pub mod sync;
+pub mod web;
 pub mod wording;
 pub mod zone;
 

@@ -42,6 +42,9 @@ enum Command {
         /// Address:port; default: RELAIS_LISTEN or the configuration's `listen`.
         #[arg(long)]
         listen: Option<String>,
+        /// A PostgreSQL database (empty) to seed instead of the data directory's SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
     },
     /// Print a new random data key (base64 of 32 bytes).
     GenerateKey,
@@ -177,26 +180,38 @@ async fn run(cli: Cli) -> Result<(), String> {
             relais_server::init_logging(&config.log_format);
             app::run(config).await
         }
-        Command::Demo { data_dir, listen } => {
+        Command::Demo {
+            data_dir,
+            listen,
+            database_url,
+        } => {
             let db = data_dir.join("relais.sqlite");
+            let key = data_dir.join("relais.key");
             // The demo's own database and key, always; every other setting as the README's
             // table says (`--listen` wins over RELAIS_LISTEN, which wins over the file).
             let mut overrides = vec![
                 (
                     "DATABASE_URL",
-                    format!("sqlite://{}?mode=rwc", db.display()),
+                    database_url
+                        .clone()
+                        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", db.display())),
                 ),
-                (
-                    "RELAIS_DATA_KEY_FILE",
-                    data_dir.join("relais.key").display().to_string(),
-                ),
+                ("RELAIS_DATA_KEY_FILE", key.display().to_string()),
             ];
             if let Some(l) = listen {
                 overrides.push(("RELAIS_LISTEN", l));
             }
-            let config = load(cli.config.as_deref(), &overrides)?;
+            let mut config = load(cli.config.as_deref(), &overrides)?;
+            // The person's links need an address: the demo's own, unless one is configured.
+            if config.public_url.is_empty() {
+                config.public_url = format!("http://{}", config.listen);
+            }
             relais_server::init_logging(&config.log_format);
-            let fresh = !db.exists();
+            let fresh = if database_url.is_some() {
+                !key.exists()
+            } else {
+                !db.exists()
+            };
             if fresh {
                 std::fs::create_dir_all(&data_dir)
                     .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;

@@ -36,6 +36,14 @@ pub enum Actor {
     PartnerUnit { unit_id: Uuid, ip: Option<IpAddr> },
     /// The service itself: retention, the demo, the outbox, sync housekeeping.
     System(&'static str),
+    /// A person acting from their link (`scheduling::links`), after the knowledge check.
+    /// Changes are recorded under the account that made the link, with the person's words
+    /// in the history (`booked_by_person`…).
+    Person {
+        link_id: Uuid,
+        on_behalf_of: Uuid,
+        ip: Option<IpAddr>,
+    },
 }
 
 /// An intent a phone pushed, being applied: the first write transaction of the service
@@ -143,6 +151,21 @@ impl Scope {
         }
     }
 
+    /// The account a change is recorded under: the staff member, or the one who made the
+    /// link a person acts from.
+    pub fn recording_account(&self) -> ServiceResult<Uuid> {
+        match &self.actor {
+            Actor::Staff(c) => Ok(c.account_id),
+            Actor::Person { on_behalf_of, .. } => Ok(*on_behalf_of),
+            _ => Err(ServiceError::forbidden()),
+        }
+    }
+
+    /// Whether a person acts, from their link.
+    pub fn is_person(&self) -> bool {
+        matches!(self.actor, Actor::Person { .. })
+    }
+
     /// A query over `E` restricted to the scope's organisation.
     pub fn scoped<E: OrgScoped>(&self) -> Select<E> {
         E::scoped(self.organisation_id)
@@ -172,7 +195,7 @@ impl Scope {
     ) -> audit::Event {
         let (account_id, role, ip) = match &self.actor {
             Actor::Staff(c) => (Some(c.account_id), Some(c.role), c.ip),
-            Actor::PartnerUnit { ip, .. } => (None, None, *ip),
+            Actor::PartnerUnit { ip, .. } | Actor::Person { ip, .. } => (None, None, *ip),
             Actor::System(_) => (None, None, None),
         };
         audit::Event {

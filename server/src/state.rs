@@ -10,7 +10,13 @@ use sea_orm::{
     ActiveModelTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set, TransactionTrait,
 };
 
-use crate::auth::lockout::IpThrottle;
+use crate::auth::lockout::{IpThrottle, Throttle};
+
+/// Guessing of the person's link tokens, throttled by address and by token prefix.
+pub struct LinkThrottle {
+    pub ip: Throttle<std::net::IpAddr>,
+    pub prefix: Throttle<String>,
+}
 use crate::auth::password::Hasher;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
@@ -25,6 +31,7 @@ struct Inner {
     hasher: Hasher,
     config: Config,
     ip_throttle: IpThrottle,
+    link_throttle: LinkThrottle,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     trusted_proxies: Vec<crate::auth::proxy::Net>,
     /// SQLite has one writer at a time, and a writer that finds the lock taken sleeps in
@@ -80,6 +87,9 @@ impl AppState {
     }
     pub fn ip_throttle(&self) -> &IpThrottle {
         &self.0.ip_throttle
+    }
+    pub fn link_throttle(&self) -> &LinkThrottle {
+        &self.0.link_throttle
     }
     pub fn trusted_proxies(&self) -> &[crate::auth::proxy::Net] {
         &self.0.trusted_proxies
@@ -145,6 +155,11 @@ impl AppState {
             config.ip_failures_per_window,
             chrono::Duration::minutes(config.lockout_window_minutes),
         );
+        let window = chrono::Duration::minutes(config.lockout_window_minutes);
+        let link_throttle = LinkThrottle {
+            ip: Throttle::new(config.link_failures_per_address, window),
+            prefix: Throttle::new(config.link_failures_per_prefix, window),
+        };
         // reqwest and lettre use rustls with ring, installed once for the process.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let gateways =
@@ -164,6 +179,7 @@ impl AppState {
             hasher,
             config,
             ip_throttle,
+            link_throttle,
             write_lock: tokio::sync::Mutex::new(()),
             gateways,
             outbox_wake: tokio::sync::Notify::new(),

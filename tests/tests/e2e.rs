@@ -17,6 +17,8 @@ mod hardening;
 mod outbox;
 #[path = "e2e/outreach.rs"]
 mod outreach;
+#[path = "e2e/person_pages.rs"]
+mod person_pages;
 #[path = "e2e/persons.rs"]
 mod persons;
 #[path = "e2e/phone.rs"]

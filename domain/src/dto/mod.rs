@@ -3,6 +3,7 @@
 //! type is reachable as `dto::Name`.
 
 mod auth;
+mod links;
 mod messages;
 mod organisation;
 mod partners;
@@ -12,6 +13,7 @@ mod situations;
 mod sync;
 
 pub use auth::*;
+pub use links::*;
 pub use messages::*;
 pub use organisation::*;
 pub use partners::*;

@@ -260,6 +260,12 @@ pub enum AppointmentChange {
     Revoked,
     Seen,
     NoShow,
+    /// Booked by the person, from their link.
+    BookedByPerson,
+    /// Moved by the person, from their link.
+    MovedByPerson,
+    /// Cancelled by the person, from their link (the appointment reads `excused`).
+    CancelledByPerson,
 }
 
 words!(AppointmentChange {
@@ -271,6 +277,9 @@ words!(AppointmentChange {
     Revoked = "revoked",
     Seen = "seen",
     NoShow = "no_show",
+    BookedByPerson = "booked_by_person",
+    MovedByPerson = "moved_by_person",
+    CancelledByPerson = "cancelled_by_person",
 });
 
 impl AppointmentStatus {

@@ -5,9 +5,8 @@
 
 use relais_domain::problem::ProblemCode;
 use std::marker::PhantomData;
-use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use chrono::{Duration, Utc};
@@ -74,37 +73,7 @@ impl<A: Access> std::ops::Deref for Staff<A> {
     }
 }
 
-pub fn client_ip(parts: &Parts, state: &AppState) -> Option<IpAddr> {
-    let peer = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())?;
-    let trusted = state.trusted_proxies();
-    if trusted.is_empty() {
-        return Some(peer);
-    }
-    let forwarded: Vec<&str> = parts
-        .headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    Some(crate::auth::proxy::client(peer, &forwarded, trusted))
-}
-
-/// The peer address, when the server was started with connect info (absent in unit tests).
-pub struct ClientIp(pub Option<IpAddr>);
-
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts, state)))
-    }
-}
+pub use crate::auth::proxy::{ClientIp, client_ip};
 
 fn bearer(parts: &Parts) -> Option<&str> {
     let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;

@@ -9,6 +9,7 @@ pub mod contract;
 pub mod error;
 pub mod extract;
 pub mod hooks;
+pub mod links;
 pub mod partners;
 pub mod persons;
 pub mod referrals;
@@ -44,6 +45,7 @@ pub(crate) fn all() -> router::ApiRouter {
         retention::routes(),
         templates::routes(),
         sync::routes(),
+        links::routes(),
     ];
     documented
         .into_iter()

@@ -48,14 +48,18 @@ impl Policy {
     }
 }
 
-/// Failed logins per client address in a sliding window, kept in memory (per instance).
-pub struct IpThrottle {
+/// Failures per key (a client address, a token prefix) in a fixed window, kept in memory
+/// (per instance).
+pub struct Throttle<K> {
     limit: u32,
     window: Duration,
-    hits: Mutex<HashMap<IpAddr, (u32, DateTime<Utc>)>>,
+    hits: Mutex<HashMap<K, (u32, DateTime<Utc>)>>,
 }
 
-impl IpThrottle {
+/// Failed logins per client address.
+pub type IpThrottle = Throttle<IpAddr>;
+
+impl<K: std::hash::Hash + Eq> Throttle<K> {
     pub fn new(limit: u32, window: Duration) -> Self {
         Self {
             limit,
@@ -64,18 +68,18 @@ impl IpThrottle {
         }
     }
 
-    pub fn is_blocked(&self, ip: IpAddr, now: DateTime<Utc>) -> bool {
+    pub fn is_blocked(&self, key: K, now: DateTime<Utc>) -> bool {
         let hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
-        hits.get(&ip)
+        hits.get(&key)
             .is_some_and(|(n, since)| now - *since < self.window && *n >= self.limit)
     }
 
-    pub fn failure(&self, ip: IpAddr, now: DateTime<Utc>) {
+    pub fn failure(&self, key: K, now: DateTime<Utc>) {
         let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
         if hits.len() > 100_000 {
             hits.retain(|_, (_, since)| now - *since < self.window);
         }
-        let e = hits.entry(ip).or_insert((0, now));
+        let e = hits.entry(key).or_insert((0, now));
         if now - e.1 >= self.window {
             *e = (0, now);
         }

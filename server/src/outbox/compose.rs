@@ -58,6 +58,8 @@ pub(crate) struct Batch {
     /// Each organisation's revealing words (its own, its name, its sites' names).
     revealing: HashMap<Uuid, relais_domain::wording::Revealing>,
     opted_out: HashSet<String>,
+    /// The appointments' manage links (`{lien}`), when the server has a public address.
+    links: HashMap<Uuid, String>,
 }
 
 impl Batch {
@@ -82,6 +84,12 @@ impl Batch {
         {
             b.appointments.insert(a.id, a);
         }
+        b.links = crate::scheduling::links::manage_urls(
+            db,
+            state,
+            b.appointments.keys().copied().collect(),
+        )
+        .await?;
         let orgs: HashSet<Uuid> = jobs.iter().map(|n| n.organisation_id).collect();
         // Every site of these organisations: the appointments' sites, and the names no
         // message may carry.
@@ -167,13 +175,21 @@ impl Batch {
             .as_deref()
             .filter(|_| profile.may_name_service)
             .filter(|p| revealing.find(p).is_none());
+        // The manage link, while it can still move or cancel something.
+        let link = self
+            .links
+            .get(&a.id)
+            .map(String::as_str)
+            .filter(|_| kind != MessageKind::Cancellation)
+            // A host name that names the service makes the link itself revealing.
+            .filter(|l| revealing.find(l).is_none());
         let mut body =
             match self
                 .templates
                 .get(&(n.organisation_id, n.kind.clone(), n.channel.clone()))
             {
-                Some(t) => sms::render_template(t, a.starts_at, tz, place, None),
-                None => sms::neutral_text(kind, a.starts_at, tz, place, None),
+                Some(t) => sms::render_template(t, a.starts_at, tz, place, link),
+                None => sms::neutral_text(kind, a.starts_at, tz, place, link),
             };
         // Checked again as it will be read: a word or a site's name added since the
         // template was saved falls back to the bare neutral text.
@@ -182,7 +198,7 @@ impl Batch {
                 notification = %n.id,
                 "rendered message failed the revealing-word check; neutral text used"
             );
-            body = sms::neutral_text(kind, a.starts_at, tz, None, None);
+            body = sms::neutral_text(kind, a.starts_at, tz, None, link);
         }
         if n.channel == "sms" {
             body = sms::for_sms(&body);

@@ -43,11 +43,11 @@ use relais_domain::dto::AppointmentChange;
 pub fn messages_for(change: AppointmentChange) -> &'static [MessageKind] {
     use AppointmentChange::*;
     match change {
-        Booked | ForceBooked | Moved | ForceMoved => {
+        Booked | ForceBooked | Moved | ForceMoved | BookedByPerson | MovedByPerson => {
             &[MessageKind::Confirmation, MessageKind::Reminder]
         }
         Revoked => &[MessageKind::Cancellation],
-        Excused | Seen | NoShow => &[],
+        Excused | CancelledByPerson | Seen | NoShow => &[],
     }
 }
 

@@ -258,7 +258,7 @@ pub(crate) async fn change_appointment(
         .one(&txn)
         .await?
         .ok_or_else(ServiceError::not_found)?;
-    event(&txn, &m, t.staff()?.account_id, kind).await?;
+    event(&txn, &m, t.recording_account()?, kind).await?;
     crate::outbox::replan(&txn, t.state.cipher(), &m, kind, t.state.quiet_hours()).await?;
     txn.commit().await?;
     t.state.wake_outbox();
@@ -357,6 +357,8 @@ pub async fn move_appointment(t: &Scope, id: Uuid, i: MoveInput) -> ServiceResul
         i.version,
         if reason.is_some() {
             AppointmentChange::ForceMoved
+        } else if t.is_person() {
+            AppointmentChange::MovedByPerson
         } else {
             AppointmentChange::Moved
         },
@@ -401,6 +403,10 @@ pub async fn cancel(t: &Scope, id: Uuid, i: CancelInput) -> ServiceResult<Appoin
     }
     v.finish().map_err(ServiceError::validation)?;
     let (status, kind) = match i.by {
+        CancelledBy::Person if t.is_person() => (
+            AppointmentStatus::Excused,
+            AppointmentChange::CancelledByPerson,
+        ),
         CancelledBy::Person => (AppointmentStatus::Excused, AppointmentChange::Excused),
         CancelledBy::Service => (AppointmentStatus::Revoked, AppointmentChange::Revoked),
     };
@@ -460,7 +466,7 @@ pub async fn book(
     i: AppointmentInput,
     idem: Option<Idempotency>,
 ) -> ServiceResult<Booked> {
-    let account_id = t.staff()?.account_id;
+    let account_id = t.recording_account()?;
     if let Some(Idempotency {
         key: k,
         request_hash: hash,
@@ -559,29 +565,18 @@ pub async fn book(
     }
     .insert(&txn)
     .await?;
-    event(
-        &txn,
-        &m,
-        account_id,
-        if reason.is_some() {
-            AppointmentChange::ForceBooked
-        } else {
-            AppointmentChange::Booked
-        },
-    )
-    .await?;
-    crate::outbox::replan(
-        &txn,
-        t.state.cipher(),
-        &m,
-        if reason.is_some() {
-            AppointmentChange::ForceBooked
-        } else {
-            AppointmentChange::Booked
-        },
-        t.state.quiet_hours(),
-    )
-    .await?;
+    let change = if reason.is_some() {
+        AppointmentChange::ForceBooked
+    } else if t.is_person() {
+        AppointmentChange::BookedByPerson
+    } else {
+        AppointmentChange::Booked
+    };
+    event(&txn, &m, account_id, change).await?;
+    crate::outbox::replan(&txn, t.state.cipher(), &m, change, t.state.quiet_hours()).await?;
+    // Every booking gets the person's manage link, written into its messages as {lien}.
+    crate::scheduling::links::manage_link(&txn, t.state.cipher(), &m, i.person_id, account_id)
+        .await?;
     if reason.is_some() {
         audit::record(
             &txn,

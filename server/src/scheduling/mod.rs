@@ -5,12 +5,14 @@
 //! - `search`: free slots (data loaded in four indexed queries, then `domain::schedule`);
 //! - `booking`: book, move, cancel, seen / no-show, with idempotency and the keep-apart rule;
 //! - `agenda`, `feed`: a coordinator's or site's agenda, and iCalendar feeds;
+//! - `links`: the person's booking and manage links, and what a person does with them;
 //! - `messages`: the messages of an appointment; `rules`, `words`: shared lookups and words.
 
 pub mod agenda;
 pub mod booking;
 pub mod calendar;
 pub mod feed;
+pub mod links;
 pub mod messages;
 pub mod rules;
 pub mod search;

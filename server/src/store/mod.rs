@@ -131,7 +131,8 @@ org_scoped!(
     notification,
     dev_outbox,
     message_template,
-    sync_intent
+    sync_intent,
+    booking_link
 );
 
 /// Tables the phone syncs: soft deletion, `updated_at` and a change sequence.

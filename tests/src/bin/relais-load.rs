@@ -1,6 +1,7 @@
 //! Load generator against a real `relais serve` process (started here, on loopback):
-//! the availability endpoint under 50 concurrent clients, then bookings as fast as 50
-//! clients can make them, every slot attempted twice (`--attempts-per-slot`), then a check that no coordinator has
+//! the person's slot page (`/rdv`, with a session from a booking link) and the availability
+//! endpoint under 50 concurrent clients, then bookings as fast as 50 clients can make them,
+//! every slot attempted twice (`--attempts-per-slot`), then a check that no coordinator has
 //! two overlapping appointments.
 //!
 //! cargo build --release -p relais-server -p relais-tests
@@ -18,6 +19,19 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "mot de passe du banc d'essai";
+
+const HELP: &str = "relais-load: the person's slot page, availability and bookings under concurrent clients,
+against a `relais serve` started here on loopback (build it first: cargo build --release -p relais-server -p relais-tests).
+
+Options:
+  --server PATH             the relais binary (default target/release/relais)
+  --postgres URL            PostgreSQL base URL (a database is created); default SQLite in a temporary directory
+  --clients N               concurrent clients (default 50)
+  --seconds N               duration of each timed phase (default 10)
+  --coordinators N          coordinators with opening hours (default 20)
+  --bookings N              slots to book (default 10000)
+  --attempts-per-slot N     clients trying each slot (default 2)
+  --help                    this text";
 
 struct Args {
     server: String,
@@ -50,7 +64,14 @@ fn args() -> Args {
             "--coordinators" => a.coordinators = v().parse().unwrap(),
             "--bookings" => a.bookings = v().parse().unwrap(),
             "--attempts-per-slot" => a.attempts = v().parse().unwrap(),
-            _ => panic!("unknown option {k}; see the source's header"),
+            "--help" | "-h" => {
+                println!("{HELP}");
+                std::process::exit(0);
+            }
+            _ => {
+                eprintln!("unknown option {k}\n\n{HELP}");
+                std::process::exit(2);
+            }
         }
     }
     a
@@ -263,6 +284,134 @@ async fn main() {
         "Relais load test on {backend}: {} coordinators, {} clients, server and load generator on this 2-core machine",
         a.coordinators, a.clients
     );
+
+    // 0. The person's slot page: a booking link, its knowledge check, then `/rdv` as a
+    //    person's phone loads it (one session, 50 clients).
+    {
+        let (st, pty) = call(&http, reqwest::Method::POST, format!("{base}/appointment-types"), Some(t),
+            Some(json!({"name": "Par lien", "public_label": "Rendez-vous", "duration_minutes": 45, "max_horizon_days": 60, "place_kind": "site", "bookable_by": "public"}))).await;
+        assert_eq!(st, 201, "{pty}");
+        let (st, link) = call(
+            &http,
+            reqwest::Method::POST,
+            format!("{base}/persons/{person_id}/booking-links"),
+            Some(t),
+            Some(json!({"type_id": pty["id"], "site_ids": [site_id]})),
+        )
+        .await;
+        assert_eq!(st, 201, "{link}");
+        let token = link["url"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let root = format!("http://127.0.0.1:{port}");
+        let plain = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(a.clients * 2)
+            .build()
+            .unwrap();
+        let r = plain.get(format!("{root}/r/{token}")).send().await.unwrap();
+        let mut cookie = r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let r = plain
+            .post(format!("{root}/rdv/verifier"))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("reponse=ess")
+            .send()
+            .await
+            .unwrap();
+        cookie = r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let page = plain
+            .get(format!("{root}/rdv"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        let html = page.text().await.unwrap();
+        assert!(html.contains("creneau="), "the slot page lists slots");
+        let css = plain
+            .get(format!("{root}/rdv/static/rdv.css"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .len();
+        let js = plain
+            .get(format!("{root}/rdv/static/rdv.js"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .len();
+        let lat = Arc::new(tokio::sync::Mutex::new(Vec::<Duration>::new()));
+        let deadline = Instant::now() + Duration::from_secs(a.seconds);
+        let errors = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..a.clients {
+            let (http, lat, errors, cookie, url) = (
+                plain.clone(),
+                lat.clone(),
+                errors.clone(),
+                cookie.clone(),
+                format!("{root}/rdv"),
+            );
+            tasks.push(tokio::spawn(async move {
+                let mut mine = Vec::new();
+                while Instant::now() < deadline {
+                    let t0 = Instant::now();
+                    match http.get(&url).header("cookie", &cookie).send().await {
+                        Ok(r) if r.status().is_success() => {
+                            let _ = r.bytes().await;
+                            mine.push(t0.elapsed());
+                        }
+                        _ => {
+                            errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+                lat.lock().await.extend(mine);
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let mut l = lat.lock().await.clone();
+        l.sort();
+        println!(
+            "person's slot page (/rdv, 14 days of 45-minute slots, {} coordinators): {} requests in {} s = {:.0} req/s; p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms; errors {}; weight {} B HTML + {} B CSS + {} B JS = {} B, no other host",
+            a.coordinators,
+            l.len(),
+            a.seconds,
+            l.len() as f64 / a.seconds as f64,
+            pct(&l, 0.5),
+            pct(&l, 0.9),
+            pct(&l, 0.99),
+            errors.load(Ordering::Relaxed),
+            html.len(),
+            css,
+            js,
+            html.len() + css + js
+        );
+    }
 
     // 1. Availability: one coordinator over four weeks, the call an agenda screen makes.
     let lat = Arc::new(tokio::sync::Mutex::new(Vec::<Duration>::new()));

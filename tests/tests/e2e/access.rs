@@ -49,6 +49,8 @@ struct Outreach {
     orientation: String,
     link: String,
     unit: String,
+    public_type: String,
+    booking_link: String,
 }
 
 async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
@@ -108,6 +110,23 @@ async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
         )
         .await;
     assert_eq!(st, 201, "{unit}");
+    let (st, ty) = s
+        .post(
+            "/api/v1/appointment-types",
+            Some(&a.admin.token),
+            json!({"name": "Par lien", "public_label": "Rendez-vous", "duration_minutes": 30,
+                   "place_kind": "site", "bookable_by": "public"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{ty}");
+    let (st, bl) = s
+        .post(
+            &format!("/api/v1/persons/{}/booking-links", a.person_id),
+            Some(c),
+            json!({"type_id": ty["id"], "site_ids": [a.site_id]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{bl}");
     let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
     Outreach {
         situation: id(&sit),
@@ -115,6 +134,8 @@ async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
         orientation: id(&o),
         link: id(&link),
         unit: id(&unit),
+        public_type: id(&ty),
+        booking_link: id(&bl),
     }
 }
 
@@ -127,6 +148,27 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
         "kind": "domestic_violence", "person_role": "victim", "document_type": "logbook_entry",
         "channel": "gendarmerie", "unit": "Brigade"});
     let mut v = vec![
+        ep(
+            Method::GET,
+            format!("/api/v1/persons/{}/booking-links", a.person_id),
+            None,
+            staff,
+            true,
+        ),
+        ep(
+            Method::POST,
+            format!("/api/v1/persons/{}/booking-links", a.person_id),
+            Some(json!({"type_id": o.public_type, "site_ids": [a.site_id]})),
+            staff,
+            true,
+        ),
+        ep(
+            Method::POST,
+            format!("/api/v1/booking-links/{}/revoke", o.booking_link),
+            Some(json!({})),
+            staff,
+            true,
+        ),
         ep(Method::GET, "/api/v1/referrals".into(), None, all, false),
         ep(
             Method::POST,

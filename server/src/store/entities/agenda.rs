@@ -160,6 +160,39 @@ pub mod appointment_event {
     no_relations!();
 }
 
+/// A person's link (`scheduling::links`): the token is derived from `id`, only its hash is kept.
+pub mod booking_link {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "booking_link")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub organisation_id: Uuid,
+        pub person_id: Uuid,
+        /// book or manage.
+        pub purpose: String,
+        pub token_hash: String,
+        /// book: the appointment type offered.
+        pub type_id: Option<Uuid>,
+        /// book: JSON array of the sites offered.
+        pub site_ids: String,
+        /// book: JSON array of the coordinators offered (empty: any at those sites).
+        pub coordinator_ids: String,
+        /// manage: the appointment.
+        pub appointment_id: Option<Uuid>,
+        pub expires_at: DateTimeUtc,
+        pub revoked_at: Option<DateTimeUtc>,
+        /// book: when the person booked with it.
+        pub used_at: Option<DateTimeUtc>,
+        /// Wrong answers to the knowledge check left before it locks.
+        pub tries_left: i32,
+        pub created_by: Uuid,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
 pub mod idempotency_key {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -12,6 +12,7 @@ mod m0005_delivery;
 mod m0006_hardening;
 mod m0007_account_email_per_organisation;
 mod m0008_sync_feed;
+mod m0009_booking_link;
 
 #[allow(unused_imports)]
 use m0001_foundation::*;
@@ -29,6 +30,8 @@ use m0006_hardening::*;
 use m0007_account_email_per_organisation::*;
 #[allow(unused_imports)]
 use m0008_sync_feed::*;
+#[allow(unused_imports)]
+use m0009_booking_link::*;
 
 pub struct Migrator;
 
@@ -44,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0006Hardening),
             Box::new(M0007AccountEmailPerOrganisation),
             Box::new(M0008SyncFeed),
+            Box::new(M0009BookingLink),
         ]
     }
 }

@@ -1,0 +1,819 @@
+//! The person's links. Staff create, list and revoke booking links; every booking gets a
+//! manage link (written into its messages as `{lien}`). A person opens a link (the token is
+//! looked up by its hash: the one query not started from an organisation, since the token is
+//! what names it), answers the knowledge check, then books, moves or cancels through the
+//! same booking services as staff, acting as `Actor::Person`: same free-slot check, notice,
+//! horizon, keep-apart rule and idempotency.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use relais_domain::booking_link::{self as rule, Purpose};
+use relais_domain::dto::{
+    AppointmentInput, AppointmentStatus, BookableBy, BookingLink, BookingLinkInput, CancelInput,
+    CancelledBy, MoveInput,
+};
+use relais_domain::problem::ProblemCode;
+use relais_domain::schedule;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use crate::audit::{self, Action};
+use crate::crypto::{FieldCipher, token_hash};
+use crate::error::{ServiceError, ServiceResult};
+use crate::scheduling::booking::{self, Booked, Idempotency};
+use crate::scheduling::{find_coordinator, find_site, find_type, load_search, rules_of};
+use crate::scope::{Actor, Scope};
+use crate::state::AppState;
+use crate::store::OrgScoped;
+use crate::store::entities::{appointment, appointment_participant, booking_link, person, site};
+use crate::zone::site_tz;
+
+fn ids_json(ids: &[Uuid]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
+}
+
+fn ids_of(s: &str) -> Vec<Uuid> {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
+/// The address of a link: `<public_url>/r/<token>`.
+pub fn url_of(state: &AppState, link_id: Uuid) -> String {
+    format!(
+        "{}/r/{}",
+        state.config().public_url.trim_end_matches('/'),
+        state.cipher().link_token(link_id)
+    )
+}
+
+fn dto(state: &AppState, m: &booking_link::Model, with_url: bool) -> BookingLink {
+    BookingLink {
+        id: m.id,
+        person_id: m.person_id,
+        purpose: Purpose::parse(&m.purpose).unwrap_or(Purpose::Book),
+        state: rule::state_of(
+            m.expires_at,
+            m.revoked_at,
+            m.used_at,
+            m.tries_left,
+            Utc::now(),
+        ),
+        type_id: m.type_id,
+        site_ids: ids_of(&m.site_ids),
+        coordinator_ids: ids_of(&m.coordinator_ids),
+        appointment_id: m.appointment_id,
+        expires_at: m.expires_at,
+        created_at: m.created_at,
+        tries_left: m.tries_left,
+        url: with_url.then(|| url_of(state, m.id)),
+    }
+}
+
+// ------------------------------------------------------------------ staff
+
+/// A booking link for a person. The type must be bookable by the person (`public`).
+pub async fn create(t: &Scope, person_id: Uuid, i: BookingLinkInput) -> ServiceResult<BookingLink> {
+    let account = t.staff()?.account_id;
+    t.find_live::<person::Entity>(person_id)
+        .await?
+        .ok_or_else(ServiceError::not_found)?;
+    let ty = find_type(t, i.type_id, "type_id").await?;
+    if BookableBy::parse(&ty.bookable_by) != Some(BookableBy::Public) {
+        return Err(ServiceError::field(
+            ProblemCode::InvalidField,
+            "type_id",
+            "Ce type de rendez-vous ne se réserve pas par lien (réservable par : le service).",
+        ));
+    }
+    if i.site_ids.is_empty() {
+        return Err(ServiceError::field(
+            ProblemCode::Required,
+            "site_ids",
+            "Au moins un lieu.",
+        ));
+    }
+    for (n, s) in i.site_ids.iter().enumerate() {
+        find_site(t, *s, &format!("site_ids[{n}]")).await?;
+    }
+    for (n, c) in i.coordinator_ids.iter().enumerate() {
+        find_coordinator(t, *c, &format!("coordinator_ids[{n}]")).await?;
+    }
+    let days = i.valid_days.unwrap_or(rule::DEFAULT_VALID_DAYS);
+    if !(1..=rule::MAX_VALID_DAYS).contains(&days) {
+        return Err(ServiceError::field(
+            ProblemCode::OutOfRange,
+            "valid_days",
+            format!("De 1 à {} jours.", rule::MAX_VALID_DAYS),
+        ));
+    }
+    let now = Utc::now();
+    let id = Uuid::new_v4();
+    let (_turn, txn) = t.begin_write().await?;
+    let m = booking_link::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(t.organisation_id()),
+        person_id: Set(person_id),
+        purpose: Set(Purpose::Book.as_str().into()),
+        token_hash: Set(token_hash(&t.state.cipher().link_token(id))),
+        type_id: Set(Some(ty.id)),
+        site_ids: Set(ids_json(&i.site_ids)),
+        coordinator_ids: Set(ids_json(&i.coordinator_ids)),
+        appointment_id: Set(None),
+        expires_at: Set(now + Duration::days(days)),
+        revoked_at: Set(None),
+        used_at: Set(None),
+        tries_left: Set(rule::KNOWLEDGE_TRIES),
+        created_by: Set(account),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::LinkCreated, Some("booking_link"), Some(id), "ok"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(dto(&t.state, &m, true))
+}
+
+/// A person's links, newest first (without their addresses).
+pub async fn list(t: &Scope, person_id: Uuid) -> ServiceResult<Vec<BookingLink>> {
+    t.find_live::<person::Entity>(person_id)
+        .await?
+        .ok_or_else(ServiceError::not_found)?;
+    let mut rows = t
+        .scoped::<booking_link::Entity>()
+        .filter(booking_link::Column::PersonId.eq(person_id))
+        .all(t.db())
+        .await?;
+    rows.sort_by_key(|m| std::cmp::Reverse(m.created_at));
+    Ok(rows.iter().map(|m| dto(&t.state, m, false)).collect())
+}
+
+/// Revoke a link: it opens the neutral page from now on.
+pub async fn revoke(t: &Scope, link_id: Uuid) -> ServiceResult<BookingLink> {
+    t.staff()?;
+    let m = t
+        .scoped::<booking_link::Entity>()
+        .filter(booking_link::Column::Id.eq(link_id))
+        .one(t.db())
+        .await?
+        .ok_or_else(ServiceError::not_found)?;
+    let (_turn, txn) = t.begin_write().await?;
+    let mut am: booking_link::ActiveModel = m.clone().into();
+    if m.revoked_at.is_none() {
+        am.revoked_at = Set(Some(Utc::now()));
+    }
+    let m = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        t.audit_event(
+            Action::LinkRevoked,
+            Some("booking_link"),
+            Some(link_id),
+            "ok",
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(dto(&t.state, &m, false))
+}
+
+/// Inside a booking's transaction: the appointment's manage link (one per appointment).
+pub(crate) async fn manage_link<C: ConnectionTrait>(
+    txn: &C,
+    cipher: &FieldCipher,
+    a: &appointment::Model,
+    person_id: Uuid,
+    created_by: Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    let id = Uuid::new_v4();
+    booking_link::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(a.organisation_id),
+        person_id: Set(person_id),
+        purpose: Set(Purpose::Manage.as_str().into()),
+        token_hash: Set(token_hash(&cipher.link_token(id))),
+        type_id: Set(Some(a.type_id)),
+        site_ids: Set(ids_json(&[a.site_id])),
+        coordinator_ids: Set(ids_json(&[a.coordinator_id])),
+        appointment_id: Set(Some(a.id)),
+        // A manage link lasts until its appointment starts (checked against the
+        // appointment's current time when opened: a move carries it along).
+        expires_at: Set(a.starts_at),
+        revoked_at: Set(None),
+        used_at: Set(None),
+        tries_left: Set(rule::KNOWLEDGE_TRIES),
+        created_by: Set(created_by),
+        created_at: Set(Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The manage links of some appointments, for their messages: appointment → address.
+/// Revoked and locked links are left out (the message then carries no link).
+pub(crate) async fn manage_urls<C: ConnectionTrait>(
+    db: &C,
+    state: &AppState,
+    appointment_ids: Vec<Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, sea_orm::DbErr> {
+    if state.config().public_url.is_empty() || appointment_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(booking_link::Entity::find()
+        .filter(booking_link::Column::Purpose.eq(Purpose::Manage.as_str()))
+        .filter(booking_link::Column::AppointmentId.is_in(appointment_ids))
+        .filter(booking_link::Column::RevokedAt.is_null())
+        .filter(booking_link::Column::TriesLeft.gt(0))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| Some((m.appointment_id?, url_of(state, m.id))))
+        .collect())
+}
+
+// ------------------------------------------------------------------ the person
+
+/// Why a link does not open. The person sees the same neutral page for all of them.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Closed {
+    /// Unknown, expired, revoked, used, locked, or its appointment is past or cancelled.
+    Invalid,
+    /// Too many tries from this address or on this token's prefix.
+    Throttled,
+}
+
+/// A link the person holds, with the scope they act in.
+pub struct Held {
+    pub link: booking_link::Model,
+    pub scope: Scope,
+    pub purpose: Purpose,
+}
+
+fn person_scope(state: &AppState, link: &booking_link::Model, ip: Option<IpAddr>) -> Scope {
+    Scope::new(
+        state.clone(),
+        link.organisation_id,
+        Actor::Person {
+            link_id: link.id,
+            on_behalf_of: link.created_by,
+            ip,
+        },
+    )
+}
+
+/// Whether the link still opens now.
+async fn usable(state: &AppState, link: &booking_link::Model) -> Result<bool, sea_orm::DbErr> {
+    let now = Utc::now();
+    if link.revoked_at.is_some() || link.tries_left <= 0 {
+        return Ok(false);
+    }
+    match Purpose::parse(&link.purpose) {
+        Some(Purpose::Book) => Ok(link.used_at.is_none() && link.expires_at > now),
+        Some(Purpose::Manage) => {
+            let Some(aid) = link.appointment_id else {
+                return Ok(false);
+            };
+            let a = appointment::Entity::scoped(link.organisation_id)
+                .filter(appointment::Column::Id.eq(aid))
+                .filter(appointment::Column::DeletedAt.is_null())
+                .one(state.db())
+                .await?;
+            Ok(a.is_some_and(|a| {
+                a.status == AppointmentStatus::Planned.as_str() && a.starts_at > now
+            }))
+        }
+        None => Ok(false),
+    }
+}
+
+/// Open a link from its token. Guessing is throttled per address and per token prefix;
+/// every token that does not open counts against both.
+pub async fn open(
+    state: &AppState,
+    token: &str,
+    ip: Option<IpAddr>,
+) -> ServiceResult<Result<Held, Closed>> {
+    let now = Utc::now();
+    let prefix: String = token.chars().take(rule::PREFIX_LEN).collect();
+    let by_ip = ip.is_some_and(|ip| state.link_throttle().ip.is_blocked(ip, now));
+    if by_ip || state.link_throttle().prefix.is_blocked(prefix.clone(), now) {
+        return Ok(Err(Closed::Throttled));
+    }
+    let fail = || {
+        if let Some(ip) = ip {
+            state.link_throttle().ip.failure(ip, now);
+        }
+        state.link_throttle().prefix.failure(prefix.clone(), now);
+    };
+    if !rule::looks_like_token(token) {
+        fail();
+        return Ok(Err(Closed::Invalid));
+    }
+    let Some(link) = booking_link::Entity::find()
+        .filter(booking_link::Column::TokenHash.eq(token_hash(token)))
+        .one(state.db())
+        .await?
+    else {
+        fail();
+        return Ok(Err(Closed::Invalid));
+    };
+    if !usable(state, &link).await? {
+        return Ok(Err(Closed::Invalid));
+    }
+    audit::record(
+        state.db(),
+        person_scope(state, &link, ip).audit_event(
+            Action::LinkOpened,
+            Some("booking_link"),
+            Some(link.id),
+            "ok",
+        ),
+    )
+    .await?;
+    Ok(Ok(held(state, link, ip)))
+}
+
+fn held(state: &AppState, link: booking_link::Model, ip: Option<IpAddr>) -> Held {
+    let scope = person_scope(state, &link, ip);
+    let purpose = Purpose::parse(&link.purpose).unwrap_or(Purpose::Book);
+    Held {
+        link,
+        scope,
+        purpose,
+    }
+}
+
+/// The link of a person's session, if it still opens. A booking link the session already
+/// booked with gives way to the appointment's manage link (a second submit, a reload, a
+/// second tab of the same person show the booking made).
+pub async fn resume(
+    state: &AppState,
+    link_id: Uuid,
+    ip: Option<IpAddr>,
+) -> ServiceResult<Option<Held>> {
+    let Some(mut link) = booking_link::Entity::find_by_id(link_id)
+        .one(state.db())
+        .await?
+    else {
+        return Ok(None);
+    };
+    if link.purpose == Purpose::Book.as_str()
+        && link.used_at.is_some()
+        && link.revoked_at.is_none()
+        && let Some(aid) = link.appointment_id
+    {
+        match booking_link::Entity::scoped(link.organisation_id)
+            .filter(booking_link::Column::AppointmentId.eq(aid))
+            .filter(booking_link::Column::Purpose.eq(Purpose::Manage.as_str()))
+            .one(state.db())
+            .await?
+        {
+            Some(m) => link = m,
+            None => return Ok(None),
+        }
+    }
+    if !usable(state, &link).await? {
+        return Ok(None);
+    }
+    Ok(Some(held(state, link, ip)))
+}
+
+/// What the knowledge check answered.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Checked {
+    Passed,
+    /// Wrong; this many tries left.
+    Wrong(i32),
+    /// Wrong, and the link is now locked.
+    Locked,
+}
+
+/// The knowledge check: the first three letters of the last name, or the code word.
+pub async fn check(h: &Held, answer: &str) -> ServiceResult<Checked> {
+    let t = &h.scope;
+    let c = t.state.cipher();
+    let p = t
+        .find_live::<person::Entity>(h.link.person_id)
+        .await?
+        .ok_or_else(ServiceError::not_found)?;
+    let identity: crate::casework::persons::Identity = c
+        .open_json("person", "identity", p.id, &p.identity)
+        .map_err(ServiceError::internal)?;
+    let code_word = crate::outbox::compose::profile_of(c, &p).and_then(|pr| pr.code_word);
+    let ok = rule::knowledge_matches(&identity.last_name, code_word.as_deref(), answer);
+    let (_turn, txn) = t.begin_write().await?;
+    let out = if ok {
+        Checked::Passed
+    } else {
+        booking_link::Entity::update_many()
+            .col_expr(
+                booking_link::Column::TriesLeft,
+                sea_orm::sea_query::ExprTrait::sub(Expr::col(booking_link::Column::TriesLeft), 1),
+            )
+            .filter(booking_link::Column::Id.eq(h.link.id))
+            .filter(booking_link::Column::TriesLeft.gt(0))
+            .exec(&txn)
+            .await?;
+        let left = h.link.tries_left - 1;
+        if left <= 0 {
+            Checked::Locked
+        } else {
+            Checked::Wrong(left)
+        }
+    };
+    audit::record(
+        &txn,
+        t.audit_event(
+            Action::LinkChecked,
+            Some("booking_link"),
+            Some(h.link.id),
+            if ok { "ok" } else { "wrong" },
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// A free slot offered on the person's page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub site_id: Uuid,
+    pub coordinator_id: Uuid,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// How a slot travels in a form and a link: `<place number>-<unix start>` (the place's
+/// position among the link's sites). Short, because a page lists a week of them.
+pub fn key_of(h: &Held, o: &Offer) -> String {
+    let n = ids_of(&h.link.site_ids)
+        .iter()
+        .position(|s| *s == o.site_id)
+        .unwrap_or(0);
+    format!("{n}-{}", o.start.timestamp())
+}
+
+/// The site and start a key names, if the link offers that site.
+pub fn parse_key(h: &Held, key: &str) -> Option<(Uuid, DateTime<Utc>)> {
+    let (n, t) = key.split_once('-')?;
+    let site = *ids_of(&h.link.site_ids).get(n.parse::<usize>().ok()?)?;
+    let start = DateTime::from_timestamp(t.parse().ok()?, 0)?;
+    Some((site, start))
+}
+
+/// A place as the person may read it: the site's neutral place text when the person's
+/// profile allows naming it and the text passes the revealing-word check; otherwise none.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub site_id: Uuid,
+    pub text: Option<String>,
+    pub tz: Tz,
+}
+
+/// The free slots a link offers over `days` days from `from` (today at the earliest), by
+/// day, and the first free slot within the type's horizon.
+pub struct Offers {
+    pub duration_minutes: i32,
+    pub days: BTreeMap<NaiveDate, Vec<Offer>>,
+    pub first: Option<Offer>,
+    pub places: Vec<Place>,
+    pub horizon_end: NaiveDate,
+}
+
+async fn places(t: &Scope, person_id: Uuid, site_ids: &[Uuid]) -> ServiceResult<Vec<Place>> {
+    let p = t.find_live::<person::Entity>(person_id).await?;
+    let may_name = p
+        .as_ref()
+        .and_then(|p| crate::outbox::compose::profile_of(t.state.cipher(), p))
+        .is_some_and(|pr| pr.may_name_service);
+    let revealing = crate::wording::load(t.db(), t.organisation_id()).await?.0;
+    let mut out = Vec::new();
+    for id in site_ids {
+        if let Some(s) = t.find_live::<site::Entity>(*id).await? {
+            let text = s
+                .message_place
+                .clone()
+                .filter(|_| may_name)
+                .filter(|p| revealing.find(p).is_none());
+            out.push(Place {
+                site_id: s.id,
+                text,
+                tz: site_tz(&s),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The slots of a booking link (or, for a manage link, of its appointment's type, site and
+/// coordinator, the appointment's own time not counting), one line per time and place.
+pub async fn offers(h: &Held, from: Option<NaiveDate>, days: i64) -> ServiceResult<Offers> {
+    let mut out = all_offers(h, from, days).await?;
+    for v in out.days.values_mut() {
+        // One line per time: the person chooses a time and a place, not a coordinator.
+        v.dedup_by_key(|o| (o.start, o.site_id));
+    }
+    Ok(out)
+}
+
+/// Every free (site, coordinator, time) the link offers over the days.
+async fn all_offers(h: &Held, from: Option<NaiveDate>, days: i64) -> ServiceResult<Offers> {
+    let t = &h.scope;
+    let type_id = h.link.type_id.ok_or_else(ServiceError::not_found)?;
+    let ty = find_type(t, type_id, "type_id").await?;
+    let rules = rules_of(&ty);
+    let now = Utc::now();
+    let site_ids = ids_of(&h.link.site_ids);
+    let coordinators = ids_of(&h.link.coordinator_ids);
+    let places = places(t, h.link.person_id, &site_ids).await?;
+    let tz = places
+        .first()
+        .map(|p| p.tz)
+        .unwrap_or(chrono_tz::Europe::Paris);
+    let today = now.with_timezone(&tz).date_naive();
+    let horizon_end = (now + rules.horizon).with_timezone(&tz).date_naive();
+    let from = from.unwrap_or(today).clamp(today, horizon_end);
+    let to = (from + Duration::days(days - 1)).min(horizon_end);
+    let mut out = Offers {
+        duration_minutes: ty.duration_minutes,
+        days: BTreeMap::new(),
+        first: None,
+        places: places.clone(),
+        horizon_end,
+    };
+    for place in &places {
+        let s = find_site(t, place.site_id, "site_id").await?;
+        let one = match coordinators.as_slice() {
+            [c] => Some(*c),
+            _ => None,
+        };
+        let data = load_search(
+            t.db(),
+            t.organisation_id(),
+            s,
+            one,
+            today,
+            horizon_end,
+            h.link.appointment_id,
+        )
+        .await?;
+        let cals: Vec<_> = data
+            .calendars()
+            .into_iter()
+            .filter(|(c, _)| coordinators.is_empty() || coordinators.contains(c))
+            .collect();
+        for f in schedule::free_slots_many(&cals, &rules, today, horizon_end, now) {
+            let o = Offer {
+                site_id: place.site_id,
+                coordinator_id: f.coordinator,
+                start: f.slot.start,
+                end: f.slot.end,
+            };
+            if out.first.as_ref().is_none_or(|x| o.start < x.start) {
+                out.first = Some(o.clone());
+            }
+            let day = o.start.with_timezone(&place.tz).date_naive();
+            if day >= from && day <= to {
+                out.days.entry(day).or_default().push(o);
+            }
+        }
+    }
+    for v in out.days.values_mut() {
+        v.sort_by_key(|o| (o.start, o.site_id, o.coordinator_id));
+    }
+    Ok(out)
+}
+
+/// The coordinators free at `start` at `site` that the link offers.
+async fn free_at(h: &Held, site: Uuid, start: DateTime<Utc>) -> ServiceResult<Vec<Uuid>> {
+    let tz = places(&h.scope, h.link.person_id, &[site])
+        .await?
+        .first()
+        .map(|p| p.tz)
+        .ok_or_else(not_offered)?;
+    let day = start.with_timezone(&tz).date_naive();
+    let o = all_offers(h, Some(day), 1).await?;
+    Ok(o.days
+        .get(&day)
+        .into_iter()
+        .flatten()
+        .filter(|x| x.site_id == site && x.start == start)
+        .map(|x| x.coordinator_id)
+        .collect())
+}
+
+fn not_offered() -> ServiceError {
+    ServiceError::field(
+        ProblemCode::SlotUnavailable,
+        "creneau",
+        "Ce créneau n'est pas proposé par ce lien.",
+    )
+}
+
+/// What a person's booking answered: the appointment and its manage link.
+pub struct PersonBooked {
+    pub appointment_id: Uuid,
+    pub manage_link_id: Uuid,
+    /// The link had already booked (a second submit): this is the first appointment.
+    pub already: bool,
+}
+
+/// What a booking link booked already, if anything (its idempotency record).
+async fn first_booking(
+    t: &Scope,
+    key: &str,
+) -> ServiceResult<Option<crate::store::entities::idempotency_key::Model>> {
+    Ok(
+        crate::store::entities::idempotency_key::Entity::find_by_id((
+            t.recording_account()?,
+            key.to_owned(),
+        ))
+        .one(t.db())
+        .await?,
+    )
+}
+
+/// Book from a booking link at a time and place, with a coordinator the link offers who is
+/// free then (the person chooses a time, not a person). A second submit (a double click, a
+/// reload, a second tab) books nothing more: it answers the first booking.
+pub async fn book(h: &Held, site: Uuid, start: DateTime<Utc>) -> ServiceResult<PersonBooked> {
+    let t = &h.scope;
+    if h.purpose != Purpose::Book || !ids_of(&h.link.site_ids).contains(&site) {
+        return Err(not_offered());
+    }
+    let type_id = h.link.type_id.ok_or_else(ServiceError::not_found)?;
+    let ty = find_type(t, type_id, "type_id").await?;
+    if BookableBy::parse(&ty.bookable_by) != Some(BookableBy::Public) {
+        return Err(not_offered());
+    }
+    let key = format!("link:{}", h.link.id);
+    let request_hash = booking::request_hash(format!("{site}.{}", start.timestamp()).as_bytes());
+    let candidates = free_at(h, site, start).await?;
+    let mut last = None;
+    let mut answer = match (candidates.is_empty(), first_booking(t, &key).await?) {
+        (_, Some(prev)) => Some((prev.body, true)),
+        (true, None) => return Err(booking::slot_taken()),
+        (false, None) => None,
+    };
+    for c in candidates
+        .into_iter()
+        .take(if answer.is_some() { 0 } else { usize::MAX })
+    {
+        let input = AppointmentInput {
+            type_id,
+            site_id: site,
+            coordinator_id: c,
+            person_id: h.link.person_id,
+            start: start.fixed_offset(),
+            emergency_reason: None,
+        };
+        let idem = Idempotency {
+            key: key.clone(),
+            request_hash: request_hash.clone(),
+        };
+        match booking::book(t, input, Some(idem)).await {
+            Ok(Booked::Created(body)) => {
+                answer = Some((body, false));
+                break;
+            }
+            Ok(Booked::Replayed { body, .. }) => {
+                answer = Some((body, true));
+                break;
+            }
+            Err(e) if e.code() == ProblemCode::IdempotencyKeyReused => {
+                let prev = first_booking(t, &key).await?.ok_or(e)?;
+                answer = Some((prev.body, true));
+                break;
+            }
+            Err(e)
+                if matches!(
+                    e.code(),
+                    ProblemCode::SlotTaken | ProblemCode::SlotUnavailable
+                ) =>
+            {
+                last = Some(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let Some((body, already)) = answer else {
+        return Err(last.unwrap_or_else(booking::slot_taken));
+    };
+    let appointment_id = serde_json::from_str::<relais_domain::dto::Appointment>(&body)
+        .map_err(ServiceError::internal)?
+        .id;
+    let (_turn, txn) = t.begin_write().await?;
+    booking_link::Entity::update_many()
+        .col_expr(booking_link::Column::UsedAt, Expr::value(Utc::now()))
+        .col_expr(
+            booking_link::Column::AppointmentId,
+            Expr::value(appointment_id),
+        )
+        .filter(booking_link::Column::Id.eq(h.link.id))
+        .filter(booking_link::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    let manage = t
+        .scoped::<booking_link::Entity>()
+        .filter(booking_link::Column::AppointmentId.eq(appointment_id))
+        .filter(booking_link::Column::Purpose.eq(Purpose::Manage.as_str()))
+        .one(t.db())
+        .await?
+        .ok_or_else(|| ServiceError::internal("a booking without its manage link"))?;
+    Ok(PersonBooked {
+        appointment_id,
+        manage_link_id: manage.id,
+        already,
+    })
+}
+
+/// The appointment of a manage link, as the person may see it.
+pub struct Seen {
+    pub appointment: appointment::Model,
+    pub place: Place,
+}
+
+pub async fn appointment(h: &Held) -> ServiceResult<Seen> {
+    let t = &h.scope;
+    let id = h.link.appointment_id.ok_or_else(ServiceError::not_found)?;
+    let a = booking::find(t, id).await?;
+    // The link is the person's: an appointment they no longer take part in is not theirs.
+    appointment_participant::Entity::scoped(t.organisation_id())
+        .filter(appointment_participant::Column::AppointmentId.eq(id))
+        .filter(appointment_participant::Column::PersonId.eq(h.link.person_id))
+        .one(t.db())
+        .await?
+        .ok_or_else(ServiceError::not_found)?;
+    let place = places(t, h.link.person_id, &[a.site_id])
+        .await?
+        .pop()
+        .ok_or_else(ServiceError::not_found)?;
+    Ok(Seen {
+        appointment: a,
+        place,
+    })
+}
+
+/// Move the manage link's appointment to another free slot of the same site and coordinator.
+pub async fn move_to(h: &Held, site: Uuid, start: DateTime<Utc>) -> ServiceResult<()> {
+    let seen = appointment(h).await?;
+    let a = &seen.appointment;
+    if h.purpose != Purpose::Manage || site != a.site_id {
+        return Err(not_offered());
+    }
+    if start == a.starts_at {
+        return Ok(());
+    }
+    booking::move_appointment(
+        &h.scope,
+        a.id,
+        MoveInput {
+            start: start.fixed_offset(),
+            site_id: None,
+            coordinator_id: None,
+            version: a.version,
+            emergency_reason: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Cancel the manage link's appointment: recorded as excused, cancelled by the person.
+pub async fn cancel(h: &Held) -> ServiceResult<()> {
+    let seen = appointment(h).await?;
+    if h.purpose != Purpose::Manage {
+        return Err(ServiceError::forbidden());
+    }
+    booking::cancel(
+        &h.scope,
+        seen.appointment.id,
+        CancelInput {
+            by: CancelledBy::Person,
+            reason: None,
+            version: seen.appointment.version,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_states_are_stored_words() {
+        use relais_domain::booking_link::LinkState;
+        assert_eq!(LinkState::parse("active"), Some(LinkState::Active));
+    }
+}

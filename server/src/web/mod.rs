@@ -1,0 +1,46 @@
+//! Pages served by `relais serve` itself: the person's booking pages (`person`). Every
+//! answer here carries the safety headers: nothing kept by the browser or a proxy, no
+//! referrer, a Content-Security-Policy that allows only this server's own script and style,
+//! not indexed, not framed.
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+
+use crate::state::AppState;
+
+pub mod person;
+
+/// What every page and asset of the person's pages is sent with.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+     connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+async fn safety_headers(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    for (k, v) in [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ] {
+        h.insert(k, HeaderValue::from_static(v));
+    }
+    h.insert(
+        "x-robots-tag",
+        HeaderValue::from_static("noindex, nofollow"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
+    r
+}
+
+pub fn routes() -> Router<AppState> {
+    person::routes().layer(axum::middleware::map_response(safety_headers))
+}

@@ -1,0 +1,302 @@
+// The person's pages in a real browser: Debian's Chromium driven by playwright-core, against
+// a live `relais demo` (SQLite or PostgreSQL). Books, moves and cancels from links with the
+// mouse, with the keyboard only, and with JavaScript off; the quick exit by button and by
+// Shift pressed three times; forged and used links; axe-core on every page; every request
+// kept to 127.0.0.1; every page's text checked against the revealing words; a screenshot
+// of each page in <out dir>.
+// Usage: node web-tests/person.cjs <server url> <demo-credentials.json> <out dir> <label>
+'use strict';
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+
+const [base, credsFile, outDir, label] = process.argv.slice(2);
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+fs.mkdirSync(outDir, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail) {
+  if (ok) { passed++; console.log(`ok   ${name}`); } else { failed++; console.log(`FAIL ${name}${detail ? `: ${detail}` : ''}`); }
+}
+
+// ------------------------------------------------------------------ staff side, over the API
+
+function base32(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0; let value = 0; const out = [];
+  for (const c of s.replace(/=+$/, '')) {
+    value = (value << 5) | alphabet.indexOf(c); bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+function totp(secret, offset) {
+  const step = Math.floor(Date.now() / 1000 / 30) + offset;
+  const msg = Buffer.alloc(8); msg.writeBigInt64BE(BigInt(step));
+  const h = crypto.createHmac('sha1', base32(secret)).update(msg).digest();
+  const o = h[19] & 0xf;
+  const bin = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(bin % 1000000).padStart(6, '0');
+}
+async function api(method, p, token, body) {
+  const r = await fetch(base + p, {
+    method,
+    headers: Object.assign({ 'content-type': 'application/json' }, token ? { authorization: `Bearer ${token}` } : {}),
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  let json = null; try { json = JSON.parse(text); } catch (e) { json = text; }
+  return [r.status, json];
+}
+
+const creds = JSON.parse(fs.readFileSync(credsFile, 'utf8'));
+const accounts = Array.isArray(creds) ? creds : (creds.accounts || []);
+const marie = accounts.find((a) => a.email === 'marie@demo.relais.test');
+
+// The built-in revealing words (domain/src/wording.rs), folded as a reader reads them; the
+// organisation's name and its sites' names are added from the API.
+const REVEALING = ['gendarmerie', 'gendarme', 'police', 'policier', 'commissariat', 'brigade', 'violence',
+  'violent', 'victime', 'plainte', 'conjugal', 'femmes battues', 'femme battue', 'aide aux victimes', 'agression',
+  'agresseur', 'intervenant social', 'intervenante sociale', 'assistante sociale', 'service social', 'ccas',
+  'iscg', 'cidff', 'france victimes', '3919', 'maltraitance', 'harcelement'];
+const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+async function main() {
+  const [st, session] = await api('POST', '/api/v1/auth/login', null, { email: marie.email, password: marie.password, totp_code: totp(marie.totp_secret, 0) });
+  check('staff signs in to the API', st === 200, JSON.stringify(session));
+  const token = session.token;
+  const [, org] = await api('GET', '/api/v1/organisation', token);
+  const [, sites] = await api('GET', '/api/v1/sites', token);
+  const siteList = sites.items || sites;
+  const words = REVEALING.concat([fold(org.name)], siteList.map((s) => fold(s.name)));
+  const [, types] = await api('GET', '/api/v1/appointment-types', token);
+  const type = (types.items || types).find((t) => t.bookable_by === 'public');
+  check('the demo has a type the person may book', !!type);
+  const [, persons] = await api('GET', '/api/v1/persons', token);
+  const people = (persons.items || persons).slice(0, 8);
+  let personIndex = 0;
+  // A new link for the next person; its address and the answer to the knowledge check.
+  async function newLink() {
+    const p = people[personIndex++ % people.length];
+    const [, full] = await api('GET', `/api/v1/persons/${p.id}`, token);
+    const [s2, l] = await api('POST', `/api/v1/persons/${p.id}/booking-links`, token, { type_id: type.id, site_ids: siteList.map((s) => s.id) });
+    if (s2 !== 201) { throw new Error(`link: ${s2} ${JSON.stringify(l)}`); }
+    return { url: l.url.replace(/^https?:\/\/[^/]+/, base), answer: fold(full.last_name).replace(/[^a-z0-9]/g, '').slice(0, 3), person: p.id };
+  }
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const requests = [];
+  const consoleErrors = [];
+  let shot = 0;
+  async function context(options) {
+    const c = await browser.newContext(Object.assign({ locale: 'fr-FR', viewport: { width: 390, height: 844 } }, options || {}));
+    c.on('request', (r) => requests.push(r.url()));
+    return c;
+  }
+  async function look(page, name) {
+    const text = await page.evaluate(() => document.documentElement.innerText + ' ' + document.title);
+    const f = fold(text);
+    const found = words.filter((w) => f.includes(w));
+    check(`${name}: no revealing word`, found.length === 0, found.join(', '));
+    const title = await page.title();
+    check(`${name}: neutral title (${title})`, title === 'Rendez-vous' || title === 'Appointment' || title === '');
+    check(`${name}: a quick exit`, (await page.locator('#quick-exit').count()) === 1);
+    // axe-core runs in its own context (the pages' CSP would refuse the injected script).
+    const html = await page.content();
+    const ac = await browser.newContext({ bypassCSP: true, javaScriptEnabled: true });
+    const ap = await ac.newPage();
+    await ap.route('**/*', (route) => {
+      const u = route.request().url();
+      if (u.startsWith(base)) { return route.continue(); }
+      return route.abort();
+    });
+    await ap.goto(base + '/rdv/securite');
+    await ap.setContent(html, { waitUntil: 'load' });
+    await ap.addScriptTag({ content: axeSource });
+    const result = await ap.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    check(`${name}: axe finds no serious or critical violation`, bad.length === 0, bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target).join(' ')}`).join('; '));
+    await ac.close();
+    shot++;
+    await page.screenshot({ path: path.join(outDir, `${label}-${String(shot).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true });
+  }
+  const h1 = (page) => page.locator('h1').innerText();
+
+  // --- 1. With the mouse and JavaScript: book, move, cancel; one history entry throughout.
+  {
+    const l = await newLink();
+    const c = await context();
+    const page = await c.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') { consoleErrors.push(m.text()); } });
+    const res = await page.goto(l.url);
+    check('the link lands on a clean address', new URL(page.url()).pathname === '/rdv' && !page.url().includes(l.url.split('/r/')[1]));
+    const headers = await res.allHeaders();
+    check('no-store, no referrer, a strict CSP', headers['cache-control'] === 'no-store' && headers['referrer-policy'] === 'no-referrer' && (headers['content-security-policy'] || '').includes("default-src 'none'"));
+    const startLength = await page.evaluate(() => history.length);
+    check('first the knowledge check', (await h1(page)) === 'Vérification');
+    await look(page, 'verification');
+    await page.fill('#reponse', 'zzz');
+    await page.click('button[type=submit]:not(#quick-exit)');
+    await page.waitForSelector('.alert');
+    check('a wrong answer says the tries left', (await page.locator('.alert').innerText()).includes('Essais restants : 4'));
+    await look(page, 'wrong-answer');
+    await page.fill('#reponse', l.answer);
+    await page.click('button[type=submit]:not(#quick-exit)');
+    await page.waitForSelector('ul.slots');
+    check('the slots, as a list', (await h1(page)) === 'Choisissez un créneau');
+    check('focus moved to the page heading', await page.evaluate(() => document.activeElement && document.activeElement.tagName === 'H1'));
+    const firstLabel = await page.locator('ul.slots a').first().getAttribute('aria-label');
+    check(`dates read in full (${firstLabel})`, /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (1er|\d+) [a-zéû]+ \d{4} à \d+ h \d\d/.test(firstLabel));
+    await look(page, 'slots');
+    await page.locator('main p a[href*="#j-"]').first().click();
+    await page.waitForTimeout(300);
+    check('the next-availability jump focuses that day', await page.evaluate(() => document.activeElement && document.activeElement.tagName === 'H2'));
+    await page.locator('ul.slots a').first().click();
+    await page.waitForSelector('text=Confirmer le rendez-vous');
+    await look(page, 'confirm');
+    await page.locator('form[action="/rdv/reserver"] button').dblclick();
+    await page.waitForSelector('h1:text("Rendez-vous confirmé")');
+    check('an unambiguous confirmation', (await h1(page)) === 'Rendez-vous confirmé');
+    await look(page, 'confirmed');
+    const [, links] = await api('GET', `/api/v1/persons/${l.person}/booking-links`, token);
+    const manage = links.filter((x) => x.purpose === 'manage' && x.state === 'active');
+    check('a double click booked once', links.filter((x) => x.purpose === 'manage').length === 1 && manage.length === 1, JSON.stringify(links.map((x) => x.purpose + ':' + x.state)));
+    await page.click('text=Déplacer le rendez-vous');
+    await page.waitForSelector('text=Choisissez un nouveau créneau');
+    await look(page, 'move-slots');
+    await page.locator('ul.slots a').nth(1).click();
+    await page.waitForSelector('text=Confirmer le déplacement');
+    await page.click('text=Confirmer le nouveau créneau');
+    await page.waitForSelector('h1:text("Rendez-vous déplacé")');
+    await look(page, 'moved');
+    await page.click('text=Annuler le rendez-vous');
+    await page.waitForSelector('h1:text("Annuler le rendez-vous ?")');
+    await look(page, 'cancel-confirm');
+    await page.click('text=Oui, annuler le rendez-vous');
+    await page.waitForSelector('h1:text("Rendez-vous annulé")');
+    await look(page, 'cancelled');
+    check('the whole flow kept one history entry', (await page.evaluate(() => history.length)) === startLength);
+    const appt = manage[0] && manage[0].appointment_id;
+    const [, a] = await api('GET', `/api/v1/appointments/${appt}`, token);
+    check('the staff history says booked, moved and cancelled by the person', JSON.stringify((a.history || []).map((e) => e.kind)) === JSON.stringify(['booked_by_person', 'moved_by_person', 'cancelled_by_person']), JSON.stringify(a.history));
+    check('no console error (CSP, script)', consoleErrors.length === 0, consoleErrors.join(' | '));
+    await c.close();
+  }
+
+  // --- 2. Keyboard only, in English.
+  {
+    const l = await newLink();
+    const c = await context();
+    const page = await c.newPage();
+    await page.goto(l.url);
+    async function tabTo(test, what) {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate(test)) { return true; }
+      }
+      check(`keyboard reaches ${what}`, false);
+      return false;
+    }
+    await tabTo(() => document.activeElement.getAttribute('hreflang') === 'en', 'the language link');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('html[lang=en]');
+    check('English available', (await h1(page)) === 'Check');
+    await look(page, 'check-english');
+    await tabTo(() => document.activeElement.id === 'reponse', 'the answer field');
+    await page.keyboard.type(l.answer);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('ul.slots');
+    await look(page, 'slots-english');
+    await tabTo(() => !!document.activeElement.closest('ul.slots'), 'a slot');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('h1:text("Confirm the appointment")');
+    await tabTo(() => document.activeElement.closest('form[action="/rdv/reserver"]') !== null, 'the confirm button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('h1:text("Appointment confirmed")');
+    check('booked with the keyboard only', (await h1(page)) === 'Appointment confirmed');
+    await look(page, 'confirmed-english');
+    await c.close();
+  }
+
+  // --- 3. JavaScript off: the same journey through plain forms.
+  {
+    const l = await newLink();
+    const c = await context({ javaScriptEnabled: false });
+    const page = await c.newPage();
+    await page.goto(l.url);
+    await page.fill('#reponse', l.answer);
+    await page.click('button[type=submit]:not(#quick-exit)');
+    await page.waitForSelector('ul.slots');
+    await page.locator('ul.slots a').first().click();
+    await page.click('form[action="/rdv/reserver"] button');
+    await page.waitForSelector('h1:text("Rendez-vous confirmé")');
+    check('booked without JavaScript', (await h1(page)) === 'Rendez-vous confirmé');
+    await page.click('text=Annuler le rendez-vous');
+    await page.click('text=Oui, annuler le rendez-vous');
+    await page.waitForSelector('h1:text("Rendez-vous annulé")');
+    check('cancelled without JavaScript', (await h1(page)) === 'Rendez-vous annulé');
+    // The quick exit without JavaScript: an empty page, the session gone.
+    const l2 = await newLink();
+    await page.goto(l2.url);
+    await page.click('#quick-exit');
+    await page.waitForLoadState();
+    check('quick exit without JavaScript leaves an empty page', (await page.evaluate(() => document.body.innerText.trim())) === '');
+    check('and clears the session', (await c.cookies()).every((k) => k.name !== 'rdv'));
+    await c.close();
+  }
+
+  // --- 4. Quick exit by the button and by Shift x3: blank at once, back brings nothing back.
+  for (const how of ['button', 'shift']) {
+    const l = await newLink();
+    const c = await context();
+    const page = await c.newPage();
+    await page.goto(base + '/rdv/securite');
+    await page.goto(l.url);
+    await page.fill('#reponse', l.answer);
+    await page.click('button[type=submit]:not(#quick-exit)');
+    await page.waitForSelector('ul.slots');
+    if (how === 'button') {
+      await page.click('#quick-exit');
+    } else {
+      await page.locator('h1').click();
+      for (let i = 0; i < 3; i++) { await page.keyboard.press('Shift'); }
+    }
+    await page.waitForURL('about:blank', { timeout: 5000 }).catch(() => {});
+    check(`quick exit (${how}) leaves for the exit page`, page.url() === 'about:blank', page.url());
+    await page.waitForTimeout(300);
+    check(`quick exit (${how}) clears the session`, (await c.cookies()).every((k) => k.name !== 'rdv'));
+    await page.goBack().catch(() => {});
+    const text = await page.evaluate(() => document.body ? document.body.innerText : '');
+    check(`back after the quick exit (${how}) does not bring the booking back`, !text.includes('Choisissez un créneau') && !text.includes('Vérification'), `${page.url()}: ${text.slice(0, 80)}`);
+    await page.goto(base + '/rdv');
+    check(`after the quick exit (${how}) the pages know nothing`, (await h1(page)) === 'Lien non valide');
+    await c.close();
+  }
+
+  // --- 5. Forged, used and the safety page.
+  {
+    const c = await context();
+    const page = await c.newPage();
+    const r = await page.goto(base + '/r/abcdefghjkmnpq');
+    check('a forged link: the neutral page, 404', r.status() === 404 && (await h1(page)) === 'Lien non valide');
+    await look(page, 'neutral');
+    await page.goto(base + '/rdv/securite');
+    check('the safety page says what the quick exit does not erase', (await page.locator('main').innerText()).includes('historique'));
+    await look(page, 'safety');
+    await c.close();
+  }
+
+  await browser.close();
+  const outside = requests.filter((u) => !u.startsWith(base) && !u.startsWith('about:') && !u.startsWith('data:'));
+  check(`no request left ${new URL(base).host} (${requests.length} requests)`, outside.length === 0, outside.slice(0, 5).join(' '));
+  console.log(`person pages (${label}): ${passed} passed, ${failed} failed; screenshots in ${outDir}`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
