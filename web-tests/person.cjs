@@ -152,7 +152,7 @@ async function main() {
     check('the slots, as a list', (await h1(page)) === 'Choisissez un créneau');
     check('focus moved to the page heading', await page.evaluate(() => document.activeElement && document.activeElement.tagName === 'H1'));
     const firstLabel = await page.locator('ul.slots a').first().getAttribute('aria-label');
-    check(`dates read in full (${firstLabel})`, /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (1er|\d+) [a-zéû]+ \d{4} à \d+ h \d\d/.test(firstLabel));
+    check(`dates read in full (${firstLabel})`, /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (1er|\d+) [a-zéû]+ \d{4} à \d+\u00a0h\u00a0\d\d/.test(firstLabel));
     await look(page, 'slots');
     await page.locator('main p a[href*="#j-"]').first().click();
     await page.waitForTimeout(300);

@@ -19,6 +19,8 @@ pub struct SlotView {
     pub tz: Tz,
     /// The neutral place text, when the person's profile allows naming it.
     pub place: Option<String>,
+    /// When the link offers several places that may not be named: which one (1, 2…).
+    pub place_number: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -73,6 +75,7 @@ struct W {
     days: [&'static str; 7],
     months: [&'static str; 12],
     at: &'static str,
+    place_n: &'static str,
     neutral_h: &'static str,
     neutral_p: &'static str,
     throttled_p: &'static str,
@@ -142,6 +145,7 @@ const FR: W = W {
         "décembre",
     ],
     at: "à",
+    place_n: "lieu",
     neutral_h: "Lien non valide",
     neutral_p: "Ce lien n'est plus valide ou n'existe pas. Si vous attendiez un rendez-vous, contactez la personne qui vous a donné ce lien.",
     throttled_p: "Trop d'essais depuis cet appareil. Réessayez dans un quart d'heure.",
@@ -222,6 +226,7 @@ const EN: W = W {
         "December",
     ],
     at: "at",
+    place_n: "place",
     neutral_h: "Link not valid",
     neutral_p: "This link is no longer valid or does not exist. If you were expecting an appointment, contact the person who gave you this link.",
     throttled_p: "Too many tries from this device. Try again in a quarter of an hour.",
@@ -291,11 +296,11 @@ fn day_text(w: &W, d: NaiveDate) -> String {
     )
 }
 
-/// "9 h 30" / "9:30".
+/// "9 h 30" (kept on one line) / "9:30".
 fn time_text(w: &W, t: DateTime<Utc>, tz: Tz) -> String {
     let l = t.with_timezone(&tz);
     if w.lang == "fr" {
-        format!("{} h {:02}", l.hour(), l.minute())
+        format!("{}\u{a0}h\u{a0}{:02}", l.hour(), l.minute())
     } else {
         format!("{}:{:02}", l.hour(), l.minute())
     }
@@ -533,7 +538,11 @@ fn slots(h: &mut Html, w: &W, v: &SlotsView, notice: Option<Notice>) {
             .text(&capitalised(&day_text(w, d.date)))
             .raw("</h2><ul class=\"slots\">");
         for s in &d.slots {
-            let label = match &s.place {
+            let place = s
+                .place
+                .clone()
+                .or_else(|| s.place_number.map(|n| format!("{} {n}", w.place_n)));
+            let label = match &place {
                 Some(p) => format!("{}, {p}", when_text(w, s.start, s.tz)),
                 None => when_text(w, s.start, s.tz),
             };
@@ -545,7 +554,7 @@ fn slots(h: &mut Html, w: &W, v: &SlotsView, notice: Option<Notice>) {
                 .text(&label)
                 .raw("\">")
                 .text(&time_text(w, s.start, s.tz));
-            if let Some(p) = &s.place {
+            if let Some(p) = &place {
                 h.raw(" <span class=\"place\">").text(p).raw("</span>");
             }
             h.raw("</a></li>");
@@ -618,6 +627,7 @@ mod tests {
             start: Utc.with_ymd_and_hms(2026, 12, 1, 8, 30, 0).unwrap(),
             tz: chrono_tz::Europe::Paris,
             place: Some("12 rue <des> Lilas".into()),
+            place_number: None,
         }
     }
 

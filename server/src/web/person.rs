@@ -36,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/rdv/securite", get(safety))
         .route("/rdv/static/rdv.css", get(css))
         .route("/rdv/static/rdv.js", get(js))
+        // Browsers ask for it on their own: nothing, rather than a 404 in the console.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 
 // ------------------------------------------------------------------ plumbing
@@ -190,13 +192,17 @@ async fn held(
 }
 
 fn slots_view(h: &Held, o: &Offers, from: NaiveDate, moving: bool) -> SlotsView {
+    let several = o.places.len() > 1;
     let view = |x: &Offer| {
-        let place = o.places.iter().find(|p| p.site_id == x.site_id);
+        let n = o.places.iter().position(|p| p.site_id == x.site_id);
+        let place = n.map(|n| &o.places[n]);
+        let text = place.and_then(|p| p.text.clone());
         SlotView {
             key: links::key_of(h, x),
             start: x.start,
             tz: place.map(|p| p.tz).unwrap_or(chrono_tz::Europe::Paris),
-            place: place.and_then(|p| p.text.clone()),
+            place_number: n.filter(|_| several && text.is_none()).map(|n| n + 1),
+            place: text,
         }
     };
     let tz = o
