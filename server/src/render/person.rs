@@ -342,7 +342,7 @@ pub fn page(p: &Page<'_>, english: bool, exit_url: &str) -> String {
     h.raw("<header class=\"bar\"><form method=\"post\" action=\"/rdv/sortie\" class=\"exit\"><button type=\"submit\" id=\"quick-exit\">")
         .text(w.exit)
         .raw("</button></form><nav aria-label=\"")
-        .text(if english { "Options" } else { "Options" })
+        .text(if english { "Page options" } else { "Options de la page" })
         .raw("\">");
     h.a("/rdv/securite", "data-swap", w.safety).raw(" ");
     h.a(
@@ -432,7 +432,8 @@ fn body(h: &mut Html, w: &W, p: &Page<'_>) {
                 .raw("</p><p>")
                 .text(&w.minutes.replace("{}", &minutes.to_string()))
                 .raw("</p>");
-            place_line(h, w, slot.place.as_deref());
+            let numbered = slot.place_number.map(|n| format!("{} {n}", w.place_n));
+            place_line(h, w, slot.place.as_deref().or(numbered.as_deref()));
             h.raw("<form method=\"post\" action=\"")
                 .raw(if *moving {
                     "/rdv/deplacer"
@@ -636,7 +637,7 @@ mod tests {
         let s = slot();
         assert_eq!(
             when_text(&FR, s.start, s.tz),
-            "mardi 1er décembre 2026 à 9 h 30"
+            "mardi 1er décembre 2026 à 9\u{a0}h\u{a0}30"
         );
         assert_eq!(
             when_text(&EN, s.start, s.tz),

@@ -488,29 +488,43 @@ pub struct Offers {
     pub horizon_end: NaiveDate,
 }
 
-async fn places(t: &Scope, person_id: Uuid, site_ids: &[Uuid]) -> ServiceResult<Vec<Place>> {
-    let p = t.find_live::<person::Entity>(person_id).await?;
-    let may_name = p
-        .as_ref()
-        .and_then(|p| crate::outbox::compose::profile_of(t.state.cipher(), p))
-        .is_some_and(|pr| pr.may_name_service);
-    let revealing = crate::wording::load(t.db(), t.organisation_id()).await?.0;
-    let mut out = Vec::new();
+/// The link's places as the person may read them, with their sites.
+async fn places(
+    t: &Scope,
+    person_id: Uuid,
+    site_ids: &[Uuid],
+) -> ServiceResult<(Vec<Place>, Vec<site::Model>)> {
+    let mut sites = Vec::new();
     for id in site_ids {
         if let Some(s) = t.find_live::<site::Entity>(*id).await? {
-            let text = s
-                .message_place
-                .clone()
-                .filter(|_| may_name)
-                .filter(|p| revealing.find(p).is_none());
-            out.push(Place {
-                site_id: s.id,
-                text,
-                tz: site_tz(&s),
-            });
+            sites.push(s);
         }
     }
-    Ok(out)
+    let named = sites.iter().any(|s| s.message_place.is_some());
+    let may_name = named
+        && t.find_live::<person::Entity>(person_id)
+            .await?
+            .as_ref()
+            .and_then(|p| crate::outbox::compose::profile_of(t.state.cipher(), p))
+            .is_some_and(|pr| pr.may_name_service);
+    // The organisation's words are read only when a place text may be shown.
+    let revealing = if may_name {
+        Some(crate::wording::load(t.db(), t.organisation_id()).await?.0)
+    } else {
+        None
+    };
+    let places = sites
+        .iter()
+        .map(|s| Place {
+            site_id: s.id,
+            text: s
+                .message_place
+                .clone()
+                .filter(|p| revealing.as_ref().is_some_and(|r| r.find(p).is_none())),
+            tz: site_tz(s),
+        })
+        .collect();
+    Ok((places, sites))
 }
 
 /// The slots of a booking link (or, for a manage link, of its appointment's type, site and
@@ -532,8 +546,7 @@ async fn all_offers(h: &Held, from: Option<NaiveDate>, days: i64) -> ServiceResu
     let rules = rules_of(&ty);
     let now = Utc::now();
     let site_ids = ids_of(&h.link.site_ids);
-    let coordinators = ids_of(&h.link.coordinator_ids);
-    let places = places(t, h.link.person_id, &site_ids).await?;
+    let (places, sites) = places(t, h.link.person_id, &site_ids).await?;
     let tz = places
         .first()
         .map(|p| p.tz)
@@ -542,26 +555,81 @@ async fn all_offers(h: &Held, from: Option<NaiveDate>, days: i64) -> ServiceResu
     let horizon_end = (now + rules.horizon).with_timezone(&tz).date_naive();
     let from = from.unwrap_or(today).clamp(today, horizon_end);
     let to = (from + Duration::days(days - 1)).min(horizon_end);
+    let window = search(h, &rules, &places, &sites, from, to, now).await?;
+    // The first free time from today: the window's own when it starts today, otherwise
+    // searched a week at a time (what is read is what is shown, or a week of it).
+    let mut first = if from == today {
+        window.first().cloned()
+    } else {
+        None
+    };
+    let mut week = today;
+    while first.is_none() && week < from && week <= horizon_end {
+        let end = (week + Duration::days(6)).min(horizon_end).min(from);
+        first = search(h, &rules, &places, &sites, week, end, now)
+            .await?
+            .first()
+            .cloned();
+        week = end + Duration::days(1);
+    }
+    if first.is_none() {
+        first = window.first().cloned();
+    }
+    let mut week = to + Duration::days(1);
+    while first.is_none() && week <= horizon_end {
+        let end = (week + Duration::days(6)).min(horizon_end);
+        first = search(h, &rules, &places, &sites, week, end, now)
+            .await?
+            .first()
+            .cloned();
+        week = end + Duration::days(1);
+    }
     let mut out = Offers {
         duration_minutes: ty.duration_minutes,
         days: BTreeMap::new(),
-        first: None,
-        places: places.clone(),
+        first,
+        places,
         horizon_end,
     };
-    for place in &places {
-        let s = find_site(t, place.site_id, "site_id").await?;
-        let one = match coordinators.as_slice() {
-            [c] => Some(*c),
-            _ => None,
-        };
+    for o in window {
+        let tz = out
+            .places
+            .iter()
+            .find(|p| p.site_id == o.site_id)
+            .map_or(tz, |p| p.tz);
+        out.days
+            .entry(o.start.with_timezone(&tz).date_naive())
+            .or_default()
+            .push(o);
+    }
+    Ok(out)
+}
+
+/// The free (site, coordinator, time) the link offers between two local dates, in order.
+async fn search(
+    h: &Held,
+    rules: &schedule::SlotRules,
+    places: &[Place],
+    sites: &[site::Model],
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceResult<Vec<Offer>> {
+    let t = &h.scope;
+    let coordinators = ids_of(&h.link.coordinator_ids);
+    let one = match coordinators.as_slice() {
+        [c] => Some(*c),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for (place, s) in places.iter().zip(sites) {
         let data = load_search(
             t.db(),
             t.organisation_id(),
-            s,
+            s.clone(),
             one,
-            today,
-            horizon_end,
+            from,
+            to,
             h.link.appointment_id,
         )
         .await?;
@@ -570,43 +638,78 @@ async fn all_offers(h: &Held, from: Option<NaiveDate>, days: i64) -> ServiceResu
             .into_iter()
             .filter(|(c, _)| coordinators.is_empty() || coordinators.contains(c))
             .collect();
-        for f in schedule::free_slots_many(&cals, &rules, today, horizon_end, now) {
-            let o = Offer {
-                site_id: place.site_id,
-                coordinator_id: f.coordinator,
-                start: f.slot.start,
-                end: f.slot.end,
-            };
-            if out.first.as_ref().is_none_or(|x| o.start < x.start) {
-                out.first = Some(o.clone());
-            }
-            let day = o.start.with_timezone(&place.tz).date_naive();
-            if day >= from && day <= to {
-                out.days.entry(day).or_default().push(o);
-            }
-        }
+        out.extend(
+            schedule::free_slots_many(&cals, rules, from, to, now)
+                .into_iter()
+                .map(|f| Offer {
+                    site_id: place.site_id,
+                    coordinator_id: f.coordinator,
+                    start: f.slot.start,
+                    end: f.slot.end,
+                }),
+        );
     }
-    for v in out.days.values_mut() {
-        v.sort_by_key(|o| (o.start, o.site_id, o.coordinator_id));
-    }
+    out.sort_by_key(|o| (o.start, o.site_id, o.coordinator_id));
     Ok(out)
+}
+
+/// One free time the person chose, as the confirmation shows it.
+pub struct Chosen {
+    pub offer: Offer,
+    pub place: Place,
+    /// The place's number when the link offers several that may not be named.
+    pub number: Option<usize>,
+    pub duration_minutes: i32,
+}
+
+/// The free offers at `start` at `site` (one per coordinator free then), and what the
+/// confirmation needs to show it.
+async fn at(h: &Held, site: Uuid, start: DateTime<Utc>) -> ServiceResult<(Vec<Offer>, Chosen)> {
+    let t = &h.scope;
+    let site_ids = ids_of(&h.link.site_ids);
+    let n = site_ids
+        .iter()
+        .position(|s| *s == site)
+        .ok_or_else(not_offered)?;
+    let type_id = h.link.type_id.ok_or_else(ServiceError::not_found)?;
+    let ty = find_type(t, type_id, "type_id").await?;
+    let rules = rules_of(&ty);
+    let (places, sites) = places(t, h.link.person_id, &[site]).await?;
+    let place = places.first().cloned().ok_or_else(not_offered)?;
+    let day = start.with_timezone(&place.tz).date_naive();
+    let free: Vec<Offer> = search(h, &rules, &places, &sites, day, day, Utc::now())
+        .await?
+        .into_iter()
+        .filter(|o| o.start == start)
+        .collect();
+    let number = (site_ids.len() > 1 && place.text.is_none()).then_some(n + 1);
+    let chosen = Chosen {
+        offer: free.first().cloned().unwrap_or(Offer {
+            site_id: site,
+            coordinator_id: Uuid::nil(),
+            start,
+            end: start + rules.duration,
+        }),
+        place,
+        number,
+        duration_minutes: ty.duration_minutes,
+    };
+    Ok((free, chosen))
+}
+
+/// The time the person chose, if it is still free.
+pub async fn chosen(h: &Held, site: Uuid, start: DateTime<Utc>) -> ServiceResult<Option<Chosen>> {
+    let (free, c) = at(h, site, start).await?;
+    Ok((!free.is_empty()).then_some(c))
 }
 
 /// The coordinators free at `start` at `site` that the link offers.
 async fn free_at(h: &Held, site: Uuid, start: DateTime<Utc>) -> ServiceResult<Vec<Uuid>> {
-    let tz = places(&h.scope, h.link.person_id, &[site])
+    Ok(at(h, site, start)
         .await?
-        .first()
-        .map(|p| p.tz)
-        .ok_or_else(not_offered)?;
-    let day = start.with_timezone(&tz).date_naive();
-    let o = all_offers(h, Some(day), 1).await?;
-    Ok(o.days
-        .get(&day)
+        .0
         .into_iter()
-        .flatten()
-        .filter(|x| x.site_id == site && x.start == start)
-        .map(|x| x.coordinator_id)
+        .map(|o| o.coordinator_id)
         .collect())
 }
 
@@ -755,6 +858,7 @@ pub async fn appointment(h: &Held) -> ServiceResult<Seen> {
         .ok_or_else(ServiceError::not_found)?;
     let place = places(t, h.link.person_id, &[a.site_id])
         .await?
+        .0
         .pop()
         .ok_or_else(ServiceError::not_found)?;
     Ok(Seen {
@@ -809,8 +913,6 @@ pub async fn cancel(h: &Held) -> ServiceResult<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn link_states_are_stored_words() {
         use relais_domain::booking_link::LinkState;

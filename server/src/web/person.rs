@@ -333,7 +333,7 @@ async fn appointment_view(seen: &links::Seen, h: &Held) -> AppointmentView {
     }
 }
 
-/// The confirmation step: the chosen slot, if it is still offered.
+/// The confirmation step: the chosen slot, if it is still free.
 async fn confirm(
     state: &AppState,
     h: &Held,
@@ -345,42 +345,25 @@ async fn confirm(
     let Some((site, start)) = links::parse_key(h, key) else {
         return bad_choice(state, h, moving);
     };
-    let tz = links::offers(h, None, 1)
-        .await
-        .ok()
-        .and_then(|o| o.places.iter().find(|p| p.site_id == site).map(|p| p.tz))
-        .unwrap_or(chrono_tz::Europe::Paris);
-    let day = start.with_timezone(&tz).date_naive();
-    match links::offers(h, Some(day), 1).await {
-        Ok(o) => {
-            let found = o
-                .days
-                .get(&day)
-                .and_then(|v| v.iter().find(|x| x.site_id == site && x.start == start));
-            match found {
-                Some(x) => {
-                    let v = slots_view(h, &o, day, moving);
-                    let want = links::key_of(h, x);
-                    let slot = v
-                        .days
-                        .iter()
-                        .flat_map(|d| d.slots.iter())
-                        .find(|s| s.key == want)
-                        .cloned();
-                    match slot {
-                        Some(slot) => html(
-                            state,
-                            StatusCode::OK,
-                            &Page::Confirm(&slot, o.duration_minutes, moving),
-                            en,
-                            next,
-                        ),
-                        None => taken(state, h, moving),
-                    }
-                }
-                None => taken(state, h, moving),
-            }
+    match links::chosen(h, site, start).await {
+        Ok(Some(c)) => {
+            let slot = SlotView {
+                key: links::key_of(h, &c.offer),
+                start: c.offer.start,
+                tz: c.place.tz,
+                place: c.place.text.clone(),
+                place_number: c.number,
+            };
+            html(
+                state,
+                StatusCode::OK,
+                &Page::Confirm(&slot, c.duration_minutes, moving),
+                en,
+                next,
+            )
         }
+        Ok(None) => taken(state, h, moving),
+        Err(e) if e.status() < 500 => bad_choice(state, h, moving),
         Err(e) => failed(state, e, en),
     }
 }

@@ -235,6 +235,17 @@ async fn a_person_books_moves_and_cancels_from_links_without_javascript() {
     assert!(slots.body.contains("Première disponibilité"));
     let keys = slot_keys(&slots.body);
     assert!(keys.len() > 3, "{}", slots.body);
+    // A later week still says when the first free time is, and pages back.
+    let first = |body: &str| {
+        body.split("Première disponibilité : <a href=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .map(str::to_owned)
+    };
+    let later_day = chrono::Utc::now().date_naive() + chrono::Duration::days(14);
+    let later = b.get(&format!("/rdv?du={later_day}")).await;
+    assert_eq!(first(&later.body), first(&slots.body), "{}", later.body);
+    assert!(later.body.contains("Jours précédents"), "{}", later.body);
 
     // Choose, confirm: booked, seen in the staff's history as booked by the person.
     let confirm = b.get(&format!("/rdv?creneau={}", keys[0])).await;
