@@ -108,10 +108,11 @@ pub fn transliterate(text: &str) -> String {
     out
 }
 
-const DAYS: [&str; 7] = [
+/// The days of the week and the months in French, as every text a person reads writes them.
+pub const DAYS: [&str; 7] = [
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
 ];
-const MONTHS: [&str; 12] = [
+pub const MONTHS: [&str; 12] = [
     "janvier",
     "février",
     "mars",

@@ -10,6 +10,7 @@ pub mod casework;
 pub mod config;
 pub mod crypto;
 pub mod demo;
+pub mod edge;
 pub mod error;
 pub mod organisation;
 pub mod outbox;

@@ -73,7 +73,7 @@ impl<A: Access> std::ops::Deref for Staff<A> {
     }
 }
 
-pub use crate::auth::proxy::{ClientIp, client_ip};
+pub use crate::edge::{ClientIp, client_ip};
 
 fn bearer(parts: &Parts) -> Option<&str> {
     let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;

@@ -84,7 +84,7 @@ impl Batch {
         {
             b.appointments.insert(a.id, a);
         }
-        b.links = crate::scheduling::links::manage_urls(
+        b.links = crate::scheduling::link_rows::manage_urls(
             db,
             state,
             b.appointments.keys().copied().collect(),

@@ -55,6 +55,8 @@ pub enum Page<'a> {
     Neutral,
     /// Too many tries from here.
     Throttled,
+    /// The service itself failed (the database is unreachable…): try later.
+    Unavailable,
     Safety,
     Check(Option<Notice>),
     Slots(&'a SlotsView, Option<Notice>),
@@ -79,6 +81,7 @@ struct W {
     neutral_h: &'static str,
     neutral_p: &'static str,
     throttled_p: &'static str,
+    unavailable_p: &'static str,
     check_h: &'static str,
     check_p: &'static str,
     check_label: &'static str,
@@ -127,28 +130,14 @@ const FR: W = W {
     exit: "Quitter rapidement",
     safety: "Conseils de sécurité",
     other_lang: ("en", "English", "/rdv/langue?l=en"),
-    days: [
-        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    ],
-    months: [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
+    days: relais_domain::sms::DAYS,
+    months: relais_domain::sms::MONTHS,
     at: "à",
     place_n: "lieu",
     neutral_h: "Lien non valide",
     neutral_p: "Ce lien n'est plus valide ou n'existe pas. Si vous attendiez un rendez-vous, contactez la personne qui vous a donné ce lien.",
     throttled_p: "Trop d'essais depuis cet appareil. Réessayez dans un quart d'heure.",
+    unavailable_p: "Le service est momentanément indisponible. Réessayez un peu plus tard.",
     check_h: "Vérification",
     check_p: "Pour continuer, saisissez les trois premières lettres de votre nom de famille, ou le mot convenu avec la personne qui vous a donné ce lien.",
     check_label: "Trois premières lettres du nom, ou mot convenu",
@@ -230,6 +219,7 @@ const EN: W = W {
     neutral_h: "Link not valid",
     neutral_p: "This link is no longer valid or does not exist. If you were expecting an appointment, contact the person who gave you this link.",
     throttled_p: "Too many tries from this device. Try again in a quarter of an hour.",
+    unavailable_p: "The service is unavailable for a moment. Try again a little later.",
     check_h: "Check",
     check_p: "To continue, type the first three letters of your last name, or the word agreed with the person who gave you this link.",
     check_label: "First three letters of your last name, or agreed word",
@@ -388,6 +378,10 @@ fn body(h: &mut Html, w: &W, p: &Page<'_>) {
         Page::Throttled => {
             heading(h, w.title);
             alert(h, w.throttled_p);
+        }
+        Page::Unavailable => {
+            heading(h, w.title);
+            alert(h, w.unavailable_p);
         }
         Page::Safety => {
             heading(h, w.safety_h);
@@ -584,6 +578,7 @@ pub fn all_text() -> String {
             w.neutral_h,
             w.neutral_p,
             w.throttled_p,
+            w.unavailable_p,
             w.check_h,
             w.check_p,
             w.check_label,
@@ -671,6 +666,7 @@ mod tests {
             for p in [
                 Page::Neutral,
                 Page::Throttled,
+                Page::Unavailable,
                 Page::Safety,
                 Page::Check(Some(Notice::WrongAnswer(2))),
                 Page::Slots(&v, Some(Notice::SlotTaken)),

@@ -575,7 +575,7 @@ pub async fn book(
     event(&txn, &m, account_id, change).await?;
     crate::outbox::replan(&txn, t.state.cipher(), &m, change, t.state.quiet_hours()).await?;
     // Every booking gets the person's manage link, written into its messages as {lien}.
-    crate::scheduling::links::manage_link(&txn, t.state.cipher(), &m, i.person_id, account_id)
+    crate::scheduling::link_rows::manage_link(&txn, t.state.cipher(), &m, i.person_id, account_id)
         .await?;
     if reason.is_some() {
         audit::record(

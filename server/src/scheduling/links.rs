@@ -18,36 +18,20 @@ use relais_domain::dto::{
 use relais_domain::problem::ProblemCode;
 use relais_domain::schedule;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use crate::audit::{self, Action};
-use crate::crypto::{FieldCipher, token_hash};
+use crate::crypto::token_hash;
 use crate::error::{ServiceError, ServiceResult};
 use crate::scheduling::booking::{self, Booked, Idempotency};
+use crate::scheduling::link_rows::{ids_json, ids_of, url_of};
 use crate::scheduling::{find_coordinator, find_site, find_type, load_search, rules_of};
 use crate::scope::{Actor, Scope};
 use crate::state::AppState;
 use crate::store::OrgScoped;
 use crate::store::entities::{appointment, appointment_participant, booking_link, person, site};
 use crate::zone::site_tz;
-
-fn ids_json(ids: &[Uuid]) -> String {
-    serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
-}
-
-fn ids_of(s: &str) -> Vec<Uuid> {
-    serde_json::from_str(s).unwrap_or_default()
-}
-
-/// The address of a link: `<public_url>/r/<token>`.
-pub fn url_of(state: &AppState, link_id: Uuid) -> String {
-    format!(
-        "{}/r/{}",
-        state.config().public_url.trim_end_matches('/'),
-        state.cipher().link_token(link_id)
-    )
-}
 
 fn dto(state: &AppState, m: &booking_link::Model, with_url: bool) -> BookingLink {
     BookingLink {
@@ -181,61 +165,6 @@ pub async fn revoke(t: &Scope, link_id: Uuid) -> ServiceResult<BookingLink> {
     .await?;
     txn.commit().await?;
     Ok(dto(&t.state, &m, false))
-}
-
-/// Inside a booking's transaction: the appointment's manage link (one per appointment).
-pub(crate) async fn manage_link<C: ConnectionTrait>(
-    txn: &C,
-    cipher: &FieldCipher,
-    a: &appointment::Model,
-    person_id: Uuid,
-    created_by: Uuid,
-) -> Result<(), sea_orm::DbErr> {
-    let id = Uuid::new_v4();
-    booking_link::ActiveModel {
-        id: Set(id),
-        organisation_id: Set(a.organisation_id),
-        person_id: Set(person_id),
-        purpose: Set(Purpose::Manage.as_str().into()),
-        token_hash: Set(token_hash(&cipher.link_token(id))),
-        type_id: Set(Some(a.type_id)),
-        site_ids: Set(ids_json(&[a.site_id])),
-        coordinator_ids: Set(ids_json(&[a.coordinator_id])),
-        appointment_id: Set(Some(a.id)),
-        // A manage link lasts until its appointment starts (checked against the
-        // appointment's current time when opened: a move carries it along).
-        expires_at: Set(a.starts_at),
-        revoked_at: Set(None),
-        used_at: Set(None),
-        tries_left: Set(rule::KNOWLEDGE_TRIES),
-        created_by: Set(created_by),
-        created_at: Set(Utc::now()),
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
-}
-
-/// The manage links of some appointments, for their messages: appointment → address.
-/// Revoked and locked links are left out (the message then carries no link).
-pub(crate) async fn manage_urls<C: ConnectionTrait>(
-    db: &C,
-    state: &AppState,
-    appointment_ids: Vec<Uuid>,
-) -> Result<std::collections::HashMap<Uuid, String>, sea_orm::DbErr> {
-    if state.config().public_url.is_empty() || appointment_ids.is_empty() {
-        return Ok(Default::default());
-    }
-    Ok(booking_link::Entity::find()
-        .filter(booking_link::Column::Purpose.eq(Purpose::Manage.as_str()))
-        .filter(booking_link::Column::AppointmentId.is_in(appointment_ids))
-        .filter(booking_link::Column::RevokedAt.is_null())
-        .filter(booking_link::Column::TriesLeft.gt(0))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|m| Some((m.appointment_id?, url_of(state, m.id))))
-        .collect())
 }
 
 // ------------------------------------------------------------------ the person
@@ -403,9 +332,15 @@ pub async fn check(h: &Held, answer: &str) -> ServiceResult<Checked> {
         .find_live::<person::Entity>(h.link.person_id)
         .await?
         .ok_or_else(ServiceError::not_found)?;
-    let identity: crate::casework::persons::Identity = c
-        .open_json("person", "identity", p.id, &p.identity)
-        .map_err(ServiceError::internal)?;
+    // A file retention has anonymised has no name to check against: the link is dead.
+    let Ok(identity) =
+        c.open_json::<crate::casework::persons::Identity>("person", "identity", p.id, &p.identity)
+    else {
+        return Ok(Checked::Locked);
+    };
+    if p.anonymised_at.is_some() {
+        return Ok(Checked::Locked);
+    }
     let code_word = crate::outbox::compose::profile_of(c, &p).and_then(|pr| pr.code_word);
     let ok = rule::knowledge_matches(&identity.last_name, code_word.as_deref(), answer);
     let (_turn, txn) = t.begin_write().await?;

@@ -6,12 +6,14 @@
 //! - `booking`: book, move, cancel, seen / no-show, with idempotency and the keep-apart rule;
 //! - `agenda`, `feed`: a coordinator's or site's agenda, and iCalendar feeds;
 //! - `links`: the person's booking and manage links, and what a person does with them;
+//!   `link_rows`: the manage link a booking writes and the addresses the outbox reads;
 //! - `messages`: the messages of an appointment; `rules`, `words`: shared lookups and words.
 
 pub mod agenda;
 pub mod booking;
 pub mod calendar;
 pub mod feed;
+pub mod link_rows;
 pub mod links;
 pub mod messages;
 pub mod rules;

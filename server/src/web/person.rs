@@ -13,7 +13,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use relais_domain::booking_link::{Notice, PersonSession, Purpose};
 use relais_domain::problem::ProblemCode;
 
-use crate::auth::proxy::ClientIp;
+use crate::edge::ClientIp;
 use crate::error::ServiceError;
 use crate::render::person::{AppointmentView, DayView, Page, SlotView, SlotsView, page};
 use crate::scheduling::links::{self, Checked, Closed, Held, Offer, Offers};
@@ -134,7 +134,7 @@ fn failed(state: &AppState, e: ServiceError, english: bool) -> Response {
         return html(
             state,
             StatusCode::SERVICE_UNAVAILABLE,
-            &Page::Throttled,
+            &Page::Unavailable,
             english,
             None,
         );

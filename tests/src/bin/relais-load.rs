@@ -121,6 +121,55 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
+/// One closed-loop client per entry of `each` (URL, header name, header value) sending GETs
+/// for `seconds`; the sorted latencies of the successful answers, and the failures.
+async fn hammer(
+    http: &reqwest::Client,
+    each: Vec<(String, &'static str, String)>,
+    seconds: u64,
+) -> (Vec<Duration>, usize) {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let errors = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for (url, name, value) in each {
+        let (http, errors) = (http.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            while Instant::now() < deadline {
+                let t0 = Instant::now();
+                match http.get(&url).header(name, &value).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        mine.push(t0.elapsed());
+                    }
+                    _ => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            mine
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort();
+    (all, errors.load(Ordering::Relaxed))
+}
+
+/// "N requests in S s = R req/s; p50 …, p90 …, p99 …; errors E".
+fn summary(l: &[Duration], seconds: u64, errors: usize) -> String {
+    format!(
+        "{} requests in {seconds} s = {:.0} req/s; p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms; errors {errors}",
+        l.len(),
+        l.len() as f64 / seconds as f64,
+        pct(l, 0.5),
+        pct(l, 0.9),
+        pct(l, 0.99),
+    )
+}
+
 #[tokio::main]
 async fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -368,54 +417,18 @@ async fn main() {
                 .await
                 .unwrap()
                 .len();
-            let lat = Arc::new(tokio::sync::Mutex::new(Vec::<Duration>::new()));
-            let deadline = Instant::now() + Duration::from_secs(a.seconds);
-            let errors = Arc::new(AtomicUsize::new(0));
-            let mut tasks = Vec::new();
-            for _ in 0..a.clients {
-                let (http, lat, errors, cookie, url) = (
-                    plain.clone(),
-                    lat.clone(),
-                    errors.clone(),
-                    cookie.clone(),
-                    format!("{root}/rdv"),
-                );
-                tasks.push(tokio::spawn(async move {
-                    let mut mine = Vec::new();
-                    while Instant::now() < deadline {
-                        let t0 = Instant::now();
-                        match http.get(&url).header("cookie", &cookie).send().await {
-                            Ok(r) if r.status().is_success() => {
-                                let _ = r.bytes().await;
-                                mine.push(t0.elapsed());
-                            }
-                            _ => {
-                                errors.fetch_add(1, Ordering::Relaxed);
-                            }
-                        }
-                    }
-                    lat.lock().await.extend(mine);
-                }));
-            }
-            for t in tasks {
-                t.await.unwrap();
-            }
-            let mut l = lat.lock().await.clone();
-            l.sort();
+            let each = (0..a.clients)
+                .map(|_| (format!("{root}/rdv"), "cookie", cookie.clone()))
+                .collect();
+            let (l, errors) = hammer(&plain, each, a.seconds).await;
             println!(
-                "person's slot page (/rdv, a week of 45-minute slots, {}): {} requests in {} s = {:.0} req/s; p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms; errors {}; weight {} B HTML + {} B CSS + {} B JS = {} B, no other host",
+                "person's slot page (/rdv, a week of 45-minute slots, {}): {}; weight {} B HTML + {} B CSS + {} B JS = {} B, no other host",
                 if one {
                     "a link for 1 coordinator".to_owned()
                 } else {
                     format!("any of {} coordinators", a.coordinators)
                 },
-                l.len(),
-                a.seconds,
-                l.len() as f64 / a.seconds as f64,
-                pct(&l, 0.5),
-                pct(&l, 0.9),
-                pct(&l, 0.99),
-                errors.load(Ordering::Relaxed),
+                summary(&l, a.seconds, errors),
                 html.len(),
                 css,
                 js,
@@ -425,49 +438,22 @@ async fn main() {
     }
 
     // 1. Availability: one coordinator over four weeks, the call an agenda screen makes.
-    let lat = Arc::new(tokio::sync::Mutex::new(Vec::<Duration>::new()));
-    let deadline = Instant::now() + Duration::from_secs(a.seconds);
-    let errors = Arc::new(AtomicUsize::new(0));
-    let mut tasks = Vec::new();
-    for k in 0..a.clients {
-        let (http, lat, errors) = (http.clone(), lat.clone(), errors.clone());
-        let url = format!(
-            "{base}/availability?type_id={type_id}&site_id={site_id}&coordinator_id={}&from={from}&to={to4}",
-            coordinators[k % coordinators.len()]
-        );
-        let token = token.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut mine = Vec::new();
-            while Instant::now() < deadline {
-                let t0 = Instant::now();
-                let r = http.get(&url).bearer_auth(&token).send().await;
-                match r {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
-                        mine.push(t0.elapsed());
-                    }
-                    _ => {
-                        errors.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-            }
-            lat.lock().await.extend(mine);
-        }));
-    }
-    for t in tasks {
-        t.await.unwrap();
-    }
-    let mut l = lat.lock().await.clone();
-    l.sort();
+    let each = (0..a.clients)
+        .map(|k| {
+            (
+                format!(
+                    "{base}/availability?type_id={type_id}&site_id={site_id}&coordinator_id={}&from={from}&to={to4}",
+                    coordinators[k % coordinators.len()]
+                ),
+                "authorization",
+                format!("Bearer {token}"),
+            )
+        })
+        .collect();
+    let (l, errors) = hammer(&http, each, a.seconds).await;
     println!(
-        "availability (1 coordinator x 4 weeks): {} requests in {} s = {:.0} req/s; p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms; errors {}",
-        l.len(),
-        a.seconds,
-        l.len() as f64 / a.seconds as f64,
-        pct(&l, 0.5),
-        pct(&l, 0.9),
-        pct(&l, 0.99),
-        errors.load(Ordering::Relaxed)
+        "availability (1 coordinator x 4 weeks): {}",
+        summary(&l, a.seconds, errors)
     );
 
     // 2. Bookings: free slots of every coordinator, each attempted twice by different clients.
