@@ -28,8 +28,9 @@ use crate::audit::{self, Action};
 use crate::error::ServiceResult;
 use crate::state::AppState;
 use crate::store::entities::{
-    appointment, appointment_participant, contact_attempt, dev_outbox, idempotency_key, interview,
-    notification, organisation, orientation, person, person_link, situation,
+    appointment, appointment_participant, booking_link, contact_attempt, dev_outbox,
+    idempotency_key, interview, notification, organisation, orientation, person, person_link,
+    situation,
 };
 use crate::store::{OrgScoped, Stamp};
 use relais_domain::delivery::JobState;
@@ -202,6 +203,14 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
         )
         .filter(orientation::Column::OrganisationId.eq(org))
         .filter(orientation::Column::PersonId.eq(id))
+        .exec(&txn)
+        .await?;
+    // The person's links open nothing any more.
+    booking_link::Entity::update_many()
+        .col_expr(booking_link::Column::RevokedAt, Expr::value(now))
+        .filter(booking_link::Column::OrganisationId.eq(org))
+        .filter(booking_link::Column::PersonId.eq(id))
+        .filter(booking_link::Column::RevokedAt.is_null())
         .exec(&txn)
         .await?;
     // Appointments: sealed reasons go; a future one is withdrawn (its messages cancelled,

@@ -10,11 +10,13 @@ use crate::booking_link::{LinkState, Purpose};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingLinkInput {
     pub type_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub site_ids: Vec<Uuid>,
     #[serde(default)]
     pub coordinator_ids: Vec<Uuid>,
     /// 1 to 30 days; 7 if absent.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
     pub valid_days: Option<i64>,
 }
 

@@ -825,6 +825,16 @@ async fn after_retention_no_table_holds_anything_of_the_person() {
         "{:?}",
         run.items
     );
+    let (st, links) = s
+        .get(&format!("/api/v1/persons/{pid}/booking-links"), c)
+        .await;
+    assert_eq!(st, 200, "{links}");
+    let links = links.as_array().unwrap();
+    assert!(!links.is_empty(), "the booking made a manage link");
+    assert!(
+        links.iter().all(|l| l["state"] == "revoked"),
+        "retention revokes the person's links: {links:?}"
+    );
 
     let cipher = s.state.cipher();
     let mut needles: Vec<String> = Vec::new();
