@@ -323,6 +323,50 @@ pub fn free_slots_many<K: Copy + Ord>(
     all
 }
 
+/// Free slots of one coordinator on one day in a run: `count` slots, the first being
+/// `first`, each next one `step` later and as long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlotRun<K> {
+    pub coordinator: K,
+    pub first: Interval,
+    pub count: u32,
+}
+
+/// The compact form of `slots` (as `free_slots_many` gives them): consecutive slots of a
+/// coordinator `step` apart on the same day (`day_of`, the site's local date) make one run.
+/// Runs come in the order of their first slot, then coordinator; expanding them gives
+/// `slots` back exactly.
+pub fn runs<K: Copy + Ord>(
+    slots: &[CoordinatorSlot<K>],
+    step: Duration,
+    day_of: impl Fn(DateTime<Utc>) -> NaiveDate,
+) -> Vec<SlotRun<K>> {
+    let mut open: std::collections::BTreeMap<K, usize> = std::collections::BTreeMap::new();
+    let mut out: Vec<SlotRun<K>> = Vec::new();
+    for s in slots {
+        let extends = open.get(&s.coordinator).is_some_and(|&i| {
+            let r = &out[i];
+            let next = r.first.start + step * r.count as i32;
+            next == s.slot.start
+                && s.slot.end - s.slot.start == r.first.end - r.first.start
+                && day_of(r.first.start) == day_of(s.slot.start)
+        });
+        if extends {
+            if let Some(&i) = open.get(&s.coordinator) {
+                out[i].count += 1;
+            }
+        } else {
+            open.insert(s.coordinator, out.len());
+            out.push(SlotRun {
+                coordinator: s.coordinator,
+                first: s.slot,
+                count: 1,
+            });
+        }
+    }
+    out
+}
+
 /// The first free slot of any of `cals` from `from` up to the horizon, searching a week at a
 /// time so a full agenda does not cost the whole horizon at once.
 pub fn next_available<K: Copy + Ord>(

@@ -11,6 +11,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use sea_orm::ConnectionTrait;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::SizeAbove;
 use tower_http::trace::TraceLayer;
 
 use crate::api;
@@ -23,7 +25,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .nest("/api/v1", api::routes())
+        // Large JSON answers (a month of slots, a sync page) compressed when the caller
+        // accepts gzip or br; small ones as they are. The person's pages are not compressed.
+        .nest(
+            "/api/v1",
+            api::routes().layer(CompressionLayer::new().compress_when(SizeAbove::new(1024))),
+        )
         .merge(crate::web::routes())
         .fallback(|| async {
             ServiceError::not_found().detail("Aucune ressource à cette adresse.")

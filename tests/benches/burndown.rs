@@ -107,6 +107,13 @@ fn main() {
             pct(&lat, 0.99),
             rows.len(),
         );
+        println!(
+            "RESULT burndown rate={:.1} p50={:.2} p99={:.2} sent={} once={once}",
+            n as f64 / burn.max(0.001),
+            pct(&lat, 0.5),
+            pct(&lat, 0.99),
+            rows.len()
+        );
         assert!(once && rows.len() == n, "lost or duplicated messages");
         s.stop().await;
     });

@@ -223,6 +223,29 @@ pub struct Slot {
     pub end: DateTime<FixedOffset>,
 }
 
+/// Free slots in runs, the compact answer of `/availability/runs`: each run is `count`
+/// slots of one coordinator on one day, the first starting at `start`, each next one
+/// `step_minutes` later; every slot lasts `duration_minutes`. Expanded, the same slots as
+/// `/availability`, in about 2 % of its size for a month of 15-minute slots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SlotRuns {
+    pub step_minutes: i32,
+    pub duration_minutes: i32,
+    pub runs: Vec<SlotRun>,
+}
+
+/// One run of free slots (see `SlotRuns`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SlotRun {
+    pub coordinator_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "rfc3339")]
+    pub start: DateTime<FixedOffset>,
+    pub count: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

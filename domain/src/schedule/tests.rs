@@ -341,6 +341,45 @@ fn several_coordinators_and_next_available() {
     );
 }
 
+#[test]
+fn runs_expand_back_to_the_slots() {
+    // Two coordinators, 9:00-12:00 every day, a busy hour for the first, over three days:
+    // runs break at the busy hour and at each day, and expand back to the same slots.
+    let w = [every_day(t(9, 0), t(12, 0))];
+    let busy = [Interval {
+        start: rule_instant(Paris, d(2026, 12, 1).and_time(t(10, 0)), Edge::Start),
+        end: rule_instant(Paris, d(2026, 12, 1).and_time(t(11, 0)), Edge::Start),
+    }];
+    let cals = [(1u8, cal(&w, &busy, &[])), (2u8, cal(&w, &[], &[]))];
+    let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+    let r = rules(15);
+    let slots = free_slots_many(&cals, &r, d(2026, 12, 1), d(2026, 12, 3), now);
+    let day = |x: DateTime<Utc>| x.with_timezone(&Paris).date_naive();
+    let runs = runs(&slots, r.step, day);
+    // Day 1: coordinator 1 has 9-10 and 11-12, coordinator 2 has 9-12; days 2, 3: one each.
+    assert_eq!(runs.len(), 3 + 2 + 2);
+    assert_eq!((runs[0].coordinator, runs[0].count), (1, 4));
+    assert_eq!((runs[1].coordinator, runs[1].count), (2, 12));
+    let mut back: Vec<CoordinatorSlot<u8>> = runs
+        .iter()
+        .flat_map(|x| {
+            (0..x.count).map(move |k| CoordinatorSlot {
+                coordinator: x.coordinator,
+                slot: Interval {
+                    start: x.first.start + r.step * k as i32,
+                    end: x.first.end + r.step * k as i32,
+                },
+            })
+        })
+        .collect();
+    back.sort_by_key(|a| (a.slot.start, a.coordinator));
+    assert_eq!(back, slots);
+    assert!(
+        runs.iter()
+            .all(|x| day(x.first.start) == day(x.first.start + r.step * (x.count as i32 - 1)))
+    );
+}
+
 // ---- properties ----
 
 fn window_strategy() -> impl Strategy<Value = WeeklyWindow> {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod auth;
 pub mod caller;
+pub mod conditional;
 pub mod contract;
 pub mod error;
 pub mod extract;

@@ -2,7 +2,9 @@
 
 use crate::audit::{self, Action};
 use crate::error::{ServiceError, ServiceResult};
-use crate::scheduling::{find_coordinator, find_site, find_type, load_search, rules_of};
+use crate::scheduling::{
+    find_coordinator, find_site, find_type_site_coordinator, load_search, rules_of,
+};
 use crate::scope::Scope;
 use crate::store::entities::{
     appointment, appointment_event, appointment_participant, appointment_type, idempotency_key,
@@ -259,9 +261,12 @@ pub(crate) async fn change_appointment(
         .await?
         .ok_or_else(ServiceError::not_found)?;
     event(&txn, &m, t.recording_account()?, kind).await?;
-    crate::outbox::replan(&txn, t.state.cipher(), &m, kind, t.state.quiet_hours()).await?;
+    let due_now =
+        crate::outbox::replan(&txn, t.state.cipher(), &m, kind, t.state.quiet_hours()).await?;
     txn.commit().await?;
-    t.state.wake_outbox();
+    if due_now > 0 {
+        t.state.wake_outbox();
+    }
     Ok(m)
 }
 
@@ -490,10 +495,9 @@ pub async fn book(
     let mut v = Validator::new();
     let reason = emergency_reason(&mut v, i.emergency_reason.as_deref());
     v.finish().map_err(ServiceError::validation)?;
-    let ty = find_type(t, i.type_id, "type_id").await?;
-    let s = find_site(t, i.site_id, "site_id").await?;
-    find_coordinator(t, i.coordinator_id, "coordinator_id").await?;
-    t.find_live::<person::Entity>(i.person_id)
+    let (ty, s) = find_type_site_coordinator(t, i.type_id, i.site_id, i.coordinator_id).await?;
+    let person = t
+        .find_live::<person::Entity>(i.person_id)
         .await?
         .ok_or_else(|| {
             ServiceError::field(ProblemCode::Unknown, "person_id", "Personne inconnue.")
@@ -502,7 +506,7 @@ pub async fn book(
     let rules = rules_of(&ty);
     let tz = site_tz(&s);
     if reason.is_none() {
-        check_free_slot(t, &ty, s, i.coordinator_id, start, None).await?;
+        check_free_slot(t, &ty, s.clone(), i.coordinator_id, start, None).await?;
     } else if start + rules.duration < Utc::now() - Duration::hours(12) {
         return Err(ServiceError::field(
             ProblemCode::InPast,
@@ -573,7 +577,19 @@ pub async fn book(
         AppointmentChange::Booked
     };
     event(&txn, &m, account_id, change).await?;
-    crate::outbox::replan(&txn, t.state.cipher(), &m, change, t.state.quiet_hours()).await?;
+    let due_now = crate::outbox::plan(
+        &txn,
+        t.state.cipher(),
+        &m,
+        change,
+        t.state.quiet_hours(),
+        crate::outbox::Parties {
+            ty: &ty,
+            site: &s,
+            persons: std::slice::from_ref(&person),
+        },
+    )
+    .await?;
     // Every booking gets the person's manage link, written into its messages as {lien}.
     crate::scheduling::link_rows::manage_link(&txn, t.state.cipher(), &m, i.person_id, account_id)
         .await?;
@@ -630,6 +646,8 @@ pub async fn book(
             e.into()
         }
     })?;
-    t.state.wake_outbox();
+    if due_now > 0 {
+        t.state.wake_outbox();
+    }
     Ok(Booked::Created(body))
 }

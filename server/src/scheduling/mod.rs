@@ -21,5 +21,7 @@ pub mod search;
 pub mod types;
 pub mod words;
 
-pub(crate) use rules::{find_coordinator, find_site, find_type, rules_of};
+pub(crate) use rules::{
+    find_coordinator, find_site, find_type, find_type_site_coordinator, rules_of,
+};
 pub(crate) use search::load_search;

@@ -113,6 +113,71 @@ pub(crate) async fn find_coordinator(
         })
 }
 
+/// A type and a site of the organisation, in one round trip (the type's row joined with the
+/// site's); on a miss the single lookups run to name the field that is wrong.
+pub(crate) async fn find_type_and_site(
+    t: &Scope,
+    type_id: Uuid,
+    site_id: Uuid,
+) -> ServiceResult<(appointment_type::Model, site::Model)> {
+    type_site(t, type_id, site_id, None).await
+}
+
+/// A booking's type and site, and whether its coordinator holds appointments, in one round
+/// trip (the coordinator as an `EXISTS`). On a miss the single lookups name the field.
+pub(crate) async fn find_type_site_coordinator(
+    t: &Scope,
+    type_id: Uuid,
+    site_id: Uuid,
+    coordinator_id: Uuid,
+) -> ServiceResult<(appointment_type::Model, site::Model)> {
+    type_site(t, type_id, site_id, Some(coordinator_id)).await
+}
+
+async fn type_site(
+    t: &Scope,
+    type_id: Uuid,
+    site_id: Uuid,
+    coordinator_id: Option<Uuid>,
+) -> ServiceResult<(appointment_type::Model, site::Model)> {
+    use crate::store::OrgScoped;
+    use sea_orm::QueryTrait;
+    use sea_orm::sea_query::{Expr, Query};
+    let org = t.organisation_id();
+    let mut q = t
+        .scoped::<appointment_type::Entity>()
+        .filter(appointment_type::Column::Id.eq(type_id))
+        .filter(appointment_type::Column::DeletedAt.is_null())
+        .select_also(site::Entity)
+        .filter(site::Entity::organisation_column().eq(org))
+        .filter(site::Column::Id.eq(site_id))
+        .filter(site::Column::DeletedAt.is_null());
+    if let Some(c) = coordinator_id {
+        let holds = Query::select()
+            .expr(Expr::val(1))
+            .from(account::Entity)
+            .and_where(account::Entity::organisation_column().eq(org))
+            .and_where(account::Column::Id.eq(c))
+            .and_where(account::Column::DeletedAt.is_null())
+            .and_where(account::Column::Disabled.eq(false))
+            .and_where(
+                account::Column::Role.is_in([Role::Coordinator.as_str(), Role::Admin.as_str()]),
+            )
+            .to_owned();
+        q = q.filter(Expr::exists(holds));
+    }
+    QueryTrait::query(&mut q).from(site::Entity);
+    if let Some((ty, Some(s))) = q.one(t.db()).await? {
+        return Ok((ty, s));
+    }
+    let ty = find_type(t, type_id, "type_id").await?;
+    let s = find_site(t, site_id, "site_id").await?;
+    if let Some(c) = coordinator_id {
+        find_coordinator(t, c, "coordinator_id").await?;
+    }
+    Ok((ty, s))
+}
+
 /// Coordinators manage their own calendar; admins manage everyone's.
 pub(crate) fn own_calendar(t: &Scope, coordinator_id: Uuid) -> ServiceResult<()> {
     let caller = t.staff()?;

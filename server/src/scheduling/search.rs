@@ -2,7 +2,9 @@
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::scheduling::calendar::uuid_param;
-use crate::scheduling::rules::{exception_rule, find_site, find_type, rules_of, window_rule};
+use crate::scheduling::rules::{
+    exception_rule, find_site, find_type, find_type_and_site, rules_of, window_rule,
+};
 use crate::scheduling::words::{days_from_text, time_parse};
 use crate::scope::Scope;
 use crate::store::OrgScoped;
@@ -13,7 +15,7 @@ use crate::zone::site_tz;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use relais_domain::dto::AppointmentStatus;
-use relais_domain::dto::Slot;
+use relais_domain::dto::{Slot, SlotRun, SlotRuns};
 use relais_domain::problem::ProblemCode;
 use relais_domain::schedule::{self, Calendar, DateException, Interval, WeeklyWindow};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -237,6 +239,41 @@ pub struct NextQuery {
 
 /// Free slots of one appointment type at one site, for one coordinator or all of them.
 pub async fn availability(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Vec<Slot>> {
+    let (data, slots, _) = search_range(t, q).await?;
+    Ok(slots
+        .into_iter()
+        .map(|s| data.slot_dto(s.coordinator, s.slot))
+        .collect())
+}
+
+/// The same free slots as `availability`, in runs (`SlotRuns`).
+pub async fn availability_runs(t: &Scope, q: AvailabilityQuery) -> ServiceResult<SlotRuns> {
+    let (data, slots, rules) = search_range(t, q).await?;
+    let tz = data.tz;
+    let runs = schedule::runs(&slots, rules.step, |x| x.with_timezone(&tz).date_naive());
+    Ok(SlotRuns {
+        step_minutes: rules.step.num_minutes() as i32,
+        duration_minutes: rules.duration.num_minutes() as i32,
+        runs: runs
+            .into_iter()
+            .map(|r| SlotRun {
+                coordinator_id: r.coordinator,
+                start: r.first.start.with_timezone(&tz).fixed_offset(),
+                count: r.count,
+            })
+            .collect(),
+    })
+}
+
+type Found = (
+    SearchData,
+    Vec<schedule::CoordinatorSlot<Uuid>>,
+    schedule::SlotRules,
+);
+
+/// The query checked, the type and site read, the search's data loaded in four queries and
+/// the free slots computed once.
+async fn search_range(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Found> {
     let type_id = uuid_param(&Some(q.type_id.clone()), "type_id")?.unwrap_or_default();
     let site_id = uuid_param(&Some(q.site_id.clone()), "site_id")?.unwrap_or_default();
     let coordinator = uuid_param(&q.coordinator_id, "coordinator_id")?;
@@ -255,7 +292,7 @@ pub async fn availability(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Vec<
             "92 jours au plus par recherche.",
         ));
     }
-    let ty = find_type(t, type_id, "type_id").await?;
+    let (ty, site) = find_type_and_site(t, type_id, site_id).await?;
     let rules = rules_of(&ty);
     let now = Utc::now();
     if from > (now + rules.horizon).date_naive() + Duration::days(1) {
@@ -268,7 +305,6 @@ pub async fn availability(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Vec<
             ),
         ));
     }
-    let site = find_site(t, site_id, "site_id").await?;
     let data = load_search(
         t.db(),
         t.organisation_id(),
@@ -280,10 +316,7 @@ pub async fn availability(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Vec<
     )
     .await?;
     let slots = schedule::free_slots_many(&data.calendars(), &rules, from, to, now);
-    Ok(slots
-        .into_iter()
-        .map(|s| data.slot_dto(s.coordinator, s.slot))
-        .collect())
+    Ok((data, slots, rules))
 }
 
 /// The first free slot from today up to the type's horizon, across the site's coordinators.

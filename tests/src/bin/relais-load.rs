@@ -31,7 +31,12 @@ Options:
   --coordinators N          coordinators with opening hours (default 20)
   --bookings N              slots to book (default 10000)
   --attempts-per-slot N     clients trying each slot (default 2)
-  --help                    this text";
+  --only LIST               the phases to run, comma-separated, of: page, healthz, availability,
+                            runs, bookings (default all)
+  --help                    this text
+
+Each phase prints a line for people, then one `RESULT <phase> key=value ...` line for scripts
+(bench/run reads those).";
 
 struct Args {
     server: String,
@@ -41,7 +46,16 @@ struct Args {
     coordinators: usize,
     bookings: usize,
     attempts: usize,
+    only: Vec<String>,
 }
+
+impl Args {
+    fn runs(&self, phase: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|p| p == phase)
+    }
+}
+
+const PHASES: [&str; 5] = ["page", "healthz", "availability", "runs", "bookings"];
 
 fn args() -> Args {
     let mut a = Args {
@@ -52,6 +66,7 @@ fn args() -> Args {
         coordinators: 20,
         bookings: 10_000,
         attempts: 2,
+        only: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -64,6 +79,13 @@ fn args() -> Args {
             "--coordinators" => a.coordinators = v().parse().unwrap(),
             "--bookings" => a.bookings = v().parse().unwrap(),
             "--attempts-per-slot" => a.attempts = v().parse().unwrap(),
+            "--only" => {
+                a.only = v().split(',').map(|p| p.trim().to_owned()).collect();
+                if let Some(p) = a.only.iter().find(|p| !PHASES.contains(&p.as_str())) {
+                    eprintln!("unknown phase {p}\n\n{HELP}");
+                    std::process::exit(2);
+                }
+            }
             "--help" | "-h" => {
                 println!("{HELP}");
                 std::process::exit(0);
@@ -156,6 +178,16 @@ async fn hammer(
     }
     all.sort();
     (all, errors.load(Ordering::Relaxed))
+}
+
+/// `RESULT <phase> rps=… p50=… p99=… errors=…` for scripts.
+fn result(phase: &str, l: &[Duration], seconds: u64, errors: usize) {
+    println!(
+        "RESULT {phase} rps={:.1} p50={:.2} p99={:.2} errors={errors}",
+        l.len() as f64 / seconds as f64,
+        pct(l, 0.5),
+        pct(l, 0.99)
+    );
 }
 
 /// "N requests in S s = R req/s; p50 …, p90 …, p99 …; errors E".
@@ -336,7 +368,7 @@ async fn main() {
 
     // 0. The person's slot page: a booking link, its knowledge check, then `/rdv` as a
     //    person's phone loads it (one session, 50 clients).
-    {
+    if a.runs("page") {
         let (st, pty) = call(&http, reqwest::Method::POST, format!("{base}/appointment-types"), Some(t),
             Some(json!({"name": "Par lien", "public_label": "Rendez-vous", "duration_minutes": 45, "max_horizon_days": 60, "place_kind": "site", "bookable_by": "public"}))).await;
         assert_eq!(st, 201, "{pty}");
@@ -434,27 +466,64 @@ async fn main() {
                 js,
                 html.len() + css + js
             );
+            result(
+                if one { "page_1" } else { "page_20" },
+                &l,
+                a.seconds,
+                errors,
+            );
         }
     }
 
-    // 1. Availability: one coordinator over four weeks, the call an agenda screen makes.
-    let each = (0..a.clients)
-        .map(|k| {
-            (
-                format!(
-                    "{base}/availability?type_id={type_id}&site_id={site_id}&coordinator_id={}&from={from}&to={to4}",
-                    coordinators[k % coordinators.len()]
-                ),
-                "authorization",
-                format!("Bearer {token}"),
-            )
-        })
-        .collect();
-    let (l, errors) = hammer(&http, each, a.seconds).await;
-    println!(
-        "availability (1 coordinator x 4 weeks): {}",
-        summary(&l, a.seconds, errors)
-    );
+    // The anchor: the cheapest answer this server gives, under the same clients.
+    if a.runs("healthz") {
+        let each = (0..a.clients)
+            .map(|_| {
+                (
+                    format!("http://127.0.0.1:{port}/healthz"),
+                    "accept",
+                    "text/plain".to_owned(),
+                )
+            })
+            .collect();
+        let (l, errors) = hammer(&http, each, a.seconds).await;
+        println!("healthz (anchor): {}", summary(&l, a.seconds, errors));
+        result("healthz", &l, a.seconds, errors);
+    }
+
+    // 1. Availability: one coordinator over four weeks, the call an agenda screen makes: the
+    //    list of slots, then the same slots in runs.
+    for (phase, path) in [
+        ("availability", "availability"),
+        ("runs", "availability/runs"),
+    ] {
+        if !a.runs(phase) {
+            continue;
+        }
+        let each = (0..a.clients)
+            .map(|k| {
+                (
+                    format!(
+                        "{base}/{path}?type_id={type_id}&site_id={site_id}&coordinator_id={}&from={from}&to={to4}",
+                        coordinators[k % coordinators.len()]
+                    ),
+                    "authorization",
+                    format!("Bearer {token}"),
+                )
+            })
+            .collect();
+        let (_, sample) = call(&http, reqwest::Method::GET, format!("{base}/{path}?type_id={type_id}&site_id={site_id}&coordinator_id={}&from={from}&to={to4}", coordinators[0]), Some(t), None).await;
+        let (l, errors) = hammer(&http, each, a.seconds).await;
+        println!(
+            "{path} (1 coordinator x 4 weeks, {} B): {}",
+            sample.to_string().len(),
+            summary(&l, a.seconds, errors)
+        );
+        result(phase, &l, a.seconds, errors);
+    }
+    if !a.runs("bookings") {
+        return;
+    }
 
     // 2. Bookings: free slots of every coordinator, each attempted twice by different clients.
     let mut slots: Vec<(String, String)> = Vec::new();
@@ -544,6 +613,14 @@ async fn main() {
         pct(&l, 0.5),
         pct(&l, 0.99)
     );
+    println!(
+        "RESULT bookings rate={:.1} p50={:.2} p99={:.2} created={made} conflicts={} errors={}",
+        made as f64 / elapsed,
+        pct(&l, 0.5),
+        pct(&l, 0.99),
+        conflicts.load(Ordering::Relaxed),
+        failed.load(Ordering::Relaxed)
+    );
 
     // 3. Check: every coordinator's agenda has no overlapping appointments, and the count matches.
     let mut total = 0;
@@ -577,6 +654,7 @@ async fn main() {
     println!(
         "check: {total} planned appointments found for {made} created, {overlaps} overlapping pairs"
     );
+    println!("RESULT check planned={total} created={made} overlaps={overlaps}");
     assert_eq!(total, made, "every created booking is in the agendas");
     assert_eq!(overlaps, 0, "no double booking");
     assert_eq!(made, slots.len(), "each slot booked exactly once");

@@ -730,3 +730,134 @@ async fn absences_and_closures_can_be_lifted() {
     assert_eq!(after, before);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn availability_in_runs_with_etags_and_compression() {
+    let s = Server::start().await;
+    let o = org(&s, "Créneaux compacts").await;
+    let t = o.coordinator.token.as_str();
+    let (from, to) = (workday(21), workday(21) + chrono::Duration::days(13));
+    let q = format!(
+        "type_id={}&site_id={}&from={from}&to={to}",
+        o.type_id, o.site_id
+    );
+    // A booking in the middle of a day splits that day's run.
+    let (st, a) = s
+        .post(
+            "/api/v1/appointments",
+            Some(t),
+            booking(&o, o.type_id, &paris(from, 11, 0)),
+        )
+        .await;
+    assert_eq!(st, 201, "{a}");
+    let (st, list) = s.get(&format!("/api/v1/availability?{q}"), t).await;
+    assert_eq!(st, 200, "{list}");
+    let (st, runs) = s.get(&format!("/api/v1/availability/runs?{q}"), t).await;
+    assert_eq!(st, 200, "{runs}");
+    let step = runs["step_minutes"].as_i64().unwrap();
+    let duration = runs["duration_minutes"].as_i64().unwrap();
+    // Expanded, the runs are the list, slot for slot.
+    let mut expanded: Vec<(String, String, String)> = Vec::new();
+    for r in runs["runs"].as_array().unwrap() {
+        let first = chrono::DateTime::parse_from_rfc3339(r["start"].as_str().unwrap()).unwrap();
+        for k in 0..r["count"].as_i64().unwrap() {
+            let start = first + chrono::Duration::minutes(step * k);
+            let end = start + chrono::Duration::minutes(duration);
+            expanded.push((
+                r["coordinator_id"].as_str().unwrap().to_owned(),
+                start.to_rfc3339(),
+                end.to_rfc3339(),
+            ));
+        }
+    }
+    expanded.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+    let listed: Vec<(String, String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            let p = |k: &str| {
+                chrono::DateTime::parse_from_rfc3339(x[k].as_str().unwrap())
+                    .unwrap()
+                    .to_rfc3339()
+            };
+            (
+                x["coordinator_id"].as_str().unwrap().to_owned(),
+                p("start"),
+                p("end"),
+            )
+        })
+        .collect();
+    assert_eq!(expanded, listed);
+    assert!(!listed.is_empty());
+    let n_runs = runs["runs"].as_array().unwrap().len();
+    let mut days: Vec<&str> = listed.iter().map(|x| &x.1[..10]).collect();
+    days.dedup();
+    assert_eq!(
+        n_runs,
+        days.len() + 1,
+        "one run a day with slots, the booked day in two"
+    );
+
+    // ETag: the same answer again is a 304 without a body; a booking changes the tag.
+    let get = |path: String, tag: Option<String>| {
+        let mut r = s
+            .http
+            .get(format!("{}{path}", s.base))
+            .bearer_auth(t)
+            .header("accept-encoding", "gzip");
+        if let Some(tag) = tag {
+            r = r.header("if-none-match", tag);
+        }
+        r.send()
+    };
+    let first = get(format!("/api/v1/availability?{q}"), None)
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["content-encoding"], "gzip");
+    assert_eq!(first.headers()["cache-control"], "private, no-cache");
+    let tag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let zipped = first.bytes().await.unwrap();
+    let mut plain = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&zipped[..]), &mut plain)
+        .unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&plain).unwrap(), list);
+    assert!(
+        zipped.len() * 5 < plain.len(),
+        "{} B compressed for {} B",
+        zipped.len(),
+        plain.len()
+    );
+    let again = get(format!("/api/v1/availability?{q}"), Some(tag.clone()))
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), tag);
+    assert!(again.bytes().await.unwrap().is_empty());
+    let small = get(format!("/api/v1/availability/runs?{q}"), None)
+        .await
+        .unwrap();
+    assert!(
+        small.headers().get("content-encoding").is_none(),
+        "under 1 KB: sent as it is"
+    );
+    let run_tag = small.headers()["etag"].to_str().unwrap().to_owned();
+    let (st, _) = s
+        .post(
+            "/api/v1/appointments",
+            Some(t),
+            booking(&o, o.type_id, &paris(from, 14, 0)),
+        )
+        .await;
+    assert_eq!(st, 201);
+    for (path, old) in [
+        (format!("/api/v1/availability?{q}"), tag),
+        (format!("/api/v1/availability/runs?{q}"), run_tag),
+    ] {
+        let r = get(path, Some(old.clone())).await.unwrap();
+        assert_eq!(r.status(), 200, "a booking changes the answer");
+        assert_ne!(r.headers()["etag"].to_str().unwrap(), old);
+    }
+    s.stop().await;
+}

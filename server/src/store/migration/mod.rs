@@ -13,6 +13,7 @@ mod m0006_hardening;
 mod m0007_account_email_per_organisation;
 mod m0008_sync_feed;
 mod m0009_booking_link;
+mod m0010_claim_index;
 
 #[allow(unused_imports)]
 use m0001_foundation::*;
@@ -32,6 +33,8 @@ use m0007_account_email_per_organisation::*;
 use m0008_sync_feed::*;
 #[allow(unused_imports)]
 use m0009_booking_link::*;
+#[allow(unused_imports)]
+use m0010_claim_index::*;
 
 pub struct Migrator;
 
@@ -48,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0007AccountEmailPerOrganisation),
             Box::new(M0008SyncFeed),
             Box::new(M0009BookingLink),
+            Box::new(M0010ClaimIndex),
         ]
     }
 }
