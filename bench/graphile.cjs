@@ -5,7 +5,10 @@
 // last completion seen by polling the queue every 100 ms.
 "use strict";
 const { fork } = require("child_process");
-const { run, makeWorkerUtils } = require("graphile-worker");
+const { run, makeWorkerUtils, Logger } = require("graphile-worker");
+
+// Silent: a log line per job would measure the terminal, not the queue.
+const logger = new Logger(() => () => {});
 
 const CONCURRENCY = 24;
 
@@ -24,6 +27,7 @@ async function worker(url, mode) {
     connectionString: url,
     concurrency: CONCURRENCY,
     noHandleSignals: true,
+    logger,
     pollInterval: 100,
     taskList: { noop: async () => {} },
     preset,
@@ -51,7 +55,7 @@ async function main() {
   }
   const jobs = Number(jobsArg || 50000);
   const instances = Number(instancesArg || 2);
-  const utils = await makeWorkerUtils({ connectionString: url });
+  const utils = await makeWorkerUtils({ connectionString: url, logger });
   await utils.migrate();
   await utils.withPgClient((c) => c.query("delete from graphile_worker._private_jobs"));
   for (let i = 0; i < jobs; i += 5000) {

@@ -130,3 +130,26 @@ print("|---|---|---|---|---|---|")
 for r in rows:
     print("| " + " | ".join(r) + " |")
 print(f"\nDouble bookings found by the checks: {int(sum(overlaps)) if overlaps else '—'} (over {len(overlaps)} runs).")
+
+before = [b for b in ("sqlite-before", "postgres-before") if any(k[0] == b for k in data)]
+if before:
+    print("\n## Before and after, side by side in the same rounds (the baseline server given by --baseline)\n")
+    print("| figure | before | after | after / before |")
+    print("|---|---|---|---|")
+    for b in before:
+        now = b.replace("-before", "")
+        name = "SQLite" if now == "sqlite" else "PostgreSQL"
+        for phase, key, label in (
+            ("bookings", "rate", "bookings/s"),
+            ("bookings", "p99", "bookings p99 (ms)"),
+            ("availability", "rps", "availability list, req/s"),
+            ("availability", "p99", "availability list p99 (ms)"),
+            ("healthz", "rps", "/healthz req/s (anchor)"),
+            ("page_1", "p99", "slot page p99, 1 coordinator (ms)"),
+            ("page_20", "p99", "slot page p99, 20 coordinators (ms)"),
+        ):
+            a, z = med(b, phase, key), med(now, phase, key)
+            if a is None and z is None:
+                continue
+            r = ratio((now, phase, key), (b, phase, key))
+            print(f"| {label}, {name} | {fmt(a)} | {fmt(z)} | {fmt(r)} |")
