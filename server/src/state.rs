@@ -40,6 +40,8 @@ struct Inner {
     gateways: crate::outbox::providers::Gateways,
     /// Wakes the dispatcher: the scheduler's tick, or a change that enqueued a message.
     outbox_wake: tokio::sync::Notify,
+    /// Free slots of recent searches, used again while nothing they read has changed.
+    free_slots: store::fresh::Fresh<store::fresh::SearchKey, Arc<store::fresh::FreeSlots>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +74,12 @@ impl AppState {
             db: self.db(),
             cipher: self.cipher(),
         }
+    }
+    /// Free slots of recent searches (`store::fresh`).
+    pub fn free_slots(
+        &self,
+    ) -> &store::fresh::Fresh<store::fresh::SearchKey, Arc<store::fresh::FreeSlots>> {
+        &self.0.free_slots
     }
     pub fn cipher(&self) -> &FieldCipher {
         &self.0.cipher
@@ -183,6 +191,7 @@ impl AppState {
             write_lock: tokio::sync::Mutex::new(()),
             gateways,
             outbox_wake: tokio::sync::Notify::new(),
+            free_slots: store::fresh::Fresh::new(512),
         })))
     }
 }

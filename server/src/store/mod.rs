@@ -3,6 +3,7 @@
 //! `sync::Stamp` only.
 
 pub mod entities;
+pub mod fresh;
 pub mod migration;
 pub mod sync;
 

@@ -861,3 +861,83 @@ async fn availability_in_runs_with_etags_and_compression() {
     }
     s.stop().await;
 }
+
+/// The free slots a server keeps between identical searches follow every write, including
+/// those of another instance on the same database: a booking and a removed opening window
+/// made through the second server show at once on the first.
+#[tokio::test]
+async fn kept_free_slots_follow_writes_made_by_another_instance() {
+    let a = Server::start().await;
+    let o = org(&a, "Deux instances").await;
+    let (url, key) = (
+        a.state.config().database_url.clone(),
+        a.state.config().data_key.clone(),
+    );
+    let b = Server::start_with(|c| {
+        c.database_url = url;
+        c.data_key = key;
+    })
+    .await;
+    let t = o.admin.token.as_str();
+    let day = workday(21);
+    let q = format!(
+        "/api/v1/availability?type_id={}&site_id={}&coordinator_id={}&from={day}&to={day}",
+        o.type_id, o.site_id, o.coordinator.account_id
+    );
+    let starts = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["start"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (st, first) = a.get(&q, t).await;
+    assert_eq!(st, 200, "{first}");
+    let first = starts(&first);
+    assert!(first.len() > 2);
+    let (_, again) = a.get(&q, t).await;
+    assert_eq!(starts(&again), first, "the same answer, kept");
+    let (st, booked) = b
+        .post(
+            "/api/v1/appointments",
+            Some(t),
+            booking(&o, o.type_id, &first[1]),
+        )
+        .await;
+    assert_eq!(st, 201, "{booked}");
+    let (_, after) = a.get(&q, t).await;
+    let after = starts(&after);
+    assert_eq!(
+        after.len(),
+        first.len() - 1,
+        "the slot booked on b is gone on a"
+    );
+    assert!(!after.contains(&first[1]));
+    // The coordinator's opening windows removed on b: nothing left on a.
+    let (_, windows) = b
+        .get(
+            &format!(
+                "/api/v1/opening-windows?coordinator_id={}",
+                o.coordinator.account_id
+            ),
+            t,
+        )
+        .await;
+    let list = windows.as_array().cloned().unwrap_or_default();
+    assert!(!list.is_empty(), "{windows}");
+    for w in list {
+        let (st, _) = b
+            .call(
+                Method::DELETE,
+                &format!("/api/v1/opening-windows/{}", w["id"].as_str().unwrap()),
+                Some(t),
+                None,
+            )
+            .await;
+        assert_eq!(st, 204);
+    }
+    let (_, none) = a.get(&q, t).await;
+    assert_eq!(none, json!([]), "windows removed on b: no slot on a");
+    b.stop().await;
+    a.stop().await;
+}
