@@ -47,6 +47,23 @@ schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --max-time "$MAX_TIME" --max-examples 25 --seed 10 ${ST_EXTRA:-} \
   --request-timeout 10 --workers 2 --no-color 2>&1 | tee "$dir/st.log" | grep -v "^  - \(GET\|POST\|PUT\|PATCH\|DELETE\) "
 status=${PIPESTATUS[0]}
+# CPython 3.11 (gh-106905) can raise "AST constructor recursion depth mismatch" inside
+# hypothesis while it describes a strategy: an error of the test tool, not an answer of the
+# server. When every error of the run is that one and no check failed, say so and go on.
+if [ "$status" != 0 ] && python3 - "$dir/st.log" <<'PY'
+import re, sys
+log = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+if "= FAILURES =" in log or "= ERRORS =" not in log:
+    sys.exit(1)
+errors = log.split("= ERRORS =", 1)[1].split("\n", 1)[-1].split("= WARNINGS =", 1)[0].split("= SUMMARY =", 1)[0]
+blocks = [b for b in re.split(r"\n_{5,} .* _{5,}\n", errors) if b.strip()]
+ok = bool(blocks) and all("AST constructor recursion depth mismatch" in b for b in blocks)
+sys.exit(0 if ok else 1)
+PY
+then
+  echo "schemathesis: the only errors are CPython 3.11's AST recursion bug inside hypothesis (gh-106905); no check failed"
+  status=0
+fi
 # The run's own session must have lasted: otherwise most answers were 401s and proved little.
 me=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/me" -H "Authorization: Bearer $token")
 if [ "$me" != 200 ]; then
