@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The browser suites: Debian's Chromium driven by playwright-core (npm) against a live
+# The browser suites (the person's pages, the staff console): Debian's Chromium driven by
+# playwright-core (npm) against a live
 # `relais demo`, on SQLite, then on PostgreSQL when RELAIS_TEST_POSTGRES_URL is set.
 # Screenshots go to target/web-tests (or WEB_TESTS_OUT).
 # Needs: /usr/bin/chromium (apt-get install chromium), playwright-core and axe-core under
@@ -33,14 +34,15 @@ run() {
   done
   curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/$label.err" >&2; exit 1; }
   node web-tests/person.cjs "http://127.0.0.1:$port" "$work/$label/demo-credentials.json" "$out" "$label"
+  node web-tests/console.cjs "http://127.0.0.1:$port" "$work/$label/demo-credentials.json" "$out" "$label"
 }
 
-echo "--- the person's pages on SQLite"
+echo "--- the person's pages and the staff console on SQLite"
 run sqlite
 if [ -n "${RELAIS_TEST_POSTGRES_URL:-}" ]; then
   db="relais_web_$$_$RANDOM"
   psql -q "${RELAIS_TEST_POSTGRES_URL%/}/postgres" -c "CREATE DATABASE $db"
-  echo "--- the person's pages on PostgreSQL"
+  echo "--- the person's pages and the staff console on PostgreSQL"
   run postgres --database-url "${RELAIS_TEST_POSTGRES_URL%/}/$db"
 fi
 echo "screenshots: $out"

@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod demo;
 pub mod edge;
 pub mod error;
+pub mod input;
 pub mod organisation;
 pub mod outbox;
 pub mod paging;

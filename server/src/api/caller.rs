@@ -9,15 +9,14 @@ use std::marker::PhantomData;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use chrono::{Duration, Utc};
 use relais_domain::Role;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::crypto::token_hash;
 use crate::error::ServiceError;
 use crate::scope::{Actor, Caller, Scope};
 use crate::state::AppState;
-use crate::store::entities::{account, partner_unit, session};
+use crate::store::entities::partner_unit;
 
 /// Role policy of an endpoint.
 pub trait Access: Send + Sync + 'static {
@@ -87,52 +86,14 @@ impl<A: Access> FromRequestParts<AppState> for Staff<A> {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ServiceError> {
         let token = bearer(parts).ok_or_else(ServiceError::unauthenticated)?;
-        let now = Utc::now();
-        let db = state.db().clone();
-        // One query: the session and its account.
-        let (s, acc) = session::Entity::find()
-            .find_also_related(account::Entity)
-            .filter(session::Column::TokenHash.eq(token_hash(token)))
-            .filter(session::Column::RevokedAt.is_null())
-            .one(&db)
-            .await?
-            .ok_or_else(ServiceError::unauthenticated)?;
-        if s.expires_at <= now || s.idle_expires_at <= now {
-            return Err(ServiceError::unauthenticated());
-        }
-        let acc = acc
-            .filter(|a| {
-                a.organisation_id == s.organisation_id && !a.disabled && a.deleted_at.is_none()
-            })
-            .ok_or_else(ServiceError::unauthenticated)?;
-        let role = Role::parse(&acc.role)
-            .ok_or_else(|| ServiceError::internal("account with an unknown role"))?;
-        if !s.second_factor_ok && !A::BEFORE_SECOND_FACTOR {
+        let caller = crate::auth::sessions::resume(state, token, client_ip(parts, state)).await?;
+        if !caller.second_factor_ok && !A::BEFORE_SECOND_FACTOR {
             return Err(ServiceError::new(ProblemCode::SecondFactorRequired, "Second facteur requis")
                 .detail("Enrôlez une application d'authentification (POST /api/v1/auth/totp/enrol) avant de continuer."));
         }
-        if !A::allows(role) {
+        if !A::allows(caller.role) {
             return Err(ServiceError::forbidden());
         }
-        // Sliding idle expiry for web sessions, written at most once a minute.
-        if s.kind == "web" {
-            let idle = Duration::minutes(state.config().session_idle_minutes);
-            let new_idle = (now + idle).min(s.expires_at);
-            if new_idle - s.idle_expires_at > Duration::minutes(1) {
-                let mut am = s.clone().into_active_model();
-                am.idle_expires_at = Set(new_idle);
-                am.update(&db).await?;
-            }
-        }
-        let caller = Caller {
-            account_id: acc.id,
-            organisation_id: acc.organisation_id,
-            role,
-            session_id: s.id,
-            device_id: s.device_id,
-            ip: client_ip(parts, state),
-            second_factor_ok: s.second_factor_ok,
-        };
         Ok(Staff {
             scope: Scope::new(
                 state.clone(),

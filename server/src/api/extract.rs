@@ -9,6 +9,7 @@ use relais_domain::problem::ProblemCode;
 use serde::de::DeserializeOwned;
 
 use super::error::ServiceError;
+pub use crate::input::{french, parse_json};
 
 /// A JSON body. Wrong content type: 415. Too large: 413. Malformed: 400. Wrong type,
 /// missing or unknown field: 422 with the field's path.
@@ -58,136 +59,6 @@ impl<S: Send + Sync> FromRequest<S> for JsonBytes {
                     ServiceError::new(ProblemCode::UnreadableBody, "Corps illisible")
                 }
             })
-    }
-}
-
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        use serde_json::error::Category;
-        let syntax = matches!(
-            inner.classify(),
-            Category::Syntax | Category::Eof | Category::Io
-        );
-        // serde_json reports a wrong type on an enum field ("role": 5) as a syntax error:
-        // if the body is well-formed JSON, it is the field's fault, and the field is named.
-        if syntax && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_err() {
-            return malformed(inner.line(), inner.column());
-        }
-        let msg = inner.to_string();
-        let msg = msg.split(" at line").next().unwrap_or(&msg).to_owned();
-        let field = field_from(&path, &msg);
-        ServiceError::field(ProblemCode::InvalidField, &field, french(&msg))
-    })?;
-    // Nothing may follow the value: `{…}garbage` or `{…}{…}` is refused, not half-read.
-    de.end().map_err(|e| {
-        malformed(e.line(), e.column()).detail(format!(
-            "Données en trop après le JSON (ligne {}, colonne {}).",
-            e.line(),
-            e.column()
-        ))
-    })?;
-    Ok(value)
-}
-
-fn malformed(line: usize, column: usize) -> ServiceError {
-    ServiceError::new(ProblemCode::MalformedJson, "JSON mal formé")
-        .detail(format!("ligne {line}, colonne {column}"))
-}
-
-/// serde's English, said in French for the person who reads it, without echoing the value
-/// that was sent (it may be personal data).
-pub fn french(msg: &str) -> String {
-    let quoted: Vec<&str> = msg.split('`').skip(1).step_by(2).collect();
-    if msg.starts_with("missing field") {
-        return "Champ obligatoire manquant.".into();
-    }
-    if msg.starts_with("unknown field") {
-        return "Champ inconnu.".into();
-    }
-    if msg.starts_with("unknown variant") {
-        let allowed: Vec<&str> = quoted.iter().skip(1).copied().collect();
-        return if allowed.is_empty() {
-            "Valeur non reconnue.".into()
-        } else {
-            format!(
-                "Valeur non reconnue ; valeurs possibles : {}.",
-                allowed.join(", ")
-            )
-        };
-    }
-    if msg.starts_with("duplicate field") {
-        return "Champ répété.".into();
-    }
-    if let Some(exp) = msg
-        .strip_prefix("invalid type: ")
-        .and_then(|r| r.split(", expected ").nth(1))
-    {
-        return format!("Type incorrect : {} attendu.", expected_fr(exp));
-    }
-    if msg.starts_with("invalid value") {
-        let exp = msg.split(", expected ").nth(1).unwrap_or("");
-        return format!("Valeur invalide : {} attendu.", expected_fr(exp));
-    }
-    if msg.starts_with("invalid length") {
-        return "Nombre d'éléments incorrect.".into();
-    }
-    if msg.contains("out of range") {
-        return "Valeur hors des limites permises.".into();
-    }
-    if msg.contains("UUID") || msg.contains("uuid") {
-        return "Identifiant (UUID) invalide.".into();
-    }
-    if msg.contains("premature end of input")
-        || msg.contains("input contains invalid characters")
-        || msg.contains("trailing input")
-        || msg.contains("input is not enough for unique date and time")
-        || msg.contains("no possible date and time")
-    {
-        return "Date ou heure invalide (ex. 2026-03-10T14:00:00+01:00, 2026-03-10, 14:00).".into();
-    }
-    "Valeur invalide.".into()
-}
-
-fn expected_fr(exp: &str) -> &'static str {
-    let e = exp.trim();
-    match e {
-        "a boolean" => "un booléen (true ou false)",
-        "a string" => "une chaîne de caractères",
-        "a sequence" => "une liste",
-        "a map" => "un objet",
-        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" | "isize" => {
-            "un nombre entier"
-        }
-        "f32" | "f64" => "un nombre",
-        "a UUID string" | "UUID" => "un identifiant (UUID)",
-        _ if e.starts_with("struct") => "un objet",
-        _ if e.starts_with("variant identifier") || e.starts_with("enum") => {
-            "une des valeurs prévues (texte)"
-        }
-        _ if e.contains("date") || e.contains("time") => "une date ou une heure",
-        _ if e.starts_with("a sequence") || e.starts_with("tuple") => "une liste",
-        _ if e.contains("string") => "une chaîne de caractères",
-        _ if e.contains("integer") => "un nombre entier",
-        _ => "une autre valeur",
-    }
-}
-
-/// serde reports a missing or unknown field at the parent's path; name the field itself.
-fn field_from(path: &str, msg: &str) -> String {
-    let quoted = msg.split('`').nth(1);
-    let named = (msg.starts_with("missing field") || msg.starts_with("unknown field"))
-        .then_some(quoted)
-        .flatten();
-    match named {
-        Some(f) if path == "." || path.is_empty() => f.to_owned(),
-        // Unknown fields are reported at their own path already.
-        Some(f) if path.rsplit('.').next() == Some(f) => path.to_owned(),
-        Some(f) => format!("{path}.{f}"),
-        None if path == "." || path.is_empty() => "body".to_owned(),
-        None => path.to_owned(),
     }
 }
 

@@ -31,6 +31,19 @@ pub async fn totp_enrol(t: &Scope) -> ServiceResult<TotpEnrolment> {
             "Un second facteur est déjà enrôlé pour ce compte.",
         ));
     }
+    // A secret already waiting for its first code is shown again (a reloaded page, a second
+    // try): the app that scanned it keeps working. A new one only when there is none.
+    if let Some(sealed) = acc.totp_secret.as_deref()
+        && let Ok(secret) = t
+            .state
+            .cipher()
+            .open("account", "totp_secret", acc.id, sealed)
+    {
+        return Ok(TotpEnrolment {
+            secret: totp::secret_base32(&secret),
+            otpauth_uri: totp::otpauth_uri(&t.state.config().totp_issuer, &acc.email, &secret),
+        });
+    }
     let secret = totp::generate_secret();
     let uri = totp::otpauth_uri(&t.state.config().totp_issuer, &acc.email, &secret);
     let mut am = acc.clone().into_active_model();

@@ -31,6 +31,53 @@ pub async fn revoke_all<C: ConnectionTrait>(
     .await
 }
 
+/// The caller behind a session token (the API's bearer, the console's cookie): the session
+/// not revoked and within its idle and absolute limits, its account enabled and in the
+/// session's organisation. Slides a web session's idle expiry (written at most once a
+/// minute). The role and second-factor policy is the caller's to apply.
+pub async fn resume(
+    state: &crate::state::AppState,
+    token: &str,
+    ip: Option<std::net::IpAddr>,
+) -> ServiceResult<crate::scope::Caller> {
+    let now = Utc::now();
+    let db = state.db().clone();
+    // One query: the session and its account.
+    let (s, acc) = session::Entity::find()
+        .find_also_related(account::Entity)
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .filter(session::Column::RevokedAt.is_null())
+        .one(&db)
+        .await?
+        .ok_or_else(ServiceError::unauthenticated)?;
+    if s.expires_at <= now || s.idle_expires_at <= now {
+        return Err(ServiceError::unauthenticated());
+    }
+    let acc = acc
+        .filter(|a| a.organisation_id == s.organisation_id && !a.disabled && a.deleted_at.is_none())
+        .ok_or_else(ServiceError::unauthenticated)?;
+    let role = Role::parse(&acc.role)
+        .ok_or_else(|| ServiceError::internal("account with an unknown role"))?;
+    if s.kind == "web" {
+        let idle = Duration::minutes(state.config().session_idle_minutes);
+        let new_idle = (now + idle).min(s.expires_at);
+        if new_idle - s.idle_expires_at > Duration::minutes(1) {
+            let mut am: session::ActiveModel = s.clone().into();
+            am.idle_expires_at = Set(new_idle);
+            am.update(&db).await?;
+        }
+    }
+    Ok(crate::scope::Caller {
+        account_id: acc.id,
+        organisation_id: acc.organisation_id,
+        role,
+        session_id: s.id,
+        device_id: s.device_id,
+        ip,
+        second_factor_ok: s.second_factor_ok,
+    })
+}
+
 pub async fn logout(t: &Scope) -> ServiceResult<()> {
     let (_turn, txn) = t.begin_write().await?;
     session::Entity::update_many()

@@ -1,4 +1,5 @@
-//! Pages served by `relais serve` itself: the person's booking pages (`person`). Every
+//! Pages served by `relais serve` itself: the person's booking pages (`person`) and the
+//! staff console (`console`). Every
 //! answer here carries the safety headers: nothing kept by the browser or a proxy, no
 //! referrer, a Content-Security-Policy that allows only this server's own script and style,
 //! not indexed, not framed.
@@ -9,6 +10,7 @@ use axum::response::Response;
 
 use crate::state::AppState;
 
+pub mod console;
 pub mod person;
 
 /// What every page and asset of the person's pages is sent with.
@@ -17,10 +19,16 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 
 async fn safety_headers(mut r: Response) -> Response {
     let h = r.headers_mut();
+    // A page with a policy of its own (the report's style digest) keeps it.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     for (k, v) in [
         (header::CACHE_CONTROL, "no-store"),
         (header::REFERRER_POLICY, "no-referrer"),
-        (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ] {
@@ -42,5 +50,7 @@ async fn safety_headers(mut r: Response) -> Response {
 }
 
 pub fn routes() -> Router<AppState> {
-    person::routes().layer(axum::middleware::map_response(safety_headers))
+    person::routes()
+        .merge(console::routes())
+        .layer(axum::middleware::map_response(safety_headers))
 }

@@ -1,0 +1,800 @@
+//! The admin's pages: sites, accounts and roles (create, disable), a coordinator's opening
+//! windows per site, and the activity report (the HTML with its charts, the CSV, the version
+//! meant to leave the service).
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{Datelike, NaiveDate, Utc};
+use relais_domain::Role;
+use relais_domain::dto::{AccountInput, AccountPatch, OpeningWindowInput, SiteInput};
+use relais_domain::problem::ProblemCode;
+use relais_domain::report::Audience;
+use uuid::Uuid;
+
+use super::{Admins, Desk, Kind, done, failure, html, not_found, notice, query};
+use crate::accounts;
+use crate::error::ServiceError;
+use crate::paging::Paging;
+use crate::render::console::{Form, form_open, options, page, table, word};
+use crate::render::html::esc;
+use crate::scheduling::calendar;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/admin/sites", get(sites).post(create_site))
+        .route(
+            "/console/admin/comptes",
+            get(accounts_page).post(create_account),
+        )
+        .route(
+            "/console/admin/comptes/{id}/{change}",
+            post(disable).get(|| async { super::see_other("/console/admin/comptes") }),
+        )
+        .route("/console/admin/horaires", get(windows).post(create_window))
+        .route("/console/admin/rapport", get(report_page))
+        .route("/console/admin/rapport/document", get(report_document))
+}
+
+type D = Desk<Admins>;
+
+// ------------------------------------------------------------------ sites
+
+const SITE_LABELS: &[(&str, &str)] = &[
+    ("name", "Nom"),
+    ("address", "Adresse"),
+    ("phone", "Téléphone"),
+    ("message_place", "Lieu dans les messages"),
+];
+
+async fn sites(d: D, RawQuery(raw): RawQuery) -> Response {
+    sites_page(&d, &raw, None).await
+}
+
+async fn sites_page(
+    d: &D,
+    raw: &Option<String>,
+    again: Option<(&super::Refusal, Vec<(String, String)>)>,
+) -> Response {
+    let l = d.lang;
+    let list = match crate::organisation::list(d, Paging::default()).await {
+        Ok(p) => p.items,
+        Err(e) => return failure(e, l),
+    };
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|s| {
+            vec![
+                esc(&s.name),
+                esc(&s.address),
+                esc(s.message_place.as_deref().unwrap_or("—")),
+            ]
+        })
+        .collect();
+    let mut h = String::new();
+    table(
+        &mut h,
+        l.w("Sites du service", "The service's sites"),
+        &[
+            l.w("Nom", "Name"),
+            l.w("Adresse", "Address"),
+            l.w("Lieu dans les messages", "Place in messages"),
+        ],
+        &rows,
+        l.w(
+            "Aucun site : créez le premier ci-dessous.",
+            "No site yet: create the first below.",
+        ),
+    );
+    let f = match &again {
+        Some((r, values)) => r.form(values, l),
+        None => Form::empty(l),
+    };
+    h.push_str(&format!(
+        "<h2 id=\"new\">{}</h2>",
+        l.w("Nouveau site", "New site")
+    ));
+    f.summary(&mut h, SITE_LABELS);
+    form_open(&mut h, "/console/admin/sites", &d.csrf, "");
+    f.input(
+        &mut h,
+        "name",
+        l.w(
+            "Nom (interne, jamais montré aux personnes)",
+            "Name (internal, never shown to people)",
+        ),
+        "text",
+        true,
+        "",
+    );
+    f.input(
+        &mut h,
+        "address",
+        l.w("Adresse", "Address"),
+        "text",
+        true,
+        "autocomplete=\"off\"",
+    );
+    f.input(&mut h, "phone", l.w("Téléphone", "Phone"), "tel", false, "");
+    f.input(
+        &mut h,
+        "message_place",
+        l.w(
+            "Lieu neutre dans les messages (ex. « 12 rue de la Paix, Melun ») ; vide : les messages ne nomment pas le lieu",
+            "Neutral place in messages (e.g. “12 rue de la Paix, Melun”); empty: messages do not name the place",
+        ),
+        "text",
+        false,
+        "",
+    );
+    f.checkbox(
+        &mut h,
+        "alsace_moselle",
+        l.w(
+            "Alsace-Moselle (deux jours fériés de plus)",
+            "Alsace-Moselle (two more public holidays)",
+        ),
+    );
+    h.push_str(&format!(
+        "<button type=\"submit\">{}</button></form>",
+        l.w("Créer le site", "Create the site")
+    ));
+    let title = l.w("Sites", "Sites");
+    match again {
+        Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
+        None => d.page(title, notice(raw).as_deref(), &h),
+    }
+}
+
+async fn create_site(d: D, headers: HeaderMap, body: Bytes) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let r = match p.read::<SiteInput>(&[
+        ("name", Kind::Needed),
+        ("address", Kind::Needed),
+        ("phone", Kind::Text),
+        ("message_place", Kind::Text),
+        ("alsace_moselle", Kind::Flag),
+    ]) {
+        Ok(i) => crate::organisation::create(&d, i).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => done(
+            "/console/admin/sites",
+            d.lang.w("Site créé.", "Site created."),
+        ),
+        Err(e) => match d.refusal(e) {
+            Ok(refusal) => sites_page(&d, &None, Some((&refusal, p.values()))).await,
+            Err(resp) => resp,
+        },
+    }
+}
+
+// ------------------------------------------------------------------ accounts
+
+const ACCOUNT_LABELS: &[(&str, &str)] = &[
+    ("email", "Adresse électronique"),
+    ("display_name", "Nom affiché"),
+    ("role", "Rôle"),
+    ("password", "Mot de passe initial"),
+    ("site_ids", "Sites"),
+];
+
+async fn accounts_page(d: D, RawQuery(raw): RawQuery) -> Response {
+    account_list(&d, &raw, None).await
+}
+
+async fn account_list(
+    d: &D,
+    raw: &Option<String>,
+    again: Option<(&super::Refusal, Vec<(String, String)>)>,
+) -> Response {
+    let l = d.lang;
+    let list = match accounts::list(d, Paging::default()).await {
+        Ok(p) => p.items,
+        Err(e) => return failure(e, l),
+    };
+    let sites = crate::organisation::list(d, Paging::default())
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|a| {
+            let mut action = String::new();
+            if a.id != d.caller.account_id {
+                let (to, fr, en) = if a.disabled {
+                    ("reactiver", "Réactiver", "Enable")
+                } else {
+                    ("desactiver", "Désactiver", "Disable")
+                };
+                form_open(
+                    &mut action,
+                    &format!("/console/admin/comptes/{}/{to}", a.id),
+                    &d.csrf,
+                    "class=\"inline\"",
+                );
+                action.push_str(&format!(
+                    "<button type=\"submit\" class=\"quiet\" aria-label=\"{} {}\">{}</button></form>",
+                    l.w(fr, en),
+                    esc(&a.email),
+                    l.w(fr, en)
+                ));
+            }
+            vec![
+                esc(&a.display_name),
+                esc(&a.email),
+                esc(word(a.role.as_str(), l)),
+                if a.disabled {
+                    l.w("désactivé", "disabled").to_owned()
+                } else if a.second_factor_enrolled {
+                    l.w("actif", "active").to_owned()
+                } else {
+                    l.w("second facteur à enrôler", "second factor to enrol").to_owned()
+                },
+                action,
+            ]
+        })
+        .collect();
+    let mut h = String::new();
+    table(
+        &mut h,
+        l.w("Comptes du service", "The service's accounts"),
+        &[
+            l.w("Nom", "Name"),
+            l.w("Adresse", "Address"),
+            l.w("Rôle", "Role"),
+            l.w("État", "State"),
+            l.w("Action", "Action"),
+        ],
+        &rows,
+        l.w("Aucun compte.", "No account."),
+    );
+    let f = match &again {
+        Some((r, values)) => r.form(values, l),
+        None => Form::empty(l),
+    };
+    h.push_str(&format!(
+        "<h2 id=\"new\">{}</h2>",
+        l.w("Nouveau compte", "New account")
+    ));
+    f.summary(&mut h, ACCOUNT_LABELS);
+    form_open(&mut h, "/console/admin/comptes", &d.csrf, "");
+    f.input(
+        &mut h,
+        "display_name",
+        l.w("Nom affiché", "Display name"),
+        "text",
+        true,
+        "autocomplete=\"off\"",
+    );
+    f.input(
+        &mut h,
+        "email",
+        l.w("Adresse électronique", "E-mail address"),
+        "email",
+        true,
+        "autocomplete=\"off\"",
+    );
+    f.select(
+        &mut h,
+        "role",
+        l.w("Rôle", "Role"),
+        &options(Role::ALL, Role::as_str, l),
+        true,
+    );
+    f.input(
+        &mut h,
+        "password",
+        l.w(
+            "Mot de passe initial (12 caractères au moins)",
+            "Initial password (12 characters at least)",
+        ),
+        "password",
+        true,
+        "autocomplete=\"new-password\" minlength=\"12\"",
+    );
+    h.push_str(&format!(
+        "<fieldset><legend>{}</legend>",
+        l.w(
+            "Sites où la personne travaille",
+            "Sites where the person works"
+        )
+    ));
+    for s in &sites {
+        let checked = f
+            .values
+            .iter()
+            .any(|(k, v)| k == "site_ids" && *v == s.id.to_string());
+        h.push_str(&format!(
+            "<div class=\"check\"><input type=\"checkbox\" id=\"site-{0}\" name=\"site_ids\" value=\"{0}\"{1}><label for=\"site-{0}\">{2}</label></div>",
+            s.id,
+            if checked { " checked" } else { "" },
+            esc(&s.name)
+        ));
+    }
+    h.push_str(&format!(
+        "</fieldset><button type=\"submit\">{}</button></form>",
+        l.w("Créer le compte", "Create the account")
+    ));
+    let title = l.w("Comptes", "Accounts");
+    match again {
+        Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
+        None => d.page(title, notice(raw).as_deref(), &h),
+    }
+}
+
+async fn create_account(d: D, headers: HeaderMap, body: Bytes) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let r = match p.read::<AccountInput>(&[
+        ("email", Kind::Needed),
+        ("display_name", Kind::Needed),
+        ("role", Kind::Text),
+        ("password", Kind::Needed),
+        ("site_ids", Kind::List),
+    ]) {
+        Ok(i) => accounts::create(&d, i).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => done(
+            "/console/admin/comptes",
+            d.lang.w(
+                "Compte créé. Donnez le mot de passe initial à la personne : à sa première connexion, elle enrôlera son application d'authentification.",
+                "Account created. Give the person the initial password: at first sign-in they will enrol their authenticator app.",
+            ),
+        ),
+        Err(e) => match d.refusal(e) {
+            Ok(refusal) => account_list(&d, &None, Some((&refusal, p.values()))).await,
+            Err(resp) => resp,
+        },
+    }
+}
+
+/// Disable an account (its sessions and phones revoked) or enable it again.
+async fn disable(
+    d: D,
+    Path((id, change)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = d.posted(&headers, &body) {
+        return r;
+    }
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return not_found(d.lang);
+    };
+    let disabled = match change.as_str() {
+        "desactiver" => true,
+        "reactiver" => false,
+        _ => return not_found(d.lang),
+    };
+    let patch = AccountPatch {
+        disabled: Some(disabled),
+        ..AccountPatch::default()
+    };
+    match accounts::update(&d, id, patch).await {
+        Ok(_) => done(
+            "/console/admin/comptes",
+            if disabled {
+                d.lang.w(
+                    "Compte désactivé : ses sessions et ses téléphones sont révoqués.",
+                    "Account disabled: its sessions and phones are revoked.",
+                )
+            } else {
+                d.lang.w("Compte réactivé.", "Account enabled again.")
+            },
+        ),
+        Err(e) if e.status() == 404 => not_found(d.lang),
+        Err(e) => match d.refusal(e) {
+            Ok(r) => done(
+                "/console/admin/comptes",
+                r.general.as_deref().unwrap_or("Refusé."),
+            ),
+            Err(resp) => resp,
+        },
+    }
+}
+
+// ------------------------------------------------------------------ opening windows
+
+const WINDOW_LABELS: &[(&str, &str)] = &[
+    ("coordinator_id", "Intervenant·e"),
+    ("site_id", "Site"),
+    ("days", "Jours"),
+    ("start", "Début"),
+    ("end", "Fin"),
+];
+
+async fn windows(d: D, RawQuery(raw): RawQuery) -> Response {
+    windows_page(&d, &raw, None).await
+}
+
+async fn windows_page(
+    d: &D,
+    raw: &Option<String>,
+    again: Option<(&super::Refusal, Vec<(String, String)>)>,
+) -> Response {
+    let l = d.lang;
+    let people = match accounts::list(d, Paging::default()).await {
+        Ok(p) => p.items,
+        Err(e) => return failure(e, l),
+    };
+    let coordinators: Vec<_> = people
+        .iter()
+        .filter(|a| a.role == Role::Coordinator && !a.disabled)
+        .collect();
+    let sites = crate::organisation::list(d, Paging::default())
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
+    let all = match calendar::list_windows(d, calendar::CalendarQuery::default()).await {
+        Ok(w) => w,
+        Err(e) => return failure(e, l),
+    };
+    const DAYS_FR: [&str; 7] = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."];
+    const DAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let name_of = |id: Uuid| {
+        people
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.display_name.clone())
+            .unwrap_or_default()
+    };
+    let site_of = |id: Uuid| {
+        sites
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    };
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|w| {
+            let days: Vec<&str> = w
+                .days
+                .iter()
+                .filter(|d| (1..=7).contains(*d))
+                .map(|d| {
+                    if l.english {
+                        DAYS_EN[*d as usize - 1]
+                    } else {
+                        DAYS_FR[*d as usize - 1]
+                    }
+                })
+                .collect();
+            vec![
+                esc(&name_of(w.coordinator_id)),
+                esc(&site_of(w.site_id)),
+                esc(&days.join(" ")),
+                esc(&format!(
+                    "{} – {}",
+                    w.start.format("%H:%M"),
+                    w.end.format("%H:%M")
+                )),
+            ]
+        })
+        .collect();
+    let mut h = String::new();
+    table(
+        &mut h,
+        l.w("Plages d'ouverture", "Opening windows"),
+        &[
+            l.w("Intervenant·e", "Social worker"),
+            l.w("Site", "Site"),
+            l.w("Jours", "Days"),
+            l.w("Heures", "Hours"),
+        ],
+        &rows,
+        l.w(
+            "Aucune plage : personne ne peut encore être reçu.",
+            "No window: nobody can be seen yet.",
+        ),
+    );
+    let f = match &again {
+        Some((r, values)) => r.form(values, l),
+        None => Form::empty(l),
+    };
+    h.push_str(&format!(
+        "<h2 id=\"new\">{}</h2>",
+        l.w("Nouvelle plage", "New window")
+    ));
+    f.summary(&mut h, WINDOW_LABELS);
+    form_open(&mut h, "/console/admin/horaires", &d.csrf, "");
+    f.select(
+        &mut h,
+        "coordinator_id",
+        l.w("Intervenant·e", "Social worker"),
+        &coordinators
+            .iter()
+            .map(|a| (a.id.to_string(), a.display_name.clone()))
+            .collect::<Vec<_>>(),
+        true,
+    );
+    f.select(
+        &mut h,
+        "site_id",
+        l.w("Site", "Site"),
+        &sites
+            .iter()
+            .map(|s| (s.id.to_string(), s.name.clone()))
+            .collect::<Vec<_>>(),
+        true,
+    );
+    h.push_str(&format!(
+        "<fieldset><legend>{}</legend>",
+        l.w("Jours", "Days")
+    ));
+    for n in 1..=7u8 {
+        let checked = f
+            .values
+            .iter()
+            .any(|(k, v)| k == "days" && *v == n.to_string());
+        h.push_str(&format!(
+            "<div class=\"check\"><input type=\"checkbox\" id=\"day-{n}\" name=\"days\" value=\"{n}\"{}><label for=\"day-{n}\">{}</label></div>",
+            if checked { " checked" } else { "" },
+            if l.english { DAYS_EN[n as usize - 1] } else { DAYS_FR[n as usize - 1] }
+        ));
+    }
+    h.push_str("</fieldset>");
+    f.input(
+        &mut h,
+        "start",
+        l.w("Début (HH:MM)", "Start (HH:MM)"),
+        "time",
+        true,
+        "",
+    );
+    f.input(
+        &mut h,
+        "end",
+        l.w("Fin (HH:MM)", "End (HH:MM)"),
+        "time",
+        true,
+        "",
+    );
+    h.push_str(&format!(
+        "<button type=\"submit\">{}</button></form>",
+        l.w("Ajouter la plage", "Add the window")
+    ));
+    let title = l.w("Horaires", "Opening hours");
+    match again {
+        Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
+        None => d.page(title, notice(raw).as_deref(), &h),
+    }
+}
+
+async fn create_window(d: D, headers: HeaderMap, body: Bytes) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    // Days are numbers in the JSON; the form sends them as text.
+    let mut json = p.json(&[
+        ("coordinator_id", Kind::Text),
+        ("site_id", Kind::Text),
+        ("days", Kind::List),
+        ("start", Kind::Needed),
+        ("end", Kind::Needed),
+    ]);
+    if let Some(days) = json.get_mut("days").and_then(|d| d.as_array_mut()) {
+        for v in days.iter_mut() {
+            if let Some(n) = v.as_str().and_then(|s| s.parse::<u8>().ok()) {
+                *v = serde_json::Value::from(n);
+            }
+        }
+    }
+    let r = match crate::input::parse_json::<OpeningWindowInput>(
+        &serde_json::to_vec(&json).unwrap_or_default(),
+    ) {
+        Ok(i) => calendar::create_window(&d, i).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => done(
+            "/console/admin/horaires",
+            d.lang.w("Plage ajoutée.", "Window added."),
+        ),
+        Err(e) => match d.refusal(e) {
+            Ok(refusal) => windows_page(&d, &None, Some((&refusal, p.values()))).await,
+            Err(resp) => resp,
+        },
+    }
+}
+
+// ------------------------------------------------------------------ the report
+
+fn period(raw: &Option<String>) -> Result<(NaiveDate, NaiveDate, Audience), ServiceError> {
+    let today = Utc::now().date_naive();
+    let date = |name: &str, default: NaiveDate| match query(raw, name) {
+        None => Ok(default),
+        Some(v) if v.is_empty() => Ok(default),
+        Some(v) => NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| {
+            ServiceError::field(
+                ProblemCode::InvalidParameter,
+                name,
+                "Date JJ/MM/AAAA attendue.",
+            )
+        }),
+    };
+    let from = date(
+        "from",
+        NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(today),
+    )?;
+    let to = date(
+        "to",
+        NaiveDate::from_ymd_opt(today.year() - 1, 12, 31).unwrap_or(today),
+    )?;
+    let audience = match query(raw, "audience").as_deref() {
+        Some("external") => Audience::External,
+        _ => Audience::Internal,
+    };
+    Ok((from, to, audience))
+}
+
+async fn report_page(d: D, RawQuery(raw): RawQuery) -> Response {
+    let l = d.lang;
+    let (from, to, audience, refusal) = match period(&raw) {
+        Ok((f, t, a)) => (f, t, a, None),
+        Err(e) => {
+            let today = Utc::now().date_naive();
+            (today, today, Audience::Internal, d.refusal(e).ok())
+        }
+    };
+    let values: Vec<(String, String)> = vec![
+        (
+            "from".into(),
+            query(&raw, "from").unwrap_or_else(|| from.to_string()),
+        ),
+        (
+            "to".into(),
+            query(&raw, "to").unwrap_or_else(|| to.to_string()),
+        ),
+        (
+            "audience".into(),
+            if audience == Audience::External {
+                "external"
+            } else {
+                "internal"
+            }
+            .into(),
+        ),
+    ];
+    let f = match &refusal {
+        Some(r) => r.form(&values, l),
+        None => Form {
+            values: &values,
+            errors: &[],
+            general: None,
+            lang: l,
+        },
+    };
+    let mut h = format!(
+        "<p>{}</p>",
+        l.w(
+            "Le rapport compte l'activité de la période : situations reçues, origines, entretiens, orientations, clôtures. La version externe (financeurs) masque les petits effectifs.",
+            "The report counts the period's activity: situations received, origins, interviews, orientations, closures. The external version (funders) hides small counts."
+        )
+    );
+    f.summary(&mut h, &[("from", "Du"), ("to", "Au")]);
+    h.push_str("<form method=\"get\" action=\"/console/admin/rapport\">");
+    f.input(&mut h, "from", l.w("Du", "From"), "date", true, "");
+    f.input(
+        &mut h,
+        "to",
+        l.w("Au (inclus)", "To (included)"),
+        "date",
+        true,
+        "",
+    );
+    f.select(
+        &mut h,
+        "audience",
+        l.w("Version", "Version"),
+        &[
+            (
+                "internal".into(),
+                l.w("Interne au service", "Inside the service").into(),
+            ),
+            (
+                "external".into(),
+                l.w("Externe (financeurs)", "External (funders)").into(),
+            ),
+        ],
+        true,
+    );
+    h.push_str(&format!(
+        "<button type=\"submit\">{}</button></form>",
+        l.w("Afficher", "Show")
+    ));
+    if refusal.is_none() {
+        let q = format!(
+            "from={from}&amp;to={to}&amp;audience={}",
+            if audience == Audience::External {
+                "external"
+            } else {
+                "internal"
+            }
+        );
+        h.push_str(&format!(
+            "<ul class=\"actions\"><li><a href=\"/console/admin/rapport/document?{q}\">{}</a></li>\
+<li><a href=\"/console/admin/rapport/document?{q}&amp;format=csv\" download>{}</a></li></ul>",
+            l.w(
+                "Ouvrir le rapport (avec ses graphiques)",
+                "Open the report (with its charts)"
+            ),
+            l.w("Télécharger le tableau (CSV)", "Download the table (CSV)")
+        ));
+    }
+    let title = l.w("Rapport d'activité", "Activity report");
+    match refusal {
+        Some(r) => html(r.status, page(&d.frame(title, None), &h)),
+        None => d.page(title, None, &h),
+    }
+}
+
+async fn report_document(d: D, RawQuery(raw): RawQuery) -> Response {
+    let l = d.lang;
+    let (from, to, audience) = match period(&raw) {
+        Ok(p) => p,
+        Err(e) => return failure(e, l),
+    };
+    let (r, org) = match crate::casework::report::report(&d, from, to, audience).await {
+        Ok(x) => x,
+        Err(e) if e.status() < 500 => {
+            return match d.refusal(e) {
+                Ok(refusal) => super::done(
+                    "/console/admin/rapport",
+                    refusal
+                        .general
+                        .as_deref()
+                        .or(refusal.errors.first().map(|e| e.message.as_str()))
+                        .unwrap_or("Refusé."),
+                ),
+                Err(resp) => resp,
+            };
+        }
+        Err(e) => return failure(e, l),
+    };
+    if query(&raw, "format").as_deref() == Some("csv") {
+        return (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"relais-rapport-{from}-{to}.csv\""),
+                ),
+            ],
+            crate::render::report::csv(&r),
+        )
+            .into_response();
+    }
+    let doc = crate::render::report::html(&r, &org);
+    // The report carries its own style block: allowed by its digest, nothing else inline.
+    let style = doc
+        .split_once("<style>")
+        .and_then(|(_, rest)| rest.split_once("</style>"))
+        .map(|(s, _)| s)
+        .unwrap_or("");
+    use sha2::Digest as _;
+    let digest = data_encoding::BASE64.encode(&sha2::Sha256::digest(style.as_bytes()));
+    let csp = format!(
+        "default-src 'none'; style-src 'sha256-{digest}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    let mut resp = html(StatusCode::OK, doc);
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        resp.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    resp
+}

@@ -1,0 +1,371 @@
+// The staff console in a real browser: Debian's Chromium driven by playwright-core, against a
+// live `relais demo` (SQLite or PostgreSQL). Three journeys: an admin sets up a site, a
+// coordinator and opening hours; the new coordinator enrols an authenticator from the QR
+// page; a referrer (keyboard only) sends a referral and sees only its status; a coordinator
+// signs in with TOTP and works that referral from the queue to an appointment and an
+// orientation; the admin opens and downloads the report. Plus: refused forms name their
+// field and keep what was typed, each role refused the others' pages, forms without the
+// anti-forgery token refused, axe-core on every page, no 5xx, every page's weight, and a
+// screenshot of each page in <out dir>.
+// Usage: node web-tests/console.cjs <server url> <demo-credentials.json> <out dir> <label>
+'use strict';
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+
+const [base, credsFile, outDir, label] = process.argv.slice(2);
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+fs.mkdirSync(outDir, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail) {
+  if (ok) { passed++; console.log(`ok   ${name}`); } else { failed++; console.log(`FAIL ${name}${detail ? `: ${detail}` : ''}`); }
+}
+
+function base32(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0; let value = 0; const out = [];
+  for (const c of s.replace(/=+$/, '').replace(/\s+/g, '')) {
+    value = (value << 5) | alphabet.indexOf(c); bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+function totp(secret) {
+  const step = Math.floor(Date.now() / 1000 / 30);
+  const msg = Buffer.alloc(8); msg.writeBigInt64BE(BigInt(step));
+  const h = crypto.createHmac('sha1', base32(secret)).update(msg).digest();
+  const o = h[19] & 0xf;
+  const bin = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(bin % 1000000).padStart(6, '0');
+}
+// A code is used once per account: wait for the next one when a test needs a second.
+const usedSteps = new Map();
+async function freshCode(secret) {
+  for (;;) {
+    const step = Math.floor(Date.now() / 1000 / 30);
+    if (usedSteps.get(secret) !== step && (Date.now() / 1000) % 30 < 27) {
+      usedSteps.set(secret, step);
+      return totp(secret);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+const creds = JSON.parse(fs.readFileSync(credsFile, 'utf8'));
+const accounts = creds.accounts;
+const admin = accounts.find((a) => a.role === 'admin');
+const karim = accounts.find((a) => a.email === 'karim@demo.relais.test');
+const referrer = accounts.find((a) => a.role === 'referrer');
+const weights = [];
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const outside = [];
+  const serverErrors = [];
+  let shot = 0;
+  async function context() {
+    const c = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    c.on('request', (r) => { const u = r.url(); if (!u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('about:')) { outside.push(u); } });
+    c.on('response', async (r) => {
+      if (r.status() >= 500) { serverErrors.push(`${r.status()} ${r.url()}`); }
+      if (r.request().resourceType() === 'document' && r.url().startsWith(base)) {
+        try { weights.push([new URL(r.url()).pathname, (await r.body()).length]); } catch (e) { /* a redirect has no body */ }
+      }
+    });
+    return c;
+  }
+  async function look(page, name) {
+    const headers = (await page.request.get(page.url(), { maxRedirects: 0 })).headers();
+    check(`${name}: no-store and a strict CSP`, headers['cache-control'] === 'no-store' && (headers['content-security-policy'] || '').includes("default-src 'none'"), JSON.stringify([headers['cache-control'], headers['content-security-policy']]));
+    const html = await page.content();
+    const ac = await browser.newContext({ bypassCSP: true });
+    const ap = await ac.newPage();
+    await ap.route('**/*', (route) => (route.request().url().startsWith(base) ? route.continue() : route.abort()));
+    await ap.goto(base + '/console/static/console.css');
+    await ap.setContent(html, { waitUntil: 'load' });
+    await ap.addScriptTag({ content: axeSource });
+    const result = await ap.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    check(`${name}: axe finds no serious or critical violation`, bad.length === 0, bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target).join(' ')}`).join('; '));
+    await ac.close();
+    shot++;
+    await page.screenshot({ path: path.join(outDir, `console-${label}-${String(shot).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true });
+  }
+  const h1 = (page) => page.locator('h1').innerText();
+  const noticeText = async (page) => ((await page.locator('.notice').count()) ? page.locator('.notice').innerText() : '');
+  async function signIn(page, account, { keyboard } = {}) {
+    await page.goto(base + '/console/connexion');
+    const code = account.totp_secret ? await freshCode(account.totp_secret) : '';
+    if (keyboard) {
+      // The address field has the focus on arrival (or a few Tabs away); Tab walks the form.
+      for (let i = 0; i < 6 && (await page.evaluate(() => document.activeElement && document.activeElement.id)) !== 'f-email'; i++) {
+        await page.keyboard.press('Tab');
+      }
+      await page.keyboard.type(account.email);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(account.password);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(code);
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    } else {
+      await page.fill('#f-email', account.email);
+      await page.fill('#f-password', account.password);
+      if (code) { await page.fill('#f-totp-code', code); }
+      await page.click('form[action="/console/connexion"] button[type=submit]');
+    }
+    await page.waitForLoadState('load');
+    if (new URL(page.url()).pathname === '/console/connexion' && (await page.locator('.errors').count()) > 0) {
+      console.log(`sign-in of ${account.email} refused:`, (await page.locator('.errors').innerText()).replace(/\s+/g, ' '));
+    }
+  }
+
+  // --- 0. Signed out: every page leads to the sign-in page; a wrong password is refused.
+  {
+    const c = await context();
+    const page = await c.newPage();
+    await page.goto(base + '/console/file');
+    check('signed out, a page leads to the sign-in page', new URL(page.url()).pathname === '/console/connexion');
+    await look(page, 'sign-in');
+    await page.fill('#f-email', admin.email);
+    await page.fill('#f-password', 'pas le bon mot de passe');
+    await page.fill('#f-totp-code', '000000');
+    await page.click('form[action="/console/connexion"] button[type=submit]');
+    const text = await page.locator('main').innerText();
+    check('a wrong password is refused, the address kept, the password not', text.includes('Connexion refusée') && (await page.inputValue('#f-email')) === admin.email && (await page.inputValue('#f-password')) === '', text.slice(0, 200));
+    await look(page, 'sign-in-refused');
+    await c.close();
+  }
+
+  // --- 1. The admin sets up a site, a coordinator and opening hours.
+  const run = Date.now() % 100000;
+  const newCoordinator = { email: `nouvelle.${label}.${run}@demo.relais.test`, password: 'mot de passe de test 2026', name: `Nouvelle intervenante ${label} ${run}` };
+  const siteName = `Antenne de test ${label} ${run}`;
+  {
+    const c = await context();
+    const page = await c.newPage();
+    await signIn(page, admin);
+    check('the admin signs in with password and TOTP', new URL(page.url()).pathname === '/console/file', page.url());
+    const cookies = await c.cookies();
+    const k = cookies.find((x) => x.name === 'relais_console');
+    check('the session cookie is HttpOnly and SameSite=Strict', k && k.httpOnly && k.sameSite === 'Strict', JSON.stringify(k));
+    await page.click('nav >> text=Sites');
+    await look(page, 'admin-sites');
+    // A refused form: the field named, what was typed kept.
+    await page.fill('#f-address', '1 place de la Mairie, 38000 Grenoble');
+    // The browser would stop an empty required field itself: let the server answer.
+    await page.$eval('form[action="/console/admin/sites"]', (f) => { f.noValidate = true; });
+    await page.click('form[action="/console/admin/sites"] button[type=submit]');
+    const err = await page.locator('.errors').innerText().catch(() => '');
+    check('a site without a name: the field is named, the address kept', err.includes('Nom') && (await page.inputValue('#f-address')) === '1 place de la Mairie, 38000 Grenoble' && (await page.getAttribute('#f-name', 'aria-invalid')) === 'true', err);
+    await look(page, 'admin-sites-refused');
+    await page.fill('#f-name', siteName);
+    await page.fill('#f-message-place', 'Place de la Mairie, Grenoble');
+    await page.click('form[action="/console/admin/sites"] button[type=submit]');
+    check('the site is created', (await noticeText(page)).includes('Site créé') && (await page.locator('main table').innerText()).includes(siteName));
+    await page.click('nav >> text=Comptes');
+    await page.fill('#f-display-name', newCoordinator.name);
+    await page.fill('#f-email', newCoordinator.email);
+    await page.selectOption('#f-role', 'coordinator');
+    await page.fill('#f-password', newCoordinator.password);
+    await page.locator('label', { hasText: siteName }).click();
+    await page.click('form[action="/console/admin/comptes"] button[type=submit]');
+    check('the coordinator account is created', (await noticeText(page)).includes('Compte créé') && (await page.locator('main table').innerText()).includes(newCoordinator.email));
+    await look(page, 'admin-accounts');
+    await page.goto(base + '/console/admin/horaires');
+    await page.selectOption('#f-coordinator-id', { label: newCoordinator.name });
+    await page.selectOption('#f-site-id', { label: siteName });
+    for (const d of [1, 2, 3, 4, 5]) { await page.check(`#day-${d}`); }
+    await page.fill('#f-start', '09:00');
+    await page.fill('#f-end', '17:00');
+    await page.click('form[action="/console/admin/horaires"] button[type=submit]');
+    check('the opening window is added', (await noticeText(page)).includes('Plage ajoutée') && (await page.locator('main table').innerText()).includes(siteName));
+    await look(page, 'admin-hours');
+    // The report: the page, the document with its charts, the CSV.
+    await page.click('nav >> text=Rapport');
+    await look(page, 'admin-report');
+    await page.click('text=Ouvrir le rapport');
+    check('the report opens with its charts', (await page.locator('svg').count()) > 0 && (await page.title()).includes('Rapport'), await page.title());
+    await look(page, 'admin-report-document');
+    await page.goBack();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Télécharger le tableau')]);
+    const file = await download.path();
+    const csv = fs.readFileSync(file, 'utf8');
+    check('the report downloads as CSV', download.suggestedFilename().endsWith('.csv') && csv.split('\n').length > 3, download.suggestedFilename());
+    // The admin is refused the referrer's pages.
+    const r = await page.goto(base + '/console/signalements');
+    check('the admin is refused the referrer\'s pages (403)', r.status() === 403);
+    // Language.
+    await page.goto(base + '/console/admin/sites');
+    await page.click('header >> text=English');
+    check('the console speaks English on request', (await h1(page)) === 'Sites' && (await page.locator('html').getAttribute('lang')) === 'en');
+    await page.click('header >> text=Français');
+    await page.click('header button:has-text("Se déconnecter")');
+    const after = await page.goto(base + '/console/admin/sites');
+    check('after signing out, the pages need a new sign-in', new URL(page.url()).pathname === '/console/connexion' && after.status() === 200);
+    await c.close();
+  }
+
+  // --- 2. The new coordinator's first sign-in: the QR code, the code, the recovery codes.
+  {
+    const c = await context();
+    const page = await c.newPage();
+    await signIn(page, newCoordinator);
+    check('first sign-in leads to enrolment', new URL(page.url()).pathname === '/console/enrolement', page.url());
+    check('the QR code is drawn by the server', (await page.locator('.qr svg').count()) === 1);
+    await look(page, 'enrolment');
+    const secret = (await page.locator('code.secret').innerText()).trim();
+    await page.fill('#f-code', '000000');
+    await page.click('form[action="/console/enrolement"] button[type=submit]');
+    check('a wrong code is refused and the QR code stays', (await page.locator('.errors').count()) === 1 && (await page.locator('.qr svg').count()) === 1);
+    await page.fill('#f-code', await freshCode(secret));
+    await page.click('form[action="/console/enrolement"] button[type=submit]');
+    const codes = await page.locator('ul.codes li').count();
+    check('ten recovery codes are shown once', codes === 10, String(codes));
+    await look(page, 'recovery-codes');
+    await page.click('text=ouvrir la console');
+    check('then the console opens on the queue', new URL(page.url()).pathname === '/console/file', page.url());
+    await page.reload();
+    check('the recovery codes are not shown again', !(await page.locator('main').innerText()).includes('codes de secours'));
+    await c.close();
+  }
+
+  // --- 3. The referrer, keyboard only: a referral, then its status and nothing else.
+  const ref = `PV-${label}-${Date.now() % 100000}`;
+  {
+    const c = await context();
+    const page = await c.newPage();
+    await signIn(page, referrer, { keyboard: true });
+    check('the referrer signs in with the keyboard only', new URL(page.url()).pathname === '/console/signalements', page.url());
+    await look(page, 'referrer-list');
+    const r = await page.goto(base + '/console/file');
+    check('the referrer is refused the queue (403)', r.status() === 403);
+    const r2 = await page.goto(base + '/console/admin/comptes');
+    check('the referrer is refused the admin pages (403)', r2.status() === 403);
+    await page.goto(base + '/console/signalements/nouveau');
+    // Sent empty first (the browser's own check set aside): every missing field named.
+    await page.$eval('form[action="/console/signalements/nouveau"]', (f) => { f.noValidate = true; });
+    await page.click('form[action="/console/signalements/nouveau"] button[type=submit]');
+    const err = await page.locator('.errors').innerText().catch(() => '');
+    check('an empty referral names its missing fields', err.includes('Prénom') && err.includes('Nom'), err);
+    await look(page, 'referrer-refused');
+    await page.fill('#f-first-name', 'Zoéline');
+    await page.fill('#f-last-name', 'Essai');
+    await page.fill('#f-phone', '06 12 34 56 78');
+    await page.check('#f-safe-contact-phone-call');
+    await page.check('#f-safe-contact-sms');
+    await page.check('#f-consent-to-contact');
+    await page.selectOption('#f-kind', 'domestic_violence');
+    await page.selectOption('#f-person-role', 'victim');
+    await page.selectOption('#f-document-type', 'logbook_entry');
+    await page.selectOption('#f-channel', 'gendarmerie');
+    await page.fill('#f-unit', 'Brigade de test');
+    await page.fill('#f-note', 'Appel pour différend, à rappeler.');
+    await page.fill('#f-external-ref', ref);
+    // Calls and SMS allowed without a safe number: refused, the field named, the rest kept.
+    await page.click('form[action="/console/signalements/nouveau"] button[type=submit]');
+    const err2 = await page.locator('.errors').innerText().catch(() => '');
+    check('calls allowed without a safe number: refused, that field named, the rest kept', err2.includes('Numéro sûr') && (await page.inputValue('#f-first-name')) === 'Zoéline' && (await page.isChecked('#f-safe-contact-sms')), err2);
+    await page.fill('#f-safe-contact-safe-phone', '06 12 34 56 78');
+    // The last step by keyboard: focus the button and press Enter.
+    await page.focus('form[action="/console/signalements/nouveau"] button[type=submit]');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    if ((await page.locator('.errors').count()) > 0) { console.log('refused:', await page.locator('.errors').innerText()); }
+    const text = await page.locator('main').innerText();
+    check('the referral is sent and listed with its status', text.includes(ref) && text.includes('Reçue'), text.slice(0, 300));
+    check('the referrer sees no name nor note', !text.includes('Zoéline') && !text.includes('différend'));
+    await look(page, 'referrer-sent');
+    await c.close();
+  }
+
+  // --- 4. The coordinator works the referral: queue, file, attempt, state, appointment, orientation.
+  {
+    const c = await context();
+    const page = await c.newPage();
+    await signIn(page, karim);
+    check('the coordinator signs in with TOTP', new URL(page.url()).pathname === '/console/file', page.url());
+    await look(page, 'queue');
+    const r = await page.goto(base + '/console/admin/comptes');
+    check('the coordinator is refused the admin pages (403)', r.status() === 403);
+    await page.goto(base + '/console/file');
+    const links = await page.locator('main table a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    let file = null;
+    for (const href of links) {
+      await page.goto(base + href);
+      if ((await page.locator('main').innerText()).includes('Zoéline')) { file = href; break; }
+    }
+    check('the referral is in the queue, by initials, and its file opens', !!file, links.join(' '));
+    if (file) {
+      await look(page, 'file');
+      // Without the anti-forgery token, nothing is written.
+      const forged = await page.request.post(base + file + '/tentative', { form: { channel: 'call', result: 'answered' }, maxRedirects: 0 });
+      check('a form without the anti-forgery token is refused (403)', forged.status() === 403, String(forged.status()));
+      const forged2 = await page.request.post(base + file + '/tentative', { form: { _csrf: 'x'.repeat(32), channel: 'call', result: 'answered' }, maxRedirects: 0 });
+      check('a form with a wrong token is refused (403)', forged2.status() === 403, String(forged2.status()));
+      await page.selectOption('#f-channel', 'call');
+      await page.selectOption('#f-result', 'answered');
+      await page.click('form[action$="/tentative"] button');
+      check('the attempt is logged', (await noticeText(page)).includes('Tentative enregistrée'));
+      // The state: only what the state allows is offered.
+      const offered = await page.locator('#f-event option').evaluateAll((os) => os.map((o) => o.value));
+      check('the state form offers only allowed changes', offered.length > 0 && !offered.includes('schedule_callback'), offered.join(','));
+      // A booking from the file: the slot picker.
+      await page.click('text=Prendre un rendez-vous');
+      await page.selectOption('#f-type-id', { label: 'Entretien' });
+      await page.click('main form[method=get] button');
+      let slot = page.locator('ul.slots button').first();
+      for (let week = 0; week < 3 && (await slot.count()) === 0; week++) {
+        await page.click('text=Semaine suivante');
+        slot = page.locator('ul.slots button').first();
+      }
+      check('the slot picker shows free times', (await slot.count()) === 1);
+      await look(page, 'slot-picker');
+      await slot.click();
+      check('the appointment is booked', (await noticeText(page)).includes('Rendez-vous réservé'), await noticeText(page));
+      const events = await page.locator('#f-event option').evaluateAll((os) => os.map((o) => o.value));
+      if (events.includes('set_appointment')) {
+        await page.selectOption('#f-event', 'set_appointment');
+        await page.click('form[action$="/etat"] button');
+        check('the situation moves to "appointment set"', (await noticeText(page)).includes('État changé') && (await page.locator('main').innerText()).includes('Rendez-vous fixé'));
+      }
+      // A refused change names why.
+      await page.selectOption('#f-event', 'close');
+      await page.click('form[action$="/etat"] button');
+      check('closing without a reason is refused, the field named', (await page.locator('.errors').count()) === 1, await page.locator('main').innerText().then((t) => t.slice(0, 200)));
+      await look(page, 'file-refused');
+      await page.goto(base + file);
+      // The interview, then the orientation: the usual path after an appointment.
+      const now = await page.locator('#f-event option').evaluateAll((os) => os.map((o) => o.value));
+      if (now.includes('interview')) {
+        await page.selectOption('#f-event', 'interview');
+        await page.click('form[action$="/etat"] button');
+        check('the interview moves the situation on', (await noticeText(page)).includes('État changé'), await page.locator('main').innerText().then((t) => t.slice(0, 300)));
+      }
+      await page.selectOption('#f-partner-id', { index: 1 });
+      await page.check('#f-consent');
+      await page.click('form[action$="/orientation"] button');
+      check('the orientation is recorded', (await noticeText(page)).includes('Orientation enregistrée'), await page.locator('.errors').innerText().catch(() => page.url()));
+      await page.click('nav >> text=Agenda');
+      await page.click('text=Cette semaine');
+      await look(page, 'agenda-week');
+    }
+    await c.close();
+  }
+
+  await browser.close();
+  check(`no request left ${new URL(base).host}`, outside.length === 0, outside.slice(0, 5).join(' '));
+  check('no answer was a 5xx', serverErrors.length === 0, serverErrors.join(' '));
+  const heaviest = weights.reduce((m, w) => (w[1] > m[1] ? w : m), ['', 0]);
+  check(`every page under 100 KB (heaviest: ${heaviest[0]} ${heaviest[1]} B)`, heaviest[1] < 100 * 1024);
+  fs.writeFileSync(path.join(outDir, `console-${label}-weights.json`), JSON.stringify(weights));
+  console.log(`console (${label}): ${passed} passed, ${failed} failed; screenshots in ${outDir}`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
