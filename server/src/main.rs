@@ -254,6 +254,12 @@ fn print_demo(listen: &str, creds_path: &std::path::Path) {
     println!();
     println!("Relais — démo sur http://{listen}");
     println!(
+        "  Console (navigateur) : http://{listen}/console   — connexion : adresse, mot de passe, puis le code TOTP du moment"
+    );
+    println!(
+        "  Un an d'activité : rapport de l'an dernier dans Console › Rapport d'activité (admin@demo.relais.test)"
+    );
+    println!(
         "  API : http://{listen}/api/v1   document OpenAPI : http://{listen}/api/v1/openapi.json"
     );
     println!(
