@@ -192,6 +192,8 @@ async function main() {
     await look(page, 'admin-report');
     await page.click('text=Ouvrir le rapport');
     check('the report opens with its charts', (await page.locator('svg').count()) > 0 && (await page.title()).includes('Rapport'), await page.title());
+    const year = await page.locator('body').innerText();
+    check('the demo\'s report shows its year: 124 new situations, 320 people', year.includes('124') && year.includes('320'), year.slice(0, 400));
     await look(page, 'admin-report-document');
     await page.goBack();
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Télécharger le tableau')]);

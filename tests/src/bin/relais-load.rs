@@ -31,8 +31,9 @@ Options:
   --coordinators N          coordinators with opening hours (default 20)
   --bookings N              slots to book (default 10000)
   --attempts-per-slot N     clients trying each slot (default 2)
-  --only LIST               the phases to run, comma-separated, of: page, healthz, availability,
-                            runs, bookings (default all)
+  --only LIST               the phases to run, comma-separated, of: page, healthz, console
+                            (the staff console's pages, 20 staff), availability, runs, bookings
+                            (default all)
   --help                    this text
 
 Each phase prints a line for people, then one `RESULT <phase> key=value ...` line for scripts
@@ -55,7 +56,14 @@ impl Args {
     }
 }
 
-const PHASES: [&str; 5] = ["page", "healthz", "availability", "runs", "bookings"];
+const PHASES: [&str; 6] = [
+    "page",
+    "healthz",
+    "console",
+    "availability",
+    "runs",
+    "bookings",
+];
 
 fn args() -> Args {
     let mut a = Args {
@@ -489,6 +497,66 @@ async fn main() {
         let (l, errors) = hammer(&http, each, a.seconds).await;
         println!("healthz (anchor): {}", summary(&l, a.seconds, errors));
         result("healthz", &l, a.seconds, errors);
+    }
+
+    // The staff console: 20 staff at their desks, each page in turn, signed in with the
+    //    admin's session (its cookie is the API session's token). Opening a file is audited:
+    //    each read of it writes its audit row, as in real use.
+    if a.runs("console") {
+        let staff = 20;
+        let root = format!("http://127.0.0.1:{port}");
+        for i in 0..staff {
+            let (st, r) = call(&http, reqwest::Method::POST, format!("{base}/referrals"), Some(t),
+                Some(json!({"first_name": format!("Banc{i}"), "last_name": "Console", "consent_to_contact": true,
+                    "kind": "family_conflict", "person_role": "victim", "document_type": "none",
+                    "channel": "gendarmerie", "unit": "Brigade du banc d'essai"}))).await;
+            assert!(st == 201 || st == 200, "{r}");
+        }
+        let plain = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(staff * 2)
+            .build()
+            .unwrap();
+        let cookie = format!("relais_console={token}");
+        let queue = plain
+            .get(format!("{root}/console/file"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(queue.status().as_u16(), 200, "the console's queue");
+        let queue = queue.text().await.unwrap();
+        let file = queue
+            .split("href=\"/console/situations/")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("a file in the queue")
+            .to_owned();
+        for (phase, path) in [
+            ("console-queue", "/console/file".to_owned()),
+            ("console-file", format!("/console/situations/{file}")),
+            ("console-agenda", "/console/agenda?vue=semaine".to_owned()),
+            ("console-accounts", "/console/admin/comptes".to_owned()),
+            ("console-report", "/console/admin/rapport".to_owned()),
+        ] {
+            let r = plain
+                .get(format!("{root}{path}"))
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{path}");
+            let bytes = r.bytes().await.unwrap().len();
+            let each = (0..staff)
+                .map(|_| (format!("{root}{path}"), "cookie", cookie.clone()))
+                .collect();
+            let (l, errors) = hammer(&plain, each, a.seconds).await;
+            println!(
+                "{phase} ({bytes} B, {staff} staff): {}",
+                summary(&l, a.seconds, errors)
+            );
+            result(phase, &l, a.seconds, errors);
+        }
     }
 
     // 1. Availability: one coordinator over four weeks, the call an agenda screen makes: the

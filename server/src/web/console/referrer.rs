@@ -286,7 +286,7 @@ async fn submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
         ("person_role", Kind::Text),
         ("document_type", Kind::Text),
         ("channel", Kind::Text),
-        ("unit", Kind::Text),
+        ("unit", Kind::Needed),
         ("note", Kind::Text),
         ("external_ref", Kind::Text),
     ]) {
