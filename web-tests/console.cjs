@@ -200,6 +200,24 @@ async function main() {
     const file = await download.path();
     const csv = fs.readFileSync(file, 'utf8');
     check('the report downloads as CSV', download.suggestedFilename().endsWith('.csv') && csv.split('\n').length > 3, download.suggestedFilename());
+    // Partners and a partner unit's key, shown once.
+    await page.click('nav >> text=Partenaires');
+    await page.fill('#f-name >> nth=0', 'Association de test');
+    await page.click('form[action="/console/admin/partenaires"] button[type=submit]');
+    check('a partner is added to the directory', (await noticeText(page)).includes('Partenaire ajouté'));
+    await page.locator('form[action="/console/admin/cles"] input[name=name]').fill('Brigade de test');
+    await page.locator('form[action="/console/admin/cles"] select[name=channel]').selectOption('gendarmerie');
+    await page.click('form[action="/console/admin/cles"] button[type=submit]');
+    const key = await page.locator('.notice code.secret').innerText().catch(() => '');
+    check('a partner unit\'s key is shown once', key.length > 20);
+    await look(page, 'admin-partners-key');
+    await page.goto(base + '/console/admin/partenaires');
+    check('the key is not shown again', !(await page.content()).includes(key));
+    await page.click('nav >> text=Journal');
+    check('the audit log lists the sign-ins and openings', (await page.locator('main table tbody tr').count()) > 5);
+    await look(page, 'admin-audit');
+    await page.click('text=Durées de conservation');
+    await look(page, 'admin-retention');
     // The admin is refused the referrer's pages.
     const r = await page.goto(base + '/console/signalements');
     check('the admin is refused the referrer\'s pages (403)', r.status() === 403);
@@ -353,9 +371,33 @@ async function main() {
       await page.check('#f-consent');
       await page.click('form[action$="/orientation"] button');
       check('the orientation is recorded', (await noticeText(page)).includes('Orientation enregistrée'), await page.locator('.errors').innerText().catch(() => page.url()));
+      await page.goto(base + file);
+      await page.selectOption('#f-mode', 'phone');
+      await page.fill('#f-duration-minutes', '30');
+      await page.click('form[action$="/entretien"] button');
+      check('an interview is recorded from the file', (await noticeText(page)).includes('Entretien enregistré'), await page.locator('.errors').innerText().catch(() => page.url()));
+      await page.click('text=Qui a ouvert ce dossier');
+      check('"who opened this file" lists the openings', (await page.locator('main table tbody tr').count()) > 0);
+      await look(page, 'who-opened');
       await page.click('nav >> text=Agenda');
       await page.click('text=Cette semaine');
       await look(page, 'agenda-week');
+      // A walk-in in under a minute: one form, then the file.
+      const t0 = Date.now();
+      await page.click('nav >> text=Accueil sans rendez-vous');
+      await page.fill('#f-first-name', 'Passante');
+      await page.selectOption('#f-kind', 'family_conflict');
+      await page.selectOption('#f-person-role', 'victim');
+      await page.click('form[action="/console/accueil"] button[type=submit]');
+      const took = Date.now() - t0;
+      check(`a walk-in is recorded in under a minute (${took} ms) and its file opens`, took < 60000 && (await noticeText(page)).includes('Venue enregistrée') && new URL(page.url()).pathname.startsWith('/console/situations/'));
+      await page.click('nav >> text=Contact anonyme');
+      await look(page, 'anonymous-contact');
+      await page.selectOption('#f-channel', 'phone');
+      await page.check('#pb-housing');
+      await page.selectOption('#f-action', 'listening');
+      await page.click('form[action="/console/contact-anonyme"] button[type=submit]');
+      check('an anonymous contact is recorded', (await noticeText(page)).includes('Contact anonyme enregistré'), await page.locator('.errors').innerText().catch(() => ''));
     }
     await c.close();
   }

@@ -10,7 +10,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate, Utc};
 use relais_domain::Role;
-use relais_domain::dto::{AccountInput, AccountPatch, OpeningWindowInput, SiteInput};
+use relais_domain::casework::PartnerKind;
+use relais_domain::dto::{
+    AccountInput, AccountPatch, OpeningWindowInput, PartnerInput, PartnerUnitInput, SiteInput,
+};
+use relais_domain::outreach::OriginChannel;
 use relais_domain::problem::ProblemCode;
 use relais_domain::report::Audience;
 use uuid::Uuid;
@@ -36,6 +40,14 @@ pub fn routes() -> Router<AppState> {
             post(disable).get(|| async { super::see_other("/console/admin/comptes") }),
         )
         .route("/console/admin/horaires", get(windows).post(create_window))
+        .route("/console/admin/partenaires", get(partners_page).post(create_partner))
+        .route("/console/admin/cles", post(create_key).get(|| async { super::see_other("/console/admin/partenaires") }))
+        .route(
+            "/console/admin/cles/{id}/revoquer",
+            post(revoke_key).get(|| async { super::see_other("/console/admin/partenaires") }),
+        )
+        .route("/console/admin/journal", get(audit_page))
+        .route("/console/admin/conservation", get(retention_page).post(retention_run))
         .route("/console/admin/rapport", get(report_page))
         .route("/console/admin/rapport/document", get(report_document))
 }
@@ -797,4 +809,326 @@ async fn report_document(d: D, RawQuery(raw): RawQuery) -> Response {
             .insert(header::CONTENT_SECURITY_POLICY, v);
     }
     resp
+}
+
+// ------------------------------------------------------------------ partners and their keys
+
+async fn partners_page(d: D, RawQuery(raw): RawQuery) -> Response {
+    partners_list(&d, &raw, None, None).await
+}
+
+/// The partner directory (orientations) and the partner units' API keys (referrals sent by
+/// software). A new key is shown once, on the page that follows its creation.
+async fn partners_list(
+    d: &D,
+    raw: &Option<String>,
+    again: Option<(&'static str, &super::Refusal, Vec<(String, String)>)>,
+    new_key: Option<&str>,
+) -> Response {
+    let l = d.lang;
+    let partners = match crate::casework::partners::list(d).await {
+        Ok(p) => p,
+        Err(e) => return failure(e, l),
+    };
+    let units = match crate::casework::referrals::list_units(d).await {
+        Ok(u) => u,
+        Err(e) => return failure(e, l),
+    };
+    let mut h = String::new();
+    if let Some(k) = new_key {
+        h.push_str(&format!(
+            "<div class=\"notice\" role=\"status\"><p>{}</p><p><code class=\"secret\">{}</code></p></div>",
+            l.w(
+                "Voici la clé de l'unité. Elle ne sera plus jamais affichée : transmettez-la maintenant, par un canal sûr.",
+                "Here is the unit's key. It will never be shown again: pass it on now, over a safe channel."
+            ),
+            esc(k)
+        ));
+    }
+    let rows: Vec<Vec<String>> = partners
+        .iter()
+        .map(|p| {
+            vec![
+                esc(&p.name),
+                esc(word(p.kind.as_str(), l)),
+                esc(p.contact.as_deref().unwrap_or("—")),
+            ]
+        })
+        .collect();
+    table(
+        &mut h,
+        l.w("Annuaire des partenaires", "Partner directory"),
+        &[l.w("Nom", "Name"), l.w("Type", "Kind"), l.w("Contact", "Contact")],
+        &rows,
+        l.w("Aucun partenaire.", "No partner."),
+    );
+    let form_of = |name: &str| match &again {
+        Some((n, r, values)) if *n == name => r.form(values, l),
+        _ => Form {
+            values: &[],
+            errors: &[],
+            general: None,
+            lang: l,
+        },
+    };
+    let f = form_of("partner");
+    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.w("Nouveau partenaire", "New partner")));
+    f.summary(&mut h, &[("name", "Nom"), ("kind", "Type"), ("contact", "Contact")]);
+    form_open(&mut h, "/console/admin/partenaires", &d.csrf, "");
+    f.input(&mut h, "name", l.w("Nom", "Name"), "text", true, "");
+    f.select(&mut h, "kind", l.w("Type", "Kind"), &options(PartnerKind::ALL, PartnerKind::as_str, l), true);
+    f.input(&mut h, "contact", l.w("Contact (téléphone, adresse)", "Contact (phone, address)"), "text", false, "");
+    h.push_str(&format!(
+        "<button type=\"submit\">{}</button></form>",
+        l.w("Ajouter le partenaire", "Add the partner")
+    ));
+    let rows: Vec<Vec<String>> = units
+        .iter()
+        .map(|u| {
+            let mut action = String::new();
+            if u.revoked_at.is_none() {
+                form_open(&mut action, &format!("/console/admin/cles/{}/revoquer", u.id), &d.csrf, "class=\"inline\"");
+                action.push_str(&format!(
+                    "<button type=\"submit\" class=\"quiet\" aria-label=\"{} {}\">{}</button></form>",
+                    l.w("Révoquer la clé de", "Revoke the key of"),
+                    esc(&u.name),
+                    l.w("Révoquer", "Revoke")
+                ));
+            }
+            vec![
+                esc(&u.name),
+                esc(word(u.channel.as_str(), l)),
+                format!("<code>{}…</code>", esc(&u.key_prefix)),
+                if u.revoked_at.is_some() {
+                    l.w("révoquée", "revoked").to_owned()
+                } else {
+                    l.w("active", "active").to_owned()
+                },
+                action,
+            ]
+        })
+        .collect();
+    h.push_str(&format!("<h2 id=\"keys\">{}</h2>", l.w("Clés des unités partenaires", "Partner units' keys")));
+    table(
+        &mut h,
+        l.w("Unités qui envoient des signalements par logiciel", "Units that send referrals by software"),
+        &[l.w("Unité", "Unit"), l.w("Origine", "Origin"), l.w("Clé", "Key"), l.w("État", "State"), l.w("Action", "Action")],
+        &rows,
+        l.w("Aucune unité.", "No unit."),
+    );
+    let f = form_of("unit");
+    f.summary(&mut h, &[("name", "Unité"), ("channel", "Origine")]);
+    form_open(&mut h, "/console/admin/cles", &d.csrf, "");
+    f.input(&mut h, "name", l.w("Unité (brigade, commissariat, service)", "Unit (brigade, station, service)"), "text", true, "");
+    let channels: Vec<(String, String)> = options(OriginChannel::ALL, OriginChannel::as_str, l)
+        .into_iter()
+        .filter(|(v, _)| OriginChannel::parse(v).is_some_and(|c| c.is_referral()))
+        .collect();
+    f.select(&mut h, "channel", l.w("Origine", "Origin"), &channels, true);
+    h.push_str(&format!(
+        "<button type=\"submit\">{}</button></form>",
+        l.w("Créer une clé", "Create a key")
+    ));
+    let title = l.w("Partenaires", "Partners");
+    match again {
+        Some((_, r, _)) => html(r.status, page(&d.frame(title, None), &h)),
+        None => d.page(title, notice(raw).as_deref(), &h),
+    }
+}
+
+async fn create_partner(d: D, headers: HeaderMap, body: Bytes) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let r = match p.read::<PartnerInput>(&[
+        ("name", Kind::Needed),
+        ("kind", Kind::Text),
+        ("contact", Kind::Text),
+    ]) {
+        Ok(i) => crate::casework::partners::create(&d, i).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => done("/console/admin/partenaires", d.lang.w("Partenaire ajouté.", "Partner added.")),
+        Err(e) => match d.refusal(e) {
+            Ok(refusal) => partners_list(&d, &None, Some(("partner", &refusal, p.values())), None).await,
+            Err(resp) => resp,
+        },
+    }
+}
+
+async fn create_key(d: D, headers: HeaderMap, body: Bytes) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let r = match p.read::<PartnerUnitInput>(&[("name", Kind::Needed), ("channel", Kind::Text)]) {
+        Ok(i) => crate::casework::referrals::create_unit(&d, i).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        // Shown once, on this answer; never in an address or a later page.
+        Ok(unit) => partners_list(&d, &None, None, unit.api_key.as_deref()).await,
+        Err(e) => match d.refusal(e) {
+            Ok(refusal) => partners_list(&d, &None, Some(("unit", &refusal, p.values())), None).await,
+            Err(resp) => resp,
+        },
+    }
+}
+
+async fn revoke_key(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = d.posted(&headers, &body) {
+        return r;
+    }
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return not_found(d.lang);
+    };
+    match crate::casework::referrals::revoke_unit(&d, id).await {
+        Ok(()) => done("/console/admin/partenaires", d.lang.w("Clé révoquée.", "Key revoked.")),
+        Err(e) if e.status() == 404 => not_found(d.lang),
+        Err(e) => failure(e, d.lang),
+    }
+}
+
+// ------------------------------------------------------------------ audit log and retention
+
+async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
+    let l = d.lang;
+    let paging = Paging {
+        limit: Some("100".into()),
+        after: query(&raw, "apres"),
+    };
+    let page_of = match crate::casework::persons::audit_log_view(&d, paging).await {
+        Ok(p) => p,
+        Err(e) if e.status() < 500 => return not_found(l),
+        Err(e) => return failure(e, l),
+    };
+    let people = accounts::list(&d, Paging::default())
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
+    let rows: Vec<Vec<String>> = page_of
+        .items
+        .iter()
+        .map(|e| {
+            let who = e
+                .account_id
+                .and_then(|a| people.iter().find(|p| p.id == a))
+                .map(|p| p.display_name.clone())
+                .unwrap_or_else(|| "—".into());
+            vec![
+                esc(&e.at.with_timezone(&crate::zone::DEFAULT).format("%d/%m/%Y %H:%M:%S").to_string()),
+                esc(&who),
+                esc(&e.action),
+                esc(&format!(
+                    "{} {}",
+                    e.record_type.as_deref().unwrap_or(""),
+                    e.record_id.map(|i| i.to_string()[..8].to_owned()).unwrap_or_default()
+                )),
+                esc(&e.outcome),
+            ]
+        })
+        .collect();
+    let mut h = format!(
+        "<p>{}</p>",
+        l.w(
+            "Chaque ouverture de dossier, chaque changement et chaque connexion, le plus récent d'abord. Lire ce journal est lui-même enregistré.",
+            "Every file opened, every change and every sign-in, newest first. Reading this log is recorded too."
+        )
+    );
+    table(
+        &mut h,
+        l.w("Journal d'audit", "Audit log"),
+        &[l.w("Quand", "When"), l.w("Qui", "Who"), l.w("Action", "Action"), l.w("Objet", "Record"), l.w("Issue", "Outcome")],
+        &rows,
+        l.w("Rien encore.", "Nothing yet."),
+    );
+    if let Some(next) = &page_of.next_cursor {
+        h.push_str(&format!(
+            "<p class=\"pager\"><a href=\"/console/admin/journal?apres={}\">{}</a></p>",
+            esc(next),
+            l.w("Plus anciens", "Older")
+        ));
+    }
+    h.push_str(&format!(
+        "<p><a href=\"/console/admin/conservation\">{}</a></p>",
+        l.w("Durées de conservation", "Retention")
+    ));
+    d.page(l.w("Journal", "Audit log"), None, &h)
+}
+
+async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
+    let l = d.lang;
+    // The dry run: what the rules would anonymise now, nothing changed.
+    let run = match crate::retention::run(
+        &d.state,
+        d.organisation_id(),
+        Some(d.caller.account_id),
+        Utc::now(),
+        true,
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => return failure(e, l),
+    };
+    let rows: Vec<Vec<String>> = run
+        .items
+        .iter()
+        .map(|i| {
+            vec![
+                format!("<code>{}</code>", &i.person_id.to_string()[..8]),
+                esc(match i.rule.as_str() {
+                    "inactive_two_years" => l.w("sans activité depuis deux ans", "inactive for two years"),
+                    "never_reached_six_months" => l.w("jamais joint en six mois", "never reached in six months"),
+                    r => r,
+                }),
+                esc(&i.last_activity_at.with_timezone(&crate::zone::DEFAULT).format("%d/%m/%Y").to_string()),
+            ]
+        })
+        .collect();
+    let mut h = format!(
+        "<p>{}</p>",
+        l.w(
+            "Les dossiers sans activité depuis deux ans, ou jamais joints en six mois, sont anonymisés : l'identité et les textes sont effacés, les chiffres du rapport restent. Voici ce que les règles anonymiseraient aujourd'hui (essai à blanc, rien n'est changé).",
+            "Files inactive for two years, or never reached in six months, are anonymised: identity and texts are erased, the report's figures stay. Here is what the rules would anonymise today (a dry run, nothing is changed)."
+        )
+    );
+    table(
+        &mut h,
+        l.w("Dossiers concernés", "Files concerned"),
+        &[l.w("Personne", "Person"), l.w("Règle", "Rule"), l.w("Dernière activité", "Last activity")],
+        &rows,
+        l.w("Aucun dossier à anonymiser.", "No file to anonymise."),
+    );
+    if !run.items.is_empty() {
+        form_open(&mut h, "/console/admin/conservation", &d.csrf, "");
+        h.push_str(&format!(
+            "<div class=\"check\"><input type=\"checkbox\" id=\"f-confirm\" name=\"confirm\" value=\"true\" required><label for=\"f-confirm\">{}</label></div><button type=\"submit\" class=\"danger\">{}</button></form>",
+            l.w("J'ai vérifié la liste : anonymiser ces dossiers, définitivement", "I checked the list: anonymise these files, for good"),
+            l.w("Anonymiser maintenant", "Anonymise now")
+        ));
+    }
+    d.page(l.w("Conservation des dossiers", "Retention"), notice(&raw).as_deref(), &h)
+}
+
+async fn retention_run(d: D, headers: HeaderMap, body: Bytes) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if p.get("confirm") != Some("true") {
+        return done(
+            "/console/admin/conservation",
+            d.lang.w("Rien n'a été anonymisé : cochez la confirmation.", "Nothing was anonymised: tick the confirmation."),
+        );
+    }
+    match crate::retention::run(&d.state, d.organisation_id(), Some(d.caller.account_id), Utc::now(), false).await {
+        Ok(r) => done(
+            "/console/admin/conservation",
+            &format!("{} {}", r.anonymised, d.lang.w("dossier(s) anonymisé(s).", "file(s) anonymised.")),
+        ),
+        Err(e) => failure(e, d.lang),
+    }
 }

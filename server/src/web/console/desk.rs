@@ -12,15 +12,16 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use relais_domain::dto::{
-    AppointmentInput, AppointmentStatus, AttemptInput, CancelInput, OrientationInput, OutcomeInput,
-    SituationEventInput,
+    AppointmentInput, AppointmentStatus, AttemptInput, CancelInput, ChildReportInput,
+    InterviewInput, OrientationInput, OutcomeInput, SituationEventInput,
 };
 use relais_domain::outreach::Event;
+use relais_domain::casework::{ChildReportRecipient, InterviewMode};
 use relais_domain::outreach::{AttemptChannel, AttemptResult, CloseReason};
 use uuid::Uuid;
 
 use super::{Desk, FileReaders, Kind, Posted, done, failure, html, not_found, notice, query};
-use crate::casework::{attempts, partners, persons, situations};
+use crate::casework::{attempts, interviews, partners, persons, situations};
 use crate::paging::Paging;
 use crate::render::console::{Form, Lang, form_open, options, page, table, word};
 use crate::render::html::esc;
@@ -41,6 +42,15 @@ pub fn routes() -> Router<AppState> {
             "/console/situations/{id}/orientation",
             post(orient).get(to_file),
         )
+        .route(
+            "/console/situations/{id}/entretien",
+            post(interview).get(to_file),
+        )
+        .route(
+            "/console/situations/{id}/enfant",
+            post(child_report).get(to_file),
+        )
+        .route("/console/personnes/{id}/consultations", get(access_log))
         .route(
             "/console/situations/{id}/rendez-vous",
             get(slots).post(book),
@@ -442,6 +452,53 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
         "<button type=\"submit\">{}</button></form></section>",
         l.w("Orienter", "Orient")
     ));
+    // An interview, and a child-in-danger report (date and recipient only).
+    let f = form_for("interview");
+    h.push_str(&format!(
+        "<section aria-labelledby=\"int\"><h2 id=\"int\">{}</h2>",
+        l.w("Entretien", "Interview")
+    ));
+    f.summary(&mut h, &[("mode", "Forme"), ("duration_minutes", "Durée"), ("note", "Note")]);
+    form_open(&mut h, &format!("/console/situations/{id}/entretien"), &d.csrf, "");
+    f.select(
+        &mut h,
+        "mode",
+        l.w("Forme", "Mode"),
+        &options(InterviewMode::ALL, InterviewMode::as_str, l),
+        true,
+    );
+    f.input(
+        &mut h,
+        "duration_minutes",
+        l.w("Durée en minutes", "Duration in minutes"),
+        "text",
+        false,
+        "inputmode=\"numeric\" maxlength=\"3\"",
+    );
+    f.textarea(&mut h, "note", l.w("Note (facultative)", "Note (optional)"));
+    h.push_str(&format!(
+        "<button type=\"submit\">{}</button></form></section>",
+        l.w("Enregistrer l'entretien", "Record the interview")
+    ));
+    let f = form_for("child");
+    h.push_str(&format!(
+        "<section aria-labelledby=\"child\"><h2 id=\"child\">{}</h2>",
+        l.w("Enfant en danger : signalement fait", "Child in danger: report made")
+    ));
+    f.summary(&mut h, &[("reported_on", "Date"), ("recipient", "Destinataire")]);
+    form_open(&mut h, &format!("/console/situations/{id}/enfant"), &d.csrf, "");
+    f.input(&mut h, "reported_on", l.w("Date du signalement", "Date of the report"), "date", true, "");
+    f.select(
+        &mut h,
+        "recipient",
+        l.w("Destinataire", "Recipient"),
+        &options(ChildReportRecipient::ALL, ChildReportRecipient::as_str, l),
+        true,
+    );
+    h.push_str(&format!(
+        "<button type=\"submit\">{}</button></form></section>",
+        l.w("Enregistrer le signalement", "Record the report")
+    ));
     // History.
     let rows: Vec<Vec<String>> = s
         .history
@@ -469,7 +526,11 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
         &rows,
         l.w("Rien encore.", "Nothing yet."),
     );
-    h.push_str("</section>");
+    h.push_str(&format!(
+        "</section><p><a href=\"/console/personnes/{}/consultations\">{}</a></p>",
+        s.person_id,
+        l.w("Qui a ouvert ce dossier", "Who opened this file")
+    ));
     let title = format!("{} {}", l.w("Dossier", "File"), s.person_initials);
     match again {
         Some(a) => html(a.refusal.status, page(&d.frame(&title, None), &h)),
@@ -581,6 +642,95 @@ async fn orient(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -
         ),
         Err(e) => refused(&d, &id, "orient", &p, e).await,
     }
+}
+
+async fn interview(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let sid = match id_of(&id, d.lang) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let r = match p.read::<InterviewInput>(&[
+        ("mode", Kind::Text),
+        ("duration_minutes", Kind::Number),
+        ("note", Kind::Text),
+    ]) {
+        Ok(i) => interviews::record_interview(&d, sid, i).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => done(
+            &format!("/console/situations/{sid}"),
+            d.lang.w("Entretien enregistré.", "Interview recorded."),
+        ),
+        Err(e) => refused(&d, &id, "interview", &p, e).await,
+    }
+}
+
+async fn child_report(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let sid = match id_of(&id, d.lang) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let r = match p.read::<ChildReportInput>(&[
+        ("reported_on", Kind::Needed),
+        ("recipient", Kind::Text),
+    ]) {
+        Ok(i) => interviews::child_report(&d, sid, i).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => done(
+            &format!("/console/situations/{sid}"),
+            d.lang.w("Signalement enregistré.", "Report recorded."),
+        ),
+        Err(e) => refused(&d, &id, "child", &p, e).await,
+    }
+}
+
+/// Who opened or changed a person's file, newest first (reading it is audited too).
+async fn access_log(d: D, Path(id): Path<String>) -> Response {
+    let l = d.lang;
+    let pid = match id_of(&id, l) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let entries = match persons::access_log(&d, pid, Paging::default()).await {
+        Ok(p) => p.items,
+        Err(e) if e.status() == 404 => return not_found(l),
+        Err(e) => return failure(e, l),
+    };
+    let people = crate::accounts::list(&d, Paging::default())
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let who = e
+                .account_id
+                .and_then(|a| people.iter().find(|p| p.id == a))
+                .map(|p| p.display_name.clone())
+                .unwrap_or_else(|| "—".into());
+            vec![esc(&when(e.at, l)), esc(&who), esc(&e.action), esc(&e.outcome)]
+        })
+        .collect();
+    let mut h = String::new();
+    table(
+        &mut h,
+        l.w("Consultations et changements", "Openings and changes"),
+        &[l.w("Quand", "When"), l.w("Qui", "Who"), l.w("Action", "Action"), l.w("Issue", "Outcome")],
+        &rows,
+        l.w("Personne n'a encore ouvert ce dossier.", "Nobody has opened this file yet."),
+    );
+    d.page(l.w("Qui a ouvert ce dossier", "Who opened this file"), None, &h)
 }
 
 // ------------------------------------------------------------------ booking from the file

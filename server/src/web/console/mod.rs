@@ -29,6 +29,7 @@ use crate::state::AppState;
 
 pub mod admin;
 pub mod desk;
+pub mod intake;
 pub mod referrer;
 pub mod signin;
 
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/static/console.js", get(js))
         .merge(signin::routes())
         .merge(desk::routes())
+        .merge(intake::routes())
         .merge(admin::routes())
         .merge(referrer::routes())
 }

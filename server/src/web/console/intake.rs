@@ -1,0 +1,196 @@
+//! Someone at the door or on the phone: a walk-in in one form (a first name is enough; the
+//! person, the situation and the first interview are recorded together), and an anonymous
+//! contact (statistics only: no identity, no free text).
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::RawQuery;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use relais_domain::casework::{AgeBand, AnonymousAction, PersonRole, Problem, Sex};
+use relais_domain::dto::{AnonymousContactInput, WalkInInput};
+use relais_domain::outreach::{OriginChannel, SituationKind};
+
+use super::{Desk, FileReaders, Kind, done, html, notice};
+use crate::casework::interviews;
+use crate::render::console::{Form, form_open, options, page};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/accueil", get(walk_in).post(walk_in_submit))
+        .route(
+            "/console/contact-anonyme",
+            get(anonymous).post(anonymous_submit),
+        )
+}
+
+type D = Desk<FileReaders>;
+
+const WALK_IN: &[(&str, &str)] = &[
+    ("first_name", "Prénom"),
+    ("last_name", "Nom"),
+    ("phone", "Téléphone"),
+    ("kind", "Nature"),
+    ("person_role", "La personne est"),
+    ("note", "Note"),
+];
+
+fn walk_in_form(d: &D, f: &Form<'_>) -> String {
+    let l = d.lang;
+    let mut h = format!(
+        "<p>{}</p>",
+        l.w(
+            "Une personne se présente sans rendez-vous : un prénom suffit. La personne, la situation et ce premier entretien sont enregistrés ensemble ; le dossier se complète ensuite.",
+            "Someone comes in without an appointment: a first name is enough. The person, the situation and this first interview are recorded together; the file is completed later."
+        )
+    );
+    f.summary(&mut h, WALK_IN);
+    form_open(&mut h, "/console/accueil", &d.csrf, "");
+    f.input(&mut h, "first_name", l.w("Prénom", "First name"), "text", true, "autocomplete=\"off\" autofocus");
+    f.input(&mut h, "last_name", l.w("Nom (facultatif)", "Last name (optional)"), "text", false, "autocomplete=\"off\"");
+    f.input(&mut h, "phone", l.w("Téléphone (facultatif)", "Phone (optional)"), "tel", false, "autocomplete=\"off\"");
+    f.select(&mut h, "kind", l.w("Nature", "Kind"), &options(SituationKind::ALL, SituationKind::as_str, l), true);
+    f.select(&mut h, "person_role", l.w("La personne est", "The person is"), &options(PersonRole::ALL, PersonRole::as_str, l), true);
+    f.checkbox(&mut h, "urgency.danger", l.w("Danger immédiat", "Immediate danger"));
+    f.checkbox(&mut h, "urgency.minor_involved", l.w("Un mineur est concerné", "A minor is involved"));
+    f.textarea(&mut h, "note", l.w("Note de l'entretien (facultative)", "Interview note (optional)"));
+    h.push_str(&format!(
+        "<button type=\"submit\">{}</button></form>",
+        l.w("Enregistrer la venue", "Record the walk-in")
+    ));
+    h
+}
+
+async fn walk_in(d: D, RawQuery(raw): RawQuery) -> Response {
+    let l = d.lang;
+    d.page(
+        l.w("Accueil sans rendez-vous", "Walk-in"),
+        notice(&raw).as_deref(),
+        &walk_in_form(&d, &Form::empty(l)),
+    )
+}
+
+async fn walk_in_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let r = match p.read::<WalkInInput>(&[
+        ("first_name", Kind::Needed),
+        ("last_name", Kind::Text),
+        ("phone", Kind::Text),
+        ("kind", Kind::Text),
+        ("person_role", Kind::Text),
+        ("urgency.danger", Kind::Flag),
+        ("urgency.minor_involved", Kind::Flag),
+        ("note", Kind::Text),
+    ]) {
+        Ok(i) => interviews::walk_in(&d, i).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(w) => done(
+            &format!("/console/situations/{}", w.situation.id),
+            d.lang.w(
+                "Venue enregistrée : le dossier est ouvert.",
+                "Walk-in recorded: the file is open.",
+            ),
+        ),
+        Err(e) => match d.refusal(e) {
+            Ok(refusal) => {
+                let values = p.values();
+                html(
+                    refusal.status,
+                    page(
+                        &d.frame(d.lang.w("Accueil sans rendez-vous", "Walk-in"), None),
+                        &walk_in_form(&d, &refusal.form(&values, d.lang)),
+                    ),
+                )
+            }
+            Err(resp) => resp,
+        },
+    }
+}
+
+fn anonymous_form(d: &D, f: &Form<'_>) -> String {
+    let l = d.lang;
+    let mut h = format!(
+        "<p>{}</p>",
+        l.w(
+            "Pour les statistiques seulement : ni nom, ni texte libre.",
+            "For the statistics only: no name, no free text."
+        )
+    );
+    f.summary(
+        &mut h,
+        &[("channel", "Canal"), ("action", "Réponse apportée"), ("problems", "Problématiques")],
+    );
+    form_open(&mut h, "/console/contact-anonyme", &d.csrf, "");
+    let channels: Vec<(String, String)> = options(OriginChannel::ALL, OriginChannel::as_str, l);
+    f.select(&mut h, "channel", l.w("Canal", "Channel"), &channels, true);
+    f.select(&mut h, "sex", l.w("Sexe", "Sex"), &options(Sex::ALL, Sex::as_str, l), false);
+    f.select(&mut h, "age_band", l.w("Âge", "Age"), &options(AgeBand::ALL, AgeBand::as_str, l), false);
+    h.push_str(&format!("<fieldset><legend>{}</legend>", l.w("Problématiques", "Problems")));
+    for (v, text) in options(Problem::ALL, Problem::as_str, l) {
+        let checked = f.values.iter().any(|(k, x)| k == "problems" && *x == v);
+        h.push_str(&format!(
+            "<div class=\"check\"><input type=\"checkbox\" id=\"pb-{v}\" name=\"problems\" value=\"{v}\"{}><label for=\"pb-{v}\">{}</label></div>",
+            if checked { " checked" } else { "" },
+            crate::render::html::esc(&text)
+        ));
+    }
+    h.push_str("</fieldset>");
+    f.select(&mut h, "action", l.w("Réponse apportée", "What was done"), &options(AnonymousAction::ALL, AnonymousAction::as_str, l), true);
+    h.push_str(&format!(
+        "<button type=\"submit\">{}</button></form>",
+        l.w("Enregistrer le contact", "Record the contact")
+    ));
+    h
+}
+
+async fn anonymous(d: D, RawQuery(raw): RawQuery) -> Response {
+    let l = d.lang;
+    d.page(
+        l.w("Contact anonyme", "Anonymous contact"),
+        notice(&raw).as_deref(),
+        &anonymous_form(&d, &Form::empty(l)),
+    )
+}
+
+async fn anonymous_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let r = match p.read::<AnonymousContactInput>(&[
+        ("channel", Kind::Text),
+        ("sex", Kind::Text),
+        ("age_band", Kind::Text),
+        ("problems", Kind::List),
+        ("action", Kind::Text),
+    ]) {
+        Ok(i) => interviews::anonymous(&d, i).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => done(
+            "/console/contact-anonyme",
+            d.lang.w("Contact anonyme enregistré.", "Anonymous contact recorded."),
+        ),
+        Err(e) => match d.refusal(e) {
+            Ok(refusal) => {
+                let values = p.values();
+                html(
+                    refusal.status,
+                    page(
+                        &d.frame(d.lang.w("Contact anonyme", "Anonymous contact"), None),
+                        &anonymous_form(&d, &refusal.form(&values, d.lang)),
+                    ),
+                )
+            }
+            Err(resp) => resp,
+        },
+    }
+}
