@@ -348,7 +348,9 @@ mod year {
     use crate::casework::situations::{NewSituation, insert_situation};
     use crate::state::AppState;
     use crate::store::Stamp;
-    use crate::store::entities::{child_report, contact_attempt, interview, orientation, situation};
+    use crate::store::entities::{
+        child_report, contact_attempt, interview, orientation, situation,
+    };
 
     /// New situations last year, and files carried over from the year before.
     const NEW: usize = 124;
@@ -381,8 +383,18 @@ mod year {
         "Samir", "Maxime", "Bruno",
     ];
     const LAST: [&str; 12] = [
-        "Exemple", "Fictif", "Démo", "Essai", "Modèle", "Témoin", "Prototype", "Maquette",
-        "Brouillon", "Esquisse", "Ébauche", "Spécimen",
+        "Exemple",
+        "Fictif",
+        "Démo",
+        "Essai",
+        "Modèle",
+        "Témoin",
+        "Prototype",
+        "Maquette",
+        "Brouillon",
+        "Esquisse",
+        "Ébauche",
+        "Spécimen",
     ];
 
     pub async fn seed(
@@ -419,19 +431,62 @@ mod year {
                 0..=53 => (
                     OriginChannel::Gendarmerie,
                     Initiative::ThirdParty,
-                    Some(["Brigade de Villefontaine (démo)", "Brigade de La Verpillière (démo)", "Brigade de Bourgoin (démo)"][d.below(3) as usize]),
+                    Some(
+                        [
+                            "Brigade de Villefontaine (démo)",
+                            "Brigade de La Verpillière (démo)",
+                            "Brigade de Bourgoin (démo)",
+                        ][d.below(3) as usize],
+                    ),
                 ),
-                54..=56 => (OriginChannel::PoliceNationale, Initiative::ThirdParty, Some("Commissariat (démo)")),
-                57..=72 => (OriginChannel::Partner, Initiative::ThirdParty, Some("Service partenaire (démo)")),
+                54..=56 => (
+                    OriginChannel::PoliceNationale,
+                    Initiative::ThirdParty,
+                    Some("Commissariat (démo)"),
+                ),
+                57..=72 => (
+                    OriginChannel::Partner,
+                    Initiative::ThirdParty,
+                    Some("Service partenaire (démo)"),
+                ),
                 73..=86 => (OriginChannel::WalkIn, Initiative::OwnInitiative, None),
                 _ => (OriginChannel::Phone, Initiative::OwnInitiative, None),
             };
             let (kind, problems) = match d.below(100) {
-                0..=57 => (SituationKind::DomesticViolence, vec![Problem::DomesticViolence, [Problem::Housing, Problem::Money, Problem::Separation, Problem::Parenting][d.below(4) as usize]]),
-                58..=77 => (SituationKind::FamilyConflict, vec![Problem::FamilyConflict, Problem::Parenting]),
+                0..=57 => (
+                    SituationKind::DomesticViolence,
+                    vec![
+                        Problem::DomesticViolence,
+                        [
+                            Problem::Housing,
+                            Problem::Money,
+                            Problem::Separation,
+                            Problem::Parenting,
+                        ][d.below(4) as usize],
+                    ],
+                ),
+                58..=77 => (
+                    SituationKind::FamilyConflict,
+                    vec![Problem::FamilyConflict, Problem::Parenting],
+                ),
                 78..=85 => (SituationKind::ChildInDanger, vec![Problem::ChildProtection]),
-                86..=93 => (SituationKind::VulnerableAdult, vec![[Problem::Isolation, Problem::MentalHealth, Problem::Health][d.below(3) as usize]]),
-                _ => (SituationKind::Other, vec![[Problem::NeighbourhoodConflict, Problem::Administrative, Problem::Harassment][d.below(3) as usize]]),
+                86..=93 => (
+                    SituationKind::VulnerableAdult,
+                    vec![
+                        [Problem::Isolation, Problem::MentalHealth, Problem::Health]
+                            [d.below(3) as usize],
+                    ],
+                ),
+                _ => (
+                    SituationKind::Other,
+                    vec![
+                        [
+                            Problem::NeighbourhoodConflict,
+                            Problem::Administrative,
+                            Problem::Harassment,
+                        ][d.below(3) as usize],
+                    ],
+                ),
             };
             let role = match d.below(100) {
                 0..=74 => PersonRole::Victim,
@@ -535,7 +590,8 @@ mod year {
                 // One to four interviews, a week to a month apart; the files carried over
                 // are still followed last year.
                 let mut when = if carried {
-                    (fc + Duration::days(20 + d.below(40) as i64)).max(day0(last_year) + Duration::days(d.below(120) as i64))
+                    (fc + Duration::days(20 + d.below(40) as i64))
+                        .max(day0(last_year) + Duration::days(d.below(120) as i64))
                 } else {
                     fc + Duration::days(d.below(7) as i64)
                 };
@@ -627,7 +683,9 @@ mod year {
                 };
                 am.state = Set(State::Closed.as_str().into());
                 am.close_reason = Set(Some(reason.as_str().into()));
-                am.closed_at = Set(Some((last_activity + Duration::days(3 + d.below(20) as i64)).min(now)));
+                am.closed_at = Set(Some(
+                    (last_activity + Duration::days(3 + d.below(20) as i64)).min(now),
+                ));
             }
             am.update(txn).await?;
         }

@@ -41,14 +41,22 @@ pub fn menu(role: Role) -> Vec<(&'static str, &'static str, &'static str)> {
         m.push(("/console/file", "File d'appels", "Call-back queue"));
         m.push(("/console/agenda", "Agenda", "Agenda"));
         m.push(("/console/accueil", "Accueil sans rendez-vous", "Walk-in"));
-        m.push(("/console/contact-anonyme", "Contact anonyme", "Anonymous contact"));
+        m.push((
+            "/console/contact-anonyme",
+            "Contact anonyme",
+            "Anonymous contact",
+        ));
     }
     if role.may_administer() {
         m.push(("/console/admin/sites", "Sites", "Sites"));
         m.push(("/console/admin/comptes", "Comptes", "Accounts"));
         m.push(("/console/admin/horaires", "Horaires", "Opening hours"));
         m.push(("/console/admin/partenaires", "Partenaires", "Partners"));
-        m.push(("/console/admin/rapport", "Rapport d'activité", "Activity report"));
+        m.push((
+            "/console/admin/rapport",
+            "Rapport d'activité",
+            "Activity report",
+        ));
         m.push(("/console/admin/journal", "Journal", "Audit log"));
     }
     if role == Role::Referrer {

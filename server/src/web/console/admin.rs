@@ -40,19 +40,31 @@ pub fn routes() -> Router<AppState> {
             post(disable).get(|| async { super::see_other("/console/admin/comptes") }),
         )
         .route("/console/admin/horaires", get(windows).post(create_window))
-        .route("/console/admin/partenaires", get(partners_page).post(create_partner))
-        .route("/console/admin/cles", post(create_key).get(|| async { super::see_other("/console/admin/partenaires") }))
+        .route(
+            "/console/admin/partenaires",
+            get(partners_page).post(create_partner),
+        )
+        .route(
+            "/console/admin/cles",
+            post(create_key).get(|| async { super::see_other("/console/admin/partenaires") }),
+        )
         .route(
             "/console/admin/cles/{id}/revoquer",
             post(revoke_key).get(|| async { super::see_other("/console/admin/partenaires") }),
         )
         .route("/console/admin/journal", get(audit_page))
-        .route("/console/admin/conservation", get(retention_page).post(retention_run))
+        .route(
+            "/console/admin/conservation",
+            get(retention_page).post(retention_run),
+        )
         .route("/console/admin/rapport", get(report_page))
         .route("/console/admin/rapport/document", get(report_document))
 }
 
 type D = Desk<Admins>;
+
+/// Which form of a page was refused, why, and what was typed.
+type Again<'a> = Option<(&'static str, &'a super::Refusal, Vec<(String, String)>)>;
 
 // ------------------------------------------------------------------ sites
 
@@ -822,7 +834,7 @@ async fn partners_page(d: D, RawQuery(raw): RawQuery) -> Response {
 async fn partners_list(
     d: &D,
     raw: &Option<String>,
-    again: Option<(&'static str, &super::Refusal, Vec<(String, String)>)>,
+    again: Again<'_>,
     new_key: Option<&str>,
 ) -> Response {
     let l = d.lang;
@@ -858,7 +870,11 @@ async fn partners_list(
     table(
         &mut h,
         l.w("Annuaire des partenaires", "Partner directory"),
-        &[l.w("Nom", "Name"), l.w("Type", "Kind"), l.w("Contact", "Contact")],
+        &[
+            l.w("Nom", "Name"),
+            l.w("Type", "Kind"),
+            l.w("Contact", "Contact"),
+        ],
         &rows,
         l.w("Aucun partenaire.", "No partner."),
     );
@@ -872,12 +888,31 @@ async fn partners_list(
         },
     };
     let f = form_of("partner");
-    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.w("Nouveau partenaire", "New partner")));
-    f.summary(&mut h, &[("name", "Nom"), ("kind", "Type"), ("contact", "Contact")]);
+    h.push_str(&format!(
+        "<h2 id=\"new\">{}</h2>",
+        l.w("Nouveau partenaire", "New partner")
+    ));
+    f.summary(
+        &mut h,
+        &[("name", "Nom"), ("kind", "Type"), ("contact", "Contact")],
+    );
     form_open(&mut h, "/console/admin/partenaires", &d.csrf, "");
     f.input(&mut h, "name", l.w("Nom", "Name"), "text", true, "");
-    f.select(&mut h, "kind", l.w("Type", "Kind"), &options(PartnerKind::ALL, PartnerKind::as_str, l), true);
-    f.input(&mut h, "contact", l.w("Contact (téléphone, adresse)", "Contact (phone, address)"), "text", false, "");
+    f.select(
+        &mut h,
+        "kind",
+        l.w("Type", "Kind"),
+        &options(PartnerKind::ALL, PartnerKind::as_str, l),
+        true,
+    );
+    f.input(
+        &mut h,
+        "contact",
+        l.w("Contact (téléphone, adresse)", "Contact (phone, address)"),
+        "text",
+        false,
+        "",
+    );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
         l.w("Ajouter le partenaire", "Add the partner")
@@ -908,18 +943,40 @@ async fn partners_list(
             ]
         })
         .collect();
-    h.push_str(&format!("<h2 id=\"keys\">{}</h2>", l.w("Clés des unités partenaires", "Partner units' keys")));
+    h.push_str(&format!(
+        "<h2 id=\"keys\">{}</h2>",
+        l.w("Clés des unités partenaires", "Partner units' keys")
+    ));
     table(
         &mut h,
-        l.w("Unités qui envoient des signalements par logiciel", "Units that send referrals by software"),
-        &[l.w("Unité", "Unit"), l.w("Origine", "Origin"), l.w("Clé", "Key"), l.w("État", "State"), l.w("Action", "Action")],
+        l.w(
+            "Unités qui envoient des signalements par logiciel",
+            "Units that send referrals by software",
+        ),
+        &[
+            l.w("Unité", "Unit"),
+            l.w("Origine", "Origin"),
+            l.w("Clé", "Key"),
+            l.w("État", "State"),
+            l.w("Action", "Action"),
+        ],
         &rows,
         l.w("Aucune unité.", "No unit."),
     );
     let f = form_of("unit");
     f.summary(&mut h, &[("name", "Unité"), ("channel", "Origine")]);
     form_open(&mut h, "/console/admin/cles", &d.csrf, "");
-    f.input(&mut h, "name", l.w("Unité (brigade, commissariat, service)", "Unit (brigade, station, service)"), "text", true, "");
+    f.input(
+        &mut h,
+        "name",
+        l.w(
+            "Unité (brigade, commissariat, service)",
+            "Unit (brigade, station, service)",
+        ),
+        "text",
+        true,
+        "",
+    );
     let channels: Vec<(String, String)> = options(OriginChannel::ALL, OriginChannel::as_str, l)
         .into_iter()
         .filter(|(v, _)| OriginChannel::parse(v).is_some_and(|c| c.is_referral()))
@@ -950,9 +1007,14 @@ async fn create_partner(d: D, headers: HeaderMap, body: Bytes) -> Response {
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done("/console/admin/partenaires", d.lang.w("Partenaire ajouté.", "Partner added.")),
+        Ok(()) => done(
+            "/console/admin/partenaires",
+            d.lang.w("Partenaire ajouté.", "Partner added."),
+        ),
         Err(e) => match d.refusal(e) {
-            Ok(refusal) => partners_list(&d, &None, Some(("partner", &refusal, p.values())), None).await,
+            Ok(refusal) => {
+                partners_list(&d, &None, Some(("partner", &refusal, p.values())), None).await
+            }
             Err(resp) => resp,
         },
     }
@@ -971,7 +1033,9 @@ async fn create_key(d: D, headers: HeaderMap, body: Bytes) -> Response {
         // Shown once, on this answer; never in an address or a later page.
         Ok(unit) => partners_list(&d, &None, None, unit.api_key.as_deref()).await,
         Err(e) => match d.refusal(e) {
-            Ok(refusal) => partners_list(&d, &None, Some(("unit", &refusal, p.values())), None).await,
+            Ok(refusal) => {
+                partners_list(&d, &None, Some(("unit", &refusal, p.values())), None).await
+            }
             Err(resp) => resp,
         },
     }
@@ -985,7 +1049,10 @@ async fn revoke_key(d: D, Path(id): Path<String>, headers: HeaderMap, body: Byte
         return not_found(d.lang);
     };
     match crate::casework::referrals::revoke_unit(&d, id).await {
-        Ok(()) => done("/console/admin/partenaires", d.lang.w("Clé révoquée.", "Key revoked.")),
+        Ok(()) => done(
+            "/console/admin/partenaires",
+            d.lang.w("Clé révoquée.", "Key revoked."),
+        ),
         Err(e) if e.status() == 404 => not_found(d.lang),
         Err(e) => failure(e, d.lang),
     }
@@ -1018,13 +1085,19 @@ async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
                 .map(|p| p.display_name.clone())
                 .unwrap_or_else(|| "—".into());
             vec![
-                esc(&e.at.with_timezone(&crate::zone::DEFAULT).format("%d/%m/%Y %H:%M:%S").to_string()),
+                esc(&e
+                    .at
+                    .with_timezone(&crate::zone::DEFAULT)
+                    .format("%d/%m/%Y %H:%M:%S")
+                    .to_string()),
                 esc(&who),
                 esc(&e.action),
                 esc(&format!(
                     "{} {}",
                     e.record_type.as_deref().unwrap_or(""),
-                    e.record_id.map(|i| i.to_string()[..8].to_owned()).unwrap_or_default()
+                    e.record_id
+                        .map(|i| i.to_string()[..8].to_owned())
+                        .unwrap_or_default()
                 )),
                 esc(&e.outcome),
             ]
@@ -1040,7 +1113,13 @@ async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
     table(
         &mut h,
         l.w("Journal d'audit", "Audit log"),
-        &[l.w("Quand", "When"), l.w("Qui", "Who"), l.w("Action", "Action"), l.w("Objet", "Record"), l.w("Issue", "Outcome")],
+        &[
+            l.w("Quand", "When"),
+            l.w("Qui", "Who"),
+            l.w("Action", "Action"),
+            l.w("Objet", "Record"),
+            l.w("Issue", "Outcome"),
+        ],
         &rows,
         l.w("Rien encore.", "Nothing yet."),
     );
@@ -1080,11 +1159,19 @@ async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
             vec![
                 format!("<code>{}</code>", &i.person_id.to_string()[..8]),
                 esc(match i.rule.as_str() {
-                    "inactive_two_years" => l.w("sans activité depuis deux ans", "inactive for two years"),
-                    "never_reached_six_months" => l.w("jamais joint en six mois", "never reached in six months"),
+                    "inactive_two_years" => {
+                        l.w("sans activité depuis deux ans", "inactive for two years")
+                    }
+                    "never_reached_six_months" => {
+                        l.w("jamais joint en six mois", "never reached in six months")
+                    }
                     r => r,
                 }),
-                esc(&i.last_activity_at.with_timezone(&crate::zone::DEFAULT).format("%d/%m/%Y").to_string()),
+                esc(&i
+                    .last_activity_at
+                    .with_timezone(&crate::zone::DEFAULT)
+                    .format("%d/%m/%Y")
+                    .to_string()),
             ]
         })
         .collect();
@@ -1098,7 +1185,11 @@ async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
     table(
         &mut h,
         l.w("Dossiers concernés", "Files concerned"),
-        &[l.w("Personne", "Person"), l.w("Règle", "Rule"), l.w("Dernière activité", "Last activity")],
+        &[
+            l.w("Personne", "Person"),
+            l.w("Règle", "Rule"),
+            l.w("Dernière activité", "Last activity"),
+        ],
         &rows,
         l.w("Aucun dossier à anonymiser.", "No file to anonymise."),
     );
@@ -1110,7 +1201,11 @@ async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
             l.w("Anonymiser maintenant", "Anonymise now")
         ));
     }
-    d.page(l.w("Conservation des dossiers", "Retention"), notice(&raw).as_deref(), &h)
+    d.page(
+        l.w("Conservation des dossiers", "Retention"),
+        notice(&raw).as_deref(),
+        &h,
+    )
 }
 
 async fn retention_run(d: D, headers: HeaderMap, body: Bytes) -> Response {
@@ -1121,13 +1216,28 @@ async fn retention_run(d: D, headers: HeaderMap, body: Bytes) -> Response {
     if p.get("confirm") != Some("true") {
         return done(
             "/console/admin/conservation",
-            d.lang.w("Rien n'a été anonymisé : cochez la confirmation.", "Nothing was anonymised: tick the confirmation."),
+            d.lang.w(
+                "Rien n'a été anonymisé : cochez la confirmation.",
+                "Nothing was anonymised: tick the confirmation.",
+            ),
         );
     }
-    match crate::retention::run(&d.state, d.organisation_id(), Some(d.caller.account_id), Utc::now(), false).await {
+    match crate::retention::run(
+        &d.state,
+        d.organisation_id(),
+        Some(d.caller.account_id),
+        Utc::now(),
+        false,
+    )
+    .await
+    {
         Ok(r) => done(
             "/console/admin/conservation",
-            &format!("{} {}", r.anonymised, d.lang.w("dossier(s) anonymisé(s).", "file(s) anonymised.")),
+            &format!(
+                "{} {}",
+                r.anonymised,
+                d.lang.w("dossier(s) anonymisé(s).", "file(s) anonymised.")
+            ),
         ),
         Err(e) => failure(e, d.lang),
     }

@@ -11,12 +11,12 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
+use relais_domain::casework::{ChildReportRecipient, InterviewMode};
 use relais_domain::dto::{
     AppointmentInput, AppointmentStatus, AttemptInput, CancelInput, ChildReportInput,
     InterviewInput, OrientationInput, OutcomeInput, SituationEventInput,
 };
 use relais_domain::outreach::Event;
-use relais_domain::casework::{ChildReportRecipient, InterviewMode};
 use relais_domain::outreach::{AttemptChannel, AttemptResult, CloseReason};
 use uuid::Uuid;
 
@@ -458,8 +458,20 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
         "<section aria-labelledby=\"int\"><h2 id=\"int\">{}</h2>",
         l.w("Entretien", "Interview")
     ));
-    f.summary(&mut h, &[("mode", "Forme"), ("duration_minutes", "Durée"), ("note", "Note")]);
-    form_open(&mut h, &format!("/console/situations/{id}/entretien"), &d.csrf, "");
+    f.summary(
+        &mut h,
+        &[
+            ("mode", "Forme"),
+            ("duration_minutes", "Durée"),
+            ("note", "Note"),
+        ],
+    );
+    form_open(
+        &mut h,
+        &format!("/console/situations/{id}/entretien"),
+        &d.csrf,
+        "",
+    );
     f.select(
         &mut h,
         "mode",
@@ -483,11 +495,29 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
     let f = form_for("child");
     h.push_str(&format!(
         "<section aria-labelledby=\"child\"><h2 id=\"child\">{}</h2>",
-        l.w("Enfant en danger : signalement fait", "Child in danger: report made")
+        l.w(
+            "Enfant en danger : signalement fait",
+            "Child in danger: report made"
+        )
     ));
-    f.summary(&mut h, &[("reported_on", "Date"), ("recipient", "Destinataire")]);
-    form_open(&mut h, &format!("/console/situations/{id}/enfant"), &d.csrf, "");
-    f.input(&mut h, "reported_on", l.w("Date du signalement", "Date of the report"), "date", true, "");
+    f.summary(
+        &mut h,
+        &[("reported_on", "Date"), ("recipient", "Destinataire")],
+    );
+    form_open(
+        &mut h,
+        &format!("/console/situations/{id}/enfant"),
+        &d.csrf,
+        "",
+    );
+    f.input(
+        &mut h,
+        "reported_on",
+        l.w("Date du signalement", "Date of the report"),
+        "date",
+        true,
+        "",
+    );
     f.select(
         &mut h,
         "recipient",
@@ -679,10 +709,9 @@ async fn child_report(d: D, Path(id): Path<String>, headers: HeaderMap, body: By
         Ok(i) => i,
         Err(r) => return r,
     };
-    let r = match p.read::<ChildReportInput>(&[
-        ("reported_on", Kind::Needed),
-        ("recipient", Kind::Text),
-    ]) {
+    let r = match p
+        .read::<ChildReportInput>(&[("reported_on", Kind::Needed), ("recipient", Kind::Text)])
+    {
         Ok(i) => interviews::child_report(&d, sid, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -719,18 +748,35 @@ async fn access_log(d: D, Path(id): Path<String>) -> Response {
                 .and_then(|a| people.iter().find(|p| p.id == a))
                 .map(|p| p.display_name.clone())
                 .unwrap_or_else(|| "—".into());
-            vec![esc(&when(e.at, l)), esc(&who), esc(&e.action), esc(&e.outcome)]
+            vec![
+                esc(&when(e.at, l)),
+                esc(&who),
+                esc(&e.action),
+                esc(&e.outcome),
+            ]
         })
         .collect();
     let mut h = String::new();
     table(
         &mut h,
         l.w("Consultations et changements", "Openings and changes"),
-        &[l.w("Quand", "When"), l.w("Qui", "Who"), l.w("Action", "Action"), l.w("Issue", "Outcome")],
+        &[
+            l.w("Quand", "When"),
+            l.w("Qui", "Who"),
+            l.w("Action", "Action"),
+            l.w("Issue", "Outcome"),
+        ],
         &rows,
-        l.w("Personne n'a encore ouvert ce dossier.", "Nobody has opened this file yet."),
+        l.w(
+            "Personne n'a encore ouvert ce dossier.",
+            "Nobody has opened this file yet.",
+        ),
     );
-    d.page(l.w("Qui a ouvert ce dossier", "Who opened this file"), None, &h)
+    d.page(
+        l.w("Qui a ouvert ce dossier", "Who opened this file"),
+        None,
+        &h,
+    )
 }
 
 // ------------------------------------------------------------------ booking from the file

@@ -48,14 +48,62 @@ fn walk_in_form(d: &D, f: &Form<'_>) -> String {
     );
     f.summary(&mut h, WALK_IN);
     form_open(&mut h, "/console/accueil", &d.csrf, "");
-    f.input(&mut h, "first_name", l.w("Prénom", "First name"), "text", true, "autocomplete=\"off\" autofocus");
-    f.input(&mut h, "last_name", l.w("Nom (facultatif)", "Last name (optional)"), "text", false, "autocomplete=\"off\"");
-    f.input(&mut h, "phone", l.w("Téléphone (facultatif)", "Phone (optional)"), "tel", false, "autocomplete=\"off\"");
-    f.select(&mut h, "kind", l.w("Nature", "Kind"), &options(SituationKind::ALL, SituationKind::as_str, l), true);
-    f.select(&mut h, "person_role", l.w("La personne est", "The person is"), &options(PersonRole::ALL, PersonRole::as_str, l), true);
-    f.checkbox(&mut h, "urgency.danger", l.w("Danger immédiat", "Immediate danger"));
-    f.checkbox(&mut h, "urgency.minor_involved", l.w("Un mineur est concerné", "A minor is involved"));
-    f.textarea(&mut h, "note", l.w("Note de l'entretien (facultative)", "Interview note (optional)"));
+    f.input(
+        &mut h,
+        "first_name",
+        l.w("Prénom", "First name"),
+        "text",
+        true,
+        "autocomplete=\"off\" autofocus",
+    );
+    f.input(
+        &mut h,
+        "last_name",
+        l.w("Nom (facultatif)", "Last name (optional)"),
+        "text",
+        false,
+        "autocomplete=\"off\"",
+    );
+    f.input(
+        &mut h,
+        "phone",
+        l.w("Téléphone (facultatif)", "Phone (optional)"),
+        "tel",
+        false,
+        "autocomplete=\"off\"",
+    );
+    f.select(
+        &mut h,
+        "kind",
+        l.w("Nature", "Kind"),
+        &options(SituationKind::ALL, SituationKind::as_str, l),
+        true,
+    );
+    f.select(
+        &mut h,
+        "person_role",
+        l.w("La personne est", "The person is"),
+        &options(PersonRole::ALL, PersonRole::as_str, l),
+        true,
+    );
+    f.checkbox(
+        &mut h,
+        "urgency.danger",
+        l.w("Danger immédiat", "Immediate danger"),
+    );
+    f.checkbox(
+        &mut h,
+        "urgency.minor_involved",
+        l.w("Un mineur est concerné", "A minor is involved"),
+    );
+    f.textarea(
+        &mut h,
+        "note",
+        l.w(
+            "Note de l'entretien (facultative)",
+            "Interview note (optional)",
+        ),
+    );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
         l.w("Enregistrer la venue", "Record the walk-in")
@@ -125,14 +173,33 @@ fn anonymous_form(d: &D, f: &Form<'_>) -> String {
     );
     f.summary(
         &mut h,
-        &[("channel", "Canal"), ("action", "Réponse apportée"), ("problems", "Problématiques")],
+        &[
+            ("channel", "Canal"),
+            ("action", "Réponse apportée"),
+            ("problems", "Problématiques"),
+        ],
     );
     form_open(&mut h, "/console/contact-anonyme", &d.csrf, "");
     let channels: Vec<(String, String)> = options(OriginChannel::ALL, OriginChannel::as_str, l);
     f.select(&mut h, "channel", l.w("Canal", "Channel"), &channels, true);
-    f.select(&mut h, "sex", l.w("Sexe", "Sex"), &options(Sex::ALL, Sex::as_str, l), false);
-    f.select(&mut h, "age_band", l.w("Âge", "Age"), &options(AgeBand::ALL, AgeBand::as_str, l), false);
-    h.push_str(&format!("<fieldset><legend>{}</legend>", l.w("Problématiques", "Problems")));
+    f.select(
+        &mut h,
+        "sex",
+        l.w("Sexe", "Sex"),
+        &options(Sex::ALL, Sex::as_str, l),
+        false,
+    );
+    f.select(
+        &mut h,
+        "age_band",
+        l.w("Âge", "Age"),
+        &options(AgeBand::ALL, AgeBand::as_str, l),
+        false,
+    );
+    h.push_str(&format!(
+        "<fieldset><legend>{}</legend>",
+        l.w("Problématiques", "Problems")
+    ));
     for (v, text) in options(Problem::ALL, Problem::as_str, l) {
         let checked = f.values.iter().any(|(k, x)| k == "problems" && *x == v);
         h.push_str(&format!(
@@ -142,7 +209,13 @@ fn anonymous_form(d: &D, f: &Form<'_>) -> String {
         ));
     }
     h.push_str("</fieldset>");
-    f.select(&mut h, "action", l.w("Réponse apportée", "What was done"), &options(AnonymousAction::ALL, AnonymousAction::as_str, l), true);
+    f.select(
+        &mut h,
+        "action",
+        l.w("Réponse apportée", "What was done"),
+        &options(AnonymousAction::ALL, AnonymousAction::as_str, l),
+        true,
+    );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
         l.w("Enregistrer le contact", "Record the contact")
@@ -177,7 +250,8 @@ async fn anonymous_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
     match r {
         Ok(()) => done(
             "/console/contact-anonyme",
-            d.lang.w("Contact anonyme enregistré.", "Anonymous contact recorded."),
+            d.lang
+                .w("Contact anonyme enregistré.", "Anonymous contact recorded."),
         ),
         Err(e) => match d.refusal(e) {
             Ok(refusal) => {

@@ -9,6 +9,9 @@
 //! else; a form from another site is refused as well. Every page is `no-store` (the safety
 //! headers of `web`).
 
+// A refusal here is the answer itself, sent at once: boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
+
 use std::marker::PhantomData;
 
 use axum::Router;
