@@ -187,6 +187,23 @@ async function main() {
     await page.click('form[action="/console/admin/horaires"] button[type=submit]');
     check('the opening window is added', (await noticeText(page)).includes('Plage ajoutée') && (await page.locator('main table').innerText()).includes(siteName));
     await look(page, 'admin-hours');
+    // The week those hours make: free times per day for the new coordinator.
+    await page.click('text=Aperçu de la semaine');
+    await page.selectOption('#f-coordinator-id', { label: newCoordinator.name });
+    await page.selectOption('#f-site-id', { label: siteName });
+    await page.selectOption('#f-type-id', { label: 'Entretien' });
+    await page.click('main form[method=get] button');
+    const preview = await page.locator('main table').innerText().catch(() => '');
+    check('the week preview shows the free times the hours make', /\b(1[0-9]|[2-9][0-9])\b/.test(preview), preview.slice(0, 200));
+    await look(page, 'admin-week-preview');
+    await page.goto(base + '/console/admin/absences');
+    await page.selectOption('#f-coordinator-id', { label: newCoordinator.name });
+    const d = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+    await page.fill('#f-start-local', `${d}T09:00`);
+    await page.fill('#f-end-local', `${d}T12:00`);
+    await page.click('form[action="/console/admin/absences"] button[type=submit]');
+    check('an absence is added', (await noticeText(page)).includes('Absence ajoutée'), await page.locator('.errors').innerText().catch(() => ''));
+    await look(page, 'admin-absences');
     // The report: the page, the document with its charts, the CSV.
     await page.click('nav >> text=Rapport');
     await look(page, 'admin-report');
@@ -382,6 +399,12 @@ async function main() {
       await page.click('nav >> text=Agenda');
       await page.click('text=Cette semaine');
       await look(page, 'agenda-week');
+      const first = page.locator('main table a[href^="/console/rendez-vous/"]').first();
+      if (await first.count()) {
+        await first.click();
+        check('an appointment shows its messages and their states', (await page.locator('main').innerText()).includes('Messages du rendez-vous'));
+        await look(page, 'appointment');
+      }
       // A walk-in in under a minute: one form, then the file.
       const t0 = Date.now();
       await page.click('nav >> text=Accueil sans rendez-vous');

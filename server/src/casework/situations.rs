@@ -323,6 +323,34 @@ pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Situation> {
     full_view(t, &m).await
 }
 
+/// Opening a situation's file at a desk: the situation and its person, the two reads audited
+/// together in one write (the console's file page; the API reads them one by one).
+pub async fn open_file(
+    t: &Scope,
+    id: Uuid,
+) -> ServiceResult<(Situation, relais_domain::dto::Person)> {
+    let m = find(t, id).await?;
+    let p = crate::casework::persons::find(t, m.person_id).await?;
+    {
+        let _turn = t.state.write_lock().await;
+        audit::record_many(
+            t.db(),
+            vec![
+                t.audit_event(Action::SituationRead, Some(TABLE), Some(id), "ok"),
+                t.audit_event(
+                    Action::PersonRead,
+                    Some(crate::casework::persons::TABLE),
+                    Some(p.id),
+                    "ok",
+                ),
+            ],
+        )
+        .await?;
+    }
+    let person = crate::casework::persons::open_person(t.state.cipher(), p)?;
+    Ok((full_view(t, &m).await?, person))
+}
+
 /// Move a situation through its states. Invalid changes get a 409 naming the current state
 /// and the allowed events.
 pub async fn event(t: &Scope, id: Uuid, i: SituationEventInput) -> ServiceResult<Situation> {

@@ -56,6 +56,7 @@ pub fn routes() -> Router<AppState> {
             get(slots).post(book),
         )
         .route("/console/agenda", get(agenda_page))
+        .route("/console/rendez-vous/{id}", get(appointment_page))
         .route(
             "/console/rendez-vous/{id}/{action}",
             post(outcome).get(|| async { super::see_other("/console/agenda") }),
@@ -174,13 +175,9 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
         Ok(i) => i,
         Err(r) => return r,
     };
-    let s = match situations::get(d, id).await {
-        Ok(s) => s,
+    let (s, person) = match situations::open_file(d, id).await {
+        Ok(x) => x,
         Err(e) if e.status() == 404 => return not_found(l),
-        Err(e) => return failure(e, l),
-    };
-    let person = match persons::get(d, s.person_id).await {
-        Ok(p) => p,
         Err(e) => return failure(e, l),
     };
     let partner_list = partners::list(d).await.unwrap_or_default();
@@ -1109,10 +1106,25 @@ async fn agenda_page(d: D, RawQuery(raw): RawQuery) -> Response {
             }
         }
         rows.push(vec![
-            esc(&a.start.with_timezone(&TZ).format("%d/%m %H:%M").to_string()),
+            format!(
+                "<a href=\"/console/rendez-vous/{}\">{}</a>",
+                a.id,
+                esc(&a.start.with_timezone(&TZ).format("%d/%m %H:%M").to_string())
+            ),
             esc(&e.person_initials.join(", ")),
             esc(&site_name(a.site_id)),
-            esc(word(a.status.as_str(), l)),
+            format!(
+                "{}{}",
+                esc(word(a.status.as_str(), l)),
+                if a.reminder_not_delivered {
+                    format!(
+                        " <strong class=\"late\">{}</strong>",
+                        l.w("rappel non remis", "reminder not delivered")
+                    )
+                } else {
+                    String::new()
+                }
+            ),
             actions,
         ]);
     }
@@ -1192,4 +1204,100 @@ async fn outcome(
             Err(resp) => resp,
         },
     }
+}
+
+/// One appointment: when, where, its status and history, and its messages with their states
+/// ("rappel non remis" says which did not get through, and why).
+async fn appointment_page(d: D, Path(id): Path<String>) -> Response {
+    let l = d.lang;
+    let aid = match id_of(&id, l) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let a = match booking::get(&d, aid).await {
+        Ok(a) => a,
+        Err(e) if e.status() == 404 => return not_found(l),
+        Err(e) => return failure(e, l),
+    };
+    let messages = match crate::scheduling::messages::notifications(&d, aid).await {
+        Ok(m) => m,
+        Err(e) => return failure(e, l),
+    };
+    let mut h = format!(
+        "<dl class=\"facts\"><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>",
+        l.w("Quand", "When"),
+        esc(&format!(
+            "{} – {}",
+            a.start.with_timezone(&TZ).format("%d/%m/%Y %H:%M"),
+            a.end.with_timezone(&TZ).format("%H:%M")
+        )),
+        l.w("Statut", "Status"),
+        esc(word(a.status.as_str(), l)),
+        l.w("Rappels", "Reminders"),
+        if a.reminder_not_delivered {
+            format!(
+                "<strong class=\"late\">{}</strong>",
+                l.w(
+                    "rappel non remis : prévenez la personne autrement, par un moyen sûr",
+                    "reminder not delivered: tell the person another safe way"
+                )
+            )
+        } else {
+            l.w("rien à signaler", "nothing to report").to_owned()
+        }
+    );
+    let rows: Vec<Vec<String>> = messages
+        .iter()
+        .map(|m| {
+            vec![
+                esc(match m.kind.as_str() {
+                    "confirmation" => l.w("Confirmation", "Confirmation"),
+                    "reminder" => l.w("Rappel", "Reminder"),
+                    "cancellation" => l.w("Annulation", "Cancellation"),
+                    k => k,
+                }),
+                esc(&m.channel),
+                esc(match m.state.as_str() {
+                    "scheduled" => l.w("prévu", "scheduled"),
+                    "running" => l.w("en cours", "sending"),
+                    "sent" => l.w("envoyé", "sent"),
+                    "retryable" => l.w("nouvel essai prévu", "to retry"),
+                    "unknown" => l.w(
+                        "issue incertaine, vérifiée auprès du fournisseur",
+                        "uncertain, checked with the provider",
+                    ),
+                    "failed" => l.w("non remis", "not delivered"),
+                    "skipped" => l.w("non envoyé", "not sent"),
+                    "cancelled" => l.w("annulé", "cancelled"),
+                    x => x,
+                }),
+                esc(&when(m.due_at, l)),
+                esc(&m.sent_at.map(|t| when(t, l)).unwrap_or_default()),
+                esc(m.reason.as_deref().unwrap_or("")),
+            ]
+        })
+        .collect();
+    table(
+        &mut h,
+        l.w("Messages du rendez-vous", "The appointment's messages"),
+        &[
+            l.w("Message", "Message"),
+            l.w("Canal", "Channel"),
+            l.w("État", "State"),
+            l.w("Prévu", "Due"),
+            l.w("Envoyé", "Sent"),
+            l.w("Motif", "Reason"),
+        ],
+        &rows,
+        l.w(
+            "Aucun message : le profil de la personne n'en permet pas, ou le type n'en prévoit pas.",
+            "No message: the person's profile allows none, or the type plans none.",
+        ),
+    );
+    h.push_str(&format!(
+        "<p><a href=\"/console/agenda?vue=semaine&amp;du={}\">{}</a></p>",
+        a.start.with_timezone(&TZ).date_naive(),
+        l.w("Retour à l'agenda", "Back to the agenda")
+    ));
+    d.page(l.w("Rendez-vous", "Appointment"), None, &h)
 }
