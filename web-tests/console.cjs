@@ -230,6 +230,19 @@ async function main() {
     await look(page, 'admin-partners-key');
     await page.goto(base + '/console/admin/partenaires');
     check('the key is not shown again', !(await page.content()).includes(key));
+    // Message wording: a preview with encoding and segments; a revealing word refused.
+    await page.click('nav >> text=Messages');
+    await page.selectOption('#f-kind', 'reminder');
+    await page.selectOption('#f-channel', 'sms');
+    await page.fill('#f-body', 'Rappel : votre rendez-vous {quand}, {lieu}. Merci de prévenir en cas d\'empêchement.');
+    await page.click('form[action="/console/admin/messages"] button[value=preview]');
+    const prev = await page.locator('.notice').innerText().catch(() => '');
+    check('a wording is previewed as read, with its encoding and SMS count', prev.includes('gsm7') || prev.includes('ucs2'), prev);
+    check('the previewed text is kept in the form', (await page.inputValue('#f-body')).includes('{quand}'));
+    await look(page, 'admin-messages-preview');
+    await page.fill('#f-body', 'Votre rendez-vous avec la gendarmerie {quand}');
+    await page.click('form[action="/console/admin/messages"] button[value=save]');
+    check('a wording that reveals the context is refused, the field named', (await page.locator('.errors').count()) === 1, await page.locator('main').innerText().then((t) => t.slice(0, 300)));
     await page.click('nav >> text=Journal');
     check('the audit log lists the sign-ins and openings', (await page.locator('main table tbody tr').count()) > 5);
     await look(page, 'admin-audit');
@@ -248,6 +261,9 @@ async function main() {
     check('after signing out, the pages need a new sign-in', new URL(page.url()).pathname === '/console/connexion' && after.status() === 200);
     await c.close();
   }
+
+  // --- 1b. A lost phone: the admin resets the new coordinator's second factor after enrolment
+  //     (done in 2b below, once it is enrolled).
 
   // --- 2. The new coordinator's first sign-in: the QR code, the code, the recovery codes.
   {
@@ -270,6 +286,18 @@ async function main() {
     check('then the console opens on the queue', new URL(page.url()).pathname === '/console/file', page.url());
     await page.reload();
     check('the recovery codes are not shown again', !(await page.locator('main').innerText()).includes('codes de secours'));
+    // 2b. The phone is lost: an admin resets the second factor; the session ends at once.
+    const ac = await context();
+    const ap = await ac.newPage();
+    await signIn(ap, admin);
+    await ap.goto(base + '/console/admin/comptes');
+    await ap.click(`button[aria-label="Réinitialiser le second facteur de ${newCoordinator.email}"]`);
+    check('an admin resets a lost second factor', (await noticeText(ap)).includes('Second facteur réinitialisé'), await noticeText(ap));
+    await ac.close();
+    await page.goto(base + '/console/file');
+    check('the reset ends the person\'s session', new URL(page.url()).pathname === '/console/connexion', page.url());
+    await signIn(page, newCoordinator);
+    check('and the next sign-in enrols a new authenticator', new URL(page.url()).pathname === '/console/enrolement', page.url());
     await c.close();
   }
 
@@ -351,7 +379,7 @@ async function main() {
       check('the attempt is logged', (await noticeText(page)).includes('Tentative enregistrée'));
       // The state: only what the state allows is offered.
       const offered = await page.locator('#f-event option').evaluateAll((os) => os.map((o) => o.value));
-      check('the state form offers only allowed changes', offered.length > 0 && !offered.includes('schedule_callback'), offered.join(','));
+      check('the state form offers the changes the state allows', offered.length > 0 && !offered.includes('set_appointment'), offered.join(','));
       // A booking from the file: the slot picker.
       await page.click('text=Prendre un rendez-vous');
       await page.selectOption('#f-type-id', { label: 'Entretien' });
@@ -414,6 +442,16 @@ async function main() {
       await page.click('form[action="/console/accueil"] button[type=submit]');
       const took = Date.now() - t0;
       check(`a walk-in is recorded in under a minute (${took} ms) and its file opens`, took < 60000 && (await noticeText(page)).includes('Venue enregistrée') && new URL(page.url()).pathname.startsWith('/console/situations/'));
+      const walkEvents = await page.locator('#f-event option').evaluateAll((os) => os.map((o) => o.value));
+      if (walkEvents.includes('schedule_callback')) {
+        const day = new Date(Date.now() + 2 * 86400000).toISOString().slice(0, 10);
+        await page.selectOption('#f-event', 'schedule_callback');
+        await page.fill('#f-callback-date', day);
+        await page.fill('#f-callback-from', '10:00');
+        await page.fill('#f-callback-to', '12:00');
+        await page.click('form[action$="/etat"] button');
+        check('a call-back window is agreed', (await noticeText(page)).includes('État changé') && (await page.locator('main').innerText()).includes('Rappel convenu'), await page.locator('.errors').innerText().catch(() => page.url()));
+      }
       await page.click('nav >> text=Contact anonyme');
       await look(page, 'anonymous-contact');
       await page.selectOption('#f-channel', 'phone');

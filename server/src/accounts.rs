@@ -307,6 +307,41 @@ pub async fn update(t: &Scope, id: Uuid, patch: AccountPatch) -> ServiceResult<A
     Ok(dto)
 }
 
+/// An account's second factor reset by an admin (a lost or changed phone): its
+/// authenticator secret and recovery codes erased, every session and device revoked; at its
+/// next sign-in the person enrols a new authenticator. Never one's own. Audited.
+pub async fn reset_second_factor(t: &Scope, id: Uuid) -> ServiceResult<Account> {
+    let a = find(t, id).await?;
+    if id == t.staff()?.account_id {
+        return Err(ServiceError::field(
+            relais_domain::problem::ProblemCode::InvalidField,
+            "id",
+            "On ne réinitialise pas son propre second facteur : demandez-le à un autre administrateur.",
+        ));
+    }
+    let now = Utc::now();
+    let (_turn, txn) = t.begin_write().await?;
+    crate::store::entities::recovery_code::Entity::delete_many()
+        .filter(crate::store::entities::recovery_code::Column::AccountId.eq(id))
+        .exec(&txn)
+        .await?;
+    crate::auth::sessions::revoke_all(&txn, id, now).await?;
+    let mut am = a.into_active_model();
+    am.totp_secret = Set(None);
+    am.totp_enrolled = Set(false);
+    am.totp_last_step = Set(None);
+    Stamp::take(&txn, now).await?.changed(&mut am);
+    let a = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::SecondFactorReset, Some("account"), Some(id), "ok"),
+    )
+    .await?;
+    let dto = account_dto(&txn, a).await?;
+    txn.commit().await?;
+    Ok(dto)
+}
+
 /// A staff account of the organisation: its address unique within the organisation only,
 /// its password checked and hashed off the async threads, its sites, audited.
 pub async fn create(t: &Scope, input: AccountInput) -> ServiceResult<Account> {

@@ -57,6 +57,7 @@ pub enum Action {
     LinkRevoked,
     LinkOpened,
     LinkChecked,
+    SecondFactorReset,
 }
 
 relais_domain::words!(Action {
@@ -98,6 +99,7 @@ relais_domain::words!(Action {
     LinkCreated = "link_created",
     LinkRevoked = "link_revoked",
     LinkOpened = "link_opened",
+    SecondFactorReset = "second_factor_reset",
     LinkChecked = "link_checked",
 });
 

@@ -52,6 +52,7 @@ pub fn menu(role: Role) -> Vec<(&'static str, &'static str, &'static str)> {
         m.push(("/console/admin/comptes", "Comptes", "Accounts"));
         m.push(("/console/admin/horaires", "Horaires", "Opening hours"));
         m.push(("/console/admin/partenaires", "Partenaires", "Partners"));
+        m.push(("/console/admin/messages", "Messages", "Messages"));
         m.push((
             "/console/admin/rapport",
             "Rapport d'activité",
@@ -446,6 +447,9 @@ pub fn word(w: &str, l: Lang) -> &str {
             "seen" => "Honoré",
             "no_show" => "Absence",
             "listening" => "Écoute",
+            "victim_alleged_perpetrator" => "victime et mis en cause",
+            "parent_child" => "parent et enfant",
+            "family" => "famille",
             "information" => "Information",
             w => super::report::fr(w),
         };

@@ -244,6 +244,33 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
             String::new()
         }
     ));
+    // Linked people: the other by initials only, and whether they are kept apart.
+    let linked = partners::links(d, s.person_id).await.unwrap_or_default();
+    if !linked.is_empty() {
+        h.push_str(&format!(
+            "<h3>{}</h3><ul>",
+            l.w("Personnes liées", "Linked people")
+        ));
+        for k in &linked {
+            h.push_str(&format!(
+                "<li>{} — {}{}</li>",
+                esc(&k.other_initials),
+                esc(word(k.relation.as_str(), l)),
+                if k.keep_apart {
+                    format!(
+                        " — <strong>{}</strong>",
+                        l.w(
+                            "à tenir à l'écart : jamais au même site la même demi-journée",
+                            "keep apart: never at one site on one half-day"
+                        )
+                    )
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        h.push_str("</ul>");
+    }
     h.push_str("</section>");
     // The situation.
     h.push_str(&format!(
@@ -335,7 +362,6 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
         .allowed_events
         .iter()
         .filter(|e| match e {
-            Event::ScheduleCallback => false,
             Event::SetAppointment => booked.is_some(),
             _ => true,
         })
@@ -384,6 +410,33 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
             &options(CloseReason::ALL, CloseReason::as_str, l),
             false,
         );
+        if s.allowed_events.contains(&Event::ScheduleCallback) {
+            h.push_str(&format!(
+                "<fieldset><legend>{}</legend>",
+                l.w(
+                    "Pour un rappel convenu : le créneau que la personne a choisi (heure de Paris)",
+                    "For an agreed call-back: the window the person chose (Paris time)"
+                )
+            ));
+            f.input(
+                &mut h,
+                "callback_date",
+                l.w("Jour", "Day"),
+                "date",
+                false,
+                "",
+            );
+            f.input(
+                &mut h,
+                "callback_from",
+                l.w("De", "From"),
+                "time",
+                false,
+                "",
+            );
+            f.input(&mut h, "callback_to", l.w("À", "To"), "time", false, "");
+            h.push_str("</fieldset>");
+        }
         h.push_str(&format!(
             "<button type=\"submit\">{}</button></form>",
             l.w("Appliquer", "Apply")
@@ -626,14 +679,26 @@ async fn event(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) ->
         Ok(i) => i,
         Err(r) => return r,
     };
-    let r = match p.read::<SituationEventInput>(&[
+    let spec = [
         ("event", Kind::Text),
         ("version", Kind::Number),
         ("close_reason", Kind::Text),
         ("appointment_id", Kind::Text),
-    ]) {
-        Ok(i) => situations::event(&d, sid, i).await.map(|_| ()),
+    ];
+    let r = match callback_of(&p) {
         Err(e) => Err(e),
+        Ok(window) => {
+            let mut json = p.json(&spec);
+            if let (Some(w), Some(o)) = (window, json.as_object_mut()) {
+                o.insert("callback".into(), w);
+            }
+            match crate::input::parse_json::<SituationEventInput>(
+                &serde_json::to_vec(&json).unwrap_or_default(),
+            ) {
+                Ok(i) => situations::event(&d, sid, i).await.map(|_| ()),
+                Err(e) => Err(e),
+            }
+        }
     };
     match r {
         Ok(()) => done(
@@ -642,6 +707,46 @@ async fn event(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) ->
         ),
         Err(e) => refused(&d, &id, "event", &p, e).await,
     }
+}
+
+/// The call-back window typed as a day and two local times (Paris), as the instants the
+/// wire type takes; none when the fields are empty.
+fn callback_of(p: &Posted) -> Result<Option<serde_json::Value>, crate::error::ServiceError> {
+    let field = |n: &str| p.get(n).map(str::trim).filter(|v| !v.is_empty());
+    let (Some(day), Some(from), Some(to)) = (
+        field("callback_date"),
+        field("callback_from"),
+        field("callback_to"),
+    ) else {
+        if field("callback_date").is_some()
+            || field("callback_from").is_some()
+            || field("callback_to").is_some()
+        {
+            return Err(crate::error::ServiceError::field(
+                relais_domain::problem::ProblemCode::InvalidField,
+                "callback_date",
+                "Le jour et les deux heures du rappel sont nécessaires.",
+            ));
+        }
+        return Ok(None);
+    };
+    let at = |t: &str, name: &str| {
+        chrono::NaiveDateTime::parse_from_str(&format!("{day} {t}"), "%Y-%m-%d %H:%M")
+            .ok()
+            .and_then(|n| n.and_local_timezone(TZ).earliest())
+            .map(|x| x.with_timezone(&Utc).to_rfc3339())
+            .ok_or_else(|| {
+                crate::error::ServiceError::field(
+                    relais_domain::problem::ProblemCode::InvalidField,
+                    name,
+                    "Jour AAAA-MM-JJ et heure HH:MM attendus.",
+                )
+            })
+    };
+    Ok(Some(serde_json::json!({
+        "start": at(from, "callback_from")?,
+        "end": at(to, "callback_to")?,
+    })))
 }
 
 async fn orient(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
