@@ -9,6 +9,8 @@ mod access;
 mod auth;
 #[path = "e2e/bad_input.rs"]
 mod bad_input;
+#[path = "e2e/console.rs"]
+mod console;
 #[path = "e2e/delivery.rs"]
 mod delivery;
 #[path = "e2e/hardening.rs"]

@@ -1,0 +1,306 @@
+//! The staff console over HTTP (the browser suite `web-tests/console.cjs` drives the same
+//! pages in Chromium): signing in sets a strict cookie over an API session, every form needs
+//! the session's anti-forgery token, each role is refused the others' pages, another
+//! organisation's file does not exist, and bad form input is a 4xx that names the field —
+//! never a 5xx.
+
+use relais_server::web::console::csrf_of;
+use relais_tests::{Server, org, totp_code};
+use serde_json::json;
+
+struct Page {
+    status: u16,
+    location: Option<String>,
+    set_cookie: Option<String>,
+    cache: Option<String>,
+    body: String,
+}
+
+async fn send(s: &Server, token: Option<&str>, path: &str, form: Option<&[(&str, &str)]>) -> Page {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut r = match form {
+        Some(_) => http.post(format!("{}{path}", s.base)),
+        None => http.get(format!("{}{path}", s.base)),
+    }
+    .header("sec-fetch-site", "same-origin");
+    if let Some(t) = token {
+        r = r.header("cookie", format!("relais_console={t}"));
+    }
+    if let Some(f) = form {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(f.iter())
+            .finish();
+        r = r
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+    }
+    let res = r.send().await.unwrap();
+    let h = |n: &str| {
+        res.headers()
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (location, set_cookie, cache) = (h("location"), h("set-cookie"), h("cache-control"));
+    let status = res.status().as_u16();
+    let body = res.text().await.unwrap();
+    assert!(status < 500, "{path} answered {status}");
+    Page {
+        status,
+        location,
+        set_cookie,
+        cache,
+        body,
+    }
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_strict_cookie_and_a_wrong_code_keeps_the_address() {
+    let s = Server::start().await;
+    let a = org(&s, "Console A").await;
+    let code = totp_code(&a.coordinator.totp_secret, 1);
+    let ok = send(
+        &s,
+        None,
+        "/console/connexion",
+        Some(&[
+            ("email", &a.coordinator.email),
+            ("password", relais_tests::PASSWORD),
+            ("totp_code", &code),
+        ]),
+    )
+    .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(ok.location.as_deref(), Some("/console"));
+    let c = ok.set_cookie.unwrap();
+    assert!(c.starts_with("relais_console="), "{c}");
+    assert!(
+        c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Path=/console"),
+        "{c}"
+    );
+    let token = c["relais_console=".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let queue = send(&s, Some(&token), "/console/file", None).await;
+    assert_eq!(queue.status, 200);
+    assert_eq!(queue.cache.as_deref(), Some("no-store"));
+
+    let bad = send(
+        &s,
+        None,
+        "/console/connexion",
+        Some(&[
+            ("email", &a.coordinator.email),
+            ("password", relais_tests::PASSWORD),
+            ("totp_code", "000000"),
+        ]),
+    )
+    .await;
+    assert!((400..500).contains(&bad.status), "{}", bad.status);
+    assert!(
+        bad.body
+            .contains(&format!("value=\"{}\"", a.coordinator.email))
+    );
+    assert!(!bad.body.contains(relais_tests::PASSWORD));
+    let empty = send(
+        &s,
+        None,
+        "/console/connexion",
+        Some(&[("email", ""), ("password", "")]),
+    )
+    .await;
+    assert_eq!(empty.status, 422);
+    assert!(
+        empty.body.contains("f-email-e") && empty.body.contains("f-password-e"),
+        "both fields named"
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn forms_need_the_token_roles_their_pages_and_other_organisations_do_not_exist() {
+    let s = Server::start().await;
+    let a = org(&s, "Console B").await;
+    let b = org(&s, "Console C").await;
+    let (st, r) = s
+        .post("/api/v1/referrals", Some(&a.referrer.token), json!({"first_name": "Lou", "last_name": "Essai", "consent_to_contact": true,
+            "kind": "family_conflict", "person_role": "victim", "document_type": "none", "channel": "gendarmerie", "unit": "Brigade"}))
+        .await;
+    assert_eq!(st, 201, "{r}");
+    let (_, q) = s.get("/api/v1/queue", &a.coordinator.token).await;
+    let sid = q[0]["situation_id"].as_str().unwrap().to_owned();
+    let coordinator = a.coordinator.token.as_str();
+
+    let file = send(
+        &s,
+        Some(coordinator),
+        &format!("/console/situations/{sid}"),
+        None,
+    )
+    .await;
+    assert_eq!(file.status, 200);
+    assert!(file.body.contains("Lou Essai"));
+    let attempt = format!("/console/situations/{sid}/tentative");
+    let no_token = send(
+        &s,
+        Some(coordinator),
+        &attempt,
+        Some(&[("channel", "call"), ("result", "answered")]),
+    )
+    .await;
+    assert_eq!(no_token.status, 403);
+    let other_token = csrf_of(&b.coordinator.token);
+    let wrong = send(
+        &s,
+        Some(coordinator),
+        &attempt,
+        Some(&[
+            ("_csrf", &other_token),
+            ("channel", "call"),
+            ("result", "answered"),
+        ]),
+    )
+    .await;
+    assert_eq!(wrong.status, 403, "another session's token");
+    let csrf = csrf_of(coordinator);
+    let done = send(
+        &s,
+        Some(coordinator),
+        &attempt,
+        Some(&[
+            ("_csrf", &csrf),
+            ("channel", "call"),
+            ("result", "answered"),
+        ]),
+    )
+    .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+
+    for (token, path) in [
+        (a.referrer.token.as_str(), "/console/file"),
+        (a.referrer.token.as_str(), "/console/admin/comptes"),
+        (coordinator, "/console/admin/sites"),
+        (coordinator, "/console/signalements"),
+        (a.admin.token.as_str(), "/console/signalements/nouveau"),
+    ] {
+        assert_eq!(
+            send(&s, Some(token), path, None).await.status,
+            403,
+            "{path}"
+        );
+    }
+    let theirs = send(
+        &s,
+        Some(&b.coordinator.token),
+        &format!("/console/situations/{sid}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        theirs.status, 404,
+        "another organisation's file does not exist"
+    );
+    let signed_out = send(&s, None, "/console/file", None).await;
+    assert_eq!(signed_out.status, 303);
+    assert_eq!(
+        signed_out.location.as_deref(),
+        Some("/console/connexion?retour=%2Fconsole%2Ffile")
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn bad_form_input_is_a_4xx_naming_the_field_and_keeping_what_was_typed() {
+    let s = Server::start().await;
+    let a = org(&s, "Console D").await;
+    let admin = a.admin.token.as_str();
+    let csrf = csrf_of(admin);
+    for (path, form, field) in [
+        (
+            "/console/admin/sites",
+            vec![("name", ""), ("address", "")],
+            "f-name-e",
+        ),
+        (
+            "/console/admin/comptes",
+            vec![
+                ("display_name", "X"),
+                ("email", "pas-une-adresse"),
+                ("role", "coordinator"),
+                ("password", "court"),
+            ],
+            "errors",
+        ),
+        (
+            "/console/admin/horaires",
+            vec![
+                ("coordinator_id", "nope"),
+                ("site_id", ""),
+                ("start", "25:00"),
+                ("end", ""),
+            ],
+            "errors",
+        ),
+        (
+            "/console/admin/absences",
+            vec![
+                ("coordinator_id", "x"),
+                ("start_local", "hier"),
+                ("end_local", ""),
+            ],
+            "errors",
+        ),
+        (
+            "/console/admin/partenaires",
+            vec![("name", ""), ("kind", "inconnu")],
+            "errors",
+        ),
+        (
+            "/console/admin/messages",
+            vec![
+                ("action", "save"),
+                ("kind", "reminder"),
+                ("channel", "sms"),
+                ("body", "rdv gendarmerie {quand}"),
+            ],
+            "f-body-e",
+        ),
+        (
+            "/console/accueil",
+            vec![("first_name", ""), ("kind", "x")],
+            "f-first-name-e",
+        ),
+        (
+            "/console/contact-anonyme",
+            vec![("channel", "x"), ("action", "")],
+            "errors",
+        ),
+    ] {
+        let mut f: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
+        f.extend(form.iter().copied());
+        let p = send(&s, Some(admin), path, Some(&f)).await;
+        assert!((400..500).contains(&p.status), "{path}: {}", p.status);
+        assert!(
+            p.body.contains(field),
+            "{path} names the field: {}",
+            &p.body[..p.body.len().min(3000)]
+        );
+    }
+    let kept = send(
+        &s,
+        Some(admin),
+        "/console/admin/sites",
+        Some(&[("_csrf", &csrf), ("name", ""), ("address", "12 rue Gardée")]),
+    )
+    .await;
+    assert!(
+        kept.body.contains("value=\"12 rue Gardée\""),
+        "what was typed is kept"
+    );
+    s.stop().await;
+}
