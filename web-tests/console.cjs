@@ -12,7 +12,6 @@
 const { chromium } = require('playwright-core');
 const fs = require('fs');
 const path = require('path');
-const crypto = require('crypto');
 
 const [base, credsFile, outDir, label] = process.argv.slice(2);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -24,23 +23,7 @@ function check(name, ok, detail) {
   if (ok) { passed++; console.log(`ok   ${name}`); } else { failed++; console.log(`FAIL ${name}${detail ? `: ${detail}` : ''}`); }
 }
 
-function base32(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0; let value = 0; const out = [];
-  for (const c of s.replace(/=+$/, '').replace(/\s+/g, '')) {
-    value = (value << 5) | alphabet.indexOf(c); bits += 5;
-    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
-  }
-  return Buffer.from(out);
-}
-function totp(secret) {
-  const step = Math.floor(Date.now() / 1000 / 30);
-  const msg = Buffer.alloc(8); msg.writeBigInt64BE(BigInt(step));
-  const h = crypto.createHmac('sha1', base32(secret)).update(msg).digest();
-  const o = h[19] & 0xf;
-  const bin = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
-  return String(bin % 1000000).padStart(6, '0');
-}
+const { totp } = require('./common.cjs');
 // A code is used once per account: wait for the next one when a test needs a second.
 const usedSteps = new Map();
 async function freshCode(secret) {

@@ -49,6 +49,21 @@ async fn safety_headers(mut r: Response) -> Response {
     r
 }
 
+/// A form posted from another site (the browser's `Sec-Fetch-Site`, or `Origin` against
+/// `Host`): refused by every page's forms, whatever their cookie's `SameSite`.
+pub fn cross_site(headers: &axum::http::HeaderMap) -> bool {
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some(s) => !matches!(s, "same-origin" | "none"),
+        None => match (
+            headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+            headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+        ) {
+            (Some(o), Some(h)) => o.split("://").nth(1) != Some(h),
+            _ => false,
+        },
+    }
+}
+
 pub fn routes() -> Router<AppState> {
     person::routes()
         .merge(console::routes())

@@ -13,6 +13,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use relais_domain::booking_link::{Notice, PersonSession, Purpose};
 use relais_domain::problem::ProblemCode;
 
+use super::cross_site;
 use crate::edge::ClientIp;
 use crate::error::ServiceError;
 use crate::render::person::{AppointmentView, DayView, Page, SlotView, SlotsView, page};
@@ -140,20 +141,6 @@ fn failed(state: &AppState, e: ServiceError, english: bool) -> Response {
         );
     }
     neutral(state, english)
-}
-
-/// A form posted from another site is refused (the cookie is `SameSite=Lax` as well).
-fn cross_site(headers: &HeaderMap) -> bool {
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        Some(s) => !matches!(s, "same-origin" | "none"),
-        None => match (
-            headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-            headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-        ) {
-            (Some(o), Some(h)) => o.split("://").nth(1) != Some(h),
-            _ => false,
-        },
-    }
 }
 
 fn english_of(raw: &Option<String>, s: Option<&PersonSession>) -> bool {

@@ -1351,6 +1351,10 @@ async fn appointment_page(d: D, Path(id): Path<String>) -> Response {
             l.w("rien à signaler", "nothing to report").to_owned()
         }
     );
+    h.push_str(&format!(
+        "<h2>{}</h2>",
+        l.w("Messages du rendez-vous", "The appointment's messages")
+    ));
     let rows: Vec<Vec<String>> = messages
         .iter()
         .map(|m| {

@@ -23,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use relais_domain::{FieldError, Role};
 
+pub use super::cross_site;
 use crate::crypto::token_hash;
 use crate::edge::client_ip;
 use crate::error::ServiceError;
@@ -383,20 +384,6 @@ pub enum Kind {
     List,
 }
 
-/// A form posted from another site (the cookie is `SameSite=Strict` as well).
-pub fn cross_site(headers: &HeaderMap) -> bool {
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        Some(s) => !matches!(s, "same-origin" | "none"),
-        None => match (
-            headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-            headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-        ) {
-            (Some(o), Some(h)) => o.split("://").nth(1) != Some(h),
-            _ => false,
-        },
-    }
-}
-
 // ------------------------------------------------------------------ answers
 
 pub fn html(status: StatusCode, body: String) -> Response {
@@ -438,9 +425,10 @@ fn to_sign_in(path: &str) -> Response {
     see_other(&format!("/console/connexion?retour={q}"))
 }
 
-pub fn forged_page(lang: Lang) -> Response {
+/// A page that says one thing, with the way back to the console.
+fn said(status: StatusCode, lang: Lang, title: (&str, &str), text: (&str, &str)) -> Response {
     let f = Frame {
-        title: lang.w("Formulaire refusé", "Form refused"),
+        title: lang.w(title.0, title.1),
         who: None,
         csrf: "",
         lang,
@@ -449,13 +437,22 @@ pub fn forged_page(lang: Lang) -> Response {
     };
     let body = format!(
         "<p>{}</p><p><a href=\"/console\">{}</a></p>",
-        lang.w(
-            "Ce formulaire ne vient pas de cette page de la console, ou votre session a changé. Rien n'a été enregistré. Rechargez la page et recommencez.",
-            "This form did not come from this console page, or your session changed. Nothing was saved. Reload the page and try again."
-        ),
+        lang.w(text.0, text.1),
         lang.w("Retour à la console", "Back to the console")
     );
-    html(StatusCode::FORBIDDEN, page(&f, &body))
+    html(status, page(&f, &body))
+}
+
+pub fn forged_page(lang: Lang) -> Response {
+    said(
+        StatusCode::FORBIDDEN,
+        lang,
+        ("Formulaire refusé", "Form refused"),
+        (
+            "Ce formulaire ne vient pas de cette page de la console, ou votre session a changé. Rien n'a été enregistré. Rechargez la page et recommencez.",
+            "This form did not come from this console page, or your session changed. Nothing was saved. Reload the page and try again.",
+        ),
+    )
 }
 
 /// A failure of the service itself: logged without personal data, said plainly.
@@ -464,51 +461,30 @@ pub fn failure(e: ServiceError, lang: Lang) -> Response {
     if status >= 500 {
         tracing::error!(code = e.code().as_str(), "console page failed");
     }
-    let f = Frame {
-        title: lang.w("Impossible pour le moment", "Not possible right now"),
-        who: None,
-        csrf: "",
-        lang,
-        path: "/console",
-        notice: None,
-    };
-    let body = format!(
-        "<p>{}</p><p><a href=\"/console\">{}</a></p>",
-        lang.w(
-            "La demande n'a pas abouti. Réessayez dans un instant ; si cela continue, prévenez l'administration du service.",
-            "The request did not go through. Try again in a moment; if it goes on, tell the service's administrator."
-        ),
-        lang.w("Retour à la console", "Back to the console")
-    );
     let code = if status >= 500 {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
         StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST)
     };
-    html(code, page(&f, &body))
+    said(
+        code,
+        lang,
+        ("Impossible pour le moment", "Not possible right now"),
+        (
+            "La demande n'a pas abouti. Réessayez dans un instant ; si cela continue, prévenez l'administration du service.",
+            "The request did not go through. Try again in a moment; if it goes on, tell the service's administrator.",
+        ),
+    )
 }
 
 pub fn not_found(lang: Lang) -> Response {
-    let f = Frame {
-        title: lang.w("Introuvable", "Not found"),
-        who: None,
-        csrf: "",
-        lang,
-        path: "/console",
-        notice: None,
-    };
-    html(
+    said(
         StatusCode::NOT_FOUND,
-        page(
-            &f,
-            &format!(
-                "<p>{}</p><p><a href=\"/console\">{}</a></p>",
-                lang.w(
-                    "Cette page n'existe pas ou n'est pas de votre service.",
-                    "This page does not exist or is not your service's."
-                ),
-                lang.w("Retour à la console", "Back to the console")
-            ),
+        lang,
+        ("Introuvable", "Not found"),
+        (
+            "Cette page n'existe pas ou n'est pas de votre service.",
+            "This page does not exist or is not your service's.",
         ),
     )
 }
