@@ -349,12 +349,14 @@ mod year {
     use crate::state::AppState;
     use crate::store::Stamp;
     use crate::store::entities::{
-        child_report, contact_attempt, interview, orientation, situation,
+        anonymous_contact, child_report, contact_attempt, interview, orientation, situation,
     };
 
     /// New situations last year, and files carried over from the year before.
     const NEW: usize = 124;
     const CARRIED: usize = 222;
+    /// Anonymous contacts last year.
+    const ANONYMOUS: usize = 46;
 
     /// A small fixed-seed generator: the same demo every time.
     struct Dice(u64);
@@ -513,7 +515,12 @@ mod year {
                 PersonInput {
                     first_name: first.into(),
                     last_name: LAST[d.below(LAST.len() as u64) as usize].into(),
-                    birth_year: Some(last_year - 18 - d.below(50) as i32),
+                    // Children in danger are minors; the others adults.
+                    birth_year: Some(if kind == SituationKind::ChildInDanger {
+                        last_year - 6 - d.below(11) as i32
+                    } else {
+                        last_year - 18 - d.below(50) as i32
+                    }),
                     sex: Some(if female { Sex::Female } else { Sex::Male }),
                     phone: None,
                     email: None,
@@ -688,6 +695,43 @@ mod year {
                 ));
             }
             am.update(txn).await?;
+        }
+        // Anonymous contacts: statistics only, about one a week.
+        for _ in 0..ANONYMOUS {
+            let at = day0(last_year)
+                + Duration::days(d.below(358) as i64)
+                + Duration::minutes(d.below(9 * 60) as i64);
+            let problems = [
+                vec![Problem::DomesticViolence],
+                vec![Problem::FamilyConflict, Problem::Parenting],
+                vec![Problem::Housing],
+                vec![Problem::Administrative],
+                vec![Problem::Isolation],
+            ][d.below(5) as usize]
+                .clone();
+            anonymous_contact::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                organisation_id: Set(org_id),
+                at: Set(at),
+                channel: Set(if d.chance(60) { "phone" } else { "walk_in" }.into()),
+                sex: Set(if d.chance(75) { "female" } else { "male" }.into()),
+                age_band: Set([
+                    "from_18_to_25",
+                    "from_26_to_40",
+                    "from_41_to_60",
+                    "over_60",
+                    "unknown",
+                ][d.below(5) as usize]
+                    .into()),
+                problems: Set(problems_to_str(&problems)),
+                action: Set(
+                    ["listening", "information", "orientation"][d.below(3) as usize].into(),
+                ),
+                account_id: Set(coordinators[d.below(coordinators.len() as u64) as usize]),
+                ..Stamp::take(txn, at).await?.new_row()
+            }
+            .insert(txn)
+            .await?;
         }
         Ok(())
     }
