@@ -23,7 +23,7 @@ use relais_server::casework::situations::{NewSituation, insert_situation};
 use relais_server::store::Stamp;
 use relais_server::store::entities::{appointment, appointment_participant};
 use relais_tests::{PASSWORD, Server, backend, org, totp_code};
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
 use uuid::Uuid;
 
 fn env_or(k: &str, d: usize) -> usize {
@@ -97,13 +97,33 @@ fn main() {
             person_ids.push(p.id);
         }
         // Appointments over the phone's window (14 days back, 60 ahead), one coordinator
-        // per slot column so they never overlap: written as rows, not booked.
-        let start = Utc::now() - Days::days(13);
+        // per slot column so they never overlap: written as rows, not booked. The grid
+        // starts at a midnight (UTC) so every run seeds the same times of day, 06:00 to
+        // 16:00; a slot that would overlap the fixture's own appointment moves to the
+        // evening (18:00 onwards), where the grid puts nothing.
+        let fixture = appointment::Entity::find_by_id(a.appointment_id)
+            .one(&txn)
+            .await
+            .unwrap()
+            .expect("the fixture's appointment");
+        let midnight = Utc::now()
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc();
+        let start = midnight - Days::days(13) + Days::hours(6);
         let per_day = (appointments / 73).max(1);
         for i in 0..appointments {
             let day = (i / per_day) as i64;
             let slot = (i % per_day) as i64;
-            let at = start + Days::days(day) + Days::minutes(15 * (slot % 40));
+            let mut at = start + Days::days(day) + Days::minutes(15 * (slot % 40));
+            let mine = slot < 40;
+            if mine
+                && at < fixture.busy_end
+                && at + Days::minutes(15) > fixture.busy_start
+            {
+                at += Days::hours(12);
+            }
             let stamp = Stamp::take(&txn, Utc::now()).await.unwrap();
             let id = Uuid::new_v4();
             appointment::ActiveModel {
@@ -111,7 +131,7 @@ fn main() {
                 organisation_id: Set(a.id),
                 type_id: Set(a.type_id),
                 site_id: Set(a.site_id),
-                coordinator_id: Set(if slot < 40 { coordinator } else { a.admin.account_id }),
+                coordinator_id: Set(if mine { coordinator } else { a.admin.account_id }),
                 starts_at: Set(at),
                 ends_at: Set(at + Days::minutes(15)),
                 busy_start: Set(at),

@@ -284,11 +284,32 @@ pub struct Org {
     pub appointment_id: Uuid,
 }
 
-/// A date `days_ahead` days from today that is a working day (Monday to Friday, not a
-/// public holiday), so tests do not depend on the day they run.
+/// Today in Paris, where every rule of the fixtures' sites counts its days (the UTC date
+/// is yesterday's between midnight and 01:00 or 02:00 in Paris).
+pub fn paris_today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
+}
+
+/// The last Sunday of a month: the day France changes its clocks in March and October.
+pub fn last_sunday(year: i32, month: u32) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let first_next = if month == 12 {
+        chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        chrono::NaiveDate::from_ymd_opt(year, month + 1, 1)
+    }
+    .unwrap();
+    let last = first_next - chrono::Duration::days(1);
+    last - chrono::Duration::days(i64::from(last.weekday().num_days_from_sunday()))
+}
+
+/// A date `days_ahead` days from today (in Paris) that is a working day (Monday to Friday,
+/// not a public holiday), so tests do not depend on the day they run.
 pub fn workday(days_ahead: i64) -> chrono::NaiveDate {
     use chrono::Datelike;
-    let mut d = chrono::Utc::now().date_naive() + chrono::Duration::days(days_ahead);
+    let mut d = paris_today() + chrono::Duration::days(days_ahead);
     loop {
         let holidays = relais_domain::holidays::holiday_dates(d, d, false);
         if d.weekday().number_from_monday() <= 5 && holidays.is_empty() {

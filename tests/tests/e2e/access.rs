@@ -1,7 +1,7 @@
 //! The access matrix: every endpoint × every role of the owning organisation, the other
 //! organisation's staff, and missing, forged, expired and revoked tokens.
 
-use relais_tests::{Org, Server, org};
+use relais_tests::{Org, Server, org, workday};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -23,6 +23,9 @@ struct Endpoint {
     run_allowed: bool,
     /// Whether the path names one of the owning organisation's records.
     names_record: bool,
+    /// What a role outside `allowed` gets: 403, or 404 where the record is another
+    /// account's own (a device, a feed) and its existence is not the caller's to learn.
+    refused: u16,
 }
 
 fn ep(
@@ -39,6 +42,19 @@ fn ep(
         allowed,
         run_allowed: true,
         names_record,
+        refused: 403,
+    }
+}
+
+/// A call that changes the fixture once (a deletion, a state change): its refusals are
+/// checked, the allowed call is not made here.
+fn once(method: Method, path: String, body: Option<Value>, allowed: &'static [Who]) -> Endpoint {
+    let names_record = path
+        .split('/')
+        .any(|segment| uuid::Uuid::parse_str(segment).is_ok());
+    Endpoint {
+        run_allowed: false,
+        ..ep(method, path, body, allowed, names_record)
     }
 }
 
@@ -51,6 +67,7 @@ struct Outreach {
     unit: String,
     public_type: String,
     booking_link: String,
+    unit_key: String,
 }
 
 async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
@@ -136,6 +153,7 @@ async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
         unit: id(&unit),
         public_type: id(&ty),
         booking_link: id(&bl),
+        unit_key: unit["api_key"].as_str().unwrap().to_owned(),
     }
 }
 
@@ -485,8 +503,11 @@ fn endpoints(a: &Org) -> Vec<Endpoint> {
         ep(
             Method::GET,
             format!(
-                "/api/v1/availability?type_id={}&site_id={}&from=2026-12-01&to=2026-12-02",
-                a.type_id, a.site_id
+                "/api/v1/availability?type_id={}&site_id={}&from={}&to={}",
+                a.type_id,
+                a.site_id,
+                workday(3),
+                workday(4)
             ),
             None,
             staff,
@@ -519,8 +540,9 @@ fn endpoints(a: &Org) -> Vec<Endpoint> {
         ep(
             Method::GET,
             format!(
-                "/api/v1/agenda?site_id={}&from=2026-01-01&days=31",
-                a.site_id
+                "/api/v1/agenda?site_id={}&from={}&days=31",
+                a.site_id,
+                workday(0)
             ),
             None,
             staff,
@@ -565,6 +587,292 @@ fn endpoints(a: &Org) -> Vec<Endpoint> {
     v
 }
 
+/// Scheduling and account records of organisation A for the matrix.
+struct Calendar {
+    window: String,
+    exception: String,
+    absence: String,
+    feed: String,
+    feed_path: String,
+    device: String,
+    device_token: String,
+    referral: String,
+}
+
+async fn calendar_fixture(s: &Server, a: &Org) -> Calendar {
+    let c = a.coordinator.token.as_str();
+    let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
+    let (st, w) = s
+        .post("/api/v1/opening-windows", Some(c), json!({"coordinator_id": a.coordinator.account_id, "site_id": a.site_id, "days": [6], "start": "09:00", "end": "12:00"}))
+        .await;
+    assert_eq!(st, 201, "{w}");
+    let (st, x) = s
+        .post("/api/v1/schedule-exceptions", Some(c), json!({"coordinator_id": a.coordinator.account_id, "site_id": a.site_id, "date": workday(40), "kind": "closed"}))
+        .await;
+    assert_eq!(st, 201, "{x}");
+    let day = workday(45);
+    let (st, ab) = s
+        .post("/api/v1/absences", Some(c), json!({"coordinator_id": a.coordinator.account_id, "kind": "one_off", "start_local": format!("{day}T09:00:00"), "end_local": format!("{day}T10:00:00")}))
+        .await;
+    assert_eq!(st, 201, "{ab}");
+    let (st, f) = s.post("/api/v1/calendar-feeds", Some(c), json!({})).await;
+    assert_eq!(st, 201, "{f}");
+    let (st, d) = s
+        .post("/api/v1/auth/device", None, json!({"email": a.coordinator.email, "password": relais_tests::PASSWORD, "recovery_code": a.coordinator.recovery_codes[2], "device_name": "Matrice"}))
+        .await;
+    assert_eq!(st, 200, "{d}");
+    let (st, r) = s
+        .post(
+            "/api/v1/referrals",
+            Some(&a.referrer.token),
+            json!({"first_name": "Nora", "last_name": "Matrice", "consent_to_contact": true,
+            "kind": "domestic_violence", "person_role": "victim", "document_type": "logbook_entry",
+            "channel": "gendarmerie", "unit": "Brigade"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{r}");
+    Calendar {
+        window: id(&w),
+        exception: id(&x),
+        absence: id(&ab),
+        feed: id(&f),
+        feed_path: f["path"].as_str().unwrap().to_owned(),
+        device: d["device_id"].as_str().unwrap().to_owned(),
+        device_token: d["access_token"].as_str().unwrap().to_owned(),
+        referral: id(&r),
+    }
+}
+
+/// The operations the first matrix did not reach: appointment writes, types, message
+/// wording, opening windows, exceptions, absences, calendar feeds, devices, the sync, the
+/// referral's status, the second factor's own calls.
+fn calendar_endpoints(a: &Org, k: &Calendar) -> Vec<Endpoint> {
+    let all: &'static [Who] = &[Admin, Coordinator, Referrer];
+    let staff: &'static [Who] = &[Admin, Coordinator];
+    let admin: &'static [Who] = &[Admin];
+    let ap = a.appointment_id;
+    let type_body = json!({"name": "Entretien", "public_label": "Rendez-vous", "duration_minutes": 30,
+                           "place_kind": "site", "bookable_by": "staff"});
+    let later = relais_tests::paris(workday(12), 11, 0);
+    let mut v = vec![
+        ep(
+            Method::POST,
+            "/api/v1/appointment-types".into(),
+            Some(type_body.clone()),
+            admin,
+            false,
+        ),
+        ep(
+            Method::PUT,
+            format!("/api/v1/appointment-types/{}", a.type_id),
+            Some(type_body),
+            admin,
+            true,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/message-templates".into(),
+            None,
+            all,
+            false,
+        ),
+        ep(
+            Method::PUT,
+            "/api/v1/message-templates/reminder/sms".into(),
+            Some(json!({"body": "Rendez-vous {quand}"})),
+            admin,
+            false,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/message-templates/preview".into(),
+            Some(json!({"kind": "reminder", "channel": "sms", "body": "Rendez-vous {quand}"})),
+            all,
+            false,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/schedule-exceptions".into(),
+            Some(
+                json!({"coordinator_id": a.coordinator.account_id, "site_id": a.site_id, "date": workday(50), "kind": "closed"}),
+            ),
+            staff,
+            false,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/absences".into(),
+            Some(
+                json!({"coordinator_id": a.coordinator.account_id, "kind": "one_off", "start_local": format!("{}T14:00:00", workday(55)), "end_local": format!("{}T15:00:00", workday(55))}),
+            ),
+            staff,
+            false,
+        ),
+        ep(
+            Method::GET,
+            "/api/v1/calendar-feeds".into(),
+            None,
+            staff,
+            false,
+        ),
+        ep(
+            Method::GET,
+            format!(
+                "/api/v1/availability/runs?type_id={}&site_id={}&from={}&to={}",
+                a.type_id,
+                a.site_id,
+                workday(3),
+                workday(4)
+            ),
+            None,
+            staff,
+            false,
+        ),
+        // A referral's status is its sender's to read; staff read the situation it made.
+        Endpoint {
+            refused: 404,
+            ..ep(
+                Method::GET,
+                format!("/api/v1/referrals/{}", k.referral),
+                None,
+                &[Referrer],
+                true,
+            )
+        },
+    ];
+    v.extend([
+        // Writes that change the fixture: their refusals here, their success in their own suites.
+        once(Method::POST, "/api/v1/appointments".into(), Some(json!({"type_id": a.type_id, "site_id": a.site_id, "coordinator_id": a.coordinator.account_id, "person_id": a.person_id, "start": later})), staff),
+        once(Method::POST, format!("/api/v1/appointments/{ap}/move"), Some(json!({"start": later, "version": 1})), staff),
+        once(Method::POST, format!("/api/v1/appointments/{ap}/seen"), Some(json!({"version": 1})), staff),
+        once(Method::POST, format!("/api/v1/appointments/{ap}/no-show"), Some(json!({"version": 1})), staff),
+        once(Method::DELETE, "/api/v1/message-templates/reminder/sms".into(), None, admin),
+        once(Method::POST, "/api/v1/opening-windows".into(), Some(json!({"coordinator_id": a.coordinator.account_id, "site_id": a.site_id, "days": [7], "start": "09:00", "end": "10:00"})), staff),
+        once(Method::DELETE, format!("/api/v1/opening-windows/{}", k.window), None, staff),
+        once(Method::DELETE, format!("/api/v1/schedule-exceptions/{}", k.exception), None, staff),
+        once(Method::DELETE, format!("/api/v1/absences/{}", k.absence), None, staff),
+        once(Method::DELETE, format!("/api/v1/calendar-feeds/{}", k.feed), None, staff),
+        Endpoint {
+            refused: 404,
+            ..once(Method::DELETE, format!("/api/v1/devices/{}", k.device), None, staff)
+        },
+        // The phone's sync takes device sessions only: a web session of an allowed role is
+        // refused too, and the device's own calls are made below.
+        once(Method::GET, "/api/v1/sync/changes".into(), None, staff),
+        once(Method::POST, "/api/v1/sync/intents".into(), Some(json!({"intents": []})), staff),
+        // A fresh address each call: the admin's call is made below the matrix.
+        once(Method::POST, "/api/v1/accounts".into(), Some(account_body(99)), admin),
+        // The caller's own session and second factor: any role; made below or in auth.rs.
+        once(Method::POST, "/api/v1/auth/logout".into(), None, all),
+        once(Method::POST, "/api/v1/auth/totp/enrol".into(), Some(json!({})), all),
+        once(Method::POST, "/api/v1/auth/totp/confirm".into(), Some(json!({"code": "000000"})), all),
+    ]);
+    v
+}
+
+/// Operations outside the bearer matrix, each with the reason and where it is checked.
+const OUTSIDE_THE_MATRIX: &[(&str, &str, &str)] = &[
+    (
+        "POST",
+        "/api/v1/auth/login",
+        "signs in: anonymous by design (auth.rs, lockout)",
+    ),
+    (
+        "POST",
+        "/api/v1/auth/device",
+        "a phone signs in: anonymous by design (auth.rs)",
+    ),
+    (
+        "POST",
+        "/api/v1/auth/device/refresh",
+        "a refresh token, used once (auth.rs)",
+    ),
+    (
+        "GET",
+        "/api/v1/calendar/{file}",
+        "the feed's secret path: checked below",
+    ),
+    (
+        "POST",
+        "/api/v1/partner/referrals",
+        "a partner unit's key: checked below",
+    ),
+    (
+        "GET",
+        "/api/v1/partner/referrals/{id}",
+        "a partner unit's key: checked below",
+    ),
+];
+
+/// The operations of the server's own OpenAPI document, as (METHOD, template).
+async fn documented_operations(s: &Server) -> Vec<(String, String)> {
+    let doc: Value = s
+        .http
+        .get(format!("{}/api/v1/openapi.json", s.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut ops = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if item.get(method).is_some() {
+                ops.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    ops.sort();
+    ops
+}
+
+/// Whether a concrete path (query aside) is an instance of a documented template.
+fn instance_of(template: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
+}
+
+/// The matrix itself must be whole: a documented operation without a row (or a stated
+/// reason to be outside it) fails here, so a new endpoint cannot ship unchecked.
+fn assert_every_operation_has_a_row(ops: &[(String, String)], eps: &[Endpoint]) {
+    assert!(
+        ops.len() >= 96,
+        "the document lists {} operations",
+        ops.len()
+    );
+    let missing: Vec<String> = ops
+        .iter()
+        .filter(|(m, t)| {
+            !OUTSIDE_THE_MATRIX
+                .iter()
+                .any(|(om, ot, _)| om == m && ot == t)
+                && !eps
+                    .iter()
+                    .any(|e| e.method.as_str() == m && instance_of(t, &e.path))
+        })
+        .map(|(m, t)| format!("{m} {t}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "documented operations with no row in the access matrix: {missing:#?}"
+    );
+    // And no row for an operation the document does not have (a typo would test nothing).
+    for e in eps {
+        assert!(
+            ops.iter()
+                .any(|(m, t)| m == e.method.as_str() && instance_of(t, &e.path)),
+            "a row for an undocumented operation: {} {}",
+            e.method,
+            e.path
+        );
+    }
+}
+
 /// POST /accounts needs a fresh e-mail each call; checked separately.
 fn account_body(n: usize) -> Value {
     json!({"email": format!("new-{n}-{}@example.org", uuid::Uuid::new_v4().simple()), "display_name": "N", "role": "coordinator", "password": relais_tests::PASSWORD})
@@ -576,8 +884,11 @@ async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens()
     let a = org(&s, "Organisation A").await;
     let b = org(&s, "Organisation B").await;
     let outreach = outreach_fixture(&s, &a).await;
+    let calendar = calendar_fixture(&s, &a).await;
     let mut eps = endpoints(&a);
     eps.extend(outreach_endpoints(&a, &outreach));
+    eps.extend(calendar_endpoints(&a, &calendar));
+    assert_every_operation_has_a_row(&documented_operations(&s).await, &eps);
     let actor = |o: &Org, w: Who| match w {
         Admin => o.admin.token.clone(),
         Coordinator => o.coordinator.token.clone(),
@@ -607,7 +918,7 @@ async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens()
                     e.path
                 );
             } else {
-                assert_eq!(st, 403, "{:?} {} as {w:?}: {body}", e.method, e.path);
+                assert_eq!(st, e.refused, "{:?} {} as {w:?}: {body}", e.method, e.path);
             }
         }
     }
@@ -639,7 +950,11 @@ async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens()
                     e.body.clone(),
                 )
                 .await;
-            let want = if e.allowed.contains(&w) { 404 } else { 403 };
+            let want = if e.allowed.contains(&w) {
+                404
+            } else {
+                e.refused
+            };
             assert_eq!(st, want, "{:?} {} as B's {w:?}: {body}", e.method, e.path);
         }
     }
@@ -680,22 +995,23 @@ async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens()
         }
     }
     // B cannot book A's person, nor at A's site, nor with A's coordinator.
+    let later = relais_tests::paris(workday(10), 10, 0);
     for (field, body) in [
         (
             "person_id",
-            json!({"type_id": b.type_id, "site_id": b.site_id, "coordinator_id": b.coordinator.account_id, "person_id": a.person_id, "start": "2030-01-07T10:00:00+01:00"}),
+            json!({"type_id": b.type_id, "site_id": b.site_id, "coordinator_id": b.coordinator.account_id, "person_id": a.person_id, "start": later}),
         ),
         (
             "site_id",
-            json!({"type_id": b.type_id, "site_id": a.site_id, "coordinator_id": b.coordinator.account_id, "person_id": b.person_id, "start": "2030-01-07T10:00:00+01:00"}),
+            json!({"type_id": b.type_id, "site_id": a.site_id, "coordinator_id": b.coordinator.account_id, "person_id": b.person_id, "start": later}),
         ),
         (
             "coordinator_id",
-            json!({"type_id": b.type_id, "site_id": b.site_id, "coordinator_id": a.coordinator.account_id, "person_id": b.person_id, "start": "2030-01-07T10:00:00+01:00"}),
+            json!({"type_id": b.type_id, "site_id": b.site_id, "coordinator_id": a.coordinator.account_id, "person_id": b.person_id, "start": later}),
         ),
         (
             "type_id",
-            json!({"type_id": a.type_id, "site_id": b.site_id, "coordinator_id": b.coordinator.account_id, "person_id": b.person_id, "start": "2030-01-07T10:00:00+01:00"}),
+            json!({"type_id": a.type_id, "site_id": b.site_id, "coordinator_id": b.coordinator.account_id, "person_id": b.person_id, "start": later}),
         ),
     ] {
         let (st, e) = s
@@ -707,21 +1023,35 @@ async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens()
             "{e}"
         );
     }
-    let (_, agenda) = s
-        .get(
-            &format!(
-                "/api/v1/agenda?coordinator_id={}&from=2026-01-01&days=31",
-                a.coordinator.account_id
-            ),
-            &b.admin.token,
-        )
-        .await;
-    assert_eq!(agenda, json!([]), "B sees nothing of A's coordinator");
+    // The agenda of the fixture's appointment's week: A's admin sees it, B's sees nothing.
+    let agenda_of_a = format!(
+        "/api/v1/agenda?coordinator_id={}&from={}&days=7",
+        a.coordinator.account_id,
+        workday(7)
+    );
+    let (st, agenda) = s.get(&agenda_of_a, &a.admin.token).await;
+    assert_eq!(st, 200, "{agenda}");
+    assert!(
+        agenda.to_string().contains(&a.appointment_id.to_string()),
+        "A's agenda shows A's appointment: {agenda}"
+    );
+    let (st, agenda) = s.get(&agenda_of_a, &b.admin.token).await;
+    assert!(
+        agenda == json!([]) || st == 422 || st == 404,
+        "B sees nothing of A's coordinator: {st} {agenda}"
+    );
+    assert!(
+        !agenda.to_string().contains(&a.appointment_id.to_string()),
+        "B's agenda shows A's appointment"
+    );
     let (st, _) = s
         .get(
             &format!(
-                "/api/v1/availability?type_id={}&site_id={}&from=2026-12-01&to=2026-12-02",
-                a.type_id, a.site_id
+                "/api/v1/availability?type_id={}&site_id={}&from={}&to={}",
+                a.type_id,
+                a.site_id,
+                workday(3),
+                workday(4)
             ),
             &b.admin.token,
         )
@@ -778,6 +1108,112 @@ async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens()
             assert_eq!(st, 401, "{:?} {} with {token:?}: {body}", e.method, e.path);
         }
     }
+
+    // 4. The rows kept to device sessions: the coordinator's phone syncs; a web session of
+    //    the same coordinator is refused.
+    let dev = calendar.device_token.as_str();
+    let (st, page) = s.get("/api/v1/sync/changes", dev).await;
+    assert_eq!(st, 200, "{page}");
+    let (st, r) = s
+        .post("/api/v1/sync/intents", Some(dev), json!({"intents": []}))
+        .await;
+    assert_eq!(st, 200, "{r}");
+    let (st, _) = s.get("/api/v1/sync/changes", &a.coordinator.token).await;
+    assert_eq!(st, 403, "a web session does not sync");
+
+    // 5. Outside the bearer matrix. The calendar feed answers its secret path only.
+    let feed = |path: String| s.http.get(format!("{}{path}", s.base)).send();
+    let r = feed(calendar.feed_path.clone()).await.unwrap();
+    assert_eq!(r.status(), 200, "{}", calendar.feed_path);
+    let forged = format!("/api/v1/calendar/{}.ics", "A".repeat(43));
+    assert_eq!(feed(forged).await.unwrap().status(), 404);
+    //    A partner unit's key: none, forged or another organisation's → 401 or 404.
+    let unit = |key: Option<&str>, method: Method, path: String, body: Option<Value>| {
+        let mut r = s.http.request(method, format!("{}{path}", s.base));
+        if let Some(k) = key {
+            r = r.header("authorization", format!("ApiKey {k}"));
+        }
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        r.send()
+    };
+    let unit_referral = json!({"first_name": "Ana", "last_name": "Unité", "consent_to_contact": true,
+        "kind": "domestic_violence", "person_role": "victim", "document_type": "logbook_entry",
+        "channel": "gendarmerie", "unit": "Brigade"});
+    let r = unit(
+        Some(&outreach.unit_key),
+        Method::POST,
+        "/api/v1/partner/referrals".into(),
+        Some(unit_referral.clone()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 201);
+    let made: Value = r.json().await.unwrap();
+    let made_path = format!("/api/v1/partner/referrals/{}", made["id"].as_str().unwrap());
+    let r = unit(
+        Some(&outreach.unit_key),
+        Method::GET,
+        made_path.clone(),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200, "the unit reads its own referral's status");
+    for key in [None, Some("forged-key")] {
+        for (method, path, body) in [
+            (
+                Method::POST,
+                "/api/v1/partner/referrals".to_owned(),
+                Some(unit_referral.clone()),
+            ),
+            (Method::GET, made_path.clone(), None),
+        ] {
+            let r = unit(key, method.clone(), path.clone(), body).await.unwrap();
+            assert_eq!(r.status(), 401, "{method} {path} with key {key:?}");
+        }
+    }
+    let (st, b_unit) = s
+        .post(
+            "/api/v1/partner-units",
+            Some(&b.admin.token),
+            json!({"name": "Brigade B", "channel": "gendarmerie"}),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let b_key = b_unit["api_key"].as_str().unwrap().to_owned();
+    let r = unit(Some(&b_key), Method::GET, made_path.clone(), None)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "B's unit cannot read A's referral");
+    let r = unit(
+        Some(&b_key),
+        Method::GET,
+        format!("/api/v1/partner/referrals/{}", calendar.referral),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 404, "nor a referral A's referrer made");
+    let (st, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/partner-units/{}", b_unit["id"].as_str().unwrap()),
+            Some(&b.admin.token),
+            None,
+        )
+        .await;
+    assert_eq!(st, 204);
+    let r = unit(
+        Some(&b_key),
+        Method::POST,
+        "/api/v1/partner/referrals".into(),
+        Some(unit_referral),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 401, "a revoked key");
     s.stop().await;
 }
 

@@ -363,9 +363,9 @@ async fn daylight_saving_time_through_the_api_and_the_database() {
         .await;
     assert_eq!(st, 201);
     let site_id = site["id"].as_str().unwrap().to_owned();
-    // Sundays 14:00–16:00 (afternoon windows shifted by an hour in the anchors).
+    // Saturdays and Sundays 14:00–16:00 (afternoon windows shifted by an hour in the anchors).
     let (st, w) = s
-        .post("/api/v1/opening-windows", Some(t), json!({"coordinator_id": o.coordinator.account_id, "site_id": site_id, "days": [7], "start": "14:00", "end": "16:00"}))
+        .post("/api/v1/opening-windows", Some(t), json!({"coordinator_id": o.coordinator.account_id, "site_id": site_id, "days": [6, 7], "start": "14:00", "end": "16:00"}))
         .await;
     assert_eq!(st, 201, "{w}");
     let (st, ty) = s
@@ -373,13 +373,26 @@ async fn daylight_saving_time_through_the_api_and_the_database() {
         .await;
     assert_eq!(st, 201);
     let type_id = ty["id"].as_str().unwrap();
-    // 28 March 2027: clocks go forward. 31 October 2027: back.
-    for (date, offset_before, offset_on) in [
-        ("2027-03-21", "+01:00", "+02:00"),
-        ("2027-10-24", "+02:00", "+01:00"),
-    ] {
-        let to = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()
-            + chrono::Duration::days(7);
+    // The coming changes of clock, whatever today is: the last Sundays of March (forward)
+    // and October (back), compared with the Saturday before. Each is tried when it falls
+    // inside the type's horizon; in any year one of the two always does.
+    let today = relais_tests::paris_today();
+    let year = chrono::Datelike::year(&today);
+    let mut tried = Vec::new();
+    for (month, offset_before, offset_on) in [(3, "+01:00", "+02:00"), (10, "+02:00", "+01:00")] {
+        let Some(change) = [year, year + 1]
+            .into_iter()
+            .map(|y| relais_tests::last_sunday(y, month))
+            .find(|d| *d >= today + chrono::Duration::days(3))
+        else {
+            unreachable!("a last Sunday within two years");
+        };
+        if change > today + chrono::Duration::days(365) {
+            continue;
+        }
+        tried.push(change);
+        let date = change - chrono::Duration::days(1);
+        let to = change;
         let (st, slots) = s
             .get(
                 &format!(
@@ -402,7 +415,8 @@ async fn daylight_saving_time_through_the_api_and_the_database() {
                 format!("{date}T15:00:00{offset_before}"),
                 format!("{to}T14:00:00{offset_on}"),
                 format!("{to}T15:00:00{offset_on}")
-            ]
+            ],
+            "the day before and the day of the change of {to}"
         );
         let (st, a) = s
             .post("/api/v1/appointments", Some(t), json!({"type_id": type_id, "site_id": site_id, "coordinator_id": o.coordinator.account_id, "person_id": o.person_id, "start": starts[2]}))
@@ -419,9 +433,12 @@ async fn daylight_saving_time_through_the_api_and_the_database() {
             "stored in UTC, shown in the site's local time"
         );
     }
+    assert!(!tried.is_empty(), "no change of clock within the horizon");
     // Local times that do not exist or are ambiguous are refused where a date makes them real.
+    let spring = relais_tests::last_sunday(year + 1, 3);
+    let autumn = relais_tests::last_sunday(year + 1, 10);
     let (st, e) = s
-        .post("/api/v1/schedule-exceptions", Some(t), json!({"coordinator_id": o.coordinator.account_id, "site_id": o.site_id, "date": "2027-03-28", "kind": "extra", "start": "02:30", "end": "05:00"}))
+        .post("/api/v1/schedule-exceptions", Some(t), json!({"coordinator_id": o.coordinator.account_id, "site_id": o.site_id, "date": spring, "kind": "extra", "start": "02:30", "end": "05:00"}))
         .await;
     assert_eq!(
         (
@@ -433,7 +450,7 @@ async fn daylight_saving_time_through_the_api_and_the_database() {
         "{e}"
     );
     let (st, e) = s
-        .post("/api/v1/absences", Some(t), json!({"coordinator_id": o.coordinator.account_id, "kind": "one_off", "start_local": "2027-10-31T02:30:00", "end_local": "2027-10-31T09:00:00"}))
+        .post("/api/v1/absences", Some(t), json!({"coordinator_id": o.coordinator.account_id, "kind": "one_off", "start_local": format!("{autumn}T02:30:00"), "end_local": format!("{autumn}T09:00:00")}))
         .await;
     assert_eq!(
         (
@@ -835,14 +852,31 @@ async fn availability_in_runs_with_etags_and_compression() {
     assert_eq!(again.status(), 304);
     assert_eq!(again.headers()["etag"].to_str().unwrap(), tag);
     assert!(again.bytes().await.unwrap().is_empty());
-    let small = get(format!("/api/v1/availability/runs?{q}"), None)
+    // One day's runs are a few hundred bytes whatever the calendar holds: under 1 KB, an
+    // answer is sent as it is. (Two weeks of runs are under or over 1 KB depending on the
+    // public holidays they contain, so they prove nothing either way.)
+    let one_day = format!(
+        "type_id={}&site_id={}&from={from}&to={from}",
+        o.type_id, o.site_id
+    );
+    let small = get(format!("/api/v1/availability/runs?{one_day}"), None)
         .await
         .unwrap();
+    assert_eq!(small.status(), 200);
     assert!(
         small.headers().get("content-encoding").is_none(),
         "under 1 KB: sent as it is"
     );
-    let run_tag = small.headers()["etag"].to_str().unwrap().to_owned();
+    let body = small.bytes().await.unwrap();
+    assert!(
+        !body.is_empty() && body.len() < 1024,
+        "one day's runs: {} B",
+        body.len()
+    );
+    let runs_answer = get(format!("/api/v1/availability/runs?{q}"), None)
+        .await
+        .unwrap();
+    let run_tag = runs_answer.headers()["etag"].to_str().unwrap().to_owned();
     let (st, _) = s
         .post(
             "/api/v1/appointments",
