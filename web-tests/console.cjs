@@ -377,6 +377,8 @@ async function main() {
       await slot.click();
       check('the appointment is booked', (await noticeText(page)).includes('Rendez-vous réservé'), await noticeText(page));
       const events = await page.locator('#f-event option').evaluateAll((os) => os.map((o) => o.value));
+      // Each step the journey takes must be on offer: a missing one is a failure, not a skip.
+      check('the file offers "appointment set"', events.includes('set_appointment'), events.join(' '));
       if (events.includes('set_appointment')) {
         await page.selectOption('#f-event', 'set_appointment');
         await page.click('form[action$="/etat"] button');
@@ -390,6 +392,7 @@ async function main() {
       await page.goto(base + file);
       // The interview, then the orientation: the usual path after an appointment.
       const now = await page.locator('#f-event option').evaluateAll((os) => os.map((o) => o.value));
+      check('the file offers "interview"', now.includes('interview'), now.join(' '));
       if (now.includes('interview')) {
         await page.selectOption('#f-event', 'interview');
         await page.click('form[action$="/etat"] button');
@@ -411,6 +414,7 @@ async function main() {
       await page.click('text=Cette semaine');
       await look(page, 'agenda-week');
       const first = page.locator('main table a[href^="/console/rendez-vous/"]').first();
+      check('the week\'s agenda lists the booked appointment', (await first.count()) > 0);
       if (await first.count()) {
         await first.click();
         check('an appointment shows its messages and their states', (await page.locator('main').innerText()).includes('Messages du rendez-vous'));
@@ -426,6 +430,7 @@ async function main() {
       const took = Date.now() - t0;
       check(`a walk-in is recorded in under a minute (${took} ms) and its file opens`, took < 60000 && (await noticeText(page)).includes('Venue enregistrée') && new URL(page.url()).pathname.startsWith('/console/situations/'));
       const walkEvents = await page.locator('#f-event option').evaluateAll((os) => os.map((o) => o.value));
+      check('a walk-in\'s file offers a call-back window', walkEvents.includes('schedule_callback'), walkEvents.join(' '));
       if (walkEvents.includes('schedule_callback')) {
         const day = new Date(Date.now() + 2 * 86400000).toISOString().slice(0, 10);
         await page.selectOption('#f-event', 'schedule_callback');

@@ -138,8 +138,8 @@ async function main() {
     check(`dates read in full (${firstLabel})`, /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (1er|\d+) [a-zéû]+ \d{4} à \d+\u00a0h\u00a0\d\d/.test(firstLabel));
     await look(page, 'slots');
     await page.locator('main p a[href*="#j-"]').first().click();
-    await page.waitForTimeout(300);
-    check('the next-availability jump focuses that day', await page.evaluate(() => document.activeElement && document.activeElement.tagName === 'H2'));
+    const focused = await page.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'H2', null, { timeout: 10000 }).then(() => true, () => false);
+    check('the next-availability jump focuses that day', focused);
     await page.locator('ul.slots a').first().click();
     await page.waitForSelector('text=Confirmer le rendez-vous');
     await look(page, 'confirm');
@@ -252,8 +252,13 @@ async function main() {
     }
     await page.waitForURL('about:blank', { timeout: 5000 }).catch(() => {});
     check(`quick exit (${how}) leaves for the exit page`, page.url() === 'about:blank', page.url());
-    await page.waitForTimeout(300);
-    check(`quick exit (${how}) clears the session`, (await c.cookies()).every((k) => k.name !== 'rdv'));
+    // Awaited, not slept: the cookie's removal is polled for up to 10 s.
+    let cleared = false;
+    for (const until = Date.now() + 10000; !cleared && Date.now() < until;) {
+      cleared = (await c.cookies()).every((k) => k.name !== 'rdv');
+      if (!cleared) { await new Promise((r) => setTimeout(r, 50)); }
+    }
+    check(`quick exit (${how}) clears the session`, cleared);
     await page.goBack().catch(() => {});
     const text = await page.evaluate(() => document.body ? document.body.innerText : '');
     check(`back after the quick exit (${how}) does not bring the booking back`, !text.includes('Choisissez un créneau') && !text.includes('Vérification'), `${page.url()}: ${text.slice(0, 80)}`);

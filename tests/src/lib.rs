@@ -284,6 +284,18 @@ pub struct Org {
     pub appointment_id: Uuid,
 }
 
+/// A duration budget for a test, in milliseconds, scaled for slow or loaded machines by
+/// `RELAIS_TEST_TIME_SCALE` (default 1; CI on two shared cores may set 2 or 3): waits and
+/// timeouts that must hold on any machine are derived from it, never hard-wired tight.
+pub fn scaled_ms(ms: u64) -> u64 {
+    let scale = std::env::var("RELAIS_TEST_TIME_SCALE")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| *s >= 1.0)
+        .unwrap_or(1.0);
+    (ms as f64 * scale) as u64
+}
+
 /// Today in Paris, where every rule of the fixtures' sites counts its days (the UTC date
 /// is yesterday's between midnight and 01:00 or 02:00 in Paris).
 pub fn paris_today() -> chrono::NaiveDate {

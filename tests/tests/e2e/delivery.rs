@@ -29,7 +29,9 @@ async fn server(provider: &str, g: &FakeGateway, smtp: Option<&SmtpSink>) -> Ser
     Server::start_with(move |c| {
         c.sms_quiet_start = "00:00".into();
         c.sms_quiet_end = "00:00".into();
-        c.sms_timeout_ms = 800;
+        // Long enough that a gateway answering normally on a loaded machine is never taken
+        // for a stalled one; the stalled cases wait this long once each.
+        c.sms_timeout_ms = relais_tests::scaled_ms(2_500);
         c.sms_rate_per_second = 0;
         c.public_url = PUBLIC.into();
         c.sms_webhook_secret = Secret::new(HOOK_SECRET);
@@ -655,5 +657,157 @@ async fn without_smtp_an_email_is_never_marked_sent_when_sms_leave_for_real() {
         )
         .await;
     assert_eq!(now_appt["reminder_not_delivered"], true, "{now_appt}");
+    s.stop().await;
+}
+
+/// The generic gateway's callback, signed as the gateway signs it
+/// (`X-Relais-Signature: sha256=<HMAC-SHA256 of the body with the webhook secret>`), or
+/// with the given signature header as it is.
+async fn generic_hook(s: &Server, body: &Value, signature: Option<&str>) -> (u16, Value) {
+    use hmac::{Hmac, Mac};
+    let raw = serde_json::to_vec(body).unwrap();
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(HOOK_SECRET.as_bytes()).unwrap();
+    mac.update(&raw);
+    let good = format!(
+        "sha256={}",
+        data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes())
+    );
+    let mut r = s
+        .http
+        .post(format!("{}/api/v1/hooks/sms/webhook", s.base))
+        .header("content-type", "application/json")
+        .body(raw);
+    match signature {
+        Some("") => {}
+        Some(other) => r = r.header("x-relais-signature", other),
+        None => r = r.header("x-relais-signature", good),
+    }
+    let res = r.send().await.unwrap();
+    let st = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (
+        st,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// The generic gateway's receipts and STOP, the one provider whose callbacks had no test: a
+/// forged, unsigned or re-signed receipt changes nothing, nor does a forged opt-out; a
+/// signed receipt applies once and only forward; a signed STOP puts the number on the
+/// opt-out list and the next message to it is skipped.
+#[tokio::test]
+async fn the_generic_gateway_receipts_and_stop_are_signed_and_applied_once() {
+    let g = FakeGateway::start().await;
+    let s = server("webhook", &g, None).await;
+    let x = setup(&s, false).await;
+    let appt = book(&s, &x, 6, 10).await;
+    assert_eq!(
+        run_once(&s.state, "t", Utc::now(), never_quiet())
+            .await
+            .unwrap(),
+        (1, 1)
+    );
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(n["state"], "sent");
+    let key = key_of(&s, n["id"].as_str().unwrap()).await;
+    let delivered = json!({"event_id": "ev-1", "id": key, "status": "delivered"});
+
+    // Unsigned, forged, signed with another secret, or a signature of another body: 401,
+    // and the message stays "sent".
+    let mut other =
+        <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(b"not-the-secret").unwrap();
+    hmac::Mac::update(&mut other, &serde_json::to_vec(&delivered).unwrap());
+    let resigned = format!(
+        "sha256={}",
+        data_encoding::HEXLOWER.encode(&hmac::Mac::finalize(other).into_bytes())
+    );
+    for sig in ["", "sha256=00", "deadbeef", resigned.as_str()] {
+        let (st, body) = generic_hook(&s, &delivered, Some(sig)).await;
+        assert_eq!(st, 401, "signature {sig:?}: {body}");
+    }
+    let (st, body) = generic_hook(
+        &s,
+        &json!({"event_id": "ev-1", "id": key, "status": "undelivered"}),
+        Some(&{
+            // The good signature of the "delivered" body, replayed on another body.
+            let mut mac =
+                <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(HOOK_SECRET.as_bytes())
+                    .unwrap();
+            hmac::Mac::update(&mut mac, &serde_json::to_vec(&delivered).unwrap());
+            format!(
+                "sha256={}",
+                data_encoding::HEXLOWER.encode(&hmac::Mac::finalize(mac).into_bytes())
+            )
+        }),
+    )
+    .await;
+    assert_eq!(st, 401, "a signature is of its own body: {body}");
+    assert_eq!(
+        note(&s, &x, &appt, "confirmation", "sms").await["state"],
+        "sent"
+    );
+
+    // Signed: applied once; the same event again is a duplicate; going back is ignored.
+    let (st, r) = generic_hook(&s, &delivered, None).await;
+    assert_eq!((st, r["outcome"].as_str()), (200, Some("applied")), "{r}");
+    let (_, r) = generic_hook(&s, &delivered, None).await;
+    assert_eq!(r["outcome"], "duplicate", "{r}");
+    let (_, r) = generic_hook(
+        &s,
+        &json!({"event_id": "ev-2", "id": key, "status": "sent"}),
+        None,
+    )
+    .await;
+    assert_eq!(r["outcome"], "ignored", "out of order: {r}");
+    let (_, r) = generic_hook(
+        &s,
+        &json!({"event_id": "ev-3", "id": "relais-nope", "status": "delivered"}),
+        None,
+    )
+    .await;
+    assert_eq!(r["outcome"], "unknown_id", "{r}");
+    let (st, r) = generic_hook(
+        &s,
+        &json!({"event_id": "ev-4", "id": key, "status": "lu"}),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (st, r["errors"][0]["field"].as_str()),
+        (422, Some("status")),
+        "{r}"
+    );
+    assert_eq!(
+        note(&s, &x, &appt, "confirmation", "sms").await["state"],
+        "delivered"
+    );
+
+    // STOP: forged, nothing happens; signed, the next message to that number is skipped.
+    let stop = json!({"event_id": "in-1", "from": "+33710203040", "text": "STOP"});
+    let (st, _) = generic_hook(&s, &stop, Some("sha256=0123")).await;
+    assert_eq!(st, 401);
+    let before = book(&s, &x, 7, 11).await;
+    run_once(&s.state, "t", Utc::now(), never_quiet())
+        .await
+        .unwrap();
+    assert_eq!(
+        note(&s, &x, &before, "confirmation", "sms").await["state"],
+        "sent",
+        "a forged STOP stops nothing"
+    );
+    let (st, r) = generic_hook(&s, &stop, None).await;
+    assert_eq!((st, r["outcome"].as_str()), (200, Some("opted_out")), "{r}");
+    // At another hour: workday(7) and workday(8) are one day when a weekend comes between.
+    let after = book(&s, &x, 8, 14).await;
+    let accepted = g.accepted().len();
+    run_once(&s.state, "t", Utc::now(), never_quiet())
+        .await
+        .unwrap();
+    let n = note(&s, &x, &after, "confirmation", "sms").await;
+    assert_eq!(
+        (n["state"].as_str(), n["reason"].as_str()),
+        (Some("skipped"), Some("opted_out"))
+    );
+    assert_eq!(g.accepted().len(), accepted, "nothing left for that number");
     s.stop().await;
 }

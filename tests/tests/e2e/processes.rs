@@ -55,7 +55,8 @@ async fn several_dispatcher_processes_send_each_message_exactly_once() {
 }
 
 #[tokio::test]
-async fn a_dispatcher_killed_at_any_point_loses_nothing_and_sends_nothing_twice() {
+async fn a_dispatcher_killed_after_the_claim_in_the_call_or_after_acceptance_loses_nothing_and_sends_nothing_twice()
+ {
     let g = FakeGateway::start().await;
     let s = Server::start().await;
 
