@@ -4,13 +4,13 @@
 # runs FUZZ_SECONDS (default 30) from the corpus kept in the repository (fuzz/corpus/<t>,
 # minimised; grown inputs stay in a scratch copy). The run fails on anything the fuzzer
 # reports — a crash, a panic, an out-of-memory, a slow input (-timeout), a leak, a fuzzer
-# that did not start — and on fewer than FUZZ_MIN_EXECS executions (default 5000): a
+# that did not start — and on fewer than FUZZ_MIN_EXECS executions (default 50000): a
 # target that ran a handful of inputs proved nothing. The offending input is kept in
 # fuzz/artifacts/<target>/ (reproduce: cargo fuzz run <target> <file>).
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 SECONDS_EACH=${FUZZ_SECONDS:-30}
-MIN_EXECS=${FUZZ_MIN_EXECS:-5000}
+MIN_EXECS=${FUZZ_MIN_EXECS:-50000}
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz@0.13.2
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build -O
