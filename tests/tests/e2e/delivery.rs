@@ -660,27 +660,29 @@ async fn without_smtp_an_email_is_never_marked_sent_when_sms_leave_for_real() {
     s.stop().await;
 }
 
-/// The generic gateway's callback, signed as the gateway signs it
-/// (`X-Relais-Signature: sha256=<HMAC-SHA256 of the body with the webhook secret>`), or
-/// with the given signature header as it is.
-async fn generic_hook(s: &Server, body: &Value, signature: Option<&str>) -> (u16, Value) {
+/// `sha256=<HMAC-SHA256 of the body>`: the generic gateway's `X-Relais-Signature`.
+fn generic_signature(secret: &str, body: &Value) -> String {
     use hmac::{Hmac, Mac};
-    let raw = serde_json::to_vec(body).unwrap();
-    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(HOOK_SECRET.as_bytes()).unwrap();
-    mac.update(&raw);
-    let good = format!(
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(&serde_json::to_vec(body).unwrap());
+    format!(
         "sha256={}",
         data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes())
-    );
+    )
+}
+
+/// The generic gateway's callback, signed with the webhook secret (`None`), with the given
+/// signature header as it is, or without one (`Some("")`).
+async fn generic_hook(s: &Server, body: &Value, signature: Option<&str>) -> (u16, Value) {
+    let good = generic_signature(HOOK_SECRET, body);
     let mut r = s
         .http
         .post(format!("{}/api/v1/hooks/sms/webhook", s.base))
         .header("content-type", "application/json")
-        .body(raw);
-    match signature {
-        Some("") => {}
-        Some(other) => r = r.header("x-relais-signature", other),
-        None => r = r.header("x-relais-signature", good),
+        .body(serde_json::to_vec(body).unwrap());
+    match signature.unwrap_or(&good) {
+        "" => {}
+        sig => r = r.header("x-relais-signature", sig),
     }
     let res = r.send().await.unwrap();
     let st = res.status().as_u16();
@@ -714,13 +716,7 @@ async fn the_generic_gateway_receipts_and_stop_are_signed_and_applied_once() {
 
     // Unsigned, forged, signed with another secret, or a signature of another body: 401,
     // and the message stays "sent".
-    let mut other =
-        <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(b"not-the-secret").unwrap();
-    hmac::Mac::update(&mut other, &serde_json::to_vec(&delivered).unwrap());
-    let resigned = format!(
-        "sha256={}",
-        data_encoding::HEXLOWER.encode(&hmac::Mac::finalize(other).into_bytes())
-    );
+    let resigned = generic_signature("not-the-secret", &delivered);
     for sig in ["", "sha256=00", "deadbeef", resigned.as_str()] {
         let (st, body) = generic_hook(&s, &delivered, Some(sig)).await;
         assert_eq!(st, 401, "signature {sig:?}: {body}");
@@ -728,17 +724,8 @@ async fn the_generic_gateway_receipts_and_stop_are_signed_and_applied_once() {
     let (st, body) = generic_hook(
         &s,
         &json!({"event_id": "ev-1", "id": key, "status": "undelivered"}),
-        Some(&{
-            // The good signature of the "delivered" body, replayed on another body.
-            let mut mac =
-                <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(HOOK_SECRET.as_bytes())
-                    .unwrap();
-            hmac::Mac::update(&mut mac, &serde_json::to_vec(&delivered).unwrap());
-            format!(
-                "sha256={}",
-                data_encoding::HEXLOWER.encode(&hmac::Mac::finalize(mac).into_bytes())
-            )
-        }),
+        // The good signature of the "delivered" body, replayed on another body.
+        Some(&generic_signature(HOOK_SECRET, &delivered)),
     )
     .await;
     assert_eq!(st, 401, "a signature is of its own body: {body}");
