@@ -6,7 +6,6 @@ use crate::paging::Paging;
 use crate::scope::Scope;
 use crate::store::entities::{account, account_site, site};
 use crate::store::{OrgScoped, Stamp};
-use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{Account, AccountInput, AccountPatch, Page};
 use relais_domain::problem::ProblemCode;
@@ -103,8 +102,8 @@ pub async fn create_account<C: ConnectionTrait>(
     display_name: &str,
     role: relais_domain::Role,
     password_hash: String,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<account::Model, sea_orm::DbErr> {
-    let now = Utc::now();
     account::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(org),
@@ -188,7 +187,7 @@ pub async fn create_first_admin(
     let org_id = match org {
         Some(o) => o.id,
         None => {
-            let now = Utc::now();
+            let now = state.now();
             let id = Uuid::new_v4();
             organisation::ActiveModel {
                 id: Set(id),
@@ -205,9 +204,17 @@ pub async fn create_first_admin(
             id
         }
     };
-    let a = create_account(&txn, org_id, &email, &name, relais_domain::Role::Admin, phc)
-        .await
-        .map_err(|e| e.to_string())?;
+    let a = create_account(
+        &txn,
+        org_id,
+        &email,
+        &name,
+        relais_domain::Role::Admin,
+        phc,
+        state.now(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     audit::record(
         &txn,
         audit::Event {
@@ -219,6 +226,7 @@ pub async fn create_first_admin(
             record_type: Some("account"),
             record_id: Some(a.id),
             outcome: "ok",
+            at: state.now(),
         },
     )
     .await
@@ -277,7 +285,7 @@ pub async fn update(t: &Scope, id: Uuid, patch: AccountPatch) -> ServiceResult<A
         );
     }
     v.finish().map_err(ServiceError::validation)?;
-    let now = Utc::now();
+    let now = t.now();
     let (_turn, txn) = t.begin_write().await?;
     let mut am = a.into_active_model();
     if let Some(d) = display_name {
@@ -319,7 +327,7 @@ pub async fn reset_second_factor(t: &Scope, id: Uuid) -> ServiceResult<Account> 
             "On ne réinitialise pas son propre second facteur : demandez-le à un autre administrateur.",
         ));
     }
-    let now = Utc::now();
+    let now = t.now();
     let (_turn, txn) = t.begin_write().await?;
     crate::store::entities::recovery_code::Entity::delete_many()
         .filter(crate::store::entities::recovery_code::Column::AccountId.eq(id))
@@ -385,6 +393,7 @@ pub async fn create(t: &Scope, input: AccountInput) -> ServiceResult<Account> {
         &display_name.unwrap_or_default(),
         input.role,
         phc,
+        t.now(),
     )
     .await;
     let a = match a {

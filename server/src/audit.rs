@@ -114,6 +114,8 @@ pub struct Event {
     pub record_id: Option<Uuid>,
     /// `ok`, `denied`, `failed`, `locked`.
     pub outcome: &'static str,
+    /// When it happened, by the server's clock (`crate::clock`).
+    pub at: DateTime<Utc>,
 }
 
 /// Hash of a row's content linked to the previous row's hash. Computed from the stored
@@ -178,11 +180,10 @@ pub async fn record_many<C: ConnectionTrait + TransactionTrait>(
         .ok_or_else(|| DbErr::RecordNotFound("audit_head".into()))?;
     let last: i64 = head.try_get("", "seq")?;
     let mut prev: String = head.try_get("", "hash")?;
-    // Microsecond precision: what both databases store exactly, so the hash re-computes.
-    let at =
-        DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_else(Utc::now);
     let mut rows = Vec::with_capacity(events.len());
     for (i, e) in events.into_iter().enumerate() {
+        // Microsecond precision: what both databases store exactly, so the hash re-computes.
+        let at = DateTime::from_timestamp_micros(e.at.timestamp_micros()).unwrap_or(e.at);
         let mut row = audit_log::Model {
             seq: last - n + 1 + i as i64,
             at,

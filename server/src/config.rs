@@ -622,6 +622,40 @@ mod tests {
     }
 
     #[test]
+    fn the_quick_exit_goes_to_about_blank_or_an_https_page_and_nowhere_else() {
+        assert_eq!(
+            Config::load(None, env(&[])).unwrap().quick_exit_url,
+            "about:blank"
+        );
+        let c = Config::load(
+            None,
+            env(&[("RELAIS_QUICK_EXIT_URL", "https://meteofrance.com/")]),
+        )
+        .unwrap();
+        assert_eq!(c.quick_exit_url, "https://meteofrance.com/");
+        for bad in [
+            "http://meteofrance.com/",
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "//meteofrance.com",
+            "https://x.fr/\"><script>",
+            "https://x.fr/ onload=x",
+            "https://x.fr/'",
+            "",
+        ] {
+            let e = Config::load(None, |k| {
+                (k == "RELAIS_QUICK_EXIT_URL").then(|| bad.to_owned())
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(
+                e.contains("quick_exit_url") && e.contains("RELAIS_QUICK_EXIT_URL"),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
     fn toml_file_then_environment() {
         let dir = std::env::temp_dir().join(format!("relais-config-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();

@@ -2,7 +2,6 @@
 //! waiting in the queue and a year of past activity (`year`), all fictitious. Accounts get a
 //! TOTP secret so the demo logs in as production does.
 
-use chrono::Utc;
 use relais_domain::Role;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait};
 use serde::Serialize;
@@ -42,7 +41,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
     if organisation::Entity::find().count(db).await? > 0 {
         return Ok(None);
     }
-    let now = Utc::now();
+    let now = state.now();
     let org_id = Uuid::new_v4();
     let org_name = "Coordination sociale Nord-Isère (démo)";
     let phc = state.hasher().hash(DEMO_PASSWORD);
@@ -116,7 +115,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             vec![site_ids[0]],
         ),
     ] {
-        let a = create_account(&txn, org_id, email, name, role, phc.clone()).await?;
+        let a = create_account(&txn, org_id, email, name, role, phc.clone(), now).await?;
         let secret = totp::generate_secret();
         let mut am: account::ActiveModel = a.clone().into();
         am.totp_secret = Set(Some(state.cipher().seal(
@@ -236,6 +235,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             org_id,
             coordinator.unwrap_or_default(),
             input,
+            now,
         )
         .await
         .map_err(|e| sea_orm::DbErr::Custom(format!("demo person refused: {e:?}")))?;
@@ -285,8 +285,10 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
                     channel,
                     Initiative::ThirdParty,
                     PersonRole::Victim,
+                    now,
                 )
             },
+            now,
         )
         .await
         .map_err(|e| sea_orm::DbErr::Custom(format!("demo situation refused: {e:?}")))?;
@@ -528,6 +530,7 @@ mod year {
                     safe_contact: Default::default(),
                     notes: None,
                 },
+                now,
             )
             .await
             .map_err(|e| DbErr::Custom(format!("demo person refused: {e:?}")))?;
@@ -554,8 +557,9 @@ mod year {
                     site_id: Some(site),
                     assigned_to: Some(coordinator),
                     received_at: received,
-                    ..NewSituation::new(person.id, kind, channel, initiative, role)
+                    ..NewSituation::new(person.id, kind, channel, initiative, role, now)
                 },
+                now,
             )
             .await
             .map_err(|e| DbErr::Custom(format!("demo situation refused: {e:?}")))?;

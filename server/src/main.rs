@@ -101,7 +101,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                         .as_bytes(),
                 )
                 .map_err(|_| "the secret is not base32".to_owned())?;
-            let step = auth::totp::step_of(chrono::Utc::now().timestamp());
+            let step = auth::totp::step_of(relais_server::clock::wall().timestamp());
             println!("{:06}", auth::totp::hotp(&s, step as u64, 6));
             Ok(())
         }

@@ -6,7 +6,6 @@ use crate::paging::Paging;
 use crate::scope::Scope;
 use crate::store::entities::{organisation, site};
 use crate::store::{Stamp, soft_delete};
-use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{Organisation, OrganisationInput, Page, Site, SiteInput};
 use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, Set};
@@ -153,7 +152,7 @@ pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Site> {
 
 pub async fn create(t: &Scope, input: SiteInput) -> ServiceResult<Site> {
     let v = validate_in(t, None, input).await?;
-    let now = Utc::now();
+    let now = t.now();
     let id = Uuid::new_v4();
     let (_turn, txn) = t.begin_write().await?;
     let stamp = Stamp::take(&txn, now).await?;
@@ -190,7 +189,7 @@ pub async fn update(t: &Scope, id: Uuid, input: SiteInput) -> ServiceResult<Site
     am.time_zone = Set(v.time_zone);
     am.alsace_moselle = Set(v.alsace_moselle);
     am.message_place = Set(v.message_place);
-    Stamp::take(&txn, Utc::now()).await?.changed(&mut am);
+    Stamp::take(&txn, t.now()).await?.changed(&mut am);
     let m = am.update(&txn).await?;
     audit::record(
         &txn,
@@ -203,7 +202,7 @@ pub async fn update(t: &Scope, id: Uuid, input: SiteInput) -> ServiceResult<Site
 
 pub async fn delete(t: &Scope, id: Uuid) -> ServiceResult<()> {
     let (_turn, txn) = t.begin_write().await?;
-    if !soft_delete::<site::Entity, _>(&txn, t.organisation_id(), id).await? {
+    if !soft_delete::<site::Entity, _>(&txn, t.organisation_id(), id, t.now()).await? {
         return Err(ServiceError::not_found());
     }
     audit::record(
@@ -261,7 +260,7 @@ pub async fn update_organisation(
     if let Some(w) = words {
         am.message_words = Set(Some(w).filter(|w| !w.is_empty()));
     }
-    Stamp::take(&txn, Utc::now()).await?.changed(&mut am);
+    Stamp::take(&txn, t.now()).await?.changed(&mut am);
     let o = am.update(&txn).await?;
     txn.commit().await?;
     Ok(organisation_dto(o))

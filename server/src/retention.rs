@@ -135,7 +135,7 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
     else {
         return Ok(());
     };
-    let now = Utc::now();
+    let now = state.now();
     let id = p.id;
     let mut am = p.into_active_model();
     am.identity = Set(c.seal_json(
@@ -309,6 +309,7 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
                 am.close_reason = Set(Some(CloseReason::Unreachable.as_str().into()));
                 am.closed_at = Set(Some(now));
             },
+            now,
         )
         .await?;
     }
@@ -323,6 +324,7 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
             record_type: Some("person"),
             record_id: Some(id),
             outcome: "ok",
+            at: state.now(),
         },
     )
     .await?;
@@ -356,6 +358,7 @@ pub async fn run(
             record_type: None,
             record_id: None,
             outcome: if dry_run { "dry_run" } else { "ok" },
+            at: state.now(),
         })
         .await?;
     Ok(RetentionRun {
@@ -373,10 +376,10 @@ pub async fn run_all(state: &AppState, dry_run: bool) -> ServiceResult<Vec<(Uuid
         .await?;
     let mut out = Vec::new();
     for o in orgs {
-        out.push((o.id, run(state, o.id, None, Utc::now(), dry_run).await?));
+        out.push((o.id, run(state, o.id, None, state.now(), dry_run).await?));
     }
     if !dry_run {
-        housekeeping(state, Utc::now()).await?;
+        housekeeping(state, state.now()).await?;
     }
     Ok(out)
 }

@@ -93,6 +93,11 @@ impl Scope {
         }
     }
 
+    /// Now, as the server sees it (`crate::clock`).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.state.now()
+    }
+
     /// The same scope, applying a phone's intent.
     pub fn applying(&self, mark: IntentMark) -> Scope {
         Scope {
@@ -131,7 +136,7 @@ impl Scope {
                 kind: sea_orm::Set(m.kind.to_owned()),
                 outcome: sea_orm::Set("applied".to_owned()),
                 answer: sea_orm::Set(None),
-                created_at: sea_orm::Set(chrono::Utc::now()),
+                created_at: sea_orm::Set(self.now()),
             }
             .insert(&txn)
             .await?;
@@ -207,6 +212,7 @@ impl Scope {
             record_type,
             record_id,
             outcome,
+            at: self.now(),
         }
     }
 }

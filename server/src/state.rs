@@ -5,7 +5,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set, TransactionTrait,
 };
@@ -42,6 +41,8 @@ struct Inner {
     outbox_wake: tokio::sync::Notify,
     /// Free slots of recent searches, used again while nothing they read has changed.
     free_slots: store::fresh::Fresh<store::fresh::SearchKey, Arc<store::fresh::FreeSlots>>,
+    /// The server's time (`crate::clock`): the system clock, moved only by tests.
+    clock: crate::clock::Clock,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +56,14 @@ pub enum StartError {
 }
 
 impl AppState {
+    /// Now, as the server sees it (`crate::clock`).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.clock.now()
+    }
+    /// The server's clock, for a test to move.
+    pub fn clock(&self) -> &crate::clock::Clock {
+        &self.0.clock
+    }
     pub fn db(&self) -> &DatabaseConnection {
         &self.0.db
     }
@@ -73,6 +82,7 @@ impl AppState {
         crate::outbox::providers::DevOutbox {
             db: self.db(),
             cipher: self.cipher(),
+            now: self.now(),
         }
     }
     /// Free slots of recent searches (`store::fresh`).
@@ -192,6 +202,7 @@ impl AppState {
             gateways,
             outbox_wake: tokio::sync::Notify::new(),
             free_slots: store::fresh::Fresh::new(512),
+            clock: crate::clock::Clock::default(),
         })))
     }
 }
@@ -251,7 +262,7 @@ async fn check_key(db: &DatabaseConnection, cipher: &FieldCipher) -> Result<(), 
             instance::ActiveModel {
                 id: Set(1),
                 key_check: Set(cipher.seal("instance", "key_check", nil, KEY_CHECK)),
-                created_at: Set(Utc::now()),
+                created_at: Set(crate::clock::wall()),
             }
             .insert(db)
             .await?;

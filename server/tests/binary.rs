@@ -152,7 +152,7 @@ async fn first_start_creates_a_private_key_logs_nothing_personal_and_stops_grace
     let secret = data_encoding::BASE32_NOPAD
         .decode(e["secret"].as_str().unwrap().as_bytes())
         .unwrap();
-    let step = relais_server::auth::totp::step_of(chrono::Utc::now().timestamp());
+    let step = relais_server::auth::totp::step_of(relais_server::clock::wall().timestamp());
     let code = format!(
         "{:06}",
         relais_server::auth::totp::hotp(&secret, step as u64, 6)
@@ -196,8 +196,18 @@ async fn first_start_creates_a_private_key_logs_nothing_personal_and_stops_grace
     .await;
     assert_eq!(st, 422);
 
-    // Graceful shutdown: a login in flight when SIGTERM arrives completes (the default Argon2
-    // parameters make one verification last well over the 30 ms head start).
+    // Graceful shutdown: a login in flight when SIGTERM arrives completes. SIGTERM is sent
+    // once the server's trace log shows the request started (the default Argon2 parameters
+    // then keep it busy verifying), not after a fixed head start that a loaded machine
+    // could overrun.
+    let logins_started = || {
+        std::fs::read_to_string(&log_path)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("started processing request") && l.contains("/auth/login"))
+            .count()
+    };
+    let before = logins_started();
     let in_flight = {
         let c = c.clone();
         let url = format!("{base}/api/v1/auth/login");
@@ -211,16 +221,23 @@ async fn first_start_creates_a_private_key_logs_nothing_personal_and_stops_grace
             (r.map(|r| r.status().as_u16()), t0.elapsed())
         })
     };
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while logins_started() == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the login never reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     let (status, took) = in_flight.await.unwrap();
-    assert_eq!(status.ok(), Some(401), "the in-flight request completed");
-    assert!(
-        took > Duration::from_millis(30),
-        "the request was still in flight at SIGTERM ({took:?})"
+    assert_eq!(
+        status.ok(),
+        Some(401),
+        "the request in flight at SIGTERM completed ({took:?})"
     );
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "exit status {:?}", out.status);
@@ -284,4 +301,123 @@ async fn the_demo_listens_where_relais_listen_says() {
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
     assert!(up, "the demo did not answer on RELAIS_LISTEN's port");
+}
+
+// `relais retention` from the command line, as the operator's cron or a person at a terminal
+// runs it: the dry run lists the file and changes nothing, the run anonymises it, and neither
+// prints or logs a name. The file is planted with the server's clock moved 800 days back.
+#[tokio::test]
+async fn retention_from_the_command_line_lists_then_anonymises_and_prints_no_name() {
+    use relais_server::store::entities::{account, organisation, person};
+    use sea_orm::EntityTrait;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = std::env::temp_dir().join(format!("relais-retention-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/relais.sqlite?mode=rwc", dir.display());
+    let env = |c: &mut Command| {
+        c.env("DATABASE_URL", &url)
+            .env("RUST_LOG", "debug")
+            .env_remove("RELAIS_DATA_KEY")
+            .env_remove("RELAIS_DATA_KEY_FILE");
+    };
+    let mut admin = Command::new(BIN);
+    env(&mut admin);
+    let out = admin
+        .args([
+            "create-admin",
+            "--organisation",
+            "CCAS de Conservation",
+            "--email",
+            "chef@ccas-conservation.fr",
+            "--name",
+            "Cheffe",
+        ])
+        .env("RELAIS_ADMIN_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let config =
+        relais_server::config::Config::load(None, |k| (k == "DATABASE_URL").then(|| url.clone()))
+            .unwrap();
+    let state = relais_server::state::AppState::start(config).await.unwrap();
+    let db = state.db();
+    let org = organisation::Entity::find()
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let by = account::Entity::find().one(db).await.unwrap().unwrap().id;
+    state.clock().advance(chrono::Duration::days(-800));
+    let p = relais_server::casework::persons::insert_person(
+        db,
+        state.cipher(),
+        org,
+        by,
+        relais_domain::dto::PersonInput {
+            first_name: "Gwendoline".into(),
+            last_name: "Kerhervé".into(),
+            birth_year: Some(1984),
+            sex: None,
+            phone: Some("06 55 44 33 22".into()),
+            email: None,
+            address: None,
+            safe_contact: Default::default(),
+            notes: None,
+        },
+        state.now(),
+    )
+    .await
+    .unwrap();
+    let anonymised = || async {
+        person::Entity::find_by_id(p.id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .anonymised_at
+            .is_some()
+    };
+    let retention = |args: &[&str]| {
+        let mut c = Command::new(BIN);
+        env(&mut c);
+        let out = c.arg("retention").args(args).output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        );
+        assert!(out.status.success(), "{stderr}");
+        for needle in ["Gwendoline", "Kerherv", "55 44 33"] {
+            assert!(
+                !stdout.contains(needle) && !stderr.contains(needle),
+                "`{needle}` printed"
+            );
+        }
+        let v: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+        assert_eq!(v.as_array().map(Vec::len), Some(1), "one organisation: {v}");
+        v[0]["run"].clone()
+    };
+
+    let dry = retention(&["--dry-run"]);
+    assert_eq!(dry["dry_run"], true, "{dry}");
+    assert_eq!(dry["anonymised"], 0, "{dry}");
+    let items = dry["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{dry}");
+    assert_eq!(items[0]["person_id"], p.id.to_string());
+    assert_eq!(items[0]["rule"], "inactive_two_years");
+    assert!(!anonymised().await, "a dry run changes nothing");
+
+    let run = retention(&[]);
+    assert_eq!(run["anonymised"], 1, "{run}");
+    assert!(anonymised().await);
+    let again = retention(&[]);
+    assert_eq!(again["anonymised"], 0, "nothing left to do: {again}");
+    drop(state);
+    let _ = std::fs::remove_dir_all(&dir);
 }

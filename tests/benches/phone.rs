@@ -74,6 +74,7 @@ fn main() {
                     safe_contact: Default::default(),
                     notes: Some("Note de suivi".into()),
                 },
+                s.state.now(),
             )
             .await
             .unwrap();
@@ -89,8 +90,10 @@ fn main() {
                         OriginChannel::Gendarmerie,
                         Initiative::ThirdParty,
                         PersonRole::Victim,
+                        s.state.now(),
                     )
                 },
+                s.state.now(),
             )
             .await
             .unwrap();

@@ -1,7 +1,6 @@
 //! Retention on demand, for admins: a dry run lists what the daily job would anonymise.
 
 use axum::Json;
-use chrono::Utc;
 use relais_domain::dto::{RetentionInput, RetentionRun};
 
 use super::error::ServiceResult;
@@ -18,7 +17,7 @@ pub async fn run(
         &t.state,
         t.organisation_id(),
         Some(t.caller.account_id),
-        Utc::now(),
+        t.now(),
         i.dry_run,
     )
     .await

@@ -45,7 +45,7 @@ pub(crate) async fn authenticate(
     totp_code: Option<&str>,
     recovery_code: Option<&str>,
 ) -> ServiceResult<Authenticated> {
-    let now = Utc::now();
+    let now = state.now();
     if ip.is_some_and(|ip| state.ip_throttle().is_blocked(ip, now)) {
         return Err(
             ServiceError::new(ProblemCode::TooManyAttempts, "Trop de tentatives")
@@ -117,7 +117,8 @@ pub(crate) async fn authenticate(
     };
     let password_ok = !matching.is_empty();
     let lock = acc.as_ref().map(lock_state);
-    let ev = |acc: Option<&account::Model>, action, outcome| login_audit(acc, ip, action, outcome);
+    let ev =
+        |acc: Option<&account::Model>, action, outcome| login_audit(acc, ip, action, outcome, now);
     let fail = |acc: Option<account::Model>| async move {
         record_failure(state, acc.as_ref(), ip, now).await?;
         Err::<Authenticated, ServiceError>(invalid_credentials())
@@ -273,6 +274,7 @@ pub(crate) async fn code_already_used(
             ip,
             Action::LoginFailed,
             "code_reused",
+            state.now(),
         ))
         .await?;
     Ok(ServiceError::field(
@@ -315,8 +317,10 @@ pub(crate) fn login_audit(
     ip: Option<std::net::IpAddr>,
     action: Action,
     outcome: &'static str,
+    at: DateTime<Utc>,
 ) -> audit::Event {
     audit::Event {
+        at,
         organisation_id: acc.map(|a| a.organisation_id),
         account_id: acc.map(|a| a.id),
         role: acc.and_then(|a| Role::parse(&a.role)),
@@ -348,7 +352,11 @@ pub(crate) async fn record_failure(
         am.locked_until = Set(s.locked_until);
         am.update(&txn).await?;
     }
-    audit::record(&txn, login_audit(acc, ip, Action::LoginFailed, "failed")).await?;
+    audit::record(
+        &txn,
+        login_audit(acc, ip, Action::LoginFailed, "failed", now),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -391,8 +399,10 @@ pub(crate) fn login_event(
     a: &Authenticated,
     ip: Option<std::net::IpAddr>,
     action: Action,
+    at: DateTime<Utc>,
 ) -> audit::Event {
     audit::Event {
+        at,
         organisation_id: Some(a.account.organisation_id),
         account_id: Some(a.account.id),
         role: Some(a.role),

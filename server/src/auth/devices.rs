@@ -91,7 +91,7 @@ pub async fn device_login(
         return Err(ServiceError::new(ProblemCode::SecondFactorRequired, "Second facteur requis")
             .detail("Enrôlez d'abord une application d'authentification depuis un poste, puis connectez le téléphone."));
     }
-    let now = Utc::now();
+    let now = state.now();
     let refresh = random_token(32);
     let refresh_expires_at = now + Duration::days(state.config().device_refresh_days);
     let device_id = Uuid::new_v4();
@@ -112,7 +112,7 @@ pub async fn device_login(
     .await?;
     let (access_token, access_expires_at) =
         issue_device_grant(&txn, state, &a.account, device_id, now).await?;
-    audit::record(&txn, login_event(&a, ip, Action::DeviceLogin)).await?;
+    audit::record(&txn, login_event(&a, ip, Action::DeviceLogin, state.now())).await?;
     txn.commit().await?;
     Ok(DeviceGrant {
         device_id,
@@ -128,7 +128,7 @@ pub async fn device_refresh(
     ip: Option<std::net::IpAddr>,
     req: RefreshRequest,
 ) -> ServiceResult<DeviceGrant> {
-    let now = Utc::now();
+    let now = state.now();
     let db = state.db();
     let presented = token_hash(req.refresh_token.trim());
     let found = device::Entity::find()
@@ -158,6 +158,7 @@ pub async fn device_refresh(
                     record_type: Some("device"),
                     record_id: Some(stolen.id),
                     outcome: "refresh_token_reused",
+                    at: now,
                 },
             )
             .await?;
@@ -209,7 +210,11 @@ pub async fn device_refresh(
         role,
         second_factor_ok: true,
     };
-    audit::record(&txn, login_event(&a, ip, Action::DeviceRefresh)).await?;
+    audit::record(
+        &txn,
+        login_event(&a, ip, Action::DeviceRefresh, state.now()),
+    )
+    .await?;
     txn.commit().await?;
     Ok(DeviceGrant {
         device_id: dev.id,
@@ -231,7 +236,7 @@ pub async fn revoke_device(t: &Scope, id: Uuid) -> ServiceResult<()> {
     if dev.account_id != t.staff()?.account_id && t.staff()?.role != Role::Admin {
         return Err(ServiceError::not_found());
     }
-    let now = Utc::now();
+    let now = t.now();
     let (_turn, txn) = t.begin_write().await?;
     revoke_device_family(&txn, id, now).await?;
     audit::record(

@@ -7,7 +7,6 @@ use crate::crypto::token_hash;
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;
 use crate::store::entities::{account, recovery_code, session};
-use chrono::Utc;
 use relais_domain::dto::{RecoveryCodes, TotpConfirm, TotpEnrolment};
 use relais_domain::problem::ProblemCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
@@ -81,7 +80,7 @@ pub async fn totp_confirm(t: &Scope, req: TotpConfirm) -> ServiceResult<Recovery
         .cipher()
         .open("account", "totp_secret", acc.id, sealed)?;
     // Guessing codes here is guessing a second factor: same lockout as a login.
-    let now = Utc::now();
+    let now = t.now();
     if lock_policy(&t.state).is_locked(&lock_state(&acc), now) {
         return Err(
             ServiceError::new(ProblemCode::TooManyAttempts, "Trop de tentatives")

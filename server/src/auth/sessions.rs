@@ -40,7 +40,7 @@ pub async fn resume(
     token: &str,
     ip: Option<std::net::IpAddr>,
 ) -> ServiceResult<crate::scope::Caller> {
-    let now = Utc::now();
+    let now = state.now();
     let db = state.db().clone();
     // One query: the session and its account.
     let (s, acc) = session::Entity::find()
@@ -83,14 +83,14 @@ pub async fn logout(t: &Scope) -> ServiceResult<()> {
     session::Entity::update_many()
         .col_expr(
             session::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(Utc::now()),
+            sea_orm::sea_query::Expr::value(t.now()),
         )
         .filter(session::Column::Id.eq(t.staff()?.session_id))
         .exec(&txn)
         .await?;
     // Logging a phone out ends its refresh token too.
     if let Some(d) = t.staff()?.device_id {
-        revoke_device_family(&txn, d, Utc::now()).await?;
+        revoke_device_family(&txn, d, t.now()).await?;
     }
     audit::record(&txn, t.audit_event(Action::Logout, None, None, "ok")).await?;
     txn.commit().await?;
@@ -150,7 +150,7 @@ pub async fn login(
         req.recovery_code.as_deref(),
     )
     .await?;
-    let now = Utc::now();
+    let now = state.now();
     let c = state.config();
     let token = random_token(32);
     let expires_at = now + Duration::hours(c.session_max_hours);
@@ -170,7 +170,7 @@ pub async fn login(
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, login_event(&a, ip, Action::Login)).await?;
+    audit::record(&txn, login_event(&a, ip, Action::Login, state.now())).await?;
     txn.commit().await?;
     Ok(SessionGrant {
         token,

@@ -19,7 +19,6 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::scope::Scope;
 use crate::store::entities::{contact_attempt, situation};
 use crate::store::{OrgScoped, Stamp};
-use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{AttemptInput, AttemptLogged, QueueEntry};
 use relais_domain::outreach::{self, Event, Priority, QueueItem, State};
@@ -34,7 +33,7 @@ use uuid::Uuid;
 /// callback window, only inside it.
 pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<AttemptLogged> {
     let mut v = Validator::new();
-    let at = past_time(&mut v, "at", i.at);
+    let at = past_time(&mut v, "at", i.at, t.now());
     let note = v.optional_text("note", i.note.as_deref(), 2_000);
     v.finish().map_err(ServiceError::validation)?;
     let m = find(t, id).await?;
@@ -76,7 +75,7 @@ pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<Atte
         .await?;
     let aid = Uuid::new_v4();
     let (_turn, txn) = t.begin_write().await?;
-    let now = Utc::now();
+    let now = t.now();
     let a = contact_attempt::ActiveModel {
         id: Set(aid),
         organisation_id: Set(t.organisation_id()),
@@ -112,10 +111,11 @@ pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<Atte
             Some(t.staff()?.account_id),
             at,
             extra,
+            now,
         )
         .await?
     } else {
-        touch(&txn, &m, at, extra).await?
+        touch(&txn, &m, at, extra, now).await?
     };
     audit::record(
         &txn,
@@ -129,7 +129,7 @@ pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<Atte
         .unwrap_or_default();
     Ok(AttemptLogged {
         attempt: attempt_dto(c, &a)?,
-        situation: situation_dto(c, &updated, Some(&p), &attempts, Utc::now(), zone)?,
+        situation: situation_dto(c, &updated, Some(&p), &attempts, t.now(), zone)?,
     })
 }
 
@@ -149,7 +149,7 @@ pub async fn queue(t: &Scope) -> ServiceResult<Vec<QueueEntry>> {
         .limit(2_000)
         .all(t.db())
         .await?;
-    let now = Utc::now();
+    let now = t.now();
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let pids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
     let attempts = attempts_of(t.db(), t.organisation_id(), &ids).await?;

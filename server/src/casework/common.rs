@@ -169,8 +169,8 @@ pub(crate) fn past_time(
     v: &mut Validator,
     field: &str,
     at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
 ) -> DateTime<Utc> {
-    let now = Utc::now();
     match at {
         None => now,
         Some(t) if t > now + Duration::minutes(5) => {

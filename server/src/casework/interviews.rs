@@ -42,9 +42,9 @@ pub(crate) async fn insert_interview<C: ConnectionTrait>(
     i: &InterviewInput,
     at: DateTime<Utc>,
     note: Option<&str>,
+    now: DateTime<Utc>,
 ) -> ServiceResult<interview::Model> {
     let id = Uuid::new_v4();
-    let now = Utc::now();
     Ok(interview::ActiveModel {
         id: Set(id),
         organisation_id: Set(org),
@@ -80,7 +80,7 @@ pub(crate) fn interview_dto(m: &interview::Model) -> ServiceResult<Interview> {
 /// there; it is the first contact if none was recorded.
 pub async fn record_interview(t: &Scope, id: Uuid, i: InterviewInput) -> ServiceResult<Interview> {
     let mut v = Validator::new();
-    let at = past_time(&mut v, "at", i.at);
+    let at = past_time(&mut v, "at", i.at, t.now());
     let note = v.optional_text("note", i.note.as_deref(), 10_000);
     if i.duration_minutes.is_some_and(|d| d == 0 || d > 600) {
         v.push(
@@ -105,6 +105,7 @@ pub async fn record_interview(t: &Scope, id: Uuid, i: InterviewInput) -> Service
         &i,
         at,
         note.as_deref(),
+        t.now(),
     )
     .await?;
     let extra = |am: &mut situation::ActiveModel| {
@@ -121,10 +122,11 @@ pub async fn record_interview(t: &Scope, id: Uuid, i: InterviewInput) -> Service
             Some(t.staff()?.account_id),
             at,
             extra,
+            t.now(),
         )
         .await?;
     } else {
-        touch(&txn, &m, at, extra).await?;
+        touch(&txn, &m, at, extra, t.now()).await?;
     }
     audit::record(
         &txn,
@@ -144,7 +146,7 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
     v.finish().map_err(ServiceError::validation)?;
     check_site(t, i.site_id).await?;
     let c = t.state.cipher();
-    let now = Utc::now();
+    let now = t.now();
     let (_turn, txn) = t.begin_write().await?;
     let p = crate::casework::persons::insert_person(
         &txn,
@@ -166,6 +168,7 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
             safe_contact: SafeContactProfile::default(),
             notes: None,
         },
+        now,
     )
     .await?;
     let s = insert_situation(
@@ -185,8 +188,10 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
                 OriginChannel::WalkIn,
                 Initiative::OwnInitiative,
                 i.person_role,
+                now,
             )
         },
+        now,
     )
     .await?;
     let interview_input = InterviewInput {
@@ -204,6 +209,7 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
         &interview_input,
         now,
         note.as_deref(),
+        now,
     )
     .await?;
     let s = apply_event(
@@ -214,6 +220,7 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
         Some(t.staff()?.account_id),
         now,
         |am| am.first_contact_at = Set(Some(now)),
+        now,
     )
     .await?;
     for (action, table, rid) in [
@@ -238,7 +245,7 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
 pub async fn child_report(t: &Scope, id: Uuid, i: ChildReportInput) -> ServiceResult<ChildReport> {
     let m = find(t, id).await?;
     let zone = crate::zone::of_site_id(t.db(), t.organisation_id(), m.site_id).await?;
-    let today = zone.local(Utc::now()).date();
+    let today = zone.local(t.now()).date();
     if i.reported_on > today || i.reported_on < today - Duration::days(366) {
         return Err(ServiceError::field(
             ProblemCode::OutOfRange,
@@ -246,7 +253,7 @@ pub async fn child_report(t: &Scope, id: Uuid, i: ChildReportInput) -> ServiceRe
             "Date du signalement : dans l'année écoulée, pas dans le futur.",
         ));
     }
-    let now = Utc::now();
+    let now = t.now();
     let (_turn, txn) = t.begin_write().await?;
     let row = child_report::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -260,7 +267,7 @@ pub async fn child_report(t: &Scope, id: Uuid, i: ChildReportInput) -> ServiceRe
     }
     .insert(&txn)
     .await?;
-    touch(&txn, &m, now, |_| {}).await?;
+    touch(&txn, &m, now, |_| {}, now).await?;
     audit::record(
         &txn,
         t.audit_event(Action::ChildReportRecorded, Some(TABLE), Some(id), "ok"),
@@ -280,10 +287,10 @@ pub async fn child_report(t: &Scope, id: Uuid, i: ChildReportInput) -> ServiceRe
 /// An anonymous contact: statistics only.
 pub async fn anonymous(t: &Scope, i: AnonymousContactInput) -> ServiceResult<AnonymousContact> {
     let mut v = Validator::new();
-    let at = past_time(&mut v, "at", i.at);
+    let at = past_time(&mut v, "at", i.at, t.now());
     validate_problems(&mut v, &i.problems);
     v.finish().map_err(ServiceError::validation)?;
-    let now = Utc::now();
+    let now = t.now();
     let sex = i.sex.unwrap_or(Sex::Unknown);
     let band = i
         .age_band

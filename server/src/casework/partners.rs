@@ -234,8 +234,8 @@ pub(crate) async fn check_existing_apart<C: ConnectionTrait>(
     org: Uuid,
     a: Uuid,
     b: Uuid,
+    now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let now = Utc::now();
     let parts = appointment_participant::Entity::scoped(org)
         .filter(appointment_participant::Column::PersonId.is_in([a, b]))
         .all(db)
@@ -305,7 +305,7 @@ pub async fn list(t: &Scope) -> ServiceResult<Vec<Partner>> {
 
 pub async fn create(t: &Scope, i: PartnerInput) -> ServiceResult<Partner> {
     let (name, contact) = validate_partner(&i)?;
-    let now = Utc::now();
+    let now = t.now();
     let id = Uuid::new_v4();
     let (_turn, txn) = t.begin_write().await?;
     let m = partner::ActiveModel {
@@ -338,7 +338,7 @@ pub async fn update(t: &Scope, id: Uuid, i: PartnerInput) -> ServiceResult<Partn
     am.name = Set(name);
     am.kind = Set(i.kind.as_str().into());
     am.contact = Set(contact);
-    Stamp::take(&txn, Utc::now()).await?.changed(&mut am);
+    Stamp::take(&txn, t.now()).await?.changed(&mut am);
     let m = am.update(&txn).await?;
     audit::record(
         &txn,
@@ -351,7 +351,7 @@ pub async fn update(t: &Scope, id: Uuid, i: PartnerInput) -> ServiceResult<Partn
 
 pub async fn delete(t: &Scope, id: Uuid) -> ServiceResult<()> {
     let (_turn, txn) = t.begin_write().await?;
-    if !soft_delete::<partner::Entity, _>(&txn, t.organisation_id(), id).await? {
+    if !soft_delete::<partner::Entity, _>(&txn, t.organisation_id(), id, t.now()).await? {
         return Err(ServiceError::not_found());
     }
     audit::record(
@@ -393,12 +393,12 @@ pub async fn orient(t: &Scope, id: Uuid, i: OrientationInput) -> ServiceResult<O
         .ok_or_else(|| {
             ServiceError::field(ProblemCode::Unknown, "partner_id", "Partenaire inconnu.")
         })?;
-    let now = Utc::now();
+    let now = t.now();
     let oid = Uuid::new_v4();
     let (_turn, txn) = t.begin_write().await?;
     let state = word(&s.state, State::parse, "situation.state")?;
     if state == State::Orientation {
-        touch(&txn, &s, now, |_| {}).await?;
+        touch(&txn, &s, now, |_| {}, now).await?;
     } else {
         apply_event(
             &txn,
@@ -408,6 +408,7 @@ pub async fn orient(t: &Scope, id: Uuid, i: OrientationInput) -> ServiceResult<O
             Some(t.staff()?.account_id),
             now,
             |_| {},
+            now,
         )
         .await?;
     }
@@ -488,7 +489,7 @@ pub async fn set_status(
         .find_live::<situation::Entity>(m.situation_id)
         .await?
         .ok_or_else(ServiceError::not_found)?;
-    let now = Utc::now();
+    let now = t.now();
     let (_turn, txn) = t.begin_write().await?;
     let r = orientation::Entity::update_many()
         .set(orientation::ActiveModel {
@@ -505,7 +506,7 @@ pub async fn set_status(
         ));
     }
     if s.state != State::Closed.as_str() {
-        touch(&txn, &s, now, |_| {}).await?;
+        touch(&txn, &s, now, |_| {}, now).await?;
     }
     audit::record(
         &txn,
@@ -578,13 +579,13 @@ pub async fn link(t: &Scope, id: Uuid, i: PersonLinkInput) -> ServiceResult<Pers
     } else {
         None
     };
-    let now = Utc::now();
+    let now = t.now();
     let link_id = Uuid::new_v4();
     let (_turn, txn) = t.begin_write().await?;
     let stamp = Stamp::take(&txn, now).await?;
     if keep_apart {
         lock_persons(&txn, t.organisation_id(), id, &[i.other_person_id]).await?;
-        check_existing_apart(&txn, t.organisation_id(), id, i.other_person_id).await?;
+        check_existing_apart(&txn, t.organisation_id(), id, i.other_person_id, now).await?;
     }
     let m = person_link::ActiveModel {
         id: Set(link_id),
@@ -637,7 +638,7 @@ pub async fn links(t: &Scope, id: Uuid) -> ServiceResult<Vec<PersonLink>> {
 
 pub async fn unlink(t: &Scope, id: Uuid) -> ServiceResult<()> {
     let (_turn, txn) = t.begin_write().await?;
-    if !soft_delete::<person_link::Entity, _>(&txn, t.organisation_id(), id).await? {
+    if !soft_delete::<person_link::Entity, _>(&txn, t.organisation_id(), id, t.now()).await? {
         return Err(ServiceError::not_found());
     }
     audit::record(

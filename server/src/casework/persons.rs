@@ -7,7 +7,7 @@ use crate::paging::page;
 use crate::scope::Scope;
 use crate::store::entities::{audit_log, person};
 use crate::store::{Stamp, soft_delete};
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 use relais_domain::Validator;
 use relais_domain::dto::{AuditEntry, Page, Person, PersonInput, PersonSummary, Sex};
 use relais_domain::problem::ProblemCode;
@@ -44,8 +44,10 @@ pub(crate) struct ValidPerson {
     pub(crate) notes: Option<String>,
 }
 
-pub(crate) fn validate(input: PersonInput) -> ServiceResult<ValidPerson> {
-    let now = Utc::now();
+pub(crate) fn validate(
+    input: PersonInput,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<ValidPerson> {
     let mut v = Validator::new();
     let first_name = v.required_text("first_name", &input.first_name, 100);
     let last_name = v.required_text("last_name", &input.last_name, 100);
@@ -131,7 +133,11 @@ pub(crate) fn seal_into(c: &FieldCipher, id: Uuid, p: &ValidPerson, am: &mut per
     am.safe_contact_checked_at = Set(p.safe_contact.checked_at);
 }
 
-pub(crate) fn open_person(c: &FieldCipher, m: person::Model) -> ServiceResult<Person> {
+pub(crate) fn open_person(
+    c: &FieldCipher,
+    m: person::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<Person> {
     let identity: Identity = c.open_json(TABLE, "identity", m.id, &m.identity)?;
     let contact: Contact = c.open_json(TABLE, "contact", m.id, &m.contact)?;
     let safe_contact: SafeContactProfile =
@@ -144,7 +150,6 @@ pub(crate) fn open_person(c: &FieldCipher, m: person::Model) -> ServiceResult<Pe
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
         })
         .transpose()?;
-    let now = Utc::now();
     Ok(Person {
         id: m.id,
         first_name: identity.first_name,
@@ -169,11 +174,15 @@ pub(crate) fn initials_of(c: &FieldCipher, m: &person::Model) -> ServiceResult<S
     Ok(initials(&identity.first_name, &identity.last_name))
 }
 
-pub(crate) fn summary(c: &FieldCipher, m: person::Model) -> ServiceResult<PersonSummary> {
+pub(crate) fn summary(
+    c: &FieldCipher,
+    m: person::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<PersonSummary> {
     let identity: Identity = c.open_json(TABLE, "identity", m.id, &m.identity)?;
-    let stale = m.safe_contact_checked_at.is_none_or(|t| {
-        (Utc::now() - t).num_days() >= relais_domain::safe_contact::STALE_AFTER_DAYS
-    });
+    let stale = m
+        .safe_contact_checked_at
+        .is_none_or(|t| (now - t).num_days() >= relais_domain::safe_contact::STALE_AFTER_DAYS);
     Ok(PersonSummary {
         id: m.id,
         initials: initials(&identity.first_name, &identity.last_name),
@@ -206,9 +215,9 @@ pub async fn insert_person<C: sea_orm::ConnectionTrait>(
     organisation_id: Uuid,
     created_by: Uuid,
     input: PersonInput,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> ServiceResult<person::Model> {
-    let p = validate(input)?;
-    let now = Utc::now();
+    let p = validate(input, now)?;
     let id = Uuid::new_v4();
     let mut am = person::ActiveModel {
         id: Set(id),
@@ -274,7 +283,7 @@ pub async fn list(t: &Scope, q: PersonQuery) -> ServiceResult<Page<PersonSummary
         .flatten();
     let items = rows
         .into_iter()
-        .map(|m| summary(c, m))
+        .map(|m| summary(c, m, t.now()))
         .collect::<ServiceResult<Vec<_>>>()?;
     Ok(Page {
         items,
@@ -285,14 +294,22 @@ pub async fn list(t: &Scope, q: PersonQuery) -> ServiceResult<Page<PersonSummary
 pub async fn create(t: &Scope, input: PersonInput) -> ServiceResult<Person> {
     let c = t.state.cipher();
     let (_turn, txn) = t.begin_write().await?;
-    let m = insert_person(&txn, c, t.organisation_id(), t.staff()?.account_id, input).await?;
+    let m = insert_person(
+        &txn,
+        c,
+        t.organisation_id(),
+        t.staff()?.account_id,
+        input,
+        t.now(),
+    )
+    .await?;
     audit::record(
         &txn,
         t.audit_event(Action::PersonCreated, Some(TABLE), Some(m.id), "ok"),
     )
     .await?;
     txn.commit().await?;
-    open_person(c, m)
+    open_person(c, m, t.now())
 }
 
 /// Opening a file. Audited before the content is returned.
@@ -301,17 +318,17 @@ pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<Person> {
     t.state
         .audit(t.audit_event(Action::PersonRead, Some(TABLE), Some(id), "ok"))
         .await?;
-    open_person(t.state.cipher(), m)
+    open_person(t.state.cipher(), m, t.now())
 }
 
 pub async fn update(t: &Scope, id: Uuid, input: PersonInput) -> ServiceResult<Person> {
-    let p = validate(input)?;
+    let p = validate(input, t.now())?;
     let existing = find(t, id).await?;
     let c = t.state.cipher();
     let (_turn, txn) = t.begin_write().await?;
     let mut am = existing.into_active_model();
     seal_into(c, id, &p, &mut am);
-    Stamp::take(&txn, Utc::now()).await?.changed(&mut am);
+    Stamp::take(&txn, t.now()).await?.changed(&mut am);
     let m = am.update(&txn).await?;
     audit::record(
         &txn,
@@ -319,14 +336,14 @@ pub async fn update(t: &Scope, id: Uuid, input: PersonInput) -> ServiceResult<Pe
     )
     .await?;
     txn.commit().await?;
-    open_person(c, m)
+    open_person(c, m, t.now())
 }
 
 /// Soft deletion, admins only: the row stays for sync and retention, its content is kept
 /// sealed until the retention job anonymises it.
 pub async fn delete(t: &Scope, id: Uuid) -> ServiceResult<()> {
     let (_turn, txn) = t.begin_write().await?;
-    if !soft_delete::<person::Entity, _>(&txn, t.organisation_id(), id).await? {
+    if !soft_delete::<person::Entity, _>(&txn, t.organisation_id(), id, t.now()).await? {
         return Err(ServiceError::not_found());
     }
     audit::record(

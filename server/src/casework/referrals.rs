@@ -9,7 +9,6 @@ use crate::scope::Scope;
 use crate::state::AppState;
 use crate::store::OrgScoped;
 use crate::store::entities::{partner_unit, situation};
-use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::casework::problems_to_str;
 use relais_domain::dto::{
@@ -127,6 +126,7 @@ pub(crate) async fn submit(
             safe_contact,
             notes: None,
         },
+        state.now(),
     )
     .await?;
     let m = insert_situation(
@@ -143,8 +143,16 @@ pub(crate) async fn submit(
             partner_unit_id: unit_id,
             external_ref,
             note,
-            ..NewSituation::new(p.id, i.kind, channel, Initiative::ThirdParty, i.person_role)
+            ..NewSituation::new(
+                p.id,
+                i.kind,
+                channel,
+                Initiative::ThirdParty,
+                i.person_role,
+                state.now(),
+            )
         },
+        state.now(),
     )
     .await?;
     let mut e = audit_event;
@@ -230,7 +238,7 @@ pub async fn create_unit(t: &Scope, i: PartnerUnitInput) -> ServiceResult<Partne
         channel: Set(i.channel.as_str().into()),
         key_hash: Set(token_hash(&key)),
         key_prefix: Set(key.chars().take(10).collect()),
-        created_at: Set(Utc::now()),
+        created_at: Set(t.now()),
         revoked_at: Set(None),
     }
     .insert(&txn)
@@ -265,7 +273,7 @@ pub async fn revoke_unit(t: &Scope, id: Uuid) -> ServiceResult<()> {
     use sea_orm::sea_query::Expr;
     let (_turn, txn) = t.begin_write().await?;
     let r = partner_unit::Entity::update_many()
-        .col_expr(partner_unit::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(partner_unit::Column::RevokedAt, Expr::value(t.now()))
         .filter(partner_unit::Column::OrganisationId.eq(t.organisation_id()))
         .filter(partner_unit::Column::Id.eq(id))
         .filter(partner_unit::Column::RevokedAt.is_null())

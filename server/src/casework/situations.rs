@@ -53,13 +53,15 @@ pub struct NewSituation {
 }
 
 impl NewSituation {
-    /// A situation received now with only its classification; set the rest with `..`.
+    /// A situation received at `received_at` (now, by the server's clock) with only its
+    /// classification; set the rest with `..`.
     pub fn new(
         person_id: Uuid,
         kind: SituationKind,
         channel: OriginChannel,
         initiative: Initiative,
         person_role: PersonRole,
+        received_at: DateTime<Utc>,
     ) -> Self {
         NewSituation {
             person_id,
@@ -79,7 +81,7 @@ impl NewSituation {
             external_ref: None,
             note: None,
             reopened_from: None,
-            received_at: Utc::now(),
+            received_at,
         }
     }
 }
@@ -90,6 +92,7 @@ pub async fn insert_situation<C: ConnectionTrait>(
     c: &FieldCipher,
     organisation_id: Uuid,
     n: NewSituation,
+    now: DateTime<Utc>,
 ) -> ServiceResult<situation::Model> {
     let id = Uuid::new_v4();
     let priority = outreach::priority(n.kind, n.urgency);
@@ -98,7 +101,6 @@ pub async fn insert_situation<C: ConnectionTrait>(
     let received_local = zone.local(n.received_at);
     let due_local = outreach::due_at(received_local, priority, &zone.holidays_near(n.received_at));
     let due = zone.instant(due_local, n.received_at);
-    let now = Utc::now();
     Ok(situation::ActiveModel {
         id: Set(id),
         organisation_id: Set(organisation_id),
@@ -142,7 +144,7 @@ pub async fn insert_situation<C: ConnectionTrait>(
 /// The single-read view: the situation, its attempts with notes, its history, its note.
 pub(crate) async fn full_view(t: &Scope, m: &situation::Model) -> ServiceResult<Situation> {
     let c = t.state.cipher();
-    let now = Utc::now();
+    let now = t.now();
     let org = t.organisation_id();
     let attempts = attempts_of(t.db(), org, &[m.id])
         .await?
@@ -245,8 +247,16 @@ pub async fn create(t: &Scope, i: SituationInput) -> ServiceResult<Situation> {
             document_type: i.document_type.unwrap_or(DocumentType::Unknown),
             site_id: i.site_id,
             assigned_to: Some(i.assigned_to.unwrap_or(t.staff()?.account_id)),
-            ..NewSituation::new(p.id, i.kind, i.channel, i.initiative, i.person_role)
+            ..NewSituation::new(
+                p.id,
+                i.kind,
+                i.channel,
+                i.initiative,
+                i.person_role,
+                t.now(),
+            )
         },
+        t.now(),
     )
     .await?;
     audit::record(
@@ -260,7 +270,7 @@ pub async fn create(t: &Scope, i: SituationInput) -> ServiceResult<Situation> {
         &m,
         Some(&p),
         &[],
-        Utc::now(),
+        t.now(),
         crate::zone::of_site_id(t.db(), t.organisation_id(), m.site_id).await?,
     )
 }
@@ -289,7 +299,7 @@ pub async fn list(t: &Scope, q: SituationQuery) -> ServiceResult<Page<Situation>
     let pids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
     let attempts = attempts_of(t.db(), t.organisation_id(), &ids).await?;
     let persons = persons_of(t.db(), t.organisation_id(), &pids).await?;
-    let now = Utc::now();
+    let now = t.now();
     let zones = crate::zone::Zones::load(t.db(), t.organisation_id()).await?;
     let c = t.state.cipher();
     let next_cursor = (rows.len() as u64 == limit)
@@ -347,7 +357,7 @@ pub async fn open_file(
         )
         .await?;
     }
-    let person = crate::casework::persons::open_person(t.state.cipher(), p)?;
+    let person = crate::casework::persons::open_person(t.state.cipher(), p, t.now())?;
     Ok((full_view(t, &m).await?, person))
 }
 
@@ -355,7 +365,7 @@ pub async fn open_file(
 /// and the allowed events.
 pub async fn event(t: &Scope, id: Uuid, i: SituationEventInput) -> ServiceResult<Situation> {
     let m = find(t, id).await?;
-    let now = Utc::now();
+    let now = t.now();
     let mut v = Validator::new();
     match i.event {
         Event::Close if i.close_reason.is_none() => {
@@ -432,6 +442,7 @@ pub async fn event(t: &Scope, id: Uuid, i: SituationEventInput) -> ServiceResult
                 am.first_contact_at = Set(Some(now));
             }
         },
+        now,
     )
     .await?;
     audit::record(
@@ -456,9 +467,15 @@ pub async fn assign(
         return Err(crate::casework::transitions::stale(m.version));
     }
     let (_turn, txn) = t.begin_write().await?;
-    let updated = crate::casework::transitions::touch(&txn, &m, Utc::now(), |am| {
-        am.assigned_to = Set(i.assigned_to);
-    })
+    let updated = crate::casework::transitions::touch(
+        &txn,
+        &m,
+        t.now(),
+        |am| {
+            am.assigned_to = Set(i.assigned_to);
+        },
+        t.now(),
+    )
     .await?;
     audit::record(
         &txn,
@@ -508,8 +525,10 @@ pub async fn reopen(t: &Scope, id: Uuid) -> ServiceResult<Situation> {
                 word(&m.channel, OriginChannel::parse, "situation.channel")?,
                 word(&m.initiative, Initiative::parse, "situation.initiative")?,
                 word(&m.person_role, PersonRole::parse, "situation.person_role")?,
+                t.now(),
             )
         },
+        t.now(),
     )
     .await?;
     audit::record(
@@ -523,7 +542,7 @@ pub async fn reopen(t: &Scope, id: Uuid) -> ServiceResult<Situation> {
         &n,
         Some(&p),
         &[],
-        Utc::now(),
+        t.now(),
         crate::zone::of_site_id(t.db(), t.organisation_id(), n.site_id).await?,
     )
 }

@@ -27,6 +27,8 @@ pub(crate) fn transition_error(e: outreach::TransitionError) -> ServiceError {
 
 /// Apply `event` to a situation at `version` inside `txn`: the state machine decides, the
 /// update is fenced on the version, the history gets a row. `extra` sets other columns.
+/// `at` is when it happened (a call logged afterwards), `now` when it is recorded.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn apply_event<C: ConnectionTrait>(
     txn: &C,
     current: &situation::Model,
@@ -35,6 +37,7 @@ pub(crate) async fn apply_event<C: ConnectionTrait>(
     account_id: Option<Uuid>,
     at: DateTime<Utc>,
     extra: impl FnOnce(&mut situation::ActiveModel),
+    now: DateTime<Utc>,
 ) -> ServiceResult<situation::Model> {
     if let Some(v) = version
         && v != current.version
@@ -46,7 +49,7 @@ pub(crate) async fn apply_event<C: ConnectionTrait>(
     let mut am: situation::ActiveModel = current.clone().into();
     am.state = Set(to.as_str().into());
     am.version = Set(current.version + 1);
-    Stamp::take(txn, Utc::now()).await?.changed(&mut am);
+    Stamp::take(txn, now).await?.changed(&mut am);
     am.last_activity_at = Set(at.max(current.last_activity_at));
     if to != State::CallbackScheduled {
         am.callback_start = Set(None);
@@ -66,7 +69,7 @@ pub(crate) async fn apply_event<C: ConnectionTrait>(
         id: Set(Uuid::new_v4()),
         organisation_id: Set(current.organisation_id),
         situation_id: Set(current.id),
-        at: Set(Utc::now()),
+        at: Set(now),
         account_id: Set(account_id),
         event: Set(event.as_str().into()),
         from_state: Set(from.as_str().into()),
@@ -87,10 +90,11 @@ pub(crate) async fn touch<C: ConnectionTrait>(
     current: &situation::Model,
     at: DateTime<Utc>,
     extra: impl FnOnce(&mut situation::ActiveModel),
+    now: DateTime<Utc>,
 ) -> ServiceResult<situation::Model> {
     let mut am: situation::ActiveModel = current.clone().into();
     am.version = Set(current.version + 1);
-    Stamp::take(txn, Utc::now()).await?.changed(&mut am);
+    Stamp::take(txn, now).await?.changed(&mut am);
     am.last_activity_at = Set(at.max(current.last_activity_at));
     extra(&mut am);
     let r = situation::Entity::update_many()

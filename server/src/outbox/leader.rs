@@ -210,7 +210,7 @@ pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> Result<usize, Db
         };
         let set = match lookup {
             Lookup::Found(id) => {
-                let mut a = outcome(JobState::Sent.as_str(), Some("reconciled"));
+                let mut a = outcome(JobState::Sent.as_str(), Some("reconciled"), now);
                 a.sent_at = Set(Some(now));
                 a.provider = Set(Some(gw.name(&n.channel).into()));
                 a.provider_message_id = Set(id);
@@ -218,12 +218,14 @@ pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> Result<usize, Db
             }
             Lookup::Absent => retry_or_fail(n, now, None, "not_received"),
             Lookup::Unsupported if n.channel == "email" => retry_or_fail(n, now, None, "ambiguous"),
-            Lookup::Unsupported => {
-                outcome(JobState::Failed.as_str(), Some("ambiguous_not_retried"))
-            }
+            Lookup::Unsupported => outcome(
+                JobState::Failed.as_str(),
+                Some("ambiguous_not_retried"),
+                now,
+            ),
             Lookup::Error(e) if now >= n.expires_at => {
                 tracing::warn!(error = %e, "reconciliation impossible before expiry");
-                outcome(JobState::Failed.as_str(), Some("ambiguous_expired"))
+                outcome(JobState::Failed.as_str(), Some("ambiguous_expired"), now)
             }
             Lookup::Error(e) => {
                 tracing::info!(error = %e, "reconciliation postponed");
@@ -249,6 +251,45 @@ pub async fn duties(state: &AppState, instance: &str, now: DateTime<Utc>) -> Res
         state.wake_outbox();
     }
     Ok(true)
+}
+
+/// When the daily job runs: 03:30, Paris time (a cron line: seconds first).
+pub const DAILY_AT: &str = "0 30 3 * * *";
+
+/// What a night's job did on this instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Daily {
+    /// This instance leads: retention ran for every organisation, then the housekeeping.
+    Ran { anonymised: u32 },
+    /// Another instance holds the lease: it runs the job.
+    NotLeader,
+    /// The job failed (logged without personal data); the next night tries again.
+    Failed,
+}
+
+/// The daily job (`DAILY_AT`), on the leader only: retention for every organisation and the
+/// housekeeping (`retention::run_all`).
+pub async fn daily(state: &AppState, instance: &str) -> Daily {
+    let now = state.now();
+    let ttl = Duration::seconds(state.config().outbox_lease_seconds.max(6));
+    match try_lead(state, "outbox", instance, now, ttl).await {
+        Ok(true) => match crate::retention::run_all(state, false).await {
+            Ok(runs) => {
+                let anonymised: u32 = runs.iter().map(|r| r.1.anonymised).sum();
+                tracing::info!(anonymised, "retention run");
+                Daily::Ran { anonymised }
+            }
+            Err(e) => {
+                tracing::error!(status = %e.status(), "retention run failed");
+                Daily::Failed
+            }
+        },
+        Ok(false) => Daily::NotLeader,
+        Err(e) => {
+            tracing::error!(error = %e, "retention: leader check failed");
+            Daily::Failed
+        }
+    }
 }
 
 /// The running background work of one instance.
@@ -293,7 +334,7 @@ pub async fn start(state: AppState) -> Result<Background, String> {
                     if busy.swap(true, Ordering::AcqRel) {
                         return;
                     }
-                    if let Err(e) = duties(&st, &me, Utc::now()).await {
+                    if let Err(e) = duties(&st, &me, st.now()).await {
                         tracing::error!(error = %e, "leader round failed");
                     }
                     busy.store(false, Ordering::Release);
@@ -306,22 +347,10 @@ pub async fn start(state: AppState) -> Result<Background, String> {
     let (st, me) = (state.clone(), instance.clone());
     scheduler
         .add(
-            Job::new_async_tz("0 30 3 * * *", chrono_tz::Europe::Paris, move |_, _| {
+            Job::new_async_tz(DAILY_AT, chrono_tz::Europe::Paris, move |_, _| {
                 let (st, me) = (st.clone(), me.clone());
                 Box::pin(async move {
-                    let now = Utc::now();
-                    let ttl = Duration::seconds(st.config().outbox_lease_seconds.max(6));
-                    match try_lead(&st, "outbox", &me, now, ttl).await {
-                        Ok(true) => match crate::retention::run_all(&st, false).await {
-                            Ok(runs) => {
-                                let n: u32 = runs.iter().map(|r| r.1.anonymised).sum();
-                                tracing::info!(anonymised = n, "retention run");
-                            }
-                            Err(e) => tracing::error!(status = %e.status(), "retention run failed"),
-                        },
-                        Ok(false) => {}
-                        Err(e) => tracing::error!(error = %e, "retention: leader check failed"),
-                    }
+                    let _ = daily(&st, &me).await;
                 })
             })
             .map_err(|e| format!("scheduler: {e}"))?,

@@ -86,8 +86,8 @@ pub async fn replan<C: ConnectionTrait>(
     m: &appointment::Model,
     change: AppointmentChange,
     quiet: QuietHours,
+    now: DateTime<Utc>,
 ) -> Result<u32, DbErr> {
-    let now = Utc::now();
     notification::Entity::update_many()
         .col_expr(
             notification::Column::State,
@@ -144,6 +144,7 @@ pub async fn replan<C: ConnectionTrait>(
             site: &site,
             persons: &persons,
         },
+        now,
     )
     .await
 }
@@ -158,8 +159,8 @@ pub async fn plan<C: ConnectionTrait>(
     change: AppointmentChange,
     quiet: QuietHours,
     parties: Parties<'_>,
+    now: DateTime<Utc>,
 ) -> Result<u32, DbErr> {
-    let now = Utc::now();
     let kinds = messages_for(change);
     let ty = parties.ty;
     if kinds.is_empty() || !ty.reminders {
@@ -281,7 +282,7 @@ pub async fn claim(
             [
                 instance.into(),
                 (now + lease).into(),
-                Utc::now().into(),
+                state.now().into(),
                 now.into(),
                 (limit as i64).into(),
             ],
@@ -334,13 +335,13 @@ async fn finish(
     Ok(r.rows_affected == 1)
 }
 
-fn outcome(state: &str, reason: Option<&str>) -> notification::ActiveModel {
+fn outcome(state: &str, reason: Option<&str>, now: DateTime<Utc>) -> notification::ActiveModel {
     notification::ActiveModel {
         state: Set(state.into()),
         reason: Set(reason.map(Into::into)),
         locked_by: Set(None),
         lease_until: Set(None),
-        updated_at: Set(Utc::now()),
+        updated_at: Set(now),
         ..Default::default()
     }
 }
@@ -365,12 +366,12 @@ pub async fn process_batch(
             Check::Wait(later) => {
                 // Back in the queue for the end of the quiet hours, if still in time.
                 let again = if later < n.expires_at {
-                    let mut a = outcome(JobState::Scheduled.as_str(), Some("quiet_hours"));
+                    let mut a = outcome(JobState::Scheduled.as_str(), Some("quiet_hours"), now);
                     a.due_at = Set(later);
                     a.attempt = Set((n.attempt - 1).max(0));
                     a
                 } else {
-                    outcome(JobState::Failed.as_str(), Some("quiet_hours"))
+                    outcome(JobState::Failed.as_str(), Some("quiet_hours"), now)
                 };
                 finish(state, n.id, instance, again).await?;
             }
@@ -379,7 +380,7 @@ pub async fn process_batch(
                     state,
                     n.id,
                     instance,
-                    outcome(JobState::Skipped.as_str(), Some(reason)),
+                    outcome(JobState::Skipped.as_str(), Some(reason), now),
                 )
                 .await?;
             }
@@ -388,7 +389,7 @@ pub async fn process_batch(
                     state,
                     n.id,
                     instance,
-                    outcome(JobState::Failed.as_str(), Some(reason)),
+                    outcome(JobState::Failed.as_str(), Some(reason), now),
                 )
                 .await?;
             }
@@ -401,7 +402,10 @@ pub async fn process_batch(
     // send, which the leader reconciles instead of retrying blindly.
     let ids: Vec<Uuid> = ready.iter().map(|(n, _)| n.id).collect();
     let held: HashSet<Uuid> = notification::Entity::update_many()
-        .col_expr(notification::Column::SendStartedAt, Expr::value(Utc::now()))
+        .col_expr(
+            notification::Column::SendStartedAt,
+            Expr::value(state.now()),
+        )
         .filter(notification::Column::Id.is_in(ids))
         .filter(notification::Column::State.eq(JobState::Running.as_str()))
         .filter(notification::Column::LockedBy.eq(instance))
@@ -433,7 +437,7 @@ pub async fn process_batch(
         match r {
             Sent::Accepted(provider_id) => accepted.push((n, out, provider_id)),
             other => {
-                finish(state, n.id, instance, not_sent(&n, other)).await?;
+                finish(state, n.id, instance, not_sent(&n, other, state.now())).await?;
             }
         }
     }
@@ -464,7 +468,7 @@ async fn record_sent(
             "?".to_owned()
         }
     };
-    let now = Utc::now();
+    let now = state.now();
     let mut head = format!(
         "UPDATE notification SET state = 'sent', reason = NULL, locked_by = NULL, lease_until = NULL, \
          sent_at = {}, updated_at = {}",
@@ -508,21 +512,20 @@ async fn record_sent(
 }
 
 /// What to write for a send that was not accepted.
-fn not_sent(n: &notification::Model, r: Sent) -> notification::ActiveModel {
-    let now = Utc::now();
+fn not_sent(n: &notification::Model, r: Sent, now: DateTime<Utc>) -> notification::ActiveModel {
     match r {
-        Sent::Accepted(_) => outcome(JobState::Sent.as_str(), None),
+        Sent::Accepted(_) => outcome(JobState::Sent.as_str(), None, now),
         Sent::Retry { after, reason } => retry_or_fail(n, now, after, &reason),
         // E-mail carries a Message-ID derived from the job: a retry is recognisable, so it
         // is retried. An SMS is not: it waits for the reconciler.
         Sent::Ambiguous(reason) if n.channel == "email" => retry_or_fail(n, now, None, &reason),
         Sent::Ambiguous(reason) => {
             tracing::warn!(reason = %reason, "ambiguous send: to be reconciled");
-            outcome(JobState::Unknown.as_str(), Some(&reason))
+            outcome(JobState::Unknown.as_str(), Some(&reason), now)
         }
         Sent::Permanent(reason) => {
             tracing::warn!(reason = %reason, "refused by the provider");
-            outcome(JobState::Failed.as_str(), Some(&reason))
+            outcome(JobState::Failed.as_str(), Some(&reason), now)
         }
     }
 }
@@ -542,14 +545,16 @@ pub(crate) fn retry_or_fail(
         jitter(),
     ) {
         relais_domain::delivery::Next::RetryAt(at) => {
-            let mut a = outcome(JobState::Retryable.as_str(), Some(reason));
+            let mut a = outcome(JobState::Retryable.as_str(), Some(reason), now);
             a.due_at = Set(at);
             a.send_started_at = Set(None);
             a
         }
-        relais_domain::delivery::Next::Fail(why) => {
-            outcome(JobState::Failed.as_str(), Some(&format!("{reason}; {why}")))
-        }
+        relais_domain::delivery::Next::Fail(why) => outcome(
+            JobState::Failed.as_str(),
+            Some(&format!("{reason}; {why}")),
+            now,
+        ),
     }
 }
 
@@ -599,7 +604,7 @@ pub fn spawn_dispatcher(state: AppState, instance: String) -> tokio::task::JoinH
 
 async fn dispatch(state: AppState, instance: String) {
     loop {
-        let r = run_once(&state, &instance, Utc::now(), state.quiet_hours()).await;
+        let r = run_once(&state, &instance, state.now(), state.quiet_hours()).await;
         let full = match r {
             Ok((claimed, sent)) => {
                 if sent > 0 {

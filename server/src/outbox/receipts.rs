@@ -3,7 +3,6 @@
 use crate::error::ServiceError;
 use crate::state::AppState;
 use crate::store::entities::{delivery_receipt, notification, sms_opt_out};
-use chrono::Utc;
 use relais_domain::delivery::JobState;
 use relais_domain::delivery::{Receipt, advance};
 use sea_orm::sea_query::Expr;
@@ -50,7 +49,7 @@ pub async fn apply_receipt(
         notification_id: Set(n.as_ref().map(|n| n.id)),
         status: Set(status.chars().take(30).collect()),
         outcome: Set(outcome.into()),
-        received_at: Set(Utc::now()),
+        received_at: Set(state.now()),
     }
     .insert(db)
     .await;
@@ -58,7 +57,7 @@ pub async fn apply_receipt(
         return Ok("duplicate");
     }
     if let (Some(n), Some(to)) = (n, target) {
-        let now = Utc::now();
+        let now = state.now();
         let mut q = notification::Entity::update_many()
             .col_expr(notification::Column::State, Expr::value(to))
             .col_expr(notification::Column::UpdatedAt, Expr::value(now))
@@ -105,7 +104,7 @@ pub async fn opt_out(state: &AppState, phone: &str, source: &str) -> Result<(), 
     let _ = sms_opt_out::ActiveModel {
         number_index: Set(index),
         source: Set(source.into()),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.now()),
     }
     .insert(state.db())
     .await;

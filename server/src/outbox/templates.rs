@@ -104,14 +104,14 @@ pub async fn preview(t: &Scope, i: TemplatePreviewInput) -> ServiceResult<Templa
         .await?
         .organisation()
         .tz;
-    let today = Utc::now().with_timezone(&tz).date_naive();
+    let today = t.now().with_timezone(&tz).date_naive();
     let ahead = (7 + 1 - i64::from(today.weekday().num_days_from_monday())) % 7;
     let day = today + Duration::days(if ahead == 0 { 7 } else { ahead });
     let at = tz
         .from_local_datetime(&day.and_hms_opt(14, 0, 0).unwrap_or_default())
         .earliest()
         .map(|x| x.with_timezone(&Utc))
-        .unwrap_or_else(Utc::now);
+        .unwrap_or_else(|| t.now());
     let place = i
         .with_place
         .then(|| places.first().map(String::as_str))
@@ -152,7 +152,7 @@ pub async fn put(
     let body = i.body.trim().to_owned();
     let (revealing, places) = crate::wording::load(t.db(), t.organisation_id()).await?;
     check(&revealing, &places, &body)?;
-    let now = Utc::now();
+    let now = t.now();
     let existing = t
         .scoped::<message_template::Entity>()
         .filter(message_template::Column::Kind.eq(&kind))

@@ -117,7 +117,7 @@ pub(crate) async fn check_free_slot(
     .await?;
     let mut free = Vec::new();
     for (_, cal) in data.calendars() {
-        schedule::free_slots(&cal, &rules_of(ty), date, date, Utc::now(), &mut free);
+        schedule::free_slots(&cal, &rules_of(ty), date, date, t.now(), &mut free);
     }
     if free.iter().any(|slot| slot.start == start) {
         Ok(())
@@ -139,12 +139,13 @@ pub(crate) async fn event<C: ConnectionTrait>(
     m: &appointment::Model,
     account: Uuid,
     kind: AppointmentChange,
+    now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
     appointment_event::ActiveModel {
         id: Set(Uuid::new_v4()),
         appointment_id: Set(m.id),
         organisation_id: Set(m.organisation_id),
-        at: Set(Utc::now()),
+        at: Set(now),
         account_id: Set(account),
         kind: Set(kind.as_str().into()),
         starts_at: Set(Some(m.starts_at)),
@@ -220,7 +221,7 @@ pub(crate) async fn change_appointment(
         );
     }
     let (_turn, txn) = t.begin_write().await?;
-    let stamp = Stamp::take(&txn, Utc::now()).await?;
+    let stamp = Stamp::take(&txn, t.now()).await?;
     if let Some(d) = to {
         for p in participants(&txn, t.organisation_id(), &[id])
             .await?
@@ -260,9 +261,16 @@ pub(crate) async fn change_appointment(
         .one(&txn)
         .await?
         .ok_or_else(ServiceError::not_found)?;
-    event(&txn, &m, t.recording_account()?, kind).await?;
-    let due_now =
-        crate::outbox::replan(&txn, t.state.cipher(), &m, kind, t.state.quiet_hours()).await?;
+    event(&txn, &m, t.recording_account()?, kind, t.now()).await?;
+    let due_now = crate::outbox::replan(
+        &txn,
+        t.state.cipher(),
+        &m,
+        kind,
+        t.state.quiet_hours(),
+        t.now(),
+    )
+    .await?;
     txn.commit().await?;
     if due_now > 0 {
         t.state.wake_outbox();
@@ -289,7 +297,7 @@ pub(crate) async fn outcome(
     kind: AppointmentChange,
 ) -> ServiceResult<Appointment> {
     let current = find(t, id).await?;
-    if current.starts_at > Utc::now() + Duration::minutes(15) {
+    if current.starts_at > t.now() + Duration::minutes(15) {
         return Err(
             ServiceError::new(ProblemCode::NotStarted, "Rendez-vous à venir")
                 .detail("Un rendez-vous à venir ne peut être marqué honoré ou manqué."),
@@ -507,7 +515,7 @@ pub async fn book(
     let tz = site_tz(&s);
     if reason.is_none() {
         check_free_slot(t, &ty, s.clone(), i.coordinator_id, start, None).await?;
-    } else if start + rules.duration < Utc::now() - Duration::hours(12) {
+    } else if start + rules.duration < t.now() - Duration::hours(12) {
         return Err(ServiceError::field(
             ProblemCode::InPast,
             "start",
@@ -515,7 +523,7 @@ pub async fn book(
         ));
     }
     let busy = rules.busy_span(start);
-    let now = Utc::now();
+    let now = t.now();
     let (_turn, txn) = t.begin_write().await?;
     // Takes the write lock (SQLite) or the counter's row lock (PostgreSQL) first, so the
     // overlap check below and the insert are serialized with every other booking.
@@ -576,7 +584,7 @@ pub async fn book(
     } else {
         AppointmentChange::Booked
     };
-    event(&txn, &m, account_id, change).await?;
+    event(&txn, &m, account_id, change, now).await?;
     let due_now = crate::outbox::plan(
         &txn,
         t.state.cipher(),
@@ -588,11 +596,19 @@ pub async fn book(
             site: &s,
             persons: std::slice::from_ref(&person),
         },
+        now,
     )
     .await?;
     // Every booking gets the person's manage link, written into its messages as {lien}.
-    crate::scheduling::link_rows::manage_link(&txn, t.state.cipher(), &m, i.person_id, account_id)
-        .await?;
+    crate::scheduling::link_rows::manage_link(
+        &txn,
+        t.state.cipher(),
+        &m,
+        i.person_id,
+        account_id,
+        now,
+    )
+    .await?;
     if reason.is_some() {
         audit::record(
             &txn,

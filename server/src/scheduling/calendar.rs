@@ -10,7 +10,6 @@ use crate::scope::Scope;
 use crate::store::entities::{absence, opening_window, schedule_exception};
 use crate::store::{OrgScoped, Stamp, Synced, soft_delete};
 use crate::zone::site_tz;
-use chrono::Utc;
 use chrono_tz::Tz;
 use relais_domain::Validator;
 use relais_domain::dto::{
@@ -55,7 +54,7 @@ pub(crate) async fn delete_calendar_row<E: Synced>(
         .ok_or_else(ServiceError::not_found)?;
     own_calendar(t, coordinator(&row))?;
     let (_turn, txn) = t.begin_write().await?;
-    soft_delete::<E, _>(&txn, t.organisation_id(), id).await?;
+    soft_delete::<E, _>(&txn, t.organisation_id(), id, t.now()).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -125,7 +124,7 @@ pub async fn create_window(t: &Scope, i: OpeningWindowInput) -> ServiceResult<Op
         valid_from: i.valid_from,
         valid_until: i.valid_until,
     };
-    let now = Utc::now();
+    let now = t.now();
     let (_turn, txn) = t.begin_write().await?;
     let stamp = Stamp::take(&txn, now).await?; // takes the write lock before the overlap check
     // A coordinator cannot be at two sites at once: check their windows everywhere.
@@ -210,7 +209,7 @@ pub async fn create_exception(
         _ => v.push("kind", "invalid", "closed ou extra."),
     }
     v.finish().map_err(ServiceError::validation)?;
-    let now = Utc::now();
+    let now = t.now();
     let (_turn, txn) = t.begin_write().await?;
     let m = schedule_exception::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -303,7 +302,7 @@ pub async fn create_absence(t: &Scope, i: AbsenceInput) -> ServiceResult<Absence
         _ => v.push("kind", "invalid", "one_off ou recurring."),
     }
     v.finish().map_err(ServiceError::validation)?;
-    let now = Utc::now();
+    let now = t.now();
     let recurring = i.kind == "recurring";
     let (_turn, txn) = t.begin_write().await?;
     let m = absence::ActiveModel {

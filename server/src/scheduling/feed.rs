@@ -61,7 +61,7 @@ pub async fn feed(state: &crate::state::AppState, token: &str) -> ServiceResult<
     if owner.is_none() {
         return Err(ServiceError::not_found());
     }
-    let now = Utc::now();
+    let now = state.now();
     let rows = appointment::Entity::scoped(org)
         .filter(appointment::Column::CoordinatorId.eq(f.coordinator_id))
         .filter(appointment::Column::DeletedAt.is_null())
@@ -178,7 +178,7 @@ pub async fn list_feeds(t: &Scope) -> ServiceResult<Vec<CalendarFeed>> {
 }
 
 pub async fn revoke_feed(t: &Scope, id: Uuid) -> ServiceResult<()> {
-    let now = Utc::now();
+    let now = t.now();
     let (_turn, txn) = t.begin_write().await?;
     let stamp = Stamp::take(&txn, now).await?;
     let mut q = stamp
@@ -207,7 +207,7 @@ pub async fn revoke_feed(t: &Scope, id: Uuid) -> ServiceResult<()> {
 /// A new calendar feed for the caller; its path (with the token) is shown once.
 pub async fn create_feed(t: &Scope, i: CalendarFeedInput) -> ServiceResult<CalendarFeed> {
     let token = random_token(32);
-    let now = Utc::now();
+    let now = t.now();
     let (_turn, txn) = t.begin_write().await?;
     let m = calendar_feed::ActiveModel {
         id: Set(Uuid::new_v4()),

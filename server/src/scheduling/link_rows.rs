@@ -3,7 +3,6 @@
 //! `{lien}`. Below `booking` and `outbox`, so that neither depends on `links` (which uses
 //! them both).
 
-use chrono::Utc;
 use relais_domain::booking_link::{self as rule, Purpose};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -36,6 +35,7 @@ pub(crate) async fn manage_link<C: ConnectionTrait>(
     a: &appointment::Model,
     person_id: Uuid,
     created_by: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), sea_orm::DbErr> {
     let id = Uuid::new_v4();
     booking_link::ActiveModel {
@@ -55,7 +55,7 @@ pub(crate) async fn manage_link<C: ConnectionTrait>(
         used_at: Set(None),
         tries_left: Set(rule::KNOWLEDGE_TRIES),
         created_by: Set(created_by),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
     }
     .insert(txn)
     .await?;

@@ -43,7 +43,7 @@ fn dto(state: &AppState, m: &booking_link::Model, with_url: bool) -> BookingLink
             m.revoked_at,
             m.used_at,
             m.tries_left,
-            Utc::now(),
+            state.now(),
         ),
         type_id: m.type_id,
         site_ids: ids_of(&m.site_ids),
@@ -93,7 +93,7 @@ pub async fn create(t: &Scope, person_id: Uuid, i: BookingLinkInput) -> ServiceR
             format!("De 1 à {} jours.", rule::MAX_VALID_DAYS),
         ));
     }
-    let now = Utc::now();
+    let now = t.now();
     let id = Uuid::new_v4();
     let (_turn, txn) = t.begin_write().await?;
     let m = booking_link::ActiveModel {
@@ -150,7 +150,7 @@ pub async fn revoke(t: &Scope, link_id: Uuid) -> ServiceResult<BookingLink> {
     let (_turn, txn) = t.begin_write().await?;
     let mut am: booking_link::ActiveModel = m.clone().into();
     if m.revoked_at.is_none() {
-        am.revoked_at = Set(Some(Utc::now()));
+        am.revoked_at = Set(Some(t.now()));
     }
     let m = am.update(&txn).await?;
     audit::record(
@@ -199,7 +199,7 @@ fn person_scope(state: &AppState, link: &booking_link::Model, ip: Option<IpAddr>
 
 /// Whether the link still opens now.
 async fn usable(state: &AppState, link: &booking_link::Model) -> Result<bool, sea_orm::DbErr> {
-    let now = Utc::now();
+    let now = state.now();
     if link.revoked_at.is_some() || link.tries_left <= 0 {
         return Ok(false);
     }
@@ -229,7 +229,7 @@ pub async fn open(
     token: &str,
     ip: Option<IpAddr>,
 ) -> ServiceResult<Result<Held, Closed>> {
-    let now = Utc::now();
+    let now = state.now();
     let prefix: String = token.chars().take(rule::PREFIX_LEN).collect();
     let by_ip = ip.is_some_and(|ip| state.link_throttle().ip.is_blocked(ip, now));
     if by_ip || state.link_throttle().prefix.is_blocked(prefix.clone(), now) {
@@ -479,7 +479,7 @@ async fn all_offers(h: &Held, from: Option<NaiveDate>, days: i64) -> ServiceResu
     let type_id = h.link.type_id.ok_or_else(ServiceError::not_found)?;
     let ty = find_type(t, type_id, "type_id").await?;
     let rules = rules_of(&ty);
-    let now = Utc::now();
+    let now = h.scope.now();
     let site_ids = ids_of(&h.link.site_ids);
     let (places, sites) = places(t, h.link.person_id, &site_ids).await?;
     let tz = places
@@ -612,7 +612,7 @@ async fn at(h: &Held, site: Uuid, start: DateTime<Utc>) -> ServiceResult<(Vec<Of
     let (places, sites) = places(t, h.link.person_id, &[site]).await?;
     let place = places.first().cloned().ok_or_else(not_offered)?;
     let day = start.with_timezone(&place.tz).date_naive();
-    let free: Vec<Offer> = search(h, &rules, &places, &sites, day, day, Utc::now())
+    let free: Vec<Offer> = search(h, &rules, &places, &sites, day, day, h.scope.now())
         .await?
         .into_iter()
         .filter(|o| o.start == start)
@@ -750,7 +750,7 @@ pub async fn book(h: &Held, site: Uuid, start: DateTime<Utc>) -> ServiceResult<P
         .id;
     let (_turn, txn) = t.begin_write().await?;
     booking_link::Entity::update_many()
-        .col_expr(booking_link::Column::UsedAt, Expr::value(Utc::now()))
+        .col_expr(booking_link::Column::UsedAt, Expr::value(h.scope.now()))
         .col_expr(
             booking_link::Column::AppointmentId,
             Expr::value(appointment_id),

@@ -316,7 +316,7 @@ async fn search_range(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Arc<Free
     }
     let org = t.organisation_id();
     let key = (org, type_id, site_id, coordinator, from, to);
-    let now = Utc::now();
+    let now = t.now();
     let kept = t.state.free_slots();
     if let Some((found, since)) = kept.get(&key, now)
         && fresh::schedule_unchanged_since(t.db(), org, since).await?
@@ -354,7 +354,7 @@ pub async fn next_available(t: &Scope, q: NextQuery) -> ServiceResult<Option<Slo
     let ty = find_type(t, type_id, "type_id").await?;
     let rules = rules_of(&ty);
     let site = find_site(t, site_id, "site_id").await?;
-    let now = Utc::now();
+    let now = t.now();
     let from = now.with_timezone(&site_tz(&site)).date_naive();
     let to = (now + rules.horizon).date_naive() + Duration::days(1);
     let data = load_search(

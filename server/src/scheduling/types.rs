@@ -6,7 +6,6 @@ use crate::scheduling::rules::{find_type, type_dto};
 use crate::scope::Scope;
 use crate::store::Stamp;
 use crate::store::entities::appointment_type;
-use chrono::Utc;
 use relais_domain::Validator;
 use relais_domain::dto::{AppointmentType, AppointmentTypeInput, Page};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
@@ -73,7 +72,7 @@ pub async fn list_types(t: &Scope, p: Paging) -> ServiceResult<Page<AppointmentT
 
 pub async fn create_type(t: &Scope, i: AppointmentTypeInput) -> ServiceResult<AppointmentType> {
     let (name, label) = validate_type(&i)?;
-    let now = Utc::now();
+    let now = t.now();
     let (_turn, txn) = t.begin_write().await?;
     let m = appointment_type::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -121,7 +120,7 @@ pub async fn update_type(
     am.bookable_by = Set(i.bookable_by.as_str().into());
     am.reminders = Set(i.reminders);
     am.reminder_offset_hours = Set(i.reminder_offset_hours.unwrap_or(48));
-    Stamp::take(&txn, Utc::now()).await?.changed(&mut am);
+    Stamp::take(&txn, t.now()).await?.changed(&mut am);
     let m = am.update(&txn).await?;
     txn.commit().await?;
     Ok(type_dto(m))

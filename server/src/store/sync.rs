@@ -164,8 +164,9 @@ pub async fn soft_delete<E: Synced, C: ConnectionTrait>(
     db: &C,
     organisation_id: Uuid,
     id: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let stamp = Stamp::take(db, Utc::now()).await?;
+    let stamp = Stamp::take(db, now).await?;
     let r = stamp
         .deleted_many(E::update_many())
         .filter(E::organisation_column().eq(organisation_id))

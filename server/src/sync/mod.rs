@@ -57,7 +57,7 @@ impl Holder {
             device_id,
             role: c.role,
             sites,
-            window_start: Utc::now() - Duration::days(DAYS_BACK),
+            window_start: t.now() - Duration::days(DAYS_BACK),
         })
     }
 

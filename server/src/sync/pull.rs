@@ -9,7 +9,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
 use relais_domain::dto::{
     BusySpan, SyncChange, SyncPage, SyncPerson, SyncRecord, SyncSituation, SyncTable,
 };
@@ -202,7 +201,7 @@ pub async fn pull(t: &Scope, q: PullQuery) -> ServiceResult<SyncPage> {
             }
         }
     };
-    let server_time = Utc::now();
+    let server_time = t.now();
     let below = visible_below(t.db()).await?;
     // First the keys of every table (index only), merged; then the rows of the page.
     let mut keys: Vec<(i64, u8, Uuid)> = Vec::new();
@@ -433,7 +432,7 @@ impl<'a> Builder<'a> {
         let mut attempts = attempts_of(db, org, &ids).await?;
         let persons = persons_of(db, org, &pids).await?;
         let c = self.t.state.cipher();
-        let now = Utc::now();
+        let now = self.t.now();
         for m in &held {
             let a = attempts.remove(&m.id).unwrap_or_default();
             let zone = self.zones.of(m.site_id);
@@ -498,12 +497,12 @@ impl<'a> Builder<'a> {
             return Ok(());
         }
         let c = self.t.state.cipher();
-        let now = Utc::now();
+        let now = self.t.now();
         let initials = initials_or_anon(c, Some(&m))?;
         let stale = is_stale(&m, now);
         let file = if self.holder.role.may_read_person_files() && m.anonymised_at.is_none() {
             self.files_sent.push(m.id);
-            Some(open_person(c, m.clone())?)
+            Some(open_person(c, m.clone(), now)?)
         } else {
             None
         };

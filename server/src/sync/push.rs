@@ -9,7 +9,6 @@
 //! after one that did not pass are skipped: the device holds what depends on it and sends
 //! the rest again, so its order holds.
 
-use chrono::Utc;
 use relais_domain::dto::{
     Appointment, IntentAction, IntentAnswer, IntentOutcome, PushRequest, PushResponse, SyncRecord,
 };
@@ -223,7 +222,7 @@ async fn insert<C: sea_orm::ConnectionTrait>(
         kind: Set(kind.to_owned()),
         outcome: Set(outcome.as_str().to_owned()),
         answer: Set(Some(body)),
-        created_at: Set(Utc::now()),
+        created_at: Set(t.now()),
     }
     .insert(db)
     .await

@@ -9,7 +9,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use relais_domain::booking_link::{Notice, PersonSession, Purpose};
 use relais_domain::problem::ProblemCode;
 
@@ -61,7 +61,7 @@ fn session(state: &AppState, headers: &HeaderMap) -> Option<PersonSession> {
         for c in v.split(';') {
             if let Some(value) = c.trim().strip_prefix("rdv=") {
                 let payload = state.cipher().check_session(value)?;
-                return PersonSession::parse(payload, Utc::now());
+                return PersonSession::parse(payload, state.now());
             }
         }
     }
@@ -197,7 +197,7 @@ fn slots_view(h: &Held, o: &Offers, from: NaiveDate, moving: bool) -> SlotsView 
         .first()
         .map(|p| p.tz)
         .unwrap_or(chrono_tz::Europe::Paris);
-    let today = Utc::now().with_timezone(&tz).date_naive();
+    let today = h.scope.now().with_timezone(&tz).date_naive();
     SlotsView {
         days: o
             .days
@@ -230,7 +230,7 @@ async fn open(
     match links::open(&state, token.trim(), ip).await {
         Ok(Ok(h)) => see_other(
             "/rdv",
-            Some(cookie(&state, &PersonSession::new(h.link.id, Utc::now()))),
+            Some(cookie(&state, &PersonSession::new(h.link.id, state.now()))),
         ),
         Ok(Err(Closed::Throttled)) => html(
             &state,
@@ -261,7 +261,7 @@ async fn show(
             return r;
         }
     };
-    let next = Some(cookie(&state, &s.touched(Utc::now())));
+    let next = Some(cookie(&state, &s.touched(state.now())));
     let en = s.english;
     if !s.verified {
         return html(&state, StatusCode::OK, &Page::Check(s.notice), en, next);
@@ -288,20 +288,25 @@ async fn show(
     }
     match links::offers(&h, from, DAYS).await {
         Ok(o) => {
-            let v = slots_view(&h, &o, from.unwrap_or_else(|| first_day(&o)), moving);
+            let v = slots_view(
+                &h,
+                &o,
+                from.unwrap_or_else(|| first_day(&o, state.now())),
+                moving,
+            );
             html(&state, StatusCode::OK, &Page::Slots(&v, s.notice), en, next)
         }
         Err(e) => failed(&state, e, en),
     }
 }
 
-fn first_day(o: &Offers) -> NaiveDate {
+fn first_day(o: &Offers, now: chrono::DateTime<chrono::Utc>) -> NaiveDate {
     let tz = o
         .places
         .first()
         .map(|p| p.tz)
         .unwrap_or(chrono_tz::Europe::Paris);
-    Utc::now().with_timezone(&tz).date_naive()
+    now.with_timezone(&tz).date_naive()
 }
 
 async fn appointment_view(seen: &links::Seen, h: &Held) -> AppointmentView {
@@ -364,7 +369,7 @@ fn back_to_slots(moving: bool) -> &'static str {
 }
 
 fn with_notice(state: &AppState, h: &Held, s: Option<PersonSession>, n: Notice) -> HeaderValue {
-    let mut s = s.unwrap_or_else(|| PersonSession::new(h.link.id, Utc::now()));
+    let mut s = s.unwrap_or_else(|| PersonSession::new(h.link.id, state.now()));
     s.verified = true;
     s.notice = Some(n);
     cookie(state, &s)
@@ -483,7 +488,7 @@ async fn reserve(
     match links::book(&h, site, start).await {
         Ok(b) => {
             // The session moves to the appointment's manage link.
-            let mut next = PersonSession::new(b.manage_link_id, Utc::now());
+            let mut next = PersonSession::new(b.manage_link_id, state.now());
             next.verified = true;
             next.english = s.english;
             next.notice = Some(if b.already {

@@ -699,6 +699,40 @@ async fn the_quick_exit_clears_the_session() {
 }
 
 #[tokio::test]
+async fn the_quick_exit_goes_where_the_service_configured_it() {
+    let s = Server::start_with(|c| {
+        c.public_url = PUBLIC.into();
+        c.quick_exit_url = "https://meteofrance.com/".into();
+    })
+    .await;
+    let a = org(&s, "Sortie choisie").await;
+    let ty = public_type(&s, &a).await;
+    let l = link(&s, &a, &a.person_id.to_string(), &ty).await;
+    let mut b = Browser::new(&s);
+    let first = b
+        .get(&format!("/r/{}", token_of(l["url"].as_str().unwrap())))
+        .await;
+    let page = b.get("/rdv").await;
+    assert!(page.body.contains("Vérification"), "{}", first.body);
+    assert!(
+        page.body.contains("https://meteofrance.com/"),
+        "every page's quick exit leads to the configured address: {}",
+        page.body
+    );
+    assert!(!page.body.contains("about:blank"), "{}", page.body);
+    let exit = b.post("/rdv/sortie", &[]).await;
+    assert_eq!(exit.status, 200);
+    assert!(
+        exit.body
+            .contains("<body data-exit=\"https://meteofrance.com/\"></body>"),
+        "{}",
+        exit.body
+    );
+    assert!(b.cookie.is_none(), "the cookie is cleared");
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn two_submits_at_once_book_once() {
     let s = server().await;
     let a = org(&s, "Double").await;

@@ -83,6 +83,7 @@ async fn plant(s: &Server, a: &Org, x: &Seed) -> (Uuid, Uuid) {
             safe_contact: Default::default(),
             notes: None,
         },
+        s.state.now(),
     )
     .await
     .unwrap();
@@ -106,8 +107,10 @@ async fn plant(s: &Server, a: &Org, x: &Seed) -> (Uuid, Uuid) {
                 x.channel,
                 x.initiative,
                 x.role,
+                x.received,
             )
         },
+        s.state.now(),
     )
     .await
     .unwrap();

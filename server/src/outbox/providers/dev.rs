@@ -12,7 +12,7 @@ pub(super) async fn send(dev: &DevOutbox<'_>, m: &Outgoing) -> Sent {
         channel: Set(m.channel.clone()),
         recipient: Set(c.seal("dev_outbox", "recipient", id, m.recipient.as_bytes())),
         body: Set(c.seal("dev_outbox", "body", id, m.body.as_bytes())),
-        created_at: Set(Utc::now()),
+        created_at: Set(dev.now),
     }
     .insert(dev.db)
     .await;

@@ -80,6 +80,8 @@ pub enum Sms {
 pub struct DevOutbox<'a> {
     pub db: &'a sea_orm::DatabaseConnection,
     pub cipher: &'a crate::crypto::FieldCipher,
+    /// When it is "sent", by the server's clock.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 pub struct Gateways {
@@ -266,7 +268,7 @@ pub(super) async fn http_send(req: reqwest::RequestBuilder, id_fields: &[&str]) 
         .headers()
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_retry_after(v, Utc::now()));
+        .and_then(|v| parse_retry_after(v, crate::clock::wall()));
     match classify_status(status) {
         StatusClass::Retry => Sent::Retry {
             after,

@@ -689,8 +689,10 @@ async fn create_window(d: D, headers: HeaderMap, body: Bytes) -> Response {
 
 // ------------------------------------------------------------------ the report
 
-fn period(raw: &Option<String>) -> Result<(NaiveDate, NaiveDate, Audience), ServiceError> {
-    let today = Utc::now().date_naive();
+fn period(
+    raw: &Option<String>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate, Audience), ServiceError> {
     let date = |name: &str, default: NaiveDate| match query(raw, name) {
         None => Ok(default),
         Some(v) if v.is_empty() => Ok(default),
@@ -719,10 +721,13 @@ fn period(raw: &Option<String>) -> Result<(NaiveDate, NaiveDate, Audience), Serv
 
 async fn report_page(d: D, RawQuery(raw): RawQuery) -> Response {
     let l = d.lang;
-    let (from, to, audience, refusal) = match period(&raw) {
+    let (from, to, audience, refusal) = match period(
+        &raw,
+        d.now().with_timezone(&crate::zone::DEFAULT).date_naive(),
+    ) {
         Ok((f, t, a)) => (f, t, a, None),
         Err(e) => {
-            let today = Utc::now().date_naive();
+            let today = d.now().date_naive();
             (today, today, Audience::Internal, d.refusal(e).ok())
         }
     };
@@ -820,7 +825,10 @@ async fn report_page(d: D, RawQuery(raw): RawQuery) -> Response {
 
 async fn report_document(d: D, RawQuery(raw): RawQuery) -> Response {
     let l = d.lang;
-    let (from, to, audience) = match period(&raw) {
+    let (from, to, audience) = match period(
+        &raw,
+        d.now().with_timezone(&crate::zone::DEFAULT).date_naive(),
+    ) {
         Ok(p) => p,
         Err(e) => return failure(e, l),
     };
@@ -1195,7 +1203,7 @@ async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
         &d.state,
         d.organisation_id(),
         Some(d.caller.account_id),
-        Utc::now(),
+        d.now(),
         true,
     )
     .await
@@ -1277,7 +1285,7 @@ async fn retention_run(d: D, headers: HeaderMap, body: Bytes) -> Response {
         &d.state,
         d.organisation_id(),
         Some(d.caller.account_id),
-        Utc::now(),
+        d.now(),
         false,
     )
     .await
@@ -1526,7 +1534,7 @@ async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
         "<button type=\"submit\">{}</button></form>",
         l.w("Voir", "Show")
     ));
-    let today = Utc::now().with_timezone(&crate::zone::DEFAULT).date_naive();
+    let today = d.now().with_timezone(&crate::zone::DEFAULT).date_naive();
     let to = today + chrono::Duration::days(6);
     if values.iter().all(|(_, v)| !v.is_empty()) {
         let found = crate::scheduling::search::availability(

@@ -913,7 +913,7 @@ async fn slots_page(
         .unwrap_or_default();
     let chosen_type = query(raw, "type_id").or_else(|| all_types.first().map(|t| t.id.to_string()));
     let chosen_site = query(raw, "site_id").or_else(|| sites.first().map(|s| s.id.to_string()));
-    let today = Utc::now().with_timezone(&TZ).date_naive();
+    let today = d.now().with_timezone(&TZ).date_naive();
     let from = query(raw, "du")
         .and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok())
         .filter(|d| *d >= today)
@@ -1143,7 +1143,7 @@ async fn book(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> 
 async fn agenda_page(d: D, RawQuery(raw): RawQuery) -> Response {
     let l = d.lang;
     let week = query(&raw, "vue").as_deref() == Some("semaine");
-    let today = Utc::now().with_timezone(&TZ).date_naive();
+    let today = d.now().with_timezone(&TZ).date_naive();
     let from = query(&raw, "du")
         .and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok())
         .unwrap_or(today);

@@ -9,7 +9,6 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::Utc;
 use relais_domain::dto::{LoginRequest, SecondFactor, TotpConfirm};
 
 use super::{
@@ -167,7 +166,7 @@ async fn submit(
     };
     match result {
         Ok(grant) => {
-            let max_age = (grant.expires_at - Utc::now()).num_seconds().max(0);
+            let max_age = (grant.expires_at - state.now()).num_seconds().max(0);
             let to = if grant.second_factor == SecondFactor::EnrolmentRequired {
                 "/console/enrolement".to_owned()
             } else {
