@@ -436,6 +436,184 @@ pub struct Mail {
     pub data: String,
 }
 
+/// What a person reads of an e-mail: its subject and its parts, decoded.
+#[derive(Debug, Clone, Default)]
+pub struct ReadMail {
+    pub from: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl Mail {
+    /// The message as a mail client shows it: headers unfolded and RFC 2047-decoded, each
+    /// part's transfer encoding (base64, quoted-printable) undone. A part or header it
+    /// cannot decode panics: a check over an undecoded text could never fail.
+    pub fn read(&self) -> ReadMail {
+        let (head, body) = split_head(&self.data);
+        let mut out = ReadMail {
+            from: decode_words(&header(&head, "from").unwrap_or_default()),
+            subject: decode_words(&header(&head, "subject").unwrap_or_default()),
+            ..Default::default()
+        };
+        let ctype = header(&head, "content-type").unwrap_or_default();
+        let mut parts = Vec::new();
+        if let Some(b) = boundary(&ctype) {
+            collect_parts(body, &b, &mut parts);
+        } else {
+            parts.push((head.clone(), body.to_owned()));
+        }
+        for (h, b) in parts {
+            let ct = header(&h, "content-type")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let cte = header(&h, "content-transfer-encoding").unwrap_or_default();
+            let text = decode_body(&b, &cte);
+            if ct.starts_with("text/html") {
+                out.html.push_str(&text);
+            } else if ct.starts_with("text/plain") || ct.is_empty() {
+                out.text.push_str(&text);
+            }
+        }
+        assert!(
+            !out.text.is_empty() || !out.html.is_empty(),
+            "no readable part: {}",
+            self.data
+        );
+        out
+    }
+}
+
+fn split_head(data: &str) -> (Vec<(String, String)>, &str) {
+    let data_n = data
+        .find("\r\n\r\n")
+        .map(|i| (i, 4))
+        .or_else(|| data.find("\n\n").map(|i| (i, 2)));
+    let (h, b) = match data_n {
+        Some((i, n)) => (&data[..i], &data[i + n..]),
+        None => (data, ""),
+    };
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in h.lines() {
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = headers.last_mut() {
+                last.1.push(' ');
+                last.1.push_str(line.trim());
+            }
+        } else if let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
+        }
+    }
+    (headers, b)
+}
+
+fn header(h: &[(String, String)], name: &str) -> Option<String> {
+    h.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+}
+
+fn boundary(ctype: &str) -> Option<String> {
+    if !ctype.to_ascii_lowercase().starts_with("multipart/") {
+        return None;
+    }
+    let i = ctype.to_ascii_lowercase().find("boundary=")?;
+    let b = ctype[i + 9..].split(';').next()?.trim().trim_matches('"');
+    Some(b.to_owned())
+}
+
+fn collect_parts(body: &str, delimiter: &str, out: &mut Vec<(Vec<(String, String)>, String)>) {
+    let delim = format!("--{delimiter}");
+    for chunk in body.split(&delim).skip(1) {
+        if chunk.starts_with("--") {
+            break;
+        }
+        let chunk = chunk.trim_start_matches(['\r', '\n']);
+        let (h, b) = split_head(chunk);
+        let ct = header(&h, "content-type").unwrap_or_default();
+        match boundary(&ct) {
+            Some(inner) => collect_parts(b, &inner, out),
+            None => out.push((h, b.to_owned())),
+        }
+    }
+}
+
+fn decode_body(b: &str, cte: &str) -> String {
+    match cte.trim().to_ascii_lowercase().as_str() {
+        "base64" => {
+            let clean: String = b.chars().filter(|c| !c.is_whitespace()).collect();
+            let bytes = data_encoding::BASE64
+                .decode(clean.as_bytes())
+                .unwrap_or_else(|e| panic!("base64 part: {e}"));
+            String::from_utf8(bytes).expect("a UTF-8 part")
+        }
+        "quoted-printable" => quoted_printable(b, false),
+        _ => b.to_owned(),
+    }
+}
+
+/// Quoted-printable (RFC 2045; `underscore` for the Q encoding of RFC 2047).
+fn quoted_printable(s: &str, underscore: bool) -> String {
+    let mut bytes = Vec::new();
+    let raw = s.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'=' if raw.get(i + 1) == Some(&b'\r') && raw.get(i + 2) == Some(&b'\n') => i += 3,
+            b'=' if raw.get(i + 1) == Some(&b'\n') => i += 2,
+            b'=' => {
+                let hex = std::str::from_utf8(&raw[i + 1..(i + 3).min(raw.len())]).unwrap_or("");
+                let v = u8::from_str_radix(hex, 16)
+                    .unwrap_or_else(|_| panic!("bad QP escape `={hex}`"));
+                bytes.push(v);
+                i += 3;
+            }
+            b'_' if underscore => {
+                bytes.push(b' ');
+                i += 1;
+            }
+            c => {
+                bytes.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(bytes).expect("a UTF-8 text")
+}
+
+/// RFC 2047 encoded words (`=?utf-8?b?...?=`, `=?utf-8?q?...?=`), the rest as it is.
+fn decode_words(v: &str) -> String {
+    let mut out = String::new();
+    let mut rest = v;
+    let mut after_word = false;
+    while let Some(start) = rest.find("=?") {
+        let Some(end) = rest[start + 2..].find("?=").map(|e| start + 2 + e) else {
+            break;
+        };
+        let word = &rest[start + 2..end];
+        let mut it = word.splitn(3, '?');
+        let (_charset, enc, text) = (it.next(), it.next(), it.next());
+        let between = &rest[..start];
+        // Between two encoded words, white space is not part of the text.
+        if !(after_word && between.trim().is_empty()) {
+            out.push_str(between);
+        }
+        after_word = true;
+        let decoded = match (enc.map(str::to_ascii_lowercase).as_deref(), text) {
+            (Some("b"), Some(t)) => String::from_utf8(
+                data_encoding::BASE64
+                    .decode(t.as_bytes())
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+            .expect("UTF-8"),
+            (Some("q"), Some(t)) => quoted_printable(t, true),
+            _ => panic!("encoded word `{word}`"),
+        };
+        out.push_str(&decoded);
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A local SMTP server speaking enough of RFC 5321 for a real client: greeting, EHLO,
 /// MAIL, RCPT, DATA with dot-unstuffing, RSET, NOOP, QUIT. Can answer 451 (transient) on
 /// command.

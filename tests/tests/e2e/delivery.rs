@@ -24,6 +24,15 @@ fn never_quiet() -> QuietHours {
 }
 
 async fn server(provider: &str, g: &FakeGateway, smtp: Option<&SmtpSink>) -> Server {
+    server_with(provider, g, smtp, |_| {}).await
+}
+
+async fn server_with(
+    provider: &str,
+    g: &FakeGateway,
+    smtp: Option<&SmtpSink>,
+    tweak: impl FnOnce(&mut relais_server::config::Config),
+) -> Server {
     let (provider, base) = (provider.to_owned(), g.base.clone());
     let smtp = smtp.map(|s| format!("smtp://127.0.0.1:{}", s.port));
     Server::start_with(move |c| {
@@ -58,6 +67,7 @@ async fn server(provider: &str, g: &FakeGateway, smtp: Option<&SmtpSink>) -> Ser
             c.smtp_url = Secret::new(u);
             c.smtp_from = "rendez-vous@relais.example".into();
         }
+        tweak(c);
     })
     .await
 }
@@ -148,6 +158,52 @@ fn time(v: &Value) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(v.as_str().unwrap())
         .unwrap()
         .with_timezone(&Utc)
+}
+
+// The generic gateway with no lookup address: an SMS whose answer never came may have left,
+// and nothing can tell. It is failed, never sent again, and the coordinator sees it.
+#[tokio::test]
+async fn an_ambiguous_sms_without_a_lookup_address_is_failed_never_resent() {
+    let g = FakeGateway::start().await;
+    let s = server_with("webhook", &g, None, |c| c.sms_lookup_url = String::new()).await;
+    let x = setup(&s, false).await;
+    let appt = book(&s, &x, 6, 10).await;
+    let id = note(&s, &x, &appt, "confirmation", "sms").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let key = key_of(&s, &id).await;
+    // The gateway takes the message, then its answer never comes.
+    g.set_mode(Mode::RecordThenStall);
+    let now = Utc::now();
+    run_once(&s.state, "i1", now, never_quiet()).await.unwrap();
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(
+        (n["state"].as_str(), n["reason"].as_str()),
+        (Some("unknown"), Some("timeout")),
+        "{n}"
+    );
+    g.set_mode(Mode::Ok);
+    assert_eq!(reconcile(&s.state, Utc::now()).await.unwrap(), 1);
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(
+        (n["state"].as_str(), n["reason"].as_str()),
+        (Some("failed"), Some("ambiguous_not_retried")),
+        "{n}"
+    );
+    for later in [Duration::minutes(20), Duration::hours(6)] {
+        run_once(&s.state, "i1", now + later, never_quiet())
+            .await
+            .unwrap();
+    }
+    assert_eq!(g.counts().get(&key), Some(&1), "never sent a second time");
+    assert!(
+        !g.requests()
+            .iter()
+            .any(|r| r.path.starts_with("/messages/")),
+        "no lookup was attempted"
+    );
+    s.stop().await;
 }
 
 #[tokio::test]
@@ -597,6 +653,28 @@ async fn email_goes_over_smtp_with_a_stable_message_id_and_templates_are_checked
         m.data.contains("Entendu pour "),
         "the organisation's wording"
     );
+    // What the person reads, decoded as a mail client would: no revealing word anywhere
+    // (the built-in list and the site's name), and the wording in both parts.
+    let read = m.read();
+    assert_eq!(read.subject, "Votre rendez-vous", "{read:?}");
+    assert!(read.text.contains("Entendu pour "), "{read:?}");
+    assert!(read.html.contains("Entendu pour "), "{read:?}");
+    let site = format!("Brigade {}", "Remise");
+    let revealing = relais_domain::wording::Revealing::with([site.as_str()]);
+    assert!(
+        revealing
+            .find("RDV à la Brigade Remise, gendarmerie")
+            .is_some(),
+        "the check can fail"
+    );
+    for (what, text) in [
+        ("from", &read.from),
+        ("subject", &read.subject),
+        ("text", &read.text),
+        ("html", &read.html),
+    ] {
+        assert_eq!(revealing.find(text), None, "{what}: {text}");
+    }
     // The SMS of the same booking went to the development outbox, nothing to the gateway.
     assert!(g.requests().is_empty());
     s.stop().await;
