@@ -224,6 +224,68 @@ async fn revealing_sender_or_subject_stops_the_server() {
 
 // §2 — keep-apart by overlap with the half-day, inside every write, at link creation, and
 // a reason to turn it off.
+// §2 — keep-apart turned off, with its reason: the link is made, the reason is sealed
+// (not in the database in clear), the audit says it was turned off, and the two people can
+// then be booked on one half-day.
+#[tokio::test]
+async fn keep_apart_turned_off_with_a_reason_is_sealed_audited_and_obeyed() {
+    use relais_server::store::entities::{audit_log, person_link};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let s = Server::start().await;
+    let a = org(&s, "Croiser").await;
+    let c = a.coordinator.token.as_str();
+    let victim = a.person_id.to_string();
+    let (st, author) = s
+        .post(
+            "/api/v1/persons",
+            Some(c),
+            json!({"first_name": "Bruno", "last_name": "Auteur"}),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let author = author["id"].as_str().unwrap().to_owned();
+    let reason = "Médiation familiale décidée par le juge aux affaires familiales";
+    let (st, l) = s
+        .post(
+            &format!("/api/v1/persons/{victim}/links"),
+            Some(c),
+            json!({"other_person_id": author, "relation": "victim_alleged_perpetrator",
+                     "keep_apart": false, "keep_apart_off_reason": reason}),
+        )
+        .await;
+    assert_eq!(st, 201, "{l}");
+    assert_eq!(l["keep_apart"], false, "{l}");
+    let row =
+        person_link::Entity::find_by_id(l["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap())
+            .one(s.state.db())
+            .await
+            .unwrap()
+            .unwrap();
+    let sealed = row.keep_apart_off_reason.expect("the reason is kept");
+    assert!(
+        !String::from_utf8_lossy(&sealed).contains("Médiation"),
+        "the reason is sealed, not stored in clear"
+    );
+    let audited = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("person_linked"))
+        .filter(audit_log::Column::Outcome.eq("keep_apart_off"))
+        .filter(audit_log::Column::OrganisationId.eq(a.id))
+        .all(s.state.db())
+        .await
+        .unwrap();
+    assert_eq!(audited.len(), 1, "turning keep-apart off is audited");
+    // The fixture booked the victim at 09:00 on day+7: the author may now come that morning.
+    let (_, appt) = s
+        .get(&format!("/api/v1/appointments/{}", a.appointment_id), c)
+        .await;
+    let day = chrono::DateTime::parse_from_rfc3339(appt["start"].as_str().unwrap())
+        .unwrap()
+        .date_naive();
+    let (st, theirs) = book(&s, &a, &author, day, 11, 0).await;
+    assert_eq!(st, 201, "the rule is off for these two: {theirs}");
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn linked_people_are_kept_apart_by_half_day_in_api_bookings_moves_and_links() {
     let s = Server::start().await;
