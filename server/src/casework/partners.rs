@@ -158,6 +158,27 @@ pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The live appointments, within `within`, of the people kept apart from `person_id`: what
+/// a person's page must not offer a time beside (`casework::linked_meet`). A read only:
+/// `check_linked_apart`, inside the booking's transaction, stays the guarantee.
+pub(crate) async fn kept_apart_appointments<C: ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    person_id: Uuid,
+    within: (DateTime<Utc>, DateTime<Utc>),
+) -> ServiceResult<Vec<appointment::Model>> {
+    let others: Vec<Uuid> = links_of(db, org, person_id)
+        .await?
+        .iter()
+        .filter(|l| l.keep_apart)
+        .map(|l| other(l, person_id))
+        .collect();
+    if others.is_empty() {
+        return Ok(Vec::new());
+    }
+    live_appointments_of(db, org, &others, Some(within)).await
+}
+
 /// On PostgreSQL, lock the rows of `person` and `others` (in id order, so two writers never
 /// wait on each other crosswise) until the transaction ends: a booking or a link of linked
 /// persons waits for the other's commit before it checks. SQLite has one writer at a time.

@@ -585,6 +585,41 @@ async fn search(
         );
     }
     out.sort_by_key(|o| (o.start, o.site_id, o.coordinator_id));
+    // Never offer a time that would put the person beside someone kept apart from them
+    // (the booking's own check, in its transaction, stays the guarantee).
+    if let (Some(first), Some(last)) = (out.first(), out.last()) {
+        let within = (
+            first.start - Duration::days(1),
+            last.end + Duration::days(1),
+        );
+        let theirs = crate::casework::partners::kept_apart_appointments(
+            t.db(),
+            t.organisation_id(),
+            h.link.person_id,
+            within,
+        )
+        .await?;
+        if !theirs.is_empty() {
+            let tz_of = |site: Uuid| {
+                places
+                    .iter()
+                    .find(|p| p.site_id == site)
+                    .map_or(chrono_tz::Europe::Paris, |p| p.tz)
+            };
+            out.retain(|o| {
+                let tz = tz_of(o.site_id);
+                let local = |t: DateTime<Utc>| t.with_timezone(&tz).naive_local();
+                !theirs.iter().any(|a| {
+                    relais_domain::casework::linked_meet(
+                        o.site_id,
+                        (local(o.start), local(o.end)),
+                        a.site_id,
+                        (local(a.starts_at), local(a.ends_at)),
+                    )
+                })
+            });
+        }
+    }
     Ok(out)
 }
 

@@ -286,6 +286,59 @@ async fn keep_apart_turned_off_with_a_reason_is_sealed_audited_and_obeyed() {
     s.stop().await;
 }
 
+// §2 — an emergency (force-)booking skips the opening hours, never the keep-apart rule: the
+// alleged perpetrator is refused on the victim's morning, and the refusal names no one.
+#[tokio::test]
+async fn a_force_booking_still_keeps_linked_people_apart() {
+    let s = Server::start().await;
+    let a = org(&s, "Urgence apart").await;
+    let c = a.coordinator.token.as_str();
+    let victim = a.person_id.to_string();
+    let (st, author) = s
+        .post(
+            "/api/v1/persons",
+            Some(c),
+            json!({"first_name": "Bruno", "last_name": "Auteur"}),
+        )
+        .await;
+    assert_eq!(st, 201);
+    let author = author["id"].as_str().unwrap().to_owned();
+    let (st, l) = s
+        .post(
+            &format!("/api/v1/persons/{victim}/links"),
+            Some(c),
+            json!({"other_person_id": author, "relation": "victim_alleged_perpetrator"}),
+        )
+        .await;
+    assert_eq!((st, l["keep_apart"].as_bool()), (201, Some(true)), "{l}");
+    let (_, appt) = s
+        .get(&format!("/api/v1/appointments/{}", a.appointment_id), c)
+        .await;
+    let day = chrono::DateTime::parse_from_rfc3339(appt["start"].as_str().unwrap())
+        .unwrap()
+        .date_naive();
+    let urgent = |h: u32, m: u32| {
+        json!({"type_id": a.type_id, "site_id": a.site_id, "coordinator_id": a.coordinator.account_id,
+               "person_id": author, "start": paris(day, h, m),
+               "emergency_reason": "Mise à l'abri urgente"})
+    };
+    // 07:30, before the opening hours, on the morning the victim comes at 09:00.
+    let (st, e) = s.post("/api/v1/appointments", Some(c), urgent(7, 30)).await;
+    assert_eq!(st, 409, "{e}");
+    assert!(e.to_string().contains("linked_party_same_half_day"), "{e}");
+    for word in ["Camille", "Témoin", "09:00", "09h"] {
+        assert!(
+            !e.to_string().contains(word),
+            "the refusal reveals `{word}`: {e}"
+        );
+    }
+    // The same emergency in the evening, another half-day, goes through: the refusal was the
+    // keep-apart rule, not the emergency.
+    let (st, e) = s.post("/api/v1/appointments", Some(c), urgent(19, 0)).await;
+    assert_eq!((st, e["emergency"].as_bool()), (201, Some(true)), "{e}");
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn linked_people_are_kept_apart_by_half_day_in_api_bookings_moves_and_links() {
     let s = Server::start().await;

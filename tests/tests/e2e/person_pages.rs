@@ -732,6 +732,83 @@ async fn the_quick_exit_goes_where_the_service_configured_it() {
     s.stop().await;
 }
 
+// Keep-apart through the person's own page: the alleged perpetrator's link never offers the
+// morning the victim comes, and a forged key for that morning books nothing.
+#[tokio::test]
+async fn a_linked_person_is_never_offered_nor_given_the_other_s_half_day() {
+    use chrono::{TimeZone, Timelike};
+    let s = server().await;
+    let a = org(&s, "Apart en ligne").await;
+    let ty = public_type(&s, &a).await;
+    let author = person_with_sms(&s, &a, "Auteur").await;
+    let (st, l) = s
+        .post(
+            &format!("/api/v1/persons/{}/links", a.person_id),
+            Some(&a.coordinator.token),
+            json!({"other_person_id": author, "relation": "victim_alleged_perpetrator"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{l}");
+    // The fixture's appointment: the victim at 09:00 on `day`.
+    let (_, appt) = s
+        .get(
+            &format!("/api/v1/appointments/{}", a.appointment_id),
+            &a.coordinator.token,
+        )
+        .await;
+    let day = chrono::DateTime::parse_from_rfc3339(appt["start"].as_str().unwrap())
+        .unwrap()
+        .date_naive();
+    let l = link(&s, &a, &author, &ty).await;
+    let mut b = Browser::new(&s);
+    b.get(&format!("/r/{}", token_of(l["url"].as_str().unwrap())))
+        .await;
+    let checked = b.submit("/rdv/verifier", &[("reponse", "aut")]).await;
+    assert!(
+        checked.body.contains("Choisissez un créneau"),
+        "{}",
+        checked.body
+    );
+    let page = b.get(&format!("/rdv?du={day}")).await;
+    let paris_hours: Vec<u32> = slot_keys(&page.body)
+        .iter()
+        .filter_map(|k| k.split_once('-')?.1.parse::<i64>().ok())
+        .filter_map(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map(|t| t.with_timezone(&chrono_tz::Europe::Paris))
+        .filter(|t| t.date_naive() == day)
+        .map(|t| t.hour())
+        .collect();
+    assert!(
+        paris_hours.iter().any(|h| *h >= 13),
+        "the afternoon is offered: {paris_hours:?} {}",
+        page.body
+    );
+    assert!(
+        paris_hours.iter().all(|h| *h >= 13),
+        "never the victim's morning: {paris_hours:?}"
+    );
+    // A key made by hand for 10:00 that morning.
+    let ten = chrono_tz::Europe::Paris
+        .from_local_datetime(&day.and_hms_opt(10, 0, 0).unwrap())
+        .unwrap()
+        .timestamp();
+    let forged = format!("0-{ten}");
+    let r = b.submit("/rdv/reserver", &[("creneau", &forged)]).await;
+    assert!(!r.body.contains("Rendez-vous confirmé"), "{}", r.body);
+    for word in ["Camille", "Témoin"] {
+        assert!(!r.body.contains(word), "{}", r.body);
+    }
+    use relais_server::store::entities::appointment_participant;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let booked = appointment_participant::Entity::find()
+        .filter(appointment_participant::Column::PersonId.eq(author.parse::<uuid::Uuid>().unwrap()))
+        .count(s.state.db())
+        .await
+        .unwrap();
+    assert_eq!(booked, 0, "nothing was booked for the linked person");
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn two_submits_at_once_book_once() {
     let s = server().await;
