@@ -304,3 +304,104 @@ async fn bad_form_input_is_a_4xx_naming_the_field_and_keeping_what_was_typed() {
     );
     s.stop().await;
 }
+
+// Keep-apart through the console's picker: booking the alleged perpetrator on the morning
+// the victim comes is refused on the picker's page, in words, naming no one, and books
+// nothing.
+#[tokio::test]
+async fn the_console_picker_refuses_a_linked_person_on_the_other_s_half_day() {
+    use relais_server::store::entities::appointment_participant;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let s = Server::start().await;
+    let a = org(&s, "Console apart").await;
+    let (st, r) = s
+        .post("/api/v1/referrals", Some(&a.referrer.token), json!({"first_name": "Bruno", "last_name": "Auteur", "consent_to_contact": true,
+            "kind": "domestic_violence", "person_role": "alleged_perpetrator", "document_type": "none", "channel": "gendarmerie", "unit": "Brigade"}))
+        .await;
+    assert_eq!(st, 201, "{r}");
+    let (_, q) = s.get("/api/v1/queue", &a.coordinator.token).await;
+    let entry = q
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["person_id"] != a.person_id.to_string())
+        .unwrap_or_else(|| panic!("the referral is queued: {q}"))
+        .clone();
+    let sid = entry["situation_id"].as_str().unwrap().to_owned();
+    let author = entry["person_id"].as_str().unwrap().to_owned();
+    let (st, l) = s
+        .post(
+            &format!("/api/v1/persons/{}/links", a.person_id),
+            Some(&a.coordinator.token),
+            json!({"other_person_id": author, "relation": "victim_alleged_perpetrator"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{l}");
+    let (_, appt) = s
+        .get(
+            &format!("/api/v1/appointments/{}", a.appointment_id),
+            &a.coordinator.token,
+        )
+        .await;
+    let day = chrono::DateTime::parse_from_rfc3339(appt["start"].as_str().unwrap())
+        .unwrap()
+        .date_naive();
+    let coordinator = a.coordinator.token.as_str();
+    let csrf = csrf_of(coordinator);
+    let (type_id, site_id, me) = (
+        a.type_id.to_string(),
+        a.site_id.to_string(),
+        a.coordinator.account_id.to_string(),
+    );
+    let book = |h: u32| {
+        let start = relais_tests::paris(day, h, 0);
+        let (csrf, type_id, site_id, me, author, sid) = (
+            csrf.clone(),
+            type_id.clone(),
+            site_id.clone(),
+            me.clone(),
+            author.clone(),
+            sid.clone(),
+        );
+        let s = &s;
+        async move {
+            send(
+                s,
+                Some(coordinator),
+                &format!("/console/situations/{sid}/rendez-vous"),
+                Some(&[
+                    ("_csrf", csrf.as_str()),
+                    ("type_id", &type_id),
+                    ("site_id", &site_id),
+                    ("coordinator_id", &me),
+                    ("person_id", &author),
+                    ("start", &start),
+                ]),
+            )
+            .await
+        }
+    };
+    let refused = book(10).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused.body.contains("Personne liée sur place"),
+        "{}",
+        refused.body
+    );
+    for word in ["Camille", "Témoin"] {
+        assert!(!refused.body.contains(word), "the refusal names `{word}`");
+    }
+    let count = || {
+        appointment_participant::Entity::find()
+            .filter(
+                appointment_participant::Column::PersonId.eq(author.parse::<uuid::Uuid>().unwrap()),
+            )
+            .count(s.state.db())
+    };
+    assert_eq!(count().await.unwrap(), 0, "nothing booked");
+    // The afternoon is another half-day: booked.
+    let booked = book(15).await;
+    assert_eq!(booked.status, 303, "{}", booked.body);
+    assert_eq!(count().await.unwrap(), 1);
+    s.stop().await;
+}
