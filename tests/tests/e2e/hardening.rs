@@ -486,6 +486,72 @@ async fn a_referrer_cannot_decide_that_messages_are_safe() {
     s.stop().await;
 }
 
+// §3 — the same for a partner unit's software: what it says of safe contact is declared,
+// and no message goes out on it before a coordinator checks.
+#[tokio::test]
+async fn a_partner_unit_cannot_decide_that_messages_are_safe() {
+    let s = Server::start().await;
+    let a = org(&s, "Unité déclare").await;
+    let (st, unit) = s
+        .post(
+            "/api/v1/partner-units",
+            Some(&a.admin.token),
+            json!({"name": "Brigade de Tournus", "channel": "gendarmerie"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{unit}");
+    let key = unit["api_key"].as_str().unwrap();
+    let body = json!({"first_name": "Ana", "last_name": "Unité", "consent_to_contact": true,
+        "kind": "domestic_violence", "person_role": "victim", "document_type": "logbook_entry",
+        "channel": "gendarmerie", "unit": "Brigade",
+        "safe_contact": {"sms": true, "email": true, "phone_call": true,
+            "safe_phone": "07 55 44 33 22", "safe_email": "x@example.net",
+            "checked_at": Utc::now().to_rfc3339()}});
+    let r = s
+        .http
+        .post(format!("{}/api/v1/partner/referrals", s.base))
+        .header("authorization", format!("ApiKey {key}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let st = r.status().as_u16();
+    let made: Value = r.json().await.unwrap();
+    assert_eq!(st, 201, "{made}");
+    let (_, q) = s.get("/api/v1/queue", &a.coordinator.token).await;
+    let item = q
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["person_id"] != a.person_id.to_string())
+        .cloned()
+        .unwrap_or_else(|| panic!("the unit's referral is queued: {q}"));
+    let pid = item["person_id"].as_str().unwrap().to_owned();
+    let (_, p) = s
+        .get(&format!("/api/v1/persons/{pid}"), &a.coordinator.token)
+        .await;
+    assert!(p["safe_contact"]["checked_at"].is_null(), "{p}");
+    assert_eq!(
+        p["safe_contact"]["sms"], true,
+        "what was declared is kept: {p}"
+    );
+    assert_eq!(item["safe_contact_stale"], true, "{item}");
+    let ty = reminder_type(&s, &a).await;
+    let (st, ap) = book_type(&s, &a, &ty, &pid, workday(8), 15, 0).await;
+    assert_eq!(st, 201, "{ap}");
+    let (_, n) = s
+        .get(
+            &format!(
+                "/api/v1/appointments/{}/notifications",
+                ap["id"].as_str().unwrap()
+            ),
+            &a.coordinator.token,
+        )
+        .await;
+    assert_eq!(n, json!([]), "no message on a declared profile");
+    s.stop().await;
+}
+
 async fn raw_status(s: &Server, path: &str) -> u16 {
     s.http
         .get(format!("{}{}", s.base, path))
