@@ -394,6 +394,60 @@ async fn twilio_receipt(
     post_form(s, &path, &params, &sig).await
 }
 
+// Twilio keeps no key of ours: an ambiguous SMS is found again by number, text and time.
+// Taken then unanswered: found, marked sent, never sent again. Never taken: absent, retried
+// once, sent once.
+#[tokio::test]
+async fn twilio_reconciliation_finds_what_it_took_and_retries_what_it_did_not() {
+    let g = FakeGateway::start().await;
+    let s = server("twilio", &g, None).await;
+    let x = setup(&s, false).await;
+    let taken = book(&s, &x, 6, 10).await;
+    g.set_mode(Mode::RecordThenStall);
+    run_once(&s.state, "t", Utc::now(), never_quiet())
+        .await
+        .unwrap();
+    let n = note(&s, &x, &taken, "confirmation", "sms").await;
+    assert_eq!(n["state"], "unknown", "{n}");
+    g.set_mode(Mode::Ok);
+    assert_eq!(reconcile(&s.state, Utc::now()).await.unwrap(), 1);
+    let n = note(&s, &x, &taken, "confirmation", "sms").await;
+    assert_eq!(
+        (n["state"].as_str(), n["reason"].as_str()),
+        (Some("sent"), Some("reconciled")),
+        "{n}"
+    );
+    let lookups = g
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.contains("/Messages.json"))
+        .count();
+    assert!(lookups >= 1, "Twilio was asked");
+    assert_eq!(g.accepted().len(), 1, "taken once, never sent again");
+
+    let lost = book(&s, &x, 7, 11).await;
+    g.set_mode(Mode::Stall);
+    let now = Utc::now();
+    run_once(&s.state, "t", now, never_quiet()).await.unwrap();
+    let n = note(&s, &x, &lost, "confirmation", "sms").await;
+    assert_eq!(n["state"], "unknown", "{n}");
+    g.set_mode(Mode::Ok);
+    assert_eq!(reconcile(&s.state, Utc::now()).await.unwrap(), 1);
+    let n = note(&s, &x, &lost, "confirmation", "sms").await;
+    assert_eq!(
+        (n["state"].as_str(), n["reason"].as_str()),
+        (Some("retryable"), Some("not_received")),
+        "{n}"
+    );
+    run_once(&s.state, "t", now + Duration::hours(1), never_quiet())
+        .await
+        .unwrap();
+    let n = note(&s, &x, &lost, "confirmation", "sms").await;
+    assert_eq!(n["state"], "sent", "{n}");
+    assert_eq!(g.accepted().len(), 2, "each message taken exactly once");
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn twilio_requests_receipts_and_stop() {
     let g = FakeGateway::start().await;
