@@ -448,6 +448,50 @@ async fn twilio_reconciliation_finds_what_it_took_and_retries_what_it_did_not() 
     s.stop().await;
 }
 
+// The SMS rate is one bucket in the database, shared by every instance: two instances on
+// one base claim no more together than the rate allows, refilled with time, capped at one
+// second's worth. (Times are given, not waited for.)
+#[tokio::test]
+async fn the_sms_rate_is_shared_by_every_instance() {
+    use relais_server::outbox::claim;
+    let g = FakeGateway::start().await;
+    let s = server_with("webhook", &g, None, |c| c.sms_rate_per_second = 2).await;
+    let x = setup(&s, false).await;
+    for hour in 9..15 {
+        book(&s, &x, 6, hour).await;
+    }
+    let other = relais_server::state::AppState::start(s.state.config().clone())
+        .await
+        .unwrap();
+    let lease = Duration::seconds(60);
+    let now = Utc::now();
+    let claimed = |st: &relais_server::state::AppState, who: &'static str, at| {
+        let st = st.clone();
+        async move { claim(&st, who, at, 100, lease).await.unwrap().len() }
+    };
+    assert_eq!(claimed(&s.state, "i1", now).await, 2, "a second's worth");
+    assert_eq!(
+        claimed(&other, "i2", now).await,
+        0,
+        "the other instance shares the bucket"
+    );
+    let half = now + Duration::milliseconds(500);
+    assert_eq!(
+        claimed(&other, "i2", half).await,
+        1,
+        "half a second refills one"
+    );
+    assert_eq!(claimed(&s.state, "i1", half).await, 0);
+    let later = now + Duration::seconds(30);
+    assert_eq!(
+        claimed(&other, "i2", later).await,
+        2,
+        "never more than a second's worth"
+    );
+    assert_eq!(claimed(&s.state, "i1", later).await, 0);
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn twilio_requests_receipts_and_stop() {
     let g = FakeGateway::start().await;
