@@ -492,6 +492,50 @@ async fn the_sms_rate_is_shared_by_every_instance() {
     s.stop().await;
 }
 
+// An instance that lost its lease (stalled past it, its jobs rescued and claimed by
+// another) writes nothing late and sends nothing: its writes are fenced on the lease
+// holder. The other instance sends once.
+#[tokio::test]
+async fn an_instance_that_lost_its_lease_neither_sends_nor_writes_late() {
+    use relais_server::outbox::{claim, leader::rescue, process_batch};
+    let g = FakeGateway::start().await;
+    let s = server("webhook", &g, None).await;
+    let x = setup(&s, false).await;
+    let appt = book(&s, &x, 6, 10).await;
+    let lease = Duration::seconds(60);
+    let now = Utc::now();
+    let stale = claim(&s.state, "stalled", now, 10, lease).await.unwrap();
+    assert_eq!(stale.len(), 1, "the confirmation is due");
+    // Two minutes on: the lease ran out before the send began, the leader puts the job back
+    // and another instance claims it.
+    let later = now + Duration::minutes(2);
+    assert_eq!(rescue(&s.state, later).await.unwrap(), (1, 0));
+    let fresh = claim(&s.state, "fresh", later, 10, lease).await.unwrap();
+    assert_eq!(fresh.len(), 1);
+    assert_eq!(fresh[0].id, stale[0].id);
+    // The stalled instance wakes up with its old batch.
+    let sent = process_batch(&s.state, "stalled", &stale, now, never_quiet())
+        .await
+        .unwrap();
+    assert_eq!(sent, 0, "nothing sent on a lost lease");
+    assert!(g.accepted().is_empty(), "nothing reached the gateway");
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(n["state"], "running", "still the fresh instance's: {n}");
+    let sent = process_batch(&s.state, "fresh", &fresh, later, never_quiet())
+        .await
+        .unwrap();
+    assert_eq!(sent, 1);
+    // And a late finish of the stalled one changes nothing now either.
+    let again = process_batch(&s.state, "stalled", &stale, later, never_quiet())
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(n["state"], "sent", "{n}");
+    assert_eq!(g.accepted().len(), 1, "sent exactly once");
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn twilio_requests_receipts_and_stop() {
     let g = FakeGateway::start().await;
