@@ -1058,6 +1058,10 @@ async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens()
         .await;
     assert_eq!(st, 422, "A's type and site do not exist for B");
     let (_, audit) = s.get("/api/v1/audit", &b.admin.token).await;
+    assert!(
+        !audit["items"].as_array().unwrap().is_empty(),
+        "B's own actions are audited: {audit}"
+    );
     for row in audit["items"].as_array().unwrap() {
         assert_ne!(
             row["record_id"].as_str(),
