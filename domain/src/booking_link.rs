@@ -74,9 +74,10 @@ pub fn looks_like_token(s: &str) -> bool {
     s.len() == TOKEN_LEN && s.bytes().all(|b| TOKEN_ALPHABET.contains(&b))
 }
 
-/// The knowledge check: the first three letters of the last name (or the whole name if
-/// shorter), or the code word agreed with the person, compared as a reader would (case,
-/// accents, spaces and look-alike letters folded).
+/// The knowledge check, compared as a reader would (case, accents, spaces and look-alike
+/// letters folded): the code word agreed with the person when there is one, and then only
+/// the code word (the name is what an abuser knows); otherwise the first three letters of
+/// the last name (or the whole name if shorter).
 pub fn knowledge_matches(last_name: &str, code_word: Option<&str>, answer: &str) -> bool {
     let fold = |s: &str| -> String {
         crate::wording::fold(s)
@@ -88,12 +89,12 @@ pub fn knowledge_matches(last_name: &str, code_word: Option<&str>, answer: &str)
     if a.is_empty() {
         return false;
     }
+    if let Some(w) = code_word.map(fold).filter(|w| !w.is_empty()) {
+        return a == w;
+    }
     let name = fold(last_name);
     let want: String = name.chars().take(3).collect();
-    if !want.is_empty() && a == want {
-        return true;
-    }
-    code_word.map(fold).is_some_and(|w| !w.is_empty() && a == w)
+    !want.is_empty() && a == want
 }
 
 /// What the next page says about the last action (post/redirect/get keeps it in the session).
@@ -260,6 +261,14 @@ mod tests {
         assert!(!knowledge_matches("Lefèvre", None, "le"));
         assert!(!knowledge_matches("Lefèvre", None, ""));
         assert!(knowledge_matches("Lefèvre", Some("Tournesol"), "tournesol"));
+        assert!(
+            !knowledge_matches("Lefèvre", Some("Tournesol"), "lef"),
+            "with a code word, the name no longer opens the link"
+        );
+        assert!(
+            knowledge_matches("Lefèvre", Some(" "), "lef"),
+            "a blank code word is none"
+        );
         assert!(!knowledge_matches("Lefèvre", Some(""), ""));
         assert!(!knowledge_matches("", None, "x"));
     }

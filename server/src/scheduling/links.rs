@@ -343,25 +343,37 @@ pub async fn check(h: &Held, answer: &str) -> ServiceResult<Checked> {
     }
     let code_word = crate::outbox::compose::profile_of(c, &p).and_then(|pr| pr.code_word);
     let ok = rule::knowledge_matches(&identity.last_name, code_word.as_deref(), answer);
+    // Every answer spends a try under one write before it is judged: answers sent at once
+    // are judged one after another, and none once the tries are spent (the row stays locked
+    // on PostgreSQL, the writer's turn serialises SQLite). A right answer gives its try back.
     let (_turn, txn) = t.begin_write().await?;
-    let out = if ok {
-        Checked::Passed
-    } else {
-        booking_link::Entity::update_many()
-            .col_expr(
-                booking_link::Column::TriesLeft,
-                sea_orm::sea_query::ExprTrait::sub(Expr::col(booking_link::Column::TriesLeft), 1),
-            )
-            .filter(booking_link::Column::Id.eq(h.link.id))
-            .filter(booking_link::Column::TriesLeft.gt(0))
-            .exec(&txn)
-            .await?;
-        let left = h.link.tries_left - 1;
-        if left <= 0 {
-            Checked::Locked
-        } else {
-            Checked::Wrong(left)
+    let spent = booking_link::Entity::update_many()
+        .col_expr(
+            booking_link::Column::TriesLeft,
+            sea_orm::sea_query::ExprTrait::sub(Expr::col(booking_link::Column::TriesLeft), 1),
+        )
+        .filter(booking_link::Column::Id.eq(h.link.id))
+        .filter(booking_link::Column::TriesLeft.gt(0))
+        .exec(&txn)
+        .await?
+        .rows_affected
+        == 1;
+    let left = booking_link::Entity::find_by_id(h.link.id)
+        .one(&txn)
+        .await?
+        .map_or(0, |l| l.tries_left);
+    let (out, outcome) = match (spent, ok) {
+        (false, _) => (Checked::Locked, "locked"),
+        (true, true) => {
+            booking_link::Entity::update_many()
+                .col_expr(booking_link::Column::TriesLeft, Expr::value(left + 1))
+                .filter(booking_link::Column::Id.eq(h.link.id))
+                .exec(&txn)
+                .await?;
+            (Checked::Passed, "ok")
         }
+        (true, false) if left <= 0 => (Checked::Locked, "wrong"),
+        (true, false) => (Checked::Wrong(left), "wrong"),
     };
     audit::record(
         &txn,
@@ -369,7 +381,7 @@ pub async fn check(h: &Held, answer: &str) -> ServiceResult<Checked> {
             Action::LinkChecked,
             Some("booking_link"),
             Some(h.link.id),
-            if ok { "ok" } else { "wrong" },
+            outcome,
         ),
     )
     .await?;

@@ -809,6 +809,103 @@ async fn a_linked_person_is_never_offered_nor_given_the_other_s_half_day() {
     s.stop().await;
 }
 
+// The knowledge check's five tries cannot be raced: answers sent at once are judged one
+// after another, five at most; the rest are refused unjudged, and the link stays locked.
+#[tokio::test]
+async fn answers_sent_at_once_are_judged_five_at_most() {
+    use relais_server::store::entities::audit_log;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let s = Server::start_with(|c| {
+        c.public_url = PUBLIC.into();
+        c.link_failures_per_address = 1_000;
+        c.link_failures_per_prefix = 1_000;
+    })
+    .await;
+    let a = org(&s, "Course").await;
+    let ty = public_type(&s, &a).await;
+    let pid = person_with_sms(&s, &a, "Course").await;
+    let l = link(&s, &a, &pid, &ty).await;
+    let link_id: uuid::Uuid = l["id"].as_str().unwrap().parse().unwrap();
+    let mut b = Browser::new(&s);
+    b.get(&format!("/r/{}", token_of(l["url"].as_str().unwrap())))
+        .await;
+    let cookie = b.cookie.clone().unwrap();
+    let answer = |reponse: &'static str| {
+        let http = b.http.clone();
+        let url = format!("{}/rdv/verifier", s.base);
+        let cookie = cookie.clone();
+        async move {
+            http.post(url)
+                .header("cookie", cookie)
+                .header("sec-fetch-site", "same-origin")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("reponse={reponse}"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let wrong: Vec<_> = (0..12).map(|_| tokio::spawn(answer("xyz"))).collect();
+    let mut statuses = Vec::new();
+    for w in wrong {
+        statuses.push(w.await.unwrap());
+    }
+    assert!(statuses.iter().all(|st| *st < 500), "{statuses:?}");
+    let judged = |outcome: &'static str| {
+        audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("link_checked"))
+            .filter(audit_log::Column::RecordId.eq(link_id))
+            .filter(audit_log::Column::Outcome.eq(outcome))
+            .count(s.state.db())
+    };
+    assert_eq!(
+        judged("wrong").await.unwrap(),
+        5,
+        "five answers judged, no more"
+    );
+    // The right answer, now: the link is spent.
+    assert_eq!(answer("cou").await, 404, "a spent link opens for no one");
+    assert_eq!(judged("ok").await.unwrap(), 0);
+    s.stop().await;
+}
+
+// When a code word was agreed, it is the only answer: the name is what an abuser knows.
+#[tokio::test]
+async fn an_agreed_code_word_replaces_the_name() {
+    let s = server().await;
+    let a = org(&s, "Mot convenu").await;
+    let ty = public_type(&s, &a).await;
+    let (st, p) = s
+        .post(
+            "/api/v1/persons",
+            Some(&a.coordinator.token),
+            json!({"first_name": "Aline", "last_name": "Mimosa-Durand", "phone": "06 10 20 30 40",
+                   "safe_contact": {"sms": true, "phone_call": true, "safe_phone": "07 10 20 30 40",
+                                    "code_word": "Tournesol", "checked_at": Utc::now().to_rfc3339()}}),
+        )
+        .await;
+    assert_eq!(st, 201, "{p}");
+    let l = link(&s, &a, p["id"].as_str().unwrap(), &ty).await;
+    let mut b = Browser::new(&s);
+    b.get(&format!("/r/{}", token_of(l["url"].as_str().unwrap())))
+        .await;
+    let by_name = b.submit("/rdv/verifier", &[("reponse", "MIM")]).await;
+    assert!(
+        by_name.body.contains("bonne réponse. Essais restants : 4"),
+        "{}",
+        by_name.body
+    );
+    let by_word = b.submit("/rdv/verifier", &[("reponse", "tournesol")]).await;
+    assert!(
+        by_word.body.contains("Choisissez un créneau"),
+        "{}",
+        by_word.body
+    );
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn two_submits_at_once_book_once() {
     let s = server().await;
