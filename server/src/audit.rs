@@ -57,6 +57,8 @@ pub enum Action {
     LinkRevoked,
     LinkOpened,
     LinkChecked,
+    /// A booking or move refused by the keep-apart rule (in the person's access log).
+    LinkedPartyRefused,
     SecondFactorReset,
 }
 
@@ -101,6 +103,7 @@ relais_domain::words!(Action {
     LinkOpened = "link_opened",
     SecondFactorReset = "second_factor_reset",
     LinkChecked = "link_checked",
+    LinkedPartyRefused = "linked_party_refused",
 });
 
 #[derive(Debug, Clone)]

@@ -158,6 +158,27 @@ pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A booking or a move refused by the keep-apart rule goes into the person's access log,
+/// where their coordinator sees it (a linked person probing for the other's times leaves a
+/// trace). Written after the refused transaction is gone; other errors pass through.
+pub(crate) async fn audit_linked_refusal(
+    t: &Scope,
+    person_id: Uuid,
+    e: &ServiceError,
+) -> ServiceResult<()> {
+    if e.code() == ProblemCode::LinkedPartySameHalfDay {
+        t.state
+            .audit(t.audit_event(
+                Action::LinkedPartyRefused,
+                Some("person"),
+                Some(person_id),
+                "refused",
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
 /// The live appointments, within `within`, of the people kept apart from `person_id`: what
 /// a person's page must not offer a time beside (`casework::linked_meet`). A read only:
 /// `check_linked_apart`, inside the booking's transaction, stays the guarantee.

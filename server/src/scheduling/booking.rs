@@ -220,7 +220,7 @@ pub(crate) async fn change_appointment(
                 .detail(format!("Statut actuel : {}.", current.status)),
         );
     }
-    let (_turn, txn) = t.begin_write().await?;
+    let (turn, txn) = t.begin_write().await?;
     let stamp = Stamp::take(&txn, t.now()).await?;
     if let Some(d) = to {
         for p in participants(&txn, t.organisation_id(), &[id])
@@ -228,7 +228,7 @@ pub(crate) async fn change_appointment(
             .remove(&id)
             .unwrap_or_default()
         {
-            crate::casework::partners::check_linked_apart(
+            if let Err(e) = crate::casework::partners::check_linked_apart(
                 &txn,
                 t.organisation_id(),
                 p,
@@ -238,7 +238,12 @@ pub(crate) async fn change_appointment(
                 d.tz,
                 Some(id),
             )
-            .await?;
+            .await
+            {
+                drop((txn, turn));
+                crate::casework::partners::audit_linked_refusal(t, p, &e).await?;
+                return Err(e);
+            }
         }
     }
     let mut am: appointment::ActiveModel = current.clone().into();
@@ -524,11 +529,11 @@ pub async fn book(
     }
     let busy = rules.busy_span(start);
     let now = t.now();
-    let (_turn, txn) = t.begin_write().await?;
+    let (turn, txn) = t.begin_write().await?;
     // Takes the write lock (SQLite) or the counter's row lock (PostgreSQL) first, so the
     // overlap check below and the insert are serialized with every other booking.
     let stamp = Stamp::take(&txn, now).await?;
-    crate::casework::partners::check_linked_apart(
+    if let Err(e) = crate::casework::partners::check_linked_apart(
         &txn,
         t.organisation_id(),
         i.person_id,
@@ -538,7 +543,12 @@ pub async fn book(
         tz,
         None,
     )
-    .await?;
+    .await
+    {
+        drop((txn, turn));
+        crate::casework::partners::audit_linked_refusal(t, i.person_id, &e).await?;
+        return Err(e);
+    }
     // No overlap check here: the exclusion constraint (PostgreSQL) or the trigger (SQLite)
     // refuses an overlapping row, and that refusal becomes the 409 below.
     let id = Uuid::new_v4();

@@ -332,6 +332,18 @@ async fn a_force_booking_still_keeps_linked_people_apart() {
             "the refusal reveals `{word}`: {e}"
         );
     }
+    // The refusal is in the author's access log, where the coordinator sees it.
+    let (st, log) = s
+        .get(&format!("/api/v1/persons/{author}/access-log"), c)
+        .await;
+    assert_eq!(st, 200, "{log}");
+    let refusals = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"] == "linked_party_refused")
+        .count();
+    assert_eq!(refusals, 1, "{log}");
     // The same emergency in the evening, another half-day, goes through: the refusal was the
     // keep-apart rule, not the emergency.
     let (st, e) = s.post("/api/v1/appointments", Some(c), urgent(19, 0)).await;
