@@ -336,6 +336,16 @@ async function main() {
   {
     const c = await context();
     const page = await c.newPage();
+    // Karim's account id, so the picker books a time in his own agenda (the first free time
+    // at a site may be another coordinator's, depending on the day).
+    const karimId = await (async () => {
+      const r = await fetch(base + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: karim.email, password: karim.password, totp_code: await freshCode(karim.totp_secret) }) });
+      const session = await r.json();
+      const me = await (await fetch(base + '/api/v1/me', { headers: { authorization: `Bearer ${session.token}` } })).json();
+      return me.account_id;
+    })();
+    check('the coordinator\'s account is known', !!karimId);
     await signIn(page, karim);
     check('the coordinator signs in with TOTP', new URL(page.url()).pathname === '/console/file', page.url());
     await look(page, 'queue');
@@ -381,15 +391,25 @@ async function main() {
       await page.click('text=Prendre un rendez-vous');
       await page.selectOption('#f-type-id', { label: 'Entretien' });
       await page.click('main form[method=get] button');
-      let slot = page.locator('ul.slots button').first();
-      for (let week = 0; week < 3 && (await slot.count()) === 0; week++) {
-        await page.click('text=Semaine suivante');
-        slot = page.locator('ul.slots button').first();
+      const his = () => page.locator(`ul.slots form:has(input[name="coordinator_id"][value="${karimId}"]) button`).first();
+      let slot = his();
+      // Each site in turn (Karim works at some of them), up to four weeks ahead.
+      const siteIds = await page.locator('#f-site-id option').evaluateAll((os) => os.map((o) => o.value));
+      for (const siteId of siteIds) {
+        await page.selectOption('#f-site-id', siteId);
+        await page.click('main form[method=get] button');
+        slot = his();
+        for (let week = 0; week < 3 && (await slot.count()) === 0; week++) {
+          await page.click('text=Semaine suivante');
+          slot = his();
+        }
+        if ((await slot.count()) === 1) { break; }
       }
       check('the slot picker shows free times', (await slot.count()) === 1);
       await look(page, 'slot-picker');
       await slot.click();
       check('the appointment is booked', (await noticeText(page)).includes('Rendez-vous réservé'), await noticeText(page));
+      const booked = new URL(page.url()).searchParams.get('rdv');
       const events = await page.locator('#f-event option').evaluateAll((os) => os.map((o) => o.value));
       // Each step the journey takes must be on offer: a missing one is a failure, not a skip.
       check('the file offers "appointment set"', events.includes('set_appointment'), events.join(' '));
@@ -427,8 +447,13 @@ async function main() {
       await page.click('nav >> text=Agenda');
       await page.click('text=Cette semaine');
       await look(page, 'agenda-week');
-      const first = page.locator('main table a[href^="/console/rendez-vous/"]').first();
-      check('the week\'s agenda lists the booked appointment', (await first.count()) > 0);
+      // The booked appointment, this week or (booked up to three weeks ahead) a later one.
+      let first = page.locator(`main table a[href="/console/rendez-vous/${booked}"]`);
+      for (let week = 0; week < 3 && (await first.count()) === 0; week++) {
+        await page.click('main .pager >> text=Suivant');
+        first = page.locator(`main table a[href="/console/rendez-vous/${booked}"]`);
+      }
+      check('the agenda lists the booked appointment', !!booked && (await first.count()) === 1, String(booked));
       if (await first.count()) {
         await first.click();
         check('an appointment shows its messages and their states', (await page.locator('main').innerText()).includes('Messages du rendez-vous'));

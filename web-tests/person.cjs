@@ -280,6 +280,59 @@ async function main() {
     await c.close();
   }
 
+  // --- 6. Keep-apart: the alleged perpetrator's link never offers the half-day at the site
+  //     where the victim he is linked to comes (issue 24 §1).
+  {
+    const stamp = Date.now().toString(36);
+    const [sv, v] = await api('POST', '/api/v1/persons', token, { first_name: 'Vera', last_name: `Vigne${stamp}` });
+    const [sa, au] = await api('POST', '/api/v1/persons', token, { first_name: 'Aldo', last_name: `Auteur${stamp}` });
+    check('two new files for the keep-apart check', sv === 201 && sa === 201, `${sv} ${sa}`);
+    const [sl, lk] = await api('POST', `/api/v1/persons/${v.id}/links`, token, { other_person_id: au.id, relation: 'victim_alleged_perpetrator' });
+    check('linked, kept apart', sl === 201 && lk.keep_apart === true, JSON.stringify(lk));
+    const linkFor = async (pid, last) => {
+      const [st, l] = await api('POST', `/api/v1/persons/${pid}/booking-links`, token, { type_id: type.id, site_ids: siteList.map((x) => x.id) });
+      if (st !== 201) { throw new Error(`link: ${st} ${JSON.stringify(l)}`); }
+      return { url: l.url.replace(/^https?:\/\/[^/]+/, base), answer: fold(last).replace(/[^a-z0-9]/g, '').slice(0, 3) };
+    };
+    // The victim books her first free time, in the browser.
+    const lv = await linkFor(v.id, v.last_name);
+    const c = await context();
+    const page = await c.newPage();
+    await page.goto(lv.url);
+    await page.fill('#reponse', lv.answer);
+    await page.click('button[type=submit]:not(#quick-exit)');
+    await page.waitForSelector('ul.slots');
+    const first = await page.locator('ul.slots a').first().getAttribute('href');
+    const [placeN, startS] = decodeURIComponent(first).split('creneau=')[1].split('&')[0].split('-');
+    await page.locator('ul.slots a').first().click();
+    await page.click('form[action="/rdv/reserver"] button');
+    await page.waitForSelector('h1:text("Rendez-vous confirmé")');
+    await c.close();
+    const paris = (ts) => {
+      const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
+        .formatToParts(new Date(ts * 1000));
+      const get = (t) => parts.find((x) => x.type === t).value;
+      return { day: `${get('year')}-${get('month')}-${get('day')}`, pm: Number(get('hour')) >= 13 };
+    };
+    const hers = paris(Number(startS));
+    // The author opens his link on that day.
+    const la = await linkFor(au.id, au.last_name);
+    const c2 = await context();
+    const p2 = await c2.newPage();
+    await p2.goto(la.url);
+    await p2.fill('#reponse', la.answer);
+    await p2.click('button[type=submit]:not(#quick-exit)');
+    await p2.waitForSelector('h1');
+    await p2.goto(`${base}/rdv?du=${hers.day}`);
+    const keys = await p2.locator('a[href*="creneau="]').evaluateAll((as) => as.map((a) => decodeURIComponent(a.getAttribute('href')).split('creneau=')[1].split('&')[0]));
+    const offered = keys.map((k) => { const [n, t] = k.split('-'); return Object.assign({ n }, paris(Number(t))); });
+    const clash = offered.filter((o) => o.n === placeN && o.day === hers.day && o.pm === hers.pm);
+    check(`the author is offered times around hers (${offered.length})`, offered.length > 0);
+    check('never her half-day at her site', clash.length === 0, JSON.stringify(clash.slice(0, 3)));
+    await look(p2, 'keep-apart-slots');
+    await c2.close();
+  }
+
   await browser.close();
   const outside = requests.filter((u) => !u.startsWith(base) && !u.startsWith('about:') && !u.startsWith('data:'));
   check(`no request left ${new URL(base).host} (${requests.length} requests)`, outside.length === 0, outside.slice(0, 5).join(' '));
