@@ -29,7 +29,9 @@ pub fn router(state: AppState) -> Router {
         // accepts gzip or br; small ones as they are. The person's pages are not compressed.
         .nest(
             "/api/v1",
-            api::routes().layer(CompressionLayer::new().compress_when(SizeAbove::new(1024))),
+            api::routes()
+                .layer(axum::middleware::map_response(no_store_unless_said))
+                .layer(CompressionLayer::new().compress_when(SizeAbove::new(1024))),
         )
         .merge(crate::web::routes())
         .fallback(|| async {
@@ -54,6 +56,15 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// The JSON API's answers carry files, tokens and names: no cache keeps them unless the
+/// answer says otherwise (the availability's ETags, the calendar feed).
+async fn no_store_unless_said(mut r: axum::response::Response) -> axum::response::Response {
+    r.headers_mut()
+        .entry(axum::http::header::CACHE_CONTROL)
+        .or_insert(axum::http::HeaderValue::from_static("no-store"));
+    r
 }
 
 async fn healthz() -> &'static str {

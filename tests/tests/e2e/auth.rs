@@ -369,3 +369,56 @@ async fn guessing_the_enrolment_code_locks_the_account() {
     assert_eq!(st, 429, "{body}");
     s.stop().await;
 }
+
+// Issue 24 §7: the JSON API's answers with personal data or tokens are kept by no cache
+// (a shared machine's browser, a proxy); answers that say how to cache keep their word.
+#[tokio::test]
+async fn api_answers_with_files_or_tokens_are_not_stored() {
+    let s = Server::start().await;
+    let a = org(&s, "Sans cache").await;
+    let get = |path: String, token: Option<String>| {
+        let r = s.http.get(format!("{}{path}", s.base));
+        let r = match token {
+            Some(t) => r.bearer_auth(t),
+            None => r,
+        };
+        async move {
+            let res = r.send().await.unwrap();
+            let cc = res
+                .headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            (res.status().as_u16(), cc)
+        }
+    };
+    let token = Some(a.coordinator.token.clone());
+    for path in [
+        format!("/api/v1/persons/{}", a.person_id),
+        "/api/v1/persons".to_owned(),
+        "/api/v1/me".to_owned(),
+        format!("/api/v1/appointments/{}", a.appointment_id),
+        "/api/v1/queue".to_owned(),
+    ] {
+        let (st, cc) = get(path.clone(), token.clone()).await;
+        assert_eq!((st, cc.as_deref()), (200, Some("no-store")), "{path}");
+    }
+    // A refusal too: it may name the record asked for.
+    let (st, cc) = get(format!("/api/v1/persons/{}", a.person_id), None).await;
+    assert_eq!((st, cc.as_deref()), (401, Some("no-store")));
+    // The session token's answer.
+    let r = s
+        .http
+        .post(format!("{}/api/v1/auth/login", s.base))
+        .json(&json!({"email": "personne@example.org", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    s.stop().await;
+}
