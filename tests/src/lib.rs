@@ -408,3 +408,18 @@ pub async fn reminder_type(s: &Server, a: &Org) -> String {
     assert_eq!(ty["reminder_offset_hours"], 48);
     ty["id"].as_str().unwrap().to_owned()
 }
+
+/// The local (Paris) day of the fixture's appointment: the organisation's person at 09:00,
+/// seven working days ahead (`org`).
+pub async fn fixture_day(s: &Server, a: &Org) -> chrono::NaiveDate {
+    let (st, appt) = s
+        .get(
+            &format!("/api/v1/appointments/{}", a.appointment_id),
+            &a.coordinator.token,
+        )
+        .await;
+    assert_eq!(st, 200, "{appt}");
+    chrono::DateTime::parse_from_rfc3339(appt["start"].as_str().unwrap())
+        .unwrap()
+        .date_naive()
+}

@@ -118,13 +118,7 @@ pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
     tz: Tz,
     moving: Option<Uuid>,
 ) -> ServiceResult<()> {
-    let apart = |links: Vec<person_link::Model>| -> Vec<Uuid> {
-        links
-            .iter()
-            .filter(|l| l.keep_apart)
-            .map(|l| other(l, person_id))
-            .collect()
-    };
+    let apart = |links: Vec<person_link::Model>| kept_apart_from(&links, person_id);
     let mut others = apart(links_of(db, org, person_id).await?);
     if others.is_empty() {
         return Ok(());
@@ -158,6 +152,15 @@ pub(crate) async fn check_linked_apart<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The people `person_id`'s links keep apart from them.
+fn kept_apart_from(links: &[person_link::Model], person_id: Uuid) -> Vec<Uuid> {
+    links
+        .iter()
+        .filter(|l| l.keep_apart)
+        .map(|l| other(l, person_id))
+        .collect()
+}
+
 /// A booking or a move refused by the keep-apart rule goes into the person's access log,
 /// where their coordinator sees it (a linked person probing for the other's times leaves a
 /// trace). Written after the refused transaction is gone; other errors pass through.
@@ -188,12 +191,7 @@ pub(crate) async fn kept_apart_appointments<C: ConnectionTrait>(
     person_id: Uuid,
     within: (DateTime<Utc>, DateTime<Utc>),
 ) -> ServiceResult<Vec<appointment::Model>> {
-    let others: Vec<Uuid> = links_of(db, org, person_id)
-        .await?
-        .iter()
-        .filter(|l| l.keep_apart)
-        .map(|l| other(l, person_id))
-        .collect();
+    let others = kept_apart_from(&links_of(db, org, person_id).await?, person_id);
     if others.is_empty() {
         return Ok(Vec::new());
     }

@@ -337,15 +337,7 @@ async fn the_console_picker_refuses_a_linked_person_on_the_other_s_half_day() {
         )
         .await;
     assert_eq!(st, 201, "{l}");
-    let (_, appt) = s
-        .get(
-            &format!("/api/v1/appointments/{}", a.appointment_id),
-            &a.coordinator.token,
-        )
-        .await;
-    let day = chrono::DateTime::parse_from_rfc3339(appt["start"].as_str().unwrap())
-        .unwrap()
-        .date_naive();
+    let day = relais_tests::fixture_day(&s, &a).await;
     let coordinator = a.coordinator.token.as_str();
     let csrf = csrf_of(coordinator);
     let (type_id, site_id, me) = (

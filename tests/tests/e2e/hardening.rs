@@ -222,8 +222,6 @@ async fn revealing_sender_or_subject_stops_the_server() {
     }
 }
 
-// §2 — keep-apart by overlap with the half-day, inside every write, at link creation, and
-// a reason to turn it off.
 // §2 — keep-apart turned off, with its reason: the link is made, the reason is sealed
 // (not in the database in clear), the audit says it was turned off, and the two people can
 // then be booked on one half-day.
@@ -275,12 +273,7 @@ async fn keep_apart_turned_off_with_a_reason_is_sealed_audited_and_obeyed() {
         .unwrap();
     assert_eq!(audited.len(), 1, "turning keep-apart off is audited");
     // The fixture booked the victim at 09:00 on day+7: the author may now come that morning.
-    let (_, appt) = s
-        .get(&format!("/api/v1/appointments/{}", a.appointment_id), c)
-        .await;
-    let day = chrono::DateTime::parse_from_rfc3339(appt["start"].as_str().unwrap())
-        .unwrap()
-        .date_naive();
+    let day = relais_tests::fixture_day(&s, &a).await;
     let (st, theirs) = book(&s, &a, &author, day, 11, 0).await;
     assert_eq!(st, 201, "the rule is off for these two: {theirs}");
     s.stop().await;
@@ -311,12 +304,7 @@ async fn a_force_booking_still_keeps_linked_people_apart() {
         )
         .await;
     assert_eq!((st, l["keep_apart"].as_bool()), (201, Some(true)), "{l}");
-    let (_, appt) = s
-        .get(&format!("/api/v1/appointments/{}", a.appointment_id), c)
-        .await;
-    let day = chrono::DateTime::parse_from_rfc3339(appt["start"].as_str().unwrap())
-        .unwrap()
-        .date_naive();
+    let day = relais_tests::fixture_day(&s, &a).await;
     let urgent = |h: u32, m: u32| {
         json!({"type_id": a.type_id, "site_id": a.site_id, "coordinator_id": a.coordinator.account_id,
                "person_id": author, "start": paris(day, h, m),
@@ -351,6 +339,8 @@ async fn a_force_booking_still_keeps_linked_people_apart() {
     s.stop().await;
 }
 
+// §2 — keep-apart by overlap with the half-day, inside every write, at link creation, and
+// a reason to turn it off.
 #[tokio::test]
 async fn linked_people_are_kept_apart_by_half_day_in_api_bookings_moves_and_links() {
     let s = Server::start().await;
@@ -375,12 +365,7 @@ async fn linked_people_are_kept_apart_by_half_day_in_api_bookings_moves_and_link
     assert_eq!(field_of(&e), "keep_apart_off_reason");
     // Both already booked on one morning (fixture: the victim at 09:00 on day+7): the
     // link is refused until one appointment moves.
-    let (_, appt) = s
-        .get(&format!("/api/v1/appointments/{}", a.appointment_id), c)
-        .await;
-    let day = chrono::DateTime::parse_from_rfc3339(appt["start"].as_str().unwrap())
-        .unwrap()
-        .date_naive();
+    let day = relais_tests::fixture_day(&s, &a).await;
     let (st, theirs) = book(&s, &a, &author, day, 11, 0).await;
     assert_eq!(st, 201, "{theirs}");
     let (st, e) = s

@@ -600,12 +600,7 @@ async fn linked_people_see_each_other_by_initials_only_and_are_never_booked_toge
         }
     }
     // The victim is booked in the morning (fixture, 09:00 at the site, day+7).
-    let (_, appt) = s
-        .get(&format!("/api/v1/appointments/{}", a.appointment_id), c)
-        .await;
-    let day = chrono::DateTime::parse_from_rfc3339(appt["start"].as_str().unwrap())
-        .unwrap()
-        .date_naive();
+    let day = relais_tests::fixture_day(&s, &a).await;
     let book = |h: u32| {
         json!({"type_id": a.type_id, "site_id": a.site_id, "coordinator_id": a.coordinator.account_id,
                "person_id": author_id, "start": paris(day, h, 0)})

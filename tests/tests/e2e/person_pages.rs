@@ -750,15 +750,7 @@ async fn a_linked_person_is_never_offered_nor_given_the_other_s_half_day() {
         .await;
     assert_eq!(st, 201, "{l}");
     // The fixture's appointment: the victim at 09:00 on `day`.
-    let (_, appt) = s
-        .get(
-            &format!("/api/v1/appointments/{}", a.appointment_id),
-            &a.coordinator.token,
-        )
-        .await;
-    let day = chrono::DateTime::parse_from_rfc3339(appt["start"].as_str().unwrap())
-        .unwrap()
-        .date_naive();
+    let day = relais_tests::fixture_day(&s, &a).await;
     let l = link(&s, &a, &author, &ty).await;
     let mut b = Browser::new(&s);
     b.get(&format!("/r/{}", token_of(l["url"].as_str().unwrap())))
