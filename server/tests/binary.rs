@@ -19,6 +19,29 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// `relais create-admin` (which creates the database and its key), the password from the
+/// environment; fails the test on a failure.
+fn create_admin(mut cmd: Command, organisation: &str, email: &str) {
+    let out = cmd
+        .args([
+            "create-admin",
+            "--organisation",
+            organisation,
+            "--email",
+            email,
+            "--name",
+            "Cheffe",
+        ])
+        .env("RELAIS_ADMIN_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn configuration_errors_name_the_setting() {
     for (var, value, needle) in [
@@ -67,24 +90,7 @@ async fn first_start_creates_a_private_key_logs_nothing_personal_and_stops_grace
     };
     let mut admin = Command::new(BIN);
     env(&mut admin);
-    let out = admin
-        .args([
-            "create-admin",
-            "--organisation",
-            "CCAS de Test",
-            "--email",
-            "chef@ccas-test.fr",
-            "--name",
-            "Cheffe",
-        ])
-        .env("RELAIS_ADMIN_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    create_admin(admin, "CCAS de Test", "chef@ccas-test.fr");
     let key = dir.join("relais.key");
     #[cfg(unix)]
     {
@@ -323,24 +329,7 @@ async fn retention_from_the_command_line_lists_then_anonymises_and_prints_no_nam
     };
     let mut admin = Command::new(BIN);
     env(&mut admin);
-    let out = admin
-        .args([
-            "create-admin",
-            "--organisation",
-            "CCAS de Conservation",
-            "--email",
-            "chef@ccas-conservation.fr",
-            "--name",
-            "Cheffe",
-        ])
-        .env("RELAIS_ADMIN_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    create_admin(admin, "CCAS de Conservation", "chef@ccas-conservation.fr");
 
     let config =
         relais_server::config::Config::load(None, |k| (k == "DATABASE_URL").then(|| url.clone()))
