@@ -150,11 +150,176 @@ fn tokens(folded: &str) -> Vec<String> {
     out
 }
 
+/// Capital letters read as the start of a word: "RdvCidff" is "Rdv Cidff". Two readings of a
+/// run of capitals before small letters: "CCASMelun" is "CCAS Melun", "RDVccas" is
+/// "RDV ccas".
+fn split_capitals(text: &str, run_keeps_last: bool) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let split = match prev {
+            Some(p) if p.is_lowercase() && c.is_uppercase() => true,
+            Some(p) if p.is_uppercase() && c.is_uppercase() && run_keeps_last => {
+                next.is_some_and(char::is_lowercase)
+            }
+            Some(p) if p.is_uppercase() && c.is_lowercase() && !run_keeps_last => {
+                i >= 2 && chars[i - 2].is_uppercase()
+            }
+            _ => false,
+        };
+        if split {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A word cut where letters meet digits: "cidff77" is "cidff 77", "appel3919" "appel 3919".
+fn split_digits(word: &str) -> impl Iterator<Item = String> + '_ {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut digit = None;
+    for c in word.chars() {
+        let d = c.is_ascii_digit();
+        if digit.is_some_and(|x| x != d) {
+            parts.push(std::mem::take(&mut cur));
+        }
+        digit = Some(d);
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        parts.push(cur);
+    }
+    parts.into_iter()
+}
+
+/// Digits read as the letters they stand for, in a word that holds letters ("v1olence",
+/// "3mprise"); a word of digits only stays a number. `one`: what "1" reads as.
+fn digits_as_letters(word: &str, one: char) -> String {
+    if !word.chars().any(char::is_alphabetic) || !word.chars().any(|c| c.is_ascii_digit()) {
+        return word.to_owned();
+    }
+    word.chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' => one,
+            '2' => 'z',
+            '3' => 'e',
+            '4' => 'a',
+            '5' => 's',
+            '6' => 'g',
+            '7' => 't',
+            '8' => 'b',
+            '9' => 'g',
+            other => other,
+        })
+        .collect()
+}
+
+/// The ways one text can be read, each as its list of words: as written; with digits read
+/// as letters (two readings of "1"); cut at capitals (two readings) and where letters meet
+/// digits.
+fn readings(text: &str) -> Vec<Vec<String>> {
+    let plain = tokens(&fold(text));
+    let mut out = vec![plain.clone()];
+    for one in ['i', 'l'] {
+        out.push(plain.iter().map(|t| digits_as_letters(t, one)).collect());
+    }
+    for run_keeps_last in [true, false] {
+        let cut = tokens(&fold(&split_capitals(text, run_keeps_last)));
+        out.push(cut.iter().flat_map(|t| split_digits(t)).collect());
+    }
+    out.dedup();
+    out
+}
+
+/// Words a name is made of that say nothing by themselves: French small words and the
+/// nouns of any address. The rest of a name's words are revealing on their own.
+const PLAIN_WORDS: [&str; 64] = [
+    "les",
+    "des",
+    "aux",
+    "une",
+    "pour",
+    "par",
+    "sur",
+    "sous",
+    "avec",
+    "chez",
+    "dans",
+    "the",
+    "and",
+    "rue",
+    "avenue",
+    "boulevard",
+    "place",
+    "chemin",
+    "allee",
+    "impasse",
+    "quai",
+    "route",
+    "cours",
+    "square",
+    "parvis",
+    "mairie",
+    "annexe",
+    "salle",
+    "centre",
+    "maison",
+    "espace",
+    "accueil",
+    "bureau",
+    "bureaux",
+    "site",
+    "local",
+    "locaux",
+    "hall",
+    "batiment",
+    "etage",
+    "porte",
+    "antenne",
+    "point",
+    "saint",
+    "sainte",
+    "nord",
+    "sud",
+    "est",
+    "ouest",
+    "grand",
+    "grande",
+    "petit",
+    "petite",
+    "ville",
+    "hotel",
+    "residence",
+    "quartier",
+    "cite",
+    "zone",
+    "parc",
+    "jardin",
+    "gare",
+    "pole",
+    "entree",
+];
+
+/// One entry of the list.
+#[derive(Debug, Clone)]
+struct Word {
+    /// As the admin wrote it (and, for a word of a name, the name).
+    shown: String,
+    /// Folded, without spaces.
+    joined: String,
+    /// Folded words.
+    parts: Vec<String>,
+}
+
 /// A list of revealing words, folded once.
 #[derive(Debug, Clone)]
 pub struct Revealing {
-    /// (as the admin wrote it, folded without spaces, folded words)
-    words: Vec<(String, String, Vec<String>)>,
+    words: Vec<Word>,
 }
 
 impl Default for Revealing {
@@ -167,41 +332,88 @@ impl Default for Revealing {
 /// ("ccas" must not be found in "avec Cassandre"); longer ones anywhere, across spaces.
 const WHOLE_WORD_BELOW: usize = 6;
 
+/// Whether word `t` is `w` or its plural.
+fn same_word(t: &str, w: &str) -> bool {
+    t == w
+        || t.strip_prefix(w)
+            .is_some_and(|rest| rest == "s" || rest == "x")
+}
+
 impl Revealing {
-    /// The built-in list plus `extra` (an organisation's words, its name, its sites' names).
+    /// The built-in list plus `extra` (an organisation's words).
     pub fn with<'a>(extra: impl IntoIterator<Item = &'a str>) -> Self {
         let mut r = Revealing { words: Vec::new() };
         for w in DEFAULT_WORDS.iter().copied().chain(extra) {
-            r.add(w);
+            r.add(w.trim().to_owned(), w);
         }
         r
     }
 
-    fn add(&mut self, w: &str) {
+    /// Adds names (the organisation's, its sites'): each whole, and each of its significant
+    /// words alone ("Relais" of "Relais Melun"). A word of at least three letters is
+    /// significant unless it is a small word, an address's noun (`PLAIN_WORDS`) or a word of
+    /// one of `addresses` (the town and street of "Brigade de Melun" are not revealing:
+    /// the person must be told where to go).
+    pub fn with_names<'a>(
+        mut self,
+        names: impl IntoIterator<Item = &'a str>,
+        addresses: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let places: std::collections::HashSet<String> = addresses
+            .into_iter()
+            .flat_map(|a| readings(a).into_iter().flatten())
+            .collect();
+        for name in names {
+            let name = name.trim();
+            self.add(name.to_owned(), name);
+            for w in tokens(&fold(name)).iter().flat_map(|t| split_digits(t)) {
+                let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+                if letters >= 3 && !PLAIN_WORDS.contains(&w.as_str()) && !places.contains(&w) {
+                    self.add(format!("{w} (du nom {name})"), &w);
+                }
+            }
+        }
+        self
+    }
+
+    fn add(&mut self, shown: String, w: &str) {
         let folded = fold(w);
         let parts: Vec<String> = folded.split_whitespace().map(str::to_owned).collect();
         let joined: String = parts.concat();
-        if joined.is_empty() || self.words.iter().any(|(_, j, _)| *j == joined) {
+        if joined.is_empty() || self.words.iter().any(|x| x.joined == joined) {
             return;
         }
-        self.words.push((w.trim().to_owned(), joined, parts));
+        self.words.push(Word {
+            shown,
+            joined,
+            parts,
+        });
     }
 
-    /// The first revealing word `text` contains, as the list spells it.
+    /// The first revealing word `text` contains, as the list spells it. Every reading of
+    /// the text is tried (`readings`): a word matches whole or in its plural when it is
+    /// short, anywhere across spaces when it is long.
     pub fn find(&self, text: &str) -> Option<&str> {
-        let folded = fold(text);
-        let toks = tokens(&folded);
-        let squeezed: String = toks.concat();
-        for (shown, joined, parts) in &self.words {
-            let hit = if joined.chars().count() >= WHOLE_WORD_BELOW {
-                squeezed.contains(joined.as_str())
+        let readings = readings(text);
+        let squeezed: Vec<String> = readings.iter().map(|r| r.concat()).collect();
+        for w in &self.words {
+            let hit = if w.joined.chars().count() >= WHOLE_WORD_BELOW {
+                squeezed.iter().any(|s| s.contains(w.joined.as_str()))
             } else {
-                // whole words, in sequence
-                toks.windows(parts.len()).any(|w| w == parts.as_slice())
-                    || toks.iter().any(|t| t == joined)
+                readings.iter().any(|toks| {
+                    toks.iter().any(|t| same_word(t, &w.joined))
+                        || match w.parts.split_last() {
+                            Some((last, head)) if !head.is_empty() => {
+                                toks.windows(w.parts.len()).any(|win| {
+                                    win[..head.len()] == *head && same_word(&win[head.len()], last)
+                                })
+                            }
+                            _ => false,
+                        }
+                })
             };
             if hit {
-                return Some(shown);
+                return Some(&w.shown);
             }
         }
         None
@@ -288,6 +500,66 @@ mod tests {
         assert!(r.find("Rappel : RDV à la maison bleue").is_some());
         assert!(r.find("RDV relais-melun").is_some());
         assert!(r.find("RDV mardi").is_none());
+    }
+
+    #[test]
+    fn short_words_joined_to_digits_or_words_plural_or_spelt_with_digits() {
+        for t in [
+            "RDV CIDFF77",           // an acronym and a département number
+            "RDV au ccas-77 demain", // the same, with a hyphen
+            "rappel3919vite",        // the helpline inside a word
+            "Les viols",             // a short word in its plural
+            "RDV ISCGs",             // an acronym in its plural
+            "v1olence",              // a digit for a letter
+            "vio1ence",              // "1" read as "l"
+            "3mprise",               // "3" for "e"
+            "g3ndarm3rie",           // several
+            "RdvCidff",              // joined by their capitals
+            "CCASMelun",             // an acronym before a word
+            "RDVccas",               // an acronym after one
+            "C.C.A.S.77",
+        ] {
+            assert!(hit(t), "{t}");
+        }
+        for t in [
+            "Avec Cassandre à 9 h 19.",
+            "Une occasion de se voir",
+            "Un violon, une violette, du violet",
+            "Rendez-vous confirmé : mardi 3 décembre à 19 h 39, 39 rue de la Paix, 77000 Melun.",
+        ] {
+            assert_eq!(Revealing::default().find(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn names_by_their_significant_words_but_not_their_town() {
+        let r = Revealing::with(["Jardin secret"]).with_names(
+            [
+                "Relais Melun",
+                "Brigade de Melun",
+                "Maison Bleue",
+                "Mairie annexe de Dammarie",
+            ],
+            [
+                "12 rue de la Paix, 77000 Melun",
+                "Place de la mairie, 77190 Dammarie-les-Lys",
+            ],
+        );
+        assert_eq!(
+            r.find("Votre Relais vous attend"),
+            Some("relais (du nom Relais Melun)")
+        );
+        assert!(r.find("RDV relais-melun").is_some());
+        assert!(r.find("RDV à la maison bleue").is_some());
+        assert!(r.find("Porte bleue").is_some());
+        assert!(r.find("Jardin secret").is_some());
+        for ok in [
+            "RDV mardi, 12 rue de la Paix, Melun",
+            "Mairie annexe, 1 place du Marché, Dammarie-les-Lys",
+            "Le jardin de la maison",
+        ] {
+            assert_eq!(r.find(ok), None, "{ok}");
+        }
     }
 
     #[test]

@@ -424,9 +424,11 @@ impl Config {
         // What every person's phone shows before the message is opened.
         let revealing = relais_domain::wording::Revealing::default();
         for (setting, v) in [
-            ("email_subject", &self.email_subject),
-            ("smtp_from", &self.smtp_from),
-            ("sms_sender", &self.sms_sender),
+            ("email_subject", self.email_subject.as_str()),
+            ("smtp_from", self.smtp_from.as_str()),
+            ("sms_sender", self.sms_sender.as_str()),
+            // The host of every link a message carries.
+            ("public_url", self.public_url.as_str()),
         ] {
             if let Some(w) = revealing.find(v) {
                 return Err(bad(

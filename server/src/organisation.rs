@@ -42,11 +42,11 @@ pub(crate) struct ValidSite {
     pub(crate) message_place: Option<String>,
 }
 
-/// `revealing`: the organisation's words with this site's new name; the place text a
-/// message may carry must pass it.
+/// `revealing`: the organisation's words with this site's new name and address; the place
+/// text a message may carry must pass it.
 pub(crate) fn validate(
     input: SiteInput,
-    revealing: impl FnOnce(&str) -> relais_domain::wording::Revealing,
+    revealing: impl FnOnce(&str, &str) -> relais_domain::wording::Revealing,
 ) -> ServiceResult<ValidSite> {
     let mut v = Validator::new();
     let name = v.required_text("name", &input.name, 200);
@@ -67,7 +67,12 @@ pub(crate) fn validate(
                     "invalid_characters",
                     "Caractère invisible ou de contrôle refusé.",
                 );
-            } else if let Err(e) = revealing(name.as_deref().unwrap_or("")).check(p) {
+            } else if let Err(e) = revealing(
+                name.as_deref().unwrap_or(""),
+                address.as_deref().unwrap_or(""),
+            )
+            .check(p)
+            {
                 v.push("message_place", "revealing_word", e);
             }
             Some(p.to_owned())
@@ -124,8 +129,8 @@ pub(crate) async fn validate_in(
         .filter(|s| Some(s.id) != this)
         .collect();
     let others: Vec<&site::Model> = others.iter().collect();
-    validate(input, |name| {
-        crate::wording::revealing_of(org.as_ref(), &others, &[name])
+    validate(input, |name, address| {
+        crate::wording::revealing_of(org.as_ref(), &others, Some((name, address)))
     })
 }
 

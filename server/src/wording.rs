@@ -20,22 +20,26 @@ pub fn words_of(stored: Option<&str>) -> Vec<String> {
 }
 
 /// The list for an organisation whose row and live sites are at hand, plus `also` (a site's
-/// new name, before it is saved).
+/// new name and address, before they are saved). Names count whole and by their significant
+/// words; the sites' addresses say which of those words are only the town or the street.
 pub fn revealing_of(
     org: Option<&organisation::Model>,
     sites: &[&site::Model],
-    also: &[&str],
+    also: Option<(&str, &str)>,
 ) -> Revealing {
     let own = org
         .map(|o| words_of(o.message_words.as_deref()))
         .unwrap_or_default();
-    let mut extra: Vec<&str> = own.iter().map(String::as_str).collect();
-    if let Some(o) = org {
-        extra.push(&o.name);
-    }
-    extra.extend(sites.iter().map(|s| s.name.as_str()));
-    extra.extend_from_slice(also);
-    Revealing::with(extra)
+    let names = org
+        .map(|o| o.name.as_str())
+        .into_iter()
+        .chain(sites.iter().map(|s| s.name.as_str()))
+        .chain(also.map(|(name, _)| name));
+    let addresses = sites
+        .iter()
+        .map(|s| s.address.as_str())
+        .chain(also.map(|(_, address)| address));
+    Revealing::with(own.iter().map(String::as_str)).with_names(names, addresses)
 }
 
 /// The list for one organisation, and its sites' place texts, read from the database.
@@ -56,5 +60,5 @@ pub async fn load<C: ConnectionTrait>(
         .iter()
         .filter_map(|s| s.message_place.clone())
         .collect();
-    Ok((revealing_of(org.as_ref(), &refs, &[]), places))
+    Ok((revealing_of(org.as_ref(), &refs, None), places))
 }

@@ -110,7 +110,7 @@ impl Batch {
                 .values()
                 .filter(|s| s.organisation_id == o.id)
                 .collect();
-            let r = crate::wording::revealing_of(Some(&o), &sites, &[]);
+            let r = crate::wording::revealing_of(Some(&o), &sites, None);
             b.revealing.insert(o.id, r);
         }
         let mut indexes = Vec::new();
@@ -181,8 +181,13 @@ impl Batch {
             .get(&a.id)
             .map(String::as_str)
             .filter(|_| kind != MessageKind::Cancellation)
-            // A host name that names the service makes the link itself revealing.
-            .filter(|l| revealing.find(l).is_none());
+            // A host name that names the service makes the link itself revealing (the
+            // token after the last "/" is random letters: not read).
+            .filter(|l| {
+                revealing
+                    .find(l.rsplit_once('/').map_or(*l, |(host, _)| host))
+                    .is_none()
+            });
         let mut body =
             match self
                 .templates
@@ -261,6 +266,21 @@ impl Batch {
         let Some((out, tz, profile)) = self.compose(n) else {
             return Check::Skip("no_address");
         };
+        // What the phone shows before the message is opened, against this organisation's
+        // words and names (the built-in list was checked at start).
+        let c = state.config();
+        let shown: &[&str] = if n.channel == "sms" {
+            &[c.sms_sender.as_str()]
+        } else {
+            &[c.smtp_from.as_str(), c.email_subject.as_str()]
+        };
+        if self
+            .revealing
+            .get(&n.organisation_id)
+            .is_none_or(|r| shown.iter().any(|v| r.find(v).is_some()))
+        {
+            return Check::Fail("revealing_sender");
+        }
         if n.channel == "email" && state.gateways().email_unavailable() {
             return Check::Fail("email_unavailable");
         }

@@ -1018,3 +1018,63 @@ async fn the_generic_gateway_receipts_and_stop_are_signed_and_applied_once() {
     assert_eq!(g.accepted().len(), accepted, "nothing left for that number");
     s.stop().await;
 }
+
+// Issue 24 §2: what the phone shows before the message is opened (the sender) and the
+// host of the link, read against the organisation's own name by its significant words
+// ("Remise" of the organisation "Remise" and its site "Brigade Remise"), in the forms the
+// review tried (joined to digits, in capitals): the SMS never leaves with a sender naming
+// the service, and never carries a link whose host names it.
+#[tokio::test]
+async fn a_sender_or_a_link_host_naming_the_organisation_never_reaches_the_phone() {
+    let g = FakeGateway::start().await;
+    let s = server_with("webhook", &g, None, |c| c.sms_sender = "REMISE77".into()).await;
+    let x = setup(&s, false).await;
+    let appt = book(&s, &x, 6, 10).await;
+    run_once(&s.state, "i1", Utc::now(), never_quiet())
+        .await
+        .unwrap();
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(n["state"], "failed", "{n}");
+    assert!(
+        n["reason"].as_str().unwrap().contains("revealing_sender"),
+        "{n}"
+    );
+    assert!(g.accepted().is_empty());
+    s.stop().await;
+
+    let g = FakeGateway::start().await;
+    let s = server_with("webhook", &g, None, |c| {
+        c.public_url = "https://rdv-remise.example".into()
+    })
+    .await;
+    let x = setup(&s, false).await;
+    let appt = book(&s, &x, 6, 10).await;
+    run_once(&s.state, "i1", Utc::now(), never_quiet())
+        .await
+        .unwrap();
+    let n = note(&s, &x, &appt, "confirmation", "sms").await;
+    assert_eq!(n["state"], "sent", "{n}");
+    let sent = g.accepted();
+    assert_eq!(sent.len(), 1);
+    assert!(
+        !sent[0].text.to_lowercase().contains("remise"),
+        "{}",
+        sent[0].text
+    );
+    assert!(!sent[0].text.contains("https://"), "{}", sent[0].text);
+    s.stop().await;
+
+    // The same host under a neutral name: the link is there (the check above is not a
+    // message that never carries links).
+    let g = FakeGateway::start().await;
+    let s = server("webhook", &g, None).await;
+    let x = setup(&s, false).await;
+    book(&s, &x, 6, 10).await;
+    run_once(&s.state, "i1", Utc::now(), never_quiet())
+        .await
+        .unwrap();
+    let sent = g.accepted();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].text.contains(PUBLIC), "{}", sent[0].text);
+    s.stop().await;
+}

@@ -208,6 +208,69 @@ async fn revealing_words_in_the_spellings_tried_are_refused_in_templates_and_pla
     s.stop().await;
 }
 
+// Issue 24 §2 — the forms that got through: short words joined to digits or in their
+// plural, a helpline number inside a word, digits for letters, words joined by their
+// capitals, and the organisation's and sites' names by their significant words; in
+// templates (saved and previewed) and in place texts. The town of a site's address stays
+// allowed (the person must be told where to go).
+#[tokio::test]
+async fn revealing_words_short_joined_or_spelt_with_digits_and_names_by_their_words() {
+    let s = Server::start().await;
+    let a = org(&s, "Horizon Mots").await;
+    let adm = a.admin.token.as_str();
+    for body in [
+        "RDV {quand} au CIDFF77",
+        "RDV {quand}, rappel3919",
+        "RDV {quand} ISCGs",
+        "RDV {quand} viols",
+        "RDV {quand} v1olences",
+        "RDV {quand} g3ndarm3rie",
+        "RDV {quand} RdvCidff",
+        "RDV {quand} avec Horizon",
+        "RDV {quand} HORIZON77",
+    ] {
+        let (st, e) = put(
+            &s,
+            "/api/v1/message-templates/reminder/sms",
+            adm,
+            json!({"body": body}),
+        )
+        .await;
+        assert_eq!(st, 422, "{body}: {e}");
+        assert_eq!(field_of(&e), "body");
+        let (st, _) = s
+            .post(
+                "/api/v1/message-templates/preview",
+                Some(adm),
+                json!({"kind": "reminder", "channel": "sms", "body": body}),
+            )
+            .await;
+        assert_eq!(st, 422, "preview of {body}");
+    }
+    let site = format!("/api/v1/sites/{}", a.site_id);
+    for place in [
+        "Horizon, 12 rue de la Paix",
+        "12 rue de la Paix (iscg77)",
+        "Accueil Mots, 12 rue de la Paix",
+    ] {
+        let (st, e) = put(&s, &site, adm, json!({"name": "Brigade Mots", "address": "12 rue de la Paix, 77000 Melun", "message_place": place})).await;
+        assert_eq!(st, 422, "{place}: {e}");
+        assert_eq!(field_of(&e), "message_place");
+    }
+    // A site named after its town, and a neutral template: the town is not refused.
+    let (st, e) = put(&s, &site, adm, json!({"name": "Antenne de Melun", "address": "12 rue de la Paix, 77000 Melun", "message_place": "12 rue de la Paix, Melun"})).await;
+    assert_eq!(st, 200, "{e}");
+    let (st, e) = put(
+        &s,
+        "/api/v1/message-templates/reminder/sms",
+        adm,
+        json!({"body": "Rappel : RDV {quand}, {lieu}, près de la gare de Melun."}),
+    )
+    .await;
+    assert_eq!(st, 200, "{e}");
+    s.stop().await;
+}
+
 // §1 — the settings every phone shows before a message is opened are checked at start.
 #[tokio::test]
 async fn revealing_sender_or_subject_stops_the_server() {
@@ -215,6 +278,11 @@ async fn revealing_sender_or_subject_stops_the_server() {
         ("RELAIS_EMAIL_SUBJECT", "Votre RDV police"),
         ("RELAIS_SMTP_FROM", "gendarmerie@example.org"),
         ("RELAIS_SMS_SENDER", "CIDFF"),
+        // Issue 24 §2: short, joined to digits, spelt with digits; and the link's host.
+        ("RELAIS_SMS_SENDER", "CIDFF77"),
+        ("RELAIS_EMAIL_SUBJECT", "Votre RDV v1olences"),
+        ("RELAIS_PUBLIC_URL", "https://iscg77.example"),
+        ("RELAIS_PUBLIC_URL", "https://rdv3919.example"),
     ] {
         let r = relais_server::Config::load(None, |name| (name == k).then(|| v.to_owned()));
         let e = r.expect_err(k).to_string();
