@@ -20,7 +20,9 @@ use relais_domain::dto::{RetentionItem, RetentionRun};
 use relais_domain::outreach::{CloseReason, Event, State};
 use relais_domain::safe_contact::SafeContactProfile;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -30,7 +32,7 @@ use crate::state::AppState;
 use crate::store::entities::{
     appointment, appointment_participant, booking_link, contact_attempt, dev_outbox,
     idempotency_key, interview, notification, organisation, orientation, person, person_link,
-    situation,
+    situation, sync_intent,
 };
 use crate::store::{OrgScoped, Stamp};
 use relais_domain::delivery::JobState;
@@ -41,6 +43,9 @@ pub const NEVER_REACHED_AFTER_DAYS: i64 = 183;
 pub const DEV_OUTBOX_DAYS: i64 = 30;
 pub const IDEMPOTENCY_DAYS: i64 = 2;
 pub const AUDIT_DAYS: i64 = 365;
+/// How long a phone's intents are remembered (a retry after that is refused as out of
+/// order: each device's latest intent is kept whatever its age).
+pub const INTENT_DAYS: i64 = 90;
 
 #[derive(Serialize)]
 struct EmptyIdentity {
@@ -385,7 +390,8 @@ pub async fn run_all(state: &AppState, dry_run: bool) -> ServiceResult<Vec<(Uuid
 }
 
 /// What each store keeps, whoever it is about: the development outbox 30 days,
-/// idempotency keys 2 days, the audit log 12 months.
+/// idempotency keys 2 days, phones' intents 90 days (each device's latest kept, so that an
+/// older one sent again is refused, never applied twice), the audit log 12 months.
 pub async fn housekeeping(state: &AppState, now: DateTime<Utc>) -> ServiceResult<()> {
     {
         let (_turn, txn) = state.begin_write().await?;
@@ -397,6 +403,22 @@ pub async fn housekeeping(state: &AppState, now: DateTime<Utc>) -> ServiceResult
             .filter(idempotency_key::Column::CreatedAt.lt(now - Duration::days(IDEMPOTENCY_DAYS)))
             .exec(&txn)
             .await?;
+        let latest: Vec<(Uuid, Option<i64>)> = sync_intent::Entity::find()
+            .select_only()
+            .column(sync_intent::Column::DeviceId)
+            .column_as(sync_intent::Column::Seq.max(), "latest")
+            .group_by(sync_intent::Column::DeviceId)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        for (device, latest) in latest {
+            sync_intent::Entity::delete_many()
+                .filter(sync_intent::Column::DeviceId.eq(device))
+                .filter(sync_intent::Column::Seq.lt(latest.unwrap_or(0)))
+                .filter(sync_intent::Column::CreatedAt.lt(now - Duration::days(INTENT_DAYS)))
+                .exec(&txn)
+                .await?;
+        }
         txn.commit().await?;
     }
     let _turn = state.write_lock().await;

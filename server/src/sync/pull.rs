@@ -371,13 +371,11 @@ impl<'a> Builder<'a> {
 
     /// Held appointments in full with their persons, others' as busy time, the rest removed.
     pub async fn appointments(&mut self, rows: Vec<appointment::Model>) -> ServiceResult<()> {
-        let held: Vec<Uuid> = rows
-            .iter()
-            .filter(|m| self.holder.holds_appointment(m))
-            .map(|m| m.id)
-            .collect();
+        // Every row's participants: a held row brings them, a row that left may take them
+        // away.
+        let all: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
         let mut participants: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-        for chunk in held.chunks(500) {
+        for chunk in all.chunks(500) {
             for p in self
                 .t
                 .scoped::<appointment_participant::Entity>()
@@ -392,7 +390,11 @@ impl<'a> Builder<'a> {
             }
         }
         let mut wanted = Vec::new();
+        let mut left = Vec::new();
         for m in rows {
+            if !self.holder.holds_appointment(&m) {
+                left.extend(participants.remove(&m.id).unwrap_or_default());
+            }
             if self.holder.holds_appointment(&m) {
                 let mut pids = participants.remove(&m.id).unwrap_or_default();
                 pids.sort();
@@ -411,7 +413,8 @@ impl<'a> Builder<'a> {
                 self.remove(SyncTable::Appointment, m.id);
             }
         }
-        self.bring_persons(wanted).await
+        self.bring_persons(wanted).await?;
+        self.let_go(left).await
     }
 
     /// Held situations with their attempts and person; the others removed.
@@ -419,9 +422,11 @@ impl<'a> Builder<'a> {
         let (held, gone): (Vec<_>, Vec<_>) = rows
             .into_iter()
             .partition(|m| self.holder.holds_situation(m));
+        let left: Vec<Uuid> = gone.iter().map(|m| m.person_id).collect();
         for m in gone {
             self.remove(SyncTable::Situation, m.id);
         }
+        self.let_go(left).await?;
         if held.is_empty() {
             return Ok(());
         }
@@ -461,6 +466,27 @@ impl<'a> Builder<'a> {
                 self.person(m)?;
             } else if !self.persons_sent.contains(&m.id) {
                 self.remove(SyncTable::Person, m.id);
+            }
+        }
+        Ok(())
+    }
+
+    /// The persons of rows that left the device: removed unless another held row still
+    /// needs them (their own row has not changed, so the feed would not say it otherwise).
+    async fn let_go(&mut self, ids: Vec<Uuid>) -> ServiceResult<()> {
+        let mut ids: Vec<Uuid> = ids
+            .into_iter()
+            .filter(|id| !self.persons_sent.contains(id))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() || self.skip_removals {
+            return Ok(());
+        }
+        let needed = self.needed_among(&ids).await?;
+        for id in ids {
+            if !needed.contains(&id) {
+                self.remove(SyncTable::Person, id);
             }
         }
         Ok(())

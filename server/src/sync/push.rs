@@ -28,9 +28,30 @@ use crate::store::entities::{appointment, situation, sync_intent};
 pub const MAX_INTENTS: usize = 100;
 
 /// What an applied intent touched, to send back as records.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "table", content = "id", rename_all = "snake_case")]
 enum Touched {
     Situation(Uuid),
     Appointment(Uuid),
+}
+
+/// An intent's answer as it is recorded: ids only. The records an applied intent sends back
+/// are read again at each replay, as the device may hold them now (a file since deleted,
+/// anonymised or out of its scope is not sent).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Recorded {
+    #[serde(flatten)]
+    answer: IntentAnswer,
+    #[serde(default)]
+    touched: Option<Touched>,
+}
+
+fn recorded_body(answer: &IntentAnswer, touched: Option<Touched>) -> ServiceResult<String> {
+    let answer = IntentAnswer {
+        records: Vec::new(),
+        ..answer.clone()
+    };
+    serde_json::to_string(&Recorded { answer, touched }).map_err(ServiceError::internal)
 }
 
 pub async fn push(t: &Scope, req: PushRequest) -> ServiceResult<PushResponse> {
@@ -103,20 +124,33 @@ async fn recorded(t: &Scope, device: Uuid, id: Uuid) -> ServiceResult<Option<syn
         .await?)
 }
 
-/// The recorded answer of an intent seen before.
-fn replay(r: sync_intent::Model) -> IntentAnswer {
-    r.answer
+/// The recorded answer of an intent seen before, with the records it touched as the device
+/// may hold them now.
+async fn replay(t: &Scope, h: &Holder, r: sync_intent::Model) -> ServiceResult<IntentAnswer> {
+    let fallback = || IntentAnswer {
+        id: r.intent_id,
+        seq: r.seq,
+        outcome: IntentOutcome::parse(&r.outcome).unwrap_or(IntentOutcome::Applied),
+        code: None,
+        reason: None,
+        field: None,
+        records: Vec::new(),
+    };
+    let Some(rec) = r
+        .answer
         .as_deref()
-        .and_then(|a| serde_json::from_str::<IntentAnswer>(a).ok())
-        .unwrap_or(IntentAnswer {
-            id: r.intent_id,
-            seq: r.seq,
-            outcome: IntentOutcome::parse(&r.outcome).unwrap_or(IntentOutcome::Applied),
-            code: None,
-            reason: None,
-            field: None,
-            records: Vec::new(),
-        })
+        .and_then(|a| serde_json::from_str::<Recorded>(a).ok())
+    else {
+        return Ok(fallback());
+    };
+    let mut answer = rec.answer;
+    answer.records = match rec.touched {
+        Some(touched) if answer.outcome == IntentOutcome::Applied => {
+            records_of(t, h, touched).await?
+        }
+        _ => Vec::new(),
+    };
+    Ok(answer)
 }
 
 async fn one(
@@ -127,7 +161,7 @@ async fn one(
     action: IntentAction,
 ) -> ServiceResult<IntentAnswer> {
     if let Some(r) = recorded(t, h.device_id, id).await? {
-        return Ok(replay(r));
+        return replay(t, h, r).await;
     }
     if seq < 1 {
         return Ok(rejected(
@@ -160,6 +194,18 @@ async fn one(
     let a = t.applying(IntentMark::new(h.device_id, id, seq, kind));
     match apply(&a, action).await {
         Ok(touched) => {
+            let body = recorded_body(
+                &IntentAnswer {
+                    id,
+                    seq,
+                    outcome: IntentOutcome::Applied,
+                    code: None,
+                    reason: None,
+                    field: None,
+                    records: Vec::new(),
+                },
+                Some(touched),
+            )?;
             let records = records_of(t, h, touched).await?;
             let answer = IntentAnswer {
                 id,
@@ -170,7 +216,6 @@ async fn one(
                 field: None,
                 records,
             };
-            let body = serde_json::to_string(&answer).map_err(ServiceError::internal)?;
             let (_turn, txn) = t.begin_write().await?;
             sync_intent::Entity::update_many()
                 .col_expr(
@@ -190,7 +235,7 @@ async fn one(
         Err(e) if e.status() >= 500 => {
             // Applied by a concurrent push of the same intent? Then its answer stands.
             if let Some(r) = recorded(t, h.device_id, id).await? {
-                return Ok(replay(r));
+                return replay(t, h, r).await;
             }
             Ok(retry_later(
                 id,
@@ -237,13 +282,13 @@ async fn record_refusal(
     kind: &str,
     answer: IntentAnswer,
 ) -> ServiceResult<IntentAnswer> {
-    let body = serde_json::to_string(&answer).map_err(ServiceError::internal)?;
+    let body = recorded_body(&answer, None)?;
     let (_turn, txn) = t.begin_write().await?;
     if let Err(e) = insert(&txn, t, h, id, seq, kind, IntentOutcome::Rejected, body).await {
         drop(txn);
         // A concurrent push recorded it first: its answer stands.
         return match recorded(t, h.device_id, id).await? {
-            Some(r) => Ok(replay(r)),
+            Some(r) => replay(t, h, r).await,
             None => Err(e.into()),
         };
     }

@@ -167,7 +167,7 @@ async fn count_audit(s: &Server) -> u64 {
 
 /// Reads every byte of the SQLite database (file and WAL) or, on PostgreSQL, every text and
 /// byte column of every table, and checks none of `needles` is there.
-async fn assert_no_plaintext(s: &Server, needles: &[&str]) {
+pub(crate) async fn assert_no_plaintext(s: &Server, needles: &[&str]) {
     if let Some(dir) = &s.sqlite_dir {
         use sea_orm::ConnectionTrait;
         // Checkpoint so the WAL is folded in, then read the file and whatever WAL is left.

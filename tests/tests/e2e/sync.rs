@@ -980,3 +980,222 @@ async fn a_phone_kept_in_sync_sends_what_is_queued_at_once() {
     task.abort();
     s.stop().await;
 }
+
+/// A device session for `who`, by the API (`access_token`).
+async fn device_token(s: &Server, who: &Actor, step: i64) -> String {
+    let (st, g) = s
+        .post(
+            "/api/v1/auth/device",
+            None,
+            json!({"email": who.email, "password": PASSWORD,
+                   "totp_code": totp_code(&who.totp_secret, step), "device_name": "t"}),
+        )
+        .await;
+    assert_eq!(st, 200, "{g}");
+    g["access_token"].as_str().unwrap().to_owned()
+}
+
+// Issue 24 §5: an intent's recorded answer holds ids only (the database holds no name or
+// number of the file it sent back), a replay reads the records again as the device may
+// hold them now (nothing once the situation was handed over), and old intents are pruned
+// but each device's latest kept, so an older one sent again is refused, never re-applied.
+#[tokio::test]
+async fn recorded_intents_hold_ids_only_replay_what_the_device_may_read_and_are_pruned() {
+    let s = Server::start().await;
+    let a = org(&s, "Réponses").await;
+    let b = colleague(&s, &a, "bea").await;
+    let (st, p) = s
+        .post("/api/v1/persons", Some(&a.coordinator.token),
+              json!({"first_name": "Gwenaëlle", "last_name": "Zorrinovska", "phone": "06 98 76 51 32"}))
+        .await;
+    assert_eq!(st, 201, "{p}");
+    let pid = id(&p);
+    let sit = situation(&s, &a.coordinator, pid).await;
+    let tok = device_token(&s, &a.coordinator, 1).await;
+    let intent = |iid: Uuid, seq: i64| json!({"id": iid, "seq": seq, "action": {"kind": "log_attempt", "situation_id": sit["id"], "input": {"channel": "call", "result": "no_answer"}}});
+    let push = |body: Value| {
+        let (s, tok) = (&s, tok.clone());
+        async move {
+            let (st, r) = s.post("/api/v1/sync/intents", Some(&tok), body).await;
+            assert_eq!(st, 200, "{r}");
+            r["answers"][0].clone()
+        }
+    };
+    let (i1, i2) = (Uuid::new_v4(), Uuid::new_v4());
+    let first = push(json!({"intents": [intent(i1, 1)]})).await;
+    assert_eq!(first["outcome"], "applied", "{first}");
+    assert!(
+        first["records"].to_string().contains("Zorrinovska"),
+        "{first}"
+    );
+    let second = push(json!({"intents": [intent(i2, 2)]})).await;
+    assert_eq!(second["outcome"], "applied", "{second}");
+    crate::persons::assert_no_plaintext(&s, &["Zorrinovska", "Gwenaëlle", "98765132"]).await;
+    // A replay while the device holds the situation: the records, read again.
+    let again = push(json!({"intents": [intent(i1, 1)]})).await;
+    assert_eq!(again["outcome"], "applied");
+    assert!(
+        again["records"].to_string().contains("Zorrinovska"),
+        "{again}"
+    );
+    // Handed over to a colleague: the replay says it was applied, and sends nothing of it.
+    let (_, now) = s
+        .get(
+            &format!("/api/v1/situations/{}", id(&sit)),
+            &a.coordinator.token,
+        )
+        .await;
+    let (st, r) = s
+        .post(
+            &format!("/api/v1/situations/{}/assign", id(&sit)),
+            Some(&a.coordinator.token),
+            json!({"assigned_to": b.account_id, "version": now["version"]}),
+        )
+        .await;
+    assert_eq!(st, 200, "{r}");
+    let gone = push(json!({"intents": [intent(i1, 1)]})).await;
+    assert_eq!(gone["outcome"], "applied", "{gone}");
+    assert_eq!(gone["records"], json!([]), "{gone}");
+    // 91 days on: the first intent is forgotten, the device's latest kept; the first sent
+    // again is refused as out of order and nothing is applied twice.
+    use relais_server::store::entities::{contact_attempt, sync_intent};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let attempts = contact_attempt::Entity::find()
+        .count(s.state.db())
+        .await
+        .unwrap();
+    relais_server::retention::housekeeping(&s.state, Utc::now() + Duration::days(91))
+        .await
+        .unwrap();
+    let kept: Vec<Uuid> = sync_intent::Entity::find()
+        .all(s.state.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.intent_id)
+        .collect();
+    assert_eq!(kept, vec![i2]);
+    let late = push(json!({"intents": [intent(i1, 1)]})).await;
+    assert_eq!(late["outcome"], "rejected", "{late}");
+    assert_eq!(late["code"], "conflict", "{late}");
+    assert_eq!(
+        contact_attempt::Entity::find()
+            .count(s.state.db())
+            .await
+            .unwrap(),
+        attempts
+    );
+    s.stop().await;
+}
+
+// Issue 24 §6: what leaves the phone's scope takes its persons along: the person of a
+// situation handed over, the person of an appointment moved to another site's coordinator
+// (the appointment stays as busy time only); the person still needed by another held row
+// stays.
+#[tokio::test]
+async fn what_leaves_the_phone_takes_its_persons_along() {
+    let s = Server::start().await;
+    let a = org(&s, "Départs").await;
+    let b = colleague(&s, &a, "bertrand").await;
+    let adm = a.admin.token.as_str();
+    let new_person = |last: &'static str| {
+        let s = &s;
+        let t = a.coordinator.token.clone();
+        async move {
+            let (st, p) = s
+                .post(
+                    "/api/v1/persons",
+                    Some(&t),
+                    json!({"first_name": "Inès", "last_name": last}),
+                )
+                .await;
+            assert_eq!(st, 201, "{p}");
+            id(&p)
+        }
+    };
+    let queued = new_person("Situation").await;
+    let booked = new_person("Rendezvous").await;
+    let both = new_person("Lesdeux").await;
+    let sit = situation(&s, &a.coordinator, queued).await;
+    let sit_both = situation(&s, &a.coordinator, both).await;
+    let day = workday(8);
+    let (st, moved) = s
+        .post("/api/v1/appointments", Some(&a.coordinator.token),
+              json!({"type_id": a.type_id, "site_id": a.site_id, "coordinator_id": a.coordinator.account_id,
+                     "person_id": booked, "start": paris(day, 10, 0)}))
+        .await;
+    assert_eq!(st, 201, "{moved}");
+    let (st, kept) = s
+        .post("/api/v1/appointments", Some(&a.coordinator.token),
+              json!({"type_id": a.type_id, "site_id": a.site_id, "coordinator_id": a.coordinator.account_id,
+                     "person_id": both, "start": paris(day, 11, 0)}))
+        .await;
+    assert_eq!(st, 201, "{kept}");
+    let d = Dir::new();
+    let p = phone(&s, &a.coordinator, &d, 1).await;
+    p.sync().await.unwrap();
+    for who in [queued, booked, both, a.person_id] {
+        assert!(p.store().get("person", who).unwrap().is_some(), "{who}");
+    }
+    // Another site, its own coordinator and hours.
+    let (st, site2) = s
+        .post(
+            "/api/v1/sites",
+            Some(adm),
+            json!({"name": "Antenne Nord", "address": "3 rue du Port, 71100 Chalon-sur-Saône"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{site2}");
+    let email = format!(
+        "nord-{}@example.org",
+        &Uuid::new_v4().simple().to_string()[..8]
+    );
+    let (st, acc) = s
+        .post("/api/v1/accounts", Some(adm), json!({"email": email, "display_name": "Nord", "role": "coordinator", "password": PASSWORD, "site_ids": [site2["id"]]}))
+        .await;
+    assert_eq!(st, 201, "{acc}");
+    let nord = enrol(&s, &email).await;
+    let (st, w) = s
+        .post("/api/v1/opening-windows", Some(&nord.token), json!({"coordinator_id": nord.account_id, "site_id": site2["id"], "days": [1,2,3,4,5], "start": "09:00", "end": "17:00"}))
+        .await;
+    assert_eq!(st, 201, "{w}");
+    // The situation handed over, the appointment moved to the other site's coordinator,
+    // and the second situation handed over too (its person keeps her appointment here).
+    for sv in [&sit, &sit_both] {
+        let (st, r) = s
+            .post(
+                &format!("/api/v1/situations/{}/assign", id(sv)),
+                Some(&a.coordinator.token),
+                json!({"assigned_to": b.account_id, "version": sv["version"]}),
+            )
+            .await;
+        assert_eq!(st, 200, "{r}");
+    }
+    let (st, r) = s
+        .post(&format!("/api/v1/appointments/{}/move", id(&moved)), Some(&a.coordinator.token),
+              json!({"start": paris(day, 14, 0), "site_id": site2["id"], "coordinator_id": nord.account_id,
+                     "version": moved["version"]}))
+        .await;
+    assert_eq!(st, 200, "{r}");
+    p.sync().await.unwrap();
+    assert!(
+        p.store().get("person", queued).unwrap().is_none(),
+        "the handed-over situation's person"
+    );
+    assert!(
+        p.store().get("person", booked).unwrap().is_none(),
+        "the moved appointment's person"
+    );
+    assert!(
+        p.store().get("person", both).unwrap().is_some(),
+        "still booked here"
+    );
+    assert!(p.store().get("person", a.person_id).unwrap().is_some());
+    let held = p.store().get("appointment", id(&moved)).unwrap();
+    let body = String::from_utf8(held.unwrap_or_default()).unwrap();
+    assert!(
+        body.contains("busy") && !body.contains(&booked.to_string()),
+        "only busy time: {body}"
+    );
+    s.stop().await;
+}

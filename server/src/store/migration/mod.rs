@@ -14,6 +14,7 @@ mod m0007_account_email_per_organisation;
 mod m0008_sync_feed;
 mod m0009_booking_link;
 mod m0010_claim_index;
+mod m0011_intent_answers;
 
 #[allow(unused_imports)]
 use m0001_foundation::*;
@@ -35,6 +36,8 @@ use m0008_sync_feed::*;
 use m0009_booking_link::*;
 #[allow(unused_imports)]
 use m0010_claim_index::*;
+#[allow(unused_imports)]
+use m0011_intent_answers::*;
 
 pub struct Migrator;
 
@@ -52,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0008SyncFeed),
             Box::new(M0009BookingLink),
             Box::new(M0010ClaimIndex),
+            Box::new(M0011IntentAnswers),
         ]
     }
 }
