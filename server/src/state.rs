@@ -11,11 +11,17 @@ use sea_orm::{
 
 use crate::auth::lockout::{IpThrottle, Throttle};
 
-/// Guessing of the person's link tokens, throttled by address and by token prefix.
+/// Guessing of the person's link tokens, throttled by address and by token prefix, and
+/// of the knowledge check's answers, by address (across links).
 pub struct LinkThrottle {
     pub ip: Throttle<std::net::IpAddr>,
     pub prefix: Throttle<String>,
+    pub answers: Throttle<std::net::IpAddr>,
 }
+
+/// Wrong answers to the knowledge check from one address, across links, before its answers
+/// wait for the window to pass (two links' five tries).
+pub const WRONG_ANSWERS_PER_ADDRESS: u32 = 10;
 use crate::auth::password::Hasher;
 use crate::config::Config;
 use crate::crypto::FieldCipher;
@@ -177,6 +183,7 @@ impl AppState {
         let link_throttle = LinkThrottle {
             ip: Throttle::new(config.link_failures_per_address, window),
             prefix: Throttle::new(config.link_failures_per_prefix, window),
+            answers: Throttle::new(WRONG_ANSWERS_PER_ADDRESS, window),
         };
         // reqwest and lettre use rustls with ring, installed once for the process.
         let _ = rustls::crypto::ring::default_provider().install_default();

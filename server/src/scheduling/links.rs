@@ -222,8 +222,12 @@ async fn usable(state: &AppState, link: &booking_link::Model) -> Result<bool, se
     }
 }
 
-/// Open a link from its token. Guessing is throttled per address and per token prefix;
-/// every token that does not open counts against both.
+/// Open a link from its token. Guessing is throttled per address and per token prefix:
+/// every token that does not open counts against both, and once either is over its limit a
+/// token that does not open gets the "too many tries" page. A valid token still opens from
+/// an address or a prefix that is blocked: people behind one address (a carrier's NAT, a
+/// shelter's proxy) are not locked out by someone else's guesses, and a token's 69 bits
+/// leave nothing to find by guessing however fast (the throttle stops the noise).
 pub async fn open(
     state: &AppState,
     token: &str,
@@ -232,29 +236,36 @@ pub async fn open(
     let now = state.now();
     let prefix: String = token.chars().take(rule::PREFIX_LEN).collect();
     let by_ip = ip.is_some_and(|ip| state.link_throttle().ip.is_blocked(ip, now));
-    if by_ip || state.link_throttle().prefix.is_blocked(prefix.clone(), now) {
-        return Ok(Err(Closed::Throttled));
-    }
+    let blocked = by_ip || state.link_throttle().prefix.is_blocked(prefix.clone(), now);
     let fail = || {
         if let Some(ip) = ip {
             state.link_throttle().ip.failure(ip, now);
         }
         state.link_throttle().prefix.failure(prefix.clone(), now);
+        Ok(Err(if blocked {
+            Closed::Throttled
+        } else {
+            Closed::Invalid
+        }))
     };
     if !rule::looks_like_token(token) {
-        fail();
-        return Ok(Err(Closed::Invalid));
+        return fail();
     }
     let Some(link) = booking_link::Entity::find()
         .filter(booking_link::Column::TokenHash.eq(token_hash(token)))
         .one(state.db())
         .await?
     else {
-        fail();
-        return Ok(Err(Closed::Invalid));
+        return fail();
     };
     if !usable(state, &link).await? {
-        return Ok(Err(Closed::Invalid));
+        // Not counted (the holder of a spent link is no guesser), and the same page as a
+        // miss: whether a token ever existed is not told.
+        return Ok(Err(if blocked {
+            Closed::Throttled
+        } else {
+            Closed::Invalid
+        }));
     }
     audit::record(
         state.db(),
@@ -322,11 +333,20 @@ pub enum Checked {
     Wrong(i32),
     /// Wrong, and the link is now locked.
     Locked,
+    /// Not judged: too many wrong answers from this address, across links.
+    Throttled,
 }
 
-/// The knowledge check: the first three letters of the last name, or the code word.
-pub async fn check(h: &Held, answer: &str) -> ServiceResult<Checked> {
+/// The knowledge check: the code word when one was agreed, else the first three letters of
+/// the last name. Answers from an address with too many wrong ones (across links) are not
+/// judged and spend no try.
+pub async fn check(h: &Held, answer: &str, ip: Option<IpAddr>) -> ServiceResult<Checked> {
     let t = &h.scope;
+    let now = t.now();
+    let answers = &t.state.link_throttle().answers;
+    if ip.is_some_and(|ip| answers.is_blocked(ip, now)) {
+        return Ok(Checked::Throttled);
+    }
     let c = t.state.cipher();
     let p = t
         .find_live::<person::Entity>(h.link.person_id)
@@ -375,6 +395,11 @@ pub async fn check(h: &Held, answer: &str) -> ServiceResult<Checked> {
         (true, false) if left <= 0 => (Checked::Locked, "wrong"),
         (true, false) => (Checked::Wrong(left), "wrong"),
     };
+    if outcome == "wrong"
+        && let Some(ip) = ip
+    {
+        answers.failure(ip, now);
+    }
     audit::record(
         &txn,
         t.audit_event(

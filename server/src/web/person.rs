@@ -410,13 +410,22 @@ async fn verify(
         s.notice = None;
         return see_other("/rdv", Some(cookie(&state, &s)));
     }
-    match links::check(&h, answer).await {
+    match links::check(&h, answer, ip).await {
         Ok(Checked::Passed) => {
             s.verified = true;
             s.notice = None;
         }
         Ok(Checked::Wrong(n)) => s.notice = Some(Notice::WrongAnswer(n.clamp(0, 99) as u8)),
         Ok(Checked::Locked) => s.notice = Some(Notice::WrongAnswer(0)),
+        Ok(Checked::Throttled) => {
+            return html(
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                &Page::Throttled,
+                s.english,
+                None,
+            );
+        }
         Err(e) => return failed(&state, e, s.english),
     }
     see_other("/rdv", Some(cookie(&state, &s)))

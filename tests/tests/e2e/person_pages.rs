@@ -469,12 +469,33 @@ async fn links_that_do_not_open_all_look_the_same_and_guessing_is_throttled() {
     }
     let throttled = b.get("/r/abcdefghjkmnpq").await;
     assert_eq!(throttled.status, 429, "{}", throttled.body);
-    // Even a valid link waits: guessing from this address is stopped.
+    // A spent link from the blocked address looks like a miss (whether a token existed is
+    // not told)...
+    let spent = b
+        .get(&format!(
+            "/r/{}",
+            token_of(revoked["url"].as_str().unwrap())
+        ))
+        .await;
+    assert_eq!((spent.status, &spent.body), (429, &throttled.body));
+    // ...and a valid link still opens (issue 24 §7): the people behind one address (a
+    // carrier's NAT) are not locked out by someone else's guesses.
     let good = link(&s, &a, &a.person_id.to_string(), &ty).await;
-    let blocked = b
+    let opened = b
         .get(&format!("/r/{}", token_of(good["url"].as_str().unwrap())))
         .await;
-    assert_eq!(blocked.status, 429);
+    assert_eq!(opened.status, 303, "{}", opened.body);
+    let check = b.get("/rdv").await;
+    assert!(
+        check.body.contains("name=\"reponse\""),
+        "the knowledge check: {}",
+        check.body
+    );
+    assert_eq!(
+        b.get("/r/zzzzzzzzzzzzzz").await.status,
+        429,
+        "guesses still stopped"
+    );
     // Without a session, /rdv is the neutral page too, in English when asked.
     let mut fresh = Browser::new(&s);
     let none = fresh.get("/rdv").await;
@@ -562,6 +583,47 @@ async fn the_knowledge_check_locks_the_link_and_pages_reveal_nothing() {
     // Even the right answer does nothing now.
     let mut again = Browser::new(&s);
     assert_eq!(again.get(&format!("/r/{token}")).await.status, 404);
+    s.stop().await;
+}
+
+// Issue 24 §3: wrong answers are throttled per address across links: after two links'
+// five tries from one address, a third link's answers are not judged (no try spent, even
+// the right one does nothing) until the window has passed.
+#[tokio::test]
+async fn wrong_answers_from_one_address_are_throttled_across_links() {
+    let s = server().await;
+    let a = org(&s, "Réponses multiples").await;
+    let ty = public_type(&s, &a).await;
+    for n in 0..2 {
+        let pid = person_with_sms(&s, &a, &format!("Essai{n}")).await;
+        let l = link(&s, &a, &pid, &ty).await;
+        let mut b = Browser::new(&s);
+        b.get(&format!("/r/{}", token_of(l["url"].as_str().unwrap())))
+            .await;
+        for _ in 0..5 {
+            b.submit("/rdv/verifier", &[("reponse", "nope")]).await;
+        }
+    }
+    let pid = person_with_sms(&s, &a, "Troisieme").await;
+    let l = link(&s, &a, &pid, &ty).await;
+    let mut b = Browser::new(&s);
+    b.get(&format!("/r/{}", token_of(l["url"].as_str().unwrap())))
+        .await;
+    let held = b.post("/rdv/verifier", &[("reponse", "tro")]).await;
+    assert_eq!(held.status, 429, "{}", held.body);
+    assert!(held.body.contains("Trop d&#39;essais"), "{}", held.body);
+    let (_, links) = s
+        .get(
+            &format!("/api/v1/persons/{pid}/booking-links"),
+            &a.coordinator.token,
+        )
+        .await;
+    assert_eq!(links[0]["tries_left"], 5, "{links}");
+    // The window passed: the right answer is judged, and passes.
+    s.state.clock().advance(chrono::Duration::minutes(16));
+    let passed = b.submit("/rdv/verifier", &[("reponse", "tro")]).await;
+    assert_eq!(passed.status, 200, "{}", passed.body);
+    assert!(!passed.body.contains("name=\"reponse\""), "{}", passed.body);
     s.stop().await;
 }
 
