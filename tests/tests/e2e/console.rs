@@ -397,3 +397,73 @@ async fn the_console_picker_refuses_a_linked_person_on_the_other_s_half_day() {
     assert_eq!(count().await.unwrap(), 1);
     s.stop().await;
 }
+
+// Issue 24 §7: the console says only what it wrote itself. A notice travels in the address
+// as a code; free text put there by a crafted link shows nothing; a refused change is said
+// on the page itself with its status, never carried in the address.
+#[tokio::test]
+async fn notices_are_codes_and_a_crafted_address_says_nothing() {
+    let s = Server::start().await;
+    let a = org(&s, "Console avis").await;
+    let c = a.coordinator.token.as_str();
+    let forged = send(
+        &s,
+        Some(c),
+        "/console/agenda?fait=Compte+bloqu%C3%A9+%3A+appelez+le+06+12+34+56+78",
+        None,
+    )
+    .await;
+    assert_eq!(forged.status, 200);
+    assert!(
+        !forged.body.contains("appelez") && !forged.body.contains("bloqu"),
+        "{}",
+        forged.body
+    );
+    let said = send(&s, Some(c), "/console/agenda?fait=rdv-modifie", None).await;
+    assert!(
+        said.body.contains("Rendez-vous mis à jour."),
+        "{}",
+        said.body
+    );
+    // A change made: the redirect carries the code. The same change again (its version is
+    // stale): refused on the page, with 409, and no redirect.
+    let csrf = csrf_of(c);
+    let path = format!("/console/rendez-vous/{}/honore", a.appointment_id);
+    let (_, now) = s
+        .get(&format!("/api/v1/appointments/{}", a.appointment_id), c)
+        .await;
+    let version = now["version"].to_string();
+    // The fixture's appointment is ahead: "honoured" is refused as not started, which is
+    // a refusal all the same.
+    let refused = send(
+        &s,
+        Some(c),
+        &path,
+        Some(&[("_csrf", csrf.as_str()), ("version", version.as_str())]),
+    )
+    .await;
+    assert!((400..500).contains(&refused.status), "{}", refused.status);
+    assert_eq!(refused.location, None);
+    assert!(
+        refused.body.contains("role=\"alert\"") || refused.body.contains("class=\"notice"),
+        "{}",
+        refused.body
+    );
+    let cancelled = send(
+        &s,
+        Some(c),
+        &format!("/console/rendez-vous/{}/annule", a.appointment_id),
+        Some(&[
+            ("_csrf", csrf.as_str()),
+            ("reason", "Demande de la personne"),
+            ("version", version.as_str()),
+        ]),
+    )
+    .await;
+    assert_eq!(cancelled.status, 303, "{}", cancelled.body);
+    assert_eq!(
+        cancelled.location.as_deref(),
+        Some("/console/agenda?fait=rdv-modifie")
+    );
+    s.stop().await;
+}

@@ -20,7 +20,7 @@ use relais_domain::problem::ProblemCode;
 use relais_domain::report::Audience;
 use uuid::Uuid;
 
-use super::{Admins, Desk, Kind, done, failure, html, not_found, notice, query};
+use super::{Admins, Desk, Done, Kind, done, failure, html, not_found, notice, query};
 use crate::accounts;
 use crate::error::ServiceError;
 use crate::paging::Paging;
@@ -180,7 +180,7 @@ async fn sites_page(
     let title = l.w("Sites", "Sites");
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
-        None => d.page(title, notice(raw).as_deref(), &h),
+        None => d.page(title, notice(raw, d.lang).as_deref(), &h),
     }
 }
 
@@ -200,10 +200,7 @@ async fn create_site(d: D, headers: HeaderMap, body: Bytes) -> Response {
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(
-            "/console/admin/sites",
-            d.lang.w("Site créé.", "Site created."),
-        ),
+        Ok(()) => done("/console/admin/sites", Done::SiteCreated),
         Err(e) => match d.refusal(e) {
             Ok(refusal) => sites_page(&d, &None, Some((&refusal, p.values()))).await,
             Err(resp) => resp,
@@ -375,7 +372,7 @@ async fn account_list(
     let title = l.w("Comptes", "Accounts");
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
-        None => d.page(title, notice(raw).as_deref(), &h),
+        None => d.page(title, notice(raw, d.lang).as_deref(), &h),
     }
 }
 
@@ -395,13 +392,7 @@ async fn create_account(d: D, headers: HeaderMap, body: Bytes) -> Response {
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(
-            "/console/admin/comptes",
-            d.lang.w(
-                "Compte créé. Donnez le mot de passe initial à la personne : à sa première connexion, elle enrôlera son application d'authentification.",
-                "Account created. Give the person the initial password: at first sign-in they will enrol their authenticator app.",
-            ),
-        ),
+        Ok(()) => done("/console/admin/comptes", Done::AccountCreated),
         Err(e) => match d.refusal(e) {
             Ok(refusal) => account_list(&d, &None, Some((&refusal, p.values()))).await,
             Err(resp) => resp,
@@ -424,22 +415,11 @@ async fn disable(
     };
     if change == "second-facteur" {
         return match accounts::reset_second_factor(&d, id).await {
-            Ok(_) => done(
-                "/console/admin/comptes",
-                d.lang.w(
-                    "Second facteur réinitialisé : sessions et téléphones révoqués ; à sa prochaine connexion, la personne enrôlera une nouvelle application.",
-                    "Second factor reset: sessions and phones revoked; at the next sign-in the person enrols a new app.",
-                ),
-            ),
+            Ok(_) => done("/console/admin/comptes", Done::SecondFactorReset),
             Err(e) if e.status() == 404 => not_found(d.lang),
+            // Said on the page itself, never carried in the address.
             Err(e) => match d.refusal(e) {
-                Ok(r) => done(
-                    "/console/admin/comptes",
-                    r.general
-                        .as_deref()
-                        .or(r.errors.first().map(|e| e.message.as_str()))
-                        .unwrap_or("Refusé."),
-                ),
+                Ok(r) => account_list(&d, &None, Some((&r, Vec::new()))).await,
                 Err(resp) => resp,
             },
         };
@@ -457,20 +437,14 @@ async fn disable(
         Ok(_) => done(
             "/console/admin/comptes",
             if disabled {
-                d.lang.w(
-                    "Compte désactivé : ses sessions et ses téléphones sont révoqués.",
-                    "Account disabled: its sessions and phones are revoked.",
-                )
+                Done::AccountDisabled
             } else {
-                d.lang.w("Compte réactivé.", "Account enabled again.")
+                Done::AccountEnabled
             },
         ),
         Err(e) if e.status() == 404 => not_found(d.lang),
         Err(e) => match d.refusal(e) {
-            Ok(r) => done(
-                "/console/admin/comptes",
-                r.general.as_deref().unwrap_or("Refusé."),
-            ),
+            Ok(r) => account_list(&d, &None, Some((&r, Vec::new()))).await,
             Err(resp) => resp,
         },
     }
@@ -645,7 +619,7 @@ async fn windows_page(
     let title = l.w("Horaires", "Opening hours");
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
-        None => d.page(title, notice(raw).as_deref(), &h),
+        None => d.page(title, notice(raw, d.lang).as_deref(), &h),
     }
 }
 
@@ -676,10 +650,7 @@ async fn create_window(d: D, headers: HeaderMap, body: Bytes) -> Response {
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(
-            "/console/admin/horaires",
-            d.lang.w("Plage ajoutée.", "Window added."),
-        ),
+        Ok(()) => done("/console/admin/horaires", Done::WindowAdded),
         Err(e) => match d.refusal(e) {
             Ok(refusal) => windows_page(&d, &None, Some((&refusal, p.values()))).await,
             Err(resp) => resp,
@@ -720,9 +691,15 @@ fn period(
 }
 
 async fn report_page(d: D, RawQuery(raw): RawQuery) -> Response {
+    report_view(&d, &raw, None).await
+}
+
+/// The report's form and figures; `refused`: why the document asked for was refused, said
+/// on the page (never carried in the address).
+async fn report_view(d: &D, raw: &Option<String>, refused: Option<super::Refusal>) -> Response {
     let l = d.lang;
     let (from, to, audience, refusal) = match period(
-        &raw,
+        raw,
         d.now().with_timezone(&crate::zone::DEFAULT).date_naive(),
     ) {
         Ok((f, t, a)) => (f, t, a, None),
@@ -731,14 +708,15 @@ async fn report_page(d: D, RawQuery(raw): RawQuery) -> Response {
             (today, today, Audience::Internal, d.refusal(e).ok())
         }
     };
+    let refusal = refused.or(refusal);
     let values: Vec<(String, String)> = vec![
         (
             "from".into(),
-            query(&raw, "from").unwrap_or_else(|| from.to_string()),
+            query(raw, "from").unwrap_or_else(|| from.to_string()),
         ),
         (
             "to".into(),
-            query(&raw, "to").unwrap_or_else(|| to.to_string()),
+            query(raw, "to").unwrap_or_else(|| to.to_string()),
         ),
         (
             "audience".into(),
@@ -836,14 +814,7 @@ async fn report_document(d: D, RawQuery(raw): RawQuery) -> Response {
         Ok(x) => x,
         Err(e) if e.status() < 500 => {
             return match d.refusal(e) {
-                Ok(refusal) => super::done(
-                    "/console/admin/rapport",
-                    refusal
-                        .general
-                        .as_deref()
-                        .or(refusal.errors.first().map(|e| e.message.as_str()))
-                        .unwrap_or("Refusé."),
-                ),
+                Ok(refusal) => report_view(&d, &raw, Some(refusal)).await,
                 Err(resp) => resp,
             };
         }
@@ -1048,7 +1019,7 @@ async fn partners_list(
     let title = l.w("Partenaires", "Partners");
     match again {
         Some((_, r, _)) => html(r.status, page(&d.frame(title, None), &h)),
-        None => d.page(title, notice(raw).as_deref(), &h),
+        None => d.page(title, notice(raw, d.lang).as_deref(), &h),
     }
 }
 
@@ -1066,10 +1037,7 @@ async fn create_partner(d: D, headers: HeaderMap, body: Bytes) -> Response {
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(
-            "/console/admin/partenaires",
-            d.lang.w("Partenaire ajouté.", "Partner added."),
-        ),
+        Ok(()) => done("/console/admin/partenaires", Done::PartnerAdded),
         Err(e) => match d.refusal(e) {
             Ok(refusal) => {
                 partners_list(&d, &None, Some(("partner", &refusal, p.values())), None).await
@@ -1108,10 +1076,7 @@ async fn revoke_key(d: D, Path(id): Path<String>, headers: HeaderMap, body: Byte
         return not_found(d.lang);
     };
     match crate::casework::referrals::revoke_unit(&d, id).await {
-        Ok(()) => done(
-            "/console/admin/partenaires",
-            d.lang.w("Clé révoquée.", "Key revoked."),
-        ),
+        Ok(()) => done("/console/admin/partenaires", Done::KeyRevoked),
         Err(e) if e.status() == 404 => not_found(d.lang),
         Err(e) => failure(e, d.lang),
     }
@@ -1262,7 +1227,7 @@ async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
     }
     d.page(
         l.w("Conservation des dossiers", "Retention"),
-        notice(&raw).as_deref(),
+        notice(&raw, d.lang).as_deref(),
         &h,
     )
 }
@@ -1273,13 +1238,7 @@ async fn retention_run(d: D, headers: HeaderMap, body: Bytes) -> Response {
         Err(r) => return r,
     };
     if p.get("confirm") != Some("true") {
-        return done(
-            "/console/admin/conservation",
-            d.lang.w(
-                "Rien n'a été anonymisé : cochez la confirmation.",
-                "Nothing was anonymised: tick the confirmation.",
-            ),
-        );
+        return done("/console/admin/conservation", Done::NothingAnonymised);
     }
     match crate::retention::run(
         &d.state,
@@ -1292,11 +1251,7 @@ async fn retention_run(d: D, headers: HeaderMap, body: Bytes) -> Response {
     {
         Ok(r) => done(
             "/console/admin/conservation",
-            &format!(
-                "{} {}",
-                r.anonymised,
-                d.lang.w("dossier(s) anonymisé(s).", "file(s) anonymised.")
-            ),
+            Done::Anonymised(u32::try_from(r.anonymised).unwrap_or(u32::MAX)),
         ),
         Err(e) => failure(e, d.lang),
     }
@@ -1420,7 +1375,7 @@ async fn absences_page(
     let title = l.w("Absences", "Absences");
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
-        None => d.page(title, notice(raw).as_deref(), &h),
+        None => d.page(title, notice(raw, d.lang).as_deref(), &h),
     }
 }
 
@@ -1448,10 +1403,7 @@ async fn create_absence(d: D, headers: HeaderMap, body: Bytes) -> Response {
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(
-            "/console/admin/absences",
-            d.lang.w("Absence ajoutée.", "Absence added."),
-        ),
+        Ok(()) => done("/console/admin/absences", Done::AbsenceAdded),
         Err(e) => match d.refusal(e) {
             Ok(refusal) => absences_page(&d, &None, Some((&refusal, p.values()))).await,
             Err(resp) => resp,
@@ -1750,7 +1702,7 @@ async fn templates_view(
     let title = l.w("Messages", "Messages");
     match refusal {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
-        None => d.page(title, notice(raw).as_deref(), &h),
+        None => d.page(title, notice(raw, d.lang).as_deref(), &h),
     }
 }
 
@@ -1771,10 +1723,7 @@ async fn templates_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
             Err(e) => Err(e),
         };
         return match r {
-            Ok(()) => done(
-                "/console/admin/messages",
-                d.lang.w("Formulation enregistrée.", "Wording saved."),
-            ),
+            Ok(()) => done("/console/admin/messages", Done::WordingSaved),
             Err(e) => match d.refusal(e) {
                 Ok(refusal) => templates_view(&d, &None, None, Some((&refusal, values))).await,
                 Err(resp) => resp,

@@ -20,7 +20,7 @@ use relais_domain::outreach::Event;
 use relais_domain::outreach::{AttemptChannel, AttemptResult, CloseReason};
 use uuid::Uuid;
 
-use super::{Desk, FileReaders, Kind, Posted, done, failure, html, not_found, notice, query};
+use super::{Desk, Done, FileReaders, Kind, Posted, done, failure, html, not_found, notice, query};
 use crate::casework::{attempts, interviews, partners, persons, situations};
 use crate::paging::Paging;
 use crate::render::console::{Form, Lang, form_open, options, page, table, word};
@@ -151,7 +151,7 @@ async fn queue(d: D, RawQuery(raw): RawQuery) -> Response {
     );
     d.page(
         l.w("File d'appels", "Call-back queue"),
-        notice(&raw).as_deref(),
+        notice(&raw, d.lang).as_deref(),
         &h,
     )
 }
@@ -614,7 +614,7 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
     let title = format!("{} {}", l.w("Dossier", "File"), s.person_initials);
     match again {
         Some(a) => html(a.refusal.status, page(&d.frame(&title, None), &h)),
-        None => d.page(&title, notice(raw).as_deref(), &h),
+        None => d.page(&title, notice(raw, d.lang).as_deref(), &h),
     }
 }
 
@@ -662,10 +662,7 @@ async fn attempt(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) 
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(
-            &format!("/console/situations/{sid}"),
-            d.lang.w("Tentative enregistrée.", "Attempt logged."),
-        ),
+        Ok(()) => done(&format!("/console/situations/{sid}"), Done::AttemptLogged),
         Err(e) => refused(&d, &id, "attempt", &p, e).await,
     }
 }
@@ -701,10 +698,7 @@ async fn event(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) ->
         }
     };
     match r {
-        Ok(()) => done(
-            &format!("/console/situations/{sid}"),
-            d.lang.w("État changé.", "State changed."),
-        ),
+        Ok(()) => done(&format!("/console/situations/{sid}"), Done::StateChanged),
         Err(e) => refused(&d, &id, "event", &p, e).await,
     }
 }
@@ -769,8 +763,7 @@ async fn orient(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -
     match r {
         Ok(()) => done(
             &format!("/console/situations/{sid}"),
-            d.lang
-                .w("Orientation enregistrée.", "Orientation recorded."),
+            Done::OrientationRecorded,
         ),
         Err(e) => refused(&d, &id, "orient", &p, e).await,
     }
@@ -796,7 +789,7 @@ async fn interview(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes
     match r {
         Ok(()) => done(
             &format!("/console/situations/{sid}"),
-            d.lang.w("Entretien enregistré.", "Interview recorded."),
+            Done::InterviewRecorded,
         ),
         Err(e) => refused(&d, &id, "interview", &p, e).await,
     }
@@ -820,7 +813,7 @@ async fn child_report(d: D, Path(id): Path<String>, headers: HeaderMap, body: By
     match r {
         Ok(()) => done(
             &format!("/console/situations/{sid}"),
-            d.lang.w("Signalement enregistré.", "Report recorded."),
+            Done::ChildReportRecorded,
         ),
         Err(e) => refused(&d, &id, "child", &p, e).await,
     }
@@ -1118,10 +1111,7 @@ async fn book(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> 
                 .unwrap_or_default();
             done(
                 &format!("/console/situations/{sid}?rdv={appointment}"),
-                d.lang.w(
-                    "Rendez-vous réservé. Vous pouvez maintenant passer la situation à « Rendez-vous fixé ».",
-                    "Appointment booked. You can now move the situation to “Appointment set”.",
-                ),
+                Done::AppointmentBooked,
             )
         }
         Err(e) => match d.refusal(e) {
@@ -1141,10 +1131,20 @@ async fn book(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> 
 // ------------------------------------------------------------------ the agenda
 
 async fn agenda_page(d: D, RawQuery(raw): RawQuery) -> Response {
+    agenda_view(&d, &raw, None).await
+}
+
+/// The agenda; `refused`: why a change was refused, said on the page itself (never carried
+/// in the address), with its status.
+async fn agenda_view(
+    d: &D,
+    raw: &Option<String>,
+    refused: Option<(axum::http::StatusCode, String)>,
+) -> Response {
     let l = d.lang;
-    let week = query(&raw, "vue").as_deref() == Some("semaine");
+    let week = query(raw, "vue").as_deref() == Some("semaine");
     let today = d.now().with_timezone(&TZ).date_naive();
-    let from = query(&raw, "du")
+    let from = query(raw, "du")
         .and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok())
         .unwrap_or(today);
     let days = if week { 7 } else { 1 };
@@ -1203,6 +1203,15 @@ async fn agenda_page(d: D, RawQuery(raw): RawQuery) -> Response {
                     &d.csrf,
                     "class=\"inline\"",
                 );
+                if action == "annule" {
+                    // A cancellation by the service says why (the service refuses it
+                    // otherwise).
+                    actions.push_str(&format!(
+                        "<label for=\"motif-{0}\">{1}</label> <input id=\"motif-{0}\" name=\"reason\" required maxlength=\"500\" autocomplete=\"off\"> ",
+                        a.id,
+                        l.w("Motif", "Reason")
+                    ));
+                }
                 actions.push_str(&format!(
                     "<input type=\"hidden\" name=\"version\" value=\"{}\"><button type=\"submit\" class=\"quiet\">{}</button></form>",
                     a.version,
@@ -1254,7 +1263,13 @@ async fn agenda_page(d: D, RawQuery(raw): RawQuery) -> Response {
         &rows,
         l.w("Aucun rendez-vous.", "No appointment."),
     );
-    d.page(l.w("Agenda", "Agenda"), notice(&raw).as_deref(), &h)
+    match refused {
+        Some((status, why)) => html(
+            status,
+            page(&d.frame(l.w("Agenda", "Agenda"), Some(why.as_str())), &h),
+        ),
+        None => d.page(l.w("Agenda", "Agenda"), notice(raw, d.lang).as_deref(), &h),
+    }
 }
 
 async fn outcome(
@@ -1285,7 +1300,11 @@ async fn outcome(
         "annule" => {
             let mut p2 = Posted(p.0.clone());
             p2.0.push(("by".into(), "service".into()));
-            match p2.read::<CancelInput>(&[("by", Kind::Text), ("version", Kind::Number)]) {
+            match p2.read::<CancelInput>(&[
+                ("by", Kind::Text),
+                ("reason", Kind::Text),
+                ("version", Kind::Number),
+            ]) {
                 Ok(i) => booking::cancel(&d, aid, i).await,
                 Err(e) => Err(e),
             }
@@ -1293,19 +1312,16 @@ async fn outcome(
         _ => return not_found(l),
     };
     match r {
-        Ok(_) => done(
-            "/console/agenda",
-            l.w("Rendez-vous mis à jour.", "Appointment updated."),
-        ),
+        Ok(_) => done("/console/agenda", Done::AppointmentUpdated),
         Err(e) => match d.refusal(e) {
-            Ok(refusal) => done(
-                "/console/agenda",
-                refusal
+            Ok(refusal) => {
+                let why = refusal
                     .general
-                    .as_deref()
-                    .or(refusal.errors.first().map(|e| e.message.as_str()))
-                    .unwrap_or(l.w("Changement refusé.", "Change refused.")),
-            ),
+                    .clone()
+                    .or(refusal.errors.first().map(|e| e.message.clone()))
+                    .unwrap_or_else(|| l.w("Changement refusé.", "Change refused.").to_owned());
+                agenda_view(&d, &None, Some((refusal.status, why))).await
+            }
             Err(resp) => resp,
         },
     }

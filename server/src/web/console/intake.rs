@@ -12,7 +12,7 @@ use relais_domain::casework::{AgeBand, AnonymousAction, PersonRole, Problem, Sex
 use relais_domain::dto::{AnonymousContactInput, WalkInInput};
 use relais_domain::outreach::{OriginChannel, SituationKind};
 
-use super::{Desk, FileReaders, Kind, done, html, notice};
+use super::{Desk, Done, FileReaders, Kind, done, html, notice};
 use crate::casework::interviews;
 use crate::render::console::{Form, form_open, options, page};
 use crate::state::AppState;
@@ -115,7 +115,7 @@ async fn walk_in(d: D, RawQuery(raw): RawQuery) -> Response {
     let l = d.lang;
     d.page(
         l.w("Accueil sans rendez-vous", "Walk-in"),
-        notice(&raw).as_deref(),
+        notice(&raw, d.lang).as_deref(),
         &walk_in_form(&d, &Form::empty(l)),
     )
 }
@@ -141,10 +141,7 @@ async fn walk_in_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
     match r {
         Ok(w) => done(
             &format!("/console/situations/{}", w.situation.id),
-            d.lang.w(
-                "Venue enregistrée : le dossier est ouvert.",
-                "Walk-in recorded: the file is open.",
-            ),
+            Done::WalkInRecorded,
         ),
         Err(e) => match d.refusal(e) {
             Ok(refusal) => {
@@ -227,7 +224,7 @@ async fn anonymous(d: D, RawQuery(raw): RawQuery) -> Response {
     let l = d.lang;
     d.page(
         l.w("Contact anonyme", "Anonymous contact"),
-        notice(&raw).as_deref(),
+        notice(&raw, d.lang).as_deref(),
         &anonymous_form(&d, &Form::empty(l)),
     )
 }
@@ -248,11 +245,7 @@ async fn anonymous_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(
-            "/console/contact-anonyme",
-            d.lang
-                .w("Contact anonyme enregistré.", "Anonymous contact recorded."),
-        ),
+        Ok(()) => done("/console/contact-anonyme", Done::AnonymousContactRecorded),
         Err(e) => match d.refusal(e) {
             Ok(refusal) => {
                 let values = p.values();

@@ -34,8 +34,11 @@ use crate::state::AppState;
 pub mod admin;
 pub mod desk;
 pub mod intake;
+pub mod notices;
 pub mod referrer;
 pub mod signin;
+
+pub use notices::{Done, done, notice};
 
 pub const COOKIE: &str = "relais_console";
 const LANG_COOKIE: &str = "relais_lang";
@@ -397,18 +400,6 @@ pub fn html(status: StatusCode, body: String) -> Response {
 
 pub fn see_other(location: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
-}
-
-/// After a change: back to a page with a confirmation that says what was done.
-pub fn done(location: &str, notice: &str) -> Response {
-    let sep = if location.contains('?') { '&' } else { '?' };
-    let q: String = url::form_urlencoded::byte_serialize(notice.as_bytes()).collect();
-    see_other(&format!("{location}{sep}fait={q}"))
-}
-
-/// The confirmation carried by `done`, short and shown as text.
-pub fn notice(raw: &Option<String>) -> Option<String> {
-    query(raw, "fait").map(|n| n.chars().take(200).collect())
 }
 
 pub fn query(raw: &Option<String>, name: &str) -> Option<String> {

@@ -12,7 +12,7 @@ use relais_domain::casework::{DocumentType, PersonRole};
 use relais_domain::dto::ReferralInput;
 use relais_domain::outreach::{OriginChannel, SituationKind};
 
-use super::{Desk, Kind, Posted, Referrers, done, failure, html, notice};
+use super::{Desk, Done, Kind, Posted, Referrers, done, failure, html, notice};
 use crate::casework::referrals;
 use crate::render::console::{Form, form_open, options, page, table, word};
 use crate::render::html::esc;
@@ -69,7 +69,7 @@ async fn list(d: D, RawQuery(raw): RawQuery) -> Response {
     );
     d.page(
         l.w("Mes signalements", "My referrals"),
-        notice(&raw).as_deref(),
+        notice(&raw, d.lang).as_deref(),
         &h,
     )
 }
@@ -294,10 +294,7 @@ async fn submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(
-            "/console/signalements",
-            d.lang.w("Signalement envoyé.", "Referral sent."),
-        ),
+        Ok(()) => done("/console/signalements", Done::ReferralSent),
         Err(e) => match d.refusal(e) {
             Ok(refusal) => {
                 let values = p.values();
