@@ -146,6 +146,9 @@ impl Notice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonSession {
     pub link_id: Uuid,
+    /// The link's sessions' epoch when this one was opened: the quick exit moves the link
+    /// to the next, and every copy of this cookie then holds nothing.
+    pub epoch: i32,
     pub verified: bool,
     pub english: bool,
     pub expires: DateTime<Utc>,
@@ -153,9 +156,10 @@ pub struct PersonSession {
 }
 
 impl PersonSession {
-    pub fn new(link_id: Uuid, now: DateTime<Utc>) -> Self {
+    pub fn new(link_id: Uuid, epoch: i32, now: DateTime<Utc>) -> Self {
         Self {
             link_id,
+            epoch,
             verified: false,
             english: false,
             expires: now + Duration::minutes(SESSION_IDLE_MINUTES),
@@ -166,8 +170,9 @@ impl PersonSession {
     /// The part the MAC covers.
     pub fn payload(&self) -> String {
         format!(
-            "{}.{}.{}.{}.{}",
+            "{}.{}.{}.{}.{}.{}",
             self.link_id.simple(),
+            self.epoch,
             u8::from(self.verified),
             if self.english { "en" } else { "fr" },
             self.expires.timestamp(),
@@ -179,6 +184,7 @@ impl PersonSession {
     pub fn parse(payload: &str, now: DateTime<Utc>) -> Option<Self> {
         let mut it = payload.split('.');
         let link_id = Uuid::try_parse(it.next()?).ok()?;
+        let epoch = it.next()?.parse().ok()?;
         let verified = match it.next()? {
             "0" => false,
             "1" => true,
@@ -196,6 +202,7 @@ impl PersonSession {
         }
         Some(Self {
             link_id,
+            epoch,
             verified,
             english,
             expires,
@@ -276,7 +283,7 @@ mod tests {
     #[test]
     fn sessions_read_back_and_expire() {
         let now = Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap();
-        let mut s = PersonSession::new(Uuid::from_u128(7), now);
+        let mut s = PersonSession::new(Uuid::from_u128(7), 3, now);
         s.verified = true;
         s.english = true;
         assert_eq!(PersonSession::parse(&s.payload(), now), Some(s.clone()));

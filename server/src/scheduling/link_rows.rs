@@ -56,6 +56,7 @@ pub(crate) async fn manage_link<C: ConnectionTrait>(
         tries_left: Set(rule::KNOWLEDGE_TRIES),
         created_by: Set(created_by),
         created_at: Set(now),
+        session_epoch: Set(0),
     }
     .insert(txn)
     .await?;

@@ -112,6 +112,7 @@ pub async fn create(t: &Scope, person_id: Uuid, i: BookingLinkInput) -> ServiceR
         tries_left: Set(rule::KNOWLEDGE_TRIES),
         created_by: Set(account),
         created_at: Set(now),
+        session_epoch: Set(0),
     }
     .insert(&txn)
     .await?;
@@ -296,6 +297,7 @@ fn held(state: &AppState, link: booking_link::Model, ip: Option<IpAddr>) -> Held
 pub async fn resume(
     state: &AppState,
     link_id: Uuid,
+    epoch: i32,
     ip: Option<IpAddr>,
 ) -> ServiceResult<Option<Held>> {
     let Some(mut link) = booking_link::Entity::find_by_id(link_id)
@@ -304,6 +306,10 @@ pub async fn resume(
     else {
         return Ok(None);
     };
+    // A session of an earlier epoch (a copy kept after a quick exit) holds nothing.
+    if link.session_epoch != epoch {
+        return Ok(None);
+    }
     if link.purpose == Purpose::Book.as_str()
         && link.used_at.is_some()
         && link.revoked_at.is_none()
@@ -323,6 +329,28 @@ pub async fn resume(
         return Ok(None);
     }
     Ok(Some(held(state, link, ip)))
+}
+
+/// The quick exit: every session of the person's links ends, whatever copy of its cookie a
+/// browser kept (the links themselves still open, to a new session).
+pub async fn end_sessions(state: &AppState, link_id: Uuid) -> ServiceResult<()> {
+    let Some(link) = booking_link::Entity::find_by_id(link_id)
+        .one(state.db())
+        .await?
+    else {
+        return Ok(());
+    };
+    let _turn = state.write_lock().await;
+    booking_link::Entity::update_many()
+        .col_expr(
+            booking_link::Column::SessionEpoch,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(booking_link::Column::SessionEpoch), 1),
+        )
+        .filter(booking_link::Column::OrganisationId.eq(link.organisation_id))
+        .filter(booking_link::Column::PersonId.eq(link.person_id))
+        .exec(state.db())
+        .await?;
+    Ok(())
 }
 
 /// What the knowledge check answered.
@@ -732,6 +760,8 @@ fn not_offered() -> ServiceError {
 pub struct PersonBooked {
     pub appointment_id: Uuid,
     pub manage_link_id: Uuid,
+    /// Its sessions' epoch, for the session that moves to it.
+    pub manage_epoch: i32,
     /// The link had already booked (a second submit): this is the first appointment.
     pub already: bool,
 }
@@ -842,6 +872,7 @@ pub async fn book(h: &Held, site: Uuid, start: DateTime<Utc>) -> ServiceResult<P
     Ok(PersonBooked {
         appointment_id,
         manage_link_id: manage.id,
+        manage_epoch: manage.session_epoch,
         already,
     })
 }

@@ -157,11 +157,12 @@ async fn held(
     let Some(mut s) = session(state, headers) else {
         return Err(neutral(state, false));
     };
-    match links::resume(state, s.link_id, ip).await {
+    match links::resume(state, s.link_id, s.epoch, ip).await {
         Ok(Some(h)) => {
             if h.link.id != s.link_id {
                 // The booking link gave way to the appointment's manage link.
                 s.link_id = h.link.id;
+                s.epoch = h.link.session_epoch;
                 s.notice = s.notice.or(Some(Notice::AlreadyBooked));
             }
             Ok((s, h))
@@ -230,7 +231,10 @@ async fn open(
     match links::open(&state, token.trim(), ip).await {
         Ok(Ok(h)) => see_other(
             "/rdv",
-            Some(cookie(&state, &PersonSession::new(h.link.id, state.now()))),
+            Some(cookie(
+                &state,
+                &PersonSession::new(h.link.id, h.link.session_epoch, state.now()),
+            )),
         ),
         Ok(Err(Closed::Throttled)) => html(
             &state,
@@ -369,7 +373,8 @@ fn back_to_slots(moving: bool) -> &'static str {
 }
 
 fn with_notice(state: &AppState, h: &Held, s: Option<PersonSession>, n: Notice) -> HeaderValue {
-    let mut s = s.unwrap_or_else(|| PersonSession::new(h.link.id, state.now()));
+    let mut s =
+        s.unwrap_or_else(|| PersonSession::new(h.link.id, h.link.session_epoch, state.now()));
     s.verified = true;
     s.notice = Some(n);
     cookie(state, &s)
@@ -497,7 +502,7 @@ async fn reserve(
     match links::book(&h, site, start).await {
         Ok(b) => {
             // The session moves to the appointment's manage link.
-            let mut next = PersonSession::new(b.manage_link_id, state.now());
+            let mut next = PersonSession::new(b.manage_link_id, b.manage_epoch, state.now());
             next.verified = true;
             next.english = s.english;
             next.notice = Some(if b.already {
@@ -554,6 +559,16 @@ async fn cancel(
 /// The quick exit: the session cookie and whatever the browser kept of this site are
 /// cleared. A beacon gets 204; the exit form without JavaScript, an empty page.
 async fn exit(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    // Ended on the server too: a copy of the cookie the browser kept holds nothing. The
+    // page is left at once whatever happens here.
+    if let Some(s) = session(&state, &headers)
+        && let Err(e) = links::end_sessions(&state, s.link_id).await
+    {
+        tracing::warn!(
+            status = e.status(),
+            "quick exit: the sessions could not be ended"
+        );
+    }
     let navigate = headers
         .get("sec-fetch-mode")
         .and_then(|v| v.to_str().ok())

@@ -746,6 +746,16 @@ async fn the_quick_exit_clears_the_session() {
     b.get(&format!("/r/{}", token_of(l["url"].as_str().unwrap())))
         .await;
     assert!(b.get("/rdv").await.body.contains("Vérification"));
+    // Verified, on the slots; a copy of the cookie kept (a browser that ignores
+    // Clear-Site-Data, a second tab, someone who copied it).
+    b.submit("/rdv/verifier", &[("reponse", "tem")]).await;
+    assert!(b.get("/rdv").await.body.contains("creneau="));
+    let mut copy = Browser::new(&s);
+    copy.cookie = b.cookie.clone();
+    assert!(
+        copy.get("/rdv").await.body.contains("creneau="),
+        "the copy works before"
+    );
     let exit = b.post("/rdv/sortie", &[]).await;
     assert_eq!(exit.status, 200);
     assert!(
@@ -757,6 +767,17 @@ async fn the_quick_exit_clears_the_session() {
     assert!(exit.headers.get("clear-site-data").is_some());
     assert!(b.cookie.is_none(), "the cookie is cleared");
     assert_eq!(b.get("/rdv").await.status, 404);
+    // Issue 24 §7: the quick exit ended the session on the server: the copy holds nothing
+    // (it had 20 idle minutes left).
+    let after = copy.get("/rdv").await;
+    assert_eq!(after.status, 404, "{}", after.body);
+    assert!(!after.body.contains("creneau="));
+    // The link itself still opens, to a new session that starts with the check.
+    let mut again = Browser::new(&s);
+    again
+        .get(&format!("/r/{}", token_of(l["url"].as_str().unwrap())))
+        .await;
+    assert!(again.get("/rdv").await.body.contains("Vérification"));
     s.stop().await;
 }
 

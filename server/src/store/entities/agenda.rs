@@ -189,6 +189,9 @@ pub mod booking_link {
         pub tries_left: i32,
         pub created_by: Uuid,
         pub created_at: DateTimeUtc,
+        /// The sessions' epoch: a session opened in another one no longer holds the link
+        /// (the quick exit moves it on).
+        pub session_epoch: i32,
     }
     no_relations!();
 }

@@ -15,6 +15,7 @@ mod m0008_sync_feed;
 mod m0009_booking_link;
 mod m0010_claim_index;
 mod m0011_intent_answers;
+mod m0012_link_session_epoch;
 
 #[allow(unused_imports)]
 use m0001_foundation::*;
@@ -38,6 +39,8 @@ use m0009_booking_link::*;
 use m0010_claim_index::*;
 #[allow(unused_imports)]
 use m0011_intent_answers::*;
+#[allow(unused_imports)]
+use m0012_link_session_epoch::*;
 
 pub struct Migrator;
 
@@ -56,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0009BookingLink),
             Box::new(M0010ClaimIndex),
             Box::new(M0011IntentAnswers),
+            Box::new(M0012LinkSessionEpoch),
         ]
     }
 }
