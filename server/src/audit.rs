@@ -106,6 +106,63 @@ relais_domain::words!(Action {
     LinkedPartyRefused = "linked_party_refused",
 });
 
+impl Action {
+    /// What a reader of the log sees: (French, English).
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Action::Login => ("Connexion", "Sign-in"),
+            Action::LoginFailed => ("Connexion refusée", "Sign-in refused"),
+            Action::Logout => ("Déconnexion", "Sign-out"),
+            Action::DeviceLogin => ("Connexion d'un téléphone", "Phone signed in"),
+            Action::DeviceRefresh => ("Téléphone reconnecté", "Phone refreshed"),
+            Action::DeviceRevoked => ("Téléphone révoqué", "Phone revoked"),
+            Action::SecondFactorEnrolled => ("Second facteur enrôlé", "Second factor enrolled"),
+            Action::PersonCreated => ("Dossier créé", "File created"),
+            Action::PersonRead => ("Dossier ouvert", "File opened"),
+            Action::PersonUpdated => ("Dossier modifié", "File changed"),
+            Action::PersonDeleted => ("Dossier supprimé", "File deleted"),
+            Action::PersonSearched => ("Recherche de personne", "Person searched"),
+            Action::AuditRead => ("Journal consulté", "Log read"),
+            Action::AccountCreated => ("Compte créé", "Account created"),
+            Action::AccountUpdated => ("Compte modifié", "Account changed"),
+            Action::SiteWritten => ("Site enregistré", "Site saved"),
+            Action::AppointmentForceBooked => (
+                "Rendez-vous imposé (urgence)",
+                "Appointment forced (emergency)",
+            ),
+            Action::SituationCreated => ("Situation créée", "Situation created"),
+            Action::SituationRead => ("Situation ouverte", "Situation opened"),
+            Action::SituationChanged => ("Situation changée", "Situation changed"),
+            Action::SituationAssigned => ("Situation attribuée", "Situation assigned"),
+            Action::ReferralReceived => ("Signalement reçu", "Referral received"),
+            Action::AttemptLogged => ("Tentative de contact", "Contact attempt"),
+            Action::InterviewRecorded => ("Entretien enregistré", "Interview recorded"),
+            Action::OrientationProposed => ("Orientation proposée", "Orientation proposed"),
+            Action::OrientationOverride => ("Orientation passée outre", "Orientation overridden"),
+            Action::OrientationChanged => ("Orientation changée", "Orientation changed"),
+            Action::ChildReportRecorded => {
+                ("Signalement d'enfant en danger", "Child-at-risk report")
+            }
+            Action::AnonymousContactRecorded => ("Contact anonyme", "Anonymous contact"),
+            Action::PartnerWritten => ("Partenaire enregistré", "Partner saved"),
+            Action::PartnerUnitWritten => ("Clé d'unité enregistrée", "Unit key saved"),
+            Action::PersonLinked => ("Personnes liées", "People linked"),
+            Action::ReportGenerated => ("Rapport produit", "Report produced"),
+            Action::RetentionRun => ("Conservation appliquée", "Retention run"),
+            Action::PersonAnonymised => ("Dossier anonymisé", "File anonymised"),
+            Action::LinkCreated => ("Lien envoyé à la personne", "Link made for the person"),
+            Action::LinkRevoked => ("Lien révoqué", "Link revoked"),
+            Action::LinkOpened => ("Lien ouvert par la personne", "Link opened by the person"),
+            Action::LinkChecked => ("Vérification sur le lien", "Check on the link"),
+            Action::LinkedPartyRefused => (
+                "Créneau refusé : une personne liée, tenue à l'écart, a cette demi-journée",
+                "Time refused: a linked person kept apart has that half-day",
+            ),
+            Action::SecondFactorReset => ("Second facteur réinitialisé", "Second factor reset"),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Event {
     pub organisation_id: Option<Uuid>,

@@ -391,6 +391,21 @@ async fn the_console_picker_refuses_a_linked_person_on_the_other_s_half_day() {
             .count(s.state.db())
     };
     assert_eq!(count().await.unwrap(), 0, "nothing booked");
+    // The refusal is in the person's access log, in words the coordinator reads.
+    let log = send(
+        &s,
+        Some(coordinator),
+        &format!("/console/personnes/{author}/consultations"),
+        None,
+    )
+    .await;
+    assert_eq!(log.status, 200);
+    assert!(
+        log.body.contains("Créneau refusé : une personne liée"),
+        "{}",
+        log.body
+    );
+    assert!(!log.body.contains("linked_party_refused"), "{}", log.body);
     // The afternoon is another half-day: booked.
     let booked = book(15).await;
     assert_eq!(booked.status, 303, "{}", booked.body);

@@ -1115,7 +1115,7 @@ async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
                     .format("%d/%m/%Y %H:%M:%S")
                     .to_string()),
                 esc(&who),
-                esc(&e.action),
+                esc(&crate::render::console::audit_action(&e.action, l)),
                 esc(&format!(
                     "{} {}",
                     e.record_type.as_deref().unwrap_or(""),
@@ -1123,7 +1123,7 @@ async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
                         .map(|i| i.to_string()[..8].to_owned())
                         .unwrap_or_default()
                 )),
-                esc(&e.outcome),
+                esc(crate::render::console::audit_outcome(&e.outcome, l)),
             ]
         })
         .collect();

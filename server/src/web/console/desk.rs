@@ -846,8 +846,8 @@ async fn access_log(d: D, Path(id): Path<String>) -> Response {
             vec![
                 esc(&when(e.at, l)),
                 esc(&who),
-                esc(&e.action),
-                esc(&e.outcome),
+                esc(&crate::render::console::audit_action(&e.action, l)),
+                esc(crate::render::console::audit_outcome(&e.outcome, l)),
             ]
         })
         .collect();
