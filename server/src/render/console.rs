@@ -538,6 +538,31 @@ pub fn options<T: Copy>(
         .collect()
 }
 
+/// An audit row's action as the log's reader reads it (the stored word if unknown).
+pub fn audit_action(w: &str, l: Lang) -> String {
+    match crate::audit::Action::parse(w) {
+        Some(a) => {
+            let (fr, en) = a.label();
+            l.w(fr, en).to_owned()
+        }
+        None => w.to_owned(),
+    }
+}
+
+/// An audit row's outcome in words.
+pub fn audit_outcome(w: &str, l: Lang) -> &str {
+    match w {
+        "ok" => l.w("fait", "done"),
+        "refused" => l.w("refusé", "refused"),
+        "denied" => l.w("refusé (droits)", "denied"),
+        "failed" => l.w("échec", "failed"),
+        "locked" => l.w("verrouillé", "locked"),
+        "wrong" => l.w("mauvaise réponse", "wrong answer"),
+        "dry_run" => l.w("simulation", "dry run"),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -583,30 +608,5 @@ mod tests {
                 .any(|p| p.starts_with("/console/admin"))
         );
         assert!(paths(Role::Admin).contains(&"/console/admin/rapport"));
-    }
-}
-
-/// An audit row's action as the log's reader reads it (the stored word if unknown).
-pub fn audit_action(w: &str, l: Lang) -> String {
-    match crate::audit::Action::parse(w) {
-        Some(a) => {
-            let (fr, en) = a.label();
-            l.w(fr, en).to_owned()
-        }
-        None => w.to_owned(),
-    }
-}
-
-/// An audit row's outcome in words.
-pub fn audit_outcome(w: &str, l: Lang) -> &str {
-    match w {
-        "ok" => l.w("fait", "done"),
-        "refused" => l.w("refusé", "refused"),
-        "denied" => l.w("refusé (droits)", "denied"),
-        "failed" => l.w("échec", "failed"),
-        "locked" => l.w("verrouillé", "locked"),
-        "wrong" => l.w("mauvaise réponse", "wrong answer"),
-        "dry_run" => l.w("simulation", "dry run"),
-        other => other,
     }
 }

@@ -1251,7 +1251,7 @@ async fn retention_run(d: D, headers: HeaderMap, body: Bytes) -> Response {
     {
         Ok(r) => done(
             "/console/admin/conservation",
-            Done::Anonymised(u32::try_from(r.anonymised).unwrap_or(u32::MAX)),
+            Done::Anonymised(r.anonymised),
         ),
         Err(e) => failure(e, d.lang),
     }

@@ -1149,7 +1149,7 @@ async fn agenda_view(
         .unwrap_or(today);
     let days = if week { 7 } else { 1 };
     let entries = match agenda::agenda(
-        &d,
+        d,
         agenda::AgendaQuery {
             coordinator_id: Some(d.caller.account_id.to_string()),
             site_id: None,
@@ -1162,7 +1162,7 @@ async fn agenda_view(
         Ok(e) => e,
         Err(e) => return failure(e, l),
     };
-    let sites = crate::organisation::list(&d, Paging::default())
+    let sites = crate::organisation::list(d, Paging::default())
         .await
         .map(|p| p.items)
         .unwrap_or_default();
