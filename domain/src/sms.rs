@@ -230,11 +230,25 @@ pub fn check_template(
             }
         }
     }
-    let sample = DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap_or_default();
+    // The day and time read differently from one appointment to the next: glued to a word
+    // or a number, they would make another word with it ("{quand}19" after "12 h 39" reads
+    // "3919"), which one sample cannot rule out. They stand apart.
+    for (i, _) in t.match_indices("{quand}") {
+        let before = t[..i].chars().next_back();
+        let after = t[i + "{quand}".len()..].chars().next();
+        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+            return Err("{quand} ne peut pas être collé à un mot ou à un nombre".into());
+        }
+    }
+    // Two days and times: weekdays and months of different lengths, an hour of two digits
+    // and minutes not on the hour, then a summer evening on the half hour.
     let tz = chrono_tz::Europe::Paris;
-    revealing.check(&render_template(t, sample, tz, None, None))?;
-    for p in places {
-        revealing.check(&render_template(t, sample, tz, Some(p), None))?;
+    for sample in [1_795_000_000, 1_812_310_200] {
+        let sample = DateTime::<Utc>::from_timestamp(sample, 0).unwrap_or_default();
+        revealing.check(&render_template(t, sample, tz, None, None))?;
+        for p in places {
+            revealing.check(&render_template(t, sample, tz, Some(p), None))?;
+        }
     }
     Ok(())
 }
@@ -373,6 +387,17 @@ mod tests {
         assert!(check("RDV {quand} gen{lieu}darmerie").is_err());
         assert!(check("RDV {quand} gen\u{ad}darmerie").is_err());
         assert!(check_template("RDV {quand}, {lieu}", &r, &["2 rue de la Gendarmerie"]).is_err());
+        // The day and time glued to a word or a number (found by the fuzzer: "{quand}3919…"
+        // passed with the sample's "12 h 06" and read "3919" after "9 h 00").
+        for glued in [
+            "RDV {quand}19",
+            "RDV {quand}3919up",
+            "RDV viol{quand}",
+            "RDV {quand}x",
+        ] {
+            assert!(check(glued).is_err(), "{glued}");
+        }
+        assert!(check("RDV ({quand}).").is_ok());
         let at = paris(2026, 11, 24, 14, 0);
         assert_eq!(
             render_template("Rappel : RDV {quand}, {lieu}", at, Paris, None, None),

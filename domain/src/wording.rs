@@ -224,14 +224,24 @@ fn digits_as_letters(word: &str, one: char) -> String {
 /// digits.
 fn readings(text: &str) -> Vec<Vec<String>> {
     let plain = tokens(&fold(text));
-    let mut out = vec![plain.clone()];
-    for one in ['i', 'l'] {
-        out.push(plain.iter().map(|t| digits_as_letters(t, one)).collect());
+    let mixed = plain
+        .iter()
+        .any(|t| t.chars().any(char::is_alphabetic) && t.chars().any(|c| c.is_ascii_digit()));
+    let mut out = Vec::with_capacity(5);
+    if mixed {
+        for one in ['i', 'l'] {
+            out.push(plain.iter().map(|t| digits_as_letters(t, one)).collect());
+        }
     }
-    for run_keeps_last in [true, false] {
-        let cut = tokens(&fold(&split_capitals(text, run_keeps_last)));
-        out.push(cut.iter().flat_map(|t| split_digits(t)).collect());
+    if text.chars().any(char::is_uppercase) {
+        for run_keeps_last in [true, false] {
+            let cut = tokens(&fold(&split_capitals(text, run_keeps_last)));
+            out.push(cut.iter().flat_map(|t| split_digits(t)).collect());
+        }
+    } else if mixed {
+        out.push(plain.iter().flat_map(|t| split_digits(t)).collect());
     }
+    out.insert(0, plain);
     out.dedup();
     out
 }
