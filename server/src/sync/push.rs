@@ -194,18 +194,6 @@ async fn one(
     let a = t.applying(IntentMark::new(h.device_id, id, seq, kind));
     match apply(&a, action).await {
         Ok(touched) => {
-            let body = recorded_body(
-                &IntentAnswer {
-                    id,
-                    seq,
-                    outcome: IntentOutcome::Applied,
-                    code: None,
-                    reason: None,
-                    field: None,
-                    records: Vec::new(),
-                },
-                Some(touched),
-            )?;
             let records = records_of(t, h, touched).await?;
             let answer = IntentAnswer {
                 id,
@@ -216,6 +204,7 @@ async fn one(
                 field: None,
                 records,
             };
+            let body = recorded_body(&answer, Some(touched))?;
             let (_turn, txn) = t.begin_write().await?;
             sync_intent::Entity::update_many()
                 .col_expr(
