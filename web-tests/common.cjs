@@ -23,4 +23,29 @@ function totp(secret, offset) {
   return String(bin % 1000000).padStart(6, '0');
 }
 
-module.exports = { base32, totp };
+// Every stored word (`relais words`, written by run.sh to $RELAIS_WORDS): a page must show
+// their labels, never the words themselves.
+const storedWords = process.env.RELAIS_WORDS
+  ? [...new Set(JSON.parse(require('fs').readFileSync(process.env.RELAIS_WORDS, 'utf8')).map((e) => e.word))]
+  : null;
+
+// The stored words a page shows as they are stored: a text that is one whole word (a cell, an
+// option, a status), or a snake_case word inside a text. Code samples and typed values aside.
+async function rawWords(page) {
+  if (!storedWords) { throw new Error('RELAIS_WORDS is not set (run.sh writes it with `relais words`)'); }
+  return page.evaluate((list) => {
+    const words = new Set(list);
+    const found = new Set();
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest('code, pre, script, style, textarea')) { continue; }
+      const t = n.textContent.trim();
+      if (words.has(t)) { found.add(t); }
+      for (const m of t.matchAll(/[a-z0-9]+(?:_[a-z0-9]+)+/g)) { if (words.has(m[0])) { found.add(m[0]); } }
+    }
+    return [...found];
+  }, storedWords);
+}
+
+module.exports = { base32, totp, rawWords };

@@ -23,7 +23,7 @@ function check(name, ok, detail) {
   if (ok) { passed++; console.log(`ok   ${name}`); } else { failed++; console.log(`FAIL ${name}${detail ? `: ${detail}` : ''}`); }
 }
 
-const { totp } = require('./common.cjs');
+const { totp, rawWords } = require('./common.cjs');
 // A code is used once per account: wait for the next one when a test needs a second.
 const usedSteps = new Map();
 async function freshCode(secret) {
@@ -78,6 +78,22 @@ async function main() {
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     check(`${name}: axe finds no serious or critical violation`, bad.length === 0, bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target).join(' ')}`).join('; '));
     await ac.close();
+    // No stored word shown raw, in the page's language and, for a page one can come back
+    // to, in the other one (a twin context with the same session and the other language).
+    const raw = await rawWords(page);
+    check(`${name}: no stored word shown raw`, raw.length === 0, raw.join(', '));
+    const cookies = await page.context().cookies();
+    const other = cookies.some((k) => k.name === 'relais_lang' && k.value === 'en') ? 'fr' : 'en';
+    const revisit = !['/console/connexion', '/console/enrolement'].includes(new URL(page.url()).pathname);
+    const tc = await browser.newContext({ locale: 'fr-FR' });
+    await tc.addCookies(cookies.filter((k) => k.name !== 'relais_lang').concat([{ name: 'relais_lang', value: other, url: base + '/console' }]));
+    const tp = await tc.newPage();
+    const twin = revisit ? await tp.goto(page.url()) : null;
+    if (twin && twin.status() === 200 && (await tp.locator('html').getAttribute('lang')) === other) {
+      const rawTwin = await rawWords(tp);
+      check(`${name} (${other}): no stored word shown raw`, rawTwin.length === 0, rawTwin.join(', '));
+    }
+    await tc.close();
     shot++;
     await page.screenshot({ path: path.join(outDir, `console-${label}-${String(shot).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true });
   }

@@ -22,7 +22,7 @@ function check(name, ok, detail) {
 
 // ------------------------------------------------------------------ staff side, over the API
 
-const { totp } = require('./common.cjs');
+const { totp, rawWords } = require('./common.cjs');
 async function api(method, p, token, body) {
   const r = await fetch(base + p, {
     method,
@@ -87,6 +87,8 @@ async function main() {
     const f = fold(text);
     const found = words.filter((w) => f.includes(w));
     check(`${name}: no revealing word`, found.length === 0, found.join(', '));
+    const raw = await rawWords(page);
+    check(`${name}: no stored word shown raw`, raw.length === 0, raw.join(', '));
     const title = await page.title();
     check(`${name}: neutral title (${title})`, title === 'Rendez-vous' || title === 'Appointment' || title === '');
     check(`${name}: a quick exit`, (await page.locator('#quick-exit').count()) === 1);

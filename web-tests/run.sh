@@ -19,6 +19,8 @@ rm -rf "$out"
 mkdir -p "$out"
 work=$(mktemp -d)
 servers=()
+"$target/debug/relais" words > "$work/words.json"
+export RELAIS_WORDS="$work/words.json"
 trap 'for p in "${servers[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
 run() {

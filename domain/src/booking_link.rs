@@ -18,8 +18,8 @@ pub enum Purpose {
 }
 
 words!(Purpose {
-    Book = "book",
-    Manage = "manage",
+    Book = "book" => ("Prendre rendez-vous", "Book an appointment"),
+    Manage = "manage" => ("Gérer son rendez-vous", "Manage an appointment"),
 });
 
 /// Where a link stands, for the staff list.
@@ -36,11 +36,11 @@ pub enum LinkState {
 }
 
 words!(LinkState {
-    Active = "active",
-    Used = "used",
-    Expired = "expired",
-    Revoked = "revoked",
-    Locked = "locked",
+    Active = "active" => ("Actif", "Active"),
+    Used = "used" => ("Utilisé", "Used"),
+    Expired = "expired" => ("Expiré", "Expired"),
+    Revoked = "revoked" => ("Révoqué", "Revoked"),
+    Locked = "locked" => ("Verrouillé", "Locked"),
 });
 
 /// Letters of a token: lower case, no 0/o, 1/l/i look-alikes (read out on the phone).

@@ -12,57 +12,57 @@ use crate::outreach::{
 };
 
 words!(OriginChannel {
-    Gendarmerie = "gendarmerie",
-    PoliceNationale = "police_nationale",
-    PoliceMunicipale = "police_municipale",
-    Partner = "partner",
-    WalkIn = "walk_in",
-    Phone = "phone",
+    Gendarmerie = "gendarmerie" => ("Gendarmerie", "Gendarmerie"),
+    PoliceNationale = "police_nationale" => ("Police nationale", "Police nationale"),
+    PoliceMunicipale = "police_municipale" => ("Police municipale", "Police municipale"),
+    Partner = "partner" => ("Partenaire", "Partner"),
+    WalkIn = "walk_in" => ("Venue spontanée", "Walk-in"),
+    Phone = "phone" => ("Téléphone", "Telephone"),
 });
 words!(Initiative {
-    ThirdParty = "third_party",
-    OwnInitiative = "own_initiative",
+    ThirdParty = "third_party" => ("Orientation par un tiers", "Referred by a third party"),
+    OwnInitiative = "own_initiative" => ("Propre initiative", "Own initiative"),
 });
 words!(SituationKind {
-    DomesticViolence = "domestic_violence",
-    FamilyConflict = "family_conflict",
-    ChildInDanger = "child_in_danger",
-    VulnerableAdult = "vulnerable_adult",
-    Other = "other",
+    DomesticViolence = "domestic_violence" => ("Violences conjugales", "Domestic violence"),
+    FamilyConflict = "family_conflict" => ("Conflit familial", "Family conflict"),
+    ChildInDanger = "child_in_danger" => ("Enfant en danger", "Child in danger"),
+    VulnerableAdult = "vulnerable_adult" => ("Adulte vulnérable", "Vulnerable adult"),
+    Other = "other" => ("Autre", "Other"),
 });
 words!(Priority {
-    Immediate = "immediate",
-    OneWorkingDay = "one_working_day",
-    FiveWorkingDays = "five_working_days",
+    Immediate = "immediate" => ("Immédiate", "Immediate"),
+    OneWorkingDay = "one_working_day" => ("Sous un jour ouvré", "Within one working day"),
+    FiveWorkingDays = "five_working_days" => ("Sous cinq jours ouvrés", "Within five working days"),
 });
 words!(CloseReason {
-    HandedOver = "handed_over",
-    Refused = "refused",
-    Unreachable = "unreachable",
-    OutOfScope = "out_of_scope",
-    Resolved = "resolved",
-    MovedAway = "moved_away",
-    Other = "other",
+    HandedOver = "handed_over" => ("Passage de relais", "Handed over"),
+    Refused = "refused" => ("Refus de la personne", "Refused by the person"),
+    Unreachable = "unreachable" => ("Injoignable", "Unreachable"),
+    OutOfScope = "out_of_scope" => ("Hors champ", "Out of scope"),
+    Resolved = "resolved" => ("Résolue", "Resolved"),
+    MovedAway = "moved_away" => ("Déménagement", "Moved away"),
+    Other = "other" => ("Autre", "Other"),
 });
 words!(AttemptChannel {
-    Call = "call",
-    Sms = "sms",
-    Email = "email",
-    Letter = "letter",
+    Call = "call" => ("Appel", "Call"),
+    Sms = "sms" => ("SMS", "Text message"),
+    Email = "email" => ("Courriel", "E-mail"),
+    Letter = "letter" => ("Courrier", "Letter"),
 });
 words!(AttemptResult {
-    Answered = "answered",
-    NoAnswer = "no_answer",
-    NoMessageLeft = "no_message_left",
-    SomeoneElseAnswered = "someone_else_answered",
-    WrongNumber = "wrong_number",
-    Refused = "refused",
+    Answered = "answered" => ("Joint", "Answered"),
+    NoAnswer = "no_answer" => ("Pas de réponse", "No answer"),
+    NoMessageLeft = "no_message_left" => ("Pas de message laissé", "No message left"),
+    SomeoneElseAnswered = "someone_else_answered" => ("Un tiers a répondu", "Someone else answered"),
+    WrongNumber = "wrong_number" => ("Mauvais numéro", "Wrong number"),
+    Refused = "refused" => ("Refus", "Refused"),
 });
 words!(ReferrerStatus {
-    Received = "received",
-    ContactMade = "contact_made",
-    NoContactPossible = "no_contact_possible",
-    Closed = "closed",
+    Received = "received" => ("Reçue", "Received"),
+    ContactMade = "contact_made" => ("Contact établi", "Contact made"),
+    NoContactPossible = "no_contact_possible" => ("Contact impossible", "No contact possible"),
+    Closed = "closed" => ("Clôturée", "Closed"),
 });
 
 impl OriginChannel {
@@ -91,12 +91,12 @@ pub enum PersonRole {
     Other,
 }
 words!(PersonRole {
-    Victim = "victim",
-    AllegedPerpetrator = "alleged_perpetrator",
-    Witness = "witness",
-    Relative = "relative",
-    VulnerablePerson = "vulnerable_person",
-    Other = "other",
+    Victim = "victim" => ("Victime", "Victim"),
+    AllegedPerpetrator = "alleged_perpetrator" => ("Mis en cause", "Alleged perpetrator"),
+    Witness = "witness" => ("Témoin", "Witness"),
+    Relative = "relative" => ("Proche", "Relative"),
+    VulnerablePerson = "vulnerable_person" => ("Personne vulnérable", "Vulnerable person"),
+    Other = "other" => ("Autre", "Other"),
 });
 
 /// The three groups of the yearly report.
@@ -109,9 +109,9 @@ pub enum RoleGroup {
     Other,
 }
 words!(RoleGroup {
-    Victim = "victim",
-    AllegedPerpetrator = "alleged_perpetrator",
-    Other = "other",
+    Victim = "victim" => ("Victimes", "Victims"),
+    AllegedPerpetrator = "alleged_perpetrator" => ("Mis en cause", "Alleged perpetrators"),
+    Other = "other" => ("Autres", "Others"),
 });
 
 impl PersonRole {
@@ -148,23 +148,23 @@ pub enum Problem {
     Other,
 }
 words!(Problem {
-    DomesticViolence = "domestic_violence",
-    SexualViolence = "sexual_violence",
-    IntrafamilyViolence = "intrafamily_violence",
-    FamilyConflict = "family_conflict",
-    Separation = "separation",
-    ChildProtection = "child_protection",
-    Parenting = "parenting",
-    Harassment = "harassment",
-    Housing = "housing",
-    Money = "money",
-    Administrative = "administrative",
-    Health = "health",
-    MentalHealth = "mental_health",
-    Addiction = "addiction",
-    Isolation = "isolation",
-    NeighbourhoodConflict = "neighbourhood_conflict",
-    Other = "other",
+    DomesticViolence = "domestic_violence" => ("Violences conjugales", "Domestic violence"),
+    SexualViolence = "sexual_violence" => ("Violences sexuelles", "Sexual violence"),
+    IntrafamilyViolence = "intrafamily_violence" => ("Violences intrafamiliales", "Violence within the family"),
+    FamilyConflict = "family_conflict" => ("Conflit familial", "Family conflict"),
+    Separation = "separation" => ("Séparation", "Separation"),
+    ChildProtection = "child_protection" => ("Protection de l'enfance", "Child protection"),
+    Parenting = "parenting" => ("Parentalité", "Parenting"),
+    Harassment = "harassment" => ("Harcèlement", "Harassment"),
+    Housing = "housing" => ("Logement", "Housing"),
+    Money = "money" => ("Difficultés financières", "Money difficulties"),
+    Administrative = "administrative" => ("Démarches administratives", "Administrative steps"),
+    Health = "health" => ("Santé", "Health"),
+    MentalHealth = "mental_health" => ("Santé mentale", "Mental health"),
+    Addiction = "addiction" => ("Addictions", "Addiction"),
+    Isolation = "isolation" => ("Isolement", "Isolation"),
+    NeighbourhoodConflict = "neighbourhood_conflict" => ("Conflit de voisinage", "Neighbourhood conflict"),
+    Other = "other" => ("Autre", "Other"),
 });
 
 /// Stored as a comma-separated list of words (sorted, no duplicates).
@@ -190,10 +190,10 @@ pub enum DocumentType {
     Unknown,
 }
 words!(DocumentType {
-    Complaint = "complaint",
-    LogbookEntry = "logbook_entry",
-    None = "none",
-    Unknown = "unknown",
+    Complaint = "complaint" => ("Plainte", "Complaint"),
+    LogbookEntry = "logbook_entry" => ("Main courante", "Logbook entry"),
+    None = "none" => ("Aucun", "None"),
+    Unknown = "unknown" => ("Non renseigné", "Not known"),
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -206,10 +206,10 @@ pub enum InterviewMode {
     AtPartner,
 }
 words!(InterviewMode {
-    InPerson = "in_person",
-    Phone = "phone",
-    HomeVisit = "home_visit",
-    AtPartner = "at_partner",
+    InPerson = "in_person" => ("En présentiel", "In person"),
+    Phone = "phone" => ("Par téléphone", "By telephone"),
+    HomeVisit = "home_visit" => ("À domicile", "Home visit"),
+    AtPartner = "at_partner" => ("Chez un partenaire", "At a partner"),
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -226,14 +226,14 @@ pub enum PartnerKind {
     Other,
 }
 words!(PartnerKind {
-    VictimSupport = "victim_support",
-    Cidff = "cidff",
-    SocialServices = "social_services",
-    ChildProtection = "child_protection",
-    EmergencyHousing = "emergency_housing",
-    Lawyer = "lawyer",
-    Health = "health",
-    Other = "other",
+    VictimSupport = "victim_support" => ("Aide aux victimes", "Victim support"),
+    Cidff = "cidff" => ("CIDFF", "CIDFF (women and family rights)"),
+    SocialServices = "social_services" => ("Services sociaux", "Social services"),
+    ChildProtection = "child_protection" => ("Protection de l'enfance", "Child protection"),
+    EmergencyHousing = "emergency_housing" => ("Hébergement d'urgence", "Emergency housing"),
+    Lawyer = "lawyer" => ("Avocat", "Lawyer"),
+    Health = "health" => ("Santé", "Health"),
+    Other = "other" => ("Autre", "Other"),
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -246,10 +246,10 @@ pub enum OrientationStatus {
     HandedOver,
 }
 words!(OrientationStatus {
-    Proposed = "proposed",
-    Accepted = "accepted",
-    Refused = "refused",
-    HandedOver = "handed_over",
+    Proposed = "proposed" => ("Proposée", "Proposed"),
+    Accepted = "accepted" => ("Acceptée", "Accepted"),
+    Refused = "refused" => ("Refusée", "Refused"),
+    HandedOver = "handed_over" => ("Passage de relais", "Handed over"),
 });
 
 /// A refused orientation change names the current status and what it allows.
@@ -296,8 +296,8 @@ pub enum ChildReportRecipient {
     Prosecutor,
 }
 words!(ChildReportRecipient {
-    Crip = "crip",
-    Prosecutor = "prosecutor",
+    Crip = "crip" => ("CRIP (information préoccupante)", "CRIP (child-at-risk unit)"),
+    Prosecutor = "prosecutor" => ("Procureur", "Public prosecutor"),
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -317,12 +317,12 @@ pub enum AgeBand {
     Unknown,
 }
 words!(AgeBand {
-    Under18 = "under_18",
-    From18To25 = "from_18_to_25",
-    From26To40 = "from_26_to_40",
-    From41To60 = "from_41_to_60",
-    Over60 = "over_60",
-    Unknown = "unknown",
+    Under18 = "under_18" => ("Moins de 18 ans", "Under 18"),
+    From18To25 = "from_18_to_25" => ("18–25 ans", "18–25"),
+    From26To40 = "from_26_to_40" => ("26–40 ans", "26–40"),
+    From41To60 = "from_41_to_60" => ("41–60 ans", "41–60"),
+    Over60 = "over_60" => ("Plus de 60 ans", "Over 60"),
+    Unknown = "unknown" => ("Non renseigné", "Not known"),
 });
 
 impl AgeBand {
@@ -353,10 +353,10 @@ pub enum Sex {
 }
 
 words!(Sex {
-    Female = "female",
-    Male = "male",
-    Other = "other",
-    Unknown = "unknown",
+    Female = "female" => ("Femme", "Female"),
+    Male = "male" => ("Homme", "Male"),
+    Other = "other" => ("Autre", "Other"),
+    Unknown = "unknown" => ("Non renseigné", "Not known"),
 });
 
 /// What was done for an anonymous contact.
@@ -370,10 +370,10 @@ pub enum AnonymousAction {
     Other,
 }
 words!(AnonymousAction {
-    Listening = "listening",
-    Information = "information",
-    Orientation = "orientation",
-    Other = "other",
+    Listening = "listening" => ("Écoute", "Listening"),
+    Information = "information" => ("Information", "Information"),
+    Orientation = "orientation" => ("Orientation", "Referral to a partner"),
+    Other = "other" => ("Autre", "Other"),
 });
 
 /// How two people are linked.
@@ -388,10 +388,10 @@ pub enum LinkRelation {
     Other,
 }
 words!(LinkRelation {
-    VictimAllegedPerpetrator = "victim_alleged_perpetrator",
-    ParentChild = "parent_child",
-    Family = "family",
-    Other = "other",
+    VictimAllegedPerpetrator = "victim_alleged_perpetrator" => ("Victime et mis en cause", "Victim and alleged perpetrator"),
+    ParentChild = "parent_child" => ("Parent et enfant", "Parent and child"),
+    Family = "family" => ("Famille", "Family"),
+    Other = "other" => ("Autre", "Other"),
 });
 
 impl LinkRelation {

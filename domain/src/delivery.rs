@@ -28,16 +28,16 @@ pub enum JobState {
 }
 
 words!(JobState {
-    Scheduled = "scheduled",
-    Running = "running",
-    Sent = "sent",
-    Delivered = "delivered",
-    Undelivered = "undelivered",
-    Retryable = "retryable",
-    Unknown = "unknown",
-    Failed = "failed",
-    Skipped = "skipped",
-    Cancelled = "cancelled",
+    Scheduled = "scheduled" => ("Prévu", "Scheduled"),
+    Running = "running" => ("En cours d'envoi", "Sending"),
+    Sent = "sent" => ("Envoyé", "Sent"),
+    Delivered = "delivered" => ("Remis", "Delivered"),
+    Undelivered = "undelivered" => ("Non remis", "Undelivered"),
+    Retryable = "retryable" => ("Nouvel essai prévu", "To retry"),
+    Unknown = "unknown" => ("Issue incertaine, vérifiée auprès du fournisseur", "Uncertain, checked with the provider"),
+    Failed = "failed" => ("Échec de l'envoi", "Sending failed"),
+    Skipped = "skipped" => ("Non envoyé", "Not sent"),
+    Cancelled = "cancelled" => ("Annulé", "Cancelled"),
 });
 
 impl JobState {

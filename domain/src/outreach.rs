@@ -134,15 +134,15 @@ pub enum State {
 }
 
 words!(State {
-    Received = "received",
-    ToQualify = "to_qualify",
-    Contacting = "contacting",
-    CallbackScheduled = "callback_scheduled",
-    AppointmentSet = "appointment_set",
-    Assessment = "assessment",
-    Orientation = "orientation",
-    FollowUp = "follow_up",
-    Closed = "closed",
+    Received = "received" => ("Reçue", "Received"),
+    ToQualify = "to_qualify" => ("À qualifier", "To qualify"),
+    Contacting = "contacting" => ("Prise de contact", "Contacting"),
+    CallbackScheduled = "callback_scheduled" => ("Rappel convenu", "Call-back agreed"),
+    AppointmentSet = "appointment_set" => ("Rendez-vous fixé", "Appointment set"),
+    Assessment = "assessment" => ("Évaluation", "Assessment"),
+    Orientation = "orientation" => ("Orientation", "Orientation"),
+    FollowUp = "follow_up" => ("Suivi", "Follow-up"),
+    Closed = "closed" => ("Clôturée", "Closed"),
 });
 
 impl State {
@@ -205,16 +205,16 @@ pub enum Event {
 }
 
 words!(Event {
-    Acknowledge = "acknowledge",
-    Qualify = "qualify",
-    ScheduleCallback = "schedule_callback",
-    ResumeContact = "resume_contact",
-    SetAppointment = "set_appointment",
-    Interview = "interview",
-    AppointmentMissed = "appointment_missed",
-    Orient = "orient",
-    FollowUp = "follow_up",
-    Close = "close",
+    Acknowledge = "acknowledge" => ("Prendre en charge", "Acknowledge"),
+    Qualify = "qualify" => ("Qualifier", "Qualify"),
+    ScheduleCallback = "schedule_callback" => ("Convenir d'un rappel", "Agree a call-back"),
+    ResumeContact = "resume_contact" => ("Reprendre le contact", "Resume contact"),
+    SetAppointment = "set_appointment" => ("Fixer un rendez-vous", "Set an appointment"),
+    Interview = "interview" => ("Entretien", "Interview"),
+    AppointmentMissed = "appointment_missed" => ("Rendez-vous manqué", "Appointment missed"),
+    Orient = "orient" => ("Orienter", "Orient"),
+    FollowUp = "follow_up" => ("Suivre", "Follow up"),
+    Close = "close" => ("Clôturer", "Close"),
 });
 
 /// A refused transition names the state and what it allows: the API's 409 says both.

@@ -16,9 +16,9 @@ pub enum Role {
 }
 
 words!(Role {
-    Admin = "admin",
-    Coordinator = "coordinator",
-    Referrer = "referrer",
+    Admin = "admin" => ("Administration", "Administration"),
+    Coordinator = "coordinator" => ("Intervenant·e social·e", "Social worker"),
+    Referrer = "referrer" => ("Référent·e (signalements)", "Referrer"),
 });
 
 impl Role {

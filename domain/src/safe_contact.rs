@@ -20,6 +20,14 @@ pub enum Channel {
     Letter,
 }
 
+words!(Channel {
+    PhoneCall = "phone_call" => ("Appel", "Call"),
+    Voicemail = "voicemail" => ("Messagerie vocale", "Voicemail"),
+    Sms = "sms" => ("SMS", "Text message"),
+    Email = "email" => ("Courriel", "E-mail"),
+    Letter = "letter" => ("Courrier", "Letter"),
+});
+
 /// A time range, in the person's local wall-clock time, on some days of the week, when
 /// contact is safe (e.g. weekdays 10:00–12:00, while the partner is at work).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,8 +17,8 @@ pub enum Encoding {
 }
 
 words!(Encoding {
-    Gsm7 = "gsm7",
-    Ucs2 = "ucs2",
+    Gsm7 = "gsm7" => ("GSM 7 bits", "GSM 7-bit"),
+    Ucs2 = "ucs2" => ("Unicode (UCS-2)", "Unicode (UCS-2)"),
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,9 +149,9 @@ pub enum MessageKind {
 }
 
 words!(MessageKind {
-    Confirmation = "confirmation",
-    Reminder = "reminder",
-    Cancellation = "cancellation",
+    Confirmation = "confirmation" => ("Confirmation", "Confirmation"),
+    Reminder = "reminder" => ("Rappel", "Reminder"),
+    Cancellation = "cancellation" => ("Annulation", "Cancellation"),
 });
 
 /// The default neutral wording, in proper French: no service name, no "gendarmerie", no

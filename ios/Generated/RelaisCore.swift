@@ -3683,6 +3683,75 @@ public func FfiConverterTypeIntentStatus_lower(_ value: IntentStatus) -> RustBuf
 
 
 /**
+ * The reader's language.
+ */
+
+public enum Language: Equatable, Hashable {
+    
+    case french
+    case english
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Language: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLanguage: FfiConverterRustBuffer {
+    typealias SwiftType = Language
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Language {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .french
+        
+        case 2: return .english
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Language, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .french:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .english:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLanguage_lift(_ buf: RustBuffer) throws -> Language {
+    return try FfiConverterTypeLanguage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLanguage_lower(_ value: Language) -> RustBuffer {
+    return FfiConverterTypeLanguage.lower(value)
+}
+
+
+
+/**
  * What the apps can act on. No field is called `message`: it would clash with
  * `Throwable.message` in Kotlin.
  */
@@ -3927,6 +3996,104 @@ public func FfiConverterTypeRole_lift(_ buf: RustBuffer) throws -> Role {
 #endif
 public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
     return FfiConverterTypeRole.lower(value)
+}
+
+
+
+/**
+ * The lists of stored words the apps show (`relais_domain::words`: the one table of labels,
+ * shared with the server's console and report).
+ */
+
+public enum WordList: Equatable, Hashable {
+    
+    case situationState
+    case priority
+    case appointmentStatus
+    case attemptChannel
+    case attemptResult
+    case intentKind
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension WordList: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWordList: FfiConverterRustBuffer {
+    typealias SwiftType = WordList
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WordList {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .situationState
+        
+        case 2: return .priority
+        
+        case 3: return .appointmentStatus
+        
+        case 4: return .attemptChannel
+        
+        case 5: return .attemptResult
+        
+        case 6: return .intentKind
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: WordList, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .situationState:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .priority:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .appointmentStatus:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .attemptChannel:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .attemptResult:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .intentKind:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWordList_lift(_ buf: RustBuffer) throws -> WordList {
+    return try FfiConverterTypeWordList.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWordList_lower(_ value: WordList) -> RustBuffer {
+    return FfiConverterTypeWordList.lower(value)
 }
 
 
@@ -4225,6 +4392,20 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
         print("uniffiFutureContinuationCallback invalid handle")
     }
 }
+/**
+ * The label of a stored word (`appointment_set`, `no_answer`…) in the reader's language; the
+ * word itself if the list does not know it (a newer server's word is shown, never hidden).
+ */
+public func wordLabel(list: WordList, word: String, language: Language) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_relais_mobile_core_fn_func_word_label(
+        FfiConverterTypeWordList_lower(list),
+        FfiConverterString.lower(word),
+        FfiConverterTypeLanguage_lower(language),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -4240,6 +4421,9 @@ private let initializationResult: InitializationResult = {
     let scaffolding_contract_version = ffi_relais_mobile_core_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
+    }
+    if (uniffi_relais_mobile_core_checksum_func_word_label() != 23025) {
+        return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_relais_mobile_core_checksum_method_agenda_between() != 50189) {
         return InitializationResult.apiChecksumMismatch

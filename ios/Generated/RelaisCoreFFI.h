@@ -586,6 +586,11 @@ void uniffi_relais_mobile_core_fn_init_callback_vtable_syncstatuslistener(const 
 void uniffi_relais_mobile_core_fn_method_syncstatuslistener_on_status(uint64_t ptr, RustBuffer status, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_RELAIS_MOBILE_CORE_FN_FUNC_WORD_LABEL
+#define UNIFFI_FFIDEF_UNIFFI_RELAIS_MOBILE_CORE_FN_FUNC_WORD_LABEL
+RustBuffer uniffi_relais_mobile_core_fn_func_word_label(RustBuffer list, RustBuffer word, RustBuffer language, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_RELAIS_MOBILE_CORE_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_RELAIS_MOBILE_CORE_RUSTBUFFER_ALLOC
 RustBuffer ffi_relais_mobile_core_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -844,6 +849,12 @@ void ffi_relais_mobile_core_rust_future_free_void(uint64_t handle
 #ifndef UNIFFI_FFIDEF_FFI_RELAIS_MOBILE_CORE_RUST_FUTURE_COMPLETE_VOID
 #define UNIFFI_FFIDEF_FFI_RELAIS_MOBILE_CORE_RUST_FUTURE_COMPLETE_VOID
 void ffi_relais_mobile_core_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_RELAIS_MOBILE_CORE_CHECKSUM_FUNC_WORD_LABEL
+#define UNIFFI_FFIDEF_UNIFFI_RELAIS_MOBILE_CORE_CHECKSUM_FUNC_WORD_LABEL
+uint16_t uniffi_relais_mobile_core_checksum_func_word_label(void
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_RELAIS_MOBILE_CORE_CHECKSUM_METHOD_AGENDA_BETWEEN

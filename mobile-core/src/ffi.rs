@@ -169,6 +169,46 @@ pub struct Profile {
     pub sites: Vec<Site>,
 }
 
+/// The reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Language {
+    French,
+    English,
+}
+
+/// The lists of stored words the apps show (`relais_domain::words`: the one table of labels,
+/// shared with the server's console and report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum WordList {
+    SituationState,
+    Priority,
+    AppointmentStatus,
+    AttemptChannel,
+    AttemptResult,
+    IntentKind,
+}
+
+/// The label of a stored word (`appointment_set`, `no_answer`…) in the reader's language; the
+/// word itself if the list does not know it (a newer server's word is shown, never hidden).
+#[uniffi::export]
+pub fn word_label(list: WordList, word: String, language: Language) -> String {
+    use relais_domain::words::{Lang, label_of};
+    use relais_domain::{dto, outreach};
+    let lang = match language {
+        Language::French => Lang::Fr,
+        Language::English => Lang::En,
+    };
+    match list {
+        WordList::SituationState => label_of::<outreach::State>(&word, lang),
+        WordList::Priority => label_of::<outreach::Priority>(&word, lang),
+        WordList::AppointmentStatus => label_of::<dto::AppointmentStatus>(&word, lang),
+        WordList::AttemptChannel => label_of::<outreach::AttemptChannel>(&word, lang),
+        WordList::AttemptResult => label_of::<outreach::AttemptResult>(&word, lang),
+        WordList::IntentKind => label_of::<dto::IntentKind>(&word, lang),
+    }
+    .into_owned()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum AttemptChannel {
     Call,
@@ -885,5 +925,31 @@ impl SyncCenter {
         self.0.phone.discard(uuid("intent_id", &intent_id)?)?;
         self.0.notify();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_apps_read_the_labels_the_console_shows() {
+        let fr = |list, w: &str| word_label(list, w.to_owned(), Language::French);
+        assert_eq!(fr(WordList::AppointmentStatus, "seen"), "Venu");
+        assert_eq!(
+            fr(WordList::SituationState, "callback_scheduled"),
+            "Rappel convenu"
+        );
+        assert_eq!(fr(WordList::IntentKind, "no_show"), "Absence");
+        assert_eq!(
+            word_label(
+                WordList::AttemptResult,
+                "no_answer".into(),
+                Language::English
+            ),
+            "No answer"
+        );
+        // A word a newer server sends is shown as it is, never hidden.
+        assert_eq!(fr(WordList::Priority, "someday"), "someday");
     }
 }

@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod demo;
 pub mod edge;
 pub mod error;
+pub mod glossary;
 pub mod input;
 pub mod organisation;
 pub mod outbox;

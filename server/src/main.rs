@@ -57,6 +57,8 @@ enum Command {
     },
     /// Print the current TOTP code for a base32 secret (for the demo accounts).
     TotpCode { secret: String },
+    /// Print every stored word with its French and English labels (JSON).
+    Words,
 }
 
 fn load(
@@ -87,6 +89,14 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
+        Command::Words => {
+            let g = relais_server::glossary::glossary();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&g).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
         Command::GenerateKey => {
             println!("{}", relais_server::crypto::FieldCipher::generate_key());
             Ok(())

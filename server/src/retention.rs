@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use relais_domain::dto::{RetentionItem, RetentionRun};
+use relais_domain::dto::{RetentionItem, RetentionRule, RetentionRun};
 use relais_domain::outreach::{CloseReason, Event, State};
 use relais_domain::safe_contact::SafeContactProfile;
 use sea_orm::sea_query::Expr;
@@ -104,7 +104,7 @@ pub async fn plan(
         if now - last > Duration::days(INACTIVE_AFTER_DAYS) {
             items.push(RetentionItem {
                 person_id: p.id,
-                rule: "inactive_two_years".into(),
+                rule: RetentionRule::InactiveTwoYears,
                 last_activity_at: last,
             });
             continue;
@@ -120,7 +120,7 @@ pub async fn plan(
         if never_reached {
             items.push(RetentionItem {
                 person_id: p.id,
-                rule: "never_reached_six_months".into(),
+                rule: RetentionRule::NeverReachedSixMonths,
                 last_activity_at: last,
             });
         }

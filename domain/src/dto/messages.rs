@@ -10,12 +10,25 @@ pub struct RetentionInput {
     pub dry_run: bool,
 }
 
+/// Why a file is due for anonymisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum RetentionRule {
+    InactiveTwoYears,
+    NeverReachedSixMonths,
+}
+
+words!(RetentionRule {
+    InactiveTwoYears = "inactive_two_years" => ("Sans activité depuis deux ans", "Inactive for two years"),
+    NeverReachedSixMonths = "never_reached_six_months" => ("Jamais joint en six mois", "Never reached in six months"),
+});
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RetentionItem {
     pub person_id: Uuid,
-    /// `inactive_two_years` or `never_reached_six_months`.
-    pub rule: String,
+    pub rule: RetentionRule,
     pub last_activity_at: DateTime<Utc>,
 }
 

@@ -13,10 +13,10 @@ pub enum PlaceKind {
 }
 
 words!(PlaceKind {
-    Site = "site",
-    Phone = "phone",
-    HomeVisit = "home_visit",
-    Partner = "partner",
+    Site = "site" => ("Sur site", "On site"),
+    Phone = "phone" => ("Par téléphone", "By telephone"),
+    HomeVisit = "home_visit" => ("À domicile", "Home visit"),
+    Partner = "partner" => ("Chez un partenaire", "At a partner"),
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,9 +30,9 @@ pub enum BookableBy {
 }
 
 words!(BookableBy {
-    Staff = "staff",
-    StaffAndReferrers = "staff_and_referrers",
-    Public = "public",
+    Staff = "staff" => ("L'équipe seulement", "Staff only"),
+    StaffAndReferrers = "staff_and_referrers" => ("L'équipe et les référents", "Staff and referrers"),
+    Public = "public" => ("Les personnes elles-mêmes", "The people themselves"),
 });
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -260,11 +260,11 @@ pub enum AppointmentStatus {
 }
 
 words!(AppointmentStatus {
-    Planned = "planned",
-    Seen = "seen",
-    NoShow = "no_show",
-    Excused = "excused",
-    Revoked = "revoked",
+    Planned = "planned" => ("Prévu", "Planned"),
+    Seen = "seen" => ("Venu", "Attended"),
+    NoShow = "no_show" => ("Absent", "No-show"),
+    Excused = "excused" => ("Excusé", "Excused"),
+    Revoked = "revoked" => ("Annulé", "Cancelled"),
 });
 
 /// What happened to an appointment: `appointment_event.kind`, the history's words.
@@ -292,17 +292,17 @@ pub enum AppointmentChange {
 }
 
 words!(AppointmentChange {
-    Booked = "booked",
-    ForceBooked = "force_booked",
-    Moved = "moved",
-    ForceMoved = "force_moved",
-    Excused = "excused",
-    Revoked = "revoked",
-    Seen = "seen",
-    NoShow = "no_show",
-    BookedByPerson = "booked_by_person",
-    MovedByPerson = "moved_by_person",
-    CancelledByPerson = "cancelled_by_person",
+    Booked = "booked" => ("Pris", "Booked"),
+    ForceBooked = "force_booked" => ("Imposé (urgence)", "Forced (emergency)"),
+    Moved = "moved" => ("Déplacé", "Moved"),
+    ForceMoved = "force_moved" => ("Déplacé de force (urgence)", "Moved by force (emergency)"),
+    Excused = "excused" => ("Excusé", "Excused"),
+    Revoked = "revoked" => ("Annulé", "Cancelled"),
+    Seen = "seen" => ("Venu", "Attended"),
+    NoShow = "no_show" => ("Absent", "No-show"),
+    BookedByPerson = "booked_by_person" => ("Pris par la personne", "Booked by the person"),
+    MovedByPerson = "moved_by_person" => ("Déplacé par la personne", "Moved by the person"),
+    CancelledByPerson = "cancelled_by_person" => ("Annulé par la personne", "Cancelled by the person"),
 });
 
 impl AppointmentStatus {
@@ -356,8 +356,8 @@ pub enum CancelledBy {
 }
 
 words!(CancelledBy {
-    Person = "person",
-    Service = "service",
+    Person = "person" => ("La personne", "The person"),
+    Service = "service" => ("Le service", "The service"),
 });
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

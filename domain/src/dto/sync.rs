@@ -30,16 +30,16 @@ pub enum SyncTable {
 }
 
 words!(SyncTable {
-    Site = "site",
-    AppointmentType = "appointment_type",
-    OpeningWindow = "opening_window",
-    ScheduleException = "schedule_exception",
-    Absence = "absence",
-    Appointment = "appointment",
-    Busy = "busy",
-    Situation = "situation",
-    Person = "person",
-    Partner = "partner",
+    Site = "site" => ("Sites", "Sites"),
+    AppointmentType = "appointment_type" => ("Types de rendez-vous", "Appointment types"),
+    OpeningWindow = "opening_window" => ("Plages d'ouverture", "Opening hours"),
+    ScheduleException = "schedule_exception" => ("Exceptions au planning", "Schedule exceptions"),
+    Absence = "absence" => ("Absences", "Absences"),
+    Appointment = "appointment" => ("Rendez-vous", "Appointments"),
+    Busy = "busy" => ("Indisponibilités", "Busy times"),
+    Situation = "situation" => ("Situations", "Situations"),
+    Person = "person" => ("Personnes", "People"),
+    Partner = "partner" => ("Partenaires", "Partners"),
 });
 
 /// Another coordinator's time taken, or this one's at another site: times only.
@@ -194,20 +194,53 @@ pub enum IntentAction {
     },
 }
 
+/// What an intent does, as stored with it and shown to the coordinator whose action it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum IntentKind {
+    LogAttempt,
+    SituationEvent,
+    Interview,
+    Orient,
+    Book,
+    Move,
+    Cancel,
+    Seen,
+    NoShow,
+}
+
+words!(IntentKind {
+    LogAttempt = "log_attempt" => ("Tentative de contact", "Contact attempt"),
+    SituationEvent = "situation_event" => ("Changement de situation", "Situation change"),
+    Interview = "interview" => ("Entretien", "Interview"),
+    Orient = "orient" => ("Orientation", "Orientation"),
+    Book = "book" => ("Rendez-vous", "Appointment"),
+    Move = "move" => ("Déplacement de rendez-vous", "Appointment moved"),
+    Cancel = "cancel" => ("Annulation de rendez-vous", "Appointment cancelled"),
+    Seen = "seen" => ("Venue", "Attended"),
+    NoShow = "no_show" => ("Absence", "No-show"),
+});
+
 impl IntentAction {
+    /// What the intent does.
+    pub fn intent_kind(&self) -> IntentKind {
+        match self {
+            IntentAction::LogAttempt { .. } => IntentKind::LogAttempt,
+            IntentAction::SituationEvent { .. } => IntentKind::SituationEvent,
+            IntentAction::Interview { .. } => IntentKind::Interview,
+            IntentAction::Orient { .. } => IntentKind::Orient,
+            IntentAction::Book { .. } => IntentKind::Book,
+            IntentAction::Move { .. } => IntentKind::Move,
+            IntentAction::Cancel { .. } => IntentKind::Cancel,
+            IntentAction::Seen { .. } => IntentKind::Seen,
+            IntentAction::NoShow { .. } => IntentKind::NoShow,
+        }
+    }
+
     /// The word stored with the intent.
     pub fn kind(&self) -> &'static str {
-        match self {
-            IntentAction::LogAttempt { .. } => "log_attempt",
-            IntentAction::SituationEvent { .. } => "situation_event",
-            IntentAction::Interview { .. } => "interview",
-            IntentAction::Orient { .. } => "orient",
-            IntentAction::Book { .. } => "book",
-            IntentAction::Move { .. } => "move",
-            IntentAction::Cancel { .. } => "cancel",
-            IntentAction::Seen { .. } => "seen",
-            IntentAction::NoShow { .. } => "no_show",
-        }
+        self.intent_kind().as_str()
     }
 }
 
@@ -245,10 +278,10 @@ pub enum IntentOutcome {
 }
 
 words!(IntentOutcome {
-    Applied = "applied",
-    Rejected = "rejected",
-    RetryLater = "retry_later",
-    Skipped = "skipped",
+    Applied = "applied" => ("Appliquée", "Applied"),
+    Rejected = "rejected" => ("Refusée", "Refused"),
+    RetryLater = "retry_later" => ("À renvoyer plus tard", "To send again later"),
+    Skipped = "skipped" => ("Non tentée (une action précédente attend)", "Not tried (an earlier action is waiting)"),
 });
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

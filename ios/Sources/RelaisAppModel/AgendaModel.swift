@@ -68,7 +68,7 @@ public final class AgendaModel: ObservableObject {
                 let z = site.flatMap { TimeZone(identifier: $0.timeZone) } ?? zone
                 return Item(appointmentId: l.appointmentId, time: "\(Words.time(l.start, z)) – \(Words.time(l.end, z))",
                             site: site?.name ?? "Autre site", persons: l.initials.joined(separator: ", "),
-                            status: Words.of(Words.appointmentStatuses, l.status), waiting: l.pending)
+                            status: Words.appointmentStatus(l.status), waiting: l.pending)
             }
             guard state.day == day else { return }
             state = State(day: day, title: title(day), items: items, empty: items.isEmpty ? "Aucun rendez-vous ce jour." : nil)

@@ -30,7 +30,7 @@ public final class QueueModel: ObservableObject {
         let now = Date()
         let items = lines.map {
             Item(situationId: $0.situationId, initials: $0.initials,
-                 state: Words.of(Words.situationStates, $0.state), priority: Words.of(Words.priorities, $0.priority),
+                 state: Words.situationState($0.state), priority: Words.priority($0.priority),
                  due: Words.due($0.dueAt, now, zone), overdue: $0.overdue, callbackOpen: $0.callbackOpen,
                  safeContactStale: $0.safeContactStale, waiting: $0.pending > 0)
         }

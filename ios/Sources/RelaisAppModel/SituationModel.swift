@@ -65,12 +65,12 @@ public final class SituationModel: ObservableObject {
         }
         s.revealed = revealed
         s.personId = f.personId
-        s.state = Words.of(Words.situationStates, f.state)
+        s.state = Words.situationState(f.state)
         s.safeChannels = f.safeChannels
         s.safeContactStale = f.safeContactStale
         s.attempts = f.attempts.sorted { $0.at > $1.at }.map {
-            AttemptItem(at: Words.dayAndTime($0.at, zone), channel: Words.of(Words.attemptChannels, $0.channel),
-                        result: Words.of(Words.attemptResults, $0.result), note: $0.note, waiting: $0.pending)
+            AttemptItem(at: Words.dayAndTime($0.at, zone), channel: Words.attemptChannel($0.channel),
+                        result: Words.attemptResult($0.result), note: $0.note, waiting: $0.pending)
         }
         s.waiting = Int(f.pendingIntents)
         return s
@@ -100,7 +100,7 @@ public final class SituationModel: ObservableObject {
             state.choosingResult = false
             state.results = []
             state.problem = nil
-            state.done = "\(Words.of(Words.attemptChannels, Self.word(channel))) noté : \(Words.of(Words.attemptResults, Self.word(result)))."
+            state.done = "\(Words.attemptChannel(Self.word(channel))) noté : \(Words.attemptResult(Self.word(result)))."
             await load()
         } catch {
             state.choosingResult = false

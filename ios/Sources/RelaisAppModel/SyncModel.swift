@@ -31,7 +31,7 @@ public final class SyncModel: ObservableObject {
 
     private func render(_ s: SyncStatus) {
         let refused = s.rejected.filter { $0.status == .rejected }.map {
-            Refusal(intentId: $0.id, what: Words.of(Words.intentKinds, $0.kind), reason: $0.reason ?? "Refusé par le serveur.")
+            Refusal(intentId: $0.id, what: Words.intentKind($0.kind), reason: $0.reason ?? "Refusé par le serveur.")
         }
         var parts: [String] = []
         if s.pending > 0 { parts.append(Words.plural(Int(s.pending), "action à envoyer", "actions à envoyer")) }

@@ -1,32 +1,18 @@
 import Foundation
+import RelaisCore
 
-/// What the screens read, in French. Mirror of android/app-model/.../Words.kt: presentation
-/// only, an unknown word shown as it is.
+/// What the screens read, in French: stored words' labels from the core, dates and times.
+/// Mirror of android/app-model/.../Words.kt: presentation only, an unknown word shown as it is.
 public enum Words {
-    public static let situationStates = [
-        "received": "Reçue", "to_qualify": "À qualifier", "contacting": "Prise de contact",
-        "callback_scheduled": "Rappel prévu", "appointment_set": "Rendez-vous fixé",
-        "assessment": "Évaluation", "orientation": "Orientation", "follow_up": "Suivi", "closed": "Clôturée",
-    ]
-    public static let priorities = [
-        "immediate": "Immédiat", "one_working_day": "Sous 1 jour ouvré", "five_working_days": "Sous 5 jours ouvrés",
-    ]
-    public static let appointmentStatuses = [
-        "planned": "Prévu", "seen": "Venu", "no_show": "Absent", "excused": "Excusé", "revoked": "Annulé",
-    ]
-    public static let attemptChannels = ["call": "Appel", "sms": "SMS", "email": "E-mail", "letter": "Courrier"]
-    public static let attemptResults = [
-        "answered": "Joint", "no_answer": "Pas de réponse", "no_message_left": "Pas de message laissé",
-        "someone_else_answered": "Un tiers a répondu", "wrong_number": "Faux numéro", "refused": "Refus",
-    ]
-    public static let intentKinds = [
-        "log_attempt": "Tentative de contact", "situation_event": "Changement de situation",
-        "interview": "Entretien", "orient": "Orientation", "book": "Rendez-vous",
-        "move": "Déplacement de rendez-vous", "cancel": "Annulation de rendez-vous",
-        "seen": "Venue", "no_show": "Absence",
-    ]
-
-    public static func of(_ table: [String: String], _ word: String) -> String { table[word] ?? word }
+    // The labels of stored words come from the core (`relais_domain::words`), the one table
+    // the server's console and report read too.
+    private static func label(_ list: WordList, _ word: String) -> String { wordLabel(list: list, word: word, language: .french) }
+    public static func situationState(_ w: String) -> String { label(.situationState, w) }
+    public static func priority(_ w: String) -> String { label(.priority, w) }
+    public static func appointmentStatus(_ w: String) -> String { label(.appointmentStatus, w) }
+    public static func attemptChannel(_ w: String) -> String { label(.attemptChannel, w) }
+    public static func attemptResult(_ w: String) -> String { label(.attemptResult, w) }
+    public static func intentKind(_ w: String) -> String { label(.intentKind, w) }
 
     private static func formatter(_ pattern: String, _ zone: TimeZone) -> DateFormatter {
         let f = DateFormatter()

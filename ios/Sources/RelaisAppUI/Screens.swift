@@ -152,7 +152,7 @@ struct SituationView: View {
             ProblemText(problem: s.problem)
             if s.choosingResult {
                 ForEach(s.results, id: \.self) { r in
-                    Button(Words.of(Words.attemptResults, SituationModel.word(r))) { Task { await model.logCall(r) } }
+                    Button(Words.attemptResult(SituationModel.word(r))) { Task { await model.logCall(r) } }
                 }
                 Button("Annuler", role: .cancel) { model.cancelCall() }
             } else {

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use relais_domain::words::Word;
 use relais_domain::{FieldError, Role};
 
 use super::html::esc;
@@ -17,6 +18,26 @@ pub struct Lang {
 impl Lang {
     pub fn w<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
         if self.english { en } else { fr }
+    }
+
+    /// The label of a stored word (`relais_domain::words`: the one table of labels).
+    pub fn word<W: Word>(self, w: W) -> &'static str {
+        w.label(self.into())
+    }
+
+    /// The label of a stored word read back as text; the text itself if it is not one.
+    pub fn word_of<W: Word>(self, stored: &str) -> std::borrow::Cow<'_, str> {
+        relais_domain::words::label_of::<W>(stored, self.into())
+    }
+}
+
+impl From<Lang> for relais_domain::words::Lang {
+    fn from(l: Lang) -> Self {
+        if l.english {
+            relais_domain::words::Lang::En
+        } else {
+            relais_domain::words::Lang::Fr
+        }
     }
 }
 
@@ -395,170 +416,29 @@ pub fn table(h: &mut String, caption: &str, heads: &[&str], rows: &[Vec<String>]
     h.push_str("</tbody></table>");
 }
 
-/// The words a file shows, in the reader's language.
-pub fn word(w: &str, l: Lang) -> &str {
-    if !l.english {
-        return match w {
-            "received" => "Reçue",
-            "to_qualify" => "À qualifier",
-            "contacting" => "Prise de contact",
-            "callback_scheduled" => "Rappel convenu",
-            "appointment_set" => "Rendez-vous fixé",
-            "assessment" => "Évaluation",
-            "orientation" => "Orientation",
-            "follow_up" => "Suivi",
-            "closed" => "Clôturée",
-            "acknowledge" => "Prendre en charge",
-            "qualify" => "Qualifier",
-            "schedule_callback" => "Convenir d'un rappel",
-            "resume_contact" => "Reprendre le contact",
-            "set_appointment" => "Fixer un rendez-vous",
-            "interview" => "Entretien",
-            "appointment_missed" => "Rendez-vous manqué",
-            "orient" => "Orienter",
-            "close" => "Clôturer",
-            "immediate" => "Immédiate",
-            "one_working_day" => "Sous un jour ouvré",
-            "five_working_days" => "Sous cinq jours ouvrés",
-            "call" => "Appel",
-            "sms" => "SMS",
-            "email" => "Courriel",
-            "letter" => "Courrier",
-            "answered" => "Joint",
-            "no_answer" => "Pas de réponse",
-            "no_message_left" => "Pas de message laissé",
-            "someone_else_answered" => "Un tiers a répondu",
-            "wrong_number" => "Mauvais numéro",
-            "contact_made" => "Contact établi",
-            "no_contact_possible" => "Contact impossible",
-            "admin" => "Administration",
-            "coordinator" => "Intervenant·e social·e",
-            "referrer" => "Référent·e (signalements)",
-            "complaint" => "Plainte",
-            "logbook_entry" => "Main courante",
-            "none" => "Aucun",
-            "witness" => "Témoin",
-            "relative" => "Proche",
-            "vulnerable_person" => "Personne vulnérable",
-            "child_in_danger" => "Enfant en danger",
-            "vulnerable_adult" => "Adulte vulnérable",
-            "planned" => "Prévu",
-            "cancelled" => "Annulé",
-            "seen" => "Honoré",
-            "no_show" => "Absence",
-            "listening" => "Écoute",
-            "victim_alleged_perpetrator" => "victime et mis en cause",
-            "parent_child" => "parent et enfant",
-            "family" => "famille",
-            "information" => "Information",
-            w => super::report::fr(w),
-        };
-    }
-    match w {
-        "to_qualify" => "To qualify",
-        "contacting" => "Contacting",
-        "callback_scheduled" => "Call-back agreed",
-        "appointment_set" => "Appointment set",
-        "follow_up" => "Follow-up",
-        "acknowledge" => "Acknowledge",
-        "schedule_callback" => "Agree a call-back",
-        "resume_contact" => "Resume contact",
-        "set_appointment" => "Set an appointment",
-        "appointment_missed" => "Appointment missed",
-        "one_working_day" => "Within one working day",
-        "five_working_days" => "Within five working days",
-        "no_answer" => "No answer",
-        "no_message_left" => "No message left",
-        "someone_else_answered" => "Someone else answered",
-        "wrong_number" => "Wrong number",
-        "contact_made" => "Contact made",
-        "no_contact_possible" => "No contact possible",
-        "logbook_entry" => "Logbook entry",
-        "domestic_violence" => "Domestic violence",
-        "family_conflict" => "Family conflict",
-        "child_in_danger" => "Child in danger",
-        "vulnerable_adult" => "Vulnerable adult",
-        "alleged_perpetrator" => "Alleged perpetrator",
-        "vulnerable_person" => "Vulnerable person",
-        "police_nationale" => "Police nationale",
-        "police_municipale" => "Police municipale",
-        "no_show" => "No-show",
-        w => english_of(w),
-    }
-}
-
-/// `word_like_this` → "Word like this" for the English words without a label of their own.
-fn english_of(w: &str) -> &str {
-    match w {
-        "received" => "Received",
-        "assessment" => "Assessment",
-        "orientation" => "Orientation",
-        "closed" => "Closed",
-        "qualify" => "Qualify",
-        "interview" => "Interview",
-        "orient" => "Orient",
-        "close" => "Close",
-        "immediate" => "Immediate",
-        "call" => "Call",
-        "sms" => "SMS",
-        "email" => "E-mail",
-        "letter" => "Letter",
-        "answered" => "Answered",
-        "refused" => "Refused",
-        "admin" => "Administration",
-        "coordinator" => "Social worker",
-        "referrer" => "Referrer",
-        "complaint" => "Complaint",
-        "none" => "None",
-        "unknown" => "Unknown",
-        "victim" => "Victim",
-        "witness" => "Witness",
-        "relative" => "Relative",
-        "other" => "Other",
-        "gendarmerie" => "Gendarmerie",
-        "partner" => "Partner",
-        "planned" => "Planned",
-        "cancelled" => "Cancelled",
-        "seen" => "Seen",
-        w => w,
-    }
-}
-
-/// Options of a select from a list of stored words.
-pub fn options<T: Copy>(
-    all: &[T],
-    as_str: fn(T) -> &'static str,
-    l: Lang,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|&x| {
-            let w = as_str(x);
-            (w.to_owned(), word(w, l).to_owned())
-        })
+/// Options of a select from a list of stored words: (stored word, label).
+pub fn options<W: Word>(l: Lang) -> Vec<(String, String)> {
+    W::ALL
+        .iter()
+        .map(|&w| (w.as_str().to_owned(), l.word(w).to_owned()))
         .collect()
 }
 
 /// An audit row's action as the log's reader reads it (the stored word if unknown).
 pub fn audit_action(w: &str, l: Lang) -> String {
-    match crate::audit::Action::parse(w) {
-        Some(a) => {
-            let (fr, en) = a.label();
-            l.w(fr, en).to_owned()
-        }
-        None => w.to_owned(),
-    }
+    l.word_of::<crate::audit::Action>(w).into_owned()
 }
 
 /// An audit row's outcome in words.
 pub fn audit_outcome(w: &str, l: Lang) -> &str {
     match w {
-        "ok" => l.w("fait", "done"),
-        "refused" => l.w("refusé", "refused"),
-        "denied" => l.w("refusé (droits)", "denied"),
-        "failed" => l.w("échec", "failed"),
-        "locked" => l.w("verrouillé", "locked"),
-        "wrong" => l.w("mauvaise réponse", "wrong answer"),
-        "dry_run" => l.w("simulation", "dry run"),
+        "ok" => l.w("Fait", "Done"),
+        "refused" => l.w("Refusé", "Refused"),
+        "denied" => l.w("Refusé (droits)", "Denied"),
+        "failed" => l.w("Échec", "Failed"),
+        "locked" => l.w("Verrouillé", "Locked"),
+        "wrong" => l.w("Mauvaise réponse", "Wrong answer"),
+        "dry_run" => l.w("Simulation", "Dry run"),
         other => other,
     }
 }

@@ -2,6 +2,7 @@
 
 use relais_domain::casework::PartnerKind;
 use relais_domain::report::{Audience, Cell, Report};
+use relais_domain::words::{Lang, Word};
 use std::fmt::Write as _;
 
 pub(crate) fn cell_csv(c: Cell) -> String {
@@ -180,64 +181,9 @@ pub fn csv(r: &Report) -> String {
     out
 }
 
-/// French labels of the words the report shows.
-pub(crate) fn fr(word: &str) -> &str {
-    match word {
-        "gendarmerie" => "Gendarmerie",
-        "police_nationale" => "Police nationale",
-        "police_municipale" => "Police municipale",
-        "partner" => "Partenaire",
-        "walk_in" => "Venue spontanée",
-        "phone" => "Téléphone",
-        "third_party" => "Orientation par un tiers",
-        "own_initiative" => "Propre initiative",
-        "in_person" => "En présentiel",
-        "home_visit" => "À domicile",
-        "at_partner" => "Chez un partenaire",
-        "domestic_violence" => "Violences conjugales",
-        "sexual_violence" => "Violences sexuelles",
-        "intrafamily_violence" => "Violences intrafamiliales",
-        "family_conflict" => "Conflit familial",
-        "separation" => "Séparation",
-        "child_protection" => "Protection de l'enfance",
-        "parenting" => "Parentalité",
-        "harassment" => "Harcèlement",
-        "housing" => "Logement",
-        "money" => "Difficultés financières",
-        "administrative" => "Démarches administratives",
-        "health" => "Santé",
-        "mental_health" => "Santé mentale",
-        "addiction" => "Addictions",
-        "isolation" => "Isolement",
-        "neighbourhood_conflict" => "Conflit de voisinage",
-        "other" => "Autre",
-        "victim" => "Victime",
-        "alleged_perpetrator" => "Mis en cause",
-        "victim_support" => "Aide aux victimes",
-        "cidff" => "CIDFF",
-        "social_services" => "Services sociaux",
-        "emergency_housing" => "Hébergement d'urgence",
-        "lawyer" => "Avocat",
-        "proposed" => "Proposée",
-        "accepted" => "Acceptée",
-        "refused" => "Refusée",
-        "handed_over" => "Passage de relais",
-        "unreachable" => "Injoignable",
-        "out_of_scope" => "Hors champ",
-        "resolved" => "Résolue",
-        "moved_away" => "Déménagement",
-        "crip" => "CRIP (information préoccupante)",
-        "prosecutor" => "Procureur",
-        "female" => "Femmes",
-        "male" => "Hommes",
-        "unknown" => "Non renseigné",
-        "under_18" => "Moins de 18 ans",
-        "from_18_to_25" => "18–25 ans",
-        "from_26_to_40" => "26–40 ans",
-        "from_41_to_60" => "41–60 ans",
-        "over_60" => "Plus de 60 ans",
-        w => w,
-    }
+/// The French label of a stored word (the report is read by funders, in French).
+fn fr<W: Word>(w: W) -> &'static str {
+    w.label(Lang::Fr)
 }
 
 pub(crate) fn esc(s: &str) -> String {
@@ -390,7 +336,7 @@ table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padd
         "Par canal",
         &r.origin_by_channel
             .iter()
-            .map(|o| (fr(o.key.as_str()).to_owned(), o.count))
+            .map(|o| (fr(o.key).to_owned(), o.count))
             .collect::<Vec<_>>(),
     ));
     b.push_str(&table(
@@ -399,8 +345,8 @@ table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padd
             .iter()
             .map(|o| {
                 vec![
-                    esc(fr(o.channel.as_str())),
-                    esc(fr(o.initiative.as_str())),
+                    esc(fr(o.channel)),
+                    esc(fr(o.initiative)),
                     cell_html(o.count),
                 ]
             })
@@ -410,7 +356,7 @@ table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padd
         &["Initiative", "Situations", "Part"],
         r.origin_by_initiative
             .iter()
-            .map(|o| vec![esc(fr(o.key.as_str())), cell_html(o.count), pct(o.percent)])
+            .map(|o| vec![esc(fr(o.key)), cell_html(o.count), pct(o.percent)])
             .collect(),
     ));
     b.push_str("<h2>Problématiques (plusieurs par situation)</h2>");
@@ -419,7 +365,7 @@ table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padd
         &r.problems
             .iter()
             .filter(|p| p.count != Some(0))
-            .map(|p| (fr(p.key.as_str()).to_owned(), p.count))
+            .map(|p| (fr(p.key).to_owned(), p.count))
             .collect::<Vec<_>>(),
     ));
     b.push_str("<h2>Entretiens par modalité</h2>");
@@ -427,7 +373,7 @@ table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padd
         &["Modalité", "Entretiens"],
         r.interviews
             .iter()
-            .map(|i| vec![esc(fr(i.key.as_str())), cell_html(i.count)])
+            .map(|i| vec![esc(fr(i.key)), cell_html(i.count)])
             .collect(),
     ));
     b.push_str("<h2>Statut, sexe et âge</h2>");
@@ -438,9 +384,9 @@ table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padd
             .filter(|c| c.count != Some(0))
             .map(|c| {
                 vec![
-                    esc(fr(c.role.as_str())),
-                    esc(fr(c.sex.as_str())),
-                    esc(fr(c.age_band.as_str())),
+                    esc(fr(c.role)),
+                    esc(fr(c.sex)),
+                    esc(fr(c.age_band)),
                     cell_html(c.count),
                 ]
             })
@@ -482,7 +428,7 @@ table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padd
         } else {
             Some(cells.iter().flatten().sum())
         };
-        by_kind.push((fr(k.as_str()).to_owned(), total));
+        by_kind.push((fr(*k).to_owned(), total));
     }
     b.push_str(&bar_chart("Orientations par type de partenaire", &by_kind));
     b.push_str(&table(
@@ -492,8 +438,8 @@ table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padd
             .filter(|o| o.count != Some(0))
             .map(|o| {
                 vec![
-                    esc(fr(o.partner_kind.as_str())),
-                    esc(fr(o.status.as_str())),
+                    esc(fr(o.partner_kind)),
+                    esc(fr(o.status)),
                     cell_html(o.count),
                 ]
             })
@@ -504,7 +450,7 @@ table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padd
         &["Motif", "Situations"],
         r.closures
             .iter()
-            .map(|c| vec![esc(fr(c.key.as_str())), cell_html(c.count)])
+            .map(|c| vec![esc(fr(c.key)), cell_html(c.count)])
             .collect(),
     ));
     b.push_str("<h2>Enfants en danger : signalements</h2>");
@@ -512,7 +458,7 @@ table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padd
         &["Destinataire", "Signalements"],
         r.child_reports
             .iter()
-            .map(|c| vec![esc(fr(c.key.as_str())), cell_html(c.count)])
+            .map(|c| vec![esc(fr(c.key)), cell_html(c.count)])
             .collect(),
     ));
     b.push_str("<h2>Activité mensuelle</h2>");

@@ -18,13 +18,15 @@ use relais_domain::dto::{
 use relais_domain::outreach::OriginChannel;
 use relais_domain::problem::ProblemCode;
 use relais_domain::report::Audience;
+use relais_domain::safe_contact::Channel;
+use relais_domain::sms::MessageKind;
 use uuid::Uuid;
 
 use super::{Admins, Desk, Done, Kind, done, failure, html, not_found, notice, query};
 use crate::accounts;
 use crate::error::ServiceError;
 use crate::paging::Paging;
-use crate::render::console::{Form, form_open, options, page, table, word};
+use crate::render::console::{Form, form_open, options, page, table};
 use crate::render::html::esc;
 use crate::scheduling::calendar;
 use crate::state::AppState;
@@ -276,13 +278,13 @@ async fn account_list(
             vec![
                 esc(&a.display_name),
                 esc(&a.email),
-                esc(word(a.role.as_str(), l)),
+                esc(l.word(a.role)),
                 if a.disabled {
-                    l.w("désactivé", "disabled").to_owned()
+                    l.w("Désactivé", "Disabled").to_owned()
                 } else if a.second_factor_enrolled {
-                    l.w("actif", "active").to_owned()
+                    l.w("Actif", "Active").to_owned()
                 } else {
-                    l.w("second facteur à enrôler", "second factor to enrol").to_owned()
+                    l.w("Second facteur à enrôler", "Second factor to enrol").to_owned()
                 },
                 action,
             ]
@@ -332,7 +334,7 @@ async fn account_list(
         &mut h,
         "role",
         l.w("Rôle", "Role"),
-        &options(Role::ALL, Role::as_str, l),
+        &options::<Role>(l),
         true,
     );
     f.input(
@@ -892,7 +894,7 @@ async fn partners_list(
         .map(|p| {
             vec![
                 esc(&p.name),
-                esc(word(p.kind.as_str(), l)),
+                esc(l.word(p.kind)),
                 esc(p.contact.as_deref().unwrap_or("—")),
             ]
         })
@@ -932,7 +934,7 @@ async fn partners_list(
         &mut h,
         "kind",
         l.w("Type", "Kind"),
-        &options(PartnerKind::ALL, PartnerKind::as_str, l),
+        &options::<PartnerKind>(l),
         true,
     );
     f.input(
@@ -962,12 +964,12 @@ async fn partners_list(
             }
             vec![
                 esc(&u.name),
-                esc(word(u.channel.as_str(), l)),
+                esc(l.word(u.channel)),
                 format!("<code>{}…</code>", esc(&u.key_prefix)),
                 if u.revoked_at.is_some() {
-                    l.w("révoquée", "revoked").to_owned()
+                    l.w("Révoquée", "Revoked").to_owned()
                 } else {
-                    l.w("active", "active").to_owned()
+                    l.w("Active", "Active").to_owned()
                 },
                 action,
             ]
@@ -1007,7 +1009,7 @@ async fn partners_list(
         true,
         "",
     );
-    let channels: Vec<(String, String)> = options(OriginChannel::ALL, OriginChannel::as_str, l)
+    let channels: Vec<(String, String)> = options::<OriginChannel>(l)
         .into_iter()
         .filter(|(v, _)| OriginChannel::parse(v).is_some_and(|c| c.is_referral()))
         .collect();
@@ -1182,15 +1184,7 @@ async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
         .map(|i| {
             vec![
                 format!("<code>{}</code>", &i.person_id.to_string()[..8]),
-                esc(match i.rule.as_str() {
-                    "inactive_two_years" => {
-                        l.w("sans activité depuis deux ans", "inactive for two years")
-                    }
-                    "never_reached_six_months" => {
-                        l.w("jamais joint en six mois", "never reached in six months")
-                    }
-                    r => r,
-                }),
+                esc(l.word(i.rule)),
                 esc(&i
                     .last_activity_at
                     .with_timezone(&crate::zone::DEFAULT)
@@ -1558,12 +1552,6 @@ async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
 
 // ------------------------------------------------------------------ message templates
 
-const KINDS: [(&str, &str, &str); 3] = [
-    ("confirmation", "Confirmation", "Confirmation"),
-    ("reminder", "Rappel", "Reminder"),
-    ("cancellation", "Annulation", "Cancellation"),
-];
-
 async fn templates_page(d: D, RawQuery(raw): RawQuery) -> Response {
     templates_view(&d, &raw, None, None).await
 }
@@ -1585,12 +1573,8 @@ async fn templates_view(
         .iter()
         .map(|t| {
             vec![
-                esc(KINDS
-                    .iter()
-                    .find(|k| k.0 == t.kind)
-                    .map(|k| l.w(k.1, k.2))
-                    .unwrap_or(&t.kind)),
-                esc(&t.channel),
+                esc(&l.word_of::<MessageKind>(&t.kind)),
+                esc(&l.word_of::<Channel>(&t.channel)),
                 esc(&t.body),
                 if t.default {
                     l.w("formulation neutre par défaut", "built-in neutral wording")
@@ -1662,20 +1646,14 @@ async fn templates_view(
         &mut h,
         "kind",
         l.w("Message", "Message"),
-        &KINDS
-            .iter()
-            .map(|k| (k.0.to_owned(), l.w(k.1, k.2).to_owned()))
-            .collect::<Vec<_>>(),
+        &options::<MessageKind>(l),
         true,
     );
     f.select(
         &mut h,
         "channel",
         l.w("Canal", "Channel"),
-        &[
-            ("sms".into(), "SMS".into()),
-            ("email".into(), l.w("Courriel", "E-mail").into()),
-        ],
+        &[Channel::Sms, Channel::Email].map(|c| (c.as_str().to_owned(), l.word(c).to_owned())),
         true,
     );
     f.textarea(

@@ -12,18 +12,21 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use relais_domain::casework::{ChildReportRecipient, InterviewMode};
+use relais_domain::delivery::JobState;
 use relais_domain::dto::{
     AppointmentInput, AppointmentStatus, AttemptInput, CancelInput, ChildReportInput,
     InterviewInput, OrientationInput, OutcomeInput, SituationEventInput,
 };
 use relais_domain::outreach::Event;
 use relais_domain::outreach::{AttemptChannel, AttemptResult, CloseReason};
+use relais_domain::safe_contact::Channel;
+use relais_domain::sms::MessageKind;
 use uuid::Uuid;
 
 use super::{Desk, Done, FileReaders, Kind, Posted, done, failure, html, not_found, notice, query};
 use crate::casework::{attempts, interviews, partners, persons, situations};
 use crate::paging::Paging;
-use crate::render::console::{Form, Lang, form_open, options, page, table, word};
+use crate::render::console::{Form, Lang, form_open, options, page, table};
 use crate::render::html::esc;
 use crate::scheduling::{agenda, booking, search, types};
 use crate::state::AppState;
@@ -104,7 +107,7 @@ async fn queue(d: D, RawQuery(raw): RawQuery) -> Response {
                     e.situation_id,
                     esc(&e.person_initials)
                 ),
-                esc(word(e.priority.as_str(), l)),
+                esc(l.word(e.priority)),
                 format!(
                     "{}{}",
                     esc(&when(e.due_at, l)),
@@ -117,7 +120,7 @@ async fn queue(d: D, RawQuery(raw): RawQuery) -> Response {
                         String::new()
                     }
                 ),
-                esc(word(e.state.as_str(), l)),
+                esc(l.word(e.state)),
                 match (&e.callback, e.callback_open) {
                     (_, true) => format!(
                         "<strong>{}</strong>",
@@ -195,13 +198,13 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
         esc(&person.first_name),
         esc(&person.last_name),
         l.w("Rôle", "Role"),
-        esc(word(s.person_role.as_str(), l)),
+        esc(l.word(s.person_role)),
         l.w("Téléphone", "Phone"),
         esc(person.phone.as_deref().unwrap_or("—")),
         l.w("Consentement au contact", "Consent to contact"),
         if s.consent_to_contact { l.w("oui", "yes") } else { l.w("non", "no") },
         l.w("Origine", "Origin"),
-        esc(&format!("{} — {}", word(s.channel.as_str(), l), s.unit.as_deref().unwrap_or(""))),
+        esc(&format!("{} — {}", l.word(s.channel), s.unit.as_deref().unwrap_or(""))),
     ));
     let sc = &person.safe_contact;
     let allowed: Vec<&str> = [
@@ -255,7 +258,7 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
             h.push_str(&format!(
                 "<li>{} — {}{}</li>",
                 esc(&k.other_initials),
-                esc(word(k.relation.as_str(), l)),
+                esc(l.word(k.relation)),
                 if k.keep_apart {
                     format!(
                         " — <strong>{}</strong>",
@@ -278,11 +281,11 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
 <dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>",
         l.w("La situation", "The situation"),
         l.w("État", "State"),
-        esc(word(s.state.as_str(), l)),
+        esc(l.word(s.state)),
         l.w("Nature", "Kind"),
-        esc(word(s.kind.as_str(), l)),
+        esc(l.word(s.kind)),
         l.w("Priorité", "Priority"),
-        esc(word(s.priority.as_str(), l)),
+        esc(l.word(s.priority)),
         l.w("À traiter avant", "Due"),
         esc(&when(s.due_at, l)),
     ));
@@ -306,8 +309,8 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
         .map(|a| {
             vec![
                 esc(&when(a.at, l)),
-                esc(word(a.channel.as_str(), l)),
-                esc(word(a.result.as_str(), l)),
+                esc(l.word(a.channel)),
+                esc(l.word(a.result)),
             ]
         })
         .collect();
@@ -340,14 +343,14 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
         &mut h,
         "channel",
         l.w("Moyen", "Channel"),
-        &options(AttemptChannel::ALL, AttemptChannel::as_str, l),
+        &options::<AttemptChannel>(l),
         true,
     );
     f.select(
         &mut h,
         "result",
         l.w("Résultat", "Result"),
-        &options(AttemptResult::ALL, AttemptResult::as_str, l),
+        &options::<AttemptResult>(l),
         true,
     );
     f.textarea(&mut h, "note", l.w("Note (facultative)", "Note (optional)"));
@@ -365,7 +368,7 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
             Event::SetAppointment => booked.is_some(),
             _ => true,
         })
-        .map(|e| (e.as_str().to_owned(), word(e.as_str(), l).to_owned()))
+        .map(|&e| (e.as_str().to_owned(), l.word(e).to_owned()))
         .collect();
     h.push_str(&format!(
         "<section aria-labelledby=\"state\"><h2 id=\"state\">{}</h2>",
@@ -407,7 +410,7 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
             &mut h,
             "close_reason",
             l.w("Motif, pour une clôture", "Reason, when closing"),
-            &options(CloseReason::ALL, CloseReason::as_str, l),
+            &options::<CloseReason>(l),
             false,
         );
         if s.allowed_events.contains(&Event::ScheduleCallback) {
@@ -526,7 +529,7 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
         &mut h,
         "mode",
         l.w("Forme", "Mode"),
-        &options(InterviewMode::ALL, InterviewMode::as_str, l),
+        &options::<InterviewMode>(l),
         true,
     );
     f.input(
@@ -572,7 +575,7 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
         &mut h,
         "recipient",
         l.w("Destinataire", "Recipient"),
-        &options(ChildReportRecipient::ALL, ChildReportRecipient::as_str, l),
+        &options::<ChildReportRecipient>(l),
         true,
     );
     h.push_str(&format!(
@@ -586,8 +589,8 @@ async fn file_page(d: &D, id: &str, raw: &Option<String>, again: Option<Again<'_
         .map(|e| {
             vec![
                 esc(&when(e.at, l)),
-                esc(word(&e.event, l)),
-                esc(word(e.to_state.as_str(), l)),
+                esc(&l.word_of::<Event>(&e.event)),
+                esc(l.word(e.to_state)),
             ]
         })
         .collect();
@@ -1192,10 +1195,10 @@ async fn agenda_view(
         let a = &e.appointment;
         let mut actions = String::new();
         if a.status == AppointmentStatus::Planned {
-            for (action, fr, en) in [
-                ("honore", "Honoré", "Seen"),
-                ("absent", "Absent", "No-show"),
-                ("annule", "Annuler", "Cancel"),
+            for (action, label) in [
+                ("honore", l.word(AppointmentStatus::Seen)),
+                ("absent", l.word(AppointmentStatus::NoShow)),
+                ("annule", l.w("Annuler", "Cancel")),
             ] {
                 form_open(
                     &mut actions,
@@ -1215,7 +1218,7 @@ async fn agenda_view(
                 actions.push_str(&format!(
                     "<input type=\"hidden\" name=\"version\" value=\"{}\"><button type=\"submit\" class=\"quiet\">{}</button></form>",
                     a.version,
-                    l.w(fr, en)
+                    label
                 ));
             }
         }
@@ -1229,7 +1232,7 @@ async fn agenda_view(
             esc(&site_name(a.site_id)),
             format!(
                 "{}{}",
-                esc(word(a.status.as_str(), l)),
+                esc(l.word(a.status)),
                 if a.reminder_not_delivered {
                     format!(
                         " <strong class=\"late\">{}</strong>",
@@ -1353,7 +1356,7 @@ async fn appointment_page(d: D, Path(id): Path<String>) -> Response {
             a.end.with_timezone(&TZ).format("%H:%M")
         )),
         l.w("Statut", "Status"),
-        esc(word(a.status.as_str(), l)),
+        esc(l.word(a.status)),
         l.w("Rappels", "Reminders"),
         if a.reminder_not_delivered {
             format!(
@@ -1375,27 +1378,9 @@ async fn appointment_page(d: D, Path(id): Path<String>) -> Response {
         .iter()
         .map(|m| {
             vec![
-                esc(match m.kind.as_str() {
-                    "confirmation" => l.w("Confirmation", "Confirmation"),
-                    "reminder" => l.w("Rappel", "Reminder"),
-                    "cancellation" => l.w("Annulation", "Cancellation"),
-                    k => k,
-                }),
-                esc(&m.channel),
-                esc(match m.state.as_str() {
-                    "scheduled" => l.w("prévu", "scheduled"),
-                    "running" => l.w("en cours", "sending"),
-                    "sent" => l.w("envoyé", "sent"),
-                    "retryable" => l.w("nouvel essai prévu", "to retry"),
-                    "unknown" => l.w(
-                        "issue incertaine, vérifiée auprès du fournisseur",
-                        "uncertain, checked with the provider",
-                    ),
-                    "failed" => l.w("non remis", "not delivered"),
-                    "skipped" => l.w("non envoyé", "not sent"),
-                    "cancelled" => l.w("annulé", "cancelled"),
-                    x => x,
-                }),
+                esc(&l.word_of::<MessageKind>(&m.kind)),
+                esc(&l.word_of::<Channel>(&m.channel)),
+                esc(&l.word_of::<JobState>(&m.state)),
                 esc(&when(m.due_at, l)),
                 esc(&m.sent_at.map(|t| when(t, l)).unwrap_or_default()),
                 esc(m.reason.as_deref().unwrap_or("")),

@@ -76,14 +76,14 @@ fn walk_in_form(d: &D, f: &Form<'_>) -> String {
         &mut h,
         "kind",
         l.w("Nature", "Kind"),
-        &options(SituationKind::ALL, SituationKind::as_str, l),
+        &options::<SituationKind>(l),
         true,
     );
     f.select(
         &mut h,
         "person_role",
         l.w("La personne est", "The person is"),
-        &options(PersonRole::ALL, PersonRole::as_str, l),
+        &options::<PersonRole>(l),
         true,
     );
     f.checkbox(
@@ -177,27 +177,21 @@ fn anonymous_form(d: &D, f: &Form<'_>) -> String {
         ],
     );
     form_open(&mut h, "/console/contact-anonyme", &d.csrf, "");
-    let channels: Vec<(String, String)> = options(OriginChannel::ALL, OriginChannel::as_str, l);
+    let channels: Vec<(String, String)> = options::<OriginChannel>(l);
     f.select(&mut h, "channel", l.w("Canal", "Channel"), &channels, true);
-    f.select(
-        &mut h,
-        "sex",
-        l.w("Sexe", "Sex"),
-        &options(Sex::ALL, Sex::as_str, l),
-        false,
-    );
+    f.select(&mut h, "sex", l.w("Sexe", "Sex"), &options::<Sex>(l), false);
     f.select(
         &mut h,
         "age_band",
         l.w("Âge", "Age"),
-        &options(AgeBand::ALL, AgeBand::as_str, l),
+        &options::<AgeBand>(l),
         false,
     );
     h.push_str(&format!(
         "<fieldset><legend>{}</legend>",
         l.w("Problématiques", "Problems")
     ));
-    for (v, text) in options(Problem::ALL, Problem::as_str, l) {
+    for (v, text) in options::<Problem>(l) {
         let checked = f.values.iter().any(|(k, x)| k == "problems" && *x == v);
         h.push_str(&format!(
             "<div class=\"check\"><input type=\"checkbox\" id=\"pb-{v}\" name=\"problems\" value=\"{v}\"{}><label for=\"pb-{v}\">{}</label></div>",
@@ -210,7 +204,7 @@ fn anonymous_form(d: &D, f: &Form<'_>) -> String {
         &mut h,
         "action",
         l.w("Réponse apportée", "What was done"),
-        &options(AnonymousAction::ALL, AnonymousAction::as_str, l),
+        &options::<AnonymousAction>(l),
         true,
     );
     h.push_str(&format!(

@@ -27,7 +27,7 @@ pub use super::cross_site;
 use crate::crypto::token_hash;
 use crate::edge::client_ip;
 use crate::error::ServiceError;
-use crate::render::console::{Form, Frame, Lang, page, word};
+use crate::render::console::{Form, Frame, Lang, page};
 use crate::scope::{Actor, Caller, Scope};
 use crate::state::AppState;
 
@@ -159,7 +159,7 @@ impl<P: Policy> FromRequestParts<AppState> for Desk<P> {
         if !P::allows(caller.role) {
             let f = Frame {
                 title: lang.w("Page réservée à un autre rôle", "Page for another role"),
-                who: Some((caller.role, word(caller.role.as_str(), lang))),
+                who: Some((caller.role, lang.word(caller.role))),
                 csrf: &csrf,
                 lang,
                 path: &path,
@@ -194,7 +194,7 @@ impl<P: Policy> Desk<P> {
     pub fn frame<'a>(&'a self, title: &'a str, notice: Option<&'a str>) -> Frame<'a> {
         Frame {
             title,
-            who: Some((self.caller.role, word(self.caller.role.as_str(), self.lang))),
+            who: Some((self.caller.role, self.lang.word(self.caller.role))),
             csrf: &self.csrf,
             lang: self.lang,
             path: &self.path,
@@ -230,11 +230,12 @@ impl<P: Policy> Desk<P> {
                         "Changement impossible depuis l'état",
                         "Not possible from the state"
                     ),
-                    word(&current, self.lang),
+                    self.lang
+                        .word_of::<relais_domain::outreach::State>(&current),
                     self.lang.w("possibles", "possible"),
                     allowed
                         .iter()
-                        .map(|a| word(a, self.lang))
+                        .map(|a| self.lang.word_of::<relais_domain::outreach::Event>(a))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),

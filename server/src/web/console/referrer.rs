@@ -14,7 +14,7 @@ use relais_domain::outreach::{OriginChannel, SituationKind};
 
 use super::{Desk, Done, Kind, Posted, Referrers, done, failure, html, notice};
 use crate::casework::referrals;
-use crate::render::console::{Form, form_open, options, page, table, word};
+use crate::render::console::{Form, form_open, options, page, table};
 use crate::render::html::esc;
 use crate::state::AppState;
 
@@ -43,7 +43,7 @@ async fn list(d: D, RawQuery(raw): RawQuery) -> Response {
                     .to_string()),
                 esc(r.external_ref.as_deref().unwrap_or("—")),
                 esc(r.unit.as_deref().unwrap_or("—")),
-                format!("<strong>{}</strong>", esc(word(r.status.as_str(), l))),
+                format!("<strong>{}</strong>", esc(l.word(r.status))),
             ]
         })
         .collect();
@@ -142,7 +142,7 @@ fn form_page(d: &D, f: &Form<'_>) -> String {
         &mut h,
         "person_role",
         l.w("La personne est", "The person is"),
-        &options(PersonRole::ALL, PersonRole::as_str, l),
+        &options::<PersonRole>(l),
         true,
     );
     h.push_str("</fieldset>");
@@ -185,7 +185,7 @@ fn form_page(d: &D, f: &Form<'_>) -> String {
         &mut h,
         "kind",
         l.w("Nature", "Kind"),
-        &options(SituationKind::ALL, SituationKind::as_str, l),
+        &options::<SituationKind>(l),
         true,
     );
     f.checkbox(
@@ -210,10 +210,10 @@ fn form_page(d: &D, f: &Form<'_>) -> String {
         &mut h,
         "document_type",
         l.w("Document (catégorie seulement)", "Document (category only)"),
-        &options(DocumentType::ALL, DocumentType::as_str, l),
+        &options::<DocumentType>(l),
         true,
     );
-    let channels: Vec<(String, String)> = options(OriginChannel::ALL, OriginChannel::as_str, l)
+    let channels: Vec<(String, String)> = options::<OriginChannel>(l)
         .into_iter()
         .filter(|(v, _)| OriginChannel::parse(v).is_some_and(|c| c.is_referral()))
         .collect();

@@ -91,7 +91,7 @@ class AgendaModel(
                     time = "${Words.time(l.start, z)} – ${Words.time(l.end, z)}",
                     site = site?.name ?: "Autre site",
                     persons = l.initials.joinToString(", "),
-                    status = Words.of(Words.appointmentStatuses, l.status),
+                    status = Words.appointmentStatus(l.status),
                     waiting = l.pending,
                 )
             }

@@ -57,8 +57,8 @@ class QueueModel(
             Item(
                 situationId = it.situationId,
                 initials = it.initials,
-                state = Words.of(Words.situationStates, it.state),
-                priority = Words.of(Words.priorities, it.priority),
+                state = Words.situationState(it.state),
+                priority = Words.priority(it.priority),
                 due = Words.due(it.dueAt, now, zone),
                 overdue = it.overdue,
                 callbackOpen = it.callbackOpen,

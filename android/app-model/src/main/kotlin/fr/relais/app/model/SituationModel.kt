@@ -81,14 +81,14 @@ class SituationModel(
         codeWord = if (revealed) f.codeWord else null,
         revealed = revealed,
         personId = f.personId,
-        state = Words.of(Words.situationStates, f.state),
+        state = Words.situationState(f.state),
         safeChannels = f.safeChannels,
         safeContactStale = f.safeContactStale,
         attempts = f.attempts.sortedByDescending { it.at }.map {
             AttemptItem(
                 at = Words.dayAndTime(it.at, zone),
-                channel = Words.of(Words.attemptChannels, it.channel),
-                result = Words.of(Words.attemptResults, it.result),
+                channel = Words.attemptChannel(it.channel),
+                result = Words.attemptResult(it.result),
                 note = it.note,
                 waiting = it.pending,
             )
@@ -111,7 +111,7 @@ class SituationModel(
         _state.update {
             it.copy(
                 choosingResult = true,
-                results = AttemptResult.values().map { r -> r to Words.of(Words.attemptResults, word(r)) },
+                results = AttemptResult.values().map { r -> r to Words.attemptResult(word(r)) },
                 done = null,
                 problem = null,
             )
@@ -129,7 +129,7 @@ class SituationModel(
     fun log(channel: AttemptChannel, result: AttemptResult, note: String? = null): Job = scope.launch {
         try {
             core { core.situations().logAttempt(situationId, channel, result, note?.trim()?.ifEmpty { null }) }
-            _state.update { it.copy(choosingResult = false, results = emptyList(), problem = null, done = "${Words.of(Words.attemptChannels, word(channel))} noté : ${Words.of(Words.attemptResults, word(result))}.") }
+            _state.update { it.copy(choosingResult = false, results = emptyList(), problem = null, done = "${Words.attemptChannel(word(channel))} noté : ${Words.attemptResult(word(result))}.") }
             reload()
         } catch (e: RelaisException) {
             _state.update { it.copy(choosingResult = false, results = emptyList(), problem = explain(e)) }

@@ -58,7 +58,7 @@ class SyncModel(
 
     private fun render(s: SyncStatus, old: State): State {
         val refused = s.rejected.filter { it.status == IntentStatus.REJECTED }.map {
-            Refusal(it.id, Words.of(Words.intentKinds, it.kind), it.reason ?: "Refusé par le serveur.")
+            Refusal(it.id, Words.intentKind(it.kind), it.reason ?: "Refusé par le serveur.")
         }
         val last = s.lastSuccess?.let { "Synchronisé ${Words.ago(it, clock.instant())}" } ?: "Jamais synchronisé"
         val parts = buildList {

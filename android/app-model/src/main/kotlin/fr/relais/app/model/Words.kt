@@ -6,71 +6,30 @@ import java.time.LocalDate
 import java.time.ZoneId
 import java.time.format.DateTimeFormatter
 import java.util.Locale
+import fr.relais.core.Language
+import fr.relais.core.WordList
+import fr.relais.core.wordLabel
 
 /**
  * What the screens read, in French: the labels of the words the core hands over in their
- * stored spelling (`appointment_set`, `no_answer`…), and dates and times written out.
+ * stored spelling (`appointment_set`, `no_answer`…), read from the core, and dates and times
+ * written out.
  * Presentation only: no rule here. An unknown word is shown as it is, never hidden.
  * `ios/Sources/RelaisApp/Words.swift` is the mirror of this file.
  */
 object Words {
     private val FR = Locale.FRENCH
 
-    val situationStates = mapOf(
-        "received" to "Reçue",
-        "to_qualify" to "À qualifier",
-        "contacting" to "Prise de contact",
-        "callback_scheduled" to "Rappel prévu",
-        "appointment_set" to "Rendez-vous fixé",
-        "assessment" to "Évaluation",
-        "orientation" to "Orientation",
-        "follow_up" to "Suivi",
-        "closed" to "Clôturée",
-    )
+    // The labels of stored words come from the core (`relais_domain::words`), the one table
+    // the server's console and report read too.
+    private fun label(list: WordList, word: String): String = wordLabel(list, word, Language.FRENCH)
 
-    val priorities = mapOf(
-        "immediate" to "Immédiat",
-        "one_working_day" to "Sous 1 jour ouvré",
-        "five_working_days" to "Sous 5 jours ouvrés",
-    )
-
-    val appointmentStatuses = mapOf(
-        "planned" to "Prévu",
-        "seen" to "Venu",
-        "no_show" to "Absent",
-        "excused" to "Excusé",
-        "revoked" to "Annulé",
-    )
-
-    val attemptChannels = mapOf(
-        "call" to "Appel",
-        "sms" to "SMS",
-        "email" to "E-mail",
-        "letter" to "Courrier",
-    )
-
-    val attemptResults = mapOf(
-        "answered" to "Joint",
-        "no_answer" to "Pas de réponse",
-        "no_message_left" to "Pas de message laissé",
-        "someone_else_answered" to "Un tiers a répondu",
-        "wrong_number" to "Faux numéro",
-        "refused" to "Refus",
-    )
-
-    val intentKinds = mapOf(
-        "log_attempt" to "Tentative de contact",
-        "situation_event" to "Changement de situation",
-        "interview" to "Entretien",
-        "orient" to "Orientation",
-        "book" to "Rendez-vous",
-        "move" to "Déplacement de rendez-vous",
-        "cancel" to "Annulation de rendez-vous",
-        "seen" to "Venue",
-        "no_show" to "Absence",
-    )
-
-    fun of(table: Map<String, String>, word: String): String = table[word] ?: word
+    fun situationState(word: String): String = label(WordList.SITUATION_STATE, word)
+    fun priority(word: String): String = label(WordList.PRIORITY, word)
+    fun appointmentStatus(word: String): String = label(WordList.APPOINTMENT_STATUS, word)
+    fun attemptChannel(word: String): String = label(WordList.ATTEMPT_CHANNEL, word)
+    fun attemptResult(word: String): String = label(WordList.ATTEMPT_RESULT, word)
+    fun intentKind(word: String): String = label(WordList.INTENT_KIND, word)
 
     private val weekday = DateTimeFormatter.ofPattern("EEEE", FR)
     private val month = DateTimeFormatter.ofPattern("MMMM", FR)
