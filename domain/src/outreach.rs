@@ -219,7 +219,7 @@ words!(Event {
 
 /// A refused transition names the state and what it allows: the API's 409 says both.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("« {} » n'est pas possible depuis l'état « {} »", event.as_str(), current.as_str())]
+#[error("« {} » n'est pas possible depuis l'état « {} »", event.label(crate::words::Lang::Fr), current.label(crate::words::Lang::Fr))]
 pub struct TransitionError {
     pub current: State,
     pub event: Event,

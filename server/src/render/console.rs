@@ -469,7 +469,7 @@ mod tests {
         f.input(&mut h, "email", "Adresse électronique", "email", true, "");
         f.input(&mut h, "password", "Mot de passe", "password", true, "");
         assert!(h.contains("<a href=\"#f-email\">Adresse électronique : Adresse invalide.</a>"));
-        assert!(h.contains("value=\"a&quot;&lt;b&gt;@x\""));
+        assert!(h.contains("value=\"a&#34;&#60;b&#62;@x\""));
         assert!(h.contains("aria-invalid=\"true\" aria-describedby=\"f-email-e\""));
         assert!(!h.contains("secret"));
     }

@@ -3,6 +3,8 @@
 use relais_domain::casework::PartnerKind;
 use relais_domain::report::{Audience, Cell, Report};
 use relais_domain::words::{Lang, Word};
+
+use super::html::esc;
 use std::fmt::Write as _;
 
 pub(crate) fn cell_csv(c: Cell) -> String {
@@ -184,13 +186,6 @@ pub fn csv(r: &Report) -> String {
 /// The French label of a stored word (the report is read by funders, in French).
 fn fr<W: Word>(w: W) -> &'static str {
     w.label(Lang::Fr)
-}
-
-pub(crate) fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 pub(crate) fn cell_html(c: Cell) -> String {

@@ -308,6 +308,6 @@ mod tests {
         );
         assert!(raw.contains("Subject: Votre rendez-vous"));
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
-        assert!(raw.contains("&lt;rdv&gt;"));
+        assert!(raw.contains("&#60;rdv&#62;"), "{raw}");
     }
 }

@@ -2,11 +2,11 @@
 
 use super::*;
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The HTML part (`server/templates/email/message.html`): the text, escaped.
+#[derive(askama::Template)]
+#[template(path = "email/message.html")]
+struct HtmlPart<'a> {
+    body: &'a str,
 }
 
 /// The e-mail of a job: neutral subject, text and HTML, and a Message-ID derived from the
@@ -18,10 +18,8 @@ pub fn email_message(
     m: &Outgoing,
 ) -> Result<lettre::Message, String> {
     let to: Mailbox = m.recipient.parse().map_err(|_| "bad_address".to_owned())?;
-    let html = format!(
-        "<!doctype html><html lang=\"fr\"><body><p>{}</p></body></html>",
-        html_escape(&m.body)
-    );
+    let html = askama::Template::render(&HtmlPart { body: &m.body })
+        .map_err(|_| "bad_message".to_owned())?;
     lettre::Message::builder()
         .from(from.clone())
         .to(to)
