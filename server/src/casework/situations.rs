@@ -20,7 +20,7 @@ use relais_domain::casework::{DocumentType, PersonRole, problems_to_str};
 use relais_domain::dto::AppointmentStatus;
 use relais_domain::dto::{Page, Situation, SituationEvent, SituationEventInput, SituationInput};
 use relais_domain::outreach::{
-    self, Event, Initiative, OriginChannel, SituationKind, State, Urgency,
+    self, CallbackWindow, Event, Initiative, OriginChannel, SituationKind, State, Urgency,
 };
 use relais_domain::problem::ProblemCode;
 use sea_orm::{
@@ -359,6 +359,38 @@ pub async fn open_file(
     }
     let person = crate::casework::persons::open_person(t.state.cipher(), p, t.now())?;
     Ok((full_view(t, &m).await?, person))
+}
+
+/// A call-back window typed as a day and two wall-clock times, read in the situation's zone
+/// (its site's, the organisation's otherwise), as its due dates are: 10:00 at a site in
+/// Cayenne is 13:00 UTC, not 09:00. A time the zone skips (the spring change) is refused, a
+/// time it repeats is the first one.
+pub async fn callback_in_local_time(
+    t: &Scope,
+    id: Uuid,
+    day: chrono::NaiveDate,
+    from: chrono::NaiveTime,
+    to: chrono::NaiveTime,
+) -> ServiceResult<CallbackWindow> {
+    let m = find(t, id).await?;
+    let zone = crate::zone::of_site_id(t.db(), t.organisation_id(), m.site_id).await?;
+    let at = |time: chrono::NaiveTime, field: &str| {
+        day.and_time(time)
+            .and_local_timezone(zone.tz)
+            .earliest()
+            .map(|x| x.with_timezone(&Utc))
+            .ok_or_else(|| {
+                ServiceError::field(
+                    ProblemCode::InvalidField,
+                    field,
+                    "Cette heure n'existe pas ce jour-là (changement d'heure).",
+                )
+            })
+    };
+    Ok(CallbackWindow {
+        start: at(from, "callback_from")?,
+        end: at(to, "callback_to")?,
+    })
 }
 
 /// Move a situation through its states. Invalid changes get a 409 naming the current state

@@ -482,3 +482,90 @@ async fn notices_are_codes_and_a_crafted_address_says_nothing() {
     );
     s.stop().await;
 }
+
+// Issue 25 §4: a call-back window typed at the desk is read in the situation's zone, as its
+// due dates are; it used to be read in Paris time whatever the site's zone.
+#[tokio::test]
+async fn a_call_back_window_typed_at_the_desk_is_read_in_the_site_s_zone() {
+    let s = Server::start().await;
+    let a = org(&s, "Guyane").await;
+    let (st, body) = s
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/sites/{}", a.site_id),
+            Some(&a.admin.token),
+            Some(json!({"name": "Antenne", "address": "1 rue du Port", "time_zone": "America/Cayenne"})),
+        )
+        .await;
+    assert_eq!(st, 200, "{body}");
+    let (st, r) = s
+        .post("/api/v1/referrals", Some(&a.referrer.token), json!({"first_name": "Inès", "last_name": "Rappel", "consent_to_contact": true,
+            "kind": "domestic_violence", "person_role": "victim", "document_type": "none", "channel": "gendarmerie", "unit": "Brigade"}))
+        .await;
+    assert_eq!(st, 201, "{r}");
+    let (_, q) = s.get("/api/v1/queue", &a.coordinator.token).await;
+    let sid = q
+        .as_array()
+        .unwrap()
+        .first()
+        .unwrap_or_else(|| panic!("the referral is queued: {q}"))["situation_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let situation = || {
+        let (s, sid, token) = (&s, sid.clone(), a.coordinator.token.clone());
+        async move { s.get(&format!("/api/v1/situations/{sid}"), &token).await.1 }
+    };
+    let sit = situation().await;
+    if sit["state"] != "contacting" {
+        let (st, r) = s
+            .post(
+                &format!("/api/v1/situations/{sid}/events"),
+                Some(&a.coordinator.token),
+                json!({"event": "qualify", "version": sit["version"]}),
+            )
+            .await;
+        assert_eq!(st, 200, "{r}");
+    }
+    let sit = situation().await;
+    assert_eq!(sit["state"], "contacting", "{sit}");
+    let token = a.coordinator.token.as_str();
+    let version = sit["version"].to_string();
+    let r = send(
+        &s,
+        Some(token),
+        &format!("/console/situations/{sid}/etat"),
+        Some(&[
+            ("_csrf", csrf_of(token).as_str()),
+            ("event", "schedule_callback"),
+            ("version", &version),
+            ("callback_date", "2031-03-04"),
+            ("callback_from", "10:00"),
+            ("callback_to", "11:30"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let sit = situation().await;
+    // Cayenne is UTC−3 all year: 10:00 there is 13:00 UTC (Paris time would have said 09:00).
+    assert_eq!(sit["callback"]["start"], "2031-03-04T13:00:00Z", "{sit}");
+    assert_eq!(sit["callback"]["end"], "2031-03-04T14:30:00Z", "{sit}");
+    // A time that is not one is refused, naming its field.
+    let r = send(
+        &s,
+        Some(token),
+        &format!("/console/situations/{sid}/etat"),
+        Some(&[
+            ("_csrf", csrf_of(token).as_str()),
+            ("event", "schedule_callback"),
+            ("version", &sit["version"].to_string()),
+            ("callback_date", "2031-03-04"),
+            ("callback_from", "25:00"),
+            ("callback_to", "11:30"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("f-callback-from"), "{}", r.body);
+    s.stop().await;
+}

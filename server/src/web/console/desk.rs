@@ -9,7 +9,7 @@ use axum::extract::{Path, RawQuery};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use relais_domain::casework::{ChildReportRecipient, InterviewMode};
 use relais_domain::delivery::JobState;
@@ -685,30 +685,32 @@ async fn event(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) ->
         ("close_reason", Kind::Text),
         ("appointment_id", Kind::Text),
     ];
-    let r = match callback_of(&p) {
-        Err(e) => Err(e),
-        Ok(window) => {
-            let mut json = p.json(&spec);
-            if let (Some(w), Some(o)) = (window, json.as_object_mut()) {
-                o.insert("callback".into(), w);
-            }
-            match crate::input::parse_json::<SituationEventInput>(
-                &serde_json::to_vec(&json).unwrap_or_default(),
-            ) {
-                Ok(i) => situations::event(&d, sid, i).await.map(|_| ()),
-                Err(e) => Err(e),
+    let r = async {
+        let mut json = p.json(&spec);
+        if let Some((day, from, to)) = callback_of(&p)? {
+            let w = situations::callback_in_local_time(&d, sid, day, from, to).await?;
+            if let Some(o) = json.as_object_mut() {
+                o.insert("callback".into(), serde_json::json!(w));
             }
         }
-    };
+        let i = crate::input::parse_json::<SituationEventInput>(
+            &serde_json::to_vec(&json).unwrap_or_default(),
+        )?;
+        situations::event(&d, sid, i).await.map(|_| ())
+    }
+    .await;
     match r {
         Ok(()) => done(&format!("/console/situations/{sid}"), Done::StateChanged),
         Err(e) => refused(&d, &id, "event", &p, e).await,
     }
 }
 
-/// The call-back window typed as a day and two local times (Paris), as the instants the
-/// wire type takes; none when the fields are empty.
-fn callback_of(p: &Posted) -> Result<Option<serde_json::Value>, crate::error::ServiceError> {
+/// The call-back window as typed: a day and two wall-clock times (read in the situation's
+/// zone by `casework`); none when the fields are empty.
+#[allow(clippy::type_complexity)]
+fn callback_of(
+    p: &Posted,
+) -> Result<Option<(NaiveDate, NaiveTime, NaiveTime)>, crate::error::ServiceError> {
     let field = |n: &str| p.get(n).map(str::trim).filter(|v| !v.is_empty());
     let (Some(day), Some(from), Some(to)) = (
         field("callback_date"),
@@ -727,23 +729,23 @@ fn callback_of(p: &Posted) -> Result<Option<serde_json::Value>, crate::error::Se
         }
         return Ok(None);
     };
-    let at = |t: &str, name: &str| {
-        chrono::NaiveDateTime::parse_from_str(&format!("{day} {t}"), "%Y-%m-%d %H:%M")
-            .ok()
-            .and_then(|n| n.and_local_timezone(TZ).earliest())
-            .map(|x| x.with_timezone(&Utc).to_rfc3339())
-            .ok_or_else(|| {
-                crate::error::ServiceError::field(
-                    relais_domain::problem::ProblemCode::InvalidField,
-                    name,
-                    "Jour AAAA-MM-JJ et heure HH:MM attendus.",
-                )
-            })
+    let bad = |name: &str, what: &str| {
+        crate::error::ServiceError::field(
+            relais_domain::problem::ProblemCode::InvalidField,
+            name,
+            what,
+        )
     };
-    Ok(Some(serde_json::json!({
-        "start": at(from, "callback_from")?,
-        "end": at(to, "callback_to")?,
-    })))
+    let day = NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map_err(|_| bad("callback_date", "Jour AAAA-MM-JJ attendu."))?;
+    let time = |t: &str, name: &str| {
+        NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| bad(name, "Heure HH:MM attendue."))
+    };
+    Ok(Some((
+        day,
+        time(from, "callback_from")?,
+        time(to, "callback_to")?,
+    )))
 }
 
 async fn orient(d: D, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
