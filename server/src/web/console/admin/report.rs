@@ -1,0 +1,202 @@
+//! The activity report: the page with its charts, the CSV and the version meant to leave the service.
+
+use super::*;
+
+// ------------------------------------------------------------------ the report
+
+pub(super) fn period(
+    raw: &Option<String>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate, Audience), ServiceError> {
+    let date = |name: &str, default: NaiveDate| match query(raw, name) {
+        None => Ok(default),
+        Some(v) if v.is_empty() => Ok(default),
+        Some(v) => NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| {
+            ServiceError::field(
+                ProblemCode::InvalidParameter,
+                name,
+                "Date JJ/MM/AAAA attendue.",
+            )
+        }),
+    };
+    let from = date(
+        "from",
+        NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(today),
+    )?;
+    let to = date(
+        "to",
+        NaiveDate::from_ymd_opt(today.year() - 1, 12, 31).unwrap_or(today),
+    )?;
+    let audience = match query(raw, "audience").as_deref() {
+        Some("external") => Audience::External,
+        _ => Audience::Internal,
+    };
+    Ok((from, to, audience))
+}
+
+pub(super) async fn report_page(d: D, RawQuery(raw): RawQuery) -> Response {
+    report_view(&d, &raw, None).await
+}
+
+/// The report's form and figures; `refused`: why the document asked for was refused, said
+/// on the page (never carried in the address).
+pub(super) async fn report_view(
+    d: &D,
+    raw: &Option<String>,
+    refused: Option<super::super::Refusal>,
+) -> Response {
+    let l = d.lang;
+    let (from, to, audience, refusal) = match period(
+        raw,
+        d.now().with_timezone(&crate::zone::DEFAULT).date_naive(),
+    ) {
+        Ok((f, t, a)) => (f, t, a, None),
+        Err(e) => {
+            let today = d.now().date_naive();
+            (today, today, Audience::Internal, d.refusal(e).ok())
+        }
+    };
+    let refusal = refused.or(refusal);
+    let values: Vec<(String, String)> = vec![
+        (
+            "from".into(),
+            query(raw, "from").unwrap_or_else(|| from.to_string()),
+        ),
+        (
+            "to".into(),
+            query(raw, "to").unwrap_or_else(|| to.to_string()),
+        ),
+        (
+            "audience".into(),
+            if audience == Audience::External {
+                "external"
+            } else {
+                "internal"
+            }
+            .into(),
+        ),
+    ];
+    let f = match &refusal {
+        Some(r) => r.form(&values, l),
+        None => Form {
+            values: &values,
+            errors: &[],
+            general: None,
+            lang: l,
+        },
+    };
+    let mut h = format!(
+        "<p>{}</p>",
+        l.w(
+            "Le rapport compte l'activité de la période : situations reçues, origines, entretiens, orientations, clôtures. La version externe (financeurs) masque les petits effectifs.",
+            "The report counts the period's activity: situations received, origins, interviews, orientations, closures. The external version (funders) hides small counts."
+        )
+    );
+    f.summary(&mut h, &[("from", "Du"), ("to", "Au")]);
+    h.push_str("<form method=\"get\" action=\"/console/admin/rapport\">");
+    f.input(&mut h, "from", l.w("Du", "From"), "date", true, "");
+    f.input(
+        &mut h,
+        "to",
+        l.w("Au (inclus)", "To (included)"),
+        "date",
+        true,
+        "",
+    );
+    f.select(
+        &mut h,
+        "audience",
+        l.w("Version", "Version"),
+        &[
+            (
+                "internal".into(),
+                l.w("Interne au service", "Inside the service").into(),
+            ),
+            (
+                "external".into(),
+                l.w("Externe (financeurs)", "External (funders)").into(),
+            ),
+        ],
+        true,
+    );
+    h.push_str(&format!(
+        "<button type=\"submit\">{}</button></form>",
+        l.w("Afficher", "Show")
+    ));
+    if refusal.is_none() {
+        let q = format!(
+            "from={from}&amp;to={to}&amp;audience={}",
+            if audience == Audience::External {
+                "external"
+            } else {
+                "internal"
+            }
+        );
+        h.push_str(&format!(
+            "<ul class=\"actions\"><li><a href=\"/console/admin/rapport/document?{q}\">{}</a></li>\
+<li><a href=\"/console/admin/rapport/document?{q}&amp;format=csv\" download>{}</a></li></ul>",
+            l.w(
+                "Ouvrir le rapport (avec ses graphiques)",
+                "Open the report (with its charts)"
+            ),
+            l.w("Télécharger le tableau (CSV)", "Download the table (CSV)")
+        ));
+    }
+    let title = l.w("Rapport d'activité", "Activity report");
+    match refusal {
+        Some(r) => html(r.status, page(&d.frame(title, None), &h)),
+        None => d.page(title, None, &h),
+    }
+}
+
+pub(super) async fn report_document(d: D, RawQuery(raw): RawQuery) -> Response {
+    let l = d.lang;
+    let (from, to, audience) = match period(
+        &raw,
+        d.now().with_timezone(&crate::zone::DEFAULT).date_naive(),
+    ) {
+        Ok(p) => p,
+        Err(e) => return failure(e, l),
+    };
+    let (r, org) = match crate::casework::report::report(&d, from, to, audience).await {
+        Ok(x) => x,
+        Err(e) if e.status() < 500 => {
+            return match d.refusal(e) {
+                Ok(refusal) => report_view(&d, &raw, Some(refusal)).await,
+                Err(resp) => resp,
+            };
+        }
+        Err(e) => return failure(e, l),
+    };
+    if query(&raw, "format").as_deref() == Some("csv") {
+        return (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"relais-rapport-{from}-{to}.csv\""),
+                ),
+            ],
+            crate::render::report::csv(&r),
+        )
+            .into_response();
+    }
+    let doc = crate::render::report::html(&r, &org);
+    // The report carries its own style block: allowed by its digest, nothing else inline.
+    let style = doc
+        .split_once("<style>")
+        .and_then(|(_, rest)| rest.split_once("</style>"))
+        .map(|(s, _)| s)
+        .unwrap_or("");
+    use sha2::Digest as _;
+    let digest = data_encoding::BASE64.encode(&sha2::Sha256::digest(style.as_bytes()));
+    let csp = format!(
+        "default-src 'none'; style-src 'sha256-{digest}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    let mut resp = html(StatusCode::OK, doc);
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        resp.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    resp
+}

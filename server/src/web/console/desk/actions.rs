@@ -1,0 +1,287 @@
+//! What the file's forms do: a contact attempt, a state change, an orientation, an interview, a child-in-danger report; and who opened the file.
+
+use super::*;
+
+// ------------------------------------------------------------------ what the file's forms do
+
+pub(super) async fn refused(
+    d: &D,
+    id: &str,
+    form: &'static str,
+    p: &Posted,
+    e: crate::error::ServiceError,
+) -> Response {
+    match d.refusal(e) {
+        Ok(r) => {
+            file_page(
+                d,
+                id,
+                &None,
+                Some(Again {
+                    form,
+                    values: p.values(),
+                    refusal: &r,
+                }),
+            )
+            .await
+        }
+        Err(resp) => resp,
+    }
+}
+
+pub(super) async fn attempt(
+    d: D,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let sid = match id_of(&id, d.lang) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let r = match p.read::<AttemptInput>(&[
+        ("channel", Kind::Text),
+        ("result", Kind::Text),
+        ("note", Kind::Text),
+    ]) {
+        Ok(i) => attempts::attempt(&d, sid, i).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => done(&format!("/console/situations/{sid}"), Done::AttemptLogged),
+        Err(e) => refused(&d, &id, "attempt", &p, e).await,
+    }
+}
+
+pub(super) async fn event(
+    d: D,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let sid = match id_of(&id, d.lang) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let spec = [
+        ("event", Kind::Text),
+        ("version", Kind::Number),
+        ("close_reason", Kind::Text),
+        ("appointment_id", Kind::Text),
+    ];
+    let r = async {
+        let mut json = p.json(&spec);
+        if let Some((day, from, to)) = callback_of(&p)? {
+            let w = situations::callback_in_local_time(&d, sid, day, from, to).await?;
+            if let Some(o) = json.as_object_mut() {
+                o.insert("callback".into(), serde_json::json!(w));
+            }
+        }
+        let i = crate::input::parse_json::<SituationEventInput>(
+            &serde_json::to_vec(&json).unwrap_or_default(),
+        )?;
+        situations::event(&d, sid, i).await.map(|_| ())
+    }
+    .await;
+    match r {
+        Ok(()) => done(&format!("/console/situations/{sid}"), Done::StateChanged),
+        Err(e) => refused(&d, &id, "event", &p, e).await,
+    }
+}
+
+/// The call-back window as typed: a day and two wall-clock times (read in the situation's
+/// zone by `casework`); none when the fields are empty.
+#[allow(clippy::type_complexity)]
+pub(super) fn callback_of(
+    p: &Posted,
+) -> Result<Option<(NaiveDate, NaiveTime, NaiveTime)>, crate::error::ServiceError> {
+    let field = |n: &str| p.get(n).map(str::trim).filter(|v| !v.is_empty());
+    let (Some(day), Some(from), Some(to)) = (
+        field("callback_date"),
+        field("callback_from"),
+        field("callback_to"),
+    ) else {
+        if field("callback_date").is_some()
+            || field("callback_from").is_some()
+            || field("callback_to").is_some()
+        {
+            return Err(crate::error::ServiceError::field(
+                relais_domain::problem::ProblemCode::InvalidField,
+                "callback_date",
+                "Le jour et les deux heures du rappel sont nécessaires.",
+            ));
+        }
+        return Ok(None);
+    };
+    let bad = |name: &str, what: &str| {
+        crate::error::ServiceError::field(
+            relais_domain::problem::ProblemCode::InvalidField,
+            name,
+            what,
+        )
+    };
+    let day = NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map_err(|_| bad("callback_date", "Jour AAAA-MM-JJ attendu."))?;
+    let time = |t: &str, name: &str| {
+        NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| bad(name, "Heure HH:MM attendue."))
+    };
+    Ok(Some((
+        day,
+        time(from, "callback_from")?,
+        time(to, "callback_to")?,
+    )))
+}
+
+pub(super) async fn orient(
+    d: D,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let sid = match id_of(&id, d.lang) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let r = match p.read::<OrientationInput>(&[
+        ("partner_id", Kind::Text),
+        ("consent", Kind::Flag),
+        ("override_reason", Kind::Text),
+    ]) {
+        Ok(i) => partners::orient(&d, sid, i).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => done(
+            &format!("/console/situations/{sid}"),
+            Done::OrientationRecorded,
+        ),
+        Err(e) => refused(&d, &id, "orient", &p, e).await,
+    }
+}
+
+pub(super) async fn interview(
+    d: D,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let sid = match id_of(&id, d.lang) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let r = match p.read::<InterviewInput>(&[
+        ("mode", Kind::Text),
+        ("duration_minutes", Kind::Number),
+        ("note", Kind::Text),
+    ]) {
+        Ok(i) => interviews::record_interview(&d, sid, i).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => done(
+            &format!("/console/situations/{sid}"),
+            Done::InterviewRecorded,
+        ),
+        Err(e) => refused(&d, &id, "interview", &p, e).await,
+    }
+}
+
+pub(super) async fn child_report(
+    d: D,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let sid = match id_of(&id, d.lang) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let r = match p
+        .read::<ChildReportInput>(&[("reported_on", Kind::Needed), ("recipient", Kind::Text)])
+    {
+        Ok(i) => interviews::child_report(&d, sid, i).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => done(
+            &format!("/console/situations/{sid}"),
+            Done::ChildReportRecorded,
+        ),
+        Err(e) => refused(&d, &id, "child", &p, e).await,
+    }
+}
+
+/// Who opened or changed a person's file, newest first (reading it is audited too).
+pub(super) async fn access_log(d: D, Path(id): Path<String>) -> Response {
+    let l = d.lang;
+    let pid = match id_of(&id, l) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let entries = match persons::access_log(&d, pid, Paging::default()).await {
+        Ok(p) => p.items,
+        Err(e) if e.status() == 404 => return not_found(l),
+        Err(e) => return failure(e, l),
+    };
+    let people = crate::accounts::list(&d, Paging::default())
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let who = e
+                .account_id
+                .and_then(|a| people.iter().find(|p| p.id == a))
+                .map(|p| p.display_name.clone())
+                .unwrap_or_else(|| "—".into());
+            vec![
+                esc(&when(e.at, l)),
+                esc(&who),
+                esc(&crate::render::console::audit_action(&e.action, l)),
+                esc(crate::render::console::audit_outcome(&e.outcome, l)),
+            ]
+        })
+        .collect();
+    let mut h = String::new();
+    table(
+        &mut h,
+        l.w("Consultations et changements", "Openings and changes"),
+        &[
+            l.w("Quand", "When"),
+            l.w("Qui", "Who"),
+            l.w("Action", "Action"),
+            l.w("Issue", "Outcome"),
+        ],
+        &rows,
+        l.w(
+            "Personne n'a encore ouvert ce dossier.",
+            "Nobody has opened this file yet.",
+        ),
+    );
+    d.page(
+        l.w("Qui a ouvert ce dossier", "Who opened this file"),
+        None,
+        &h,
+    )
+}

@@ -1,0 +1,108 @@
+//! The coordinator at a desk, a room per topic: `queue` (the call-back queue), `file` (a
+//! situation's file, whose opening the service audits) and `forms` (its forms: a contact
+//! attempt, the state changes the state allows, orientation with consent, an interview, a
+//! child-in-danger report), `actions` (what those forms do), `booking` (from the file, with a
+//! slot picker) and `agenda` (the day or the week, seen / no-show / cancel). This file holds
+//! the routes and what the rooms share.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use relais_domain::casework::{ChildReportRecipient, InterviewMode};
+use relais_domain::delivery::JobState;
+use relais_domain::dto::{
+    AppointmentInput, AppointmentStatus, AttemptInput, CancelInput, ChildReportInput,
+    InterviewInput, OrientationInput, OutcomeInput, Partner, Person, Situation,
+    SituationEventInput,
+};
+use relais_domain::outreach::Event;
+use relais_domain::outreach::{AttemptChannel, AttemptResult, CloseReason};
+use relais_domain::safe_contact::Channel;
+use relais_domain::sms::MessageKind;
+use uuid::Uuid;
+
+use super::{Desk, Done, FileReaders, Kind, Posted, done, failure, html, not_found, notice, query};
+use crate::casework::{attempts, interviews, partners, persons, situations};
+use crate::paging::Paging;
+use crate::render::console::{Form, Lang, form_open, options, page, table};
+use crate::render::html::esc;
+use crate::scheduling::{search, types};
+use crate::state::AppState;
+
+mod actions;
+mod agenda;
+mod booking;
+mod file;
+mod forms;
+mod queue;
+
+use actions::*;
+use agenda::*;
+use booking::*;
+use file::*;
+use forms::*;
+use queue::*;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/file", get(queue))
+        .route("/console/situations/{id}", get(file))
+        // A form's address opened directly (a bookmark, a reload refused): back to the file.
+        .route(
+            "/console/situations/{id}/tentative",
+            post(attempt).get(to_file),
+        )
+        .route("/console/situations/{id}/etat", post(event).get(to_file))
+        .route(
+            "/console/situations/{id}/orientation",
+            post(orient).get(to_file),
+        )
+        .route(
+            "/console/situations/{id}/entretien",
+            post(interview).get(to_file),
+        )
+        .route(
+            "/console/situations/{id}/enfant",
+            post(child_report).get(to_file),
+        )
+        .route("/console/personnes/{id}/consultations", get(access_log))
+        .route(
+            "/console/situations/{id}/rendez-vous",
+            get(slots).post(book),
+        )
+        .route("/console/agenda", get(agenda_page))
+        .route("/console/rendez-vous/{id}", get(appointment_page))
+        .route(
+            "/console/rendez-vous/{id}/{action}",
+            post(outcome).get(|| async { super::see_other("/console/agenda") }),
+        )
+}
+
+type D = Desk<FileReaders>;
+
+async fn to_file(Path(id): Path<String>) -> Response {
+    match Uuid::parse_str(&id) {
+        Ok(id) => super::see_other(&format!("/console/situations/{id}")),
+        Err(_) => super::see_other("/console/file"),
+    }
+}
+
+const TZ: Tz = crate::zone::DEFAULT;
+
+fn when(t: DateTime<Utc>, l: Lang) -> String {
+    let t = t.with_timezone(&TZ);
+    if l.english {
+        t.format("%Y-%m-%d %H:%M").to_string()
+    } else {
+        t.format("%d/%m/%Y %H:%M").to_string()
+    }
+}
+
+fn id_of(raw: &str, l: Lang) -> Result<Uuid, Response> {
+    Uuid::parse_str(raw).map_err(|_| not_found(l))
+}

@@ -1,0 +1,340 @@
+//! The console's toolkit, below its pages: who is calling (the `Desk` extractor and its role
+//! policies) and the answers every page gives (a page, a redirect, a refusal, a failure).
+//! Reading posted forms is `posted`.
+
+use super::*;
+
+// ------------------------------------------------------------------ who is calling
+
+/// Which roles a page is for.
+pub trait Policy: Send + Sync + 'static {
+    fn allows(role: Role) -> bool;
+}
+
+/// Any signed-in account.
+pub struct Anyone;
+impl Policy for Anyone {
+    fn allows(_: Role) -> bool {
+        true
+    }
+}
+
+/// Those who may open persons' files: coordinators and admins.
+pub struct FileReaders;
+impl Policy for FileReaders {
+    fn allows(role: Role) -> bool {
+        role.may_read_person_files()
+    }
+}
+
+pub struct Admins;
+impl Policy for Admins {
+    fn allows(role: Role) -> bool {
+        role.may_administer()
+    }
+}
+
+/// Referrers only: the referral form and its statuses.
+pub struct Referrers;
+impl Policy for Referrers {
+    fn allows(role: Role) -> bool {
+        role == Role::Referrer
+    }
+}
+
+/// A signed-in account with its second factor, whose role the policy `P` allows: the scope
+/// of every console page. Without a session: to the sign-in page. Without a second factor:
+/// to the enrolment page. Another role's page: 403.
+pub struct Desk<P: Policy = Anyone> {
+    pub scope: Scope,
+    pub caller: Caller,
+    pub csrf: String,
+    pub lang: Lang,
+    pub path: String,
+    _policy: PhantomData<P>,
+}
+
+impl<P: Policy> std::ops::Deref for Desk<P> {
+    type Target = Scope;
+    fn deref(&self) -> &Scope {
+        &self.scope
+    }
+}
+
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty() && v.len() <= 200)
+}
+
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    Lang {
+        english: cookie_value(headers, LANG_COOKIE) == Some("en"),
+    }
+}
+
+/// The anti-forgery token of a session: derived from its secret token, so it cannot be
+/// guessed from outside and changes with each sign-in.
+pub fn csrf_of(token: &str) -> String {
+    token_hash(&format!("console-csrf:{token}"))[..32].to_owned()
+}
+
+impl<P: Policy> FromRequestParts<AppState> for Desk<P> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let lang = lang_of(&parts.headers);
+        let path = parts.uri.path().to_owned();
+        let Some(token) = cookie_value(&parts.headers, COOKIE) else {
+            return Err(to_sign_in(&path));
+        };
+        let caller =
+            match crate::auth::sessions::resume(state, token, client_ip(parts, state)).await {
+                Ok(c) => c,
+                Err(e) if e.status() == 401 => return Err(to_sign_in(&path)),
+                Err(e) => return Err(failure(e, lang)),
+            };
+        let csrf = csrf_of(token);
+        if !caller.second_factor_ok {
+            return Err(see_other("/console/enrolement"));
+        }
+        if !P::allows(caller.role) {
+            let f = Frame {
+                title: lang.w("Page réservée à un autre rôle", "Page for another role"),
+                who: Some((caller.role, lang.word(caller.role))),
+                csrf: &csrf,
+                lang,
+                path: &path,
+                notice: None,
+            };
+            let body = format!(
+                "<p>{}</p><p><a href=\"/console\">{}</a></p>",
+                lang.w(
+                    "Votre rôle ne donne pas accès à cette page.",
+                    "Your role does not give access to this page."
+                ),
+                lang.w("Retour à l'accueil de la console", "Back to the console")
+            );
+            return Err(html(StatusCode::FORBIDDEN, page(&f, &body)));
+        }
+        Ok(Desk {
+            scope: Scope::new(
+                state.clone(),
+                caller.organisation_id,
+                Actor::Staff(caller.clone()),
+            ),
+            caller,
+            csrf,
+            lang,
+            path,
+            _policy: PhantomData,
+        })
+    }
+}
+
+impl<P: Policy> Desk<P> {
+    pub fn frame<'a>(&'a self, title: &'a str, notice: Option<&'a str>) -> Frame<'a> {
+        Frame {
+            title,
+            who: Some((self.caller.role, self.lang.word(self.caller.role))),
+            csrf: &self.csrf,
+            lang: self.lang,
+            path: &self.path,
+            notice,
+        }
+    }
+
+    pub fn page(&self, title: &str, notice: Option<&str>, body: &str) -> Response {
+        html(StatusCode::OK, page(&self.frame(title, notice), body))
+    }
+
+    /// A posted form, once its anti-forgery token and origin are checked.
+    pub fn posted(&self, headers: &HeaderMap, body: &Bytes) -> Result<Posted, Response> {
+        let p = Posted::parse(body);
+        if cross_site(headers) || p.get("_csrf") != Some(self.csrf.as_str()) {
+            return Err(forged_page(self.lang));
+        }
+        Ok(p)
+    }
+
+    /// A refused or failed call: its fields for the form, or the failure page.
+    pub fn refusal(&self, e: ServiceError) -> Result<Refusal, Response> {
+        if e.status() >= 500 {
+            return Err(failure(e, self.lang));
+        }
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+        let p = e.into_parts();
+        let general = if p.errors.is_empty() {
+            Some(match (p.detail, p.transition) {
+                (_, Some((current, allowed))) => format!(
+                    "{} « {} » ; {} : {}.",
+                    self.lang.w(
+                        "Changement impossible depuis l'état",
+                        "Not possible from the state"
+                    ),
+                    self.lang
+                        .word_of::<relais_domain::outreach::State>(&current),
+                    self.lang.w("possibles", "possible"),
+                    allowed
+                        .iter()
+                        .map(|a| self.lang.word_of::<relais_domain::outreach::Event>(a))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                (Some(d), None) => format!("{} — {d}", p.title),
+                (None, None) => p.title.to_owned(),
+            })
+        } else {
+            None
+        };
+        Ok(Refusal {
+            status,
+            errors: p.errors,
+            general,
+        })
+    }
+}
+
+/// What a refused form is shown again with.
+pub struct Refusal {
+    pub status: StatusCode,
+    pub errors: Vec<FieldError>,
+    pub general: Option<String>,
+}
+
+impl Refusal {
+    pub fn form<'a>(&'a self, values: &'a [(String, String)], lang: Lang) -> Form<'a> {
+        Form {
+            values,
+            errors: &self.errors,
+            general: self.general.as_deref(),
+            lang,
+        }
+    }
+}
+
+// ------------------------------------------------------------------ answers
+
+pub fn html(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+pub fn see_other(location: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
+pub fn query(raw: &Option<String>, name: &str) -> Option<String> {
+    url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+pub(super) fn to_sign_in(path: &str) -> Response {
+    if path == "/console" || !path.starts_with("/console/") {
+        return see_other("/console/connexion");
+    }
+    let q: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
+    see_other(&format!("/console/connexion?retour={q}"))
+}
+
+/// A page that says one thing, with the way back to the console.
+pub(super) fn said(
+    status: StatusCode,
+    lang: Lang,
+    title: (&str, &str),
+    text: (&str, &str),
+) -> Response {
+    let f = Frame {
+        title: lang.w(title.0, title.1),
+        who: None,
+        csrf: "",
+        lang,
+        path: "/console",
+        notice: None,
+    };
+    let body = format!(
+        "<p>{}</p><p><a href=\"/console\">{}</a></p>",
+        lang.w(text.0, text.1),
+        lang.w("Retour à la console", "Back to the console")
+    );
+    html(status, page(&f, &body))
+}
+
+pub fn forged_page(lang: Lang) -> Response {
+    said(
+        StatusCode::FORBIDDEN,
+        lang,
+        ("Formulaire refusé", "Form refused"),
+        (
+            "Ce formulaire ne vient pas de cette page de la console, ou votre session a changé. Rien n'a été enregistré. Rechargez la page et recommencez.",
+            "This form did not come from this console page, or your session changed. Nothing was saved. Reload the page and try again.",
+        ),
+    )
+}
+
+/// A failure of the service itself: logged without personal data, said plainly.
+pub fn failure(e: ServiceError, lang: Lang) -> Response {
+    let status = e.status();
+    if status >= 500 {
+        tracing::error!(code = e.code().as_str(), "console page failed");
+    }
+    let code = if status >= 500 {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST)
+    };
+    said(
+        code,
+        lang,
+        ("Impossible pour le moment", "Not possible right now"),
+        (
+            "La demande n'a pas abouti. Réessayez dans un instant ; si cela continue, prévenez l'administration du service.",
+            "The request did not go through. Try again in a moment; if it goes on, tell the service's administrator.",
+        ),
+    )
+}
+
+pub fn not_found(lang: Lang) -> Response {
+    said(
+        StatusCode::NOT_FOUND,
+        lang,
+        ("Introuvable", "Not found"),
+        (
+            "Cette page n'existe pas ou n'est pas de votre service.",
+            "This page does not exist or is not your service's.",
+        ),
+    )
+}
+
+/// The cookie that holds the session's token.
+pub fn session_cookie(state: &AppState, token: &str, max_age_seconds: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={token}; Path=/console; Max-Age={max_age_seconds}; HttpOnly; SameSite=Strict{}",
+        secure(state)
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("relais_console=; Path=/console; Max-Age=0"))
+}
+
+pub fn no_session_cookie() -> HeaderValue {
+    HeaderValue::from_static("relais_console=; Path=/console; Max-Age=0; HttpOnly; SameSite=Strict")
+}
+
+/// `Secure` everywhere but on loopback over plain HTTP (the demo, the tests).
+pub(super) fn secure(state: &AppState) -> &'static str {
+    let u = state.config().public_url.as_str();
+    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|p| u.starts_with(p));
+    if loopback { "" } else { "; Secure" }
+}
