@@ -112,6 +112,7 @@ impl<P: Policy> FromRequestParts<AppState> for Desk<P> {
                 lang,
                 path: &path,
                 notice: None,
+                alert: None,
             };
             let body = format!(
                 "<p>{}</p><p><a href=\"/console\">{}</a></p>",
@@ -147,6 +148,7 @@ impl<P: Policy> Desk<P> {
             lang: self.lang,
             path: &self.path,
             notice,
+            alert: None,
         }
     }
 
@@ -262,6 +264,7 @@ pub(super) fn said(
         lang,
         path: "/console",
         notice: None,
+        alert: None,
     };
     let body = format!(
         "<p>{}</p><p><a href=\"/console\">{}</a></p>",

@@ -47,6 +47,7 @@ fn frame<'a>(title: &'a str, lang: Lang) -> Frame<'a> {
         lang,
         path: "/console/connexion",
         notice: None,
+        alert: None,
     }
 }
 

@@ -140,7 +140,13 @@ pub(super) async fn agenda_view(
     match refused {
         Some((status, why)) => html(
             status,
-            page(&d.frame(l.w("Agenda", "Agenda"), Some(why.as_str())), &h),
+            page(
+                &Frame {
+                    alert: Some(why.as_str()),
+                    ..d.frame(l.w("Agenda", "Agenda"), None)
+                },
+                &h,
+            ),
         ),
         None => d.page(l.w("Agenda", "Agenda"), notice(raw, d.lang).as_deref(), &h),
     }

@@ -1,0 +1,120 @@
+//! The staff console's pages: the frame (`frame`, on its template), forms that name the
+//! field at fault in plain words and keep what was typed (`form`), and the words of a file in
+//! French or English (stored words' labels come from `relais_domain::words`). Pure
+//! functions; the edge is `web::console`.
+
+mod form;
+mod frame;
+
+pub use form::{Form, form_open, table};
+pub use frame::{Frame, menu, page};
+
+use relais_domain::words::Word;
+
+/// French first; English when the person chose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lang {
+    pub english: bool,
+}
+
+impl Lang {
+    pub fn w<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
+        if self.english { en } else { fr }
+    }
+
+    /// The label of a stored word (`relais_domain::words`: the one table of labels).
+    pub fn word<W: Word>(self, w: W) -> &'static str {
+        w.label(self.into())
+    }
+
+    /// The label of a stored word read back as text; the text itself if it is not one.
+    pub fn word_of<W: Word>(self, stored: &str) -> std::borrow::Cow<'_, str> {
+        relais_domain::words::label_of::<W>(stored, self.into())
+    }
+}
+
+impl From<Lang> for relais_domain::words::Lang {
+    fn from(l: Lang) -> Self {
+        if l.english {
+            relais_domain::words::Lang::En
+        } else {
+            relais_domain::words::Lang::Fr
+        }
+    }
+}
+
+/// Options of a select from a list of stored words: (stored word, label).
+pub fn options<W: Word>(l: Lang) -> Vec<(String, String)> {
+    W::ALL
+        .iter()
+        .map(|&w| (w.as_str().to_owned(), l.word(w).to_owned()))
+        .collect()
+}
+
+/// An audit row's action as the log's reader reads it (the stored word if unknown).
+pub fn audit_action(w: &str, l: Lang) -> String {
+    l.word_of::<crate::audit::Action>(w).into_owned()
+}
+
+/// An audit row's outcome in words.
+pub fn audit_outcome(w: &str, l: Lang) -> &str {
+    match w {
+        "ok" => l.w("Fait", "Done"),
+        "refused" => l.w("Refusé", "Refused"),
+        "denied" => l.w("Refusé (droits)", "Denied"),
+        "failed" => l.w("Échec", "Failed"),
+        "locked" => l.w("Verrouillé", "Locked"),
+        "wrong" => l.w("Mauvaise réponse", "Wrong answer"),
+        "dry_run" => l.w("Simulation", "Dry run"),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use relais_domain::{FieldError, Role};
+
+    #[test]
+    fn a_refused_form_names_its_field_and_keeps_what_was_typed_but_the_password() {
+        let values = vec![
+            ("email".to_owned(), "a\"<b>@x".to_owned()),
+            ("password".to_owned(), "secret".to_owned()),
+        ];
+        let errors = vec![FieldError {
+            field: "email".into(),
+            code: "invalid_field".into(),
+            message: "Adresse invalide.".into(),
+        }];
+        let f = Form {
+            values: &values,
+            errors: &errors,
+            general: None,
+            lang: Lang { english: false },
+        };
+        let mut h = String::new();
+        f.summary(&mut h, &[("email", "Adresse électronique")]);
+        f.input(&mut h, "email", "Adresse électronique", "email", true, "");
+        f.input(&mut h, "password", "Mot de passe", "password", true, "");
+        assert!(h.contains("<a href=\"#f-email\">Adresse électronique : Adresse invalide.</a>"));
+        assert!(h.contains("value=\"a&#34;&#60;b&#62;@x\""));
+        assert!(h.contains("aria-invalid=\"true\" aria-describedby=\"f-email-e\""));
+        assert!(!h.contains("secret"));
+    }
+
+    #[test]
+    fn each_role_sees_only_its_own_pages_in_the_menu() {
+        let paths = |r| menu(r).into_iter().map(|m| m.0).collect::<Vec<_>>();
+        assert!(
+            paths(Role::Referrer)
+                .iter()
+                .all(|p| p.starts_with("/console/signalements"))
+        );
+        assert!(
+            !paths(Role::Coordinator)
+                .iter()
+                .any(|p| p.starts_with("/console/admin"))
+        );
+        assert!(paths(Role::Admin).contains(&"/console/admin/rapport"));
+    }
+}
