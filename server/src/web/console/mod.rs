@@ -36,6 +36,7 @@ use crate::state::AppState;
 
 pub mod admin;
 pub mod desk;
+mod enrolment;
 pub mod intake;
 pub mod notices;
 pub mod referrer;

@@ -1,0 +1,181 @@
+//! The activity report as CSV: one row per figure, masked cells as "<5" in the external
+//! version.
+
+use relais_domain::report::{Audience, Cell, Report};
+use std::fmt::Write as _;
+
+pub(crate) fn cell_csv(c: Cell) -> String {
+    c.map(|n| n.to_string()).unwrap_or_else(|| "<5".to_owned())
+}
+
+pub(crate) fn opt_csv(v: Option<f64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// One row per figure: `section,dimension_1,dimension_2,dimension_3,value`; a suppressed
+/// count reads `<5`, a suppressed ratio is empty.
+pub fn csv(r: &Report) -> String {
+    let mut out = String::from("section,dimension_1,dimension_2,dimension_3,value\n");
+    let mut row = |s: &str, a: &str, b: &str, c: &str, v: String| {
+        let _ = writeln!(out, "{s},{a},{b},{c},{v}");
+    };
+    row("range", "from", "", "", r.from.to_string());
+    row("range", "to", "", "", r.to.to_string());
+    row(
+        "range",
+        "audience",
+        "",
+        "",
+        match r.audience {
+            Audience::Internal => "internal",
+            Audience::External => "external",
+        }
+        .into(),
+    );
+    row(
+        "people_accompanied",
+        "",
+        "",
+        "",
+        cell_csv(r.people_accompanied),
+    );
+    row("new_situations", "", "", "", cell_csv(r.new_situations));
+    row("interviews", "total", "", "", cell_csv(r.interviews_total));
+    for i in &r.interviews {
+        row("interviews", i.key.as_str(), "", "", cell_csv(i.count));
+    }
+    for o in &r.origins {
+        row(
+            "origin",
+            o.channel.as_str(),
+            o.initiative.as_str(),
+            "",
+            cell_csv(o.count),
+        );
+    }
+    for o in &r.origin_by_channel {
+        row(
+            "origin_by_channel",
+            o.key.as_str(),
+            "count",
+            "",
+            cell_csv(o.count),
+        );
+        row(
+            "origin_by_channel",
+            o.key.as_str(),
+            "percent",
+            "",
+            opt_csv(o.percent),
+        );
+    }
+    for o in &r.origin_by_initiative {
+        row(
+            "origin_by_initiative",
+            o.key.as_str(),
+            "count",
+            "",
+            cell_csv(o.count),
+        );
+        row(
+            "origin_by_initiative",
+            o.key.as_str(),
+            "percent",
+            "",
+            opt_csv(o.percent),
+        );
+    }
+    for p in &r.problems {
+        row("problems", p.key.as_str(), "", "", cell_csv(p.count));
+    }
+    for c in &r.roles {
+        row(
+            "roles",
+            c.role.as_str(),
+            c.sex.as_str(),
+            c.age_band.as_str(),
+            cell_csv(c.count),
+        );
+    }
+    row("minors", "", "", "", cell_csv(r.minors));
+    let re = &r.reachability;
+    row("reachability", "to_reach", "", "", cell_csv(re.to_reach));
+    row("reachability", "reached", "", "", cell_csv(re.reached));
+    row(
+        "reachability",
+        "percent_reached",
+        "",
+        "",
+        opt_csv(re.percent_reached),
+    );
+    row(
+        "reachability",
+        "median_hours_to_first_contact",
+        "",
+        "",
+        opt_csv(re.median_hours_to_first_contact),
+    );
+    row(
+        "reachability",
+        "attempts_per_contact",
+        "",
+        "",
+        opt_csv(re.attempts_per_contact),
+    );
+    for o in &r.orientations {
+        row(
+            "orientations",
+            o.partner_kind.as_str(),
+            o.status.as_str(),
+            "",
+            cell_csv(o.count),
+        );
+    }
+    for c in &r.closures {
+        row("closures", c.key.as_str(), "", "", cell_csv(c.count));
+    }
+    for c in &r.child_reports {
+        row("child_reports", c.key.as_str(), "", "", cell_csv(c.count));
+    }
+    row(
+        "anonymous_contacts",
+        "total",
+        "",
+        "",
+        cell_csv(r.anonymous_contacts),
+    );
+    for c in &r.anonymous_by_channel {
+        row(
+            "anonymous_contacts",
+            c.key.as_str(),
+            "",
+            "",
+            cell_csv(c.count),
+        );
+    }
+    for m in &r.monthly {
+        row(
+            "monthly",
+            &m.month,
+            "new_situations",
+            "",
+            cell_csv(m.new_situations),
+        );
+        row(
+            "monthly",
+            &m.month,
+            "interviews",
+            "",
+            cell_csv(m.interviews),
+        );
+        row("monthly", &m.month, "attempts", "", cell_csv(m.attempts));
+        row(
+            "monthly",
+            &m.month,
+            "anonymous_contacts",
+            "",
+            cell_csv(m.anonymous_contacts),
+        );
+    }
+    out
+}

@@ -1,0 +1,8 @@
+//! The activity report rendered as CSV (`csv`) and as a printable HTML page with SVG charts
+//! (`page`). Shared by the JSON API and the staff console.
+
+mod csv;
+mod page;
+
+pub use csv::csv;
+pub use page::html;
