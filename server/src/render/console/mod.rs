@@ -5,6 +5,8 @@
 
 mod form;
 mod frame;
+pub mod sign_in;
+pub mod spec;
 
 pub use form::{Form, form_open, table};
 pub use frame::{Frame, menu, page};

@@ -108,6 +108,31 @@ impl Posted {
     }
 }
 
+impl Posted {
+    /// Read into `T` by the form's one specification (`render::console::spec`): a number as
+    /// a number, a required text as `Needed` (every empty one named at once), the rest as text.
+    pub fn read_fields<T: serde::de::DeserializeOwned>(
+        &self,
+        fields: &[crate::render::console::spec::Field],
+    ) -> Result<T, ServiceError> {
+        use crate::render::console::spec::Input;
+        let spec: Vec<(&str, Kind)> = fields
+            .iter()
+            .map(|f| {
+                (
+                    f.name,
+                    match f.input {
+                        Input::Number => Kind::Number,
+                        _ if f.required => Kind::Needed,
+                        _ => Kind::Text,
+                    },
+                )
+            })
+            .collect();
+        self.read(&spec)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
     Text,

@@ -11,12 +11,10 @@ use axum::routing::{get, post};
 use relais_domain::dto::{LoginRequest, SecondFactor};
 
 use super::{
-    Kind, Posted, cross_site, failure, html, lang_of, no_session_cookie, query, see_other,
-    session_cookie,
+    Posted, cross_site, failure, html, lang_of, no_session_cookie, query, see_other, session_cookie,
 };
 use crate::edge::ClientIp;
 use crate::render::console::{Form, Frame, Lang, page};
-use crate::render::html::esc;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -32,13 +30,6 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-pub(super) const LABELS: &[(&str, &str)] = &[
-    ("email", "Adresse électronique"),
-    ("password", "Mot de passe"),
-    ("totp_code", "Code de l'application d'authentification"),
-    ("recovery_code", "Code de secours"),
-];
-
 pub(super) fn frame<'a>(title: &'a str, lang: Lang) -> Frame<'a> {
     Frame {
         title,
@@ -49,75 +40,6 @@ pub(super) fn frame<'a>(title: &'a str, lang: Lang) -> Frame<'a> {
         notice: None,
         alert: None,
     }
-}
-
-fn sign_in_page(lang: Lang, form: &Form<'_>, back: Option<&str>, note: Option<&str>) -> String {
-    let mut h = String::new();
-    if let Some(n) = note {
-        h.push_str(&format!(
-            "<p class=\"notice\" role=\"status\">{}</p>",
-            esc(n)
-        ));
-    }
-    form.summary(&mut h, LABELS);
-    h.push_str("<form method=\"post\" action=\"/console/connexion\" class=\"narrow\">");
-    if let Some(b) = back {
-        h.push_str(&format!(
-            "<input type=\"hidden\" name=\"retour\" value=\"{}\">",
-            esc(b)
-        ));
-    }
-    form.input(
-        &mut h,
-        "email",
-        lang.w("Adresse électronique", "E-mail address"),
-        "email",
-        true,
-        "autocomplete=\"username\" autofocus",
-    );
-    form.input(
-        &mut h,
-        "password",
-        lang.w("Mot de passe", "Password"),
-        "password",
-        true,
-        "autocomplete=\"current-password\"",
-    );
-    form.input(
-        &mut h,
-        "totp_code",
-        lang.w(
-            "Code à 6 chiffres de l'application d'authentification",
-            "6-digit code from the authenticator app",
-        ),
-        "text",
-        false,
-        "inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"6\" pattern=\"[0-9]{6}\"",
-    );
-    h.push_str(&format!(
-        "<details><summary>{}</summary>",
-        lang.w(
-            "Je n'ai pas mon téléphone : utiliser un code de secours",
-            "I don't have my phone: use a recovery code"
-        )
-    ));
-    form.input(
-        &mut h,
-        "recovery_code",
-        lang.w("Code de secours", "Recovery code"),
-        "text",
-        false,
-        "autocomplete=\"off\"",
-    );
-    h.push_str(&format!(
-        "</details><p class=\"hint\">{}</p><button type=\"submit\">{}</button></form>",
-        lang.w(
-            "Première connexion : laissez le code vide, la console vous fera enrôler une application d'authentification.",
-            "First sign-in: leave the code empty, the console will have you enrol an authenticator app."
-        ),
-        lang.w("Se connecter", "Sign in")
-    ));
-    h
 }
 
 fn safe_back(b: Option<String>) -> Option<String> {
@@ -138,7 +60,7 @@ async fn show(headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
         StatusCode::OK,
         page(
             &frame(title, lang),
-            &sign_in_page(lang, &Form::empty(lang), back.as_deref(), note),
+            &crate::render::console::sign_in::body(lang, &Form::empty(lang), back.as_deref(), note),
         ),
     )
 }
@@ -156,12 +78,7 @@ async fn submit(
         return super::forged_page(lang);
     }
     let back = safe_back(p.get("retour").map(str::to_owned));
-    let result = match p.read::<LoginRequest>(&[
-        ("email", Kind::Needed),
-        ("password", Kind::Needed),
-        ("totp_code", Kind::Text),
-        ("recovery_code", Kind::Text),
-    ]) {
+    let result = match p.read_fields::<LoginRequest>(&crate::render::console::sign_in::FIELDS) {
         Ok(req) => crate::auth::sessions::login(&state, ip, req).await,
         Err(e) => Err(e),
     };
@@ -201,7 +118,7 @@ async fn submit(
                 status,
                 page(
                     &frame(title, lang),
-                    &sign_in_page(lang, &form, back.as_deref(), None),
+                    &crate::render::console::sign_in::body(lang, &form, back.as_deref(), None),
                 ),
             )
         }
