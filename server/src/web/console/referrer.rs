@@ -232,8 +232,9 @@ fn form_page(d: &D, f: &Form<'_>) -> String {
             "Unit (brigade, station, service)",
         ),
         "text",
-        false,
-        "",
+        // The service requires it of a referrer (a partner unit's software is its own unit).
+        true,
+        "maxlength=\"200\"",
     );
     f.textarea(
         &mut h,
