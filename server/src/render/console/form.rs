@@ -58,8 +58,9 @@ impl<'a> Form<'a> {
             .map(|e| e.message.as_str())
     }
 
-    /// The list of what is wrong, each line a link to its field, read first.
-    pub fn summary(&self, h: &mut String, labels: &[(&str, &str)]) {
+    /// The refusal read first: every fault, its field named by its label in the reader's
+    /// language (`labels`: name, French, English).
+    pub fn summary(&self, h: &mut String, labels: &[(&str, &str, &str)]) {
         if self.errors.is_empty() && self.general.is_none() {
             return;
         }
@@ -78,8 +79,8 @@ impl<'a> Form<'a> {
         for e in self.errors {
             let name = labels
                 .iter()
-                .find(|(n, _)| e.field == *n || e.field.starts_with(&format!("{n}.")))
-                .map(|(n, label)| (*n, *label));
+                .find(|(n, _, _)| e.field == *n || e.field.starts_with(&format!("{n}.")))
+                .map(|(n, fr, en)| (*n, l.w(fr, en)));
             match name {
                 Some((n, label)) => {
                     let _ = write!(

@@ -95,10 +95,28 @@ mod tests {
             lang: Lang { english: false },
         };
         let mut h = String::new();
-        f.summary(&mut h, &[("email", "Adresse électronique")]);
+        f.summary(
+            &mut h,
+            &[("email", "Adresse électronique", "E-mail address")],
+        );
         f.input(&mut h, "email", "Adresse électronique", "email", true, "");
         f.input(&mut h, "password", "Mot de passe", "password", true, "");
         assert!(h.contains("<a href=\"#f-email\">Adresse électronique : Adresse invalide.</a>"));
+        // On the English console, the summary names the field in English.
+        let mut en = String::new();
+        Form {
+            lang: Lang { english: true },
+            ..f
+        }
+        .summary(
+            &mut en,
+            &[("email", "Adresse électronique", "E-mail address")],
+        );
+        assert!(
+            en.contains("<a href=\"#f-email\">E-mail address : Adresse invalide.</a>"),
+            "{en}"
+        );
+        assert!(en.contains("The form was not saved"), "{en}");
         assert!(h.contains("value=\"a&#34;&#60;b&#62;@x\""));
         assert!(h.contains("aria-invalid=\"true\" aria-describedby=\"f-email-e\""));
         assert!(!h.contains("secret"));

@@ -78,7 +78,7 @@ pub(super) fn enrol_page(
         ),
         esc(secret)
     ));
-    form.summary(&mut h, &[("code", "Code")]);
+    form.summary(&mut h, &[("code", "Code", "Code")]);
     form_open(&mut h, "/console/enrolement", csrf, "class=\"narrow\"");
     h.push_str(&format!(
         "<input type=\"hidden\" name=\"secret\" value=\"{}\"><input type=\"hidden\" name=\"uri\" value=\"{}\">",

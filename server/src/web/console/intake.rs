@@ -28,13 +28,13 @@ pub fn routes() -> Router<AppState> {
 
 type D = Desk<FileReaders>;
 
-const WALK_IN: &[(&str, &str)] = &[
-    ("first_name", "Prénom"),
-    ("last_name", "Nom"),
-    ("phone", "Téléphone"),
-    ("kind", "Nature"),
-    ("person_role", "La personne est"),
-    ("note", "Note"),
+const WALK_IN: &[(&str, &str, &str)] = &[
+    ("first_name", "Prénom", "First name"),
+    ("last_name", "Nom", "Last name"),
+    ("phone", "Téléphone", "Phone"),
+    ("kind", "Nature", "Kind"),
+    ("person_role", "La personne est", "The person is"),
+    ("note", "Note", "Note"),
 ];
 
 fn walk_in_form(d: &D, f: &Form<'_>) -> String {
@@ -171,9 +171,9 @@ fn anonymous_form(d: &D, f: &Form<'_>) -> String {
     f.summary(
         &mut h,
         &[
-            ("channel", "Canal"),
-            ("action", "Réponse apportée"),
-            ("problems", "Problématiques"),
+            ("channel", "Canal", "Channel"),
+            ("action", "Réponse apportée", "What was done"),
+            ("problems", "Problématiques", "Problems"),
         ],
     );
     form_open(&mut h, "/console/contact-anonyme", &d.csrf, "");

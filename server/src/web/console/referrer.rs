@@ -74,21 +74,29 @@ async fn list(d: D, RawQuery(raw): RawQuery) -> Response {
     )
 }
 
-const LABELS: &[(&str, &str)] = &[
-    ("first_name", "Prénom"),
-    ("last_name", "Nom"),
-    ("birth_year", "Année de naissance"),
-    ("phone", "Téléphone"),
-    ("safe_contact.safe_phone", "Numéro sûr"),
-    ("safe_contact", "Moyens de contact sûrs"),
-    ("consent_to_contact", "Accord de la personne"),
-    ("kind", "Nature"),
-    ("person_role", "La personne est"),
-    ("document_type", "Document"),
-    ("channel", "Origine"),
-    ("unit", "Unité"),
-    ("note", "Motif"),
-    ("external_ref", "Votre référence"),
+const LABELS: &[(&str, &str, &str)] = &[
+    ("first_name", "Prénom", "First name"),
+    ("last_name", "Nom", "Last name"),
+    ("birth_year", "Année de naissance", "Year of birth"),
+    ("phone", "Téléphone", "Phone"),
+    ("safe_contact.safe_phone", "Numéro sûr", "Safe number"),
+    (
+        "safe_contact",
+        "Moyens de contact sûrs",
+        "Safe ways to reach the person",
+    ),
+    (
+        "consent_to_contact",
+        "Accord de la personne",
+        "The person's consent",
+    ),
+    ("kind", "Nature", "Kind"),
+    ("person_role", "La personne est", "The person is"),
+    ("document_type", "Document", "Document"),
+    ("channel", "Origine", "Origin"),
+    ("unit", "Unité", "Unit"),
+    ("note", "Motif", "Reason"),
+    ("external_ref", "Votre référence", "Your reference"),
 ];
 
 fn form_page(d: &D, f: &Form<'_>) -> String {

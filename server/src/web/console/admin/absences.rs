@@ -79,9 +79,9 @@ pub(super) async fn absences_page(
     f.summary(
         &mut h,
         &[
-            ("coordinator_id", "Intervenant·e"),
-            ("start_local", "Début"),
-            ("end_local", "Fin"),
+            ("coordinator_id", "Intervenant·e", "Social worker"),
+            ("start_local", "Début", "Start"),
+            ("end_local", "Fin", "End"),
         ],
     );
     form_open(&mut h, "/console/admin/absences", &d.csrf, "");

@@ -4,12 +4,12 @@ use super::*;
 
 // ------------------------------------------------------------------ accounts
 
-pub(super) const ACCOUNT_LABELS: &[(&str, &str)] = &[
-    ("email", "Adresse électronique"),
-    ("display_name", "Nom affiché"),
-    ("role", "Rôle"),
-    ("password", "Mot de passe initial"),
-    ("site_ids", "Sites"),
+pub(super) const ACCOUNT_LABELS: &[(&str, &str, &str)] = &[
+    ("email", "Adresse électronique", "E-mail address"),
+    ("display_name", "Nom affiché", "Display name"),
+    ("role", "Rôle", "Role"),
+    ("password", "Mot de passe initial", "Initial password"),
+    ("site_ids", "Sites", "Sites"),
 ];
 
 pub(super) async fn accounts_page(d: D, RawQuery(raw): RawQuery) -> Response {

@@ -4,12 +4,12 @@ use super::*;
 
 // ------------------------------------------------------------------ opening windows
 
-pub(super) const WINDOW_LABELS: &[(&str, &str)] = &[
-    ("coordinator_id", "Intervenant·e"),
-    ("site_id", "Site"),
-    ("days", "Jours"),
-    ("start", "Début"),
-    ("end", "Fin"),
+pub(super) const WINDOW_LABELS: &[(&str, &str, &str)] = &[
+    ("coordinator_id", "Intervenant·e", "Social worker"),
+    ("site_id", "Site", "Site"),
+    ("days", "Jours", "Days"),
+    ("start", "Début", "Start"),
+    ("end", "Fin", "End"),
 ];
 
 pub(super) async fn windows(d: D, RawQuery(raw): RawQuery) -> Response {

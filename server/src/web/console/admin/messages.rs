@@ -91,7 +91,11 @@ pub(super) async fn templates_view(
     }
     f.summary(
         &mut h,
-        &[("body", "Texte"), ("kind", "Message"), ("channel", "Canal")],
+        &[
+            ("body", "Texte", "Text"),
+            ("kind", "Message", "Message"),
+            ("channel", "Canal", "Channel"),
+        ],
     );
     form_open(&mut h, "/console/admin/messages", &d.csrf, "");
     f.select(

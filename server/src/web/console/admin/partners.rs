@@ -73,7 +73,11 @@ pub(super) async fn partners_list(
     ));
     f.summary(
         &mut h,
-        &[("name", "Nom"), ("kind", "Type"), ("contact", "Contact")],
+        &[
+            ("name", "Nom", "Name"),
+            ("kind", "Type", "Kind"),
+            ("contact", "Contact", "Contact"),
+        ],
     );
     form_open(&mut h, "/console/admin/partenaires", &d.csrf, "");
     f.input(&mut h, "name", l.w("Nom", "Name"), "text", true, "");
@@ -143,7 +147,10 @@ pub(super) async fn partners_list(
         l.w("Aucune unité.", "No unit."),
     );
     let f = form_of("unit");
-    f.summary(&mut h, &[("name", "Unité"), ("channel", "Origine")]);
+    f.summary(
+        &mut h,
+        &[("name", "Unité", "Name"), ("channel", "Origine", "Origin")],
+    );
     form_open(&mut h, "/console/admin/cles", &d.csrf, "");
     f.input(
         &mut h,

@@ -92,7 +92,7 @@ pub(super) async fn report_view(
             "The report counts the period's activity: situations received, origins, interviews, orientations, closures. The external version (funders) hides small counts."
         )
     );
-    f.summary(&mut h, &[("from", "Du"), ("to", "Au")]);
+    f.summary(&mut h, &[("from", "Du", "From"), ("to", "Au", "To")]);
     h.push_str("<form method=\"get\" action=\"/console/admin/rapport\">");
     f.input(&mut h, "from", l.w("Du", "From"), "date", true, "");
     f.input(

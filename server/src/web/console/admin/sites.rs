@@ -4,11 +4,15 @@ use super::*;
 
 // ------------------------------------------------------------------ sites
 
-pub(super) const SITE_LABELS: &[(&str, &str)] = &[
-    ("name", "Nom"),
-    ("address", "Adresse"),
-    ("phone", "Téléphone"),
-    ("message_place", "Lieu dans les messages"),
+pub(super) const SITE_LABELS: &[(&str, &str, &str)] = &[
+    ("name", "Nom", "Name"),
+    ("address", "Adresse", "Address"),
+    ("phone", "Téléphone", "Phone"),
+    (
+        "message_place",
+        "Lieu dans les messages",
+        "Place in messages",
+    ),
 ];
 
 pub(super) async fn sites(d: D, RawQuery(raw): RawQuery) -> Response {

@@ -63,9 +63,9 @@ pub(super) async fn slots_page(
     f.summary(
         &mut h,
         &[
-            ("type_id", "Type"),
-            ("site_id", "Site"),
-            ("start", "Créneau"),
+            ("type_id", "Type", "Type"),
+            ("site_id", "Site", "Site"),
+            ("start", "Créneau", "Time"),
         ],
     );
     h.push_str(&format!(

@@ -39,9 +39,9 @@ pub(super) fn attempt_form(h: &mut String, c: &FileView<'_>) {
     f.summary(
         h,
         &[
-            ("channel", "Moyen"),
-            ("result", "Résultat"),
-            ("note", "Note"),
+            ("channel", "Moyen", "Channel"),
+            ("result", "Résultat", "Result"),
+            ("note", "Note", "Note"),
         ],
     );
     form_open(
@@ -110,8 +110,8 @@ pub(super) fn state_form(h: &mut String, c: &FileView<'_>) {
         f.summary(
             h,
             &[
-                ("event", "Changement"),
-                ("close_reason", "Motif de clôture"),
+                ("event", "Changement", "Change"),
+                ("close_reason", "Motif de clôture", "Reason for closing"),
             ],
         );
         form_open(h, &format!("/console/situations/{id}/etat"), &d.csrf, "");
@@ -177,9 +177,9 @@ pub(super) fn booking_and_orientation(h: &mut String, c: &FileView<'_>) {
     f.summary(
         h,
         &[
-            ("partner_id", "Partenaire"),
-            ("consent", "Accord"),
-            ("override_reason", "Motif"),
+            ("partner_id", "Partenaire", "Partner"),
+            ("consent", "Accord", "Consent"),
+            ("override_reason", "Motif", "Reason"),
         ],
     );
     form_open(
@@ -238,9 +238,9 @@ pub(super) fn interview_and_child_report(h: &mut String, c: &FileView<'_>) {
     f.summary(
         h,
         &[
-            ("mode", "Forme"),
-            ("duration_minutes", "Durée"),
-            ("note", "Note"),
+            ("mode", "Forme", "Mode"),
+            ("duration_minutes", "Durée", "Duration"),
+            ("note", "Note", "Note"),
         ],
     );
     form_open(
@@ -277,7 +277,13 @@ pub(super) fn interview_and_child_report(h: &mut String, c: &FileView<'_>) {
             "Child in danger: report made"
         )
     ));
-    f.summary(h, &[("reported_on", "Date"), ("recipient", "Destinataire")]);
+    f.summary(
+        h,
+        &[
+            ("reported_on", "Date", "Date"),
+            ("recipient", "Destinataire", "Recipient"),
+        ],
+    );
     form_open(h, &format!("/console/situations/{id}/enfant"), &d.csrf, "");
     f.input(
         h,
