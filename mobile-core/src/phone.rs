@@ -897,7 +897,7 @@ impl Phone {
                 Some("event"),
                 format!(
                     "Changement impossible depuis l'état « {} ».",
-                    s.state.as_str()
+                    s.state.label(relais_domain::words::Lang::Fr)
                 ),
             )
         })?;

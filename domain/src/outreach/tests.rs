@@ -123,7 +123,7 @@ fn every_state_and_event_is_either_a_transition_or_a_named_refusal() {
                     assert_eq!((err.current, err.event), (s, e));
                     assert_eq!(err.allowed, allowed(s));
                     assert!(!err.allowed.contains(&e));
-                    assert!(err.to_string().contains(s.as_str()));
+                    assert!(err.to_string().contains(s.label(crate::words::Lang::Fr)));
                 }
                 (got, w) => panic!("{s:?} + {e:?}: got {got:?}, expected {w:?}"),
             }
