@@ -666,5 +666,7 @@ fn compute_all(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
     }
 }
 
+pub mod period;
+
 #[cfg(test)]
 mod tests;

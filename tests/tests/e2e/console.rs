@@ -569,3 +569,38 @@ async fn a_call_back_window_typed_at_the_desk_is_read_in_the_site_s_zone() {
     assert!(r.body.contains("f-callback-from"), "{}", r.body);
     s.stop().await;
 }
+
+// Issue 25 §6: the report's usual periods, one click each (last year, this year, its quarters).
+#[tokio::test]
+async fn the_report_offers_its_usual_periods() {
+    use chrono::Datelike;
+    let s = Server::start().await;
+    let a = org(&s, "Périodes").await;
+    let today = relais_tests::paris_today();
+    let y = today.year();
+    let page = send(&s, Some(&a.admin.token), "/console/admin/rapport", None).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    // Last year is the default, and marked as the period shown.
+    assert!(
+        page.body.contains(&format!(
+            "from={}-01-01&amp;to={}-12-31&amp;audience=internal\" aria-current=\"page\">Année {}</a>",
+            y - 1,
+            y - 1,
+            y - 1
+        )),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(&format!("from={y}-01-01&amp;to={today}")),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(&format!("1er trimestre {y}")),
+        "{}",
+        page.body
+    );
+    s.stop().await;
+}

@@ -93,6 +93,28 @@ pub(super) async fn report_view(
         )
     );
     f.summary(&mut h, &[("from", "Du", "From"), ("to", "Au", "To")]);
+    // The usual periods, one click each; any other dates in the form below.
+    let today = d.now().with_timezone(&crate::zone::DEFAULT).date_naive();
+    let audience_word = if audience == Audience::External {
+        "external"
+    } else {
+        "internal"
+    };
+    h.push_str(&format!(
+        "<nav aria-label=\"{}\"><ul class=\"periods\">",
+        l.w("Périodes", "Periods")
+    ));
+    for p in relais_domain::report::period::Period::offered(today) {
+        let (a, b) = p.dates(today);
+        let (fr, en) = p.label(today);
+        let current = (a, b) == (from, to);
+        h.push_str(&format!(
+            "<li><a href=\"/console/admin/rapport?from={a}&amp;to={b}&amp;audience={audience_word}\"{}>{}</a></li>",
+            if current { " aria-current=\"page\"" } else { "" },
+            esc(l.w(&fr, &en))
+        ));
+    }
+    h.push_str("</ul></nav>");
     h.push_str("<form method=\"get\" action=\"/console/admin/rapport\">");
     f.input(&mut h, "from", l.w("Du", "From"), "date", true, "");
     f.input(
