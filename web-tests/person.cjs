@@ -324,7 +324,9 @@ async function main() {
     await p2.goto(la.url);
     await p2.fill('#reponse', la.answer);
     await p2.click('button[type=submit]:not(#quick-exit)');
-    await p2.waitForSelector('h1');
+    // The check page has an h1 too: wait for the times, or the next address would be opened
+    // before the answer's session is set (seen on PostgreSQL: 0 times offered).
+    await p2.waitForSelector('ul.slots');
     await p2.goto(`${base}/rdv?du=${hers.day}`);
     const keys = await p2.locator('a[href*="creneau="]').evaluateAll((as) => as.map((a) => decodeURIComponent(a.getAttribute('href')).split('creneau=')[1].split('&')[0]));
     const offered = keys.map((k) => { const [n, t] = k.split('-'); return Object.assign({ n }, paris(Number(t))); });
