@@ -68,10 +68,7 @@ impl<'a> Form<'a> {
         let _ = write!(
             h,
             "<div class=\"errors\" role=\"alert\" tabindex=\"-1\" id=\"errors\"><h2>{}</h2><ul>",
-            l.w(
-                "Le formulaire n'a pas été enregistré",
-                "The form was not saved"
-            )
+            l.t().the_form_was_not
         );
         if let Some(g) = self.general {
             let _ = write!(h, "<li>{}</li>", esc(g));
@@ -106,10 +103,7 @@ impl<'a> Form<'a> {
             id_of(name),
             esc(label),
             if required {
-                format!(
-                    " <span class=\"req\">({})</span>",
-                    self.lang.w("obligatoire", "required")
-                )
+                format!(" <span class=\"req\">({})</span>", self.lang.t().required)
             } else {
                 String::new()
             }

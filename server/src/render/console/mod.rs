@@ -7,6 +7,7 @@ mod form;
 mod frame;
 pub mod sign_in;
 pub mod spec;
+pub mod text;
 
 pub use form::{Form, form_open, table};
 pub use frame::{Frame, menu, page};
@@ -20,6 +21,12 @@ pub struct Lang {
 }
 
 impl Lang {
+    /// The console's page text in this language (`text`: the one catalog).
+    pub fn t(self) -> &'static text::Text {
+        if self.english { &text::EN } else { &text::FR }
+    }
+
+    /// A pair carried by a table of its own (a form's field labels, the menu).
     pub fn w<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
         if self.english { en } else { fr }
     }
@@ -61,13 +68,13 @@ pub fn audit_action(w: &str, l: Lang) -> String {
 /// An audit row's outcome in words.
 pub fn audit_outcome(w: &str, l: Lang) -> &str {
     match w {
-        "ok" => l.w("Fait", "Done"),
-        "refused" => l.w("Refusé", "Refused"),
-        "denied" => l.w("Refusé (droits)", "Denied"),
-        "failed" => l.w("Échec", "Failed"),
-        "locked" => l.w("Verrouillé", "Locked"),
-        "wrong" => l.w("Mauvaise réponse", "Wrong answer"),
-        "dry_run" => l.w("Simulation", "Dry run"),
+        "ok" => l.t().done,
+        "refused" => l.t().refused,
+        "denied" => l.t().denied,
+        "failed" => l.t().failed,
+        "locked" => l.t().locked,
+        "wrong" => l.t().wrong_answer,
+        "dry_run" => l.t().dry_run,
         other => other,
     }
 }

@@ -73,7 +73,7 @@ impl Field {
             name: self.name,
             kind: self.input.html_type(),
             label: l.w(self.label.0, self.label.1),
-            required: self.required.then(|| l.w("obligatoire", "required")),
+            required: self.required.then(|| l.t().required),
             // A password is never sent back to the browser.
             value: if self.input == Input::Password {
                 String::new()
@@ -110,10 +110,7 @@ pub fn summary(fields: &[Field], form: &Form<'_>, l: Lang) -> Option<SummaryView
         });
     }
     Some(SummaryView {
-        title: l.w(
-            "Le formulaire n'a pas été enregistré",
-            "The form was not saved",
-        ),
+        title: l.t().the_form_was_not,
         items,
     })
 }

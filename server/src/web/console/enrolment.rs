@@ -62,20 +62,11 @@ pub(super) fn enrol_page(
     h.push_str(&format!(
         "<p>{}</p><ol><li>{}</li><li>{}</li></ol><div class=\"qr\">{}</div>\
 <p>{} <code class=\"secret\">{}</code></p>",
-        lang.w(
-            "Avant d'ouvrir la console, reliez votre compte à une application d'authentification (FreeOTP, Aegis, Google Authenticator…).",
-            "Before opening the console, link your account to an authenticator app (FreeOTP, Aegis, Google Authenticator…)."
-        ),
-        lang.w("Scannez ce code QR avec l'application.", "Scan this QR code with the app."),
-        lang.w(
-            "Saisissez le code à 6 chiffres qu'elle affiche.",
-            "Type the 6-digit code it shows."
-        ),
+        lang.t().before_opening_the_console,
+        lang.t().scan_this_qr_code,
+        lang.t().type_the_6_digit,
         qr_svg(uri),
-        lang.w(
-            "Sans appareil photo, saisissez cette clé dans l'application :",
-            "Without a camera, type this key into the app:"
-        ),
+        lang.t().without_a_camera_type,
         esc(secret)
     ));
     form.summary(&mut h, &[("code", "Code", "Code")]);
@@ -88,14 +79,14 @@ pub(super) fn enrol_page(
     form.input(
         &mut h,
         "code",
-        lang.w("Code à 6 chiffres", "6-digit code"),
+        lang.t().n6_digit_code,
         "text",
         true,
         "inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"6\"",
     );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        lang.w("Valider", "Confirm")
+        lang.t().confirm
     ));
     h
 }
@@ -120,10 +111,7 @@ pub(super) async fn enrol(
                 &Frame {
                     csrf: &csrf,
                     path: "/console/enrolement",
-                    ..frame(
-                        lang.w("Application d'authentification", "Authenticator app"),
-                        lang,
-                    )
+                    ..frame(lang.t().authenticator_app, lang)
                 },
                 &enrol_page(lang, &csrf, &e.secret, &e.otpauth_uri, &Form::empty(lang)),
             ),
@@ -150,33 +138,24 @@ pub(super) async fn confirm(
     if ok {
         return see_other("/console");
     }
-    let title = lang.w("Application d'authentification", "Authenticator app");
+    let title = lang.t().authenticator_app;
     let result = match p.read::<TotpConfirm>(&[("code", Kind::Text)]) {
         Ok(req) => crate::auth::enrolment::totp_confirm(&scope, req).await,
         Err(_) => Err(ServiceError::field(
             relais_domain::problem::ProblemCode::InvalidCode,
             "code",
-            lang.w("Saisissez le code à 6 chiffres.", "Type the 6-digit code."),
+            lang.t().type_the_6_digit_code,
         )),
     };
     match result {
         Ok(codes) => {
-            let mut h = format!(
-                "<p>{}</p><ul class=\"codes\">",
-                lang.w(
-                    "C'est fait. Voici vos codes de secours : chacun sert une fois, si vous n'avez pas votre téléphone. Notez-les maintenant et gardez-les en lieu sûr : ils ne seront plus affichés.",
-                    "Done. Here are your recovery codes: each works once, when you do not have your phone. Write them down now and keep them safe: they will not be shown again."
-                )
-            );
+            let mut h = format!("<p>{}</p><ul class=\"codes\">", lang.t().done_here_are_your);
             for c in &codes.codes {
                 h.push_str(&format!("<li><code>{}</code></li>", esc(c)));
             }
             h.push_str(&format!(
                 "</ul><p><a class=\"button\" href=\"/console\">{}</a></p>",
-                lang.w(
-                    "J'ai noté mes codes : ouvrir la console",
-                    "I wrote them down: open the console"
-                )
+                lang.t().i_wrote_them_down
             ));
             html(
                 StatusCode::OK,
@@ -184,7 +163,7 @@ pub(super) async fn confirm(
                     &Frame {
                         csrf: &csrf,
                         path: "/console/enrolement",
-                        ..frame(lang.w("Codes de secours", "Recovery codes"), lang)
+                        ..frame(lang.t().recovery_codes, lang)
                     },
                     &h,
                 ),

@@ -39,19 +39,13 @@ const WALK_IN: &[(&str, &str, &str)] = &[
 
 fn walk_in_form(d: &D, f: &Form<'_>) -> String {
     let l = d.lang;
-    let mut h = format!(
-        "<p>{}</p>",
-        l.w(
-            "Une personne se présente sans rendez-vous : un prénom suffit. La personne, la situation et ce premier entretien sont enregistrés ensemble ; le dossier se complète ensuite.",
-            "Someone comes in without an appointment: a first name is enough. The person, the situation and this first interview are recorded together; the file is completed later."
-        )
-    );
+    let mut h = format!("<p>{}</p>", l.t().someone_comes_in_without);
     f.summary(&mut h, WALK_IN);
     form_open(&mut h, "/console/accueil", &d.csrf, "");
     f.input(
         &mut h,
         "first_name",
-        l.w("Prénom", "First name"),
+        l.t().first_name,
         "text",
         true,
         "autocomplete=\"off\" autofocus",
@@ -59,7 +53,7 @@ fn walk_in_form(d: &D, f: &Form<'_>) -> String {
     f.input(
         &mut h,
         "last_name",
-        l.w("Nom (facultatif)", "Last name (optional)"),
+        l.t().last_name_optional,
         "text",
         false,
         "autocomplete=\"off\"",
@@ -67,7 +61,7 @@ fn walk_in_form(d: &D, f: &Form<'_>) -> String {
     f.input(
         &mut h,
         "phone",
-        l.w("Téléphone (facultatif)", "Phone (optional)"),
+        l.t().phone_optional,
         "tel",
         false,
         "autocomplete=\"off\"",
@@ -75,38 +69,23 @@ fn walk_in_form(d: &D, f: &Form<'_>) -> String {
     f.select(
         &mut h,
         "kind",
-        l.w("Nature", "Kind"),
+        l.t().kind,
         &options::<SituationKind>(l),
         true,
     );
     f.select(
         &mut h,
         "person_role",
-        l.w("La personne est", "The person is"),
+        l.t().the_person_is,
         &options::<PersonRole>(l),
         true,
     );
-    f.checkbox(
-        &mut h,
-        "urgency.danger",
-        l.w("Danger immédiat", "Immediate danger"),
-    );
-    f.checkbox(
-        &mut h,
-        "urgency.minor_involved",
-        l.w("Un mineur est concerné", "A minor is involved"),
-    );
-    f.textarea(
-        &mut h,
-        "note",
-        l.w(
-            "Note de l'entretien (facultative)",
-            "Interview note (optional)",
-        ),
-    );
+    f.checkbox(&mut h, "urgency.danger", l.t().immediate_danger);
+    f.checkbox(&mut h, "urgency.minor_involved", l.t().a_minor_is_involved);
+    f.textarea(&mut h, "note", l.t().interview_note_optional);
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.w("Enregistrer la venue", "Record the walk-in")
+        l.t().record_the_walk_in
     ));
     h
 }
@@ -114,7 +93,7 @@ fn walk_in_form(d: &D, f: &Form<'_>) -> String {
 async fn walk_in(d: D, RawQuery(raw): RawQuery) -> Response {
     let l = d.lang;
     d.page(
-        l.w("Accueil sans rendez-vous", "Walk-in"),
+        l.t().walk_in,
         notice(&raw, d.lang).as_deref(),
         &walk_in_form(&d, &Form::empty(l)),
     )
@@ -149,7 +128,7 @@ async fn walk_in_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
                 html(
                     refusal.status,
                     page(
-                        &d.frame(d.lang.w("Accueil sans rendez-vous", "Walk-in"), None),
+                        &d.frame(d.lang.t().walk_in, None),
                         &walk_in_form(&d, &refusal.form(&values, d.lang)),
                     ),
                 )
@@ -161,13 +140,7 @@ async fn walk_in_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
 
 fn anonymous_form(d: &D, f: &Form<'_>) -> String {
     let l = d.lang;
-    let mut h = format!(
-        "<p>{}</p>",
-        l.w(
-            "Pour les statistiques seulement : ni nom, ni texte libre.",
-            "For the statistics only: no name, no free text."
-        )
-    );
+    let mut h = format!("<p>{}</p>", l.t().for_the_statistics_only);
     f.summary(
         &mut h,
         &[
@@ -178,19 +151,10 @@ fn anonymous_form(d: &D, f: &Form<'_>) -> String {
     );
     form_open(&mut h, "/console/contact-anonyme", &d.csrf, "");
     let channels: Vec<(String, String)> = options::<OriginChannel>(l);
-    f.select(&mut h, "channel", l.w("Canal", "Channel"), &channels, true);
-    f.select(&mut h, "sex", l.w("Sexe", "Sex"), &options::<Sex>(l), false);
-    f.select(
-        &mut h,
-        "age_band",
-        l.w("Âge", "Age"),
-        &options::<AgeBand>(l),
-        false,
-    );
-    h.push_str(&format!(
-        "<fieldset><legend>{}</legend>",
-        l.w("Problématiques", "Problems")
-    ));
+    f.select(&mut h, "channel", l.t().channel, &channels, true);
+    f.select(&mut h, "sex", l.t().sex, &options::<Sex>(l), false);
+    f.select(&mut h, "age_band", l.t().age, &options::<AgeBand>(l), false);
+    h.push_str(&format!("<fieldset><legend>{}</legend>", l.t().problems));
     for (v, text) in options::<Problem>(l) {
         let checked = f.values.iter().any(|(k, x)| k == "problems" && *x == v);
         h.push_str(&format!(
@@ -203,13 +167,13 @@ fn anonymous_form(d: &D, f: &Form<'_>) -> String {
     f.select(
         &mut h,
         "action",
-        l.w("Réponse apportée", "What was done"),
+        l.t().what_was_done,
         &options::<AnonymousAction>(l),
         true,
     );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.w("Enregistrer le contact", "Record the contact")
+        l.t().record_the_contact
     ));
     h
 }
@@ -217,7 +181,7 @@ fn anonymous_form(d: &D, f: &Form<'_>) -> String {
 async fn anonymous(d: D, RawQuery(raw): RawQuery) -> Response {
     let l = d.lang;
     d.page(
-        l.w("Contact anonyme", "Anonymous contact"),
+        l.t().anonymous_contact,
         notice(&raw, d.lang).as_deref(),
         &anonymous_form(&d, &Form::empty(l)),
     )
@@ -246,7 +210,7 @@ async fn anonymous_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
                 html(
                     refusal.status,
                     page(
-                        &d.frame(d.lang.w("Contact anonyme", "Anonymous contact"), None),
+                        &d.frame(d.lang.t().anonymous_contact, None),
                         &anonymous_form(&d, &refusal.form(&values, d.lang)),
                     ),
                 )

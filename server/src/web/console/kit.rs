@@ -106,7 +106,7 @@ impl<P: Policy> FromRequestParts<AppState> for Desk<P> {
         }
         if !P::allows(caller.role) {
             let f = Frame {
-                title: lang.w("Page réservée à un autre rôle", "Page for another role"),
+                title: lang.t().page_for_another_role,
                 who: Some((caller.role, lang.word(caller.role))),
                 csrf: &csrf,
                 lang,
@@ -116,11 +116,8 @@ impl<P: Policy> FromRequestParts<AppState> for Desk<P> {
             };
             let body = format!(
                 "<p>{}</p><p><a href=\"/console\">{}</a></p>",
-                lang.w(
-                    "Votre rôle ne donne pas accès à cette page.",
-                    "Your role does not give access to this page."
-                ),
-                lang.w("Retour à l'accueil de la console", "Back to the console")
+                lang.t().your_role_does_not,
+                lang.t().back_to_the_console
             );
             return Err(html(StatusCode::FORBIDDEN, page(&f, &body)));
         }
@@ -176,13 +173,10 @@ impl<P: Policy> Desk<P> {
             Some(match (p.detail, p.transition) {
                 (_, Some((current, allowed))) => format!(
                     "{} « {} » ; {} : {}.",
-                    self.lang.w(
-                        "Changement impossible depuis l'état",
-                        "Not possible from the state"
-                    ),
+                    self.lang.t().not_possible_from_the,
                     self.lang
                         .word_of::<relais_domain::outreach::State>(&current),
-                    self.lang.w("possibles", "possible"),
+                    self.lang.t().possible,
                     allowed
                         .iter()
                         .map(|a| self.lang.word_of::<relais_domain::outreach::Event>(a))
@@ -269,7 +263,7 @@ pub(super) fn said(
     let body = format!(
         "<p>{}</p><p><a href=\"/console\">{}</a></p>",
         lang.w(text.0, text.1),
-        lang.w("Retour à la console", "Back to the console")
+        lang.t().back_to_the_console
     );
     html(status, page(&f, &body))
 }

@@ -83,50 +83,29 @@ impl Done {
     pub fn words(self, l: Lang) -> String {
         let s = match self {
             Anonymised(n) => {
-                return format!(
-                    "{n} {}",
-                    l.w("dossier(s) anonymisé(s).", "file(s) anonymised.")
-                );
+                return format!("{n} {}", l.t().file_s_anonymised);
             }
-            SiteCreated => l.w("Site créé.", "Site created."),
-            AccountCreated => l.w(
-                "Compte créé. Donnez le mot de passe initial à la personne : à sa première connexion, elle enrôlera son application d'authentification.",
-                "Account created. Give the person the initial password: at first sign-in they will enrol their authenticator app.",
-            ),
-            SecondFactorReset => l.w(
-                "Second facteur réinitialisé : sessions et téléphones révoqués ; à sa prochaine connexion, la personne enrôlera une nouvelle application.",
-                "Second factor reset: sessions and phones revoked; at the next sign-in the person enrols a new app.",
-            ),
-            AccountDisabled => l.w(
-                "Compte désactivé : ses sessions et ses téléphones sont révoqués.",
-                "Account disabled: its sessions and phones are revoked.",
-            ),
-            AccountEnabled => l.w("Compte réactivé.", "Account enabled again."),
-            WindowAdded => l.w("Plage ajoutée.", "Window added."),
-            PartnerAdded => l.w("Partenaire ajouté.", "Partner added."),
-            KeyRevoked => l.w("Clé révoquée.", "Key revoked."),
-            NothingAnonymised => l.w(
-                "Rien n'a été anonymisé : cochez la confirmation.",
-                "Nothing was anonymised: tick the confirmation.",
-            ),
-            AbsenceAdded => l.w("Absence ajoutée.", "Absence added."),
-            WordingSaved => l.w("Formulation enregistrée.", "Wording saved."),
-            AttemptLogged => l.w("Tentative enregistrée.", "Attempt logged."),
-            StateChanged => l.w("État changé.", "State changed."),
-            OrientationRecorded => l.w("Orientation enregistrée.", "Orientation recorded."),
-            InterviewRecorded => l.w("Entretien enregistré.", "Interview recorded."),
-            ChildReportRecorded => l.w("Signalement enregistré.", "Report recorded."),
-            AppointmentBooked => l.w(
-                "Rendez-vous réservé. Vous pouvez maintenant passer la situation à « Rendez-vous fixé ».",
-                "Appointment booked. You can now move the situation to “Appointment set”.",
-            ),
-            AppointmentUpdated => l.w("Rendez-vous mis à jour.", "Appointment updated."),
-            WalkInRecorded => l.w(
-                "Venue enregistrée : le dossier est ouvert.",
-                "Walk-in recorded: the file is open.",
-            ),
-            AnonymousContactRecorded => l.w("Contact anonyme enregistré.", "Anonymous contact recorded."),
-            ReferralSent => l.w("Signalement envoyé.", "Referral sent."),
+            SiteCreated => l.t().site_created,
+            AccountCreated => l.t().account_created_give_the,
+            SecondFactorReset => l.t().second_factor_reset_sessions,
+            AccountDisabled => l.t().account_disabled_its_sessions,
+            AccountEnabled => l.t().account_enabled_again,
+            WindowAdded => l.t().window_added,
+            PartnerAdded => l.t().partner_added,
+            KeyRevoked => l.t().key_revoked,
+            NothingAnonymised => l.t().nothing_was_anonymised_tick,
+            AbsenceAdded => l.t().absence_added,
+            WordingSaved => l.t().wording_saved,
+            AttemptLogged => l.t().attempt_logged,
+            StateChanged => l.t().state_changed,
+            OrientationRecorded => l.t().orientation_recorded,
+            InterviewRecorded => l.t().interview_recorded,
+            ChildReportRecorded => l.t().report_recorded,
+            AppointmentBooked => l.t().appointment_booked_you_can,
+            AppointmentUpdated => l.t().appointment_updated,
+            WalkInRecorded => l.t().walk_in_recorded_the,
+            AnonymousContactRecorded => l.t().anonymous_contact_recorded,
+            ReferralSent => l.t().referral_sent,
         };
         s.to_owned()
     }

@@ -49,29 +49,17 @@ async fn list(d: D, RawQuery(raw): RawQuery) -> Response {
         .collect();
     let mut h = format!(
         "<p>{} <a href=\"/console/signalements/nouveau\">{}</a></p>",
-        l.w(
-            "Vous voyez l'état de vos signalements, jamais le contenu du dossier.",
-            "You see the status of your referrals, never the content of the file."
-        ),
-        l.w("Nouveau signalement", "New referral")
+        l.t().you_see_the_status,
+        l.t().new_referral
     );
     table(
         &mut h,
-        l.w("Mes signalements", "My referrals"),
-        &[
-            l.w("Envoyé le", "Sent"),
-            l.w("Votre référence", "Your reference"),
-            l.w("Unité", "Unit"),
-            l.w("État", "Status"),
-        ],
+        l.t().my_referrals,
+        &[l.t().sent, l.t().your_reference, l.t().unit, l.t().status],
         &rows,
-        l.w("Aucun signalement envoyé.", "No referral sent."),
+        l.t().no_referral_sent,
     );
-    d.page(
-        l.w("Mes signalements", "My referrals"),
-        notice(&raw, d.lang).as_deref(),
-        &h,
-    )
+    d.page(l.t().my_referrals, notice(&raw, d.lang).as_deref(), &h)
 }
 
 const LABELS: &[(&str, &str, &str)] = &[
@@ -101,23 +89,14 @@ const LABELS: &[(&str, &str, &str)] = &[
 
 fn form_page(d: &D, f: &Form<'_>) -> String {
     let l = d.lang;
-    let mut h = format!(
-        "<p>{}</p>",
-        l.w(
-            "L'intervenant·e social·e rappellera la personne selon les moyens qu'elle juge sûrs. Ce que vous écrivez ici ne vous sera plus montré.",
-            "The social worker will call the person back the ways they consider safe. What you write here will not be shown to you again."
-        )
-    );
+    let mut h = format!("<p>{}</p>", l.t().the_social_worker_will);
     f.summary(&mut h, LABELS);
     form_open(&mut h, "/console/signalements/nouveau", &d.csrf, "");
-    h.push_str(&format!(
-        "<fieldset><legend>{}</legend>",
-        l.w("La personne", "The person")
-    ));
+    h.push_str(&format!("<fieldset><legend>{}</legend>", l.t().the_person));
     f.input(
         &mut h,
         "first_name",
-        l.w("Prénom", "First name"),
+        l.t().first_name,
         "text",
         true,
         "autocomplete=\"off\"",
@@ -125,7 +104,7 @@ fn form_page(d: &D, f: &Form<'_>) -> String {
     f.input(
         &mut h,
         "last_name",
-        l.w("Nom", "Last name"),
+        l.t().last_name,
         "text",
         true,
         "autocomplete=\"off\"",
@@ -133,7 +112,7 @@ fn form_page(d: &D, f: &Form<'_>) -> String {
     f.input(
         &mut h,
         "birth_year",
-        l.w("Année de naissance", "Year of birth"),
+        l.t().year_of_birth,
         "text",
         false,
         "inputmode=\"numeric\" maxlength=\"4\"",
@@ -141,7 +120,7 @@ fn form_page(d: &D, f: &Form<'_>) -> String {
     f.input(
         &mut h,
         "phone",
-        l.w("Téléphone donné par la personne", "Phone the person gave"),
+        l.t().phone_the_person_gave,
         "tel",
         false,
         "autocomplete=\"off\"",
@@ -149,75 +128,46 @@ fn form_page(d: &D, f: &Form<'_>) -> String {
     f.select(
         &mut h,
         "person_role",
-        l.w("La personne est", "The person is"),
+        l.t().the_person_is,
         &options::<PersonRole>(l),
         true,
     );
     h.push_str("</fieldset>");
     h.push_str(&format!(
         "<fieldset><legend>{}</legend>",
-        l.w(
-            "Comment la joindre sans danger (ce qu'elle a accepté)",
-            "How to reach them safely (what they agreed to)"
-        )
+        l.t().how_to_reach_them
     ));
-    f.checkbox(&mut h, "safe_contact.phone_call", l.w("Appel", "Call"));
-    f.checkbox(
-        &mut h,
-        "safe_contact.voicemail",
-        l.w("Message vocal", "Voicemail"),
-    );
+    f.checkbox(&mut h, "safe_contact.phone_call", l.t().call);
+    f.checkbox(&mut h, "safe_contact.voicemail", l.t().voicemail);
     f.checkbox(&mut h, "safe_contact.sms", "SMS");
     f.input(
         &mut h,
         "safe_contact.safe_phone",
-        l.w("Numéro sûr, s'il diffère", "Safe number, if different"),
+        l.t().safe_number_if_different,
         "tel",
         false,
         "autocomplete=\"off\"",
     );
     h.push_str("</fieldset>");
-    f.checkbox(
-        &mut h,
-        "consent_to_contact",
-        l.w(
-            "La personne accepte d'être contactée par le service",
-            "The person agrees to be contacted by the service",
-        ),
-    );
+    f.checkbox(&mut h, "consent_to_contact", l.t().the_person_agrees_to);
     h.push_str(&format!(
         "<fieldset><legend>{}</legend>",
-        l.w("La situation", "The situation")
+        l.t().the_situation
     ));
     f.select(
         &mut h,
         "kind",
-        l.w("Nature", "Kind"),
+        l.t().kind,
         &options::<SituationKind>(l),
         true,
     );
-    f.checkbox(
-        &mut h,
-        "urgency.danger",
-        l.w("Danger immédiat", "Immediate danger"),
-    );
-    f.checkbox(
-        &mut h,
-        "urgency.minor_involved",
-        l.w("Un mineur est concerné", "A minor is involved"),
-    );
-    f.checkbox(
-        &mut h,
-        "urgency.recent_call_out",
-        l.w(
-            "Intervention ces derniers jours",
-            "Call-out in the last days",
-        ),
-    );
+    f.checkbox(&mut h, "urgency.danger", l.t().immediate_danger);
+    f.checkbox(&mut h, "urgency.minor_involved", l.t().a_minor_is_involved);
+    f.checkbox(&mut h, "urgency.recent_call_out", l.t().call_out_in_the);
     f.select(
         &mut h,
         "document_type",
-        l.w("Document (catégorie seulement)", "Document (category only)"),
+        l.t().document_category_only,
         &options::<DocumentType>(l),
         true,
     );
@@ -225,52 +175,35 @@ fn form_page(d: &D, f: &Form<'_>) -> String {
         .into_iter()
         .filter(|(v, _)| OriginChannel::parse(v).is_some_and(|c| c.is_referral()))
         .collect();
-    f.select(
-        &mut h,
-        "channel",
-        l.w("Origine", "Origin"),
-        &channels,
-        false,
-    );
+    f.select(&mut h, "channel", l.t().origin, &channels, false);
     f.input(
         &mut h,
         "unit",
-        l.w(
-            "Unité (brigade, commissariat, service)",
-            "Unit (brigade, station, service)",
-        ),
+        l.t().unit_brigade_station_service,
         "text",
         // The service requires it of a referrer (a partner unit's software is its own unit).
         true,
         "maxlength=\"200\"",
     );
-    f.textarea(
-        &mut h,
-        "note",
-        l.w("Motif, en quelques mots", "Why, in a few words"),
-    );
+    f.textarea(&mut h, "note", l.t().why_in_a_few);
     f.input(
         &mut h,
         "external_ref",
-        l.w("Votre référence (facultative)", "Your reference (optional)"),
+        l.t().your_reference_optional,
         "text",
         false,
         "autocomplete=\"off\"",
     );
     h.push_str(&format!(
         "</fieldset><button type=\"submit\">{}</button></form>",
-        l.w("Envoyer le signalement", "Send the referral")
+        l.t().send_the_referral
     ));
     h
 }
 
 async fn new(d: D) -> Response {
     let l = d.lang;
-    d.page(
-        l.w("Nouveau signalement", "New referral"),
-        None,
-        &form_page(&d, &Form::empty(l)),
-    )
+    d.page(l.t().new_referral, None, &form_page(&d, &Form::empty(l)))
 }
 
 async fn submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
@@ -310,10 +243,7 @@ async fn submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
                 let f = refusal.form(&values, d.lang);
                 html(
                     refusal.status,
-                    page(
-                        &d.frame(d.lang.w("Nouveau signalement", "New referral"), None),
-                        &form_page(&d, &f),
-                    ),
+                    page(&d.frame(d.lang.t().new_referral, None), &form_page(&d, &f)),
                 )
             }
             Err(resp) => resp,

@@ -49,13 +49,8 @@ fn safe_back(b: Option<String>) -> Option<String> {
 async fn show(headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let lang = lang_of(&headers);
     let back = safe_back(query(&raw, "retour"));
-    let note = back.as_ref().map(|_| {
-        lang.w(
-            "Votre session a pris fin (15 minutes sans activité, ou 12 heures). Connectez-vous pour continuer.",
-            "Your session ended (15 minutes idle, or 12 hours). Sign in to go on.",
-        )
-    });
-    let title = lang.w("Connexion à la console", "Sign in to the console");
+    let note = back.as_ref().map(|_| lang.t().your_session_ended_15);
+    let title = lang.t().sign_in_to_the;
     html(
         StatusCode::OK,
         page(
@@ -72,7 +67,7 @@ async fn submit(
     body: Bytes,
 ) -> Response {
     let lang = lang_of(&headers);
-    let title = lang.w("Connexion à la console", "Sign in to the console");
+    let title = lang.t().sign_in_to_the;
     let p = Posted::parse(&body);
     if cross_site(&headers) {
         return super::forged_page(lang);

@@ -45,7 +45,7 @@ pub(super) async fn absences_page(
                 esc(&if a.kind == "recurring" {
                     format!(
                         "{} {:?} {}–{}",
-                        l.w("chaque semaine", "weekly"),
+                        l.t().weekly,
                         a.days.clone().unwrap_or_default(),
                         a.start
                             .map(|t| t.format("%H:%M").to_string())
@@ -63,19 +63,16 @@ pub(super) async fn absences_page(
     let mut h = String::new();
     table(
         &mut h,
-        l.w("Absences", "Absences"),
-        &[l.w("Intervenant·e", "Social worker"), l.w("Quand", "When")],
+        l.t().absences,
+        &[l.t().social_worker, l.t().when],
         &rows,
-        l.w("Aucune absence.", "No absence."),
+        l.t().no_absence,
     );
     let f = match &again {
         Some((r, values)) => r.form(values, l),
         None => Form::empty(l),
     };
-    h.push_str(&format!(
-        "<h2 id=\"new\">{}</h2>",
-        l.w("Nouvelle absence", "New absence")
-    ));
+    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().new_absence));
     f.summary(
         &mut h,
         &[
@@ -88,7 +85,7 @@ pub(super) async fn absences_page(
     f.select(
         &mut h,
         "coordinator_id",
-        l.w("Intervenant·e", "Social worker"),
+        l.t().social_worker,
         &people
             .iter()
             .filter(|a| a.role == Role::Coordinator && !a.disabled)
@@ -99,7 +96,7 @@ pub(super) async fn absences_page(
     f.input(
         &mut h,
         "start_local",
-        l.w("Début (date et heure)", "Start (date and time)"),
+        l.t().start_date_and_time,
         "datetime-local",
         true,
         "",
@@ -107,17 +104,17 @@ pub(super) async fn absences_page(
     f.input(
         &mut h,
         "end_local",
-        l.w("Fin (date et heure)", "End (date and time)"),
+        l.t().end_date_and_time,
         "datetime-local",
         true,
         "",
     );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form><p><a href=\"/console/admin/horaires\">{}</a></p>",
-        l.w("Ajouter l'absence", "Add the absence"),
-        l.w("Retour aux horaires", "Back to the opening hours")
+        l.t().add_the_absence,
+        l.t().back_to_the_opening
     ));
-    let title = l.w("Absences", "Absences");
+    let title = l.t().absences;
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, notice(raw, d.lang).as_deref(), &h),
@@ -203,14 +200,14 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
     f.select(
         &mut h,
         "coordinator_id",
-        l.w("Intervenant·e", "Social worker"),
+        l.t().social_worker,
         &coordinators,
         true,
     );
     f.select(
         &mut h,
         "site_id",
-        l.w("Site", "Site"),
+        l.t().site,
         &sites
             .iter()
             .map(|s| (s.id.to_string(), s.name.clone()))
@@ -220,7 +217,7 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
     f.select(
         &mut h,
         "type_id",
-        l.w("Type de rendez-vous", "Appointment type"),
+        l.t().appointment_type,
         &types
             .iter()
             .map(|t| (t.id.to_string(), t.name.clone()))
@@ -229,7 +226,7 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
     );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.w("Voir", "Show")
+        l.t().show_absences
     ));
     let today = d.now().with_timezone(&crate::zone::DEFAULT).date_naive();
     let to = today + chrono::Duration::days(6);
@@ -286,17 +283,13 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
                 }
                 table(
                     &mut h,
-                    l.w("Les sept prochains jours", "The next seven days"),
-                    &[
-                        l.w("Jour", "Day"),
-                        l.w("Créneaux libres", "Free times"),
-                        l.w("Heures", "Times"),
-                    ],
+                    l.t().the_next_seven_days,
+                    &[l.t().day, l.t().free_times, l.t().times],
                     &rows,
                     "",
                 );
             }
         }
     }
-    d.page(l.w("Aperçu de la semaine", "Week preview"), None, &h)
+    d.page(l.t().week_preview, None, &h)
 }

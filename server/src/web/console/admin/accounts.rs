@@ -61,9 +61,9 @@ pub(super) async fn account_list(
                     );
                     action.push_str(&format!(
                         "<button type=\"submit\" class=\"quiet\" aria-label=\"{} {}\">{}</button></form>",
-                        l.w("Réinitialiser le second facteur de", "Reset the second factor of"),
+                        l.t().reset_the_second_factor,
                         esc(&a.email),
-                        l.w("Réinitialiser le second facteur", "Reset second factor")
+                        l.t().reset_second_factor
                     ));
                 }
             }
@@ -72,11 +72,11 @@ pub(super) async fn account_list(
                 esc(&a.email),
                 esc(l.word(a.role)),
                 if a.disabled {
-                    l.w("Désactivé", "Disabled").to_owned()
+                    l.t().disabled.to_owned()
                 } else if a.second_factor_enrolled {
-                    l.w("Actif", "Active").to_owned()
+                    l.t().account_active.to_owned()
                 } else {
-                    l.w("Second facteur à enrôler", "Second factor to enrol").to_owned()
+                    l.t().second_factor_to_enrol.to_owned()
                 },
                 action,
             ]
@@ -85,31 +85,28 @@ pub(super) async fn account_list(
     let mut h = String::new();
     table(
         &mut h,
-        l.w("Comptes du service", "The service's accounts"),
+        l.t().the_services_accounts,
         &[
-            l.w("Nom", "Name"),
-            l.w("Adresse", "Address"),
-            l.w("Rôle", "Role"),
-            l.w("État", "State"),
-            l.w("Action", "Action"),
+            l.t().name,
+            l.t().address,
+            l.t().role,
+            l.t().state,
+            l.t().action,
         ],
         &rows,
-        l.w("Aucun compte.", "No account."),
+        l.t().no_account,
     );
     let f = match &again {
         Some((r, values)) => r.form(values, l),
         None => Form::empty(l),
     };
-    h.push_str(&format!(
-        "<h2 id=\"new\">{}</h2>",
-        l.w("Nouveau compte", "New account")
-    ));
+    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().new_account));
     f.summary(&mut h, ACCOUNT_LABELS);
     form_open(&mut h, "/console/admin/comptes", &d.csrf, "");
     f.input(
         &mut h,
         "display_name",
-        l.w("Nom affiché", "Display name"),
+        l.t().display_name,
         "text",
         true,
         "autocomplete=\"off\"",
@@ -117,35 +114,23 @@ pub(super) async fn account_list(
     f.input(
         &mut h,
         "email",
-        l.w("Adresse électronique", "E-mail address"),
+        l.t().e_mail_address,
         "email",
         true,
         "autocomplete=\"off\"",
     );
-    f.select(
-        &mut h,
-        "role",
-        l.w("Rôle", "Role"),
-        &options::<Role>(l),
-        true,
-    );
+    f.select(&mut h, "role", l.t().role, &options::<Role>(l), true);
     f.input(
         &mut h,
         "password",
-        l.w(
-            "Mot de passe initial (12 caractères au moins)",
-            "Initial password (12 characters at least)",
-        ),
+        l.t().initial_password_12_characters,
         "password",
         true,
         "autocomplete=\"new-password\" minlength=\"12\"",
     );
     h.push_str(&format!(
         "<fieldset><legend>{}</legend>",
-        l.w(
-            "Sites où la personne travaille",
-            "Sites where the person works"
-        )
+        l.t().sites_where_the_person
     ));
     for s in &sites {
         let checked = f
@@ -161,9 +146,9 @@ pub(super) async fn account_list(
     }
     h.push_str(&format!(
         "</fieldset><button type=\"submit\">{}</button></form>",
-        l.w("Créer le compte", "Create the account")
+        l.t().create_the_account
     ));
-    let title = l.w("Comptes", "Accounts");
+    let title = l.t().accounts;
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, notice(raw, d.lang).as_deref(), &h),

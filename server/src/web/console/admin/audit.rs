@@ -47,38 +47,32 @@ pub(super) async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
             ]
         })
         .collect();
-    let mut h = format!(
-        "<p>{}</p>",
-        l.w(
-            "Chaque ouverture de dossier, chaque changement et chaque connexion, le plus récent d'abord. Lire ce journal est lui-même enregistré.",
-            "Every file opened, every change and every sign-in, newest first. Reading this log is recorded too."
-        )
-    );
+    let mut h = format!("<p>{}</p>", l.t().every_file_opened_every);
     table(
         &mut h,
-        l.w("Journal d'audit", "Audit log"),
+        l.t().audit_log,
         &[
-            l.w("Quand", "When"),
-            l.w("Qui", "Who"),
-            l.w("Action", "Action"),
-            l.w("Objet", "Record"),
-            l.w("Issue", "Outcome"),
+            l.t().when,
+            l.t().who,
+            l.t().action,
+            l.t().record,
+            l.t().outcome,
         ],
         &rows,
-        l.w("Rien encore.", "Nothing yet."),
+        l.t().nothing_yet,
     );
     if let Some(next) = &page_of.next_cursor {
         h.push_str(&format!(
             "<p class=\"pager\"><a href=\"/console/admin/journal?apres={}\">{}</a></p>",
             esc(next),
-            l.w("Plus anciens", "Older")
+            l.t().older
         ));
     }
     h.push_str(&format!(
         "<p><a href=\"/console/admin/conservation\">{}</a></p>",
-        l.w("Durées de conservation", "Retention")
+        l.t().retention
     ));
-    d.page(l.w("Journal", "Audit log"), None, &h)
+    d.page(l.t().menu_audit_log, None, &h)
 }
 
 pub(super) async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
@@ -111,34 +105,24 @@ pub(super) async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
             ]
         })
         .collect();
-    let mut h = format!(
-        "<p>{}</p>",
-        l.w(
-            "Les dossiers sans activité depuis deux ans, ou jamais joints en six mois, sont anonymisés : l'identité et les textes sont effacés, les chiffres du rapport restent. Voici ce que les règles anonymiseraient aujourd'hui (essai à blanc, rien n'est changé).",
-            "Files inactive for two years, or never reached in six months, are anonymised: identity and texts are erased, the report's figures stay. Here is what the rules would anonymise today (a dry run, nothing is changed)."
-        )
-    );
+    let mut h = format!("<p>{}</p>", l.t().files_inactive_for_two);
     table(
         &mut h,
-        l.w("Dossiers concernés", "Files concerned"),
-        &[
-            l.w("Personne", "Person"),
-            l.w("Règle", "Rule"),
-            l.w("Dernière activité", "Last activity"),
-        ],
+        l.t().files_concerned,
+        &[l.t().person, l.t().rule, l.t().last_activity],
         &rows,
-        l.w("Aucun dossier à anonymiser.", "No file to anonymise."),
+        l.t().no_file_to_anonymise,
     );
     if !run.items.is_empty() {
         form_open(&mut h, "/console/admin/conservation", &d.csrf, "");
         h.push_str(&format!(
             "<div class=\"check\"><input type=\"checkbox\" id=\"f-confirm\" name=\"confirm\" value=\"true\" required><label for=\"f-confirm\">{}</label></div><button type=\"submit\" class=\"danger\">{}</button></form>",
-            l.w("J'ai vérifié la liste : anonymiser ces dossiers, définitivement", "I checked the list: anonymise these files, for good"),
-            l.w("Anonymiser maintenant", "Anonymise now")
+            l.t().i_checked_the_list,
+            l.t().anonymise_now
         ));
     }
     d.page(
-        l.w("Conservation des dossiers", "Retention"),
+        l.t().retention_of_files,
         notice(&raw, d.lang).as_deref(),
         &h,
     )

@@ -84,33 +84,22 @@ pub(super) async fn windows_page(
     let mut h = String::new();
     table(
         &mut h,
-        l.w("Plages d'ouverture", "Opening windows"),
-        &[
-            l.w("Intervenant·e", "Social worker"),
-            l.w("Site", "Site"),
-            l.w("Jours", "Days"),
-            l.w("Heures", "Hours"),
-        ],
+        l.t().opening_windows,
+        &[l.t().social_worker, l.t().site, l.t().days, l.t().hours],
         &rows,
-        l.w(
-            "Aucune plage : personne ne peut encore être reçu.",
-            "No window: nobody can be seen yet.",
-        ),
+        l.t().no_window_nobody_can,
     );
     let f = match &again {
         Some((r, values)) => r.form(values, l),
         None => Form::empty(l),
     };
-    h.push_str(&format!(
-        "<h2 id=\"new\">{}</h2>",
-        l.w("Nouvelle plage", "New window")
-    ));
+    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().new_window));
     f.summary(&mut h, WINDOW_LABELS);
     form_open(&mut h, "/console/admin/horaires", &d.csrf, "");
     f.select(
         &mut h,
         "coordinator_id",
-        l.w("Intervenant·e", "Social worker"),
+        l.t().social_worker,
         &coordinators
             .iter()
             .map(|a| (a.id.to_string(), a.display_name.clone()))
@@ -120,17 +109,14 @@ pub(super) async fn windows_page(
     f.select(
         &mut h,
         "site_id",
-        l.w("Site", "Site"),
+        l.t().site,
         &sites
             .iter()
             .map(|s| (s.id.to_string(), s.name.clone()))
             .collect::<Vec<_>>(),
         true,
     );
-    h.push_str(&format!(
-        "<fieldset><legend>{}</legend>",
-        l.w("Jours", "Days")
-    ));
+    h.push_str(&format!("<fieldset><legend>{}</legend>", l.t().days));
     for n in 1..=7u8 {
         let checked = f
             .values
@@ -143,32 +129,18 @@ pub(super) async fn windows_page(
         ));
     }
     h.push_str("</fieldset>");
-    f.input(
-        &mut h,
-        "start",
-        l.w("Début (HH:MM)", "Start (HH:MM)"),
-        "time",
-        true,
-        "",
-    );
-    f.input(
-        &mut h,
-        "end",
-        l.w("Fin (HH:MM)", "End (HH:MM)"),
-        "time",
-        true,
-        "",
-    );
+    f.input(&mut h, "start", l.t().start_hh_mm, "time", true, "");
+    f.input(&mut h, "end", l.t().end_hh_mm, "time", true, "");
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.w("Ajouter la plage", "Add the window")
+        l.t().add_the_window
     ));
     h.push_str(&format!(
         "<ul class=\"actions\"><li><a href=\"/console/admin/absences\">{}</a></li><li><a href=\"/console/admin/apercu\">{}</a></li></ul>",
-        l.w("Absences", "Absences"),
-        l.w("Aperçu de la semaine : les créneaux qui en résultent", "Week preview: the resulting free times")
+        l.t().absences,
+        l.t().week_preview_the_resulting
     ));
-    let title = l.w("Horaires", "Opening hours");
+    let title = l.t().opening_hours;
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, notice(raw, d.lang).as_deref(), &h),

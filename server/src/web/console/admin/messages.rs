@@ -29,31 +29,18 @@ pub(super) async fn templates_view(
                 esc(&l.word_of::<Channel>(&t.channel)),
                 esc(&t.body),
                 if t.default {
-                    l.w("formulation neutre par défaut", "built-in neutral wording")
-                        .to_owned()
+                    l.t().built_in_neutral_wording.to_owned()
                 } else {
-                    l.w("formulation du service", "the service's wording")
-                        .to_owned()
+                    l.t().the_services_wording.to_owned()
                 },
             ]
         })
         .collect();
-    let mut h = format!(
-        "<p>{}</p>",
-        l.w(
-            "Les messages ne nomment jamais le service ni le motif : chaque formulation est vérifiée contre les mots qui révèlent le contexte avant d'être gardée.",
-            "Messages never name the service or the reason: each wording is checked against the words that reveal the context before it is kept."
-        )
-    );
+    let mut h = format!("<p>{}</p>", l.t().messages_never_name_the);
     table(
         &mut h,
-        l.w("Formulations en service", "Wordings in use"),
-        &[
-            l.w("Message", "Message"),
-            l.w("Canal", "Channel"),
-            l.w("Texte", "Text"),
-            l.w("Origine", "Source"),
-        ],
+        l.t().wordings_in_use,
+        &[l.t().message, l.t().channel, l.t().text, l.t().source],
         &rows,
         "",
     );
@@ -72,21 +59,18 @@ pub(super) async fn templates_view(
             lang: l,
         },
     };
-    h.push_str(&format!(
-        "<h2 id=\"try\">{}</h2>",
-        l.w("Essayer une formulation", "Try a wording")
-    ));
+    h.push_str(&format!("<h2 id=\"try\">{}</h2>", l.t().try_a_wording));
     if let Some((_, p)) = &tried {
         h.push_str(&format!(
             "<div class=\"notice\" role=\"status\"><p><strong>{}</strong></p><p>{}</p><p>{} : {} — {} {} — {} {}</p></div>",
-            l.w("Ce que la personne lira :", "What the person will read:"),
+            l.t().what_the_person_will,
             esc(&p.text),
-            l.w("Codage", "Encoding"),
+            l.t().encoding,
             esc(&p.encoding),
             p.units,
-            l.w("caractères", "characters"),
+            l.t().characters,
             p.segments,
-            l.w("SMS", "SMS segments")
+            l.t().sms_segments
         ));
     }
     f.summary(
@@ -101,39 +85,25 @@ pub(super) async fn templates_view(
     f.select(
         &mut h,
         "kind",
-        l.w("Message", "Message"),
+        l.t().message,
         &options::<MessageKind>(l),
         true,
     );
     f.select(
         &mut h,
         "channel",
-        l.w("Canal", "Channel"),
+        l.t().channel,
         &[Channel::Sms, Channel::Email].map(|c| (c.as_str().to_owned(), l.word(c).to_owned())),
         true,
     );
-    f.textarea(
-        &mut h,
-        "body",
-        l.w(
-            "Texte : {quand} (obligatoire) et {lieu} sont remplacés ; vide : la formulation en service",
-            "Text: {quand} (required) and {lieu} are replaced; empty: the wording in use",
-        ),
-    );
-    f.checkbox(
-        &mut h,
-        "with_place",
-        l.w(
-            "Aperçu pour une personne qui accepte que le lieu soit nommé",
-            "Preview for a person who accepts the place being named",
-        ),
-    );
+    f.textarea(&mut h, "body", l.t().text_quand_required_and);
+    f.checkbox(&mut h, "with_place", l.t().preview_for_a_person);
     h.push_str(&format!(
         "<button type=\"submit\" name=\"action\" value=\"preview\">{}</button> <button type=\"submit\" name=\"action\" value=\"save\" class=\"quiet\">{}</button></form>",
-        l.w("Aperçu", "Preview"),
-        l.w("Enregistrer cette formulation", "Save this wording")
+        l.t().preview,
+        l.t().save_this_wording
     ));
-    let title = l.w("Messages", "Messages");
+    let title = l.t().messages;
     match refusal {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, notice(raw, d.lang).as_deref(), &h),

@@ -29,10 +29,7 @@ pub(super) async fn partners_list(
     if let Some(k) = new_key {
         h.push_str(&format!(
             "<div class=\"notice\" role=\"status\"><p>{}</p><p><code class=\"secret\">{}</code></p></div>",
-            l.w(
-                "Voici la clé de l'unité. Elle ne sera plus jamais affichée : transmettez-la maintenant, par un canal sûr.",
-                "Here is the unit's key. It will never be shown again: pass it on now, over a safe channel."
-            ),
+            l.t().here_is_the_units,
             esc(k)
         ));
     }
@@ -48,14 +45,10 @@ pub(super) async fn partners_list(
         .collect();
     table(
         &mut h,
-        l.w("Annuaire des partenaires", "Partner directory"),
-        &[
-            l.w("Nom", "Name"),
-            l.w("Type", "Kind"),
-            l.w("Contact", "Contact"),
-        ],
+        l.t().partner_directory,
+        &[l.t().name, l.t().partner_kind, l.t().contact],
         &rows,
-        l.w("Aucun partenaire.", "No partner."),
+        l.t().no_partner,
     );
     let form_of = |name: &str| match &again {
         Some((n, r, values)) if *n == name => r.form(values, l),
@@ -67,10 +60,7 @@ pub(super) async fn partners_list(
         },
     };
     let f = form_of("partner");
-    h.push_str(&format!(
-        "<h2 id=\"new\">{}</h2>",
-        l.w("Nouveau partenaire", "New partner")
-    ));
+    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().new_partner));
     f.summary(
         &mut h,
         &[
@@ -80,25 +70,25 @@ pub(super) async fn partners_list(
         ],
     );
     form_open(&mut h, "/console/admin/partenaires", &d.csrf, "");
-    f.input(&mut h, "name", l.w("Nom", "Name"), "text", true, "");
+    f.input(&mut h, "name", l.t().name, "text", true, "");
     f.select(
         &mut h,
         "kind",
-        l.w("Type", "Kind"),
+        l.t().partner_kind,
         &options::<PartnerKind>(l),
         true,
     );
     f.input(
         &mut h,
         "contact",
-        l.w("Contact (téléphone, adresse)", "Contact (phone, address)"),
+        l.t().contact_phone_address,
         "text",
         false,
         "",
     );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.w("Ajouter le partenaire", "Add the partner")
+        l.t().add_the_partner
     ));
     let rows: Vec<Vec<String>> = units
         .iter()
@@ -108,9 +98,9 @@ pub(super) async fn partners_list(
                 form_open(&mut action, &format!("/console/admin/cles/{}/revoquer", u.id), &d.csrf, "class=\"inline\"");
                 action.push_str(&format!(
                     "<button type=\"submit\" class=\"quiet\" aria-label=\"{} {}\">{}</button></form>",
-                    l.w("Révoquer la clé de", "Revoke the key of"),
+                    l.t().revoke_the_key_of,
                     esc(&u.name),
-                    l.w("Révoquer", "Revoke")
+                    l.t().revoke
                 ));
             }
             vec![
@@ -118,9 +108,9 @@ pub(super) async fn partners_list(
                 esc(l.word(u.channel)),
                 format!("<code>{}…</code>", esc(&u.key_prefix)),
                 if u.revoked_at.is_some() {
-                    l.w("Révoquée", "Revoked").to_owned()
+                    l.t().revoked.to_owned()
                 } else {
-                    l.w("Active", "Active").to_owned()
+                    l.t().key_active.to_owned()
                 },
                 action,
             ]
@@ -128,23 +118,20 @@ pub(super) async fn partners_list(
         .collect();
     h.push_str(&format!(
         "<h2 id=\"keys\">{}</h2>",
-        l.w("Clés des unités partenaires", "Partner units' keys")
+        l.t().partner_units_keys
     ));
     table(
         &mut h,
-        l.w(
-            "Unités qui envoient des signalements par logiciel",
-            "Units that send referrals by software",
-        ),
+        l.t().units_that_send_referrals,
         &[
-            l.w("Unité", "Unit"),
-            l.w("Origine", "Origin"),
-            l.w("Clé", "Key"),
-            l.w("État", "State"),
-            l.w("Action", "Action"),
+            l.t().unit,
+            l.t().origin,
+            l.t().key,
+            l.t().state,
+            l.t().action,
         ],
         &rows,
-        l.w("Aucune unité.", "No unit."),
+        l.t().no_unit,
     );
     let f = form_of("unit");
     f.summary(
@@ -155,10 +142,7 @@ pub(super) async fn partners_list(
     f.input(
         &mut h,
         "name",
-        l.w(
-            "Unité (brigade, commissariat, service)",
-            "Unit (brigade, station, service)",
-        ),
+        l.t().unit_brigade_station_service,
         "text",
         true,
         "",
@@ -167,12 +151,12 @@ pub(super) async fn partners_list(
         .into_iter()
         .filter(|(v, _)| OriginChannel::parse(v).is_some_and(|c| c.is_referral()))
         .collect();
-    f.select(&mut h, "channel", l.w("Origine", "Origin"), &channels, true);
+    f.select(&mut h, "channel", l.t().origin, &channels, true);
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.w("Créer une clé", "Create a key")
+        l.t().create_a_key
     ));
-    let title = l.w("Partenaires", "Partners");
+    let title = l.t().partners;
     match again {
         Some((_, r, _)) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, notice(raw, d.lang).as_deref(), &h),

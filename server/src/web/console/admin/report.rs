@@ -85,13 +85,7 @@ pub(super) async fn report_view(
             lang: l,
         },
     };
-    let mut h = format!(
-        "<p>{}</p>",
-        l.w(
-            "Le rapport compte l'activité de la période : situations reçues, origines, entretiens, orientations, clôtures. La version externe (financeurs) masque les petits effectifs.",
-            "The report counts the period's activity: situations received, origins, interviews, orientations, closures. The external version (funders) hides small counts."
-        )
-    );
+    let mut h = format!("<p>{}</p>", l.t().the_report_counts_the);
     f.summary(&mut h, &[("from", "Du", "From"), ("to", "Au", "To")]);
     // The usual periods, one click each; any other dates in the form below.
     let today = d.now().with_timezone(&crate::zone::DEFAULT).date_naive();
@@ -102,7 +96,7 @@ pub(super) async fn report_view(
     };
     h.push_str(&format!(
         "<nav aria-label=\"{}\"><ul class=\"periods\">",
-        l.w("Périodes", "Periods")
+        l.t().periods
     ));
     for p in relais_domain::report::period::Period::offered(today) {
         let (a, b) = p.dates(today);
@@ -116,34 +110,21 @@ pub(super) async fn report_view(
     }
     h.push_str("</ul></nav>");
     h.push_str("<form method=\"get\" action=\"/console/admin/rapport\">");
-    f.input(&mut h, "from", l.w("Du", "From"), "date", true, "");
-    f.input(
-        &mut h,
-        "to",
-        l.w("Au (inclus)", "To (included)"),
-        "date",
-        true,
-        "",
-    );
+    f.input(&mut h, "from", l.t().from, "date", true, "");
+    f.input(&mut h, "to", l.t().to_included, "date", true, "");
     f.select(
         &mut h,
         "audience",
-        l.w("Version", "Version"),
+        l.t().version,
         &[
-            (
-                "internal".into(),
-                l.w("Interne au service", "Inside the service").into(),
-            ),
-            (
-                "external".into(),
-                l.w("Externe (financeurs)", "External (funders)").into(),
-            ),
+            ("internal".into(), l.t().inside_the_service.into()),
+            ("external".into(), l.t().external_funders.into()),
         ],
         true,
     );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.w("Afficher", "Show")
+        l.t().show
     ));
     if refusal.is_none() {
         let q = format!(
@@ -157,14 +138,11 @@ pub(super) async fn report_view(
         h.push_str(&format!(
             "<ul class=\"actions\"><li><a href=\"/console/admin/rapport/document?{q}\">{}</a></li>\
 <li><a href=\"/console/admin/rapport/document?{q}&amp;format=csv\" download>{}</a></li></ul>",
-            l.w(
-                "Ouvrir le rapport (avec ses graphiques)",
-                "Open the report (with its charts)"
-            ),
-            l.w("Télécharger le tableau (CSV)", "Download the table (CSV)")
+            l.t().open_the_report_with,
+            l.t().download_the_table_csv
         ));
     }
-    let title = l.w("Rapport d'activité", "Activity report");
+    let title = l.t().activity_report;
     match refusal {
         Some(r) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, None, &h),

@@ -42,35 +42,22 @@ pub(super) async fn sites_page(
     let mut h = String::new();
     table(
         &mut h,
-        l.w("Sites du service", "The service's sites"),
-        &[
-            l.w("Nom", "Name"),
-            l.w("Adresse", "Address"),
-            l.w("Lieu dans les messages", "Place in messages"),
-        ],
+        l.t().the_services_sites,
+        &[l.t().name, l.t().address, l.t().place_in_messages],
         &rows,
-        l.w(
-            "Aucun site : créez le premier ci-dessous.",
-            "No site yet: create the first below.",
-        ),
+        l.t().no_site_yet_create,
     );
     let f = match &again {
         Some((r, values)) => r.form(values, l),
         None => Form::empty(l),
     };
-    h.push_str(&format!(
-        "<h2 id=\"new\">{}</h2>",
-        l.w("Nouveau site", "New site")
-    ));
+    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().new_site));
     f.summary(&mut h, SITE_LABELS);
     form_open(&mut h, "/console/admin/sites", &d.csrf, "");
     f.input(
         &mut h,
         "name",
-        l.w(
-            "Nom (interne, jamais montré aux personnes)",
-            "Name (internal, never shown to people)",
-        ),
+        l.t().name_internal_never_shown,
         "text",
         true,
         "",
@@ -78,36 +65,26 @@ pub(super) async fn sites_page(
     f.input(
         &mut h,
         "address",
-        l.w("Adresse", "Address"),
+        l.t().address,
         "text",
         true,
         "autocomplete=\"off\"",
     );
-    f.input(&mut h, "phone", l.w("Téléphone", "Phone"), "tel", false, "");
+    f.input(&mut h, "phone", l.t().phone, "tel", false, "");
     f.input(
         &mut h,
         "message_place",
-        l.w(
-            "Lieu neutre dans les messages (ex. « 12 rue de la Paix, Melun ») ; vide : les messages ne nomment pas le lieu",
-            "Neutral place in messages (e.g. “12 rue de la Paix, Melun”); empty: messages do not name the place",
-        ),
+        l.t().neutral_place_in_messages,
         "text",
         false,
         "",
     );
-    f.checkbox(
-        &mut h,
-        "alsace_moselle",
-        l.w(
-            "Alsace-Moselle (deux jours fériés de plus)",
-            "Alsace-Moselle (two more public holidays)",
-        ),
-    );
+    f.checkbox(&mut h, "alsace_moselle", l.t().alsace_moselle_two_more);
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.w("Créer le site", "Create the site")
+        l.t().create_the_site
     ));
-    let title = l.w("Sites", "Sites");
+    let title = l.t().sites;
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, notice(raw, d.lang).as_deref(), &h),

@@ -266,22 +266,10 @@ pub(super) async fn access_log(d: D, Path(id): Path<String>) -> Response {
     let mut h = String::new();
     table(
         &mut h,
-        l.w("Consultations et changements", "Openings and changes"),
-        &[
-            l.w("Quand", "When"),
-            l.w("Qui", "Who"),
-            l.w("Action", "Action"),
-            l.w("Issue", "Outcome"),
-        ],
+        l.t().openings_and_changes,
+        &[l.t().when, l.t().who, l.t().action, l.t().outcome],
         &rows,
-        l.w(
-            "Personne n'a encore ouvert ce dossier.",
-            "Nobody has opened this file yet.",
-        ),
+        l.t().nobody_has_opened_this,
     );
-    d.page(
-        l.w("Qui a ouvert ce dossier", "Who opened this file"),
-        None,
-        &h,
-    )
+    d.page(l.t().who_opened_this_file, None, &h)
 }

@@ -51,15 +51,15 @@ pub(super) async fn agenda_view(
         "<p class=\"pager\"><a href=\"/console/agenda?du={today}\"{}>{}</a> <a href=\"/console/agenda?vue=semaine&amp;du={today}\"{}>{}</a> \
 <a href=\"/console/agenda?{}du={}\">{}</a> <a href=\"/console/agenda?{}du={}\">{}</a></p>",
         if week { "" } else { " aria-current=\"page\"" },
-        l.w("Aujourd'hui", "Today"),
+        l.t().today,
         if week { " aria-current=\"page\"" } else { "" },
-        l.w("Cette semaine", "This week"),
+        l.t().this_week,
         if week { "vue=semaine&amp;" } else { "" },
         from - Duration::days(days),
-        l.w("Précédent", "Previous"),
+        l.t().previous,
         if week { "vue=semaine&amp;" } else { "" },
         from + Duration::days(days),
-        l.w("Suivant", "Next"),
+        l.t().next,
     );
     let mut rows = Vec::new();
     for e in &entries {
@@ -69,7 +69,7 @@ pub(super) async fn agenda_view(
             for (action, label) in [
                 ("honore", l.word(AppointmentStatus::Seen)),
                 ("absent", l.word(AppointmentStatus::NoShow)),
-                ("annule", l.w("Annuler", "Cancel")),
+                ("annule", l.t().cancel),
             ] {
                 form_open(
                     &mut actions,
@@ -83,7 +83,7 @@ pub(super) async fn agenda_view(
                     actions.push_str(&format!(
                         "<label for=\"motif-{0}\">{1}</label> <input id=\"motif-{0}\" name=\"reason\" required maxlength=\"500\" autocomplete=\"off\"> ",
                         a.id,
-                        l.w("Motif", "Reason")
+                        l.t().reason
                     ));
                 }
                 actions.push_str(&format!(
@@ -107,7 +107,7 @@ pub(super) async fn agenda_view(
                 if a.reminder_not_delivered {
                     format!(
                         " <strong class=\"late\">{}</strong>",
-                        l.w("rappel non remis", "reminder not delivered")
+                        l.t().reminder_not_delivered
                     )
                 } else {
                     String::new()
@@ -120,22 +120,18 @@ pub(super) async fn agenda_view(
         &mut h,
         &format!(
             "{} {}",
-            if week {
-                l.w("Semaine du", "Week of")
-            } else {
-                l.w("Journée du", "Day of")
-            },
+            if week { l.t().week_of } else { l.t().day_of },
             from.format("%d/%m/%Y")
         ),
         &[
-            l.w("Heure", "Time"),
-            l.w("Personne(s)", "Person(s)"),
-            l.w("Site", "Site"),
-            l.w("Statut", "Status"),
-            l.w("Actions", "Actions"),
+            l.t().time,
+            l.t().person_s,
+            l.t().site,
+            l.t().attendance,
+            l.t().actions,
         ],
         &rows,
-        l.w("Aucun rendez-vous.", "No appointment."),
+        l.t().no_appointment,
     );
     match refused {
         Some((status, why)) => html(
@@ -143,12 +139,12 @@ pub(super) async fn agenda_view(
             page(
                 &Frame {
                     alert: Some(why.as_str()),
-                    ..d.frame(l.w("Agenda", "Agenda"), None)
+                    ..d.frame(l.t().agenda, None)
                 },
                 &h,
             ),
         ),
-        None => d.page(l.w("Agenda", "Agenda"), notice(raw, d.lang).as_deref(), &h),
+        None => d.page(l.t().agenda, notice(raw, d.lang).as_deref(), &h),
     }
 }
 
@@ -199,7 +195,7 @@ pub(super) async fn outcome(
                     .general
                     .clone()
                     .or(refusal.errors.first().map(|e| e.message.clone()))
-                    .unwrap_or_else(|| l.w("Changement refusé.", "Change refused.").to_owned());
+                    .unwrap_or_else(|| l.t().change_refused.to_owned());
                 agenda_view(&d, &None, Some((refusal.status, why))).await
             }
             Err(resp) => resp,
@@ -226,31 +222,25 @@ pub(super) async fn appointment_page(d: D, Path(id): Path<String>) -> Response {
     };
     let mut h = format!(
         "<dl class=\"facts\"><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>",
-        l.w("Quand", "When"),
+        l.t().when,
         esc(&format!(
             "{} – {}",
             a.start.with_timezone(&TZ).format("%d/%m/%Y %H:%M"),
             a.end.with_timezone(&TZ).format("%H:%M")
         )),
-        l.w("Statut", "Status"),
+        l.t().attendance,
         esc(l.word(a.status)),
-        l.w("Rappels", "Reminders"),
+        l.t().reminders,
         if a.reminder_not_delivered {
             format!(
                 "<strong class=\"late\">{}</strong>",
-                l.w(
-                    "rappel non remis : prévenez la personne autrement, par un moyen sûr",
-                    "reminder not delivered: tell the person another safe way"
-                )
+                l.t().reminder_not_delivered_tell
             )
         } else {
-            l.w("rien à signaler", "nothing to report").to_owned()
+            l.t().nothing_to_report.to_owned()
         }
     );
-    h.push_str(&format!(
-        "<h2>{}</h2>",
-        l.w("Messages du rendez-vous", "The appointment's messages")
-    ));
+    h.push_str(&format!("<h2>{}</h2>", l.t().the_appointments_messages));
     let rows: Vec<Vec<String>> = messages
         .iter()
         .map(|m| {
@@ -266,25 +256,22 @@ pub(super) async fn appointment_page(d: D, Path(id): Path<String>) -> Response {
         .collect();
     table(
         &mut h,
-        l.w("Messages du rendez-vous", "The appointment's messages"),
+        l.t().the_appointments_messages,
         &[
-            l.w("Message", "Message"),
-            l.w("Canal", "Channel"),
-            l.w("État", "State"),
-            l.w("Prévu", "Due"),
-            l.w("Envoyé", "Sent"),
-            l.w("Motif", "Reason"),
+            l.t().message,
+            l.t().channel,
+            l.t().state,
+            l.t().message_due,
+            l.t().message_sent,
+            l.t().reason,
         ],
         &rows,
-        l.w(
-            "Aucun message : le profil de la personne n'en permet pas, ou le type n'en prévoit pas.",
-            "No message: the person's profile allows none, or the type plans none.",
-        ),
+        l.t().no_message_the_persons,
     );
     h.push_str(&format!(
         "<p><a href=\"/console/agenda?vue=semaine&amp;du={}\">{}</a></p>",
         a.start.with_timezone(&TZ).date_naive(),
-        l.w("Retour à l'agenda", "Back to the agenda")
+        l.t().back_to_the_agenda
     ));
-    d.page(l.w("Rendez-vous", "Appointment"), None, &h)
+    d.page(l.t().appointment, None, &h)
 }

@@ -74,7 +74,7 @@ pub(super) async fn slots_page(
     f.select(
         &mut h,
         "type_id",
-        l.w("Type de rendez-vous", "Appointment type"),
+        l.t().appointment_type,
         &all_types
             .iter()
             .map(|t| (t.id.to_string(), t.name.clone()))
@@ -84,7 +84,7 @@ pub(super) async fn slots_page(
     f.select(
         &mut h,
         "site_id",
-        l.w("Site", "Site"),
+        l.t().site,
         &sites
             .iter()
             .map(|s| (s.id.to_string(), s.name.clone()))
@@ -93,7 +93,7 @@ pub(super) async fn slots_page(
     );
     h.push_str(&format!(
         "<input type=\"hidden\" name=\"du\" value=\"{from}\"><button type=\"submit\">{}</button></form>",
-        l.w("Voir les créneaux", "Show free times")
+        l.t().show_free_times
     ));
     if let (Some(t), Some(site)) = (chosen_type.clone(), chosen_site.clone()) {
         let to = from + Duration::days(6);
@@ -124,17 +124,14 @@ pub(super) async fn slots_page(
             Ok(found) => {
                 h.push_str(&format!(
                     "<h2 id=\"slots\" tabindex=\"-1\">{} {} → {}</h2>",
-                    l.w("Créneaux libres du", "Free times from"),
+                    l.t().free_times_from,
                     from.format("%d/%m/%Y"),
                     to.format("%d/%m/%Y")
                 ));
                 if found.is_empty() {
                     h.push_str(&format!(
                         "<p class=\"empty\">{}</p>",
-                        l.w(
-                            "Aucun créneau libre cette semaine.",
-                            "No free time this week."
-                        )
+                        l.t().no_free_time_this
                     ));
                 }
                 let mut day = None;
@@ -166,7 +163,7 @@ pub(super) async fn slots_page(
                         slot.coordinator_id,
                         s.person_id,
                         esc(&slot.start.to_rfc3339()),
-                        l.w("Réserver le", "Book"),
+                        l.t().book,
                         local.format("%d/%m/%Y %H:%M"),
                         local.format("%H:%M")
                     ));
@@ -186,26 +183,22 @@ pub(super) async fn slots_page(
                     h.push_str(&format!(
                         "<a href=\"{}\">{}</a> ",
                         q((from - Duration::days(7)).max(today)),
-                        l.w("Semaine précédente", "Previous week")
+                        l.t().previous_week
                     ));
                 }
                 h.push_str(&format!(
                     "<a href=\"{}\">{}</a></p>",
                     q(from + Duration::days(7)),
-                    l.w("Semaine suivante", "Next week")
+                    l.t().next_week
                 ));
             }
         }
     }
     h.push_str(&format!(
         "<p><a href=\"/console/situations/{sid}\">{}</a></p>",
-        l.w("Retour au dossier", "Back to the file")
+        l.t().back_to_the_file
     ));
-    let title = format!(
-        "{} {}",
-        l.w("Rendez-vous pour", "Appointment for"),
-        s.person_initials
-    );
+    let title = format!("{} {}", l.t().appointment_for, s.person_initials);
     match refusal {
         Some(r) => html(r.status, page(&d.frame(&title, None), &h)),
         None => d.page(&title, None, &h),

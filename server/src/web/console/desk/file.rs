@@ -49,7 +49,7 @@ pub(super) async fn file_page(
     booking_and_orientation(&mut h, &c);
     interview_and_child_report(&mut h, &c);
     history(&mut h, &c);
-    let title = format!("{} {}", l.w("Dossier", "File"), s.person_initials);
+    let title = format!("{} {}", l.t().file, s.person_initials);
     match again {
         Some(a) => html(a.refusal.status, page(&d.frame(&title, None), &h)),
         None => d.page(&title, notice(raw, d.lang).as_deref(), &h),
@@ -87,26 +87,26 @@ pub(super) async fn who_and_situation(h: &mut String, c: &FileView<'_>) {
     h.push_str(&format!(
         "<section aria-labelledby=\"who\"><h2 id=\"who\">{}</h2><dl class=\"facts\">\
 <dt>{}</dt><dd>{} {}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>",
-        l.w("La personne", "The person"),
-        l.w("Nom", "Name"),
+        l.t().the_person,
+        l.t().name,
         esc(&person.first_name),
         esc(&person.last_name),
-        l.w("Rôle", "Role"),
+        l.t().role,
         esc(l.word(s.person_role)),
-        l.w("Téléphone", "Phone"),
+        l.t().phone,
         esc(person.phone.as_deref().unwrap_or("—")),
-        l.w("Consentement au contact", "Consent to contact"),
-        if s.consent_to_contact { l.w("oui", "yes") } else { l.w("non", "no") },
-        l.w("Origine", "Origin"),
+        l.t().consent_to_contact,
+        if s.consent_to_contact { l.t().yes } else { l.t().no },
+        l.t().origin,
         esc(&format!("{} — {}", l.word(s.channel), s.unit.as_deref().unwrap_or(""))),
     ));
     let sc = &person.safe_contact;
     let allowed: Vec<&str> = [
-        (sc.phone_call, l.w("appel", "call")),
-        (sc.voicemail, l.w("message vocal", "voicemail")),
+        (sc.phone_call, l.t().means_call),
+        (sc.voicemail, l.t().means_voicemail),
         (sc.sms, "SMS"),
-        (sc.email, l.w("courriel", "e-mail")),
-        (sc.letter, l.w("courrier", "letter")),
+        (sc.email, l.t().e_mail),
+        (sc.letter, l.t().letter),
     ]
     .iter()
     .filter(|(ok, _)| *ok)
@@ -114,28 +114,21 @@ pub(super) async fn who_and_situation(h: &mut String, c: &FileView<'_>) {
     .collect();
     h.push_str(&format!(
         "<h3>{}</h3><p>{} : {}{}{}</p>",
-        l.w(
-            "Joindre la personne sans danger",
-            "Reaching the person safely"
-        ),
-        l.w("Moyens permis", "Allowed"),
+        l.t().reaching_the_person_safely,
+        l.t().allowed,
         if allowed.is_empty() {
-            l.w("aucun n'a encore été convenu", "none agreed yet")
-                .to_owned()
+            l.t().none_agreed_yet.to_owned()
         } else {
             esc(&allowed.join(", "))
         },
         sc.safe_phone
             .as_deref()
-            .map(|p| format!(" — {} {}", l.w("numéro sûr", "safe number"), esc(p)))
+            .map(|p| format!(" — {} {}", l.t().safe_number, esc(p)))
             .unwrap_or_default(),
         if s.safe_contact_stale {
             format!(
                 " <strong class=\"late\">{}</strong>",
-                l.w(
-                    "(à revérifier avec la personne)",
-                    "(check again with the person)"
-                )
+                l.t().check_again_with_the
             )
         } else {
             String::new()
@@ -144,23 +137,14 @@ pub(super) async fn who_and_situation(h: &mut String, c: &FileView<'_>) {
     // Linked people: the other by initials only, and whether they are kept apart.
     let linked = partners::links(d, s.person_id).await.unwrap_or_default();
     if !linked.is_empty() {
-        h.push_str(&format!(
-            "<h3>{}</h3><ul>",
-            l.w("Personnes liées", "Linked people")
-        ));
+        h.push_str(&format!("<h3>{}</h3><ul>", l.t().linked_people));
         for k in &linked {
             h.push_str(&format!(
                 "<li>{} — {}{}</li>",
                 esc(&k.other_initials),
                 esc(l.word(k.relation)),
                 if k.keep_apart {
-                    format!(
-                        " — <strong>{}</strong>",
-                        l.w(
-                            "à tenir à l'écart : jamais au même site la même demi-journée",
-                            "keep apart: never at one site on one half-day"
-                        )
-                    )
+                    format!(" — <strong>{}</strong>", l.t().keep_apart_never_at)
                 } else {
                     String::new()
                 }
@@ -173,20 +157,20 @@ pub(super) async fn who_and_situation(h: &mut String, c: &FileView<'_>) {
     h.push_str(&format!(
         "<section aria-labelledby=\"sit\"><h2 id=\"sit\">{}</h2><dl class=\"facts\">\
 <dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>",
-        l.w("La situation", "The situation"),
-        l.w("État", "State"),
+        l.t().the_situation,
+        l.t().state,
         esc(l.word(s.state)),
-        l.w("Nature", "Kind"),
+        l.t().kind,
         esc(l.word(s.kind)),
-        l.w("Priorité", "Priority"),
+        l.t().priority,
         esc(l.word(s.priority)),
-        l.w("À traiter avant", "Due"),
+        l.t().due,
         esc(&when(s.due_at, l)),
     ));
     if let Some(n) = &s.note {
         h.push_str(&format!(
             "<p><strong>{}</strong> {}</p>",
-            l.w("Motif de l'orientation :", "Why it was handed over:"),
+            l.t().why_it_was_handed,
             esc(n)
         ));
     }
@@ -210,22 +194,18 @@ pub(super) fn history(h: &mut String, c: &FileView<'_>) {
         .collect();
     h.push_str(&format!(
         "<section aria-labelledby=\"hist\"><h2 id=\"hist\">{}</h2>",
-        l.w("Historique", "History")
+        l.t().history
     ));
     table(
         h,
-        l.w("Historique", "History"),
-        &[
-            l.w("Quand", "When"),
-            l.w("Changement", "Change"),
-            l.w("Nouvel état", "New state"),
-        ],
+        l.t().history,
+        &[l.t().when, l.t().change, l.t().new_state],
         &rows,
-        l.w("Rien encore.", "Nothing yet."),
+        l.t().nothing_yet,
     );
     h.push_str(&format!(
         "</section><p><a href=\"/console/personnes/{}/consultations\">{}</a></p>",
         s.person_id,
-        l.w("Qui a ouvert ce dossier", "Who opened this file")
+        l.t().who_opened_this_file
     ));
 }

@@ -12,7 +12,7 @@ pub(super) fn attempt_form(h: &mut String, c: &FileView<'_>) {
     let f = form_for(again, l, "attempt");
     h.push_str(&format!(
         "<section aria-labelledby=\"att\"><h2 id=\"att\">{}</h2>",
-        l.w("Tentatives de contact", "Contact attempts")
+        l.t().contact_attempts
     ));
     let rows: Vec<Vec<String>> = s
         .attempts
@@ -27,14 +27,10 @@ pub(super) fn attempt_form(h: &mut String, c: &FileView<'_>) {
         .collect();
     table(
         h,
-        l.w("Tentatives", "Attempts"),
-        &[
-            l.w("Quand", "When"),
-            l.w("Moyen", "Channel"),
-            l.w("Résultat", "Result"),
-        ],
+        l.t().attempts,
+        &[l.t().when, l.t().attempt_means, l.t().result],
         &rows,
-        l.w("Aucune tentative pour l'instant.", "No attempt yet."),
+        l.t().no_attempt_yet,
     );
     f.summary(
         h,
@@ -53,21 +49,21 @@ pub(super) fn attempt_form(h: &mut String, c: &FileView<'_>) {
     f.select(
         h,
         "channel",
-        l.w("Moyen", "Channel"),
+        l.t().attempt_means,
         &options::<AttemptChannel>(l),
         true,
     );
     f.select(
         h,
         "result",
-        l.w("Résultat", "Result"),
+        l.t().result,
         &options::<AttemptResult>(l),
         true,
     );
-    f.textarea(h, "note", l.w("Note (facultative)", "Note (optional)"));
+    f.textarea(h, "note", l.t().note_optional);
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form></section>",
-        l.w("Enregistrer la tentative", "Log the attempt")
+        l.t().log_the_attempt
     ));
 }
 
@@ -96,16 +92,10 @@ pub(super) fn state_form(h: &mut String, c: &FileView<'_>) {
         .collect();
     h.push_str(&format!(
         "<section aria-labelledby=\"state\"><h2 id=\"state\">{}</h2>",
-        l.w("Changer l'état", "Change the state")
+        l.t().change_the_state
     ));
     if events.is_empty() {
-        h.push_str(&format!(
-            "<p>{}</p>",
-            l.w(
-                "Aucun changement possible depuis cet état.",
-                "No change possible from this state."
-            )
-        ));
+        h.push_str(&format!("<p>{}</p>", l.t().no_change_possible_from));
     } else {
         f.summary(
             h,
@@ -124,30 +114,27 @@ pub(super) fn state_form(h: &mut String, c: &FileView<'_>) {
                 "<input type=\"hidden\" name=\"appointment_id\" value=\"{b}\">"
             ));
         }
-        f.select(h, "event", l.w("Changement", "Change"), &events, true);
+        f.select(h, "event", l.t().change, &events, true);
         f.select(
             h,
             "close_reason",
-            l.w("Motif, pour une clôture", "Reason, when closing"),
+            l.t().reason_when_closing,
             &options::<CloseReason>(l),
             false,
         );
         if s.allowed_events.contains(&Event::ScheduleCallback) {
             h.push_str(&format!(
                 "<fieldset><legend>{}</legend>",
-                l.w(
-                    "Pour un rappel convenu : le créneau que la personne a choisi (heure de Paris)",
-                    "For an agreed call-back: the window the person chose (Paris time)"
-                )
+                l.t().for_an_agreed_call
             ));
-            f.input(h, "callback_date", l.w("Jour", "Day"), "date", false, "");
-            f.input(h, "callback_from", l.w("De", "From"), "time", false, "");
-            f.input(h, "callback_to", l.w("À", "To"), "time", false, "");
+            f.input(h, "callback_date", l.t().day, "date", false, "");
+            f.input(h, "callback_from", l.t().callback_from, "time", false, "");
+            f.input(h, "callback_to", l.t().to, "time", false, "");
             h.push_str("</fieldset>");
         }
         h.push_str(&format!(
             "<button type=\"submit\">{}</button></form>",
-            l.w("Appliquer", "Apply")
+            l.t().apply
         ));
     }
     h.push_str("</section>");
@@ -166,13 +153,13 @@ pub(super) fn booking_and_orientation(h: &mut String, c: &FileView<'_>) {
     // Booking and orientation.
     h.push_str(&format!(
         "<section aria-labelledby=\"book\"><h2 id=\"book\">{}</h2><p><a href=\"/console/situations/{id}/rendez-vous\">{}</a></p></section>",
-        l.w("Rendez-vous", "Appointment"),
-        l.w("Prendre un rendez-vous pour cette personne", "Book an appointment for this person")
+        l.t().appointment,
+        l.t().book_an_appointment_for
     ));
     let f = form_for(again, l, "orient");
     h.push_str(&format!(
         "<section aria-labelledby=\"orient\"><h2 id=\"orient\">{}</h2>",
-        l.w("Orienter vers un partenaire", "Orient to a partner")
+        l.t().orient_to_a_partner
     ));
     f.summary(
         h,
@@ -192,35 +179,19 @@ pub(super) fn booking_and_orientation(h: &mut String, c: &FileView<'_>) {
         .iter()
         .map(|p| (p.id.to_string(), p.name.clone()))
         .collect();
-    f.select(
-        h,
-        "partner_id",
-        l.w("Partenaire", "Partner"),
-        &partner_options,
-        true,
-    );
-    f.checkbox(
-        h,
-        "consent",
-        l.w(
-            "La personne est d'accord pour être orientée",
-            "The person agrees to be oriented",
-        ),
-    );
+    f.select(h, "partner_id", l.t().partner, &partner_options, true);
+    f.checkbox(h, "consent", l.t().the_person_agrees_to_be);
     f.input(
         h,
         "override_reason",
-        l.w(
-            "Sans son accord : motif (enfant en danger…)",
-            "Without consent: reason (child in danger…)",
-        ),
+        l.t().without_consent_reason_child,
         "text",
         false,
         "",
     );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form></section>",
-        l.w("Orienter", "Orient")
+        l.t().orient
     ));
 }
 
@@ -233,7 +204,7 @@ pub(super) fn interview_and_child_report(h: &mut String, c: &FileView<'_>) {
     let f = form_for(again, l, "interview");
     h.push_str(&format!(
         "<section aria-labelledby=\"int\"><h2 id=\"int\">{}</h2>",
-        l.w("Entretien", "Interview")
+        l.t().interview
     ));
     f.summary(
         h,
@@ -249,33 +220,24 @@ pub(super) fn interview_and_child_report(h: &mut String, c: &FileView<'_>) {
         &d.csrf,
         "",
     );
-    f.select(
-        h,
-        "mode",
-        l.w("Forme", "Mode"),
-        &options::<InterviewMode>(l),
-        true,
-    );
+    f.select(h, "mode", l.t().mode, &options::<InterviewMode>(l), true);
     f.input(
         h,
         "duration_minutes",
-        l.w("Durée en minutes", "Duration in minutes"),
+        l.t().duration_in_minutes,
         "text",
         false,
         "inputmode=\"numeric\" maxlength=\"3\"",
     );
-    f.textarea(h, "note", l.w("Note (facultative)", "Note (optional)"));
+    f.textarea(h, "note", l.t().note_optional);
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form></section>",
-        l.w("Enregistrer l'entretien", "Record the interview")
+        l.t().record_the_interview
     ));
     let f = form_for(again, l, "child");
     h.push_str(&format!(
         "<section aria-labelledby=\"child\"><h2 id=\"child\">{}</h2>",
-        l.w(
-            "Enfant en danger : signalement fait",
-            "Child in danger: report made"
-        )
+        l.t().child_in_danger_report
     ));
     f.summary(
         h,
@@ -285,23 +247,16 @@ pub(super) fn interview_and_child_report(h: &mut String, c: &FileView<'_>) {
         ],
     );
     form_open(h, &format!("/console/situations/{id}/enfant"), &d.csrf, "");
-    f.input(
-        h,
-        "reported_on",
-        l.w("Date du signalement", "Date of the report"),
-        "date",
-        true,
-        "",
-    );
+    f.input(h, "reported_on", l.t().date_of_the_report, "date", true, "");
     f.select(
         h,
         "recipient",
-        l.w("Destinataire", "Recipient"),
+        l.t().recipient,
         &options::<ChildReportRecipient>(l),
         true,
     );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form></section>",
-        l.w("Enregistrer le signalement", "Record the report")
+        l.t().record_the_report
     ));
 }

@@ -24,49 +24,33 @@ pub(super) async fn queue(d: D, RawQuery(raw): RawQuery) -> Response {
                     "{}{}",
                     esc(&when(e.due_at, l)),
                     if e.overdue {
-                        format!(
-                            " <strong class=\"late\">{}</strong>",
-                            l.w("en retard", "overdue")
-                        )
+                        format!(" <strong class=\"late\">{}</strong>", l.t().overdue)
                     } else {
                         String::new()
                     }
                 ),
                 esc(l.word(e.state)),
                 match (&e.callback, e.callback_open) {
-                    (_, true) => format!(
-                        "<strong>{}</strong>",
-                        l.w("Rappeler maintenant", "Call now")
-                    ),
+                    (_, true) => format!("<strong>{}</strong>", l.t().call_now),
                     (Some(c), false) => esc(&format!("{} → {}", when(c.start, l), when(c.end, l))),
                     (None, _) => String::new(),
                 },
             ]
         })
         .collect();
-    let mut h = format!(
-        "<p>{}</p>",
-        l.w(
-            "Les situations qui vous sont confiées ou que personne n'a prises, la plus urgente d'abord. Les personnes y sont nommées par leurs initiales ; ouvrir une ligne ouvre le dossier (consultation enregistrée).",
-            "Situations assigned to you or to nobody, most urgent first. People are shown by initials; opening a line opens the file (the opening is recorded)."
-        )
-    );
+    let mut h = format!("<p>{}</p>", l.t().situations_assigned_to_you);
     table(
         &mut h,
-        l.w("File d'appels", "Call-back queue"),
+        l.t().call_back_queue,
         &[
-            l.w("Personne", "Person"),
-            l.w("Priorité", "Priority"),
-            l.w("À traiter avant", "Due"),
-            l.w("État", "State"),
-            l.w("Créneau de rappel", "Call-back window"),
+            l.t().person,
+            l.t().priority,
+            l.t().due,
+            l.t().state,
+            l.t().call_back_window,
         ],
         &rows,
-        l.w("Aucune situation en attente.", "Nothing waiting."),
+        l.t().nothing_waiting,
     );
-    d.page(
-        l.w("File d'appels", "Call-back queue"),
-        notice(&raw, d.lang).as_deref(),
-        &h,
-    )
+    d.page(l.t().call_back_queue, notice(&raw, d.lang).as_deref(), &h)
 }
