@@ -7,6 +7,7 @@ mod form;
 mod frame;
 pub mod sign_in;
 pub mod spec;
+pub mod table;
 pub mod text;
 
 pub use form::{Form, form_open, table};
@@ -50,6 +51,15 @@ impl From<Lang> for relais_domain::words::Lang {
             relais_domain::words::Lang::Fr
         }
     }
+}
+
+/// A page's body drawn from its template; a template that fails (it cannot, its fields are
+/// checked when it builds) is logged without data and leaves the body empty.
+pub fn draw(view: &impl askama::Template) -> String {
+    view.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "console page did not render");
+        String::new()
+    })
 }
 
 /// Options of a select from a list of stored words: (stored word, label).

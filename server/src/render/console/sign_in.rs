@@ -4,6 +4,7 @@
 use askama::Template;
 
 use super::spec::{Field, FieldView, Input, SummaryView, summary};
+use super::text::Text;
 use super::{Form, Lang};
 
 /// The sign-in form's fields.
@@ -11,24 +12,21 @@ pub const FIELDS: [Field; 4] = [
     Field {
         name: "email",
         input: Input::Email,
-        label: ("Adresse électronique", "E-mail address"),
+        label: |t| t.e_mail_address,
         required: true,
         hints: &[("autocomplete", "username"), ("autofocus", "")],
     },
     Field {
         name: "password",
         input: Input::Password,
-        label: ("Mot de passe", "Password"),
+        label: |t| t.password,
         required: true,
         hints: &[("autocomplete", "current-password")],
     },
     Field {
         name: "totp_code",
         input: Input::Text,
-        label: (
-            "Code à 6 chiffres de l'application d'authentification",
-            "6-digit code from the authenticator app",
-        ),
+        label: |t| t.code_from_the_authenticator,
         required: false,
         hints: &[
             ("inputmode", "numeric"),
@@ -40,35 +38,16 @@ pub const FIELDS: [Field; 4] = [
     Field {
         name: "recovery_code",
         input: Input::Text,
-        label: ("Code de secours", "Recovery code"),
+        label: |t| t.recovery_code,
         required: false,
         hints: &[("autocomplete", "off")],
     },
 ];
 
-/// The page's own words, French and English.
-struct Words {
-    recovery: &'static str,
-    first_time: &'static str,
-    go: &'static str,
-}
-
-const FR: Words = Words {
-    recovery: "Je n'ai pas mon téléphone : utiliser un code de secours",
-    first_time: "Première connexion : laissez le code vide, la console vous fera enrôler une application d'authentification.",
-    go: "Se connecter",
-};
-
-const EN: Words = Words {
-    recovery: "I don't have my phone: use a recovery code",
-    first_time: "First sign-in: leave the code empty, the console will have you enrol an authenticator app.",
-    go: "Sign in",
-};
-
 #[derive(Template)]
 #[template(path = "console/sign_in.html")]
 struct View<'a> {
-    w: &'static Words,
+    w: &'static Text,
     note: Option<&'a str>,
     back: Option<&'a str>,
     summary: Option<SummaryView>,
@@ -82,7 +61,7 @@ struct View<'a> {
 pub fn body(lang: Lang, form: &Form<'_>, back: Option<&str>, note: Option<&str>) -> String {
     let [email, password, totp_code, recovery_code] = FIELDS.map(|f| f.view(form));
     View {
-        w: if lang.english { &EN } else { &FR },
+        w: lang.t(),
         note,
         back,
         summary: summary(&FIELDS, form, lang),

@@ -3,6 +3,7 @@
 //! posted form (`web::console::Posted::read_fields`), the error summary and the markup
 //! (`templates/console/kit.html`) all read it, so they cannot disagree.
 
+use super::text::Text;
 use super::{Form, Lang};
 
 /// How a field is typed.
@@ -12,15 +13,38 @@ pub enum Input {
     Email,
     Password,
     Number,
+    Tel,
+    Date,
+    Time,
+    /// Several lines of text.
+    Area,
+    /// A yes/no: true when ticked.
+    Check,
+    /// One of the options the page gives (`FormView::options`).
+    Choice,
 }
 
 impl Input {
     fn html_type(self) -> &'static str {
         match self {
-            Input::Text => "text",
+            Input::Text | Input::Area | Input::Choice => "text",
             Input::Email => "email",
             Input::Password => "password",
             Input::Number => "number",
+            Input::Tel => "tel",
+            Input::Date => "date",
+            Input::Time => "time",
+            Input::Check => "checkbox",
+        }
+    }
+
+    /// Which element the kit draws.
+    fn control(self) -> &'static str {
+        match self {
+            Input::Area => "textarea",
+            Input::Check => "checkbox",
+            Input::Choice => "select",
+            _ => "input",
         }
     }
 }
@@ -30,8 +54,8 @@ impl Input {
 pub struct Field {
     pub name: &'static str,
     pub input: Input,
-    /// (French, English).
-    pub label: (&'static str, &'static str),
+    /// Its label, a key of the catalog (`text`).
+    pub label: fn(&'static Text) -> &'static str,
     pub required: bool,
     /// What helps a browser fill it: `autocomplete`, `inputmode`, `maxlength`, `pattern`,
     /// `autofocus` (an empty value is an attribute without one).
@@ -43,11 +67,24 @@ pub struct FieldView {
     pub id: String,
     pub name: &'static str,
     pub kind: &'static str,
+    /// `input`, `textarea`, `checkbox` or `select`.
+    pub control: &'static str,
+    /// A checkbox ticked.
+    pub checked: bool,
+    /// A select's options; the one typed is chosen, else the first.
+    pub options: Vec<Choice>,
     pub label: &'static str,
     pub required: Option<&'static str>,
     pub value: String,
     pub error: Option<String>,
     pub hints: &'static [(&'static str, &'static str)],
+}
+
+/// An option of a select: (value, label, chosen).
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub chosen: bool,
 }
 
 /// The form's refusal read first: a title and one line per fault, a link to its field.
@@ -72,7 +109,10 @@ impl Field {
             id: id_of(self.name),
             name: self.name,
             kind: self.input.html_type(),
-            label: l.w(self.label.0, self.label.1),
+            control: self.input.control(),
+            checked: form.values.iter().any(|(k, _)| k == self.name),
+            options: Vec::new(),
+            label: (self.label)(l.t()),
             required: self.required.then(|| l.t().required),
             // A password is never sent back to the browser.
             value: if self.input == Input::Password {
@@ -104,7 +144,7 @@ pub fn summary(fields: &[Field], form: &Form<'_>, l: Lang) -> Option<SummaryView
         items.push(match field {
             Some(f) => (
                 Some(format!("#{}", id_of(f.name))),
-                format!("{} : {}", l.w(f.label.0, f.label.1), e.message),
+                format!("{} : {}", (f.label)(l.t()), e.message),
             ),
             None => (None, format!("{} : {}", e.field, e.message)),
         });
@@ -113,4 +153,66 @@ pub fn summary(fields: &[Field], form: &Form<'_>, l: Lang) -> Option<SummaryView
         title: l.t().the_form_was_not,
         items,
     })
+}
+
+/// A posted form as its template draws it (`kit::form`): the summary of its refusal, its
+/// fields from their one specification, the anti-forgery token, the button.
+pub struct FormView {
+    pub action: String,
+    pub csrf: String,
+    pub summary: Option<SummaryView>,
+    pub fields: Vec<FieldView>,
+    pub submit: &'static str,
+}
+
+impl FormView {
+    pub fn new(
+        fields: &[Field],
+        form: &Form<'_>,
+        action: impl Into<String>,
+        csrf: &str,
+        submit: &'static str,
+    ) -> Self {
+        FormView {
+            action: action.into(),
+            csrf: csrf.to_owned(),
+            summary: summary(fields, form, form.lang),
+            fields: fields.iter().map(|f| f.view(form)).collect(),
+            submit,
+        }
+    }
+
+    /// The options of the select `name`, (value, label): the one typed is chosen, else
+    /// the first; an optional select starts with an empty choice.
+    pub fn options(mut self, name: &str, options: Vec<(String, String)>) -> Self {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.name == name) {
+            let typed = f.value.clone();
+            let mut list: Vec<Choice> = Vec::new();
+            if f.required.is_none() {
+                list.push(Choice {
+                    value: String::new(),
+                    label: "—".to_owned(),
+                    chosen: typed.is_empty(),
+                });
+            }
+            list.extend(options.into_iter().map(|(value, label)| Choice {
+                chosen: value == typed,
+                value,
+                label,
+            }));
+            f.options = list;
+        }
+        self
+    }
+
+    /// The value a field starts with when nothing was typed.
+    pub fn initially(mut self, name: &str, value: impl Into<String>) -> Self {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.name == name)
+            && f.value.is_empty()
+            && f.error.is_none()
+        {
+            f.value = value.into();
+        }
+        self
+    }
 }

@@ -123,6 +123,7 @@ impl Posted {
                     f.name,
                     match f.input {
                         Input::Number => Kind::Number,
+                        Input::Check => Kind::Flag,
                         _ if f.required => Kind::Needed,
                         _ => Kind::Text,
                     },

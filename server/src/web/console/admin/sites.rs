@@ -4,16 +4,52 @@ use super::*;
 
 // ------------------------------------------------------------------ sites
 
-pub(super) const SITE_LABELS: &[(&str, &str, &str)] = &[
-    ("name", "Nom", "Name"),
-    ("address", "Adresse", "Address"),
-    ("phone", "Téléphone", "Phone"),
-    (
-        "message_place",
-        "Lieu dans les messages",
-        "Place in messages",
-    ),
+/// The new site's form, its one specification.
+pub(super) const SITE_FIELDS: &[Field] = &[
+    Field {
+        name: "name",
+        input: Input::Text,
+        label: |t| t.name_internal_never_shown,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "address",
+        input: Input::Text,
+        label: |t| t.address,
+        required: true,
+        hints: &[("autocomplete", "off")],
+    },
+    Field {
+        name: "phone",
+        input: Input::Tel,
+        label: |t| t.phone,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "message_place",
+        input: Input::Text,
+        label: |t| t.neutral_place_in_messages,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "alsace_moselle",
+        input: Input::Check,
+        label: |t| t.alsace_moselle_two_more,
+        required: false,
+        hints: &[],
+    },
 ];
+
+#[derive(askama::Template)]
+#[template(path = "console/admin/sites.html")]
+struct SitesView {
+    t: &'static Text,
+    list: TableView,
+    form: FormView,
+}
 
 pub(super) async fn sites(d: D, RawQuery(raw): RawQuery) -> Response {
     sites_page(&d, &raw, None).await
@@ -25,69 +61,43 @@ pub(super) async fn sites_page(
     again: Option<(&super::super::Refusal, Vec<(String, String)>)>,
 ) -> Response {
     let l = d.lang;
+    let t = l.t();
     let list = match crate::organisation::list(d, Paging::default()).await {
         Ok(p) => p.items,
         Err(e) => return failure(e, l),
     };
-    let rows: Vec<Vec<String>> = list
+    let rows = list
         .iter()
         .map(|s| {
             vec![
-                esc(&s.name),
-                esc(&s.address),
-                esc(s.message_place.as_deref().unwrap_or("—")),
+                Cell::text(&s.name),
+                Cell::text(&s.address),
+                Cell::text(s.message_place.as_deref().unwrap_or("—")),
             ]
         })
         .collect();
-    let mut h = String::new();
-    table(
-        &mut h,
-        l.t().the_services_sites,
-        &[l.t().name, l.t().address, l.t().place_in_messages],
-        &rows,
-        l.t().no_site_yet_create,
-    );
+    let list = TableView::new(
+        t.the_services_sites,
+        &[t.name, t.address, t.place_in_messages],
+        t.no_site_yet_create,
+    )
+    .rows(rows);
     let f = match &again {
         Some((r, values)) => r.form(values, l),
         None => Form::empty(l),
     };
-    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().new_site));
-    f.summary(&mut h, SITE_LABELS);
-    form_open(&mut h, "/console/admin/sites", &d.csrf, "");
-    f.input(
-        &mut h,
-        "name",
-        l.t().name_internal_never_shown,
-        "text",
-        true,
-        "",
+    let form = FormView::new(
+        SITE_FIELDS,
+        &f,
+        "/console/admin/sites",
+        &d.csrf,
+        t.create_the_site,
     );
-    f.input(
-        &mut h,
-        "address",
-        l.t().address,
-        "text",
-        true,
-        "autocomplete=\"off\"",
-    );
-    f.input(&mut h, "phone", l.t().phone, "tel", false, "");
-    f.input(
-        &mut h,
-        "message_place",
-        l.t().neutral_place_in_messages,
-        "text",
-        false,
-        "",
-    );
-    f.checkbox(&mut h, "alsace_moselle", l.t().alsace_moselle_two_more);
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form>",
-        l.t().create_the_site
-    ));
-    let title = l.t().sites;
+    let body = draw(&SitesView { t, list, form });
+    let title = t.sites;
     match again {
-        Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
-        None => d.page(title, notice(raw, d.lang).as_deref(), &h),
+        Some((r, _)) => html(r.status, page(&d.frame(title, None), &body)),
+        None => d.page(title, notice(raw, d.lang).as_deref(), &body),
     }
 }
 
@@ -96,13 +106,7 @@ pub(super) async fn create_site(d: D, headers: HeaderMap, body: Bytes) -> Respon
         Ok(p) => p,
         Err(r) => return r,
     };
-    let r = match p.read::<SiteInput>(&[
-        ("name", Kind::Needed),
-        ("address", Kind::Needed),
-        ("phone", Kind::Text),
-        ("message_place", Kind::Text),
-        ("alsace_moselle", Kind::Flag),
-    ]) {
+    let r = match p.read_fields::<SiteInput>(SITE_FIELDS) {
         Ok(i) => crate::organisation::create(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
     };

@@ -29,7 +29,7 @@ use uuid::Uuid;
 use super::{Desk, Done, FileReaders, Kind, Posted, done, failure, html, not_found, notice, query};
 use crate::casework::{attempts, interviews, partners, persons, situations};
 use crate::paging::Paging;
-use crate::render::console::{Form, Frame, Lang, form_open, options, page, table};
+use crate::render::console::{Form, Frame, Lang, draw, form_open, options, page, table};
 use crate::render::html::esc;
 use crate::scheduling::{search, types};
 use crate::state::AppState;

@@ -1,56 +1,50 @@
 //! The call-back queue: overdue first, then by due time.
 
 use super::*;
+use crate::render::console::table::{Cell, TableView};
+use crate::render::console::text::Text;
 
-// ------------------------------------------------------------------ the queue
+#[derive(askama::Template)]
+#[template(path = "console/desk/queue.html")]
+struct QueueView {
+    t: &'static Text,
+    list: TableView,
+}
 
 pub(super) async fn queue(d: D, RawQuery(raw): RawQuery) -> Response {
     let l = d.lang;
+    let t = l.t();
     let entries = match attempts::queue(&d).await {
         Ok(e) => e,
         Err(e) => return failure(e, l),
     };
-    let rows: Vec<Vec<String>> = entries
+    let rows = entries
         .iter()
         .map(|e| {
             vec![
-                format!(
-                    "<a href=\"/console/situations/{}\">{}</a>",
-                    e.situation_id,
-                    esc(&e.person_initials)
+                Cell::link(
+                    format!("/console/situations/{}", e.situation_id),
+                    &e.person_initials,
                 ),
-                esc(l.word(e.priority)),
-                format!(
-                    "{}{}",
-                    esc(&when(e.due_at, l)),
-                    if e.overdue {
-                        format!(" <strong class=\"late\">{}</strong>", l.t().overdue)
-                    } else {
-                        String::new()
-                    }
-                ),
-                esc(l.word(e.state)),
+                Cell::text(l.word(e.priority)),
+                Cell::text(when(e.due_at, l)).late_if(e.overdue, t.overdue),
+                Cell::text(l.word(e.state)),
                 match (&e.callback, e.callback_open) {
-                    (_, true) => format!("<strong>{}</strong>", l.t().call_now),
-                    (Some(c), false) => esc(&format!("{} → {}", when(c.start, l), when(c.end, l))),
-                    (None, _) => String::new(),
+                    (_, true) => Cell::strong(t.call_now),
+                    (Some(c), false) => {
+                        Cell::text(format!("{} → {}", when(c.start, l), when(c.end, l)))
+                    }
+                    (None, _) => Cell::default(),
                 },
             ]
         })
         .collect();
-    let mut h = format!("<p>{}</p>", l.t().situations_assigned_to_you);
-    table(
-        &mut h,
-        l.t().call_back_queue,
-        &[
-            l.t().person,
-            l.t().priority,
-            l.t().due,
-            l.t().state,
-            l.t().call_back_window,
-        ],
-        &rows,
-        l.t().nothing_waiting,
-    );
-    d.page(l.t().call_back_queue, notice(&raw, d.lang).as_deref(), &h)
+    let list = TableView::new(
+        t.call_back_queue,
+        &[t.person, t.priority, t.due, t.state, t.call_back_window],
+        t.nothing_waiting,
+    )
+    .rows(rows);
+    let body = draw(&QueueView { t, list });
+    d.page(t.call_back_queue, notice(&raw, d.lang).as_deref(), &body)
 }
