@@ -27,6 +27,11 @@ impl Role {
         matches!(self, Role::Admin | Role::Coordinator)
     }
 
+    /// Who holds appointments and has a calendar (hours, absences, exceptions).
+    pub fn holds_appointments(self) -> bool {
+        matches!(self, Role::Admin | Role::Coordinator)
+    }
+
     /// Who manages the organisation: sites, accounts.
     pub fn may_administer(self) -> bool {
         matches!(self, Role::Admin)

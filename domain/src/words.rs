@@ -83,6 +83,7 @@ pub fn glossary() -> Vec<Entry> {
     g.extend(entries::<crate::booking_link::Purpose>("Purpose"));
     g.extend(entries::<crate::booking_link::LinkState>("LinkState"));
     g.extend(entries::<PlaceKind>("PlaceKind"));
+    g.extend(entries::<crate::dto::ExceptionKind>("ExceptionKind"));
     g.extend(entries::<BookableBy>("BookableBy"));
     g.extend(entries::<CancelledBy>("CancelledBy"));
     g.extend(entries::<crate::delivery::JobState>("JobState"));
@@ -234,6 +235,7 @@ mod tests {
         check::<crate::booking_link::Purpose>(json);
         check::<crate::booking_link::LinkState>(json);
         check::<PlaceKind>(json);
+        check::<crate::dto::ExceptionKind>(json);
         check::<BookableBy>(json);
         check::<CancelledBy>(json);
         check::<JobState>(|_| None);

@@ -161,3 +161,35 @@ pub fn page<M, T>(
         next_cursor,
     }
 }
+
+/// Pages of the longest size, fetched one after the other.
+const EVERY_LIMIT: &str = "200";
+/// How many pages `every` reads at most (10,000 rows): a bound, not a limit a service meets.
+const EVERY_PAGES: usize = 50;
+
+/// Every row of a paged list, read page after page (a picker, a short list such as an
+/// organisation's accounts or sites): as one page with no next cursor.
+pub async fn every<T, F, Fut>(mut list: F) -> Result<Page<T>, ServiceError>
+where
+    F: FnMut(Paging) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>, ServiceError>>,
+{
+    let mut items = Vec::new();
+    let mut after = None;
+    for _ in 0..EVERY_PAGES {
+        let page = list(Paging {
+            limit: Some(EVERY_LIMIT.to_owned()),
+            after: after.take(),
+        })
+        .await?;
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+    }
+    Ok(Page {
+        items,
+        next_cursor: None,
+    })
+}

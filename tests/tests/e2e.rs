@@ -11,6 +11,8 @@ mod auth;
 mod bad_input;
 #[path = "e2e/console.rs"]
 mod console;
+#[path = "e2e/console_pages.rs"]
+mod console_pages;
 #[path = "e2e/daily.rs"]
 mod daily;
 #[path = "e2e/delivery.rs"]

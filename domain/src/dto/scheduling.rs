@@ -19,6 +19,22 @@ words!(PlaceKind {
     Partner = "partner" => ("Chez un partenaire", "At a partner"),
 });
 
+/// A dated exception to a coordinator's weekly hours at a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ExceptionKind {
+    /// No appointment that day.
+    Closed,
+    /// Hours on top of the week's.
+    Extra,
+}
+
+words!(ExceptionKind {
+    Closed = "closed" => ("Fermeture", "Closed"),
+    Extra = "extra" => ("Plage en plus", "Extra hours"),
+});
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -477,12 +493,14 @@ impl OpeningWindow {
 
 impl ScheduleException {
     pub fn rule(&self) -> crate::schedule::DateException {
-        match (self.kind.as_str(), self.start, self.end) {
-            ("extra", Some(start), Some(end)) => crate::schedule::DateException::Extra {
-                date: self.date,
-                start,
-                end,
-            },
+        match (ExceptionKind::parse(&self.kind), self.start, self.end) {
+            (Some(ExceptionKind::Extra), Some(start), Some(end)) => {
+                crate::schedule::DateException::Extra {
+                    date: self.date,
+                    start,
+                    end,
+                }
+            }
             _ => crate::schedule::DateException::Closed { date: self.date },
         }
     }

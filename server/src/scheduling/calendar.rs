@@ -185,14 +185,19 @@ pub async fn create_exception(
     find_coordinator(t, i.coordinator_id, "coordinator_id").await?;
     let s = find_site(t, i.site_id, "site_id").await?;
     let mut v = Validator::new();
-    match (i.kind.as_str(), i.start, i.end) {
-        ("closed", None, None) => {}
-        ("closed", _, _) => v.push(
+    use relais_domain::dto::ExceptionKind::{Closed, Extra};
+    match (
+        relais_domain::dto::ExceptionKind::parse(&i.kind),
+        i.start,
+        i.end,
+    ) {
+        (Some(Closed), None, None) => {}
+        (Some(Closed), _, _) => v.push(
             "start",
             "not_allowed",
             "Une fermeture couvre la journée : pas d'heures.",
         ),
-        ("extra", Some(st), Some(en)) => {
+        (Some(Extra), Some(st), Some(en)) => {
             check_range(&mut v, "end", st, en);
             // A dated window must name real instants.
             for (field, time) in [("start", st), ("end", en)] {
@@ -201,12 +206,12 @@ pub async fn create_exception(
                 }
             }
         }
-        ("extra", _, _) => v.push(
+        (Some(Extra), _, _) => v.push(
             "start",
             "required",
             "Une plage supplémentaire a un début et une fin.",
         ),
-        _ => v.push("kind", "invalid", "closed ou extra."),
+        (None, _, _) => v.push("kind", "invalid", "closed ou extra."),
     }
     v.finish().map_err(ServiceError::validation)?;
     let now = t.now();

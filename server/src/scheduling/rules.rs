@@ -101,7 +101,14 @@ pub(crate) async fn find_coordinator(
         .filter(account::Column::Id.eq(id))
         .filter(account::Column::DeletedAt.is_null())
         .filter(account::Column::Disabled.eq(false))
-        .filter(account::Column::Role.is_in([Role::Coordinator.as_str(), Role::Admin.as_str()]))
+        .filter(
+            account::Column::Role.is_in(
+                Role::ALL
+                    .iter()
+                    .filter(|r| r.holds_appointments())
+                    .map(|r| r.as_str()),
+            ),
+        )
         .one(t.db())
         .await?
         .ok_or_else(|| {

@@ -39,7 +39,17 @@ pub fn menu(role: Role) -> Vec<(&'static str, &'static str, &'static str)> {
     if role.may_administer() {
         m.push(("/console/admin/sites", "Sites", "Sites"));
         m.push(("/console/admin/comptes", "Comptes", "Accounts"));
+        m.push((
+            "/console/admin/types",
+            "Types de rendez-vous",
+            "Appointment types",
+        ));
         m.push(("/console/admin/horaires", "Horaires", "Opening hours"));
+        m.push((
+            "/console/admin/exceptions",
+            "Fermetures et plages en plus",
+            "Closures and extra hours",
+        ));
         m.push(("/console/admin/partenaires", "Partenaires", "Partners"));
         m.push(("/console/admin/messages", "Messages", "Messages"));
         m.push((

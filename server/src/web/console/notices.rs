@@ -32,12 +32,21 @@ pub enum Done {
     WalkInRecorded,
     AnonymousContactRecorded,
     ReferralSent,
+    TypeCreated,
+    TypeUpdated,
+    ExceptionAdded,
+    ExceptionRemoved,
+    SituationReopened,
+    AppointmentMoved,
+    LinkCreated,
+    LinkEnded,
+    OutcomeRecorded,
 }
 
 use Done::*;
 
 /// Every fixed notice, with its code (`Anonymised` carries its count: `anonymises-3`).
-const FIXED: [(Done, &str); 21] = [
+const FIXED: [(Done, &str); 30] = [
     (SiteCreated, "site-cree"),
     (AccountCreated, "compte-cree"),
     (SecondFactorReset, "second-facteur"),
@@ -59,6 +68,15 @@ const FIXED: [(Done, &str); 21] = [
     (WalkInRecorded, "venue"),
     (AnonymousContactRecorded, "contact-anonyme"),
     (ReferralSent, "signalement-envoye"),
+    (TypeCreated, "type-cree"),
+    (TypeUpdated, "type-modifie"),
+    (ExceptionAdded, "exception-ajoutee"),
+    (ExceptionRemoved, "exception-retiree"),
+    (SituationReopened, "reouverte"),
+    (AppointmentMoved, "rdv-deplace"),
+    (LinkCreated, "lien-cree"),
+    (LinkEnded, "lien-termine"),
+    (OutcomeRecorded, "suite-enregistree"),
 ];
 
 impl Done {
@@ -106,6 +124,15 @@ impl Done {
             WalkInRecorded => l.t().walk_in_recorded_the,
             AnonymousContactRecorded => l.t().anonymous_contact_recorded,
             ReferralSent => l.t().referral_sent,
+            TypeCreated => l.t().type_created,
+            TypeUpdated => l.t().type_updated,
+            ExceptionAdded => l.t().exception_added,
+            ExceptionRemoved => l.t().exception_removed,
+            SituationReopened => l.t().situation_reopened,
+            AppointmentMoved => l.t().appointment_moved,
+            LinkCreated => l.t().link_created,
+            LinkEnded => l.t().link_ended,
+            OutcomeRecorded => l.t().outcome_recorded,
         };
         s.to_owned()
     }

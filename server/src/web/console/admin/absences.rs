@@ -14,7 +14,7 @@ pub(super) async fn absences_page(
     again: Option<(&super::super::Refusal, Vec<(String, String)>)>,
 ) -> Response {
     let l = d.lang;
-    let people = match crate::accounts::list(d, Paging::default()).await {
+    let people = match crate::paging::every(|p| crate::accounts::list(d, p)).await {
         Ok(p) => p.items,
         Err(e) => return failure(e, l),
     };
@@ -158,15 +158,15 @@ pub(super) async fn create_absence(d: D, headers: HeaderMap, body: Bytes) -> Res
 /// will offer.
 pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
     let l = d.lang;
-    let people = match crate::accounts::list(&d, Paging::default()).await {
+    let people = match crate::paging::every(|p| crate::accounts::list(&d, p)).await {
         Ok(p) => p.items,
         Err(e) => return failure(e, l),
     };
-    let sites = crate::organisation::list(&d, Paging::default())
+    let sites = crate::paging::every(|p| crate::organisation::list(&d, p))
         .await
         .map(|p| p.items)
         .unwrap_or_default();
-    let types = crate::scheduling::types::list_types(&d, Paging::default())
+    let types = crate::paging::every(|p| crate::scheduling::types::list_types(&d, p))
         .await
         .map(|p| p.items)
         .unwrap_or_default();

@@ -22,11 +22,11 @@ pub(super) async fn account_list(
     again: Option<(&super::super::Refusal, Vec<(String, String)>)>,
 ) -> Response {
     let l = d.lang;
-    let list = match crate::accounts::list(d, Paging::default()).await {
+    let list = match crate::paging::every(|p| crate::accounts::list(d, p)).await {
         Ok(p) => p.items,
         Err(e) => return failure(e, l),
     };
-    let sites = crate::organisation::list(d, Paging::default())
+    let sites = crate::paging::every(|p| crate::organisation::list(d, p))
         .await
         .map(|p| p.items)
         .unwrap_or_default();

@@ -15,7 +15,7 @@ pub(super) async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
         Err(e) if e.status() < 500 => return not_found(l),
         Err(e) => return failure(e, l),
     };
-    let people = crate::accounts::list(&d, Paging::default())
+    let people = crate::paging::every(|p| crate::accounts::list(&d, p))
         .await
         .map(|p| p.items)
         .unwrap_or_default();

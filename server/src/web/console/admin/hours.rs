@@ -22,7 +22,7 @@ pub(super) async fn windows_page(
     again: Option<(&super::super::Refusal, Vec<(String, String)>)>,
 ) -> Response {
     let l = d.lang;
-    let people = match crate::accounts::list(d, Paging::default()).await {
+    let people = match crate::paging::every(|p| crate::accounts::list(d, p)).await {
         Ok(p) => p.items,
         Err(e) => return failure(e, l),
     };
@@ -30,7 +30,7 @@ pub(super) async fn windows_page(
         .iter()
         .filter(|a| a.role == Role::Coordinator && !a.disabled)
         .collect();
-    let sites = crate::organisation::list(d, Paging::default())
+    let sites = crate::paging::every(|p| crate::organisation::list(d, p))
         .await
         .map(|p| p.items)
         .unwrap_or_default();

@@ -38,20 +38,24 @@ use crate::state::AppState;
 mod absences;
 mod accounts;
 mod audit;
+mod exceptions;
 mod hours;
 mod messages;
 mod partners;
 mod report;
 mod sites;
+mod types;
 
 use absences::*;
 use accounts::*;
 use audit::*;
+use exceptions::*;
 use hours::*;
 use messages::*;
 use partners::*;
 use report::*;
 use sites::*;
+use types::*;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -65,6 +69,19 @@ pub fn routes() -> Router<AppState> {
             post(disable).get(|| async { super::see_other("/console/admin/comptes") }),
         )
         .route("/console/admin/horaires", get(windows).post(create_window))
+        .route(
+            "/console/admin/exceptions",
+            get(exceptions).post(create_exception),
+        )
+        .route(
+            "/console/admin/exceptions/{id}/retirer",
+            post(remove_exception).get(|| async { super::see_other("/console/admin/exceptions") }),
+        )
+        .route("/console/admin/types", get(types_list).post(create_type))
+        .route(
+            "/console/admin/types/{id}",
+            post(update_type).get(|| async { super::see_other("/console/admin/types") }),
+        )
         .route(
             "/console/admin/partenaires",
             get(partners_page).post(create_partner),

@@ -62,7 +62,7 @@ pub(super) async fn sites_page(
 ) -> Response {
     let l = d.lang;
     let t = l.t();
-    let list = match crate::organisation::list(d, Paging::default()).await {
+    let list = match crate::paging::every(|p| crate::organisation::list(d, p)).await {
         Ok(p) => p.items,
         Err(e) => return failure(e, l),
     };

@@ -243,7 +243,7 @@ pub(super) async fn access_log(d: D, Path(id): Path<String>) -> Response {
         Err(e) if e.status() == 404 => return not_found(l),
         Err(e) => return failure(e, l),
     };
-    let people = crate::accounts::list(&d, Paging::default())
+    let people = crate::paging::every(|p| crate::accounts::list(&d, p))
         .await
         .map(|p| p.items)
         .unwrap_or_default();

@@ -36,7 +36,7 @@ pub(super) async fn agenda_view(
         Ok(e) => e,
         Err(e) => return failure(e, l),
     };
-    let sites = crate::organisation::list(d, Paging::default())
+    let sites = crate::paging::every(|p| crate::organisation::list(d, p))
         .await
         .map(|p| p.items)
         .unwrap_or_default();

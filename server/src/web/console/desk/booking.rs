@@ -24,11 +24,11 @@ pub(super) async fn slots_page(
         Err(e) if e.status() == 404 => return not_found(l),
         Err(e) => return failure(e, l),
     };
-    let all_types = types::list_types(d, Paging::default())
+    let all_types = crate::paging::every(|p| types::list_types(d, p))
         .await
         .map(|p| p.items)
         .unwrap_or_default();
-    let sites = crate::organisation::list(d, Paging::default())
+    let sites = crate::paging::every(|p| crate::organisation::list(d, p))
         .await
         .map(|p| p.items)
         .unwrap_or_default();

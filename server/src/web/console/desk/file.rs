@@ -48,6 +48,7 @@ pub(super) async fn file_page(
     state_form(&mut h, &c);
     booking_and_orientation(&mut h, &c);
     interview_and_child_report(&mut h, &c);
+    h.push_str(&follow_up_part(&c).await);
     history(&mut h, &c);
     let title = format!("{} {}", l.t().file, s.person_initials);
     match again {
@@ -134,24 +135,9 @@ pub(super) async fn who_and_situation(h: &mut String, c: &FileView<'_>) {
             String::new()
         }
     ));
-    // Linked people: the other by initials only, and whether they are kept apart.
+    // Linked people: the other by initials only, whether they are kept apart.
     let linked = partners::links(d, s.person_id).await.unwrap_or_default();
-    if !linked.is_empty() {
-        h.push_str(&format!("<h3>{}</h3><ul>", l.t().linked_people));
-        for k in &linked {
-            h.push_str(&format!(
-                "<li>{} — {}{}</li>",
-                esc(&k.other_initials),
-                esc(l.word(k.relation)),
-                if k.keep_apart {
-                    format!(" — <strong>{}</strong>", l.t().keep_apart_never_at)
-                } else {
-                    String::new()
-                }
-            ));
-        }
-        h.push_str("</ul>");
-    }
+    h.push_str(&links_part(d, c.id, &linked));
     h.push_str("</section>");
     // The situation.
     h.push_str(&format!(

@@ -38,6 +38,7 @@ mod actions;
 mod agenda;
 mod booking;
 mod file;
+mod follow_up;
 mod forms;
 mod queue;
 
@@ -45,6 +46,7 @@ use actions::*;
 use agenda::*;
 use booking::*;
 use file::*;
+use follow_up::*;
 use forms::*;
 use queue::*;
 
@@ -70,6 +72,18 @@ pub fn routes() -> Router<AppState> {
             "/console/situations/{id}/enfant",
             post(child_report).get(to_file),
         )
+        .route(
+            "/console/situations/{id}/orientations/{oid}/{to}",
+            post(orientation_outcome).get(to_file_of),
+        )
+        .route(
+            "/console/situations/{id}/liens/{lid}/terminer",
+            post(end_link).get(to_file_of),
+        )
+        .route(
+            "/console/situations/{id}/rouvrir",
+            post(reopen).get(to_file),
+        )
         .route("/console/personnes/{id}/consultations", get(access_log))
         .route(
             "/console/situations/{id}/rendez-vous",
@@ -84,6 +98,11 @@ pub fn routes() -> Router<AppState> {
 }
 
 type D = Desk<FileReaders>;
+
+/// A follow-up's address opened directly: back to the file.
+async fn to_file_of(Path(p): Path<Vec<String>>) -> Response {
+    to_file(Path(p.into_iter().next().unwrap_or_default())).await
+}
 
 async fn to_file(Path(id): Path<String>) -> Response {
     match Uuid::parse_str(&id) {

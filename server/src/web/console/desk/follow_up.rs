@@ -1,0 +1,177 @@
+//! What follows a file: the orientations' outcomes (accepted, refused, handed over), the
+//! links between people ended, a closed situation reopened. New parts of the file, drawn
+//! from their templates.
+
+use super::*;
+use crate::render::console::spec::summary;
+use crate::render::console::table::{Cell, TableView};
+use crate::render::console::text::Text;
+use relais_domain::casework::OrientationStatus;
+use relais_domain::dto::{OrientationStatusInput, PersonLink};
+use relais_domain::outreach::State;
+
+struct LinkRow {
+    initials: String,
+    relation: &'static str,
+    keep_apart: bool,
+    end: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "console/desk/links.html")]
+struct LinksView {
+    t: &'static Text,
+    csrf: String,
+    links: Vec<LinkRow>,
+}
+
+/// The people linked to the person of situation `sid`, each with the way to end the link.
+pub(super) fn links_part(d: &D, sid: Uuid, linked: &[PersonLink]) -> String {
+    let l = d.lang;
+    draw(&LinksView {
+        t: l.t(),
+        csrf: d.csrf.clone(),
+        links: linked
+            .iter()
+            .map(|k| LinkRow {
+                initials: k.other_initials.clone(),
+                relation: l.word(k.relation),
+                keep_apart: k.keep_apart,
+                end: format!("/console/situations/{sid}/liens/{}/terminer", k.id),
+            })
+            .collect(),
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "console/desk/follow_up.html")]
+struct FollowUpView {
+    t: &'static Text,
+    csrf: String,
+    sid: Uuid,
+    summary: Option<crate::render::console::spec::SummaryView>,
+    orientations: TableView,
+    reopen: bool,
+}
+
+/// The file's follow-up: each orientation with the outcomes its status allows, and, once the
+/// situation is closed, reopening it.
+pub(super) async fn follow_up_part(c: &FileView<'_>) -> String {
+    let FileView {
+        d, l, id, s, again, ..
+    } = *c;
+    let t = l.t();
+    let list = partners::list_orientations(d, id).await.unwrap_or_default();
+    let partner_of = |pid: Uuid| {
+        c.partner_list
+            .iter()
+            .find(|p| p.id == pid)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let rows = list
+        .iter()
+        .map(|o| {
+            let mut next = Cell::default();
+            for to in o.status.next_allowed() {
+                next = next.and_button(
+                    format!(
+                        "/console/situations/{id}/orientations/{}/{}",
+                        o.id,
+                        to.as_str()
+                    ),
+                    l.word(to),
+                );
+            }
+            vec![
+                Cell::text(partner_of(o.partner_id)),
+                Cell::text(when(o.created_at, l)),
+                Cell::text(l.word(o.status)),
+                next,
+            ]
+        })
+        .collect();
+    let orientations = TableView::new(
+        t.orientations,
+        &[t.partner, t.when, t.status, t.what_came_of_it],
+        t.no_orientation_yet,
+    )
+    .rows(rows)
+    .csrf(&d.csrf);
+    let f = form_for(again, l, "follow_up");
+    draw(&FollowUpView {
+        t,
+        csrf: d.csrf.clone(),
+        sid: id,
+        summary: summary(&[], &f, l),
+        orientations,
+        reopen: s.state == State::Closed,
+    })
+}
+
+pub(super) async fn orientation_outcome(
+    d: D,
+    Path((id, oid, to)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (Ok(sid), Ok(oid), Some(status)) = (
+        Uuid::parse_str(&id),
+        Uuid::parse_str(&oid),
+        OrientationStatus::parse(&to),
+    ) else {
+        return not_found(d.lang);
+    };
+    match partners::set_status(&d, oid, OrientationStatusInput { status }).await {
+        Ok(_) => done(&format!("/console/situations/{sid}"), Done::OutcomeRecorded),
+        Err(e) => refused(&d, &id, "follow_up", &p, e).await,
+    }
+}
+
+pub(super) async fn end_link(
+    d: D,
+    Path((id, lid)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (Ok(sid), Ok(lid)) = (Uuid::parse_str(&id), Uuid::parse_str(&lid)) else {
+        return not_found(d.lang);
+    };
+    match partners::unlink(&d, lid).await {
+        Ok(()) => done(&format!("/console/situations/{sid}"), Done::LinkEnded),
+        Err(e) if e.status() == 404 => not_found(d.lang),
+        Err(e) => refused(&d, &id, "follow_up", &p, e).await,
+    }
+}
+
+pub(super) async fn reopen(
+    d: D,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Ok(sid) = Uuid::parse_str(&id) else {
+        return not_found(d.lang);
+    };
+    match situations::reopen(&d, sid).await {
+        // The reopened situation is a new one, linked to the closed one.
+        Ok(n) => done(
+            &format!("/console/situations/{}", n.id),
+            Done::SituationReopened,
+        ),
+        Err(e) if e.status() == 404 => not_found(d.lang),
+        Err(e) => refused(&d, &id, "follow_up", &p, e).await,
+    }
+}

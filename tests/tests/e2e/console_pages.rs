@@ -1,0 +1,365 @@
+//! The console's pages added on its template kit (issue 25 §6): appointment types, schedule
+//! exceptions, an orientation's outcome, a link ended, a closed situation reopened, and
+//! lists that go past one page of 50.
+
+use relais_server::web::console::csrf_of;
+use relais_tests::{Server, org};
+use serde_json::json;
+
+struct Page {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+async fn send(s: &Server, token: &str, path: &str, form: Option<&[(&str, &str)]>) -> Page {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut r = match form {
+        Some(_) => http.post(format!("{}{path}", s.base)),
+        None => http.get(format!("{}{path}", s.base)),
+    }
+    .header("sec-fetch-site", "same-origin")
+    .header("cookie", format!("relais_console={token}"));
+    if let Some(f) = form {
+        let csrf = csrf_of(token);
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("_csrf", &csrf)
+            .extend_pairs(f.iter())
+            .finish();
+        r = r
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+    }
+    let res = r.send().await.unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let status = res.status().as_u16();
+    let body = res.text().await.unwrap();
+    assert!(status < 500, "{path} answered {status}");
+    Page {
+        status,
+        location,
+        body,
+    }
+}
+
+#[tokio::test]
+async fn the_admin_sets_up_appointment_types_and_exceptions_from_the_console() {
+    let s = Server::start().await;
+    let a = org(&s, "Types et exceptions").await;
+    let admin = a.admin.token.as_str();
+    let page = send(&s, admin, "/console/admin/types", None).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("href=\"/console/admin/types\""),
+        "in the menu"
+    );
+    // A refused type names its field in French and keeps what was typed.
+    let refused = send(
+        &s,
+        admin,
+        "/console/admin/types",
+        Some(&[
+            ("name", "Premier <entretien>"),
+            ("public_label", "Rendez-vous"),
+            ("duration_minutes", "abc"),
+            ("place_kind", "site"),
+            ("bookable_by", "staff"),
+        ]),
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("<a href=\"#f-duration-minutes\">Durée (minutes) : "),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("value=\"Premier &#60;entretien&#62;\"")
+    );
+    let created = send(
+        &s,
+        admin,
+        "/console/admin/types",
+        Some(&[
+            ("name", "Premier entretien"),
+            ("public_label", "Rendez-vous"),
+            ("duration_minutes", "50"),
+            ("place_kind", "phone"),
+            ("bookable_by", "staff"),
+            ("reminders", "true"),
+        ]),
+    )
+    .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    assert_eq!(
+        created.location.as_deref(),
+        Some("/console/admin/types?fait=type-cree")
+    );
+    let (_, types) = s.get("/api/v1/appointment-types", admin).await;
+    let t = types
+        .as_array()
+        .or_else(|| types["items"].as_array())
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Premier entretien")
+        .unwrap_or_else(|| panic!("{types}"))
+        .clone();
+    assert_eq!(t["duration_minutes"], 50);
+    assert_eq!(t["place_kind"], "phone");
+    assert_eq!(t["reminders"], true);
+    // Changed: the form starts from the stored values.
+    let id = t["id"].as_str().unwrap();
+    let edit = send(
+        &s,
+        admin,
+        &format!("/console/admin/types?modifier={id}"),
+        None,
+    )
+    .await;
+    assert!(edit.body.contains("value=\"50\""), "{}", edit.body);
+    assert!(
+        edit.body
+            .contains("<option value=\"phone\" selected>Par téléphone</option>")
+    );
+    let changed = send(
+        &s,
+        admin,
+        &format!("/console/admin/types/{id}"),
+        Some(&[
+            ("name", "Premier entretien"),
+            ("public_label", "Rendez-vous"),
+            ("duration_minutes", "40"),
+            ("place_kind", "site"),
+            ("bookable_by", "staff"),
+        ]),
+    )
+    .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    let list = send(&s, admin, "/console/admin/types?fait=type-modifie", None).await;
+    assert!(list.body.contains("40 min"), "{}", list.body);
+    assert!(list.body.contains("Type de rendez-vous modifié."));
+
+    // An exception: a day closed at the site.
+    let page = send(&s, admin, "/console/admin/exceptions", None).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let day = (relais_tests::paris_today() + chrono::Duration::days(9)).to_string();
+    let (me, site) = (a.coordinator.account_id.to_string(), a.site_id.to_string());
+    let bad = send(
+        &s,
+        admin,
+        "/console/admin/exceptions",
+        Some(&[
+            ("coordinator_id", &me),
+            ("site_id", &site),
+            ("date", &day),
+            ("kind", "extra"),
+        ]),
+    )
+    .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("une plage supplémentaire a un début et une fin")
+            || bad
+                .body
+                .contains("Une plage supplémentaire a un début et une fin"),
+        "{}",
+        bad.body
+    );
+    let added = send(
+        &s,
+        admin,
+        "/console/admin/exceptions",
+        Some(&[
+            ("coordinator_id", &me),
+            ("site_id", &site),
+            ("date", &day),
+            ("kind", "closed"),
+        ]),
+    )
+    .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let list = send(&s, admin, "/console/admin/exceptions", None).await;
+    assert!(list.body.contains("<td>Fermeture</td>"), "{}", list.body);
+    let (_, x) = s.get("/api/v1/schedule-exceptions", admin).await;
+    let xid = x[0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{x}"))
+        .to_owned();
+    let removed = send(
+        &s,
+        admin,
+        &format!("/console/admin/exceptions/{xid}/retirer"),
+        Some(&[]),
+    )
+    .await;
+    assert_eq!(removed.status, 303, "{}", removed.body);
+    let (_, x) = s.get("/api/v1/schedule-exceptions", admin).await;
+    assert_eq!(x.as_array().map(Vec::len), Some(0), "{x}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_desk_records_an_orientation_s_outcome_ends_a_link_and_reopens_a_closed_situation() {
+    let s = Server::start().await;
+    let a = org(&s, "Suites").await;
+    let c = a.coordinator.token.as_str();
+    let (st, _) = s
+        .post("/api/v1/referrals", Some(&a.referrer.token), json!({"first_name": "Inès", "last_name": "Suite", "consent_to_contact": true,
+            "kind": "domestic_violence", "person_role": "victim", "document_type": "none", "channel": "gendarmerie", "unit": "Brigade"}))
+        .await;
+    assert_eq!(st, 201);
+    let (_, q) = s.get("/api/v1/queue", c).await;
+    let entry = q
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["person_id"] != a.person_id.to_string())
+        .unwrap()
+        .clone();
+    let sid = entry["situation_id"].as_str().unwrap().to_owned();
+    let pid = entry["person_id"].as_str().unwrap().to_owned();
+    let (st, p) = s
+        .post(
+            "/api/v1/partners",
+            Some(&a.admin.token),
+            json!({"name": "Association d'aide", "kind": "victim_support"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{p}");
+    let partner = p["id"].as_str().unwrap();
+    // The interview is held: the situation is assessed, and may be oriented.
+    let (st, iv) = s
+        .post(
+            &format!("/api/v1/situations/{sid}/interviews"),
+            Some(c),
+            json!({"mode": "in_person", "duration_minutes": 45}),
+        )
+        .await;
+    assert_eq!(st, 201, "{iv}");
+    let file = format!("/console/situations/{sid}");
+    let o = send(
+        &s,
+        c,
+        &format!("{file}/orientation"),
+        Some(&[("partner_id", partner), ("consent", "true")]),
+    )
+    .await;
+    assert_eq!(o.status, 303, "{}", o.body);
+    let (_, list) = s
+        .get(&format!("/api/v1/situations/{sid}/orientations"), c)
+        .await;
+    let oid = list[0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{list}"))
+        .to_owned();
+    // The file offers the outcomes the status allows, and records one.
+    let page = send(&s, c, &file, None).await;
+    let accept = format!("{file}/orientations/{oid}/accepted");
+    assert!(
+        page.body.contains(&format!("action=\"{accept}\"")),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("/handed_over\""),
+        "not yet: {}",
+        page.body
+    );
+    let r = send(&s, c, &accept, Some(&[])).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let (_, list) = s
+        .get(&format!("/api/v1/situations/{sid}/orientations"), c)
+        .await;
+    assert_eq!(list[0]["status"], "accepted");
+    // Twice: refused on the file, naming the status in words, never a 5xx.
+    let again = send(&s, c, &accept, Some(&[])).await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(again.body.contains("role=\"alert\""), "{}", again.body);
+
+    // A link, ended from the file.
+    let (st, l) = s
+        .post(
+            &format!("/api/v1/persons/{pid}/links"),
+            Some(c),
+            json!({"other_person_id": a.person_id, "relation": "victim_alleged_perpetrator"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{l}");
+    let lid = l["id"].as_str().unwrap();
+    let page = send(&s, c, &file, None).await;
+    let end = format!("{file}/liens/{lid}/terminer");
+    assert!(
+        page.body.contains(&format!("action=\"{end}\"")),
+        "{}",
+        page.body
+    );
+    let r = send(&s, c, &end, Some(&[])).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let (_, links) = s.get(&format!("/api/v1/persons/{pid}/links"), c).await;
+    assert_eq!(links.as_array().map(Vec::len), Some(0), "{links}");
+
+    // Closed, then reopened from the file: a new situation for the same person.
+    let (_, sit) = s.get(&format!("/api/v1/situations/{sid}"), c).await;
+    let (st, closed) = s
+        .post(
+            &format!("/api/v1/situations/{sid}/events"),
+            Some(c),
+            json!({"event": "close", "version": sit["version"], "close_reason": "handed_over"}),
+        )
+        .await;
+    assert_eq!(st, 200, "{closed}");
+    let page = send(&s, c, &file, None).await;
+    assert!(
+        page.body.contains(&format!("action=\"{file}/rouvrir\"")),
+        "{}",
+        page.body
+    );
+    let r = send(&s, c, &format!("{file}/rouvrir"), Some(&[])).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let to = r.location.unwrap();
+    assert!(
+        to.starts_with("/console/situations/") && !to.contains(&sid),
+        "{to}"
+    );
+    assert!(to.ends_with("?fait=reouverte"), "{to}");
+    let new = send(&s, c, &to, None).await;
+    assert!(new.body.contains("Situation rouverte"), "{}", new.body);
+    assert!(!new.body.contains(&format!("action=\"{to}/rouvrir\"")));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_sites_list_and_its_pickers_go_past_one_page() {
+    let s = Server::start().await;
+    let a = org(&s, "Soixante sites").await;
+    for n in 1..=60 {
+        let (st, r) = s
+            .post(
+                "/api/v1/sites",
+                Some(&a.admin.token),
+                json!({"name": format!("Site n°{n:02}"), "address": format!("{n} rue du Test")}),
+            )
+            .await;
+        assert_eq!(st, 201, "{r}");
+    }
+    let list = send(&s, &a.admin.token, "/console/admin/sites", None).await;
+    assert!(list.body.contains("Site n°60"), "the 61st site is listed");
+    let picker = send(&s, &a.admin.token, "/console/admin/exceptions", None).await;
+    assert!(
+        picker.body.contains(">Site n°60</option>"),
+        "and can be picked"
+    );
+    s.stop().await;
+}
