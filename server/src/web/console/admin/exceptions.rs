@@ -95,7 +95,7 @@ pub(super) async fn exceptions_page(
             .map(|s| s.name.clone())
             .unwrap_or_default()
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = d.now().date_naive();
     let rows = all
         .iter()
         // What is past no longer changes a calendar: the list shows what is to come.
