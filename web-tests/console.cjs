@@ -203,6 +203,24 @@ async function main() {
     await page.click('form[action="/console/admin/absences"] button[type=submit]');
     check('an absence is added', (await noticeText(page)).includes('Absence ajoutée'), await page.locator('.errors').innerText().catch(() => ''));
     await look(page, 'admin-absences');
+    // Appointment types: a new one, listed.
+    await page.click('nav >> text=Types de rendez-vous');
+    await page.fill('#f-name', 'Suivi au téléphone');
+    await page.fill('#f-public-label', 'Rendez-vous');
+    await page.fill('#f-duration-minutes', '30');
+    await page.selectOption('#f-place-kind', 'phone');
+    await page.click('form[action="/console/admin/types"] button[type=submit]');
+    check('an appointment type is created from the console', (await noticeText(page)).includes('Type de rendez-vous créé') && (await page.locator('main table').innerText()).includes('Suivi au téléphone'), await page.locator('.errors').innerText().catch(() => ''));
+    await look(page, 'admin-types');
+    // A day closed at the site for the new coordinator, listed.
+    await page.click('nav >> text=Fermetures et plages en plus');
+    await page.selectOption('#f-coordinator-id', { label: newCoordinator.name });
+    await page.selectOption('#f-site-id', { label: siteName });
+    await page.fill('#f-date', new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10));
+    await page.selectOption('#f-kind', 'closed');
+    await page.click('form[action="/console/admin/exceptions"] button[type=submit]');
+    check('a closed day is added from the console', (await noticeText(page)).includes('Exception ajoutée') && (await page.locator('main table').innerText()).includes('Fermeture'), await page.locator('.errors').innerText().catch(() => ''));
+    await look(page, 'admin-exceptions');
     // The report: the page, the document with its charts, the CSV.
     await page.click('nav >> text=Rapport');
     await look(page, 'admin-report');
@@ -456,6 +474,10 @@ async function main() {
       await page.fill('#f-duration-minutes', '30');
       await page.click('form[action$="/entretien"] button');
       check('an interview is recorded from the file', (await noticeText(page)).includes('Entretien enregistré'), await page.locator('.errors').innerText().catch(() => page.url()));
+      // What came of the orientation: accepted, recorded from the file.
+      await page.click('form[action*="/orientations/"][action$="/accepted"] button');
+      check('an orientation\'s outcome is recorded from the file', (await noticeText(page)).includes('Suite de l\'orientation enregistrée') && (await page.locator('section[aria-labelledby=follow] table').innerText()).includes('Acceptée'), await page.locator('.errors').innerText().catch(() => page.url()));
+      await look(page, 'file-follow-up');
       await page.click('text=Qui a ouvert ce dossier');
       check('"who opened this file" lists the openings', (await page.locator('main table tbody tr').count()) > 0);
       await look(page, 'who-opened');
@@ -474,6 +496,14 @@ async function main() {
         check('an appointment shows its messages and their states', (await page.locator('main').innerText()).includes('Messages du rendez-vous'));
         await look(page, 'appointment');
       }
+      // Closed, then reopened from the file: a new situation, back in the queue.
+      await page.goto(base + file);
+      await page.selectOption('#f-event', 'close');
+      await page.selectOption('#f-close-reason', 'handed_over');
+      await page.click('form[action$="/etat"] button');
+      check('the situation is closed from the file', (await noticeText(page)).includes('État changé'), await page.locator('.errors').innerText().catch(() => page.url()));
+      await page.click('form[action$="/rouvrir"] button');
+      check('a closed situation is reopened as a new one', (await noticeText(page)).includes('Situation rouverte') && new URL(page.url()).pathname !== file, page.url());
       // A walk-in in under a minute: one form, then the file.
       const t0 = Date.now();
       await page.click('nav >> text=Accueil sans rendez-vous');
