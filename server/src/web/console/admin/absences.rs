@@ -45,7 +45,7 @@ pub(super) async fn absences_page(
                 esc(&if a.kind == "recurring" {
                     format!(
                         "{} {:?} {}–{}",
-                        l.t().weekly,
+                        l.t().admin.weekly,
                         a.days.clone().unwrap_or_default(),
                         a.start
                             .map(|t| t.format("%H:%M").to_string())
@@ -63,16 +63,16 @@ pub(super) async fn absences_page(
     let mut h = String::new();
     table(
         &mut h,
-        l.t().absences,
-        &[l.t().social_worker, l.t().when],
+        l.t().admin.absences,
+        &[l.t().admin.social_worker, l.t().when],
         &rows,
-        l.t().no_absence,
+        l.t().admin.no_absence,
     );
     let f = match &again {
         Some((r, values)) => r.form(values, l),
         None => Form::empty(l),
     };
-    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().new_absence));
+    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().admin.new_absence));
     f.summary(
         &mut h,
         &[
@@ -85,7 +85,7 @@ pub(super) async fn absences_page(
     f.select(
         &mut h,
         "coordinator_id",
-        l.t().social_worker,
+        l.t().admin.social_worker,
         &people
             .iter()
             .filter(|a| a.role == Role::Coordinator && !a.disabled)
@@ -96,7 +96,7 @@ pub(super) async fn absences_page(
     f.input(
         &mut h,
         "start_local",
-        l.t().start_date_and_time,
+        l.t().admin.start_date_and_time,
         "datetime-local",
         true,
         "",
@@ -104,17 +104,17 @@ pub(super) async fn absences_page(
     f.input(
         &mut h,
         "end_local",
-        l.t().end_date_and_time,
+        l.t().admin.end_date_and_time,
         "datetime-local",
         true,
         "",
     );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form><p><a href=\"/console/admin/horaires\">{}</a></p>",
-        l.t().add_the_absence,
-        l.t().back_to_the_opening
+        l.t().admin.add_the_absence,
+        l.t().admin.back_to_the_opening
     ));
-    let title = l.t().absences;
+    let title = l.t().admin.absences;
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, notice(raw, d.lang).as_deref(), &h),
@@ -200,7 +200,7 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
     f.select(
         &mut h,
         "coordinator_id",
-        l.t().social_worker,
+        l.t().admin.social_worker,
         &coordinators,
         true,
     );
@@ -226,7 +226,7 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
     );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.t().show_absences
+        l.t().admin.show_absences
     ));
     let today = d.now().with_timezone(&crate::zone::DEFAULT).date_naive();
     let to = today + chrono::Duration::days(6);
@@ -283,13 +283,13 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
                 }
                 table(
                     &mut h,
-                    l.t().the_next_seven_days,
-                    &[l.t().day, l.t().free_times, l.t().times],
+                    l.t().admin.the_next_seven_days,
+                    &[l.t().day, l.t().admin.free_times, l.t().admin.times],
                     &rows,
                     "",
                 );
             }
         }
     }
-    d.page(l.t().week_preview, None, &h)
+    d.page(l.t().admin.week_preview, None, &h)
 }

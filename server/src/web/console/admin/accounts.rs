@@ -61,9 +61,9 @@ pub(super) async fn account_list(
                     );
                     action.push_str(&format!(
                         "<button type=\"submit\" class=\"quiet\" aria-label=\"{} {}\">{}</button></form>",
-                        l.t().reset_the_second_factor,
+                        l.t().admin.reset_the_second_factor,
                         esc(&a.email),
-                        l.t().reset_second_factor
+                        l.t().admin.reset_second_factor
                     ));
                 }
             }
@@ -72,11 +72,11 @@ pub(super) async fn account_list(
                 esc(&a.email),
                 esc(l.word(a.role)),
                 if a.disabled {
-                    l.t().disabled.to_owned()
+                    l.t().admin.disabled.to_owned()
                 } else if a.second_factor_enrolled {
-                    l.t().account_active.to_owned()
+                    l.t().admin.account_active.to_owned()
                 } else {
-                    l.t().second_factor_to_enrol.to_owned()
+                    l.t().admin.second_factor_to_enrol.to_owned()
                 },
                 action,
             ]
@@ -85,28 +85,28 @@ pub(super) async fn account_list(
     let mut h = String::new();
     table(
         &mut h,
-        l.t().the_services_accounts,
+        l.t().admin.the_services_accounts,
         &[
             l.t().name,
-            l.t().address,
+            l.t().admin.address,
             l.t().role,
             l.t().state,
             l.t().action,
         ],
         &rows,
-        l.t().no_account,
+        l.t().admin.no_account,
     );
     let f = match &again {
         Some((r, values)) => r.form(values, l),
         None => Form::empty(l),
     };
-    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().new_account));
+    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().admin.new_account));
     f.summary(&mut h, ACCOUNT_LABELS);
     form_open(&mut h, "/console/admin/comptes", &d.csrf, "");
     f.input(
         &mut h,
         "display_name",
-        l.t().display_name,
+        l.t().admin.display_name,
         "text",
         true,
         "autocomplete=\"off\"",
@@ -123,14 +123,14 @@ pub(super) async fn account_list(
     f.input(
         &mut h,
         "password",
-        l.t().initial_password_12_characters,
+        l.t().admin.initial_password_12_characters,
         "password",
         true,
         "autocomplete=\"new-password\" minlength=\"12\"",
     );
     h.push_str(&format!(
         "<fieldset><legend>{}</legend>",
-        l.t().sites_where_the_person
+        l.t().admin.sites_where_the_person
     ));
     for s in &sites {
         let checked = f
@@ -146,9 +146,9 @@ pub(super) async fn account_list(
     }
     h.push_str(&format!(
         "</fieldset><button type=\"submit\">{}</button></form>",
-        l.t().create_the_account
+        l.t().admin.create_the_account
     ));
-    let title = l.t().accounts;
+    let title = l.t().admin.accounts;
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, notice(raw, d.lang).as_deref(), &h),

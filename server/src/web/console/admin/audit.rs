@@ -47,15 +47,15 @@ pub(super) async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
             ]
         })
         .collect();
-    let mut h = format!("<p>{}</p>", l.t().every_file_opened_every);
+    let mut h = format!("<p>{}</p>", l.t().admin.every_file_opened_every);
     table(
         &mut h,
-        l.t().audit_log,
+        l.t().admin.audit_log,
         &[
             l.t().when,
             l.t().who,
             l.t().action,
-            l.t().record,
+            l.t().admin.record,
             l.t().outcome,
         ],
         &rows,
@@ -65,14 +65,14 @@ pub(super) async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
         h.push_str(&format!(
             "<p class=\"pager\"><a href=\"/console/admin/journal?apres={}\">{}</a></p>",
             esc(next),
-            l.t().older
+            l.t().admin.older
         ));
     }
     h.push_str(&format!(
         "<p><a href=\"/console/admin/conservation\">{}</a></p>",
-        l.t().retention
+        l.t().admin.retention
     ));
-    d.page(l.t().menu_audit_log, None, &h)
+    d.page(l.t().admin.menu_audit_log, None, &h)
 }
 
 pub(super) async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
@@ -105,24 +105,24 @@ pub(super) async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
             ]
         })
         .collect();
-    let mut h = format!("<p>{}</p>", l.t().files_inactive_for_two);
+    let mut h = format!("<p>{}</p>", l.t().admin.files_inactive_for_two);
     table(
         &mut h,
-        l.t().files_concerned,
-        &[l.t().person, l.t().rule, l.t().last_activity],
+        l.t().admin.files_concerned,
+        &[l.t().person, l.t().admin.rule, l.t().admin.last_activity],
         &rows,
-        l.t().no_file_to_anonymise,
+        l.t().admin.no_file_to_anonymise,
     );
     if !run.items.is_empty() {
         form_open(&mut h, "/console/admin/conservation", &d.csrf, "");
         h.push_str(&format!(
             "<div class=\"check\"><input type=\"checkbox\" id=\"f-confirm\" name=\"confirm\" value=\"true\" required><label for=\"f-confirm\">{}</label></div><button type=\"submit\" class=\"danger\">{}</button></form>",
-            l.t().i_checked_the_list,
-            l.t().anonymise_now
+            l.t().admin.i_checked_the_list,
+            l.t().admin.anonymise_now
         ));
     }
     d.page(
-        l.t().retention_of_files,
+        l.t().admin.retention_of_files,
         notice(&raw, d.lang).as_deref(),
         &h,
     )

@@ -9,7 +9,7 @@ pub(super) const EXCEPTION_FIELDS: &[Field] = &[
     Field {
         name: "coordinator_id",
         input: Input::Choice,
-        label: |t| t.social_worker,
+        label: |t| t.admin.social_worker,
         required: true,
         hints: &[],
     },
@@ -23,28 +23,28 @@ pub(super) const EXCEPTION_FIELDS: &[Field] = &[
     Field {
         name: "date",
         input: Input::Date,
-        label: |t| t.exception_date,
+        label: |t| t.day,
         required: true,
         hints: &[],
     },
     Field {
         name: "kind",
         input: Input::Choice,
-        label: |t| t.exception_kind,
+        label: |t| t.admin.exception_kind,
         required: true,
         hints: &[],
     },
     Field {
         name: "start",
         input: Input::Time,
-        label: |t| t.exception_start,
+        label: |t| t.admin.exception_start,
         required: false,
         hints: &[],
     },
     Field {
         name: "end",
         input: Input::Time,
-        label: |t| t.exception_end,
+        label: |t| t.admin.exception_end,
         required: false,
         hints: &[],
     },
@@ -112,22 +112,22 @@ pub(super) async fn exceptions_page(
                 }),
                 Cell::button(
                     format!("/console/admin/exceptions/{}/retirer", x.id),
-                    t.remove,
+                    t.admin.remove,
                 ),
             ]
         })
         .collect();
     let list = TableView::new(
-        t.exceptions_to_come,
+        t.admin.exceptions_to_come,
         &[
-            t.social_worker,
+            t.admin.social_worker,
             t.site,
-            t.exception_date,
-            t.exception_kind,
-            t.hours,
+            t.day,
+            t.admin.exception_kind,
+            t.admin.hours,
             t.actions,
         ],
-        t.no_exception_to_come,
+        t.admin.no_exception_to_come,
     )
     .rows(rows)
     .csrf(&d.csrf);
@@ -140,7 +140,7 @@ pub(super) async fn exceptions_page(
         &f,
         "/console/admin/exceptions",
         &d.csrf,
-        t.add_the_exception,
+        t.admin.add_the_exception,
     )
     .options(
         "coordinator_id",
@@ -160,8 +160,15 @@ pub(super) async fn exceptions_page(
     .options("kind", options::<ExceptionKind>(l));
     let body = draw(&ExceptionsView { t, list, form });
     match again {
-        Some((r, _)) => html(r.status, page(&d.frame(t.exceptions_title, None), &body)),
-        None => d.page(t.exceptions_title, notice(raw, d.lang).as_deref(), &body),
+        Some((r, _)) => html(
+            r.status,
+            page(&d.frame(t.admin.exceptions_title, None), &body),
+        ),
+        None => d.page(
+            t.admin.exceptions_title,
+            notice(raw, d.lang).as_deref(),
+            &body,
+        ),
     }
 }
 

@@ -84,22 +84,27 @@ pub(super) async fn windows_page(
     let mut h = String::new();
     table(
         &mut h,
-        l.t().opening_windows,
-        &[l.t().social_worker, l.t().site, l.t().days, l.t().hours],
+        l.t().admin.opening_windows,
+        &[
+            l.t().admin.social_worker,
+            l.t().site,
+            l.t().days,
+            l.t().admin.hours,
+        ],
         &rows,
-        l.t().no_window_nobody_can,
+        l.t().admin.no_window_nobody_can,
     );
     let f = match &again {
         Some((r, values)) => r.form(values, l),
         None => Form::empty(l),
     };
-    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().new_window));
+    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().admin.new_window));
     f.summary(&mut h, WINDOW_LABELS);
     form_open(&mut h, "/console/admin/horaires", &d.csrf, "");
     f.select(
         &mut h,
         "coordinator_id",
-        l.t().social_worker,
+        l.t().admin.social_worker,
         &coordinators
             .iter()
             .map(|a| (a.id.to_string(), a.display_name.clone()))
@@ -129,18 +134,18 @@ pub(super) async fn windows_page(
         ));
     }
     h.push_str("</fieldset>");
-    f.input(&mut h, "start", l.t().start_hh_mm, "time", true, "");
-    f.input(&mut h, "end", l.t().end_hh_mm, "time", true, "");
+    f.input(&mut h, "start", l.t().admin.start_hh_mm, "time", true, "");
+    f.input(&mut h, "end", l.t().admin.end_hh_mm, "time", true, "");
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.t().add_the_window
+        l.t().admin.add_the_window
     ));
     h.push_str(&format!(
         "<ul class=\"actions\"><li><a href=\"/console/admin/absences\">{}</a></li><li><a href=\"/console/admin/apercu\">{}</a></li></ul>",
-        l.t().absences,
-        l.t().week_preview_the_resulting
+        l.t().admin.absences,
+        l.t().admin.week_preview_the_resulting
     ));
-    let title = l.t().opening_hours;
+    let title = l.t().admin.opening_hours;
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, notice(raw, d.lang).as_deref(), &h),

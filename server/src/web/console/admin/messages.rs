@@ -29,18 +29,23 @@ pub(super) async fn templates_view(
                 esc(&l.word_of::<Channel>(&t.channel)),
                 esc(&t.body),
                 if t.default {
-                    l.t().built_in_neutral_wording.to_owned()
+                    l.t().admin.built_in_neutral_wording.to_owned()
                 } else {
-                    l.t().the_services_wording.to_owned()
+                    l.t().admin.the_services_wording.to_owned()
                 },
             ]
         })
         .collect();
-    let mut h = format!("<p>{}</p>", l.t().messages_never_name_the);
+    let mut h = format!("<p>{}</p>", l.t().admin.messages_never_name_the);
     table(
         &mut h,
-        l.t().wordings_in_use,
-        &[l.t().message, l.t().channel, l.t().text, l.t().source],
+        l.t().admin.wordings_in_use,
+        &[
+            l.t().message,
+            l.t().channel,
+            l.t().admin.text,
+            l.t().admin.source,
+        ],
         &rows,
         "",
     );
@@ -59,18 +64,21 @@ pub(super) async fn templates_view(
             lang: l,
         },
     };
-    h.push_str(&format!("<h2 id=\"try\">{}</h2>", l.t().try_a_wording));
+    h.push_str(&format!(
+        "<h2 id=\"try\">{}</h2>",
+        l.t().admin.try_a_wording
+    ));
     if let Some((_, p)) = &tried {
         h.push_str(&format!(
             "<div class=\"notice\" role=\"status\"><p><strong>{}</strong></p><p>{}</p><p>{} : {} — {} {} — {} {}</p></div>",
-            l.t().what_the_person_will,
+            l.t().admin.what_the_person_will,
             esc(&p.text),
-            l.t().encoding,
+            l.t().admin.encoding,
             esc(&p.encoding),
             p.units,
-            l.t().characters,
+            l.t().admin.characters,
             p.segments,
-            l.t().sms_segments
+            l.t().admin.sms_segments
         ));
     }
     f.summary(
@@ -96,14 +104,14 @@ pub(super) async fn templates_view(
         &[Channel::Sms, Channel::Email].map(|c| (c.as_str().to_owned(), l.word(c).to_owned())),
         true,
     );
-    f.textarea(&mut h, "body", l.t().text_quand_required_and);
-    f.checkbox(&mut h, "with_place", l.t().preview_for_a_person);
+    f.textarea(&mut h, "body", l.t().admin.text_quand_required_and);
+    f.checkbox(&mut h, "with_place", l.t().admin.preview_for_a_person);
     h.push_str(&format!(
         "<button type=\"submit\" name=\"action\" value=\"preview\">{}</button> <button type=\"submit\" name=\"action\" value=\"save\" class=\"quiet\">{}</button></form>",
-        l.t().preview,
-        l.t().save_this_wording
+        l.t().admin.preview,
+        l.t().admin.save_this_wording
     ));
-    let title = l.t().messages;
+    let title = l.t().admin.messages;
     match refusal {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, notice(raw, d.lang).as_deref(), &h),

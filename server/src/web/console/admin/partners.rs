@@ -29,7 +29,7 @@ pub(super) async fn partners_list(
     if let Some(k) = new_key {
         h.push_str(&format!(
             "<div class=\"notice\" role=\"status\"><p>{}</p><p><code class=\"secret\">{}</code></p></div>",
-            l.t().here_is_the_units,
+            l.t().admin.here_is_the_units,
             esc(k)
         ));
     }
@@ -45,10 +45,10 @@ pub(super) async fn partners_list(
         .collect();
     table(
         &mut h,
-        l.t().partner_directory,
-        &[l.t().name, l.t().partner_kind, l.t().contact],
+        l.t().admin.partner_directory,
+        &[l.t().name, l.t().admin.partner_kind, l.t().admin.contact],
         &rows,
-        l.t().no_partner,
+        l.t().admin.no_partner,
     );
     let form_of = |name: &str| match &again {
         Some((n, r, values)) if *n == name => r.form(values, l),
@@ -60,7 +60,7 @@ pub(super) async fn partners_list(
         },
     };
     let f = form_of("partner");
-    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().new_partner));
+    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().admin.new_partner));
     f.summary(
         &mut h,
         &[
@@ -74,21 +74,21 @@ pub(super) async fn partners_list(
     f.select(
         &mut h,
         "kind",
-        l.t().partner_kind,
+        l.t().admin.partner_kind,
         &options::<PartnerKind>(l),
         true,
     );
     f.input(
         &mut h,
         "contact",
-        l.t().contact_phone_address,
+        l.t().admin.contact_phone_address,
         "text",
         false,
         "",
     );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.t().add_the_partner
+        l.t().admin.add_the_partner
     ));
     let rows: Vec<Vec<String>> = units
         .iter()
@@ -98,9 +98,9 @@ pub(super) async fn partners_list(
                 form_open(&mut action, &format!("/console/admin/cles/{}/revoquer", u.id), &d.csrf, "class=\"inline\"");
                 action.push_str(&format!(
                     "<button type=\"submit\" class=\"quiet\" aria-label=\"{} {}\">{}</button></form>",
-                    l.t().revoke_the_key_of,
+                    l.t().admin.revoke_the_key_of,
                     esc(&u.name),
-                    l.t().revoke
+                    l.t().admin.revoke
                 ));
             }
             vec![
@@ -108,9 +108,9 @@ pub(super) async fn partners_list(
                 esc(l.word(u.channel)),
                 format!("<code>{}…</code>", esc(&u.key_prefix)),
                 if u.revoked_at.is_some() {
-                    l.t().revoked.to_owned()
+                    l.t().admin.revoked.to_owned()
                 } else {
-                    l.t().key_active.to_owned()
+                    l.t().admin.key_active.to_owned()
                 },
                 action,
             ]
@@ -118,20 +118,20 @@ pub(super) async fn partners_list(
         .collect();
     h.push_str(&format!(
         "<h2 id=\"keys\">{}</h2>",
-        l.t().partner_units_keys
+        l.t().admin.partner_units_keys
     ));
     table(
         &mut h,
-        l.t().units_that_send_referrals,
+        l.t().admin.units_that_send_referrals,
         &[
             l.t().unit,
             l.t().origin,
-            l.t().key,
+            l.t().admin.key,
             l.t().state,
             l.t().action,
         ],
         &rows,
-        l.t().no_unit,
+        l.t().admin.no_unit,
     );
     let f = form_of("unit");
     f.summary(
@@ -154,9 +154,9 @@ pub(super) async fn partners_list(
     f.select(&mut h, "channel", l.t().origin, &channels, true);
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.t().create_a_key
+        l.t().admin.create_a_key
     ));
-    let title = l.t().partners;
+    let title = l.t().admin.partners;
     match again {
         Some((_, r, _)) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, notice(raw, d.lang).as_deref(), &h),

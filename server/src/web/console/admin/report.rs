@@ -85,7 +85,7 @@ pub(super) async fn report_view(
             lang: l,
         },
     };
-    let mut h = format!("<p>{}</p>", l.t().the_report_counts_the);
+    let mut h = format!("<p>{}</p>", l.t().admin.the_report_counts_the);
     f.summary(&mut h, &[("from", "Du", "From"), ("to", "Au", "To")]);
     // The usual periods, one click each; any other dates in the form below.
     let today = d.now().with_timezone(&crate::zone::DEFAULT).date_naive();
@@ -96,7 +96,7 @@ pub(super) async fn report_view(
     };
     h.push_str(&format!(
         "<nav aria-label=\"{}\"><ul class=\"periods\">",
-        l.t().periods
+        l.t().admin.periods
     ));
     for p in relais_domain::report::period::Period::offered(today) {
         let (a, b) = p.dates(today);
@@ -110,21 +110,21 @@ pub(super) async fn report_view(
     }
     h.push_str("</ul></nav>");
     h.push_str("<form method=\"get\" action=\"/console/admin/rapport\">");
-    f.input(&mut h, "from", l.t().from, "date", true, "");
-    f.input(&mut h, "to", l.t().to_included, "date", true, "");
+    f.input(&mut h, "from", l.t().admin.from, "date", true, "");
+    f.input(&mut h, "to", l.t().admin.to_included, "date", true, "");
     f.select(
         &mut h,
         "audience",
-        l.t().version,
+        l.t().admin.version,
         &[
-            ("internal".into(), l.t().inside_the_service.into()),
-            ("external".into(), l.t().external_funders.into()),
+            ("internal".into(), l.t().admin.inside_the_service.into()),
+            ("external".into(), l.t().admin.external_funders.into()),
         ],
         true,
     );
     h.push_str(&format!(
         "<button type=\"submit\">{}</button></form>",
-        l.t().show
+        l.t().admin.show
     ));
     if refusal.is_none() {
         let q = format!(
@@ -138,11 +138,11 @@ pub(super) async fn report_view(
         h.push_str(&format!(
             "<ul class=\"actions\"><li><a href=\"/console/admin/rapport/document?{q}\">{}</a></li>\
 <li><a href=\"/console/admin/rapport/document?{q}&amp;format=csv\" download>{}</a></li></ul>",
-            l.t().open_the_report_with,
-            l.t().download_the_table_csv
+            l.t().admin.open_the_report_with,
+            l.t().admin.download_the_table_csv
         ));
     }
-    let title = l.t().activity_report;
+    let title = l.t().admin.activity_report;
     match refusal {
         Some(r) => html(r.status, page(&d.frame(title, None), &h)),
         None => d.page(title, None, &h),

@@ -9,14 +9,14 @@ pub(super) const SITE_FIELDS: &[Field] = &[
     Field {
         name: "name",
         input: Input::Text,
-        label: |t| t.name_internal_never_shown,
+        label: |t| t.admin.name_internal_never_shown,
         required: true,
         hints: &[],
     },
     Field {
         name: "address",
         input: Input::Text,
-        label: |t| t.address,
+        label: |t| t.admin.address,
         required: true,
         hints: &[("autocomplete", "off")],
     },
@@ -30,14 +30,14 @@ pub(super) const SITE_FIELDS: &[Field] = &[
     Field {
         name: "message_place",
         input: Input::Text,
-        label: |t| t.neutral_place_in_messages,
+        label: |t| t.admin.neutral_place_in_messages,
         required: false,
         hints: &[],
     },
     Field {
         name: "alsace_moselle",
         input: Input::Check,
-        label: |t| t.alsace_moselle_two_more,
+        label: |t| t.admin.alsace_moselle_two_more,
         required: false,
         hints: &[],
     },
@@ -77,9 +77,9 @@ pub(super) async fn sites_page(
         })
         .collect();
     let list = TableView::new(
-        t.the_services_sites,
-        &[t.name, t.address, t.place_in_messages],
-        t.no_site_yet_create,
+        t.admin.the_services_sites,
+        &[t.name, t.admin.address, t.admin.place_in_messages],
+        t.admin.no_site_yet_create,
     )
     .rows(rows);
     let f = match &again {
@@ -91,10 +91,10 @@ pub(super) async fn sites_page(
         &f,
         "/console/admin/sites",
         &d.csrf,
-        t.create_the_site,
+        t.admin.create_the_site,
     );
     let body = draw(&SitesView { t, list, form });
-    let title = t.sites;
+    let title = t.admin.sites;
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &body)),
         None => d.page(title, notice(raw, d.lang).as_deref(), &body),

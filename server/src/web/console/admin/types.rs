@@ -9,84 +9,84 @@ pub(super) const TYPE_FIELDS: &[Field] = &[
     Field {
         name: "name",
         input: Input::Text,
-        label: |t| t.type_name_internal,
+        label: |t| t.admin.name_internal_never_shown,
         required: true,
         hints: &[("maxlength", "120")],
     },
     Field {
         name: "public_label",
         input: Input::Text,
-        label: |t| t.type_public_label,
+        label: |t| t.admin.type_public_label,
         required: true,
         hints: &[("maxlength", "60")],
     },
     Field {
         name: "duration_minutes",
         input: Input::Number,
-        label: |t| t.type_duration,
+        label: |t| t.admin.type_duration,
         required: true,
         hints: &[("min", "5"), ("max", "480")],
     },
     Field {
         name: "step_minutes",
         input: Input::Number,
-        label: |t| t.type_step,
+        label: |t| t.admin.type_step,
         required: false,
         hints: &[("min", "5"), ("max", "480")],
     },
     Field {
         name: "buffer_before_minutes",
         input: Input::Number,
-        label: |t| t.type_buffer_before,
+        label: |t| t.admin.type_buffer_before,
         required: false,
         hints: &[("min", "0")],
     },
     Field {
         name: "buffer_after_minutes",
         input: Input::Number,
-        label: |t| t.type_buffer_after,
+        label: |t| t.admin.type_buffer_after,
         required: false,
         hints: &[("min", "0")],
     },
     Field {
         name: "min_notice_minutes",
         input: Input::Number,
-        label: |t| t.type_min_notice,
+        label: |t| t.admin.type_min_notice,
         required: false,
         hints: &[("min", "0")],
     },
     Field {
         name: "max_horizon_days",
         input: Input::Number,
-        label: |t| t.type_horizon,
+        label: |t| t.admin.type_horizon,
         required: false,
         hints: &[("min", "1")],
     },
     Field {
         name: "place_kind",
         input: Input::Choice,
-        label: |t| t.type_place,
+        label: |t| t.admin.type_place,
         required: true,
         hints: &[],
     },
     Field {
         name: "bookable_by",
         input: Input::Choice,
-        label: |t| t.type_bookable_by,
+        label: |t| t.admin.type_bookable_by,
         required: true,
         hints: &[],
     },
     Field {
         name: "reminders",
         input: Input::Check,
-        label: |t| t.type_reminders,
+        label: |t| t.admin.type_reminders,
         required: false,
         hints: &[],
     },
     Field {
         name: "reminder_offset_hours",
         input: Input::Number,
-        label: |t| t.type_reminder_hours,
+        label: |t| t.admin.type_reminder_hours,
         required: false,
         hints: &[("min", "1"), ("max", "168")],
     },
@@ -128,20 +128,20 @@ pub(super) async fn types_page(
                 Cell::text(format!("{} min", ty.duration_minutes)),
                 Cell::link(
                     format!("/console/admin/types?modifier={}#new", ty.id),
-                    t.edit,
+                    t.admin.edit,
                 ),
             ]
         })
         .collect();
     let list = TableView::new(
-        t.appointment_types,
+        t.admin.appointment_types,
         &[
             t.name,
-            t.type_public_label_short,
-            t.type_duration_short,
+            t.admin.type_public_label_short,
+            t.admin.type_duration_short,
             t.actions,
         ],
-        t.no_type_yet,
+        t.admin.no_type_yet,
     )
     .rows(rows);
     // The type being changed: its stored values, unless the change was refused.
@@ -167,13 +167,13 @@ pub(super) async fn types_page(
     let (action, heading, submit) = match edit {
         Some(id) => (
             format!("/console/admin/types/{id}"),
-            t.change_the_type,
-            t.save_the_type,
+            t.admin.change_the_type,
+            t.admin.save_the_type,
         ),
         None => (
             "/console/admin/types".to_owned(),
-            t.new_type,
-            t.create_the_type,
+            t.admin.new_type,
+            t.admin.create_the_type,
         ),
     };
     let form = FormView::new(TYPE_FIELDS, &f, action, &d.csrf, submit)
@@ -187,8 +187,15 @@ pub(super) async fn types_page(
         form,
     });
     match again {
-        Some((r, _)) => html(r.status, page(&d.frame(t.appointment_types, None), &body)),
-        None => d.page(t.appointment_types, notice(raw, d.lang).as_deref(), &body),
+        Some((r, _)) => html(
+            r.status,
+            page(&d.frame(t.admin.appointment_types, None), &body),
+        ),
+        None => d.page(
+            t.admin.appointment_types,
+            notice(raw, d.lang).as_deref(),
+            &body,
+        ),
     }
 }
 
