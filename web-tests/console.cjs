@@ -495,6 +495,14 @@ async function main() {
         await first.click();
         check('an appointment shows its messages and their states', (await page.locator('main').innerText()).includes('Messages du rendez-vous'));
         await look(page, 'appointment');
+        // Moved to another free time: the page lists them a week at a time.
+        await page.click('text=Déplacer le rendez-vous');
+        for (let week = 0; week < 3 && (await page.locator('ul.slots button').count()) === 0; week++) {
+          await page.click('main .pager >> text=Semaine suivante');
+        }
+        await look(page, 'appointment-move');
+        await page.locator('ul.slots button').first().click();
+        check('an appointment is moved from the console', (await noticeText(page)).includes('Rendez-vous déplacé'), await page.locator('.errors').innerText().catch(() => page.url()));
       }
       // Closed, then reopened from the file: a new situation, back in the queue.
       await page.goto(base + file);

@@ -363,3 +363,58 @@ async fn the_sites_list_and_its_pickers_go_past_one_page() {
     );
     s.stop().await;
 }
+
+#[tokio::test]
+async fn the_desk_moves_an_appointment_to_a_free_time_and_a_stale_page_is_refused() {
+    let s = Server::start().await;
+    let a = org(&s, "Déplacer").await;
+    let c = a.coordinator.token.as_str();
+    let aid = a.appointment_id;
+    let (_, before) = s.get(&format!("/api/v1/appointments/{aid}"), c).await;
+    let appointment = send(&s, c, &format!("/console/rendez-vous/{aid}"), None).await;
+    let path = format!("/console/rendez-vous/{aid}/deplacer");
+    assert!(
+        appointment.body.contains(&format!("href=\"{path}\"")),
+        "{}",
+        appointment.body
+    );
+    // The free times, a week at a time, from next week: each posts the version seen.
+    let week = (relais_tests::paris_today() + chrono::Duration::days(7)).to_string();
+    let page = send(&s, c, &format!("{path}?du={week}"), None).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let value = |name: &str| {
+        let at = page
+            .body
+            .find(&format!("name=\"{name}\" value=\""))
+            .unwrap_or_else(|| panic!("no {name}: {}", page.body));
+        let rest = &page.body[at + name.len() + 15..];
+        rest[..rest.find('"').unwrap()].replace("&#43;", "+")
+    };
+    let (start, coordinator, version) = (value("start"), value("coordinator_id"), value("version"));
+    assert_eq!(version, before["version"].to_string());
+    let form = [
+        ("start", start.as_str()),
+        ("site_id", &a.site_id.to_string()),
+        ("coordinator_id", coordinator.as_str()),
+        ("version", version.as_str()),
+    ];
+    let moved = send(&s, c, &path, Some(&form)).await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    assert_eq!(
+        moved.location.as_deref(),
+        Some(format!("/console/rendez-vous/{aid}?fait=rdv-deplace").as_str())
+    );
+    let (_, after) = s.get(&format!("/api/v1/appointments/{aid}"), c).await;
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(after["start"].as_str().unwrap()).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(&start).unwrap()
+    );
+    assert_ne!(after["version"], before["version"]);
+    let shown = send(&s, c, moved.location.as_deref().unwrap(), None).await;
+    assert!(shown.body.contains("Rendez-vous déplacé"), "{}", shown.body);
+    // The same page posted again: its version is stale, refused on the page, nothing moved.
+    let again = send(&s, c, &path, Some(&form)).await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(again.body.contains("role=\"alert\""), "{}", again.body);
+    s.stop().await;
+}

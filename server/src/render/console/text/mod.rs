@@ -33,6 +33,10 @@ catalog! {
     /// The console's page text in one language: one field per key.
     Text {
         [admin: admin::Admin = (admin::FR, admin::EN)]
+        move_the_appointment => ("Déplacer le rendez-vous", "Move the appointment"),
+        move_now => ("Le rendez-vous est prévu le", "The appointment is set for"),
+        move_to => ("Déplacer au", "Move to"),
+        back_to_the_appointment => ("Retour au rendez-vous", "Back to the appointment"),
         follow_up => ("Suites", "Follow-up"),
         orientations => ("Orientations", "Orientations"),
         what_came_of_it => ("Ce qu'il en est advenu", "What came of it"),

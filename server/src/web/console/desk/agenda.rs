@@ -205,7 +205,11 @@ pub(super) async fn outcome(
 
 /// One appointment: when, where, its status and history, and its messages with their states
 /// ("rappel non remis" says which did not get through, and why).
-pub(super) async fn appointment_page(d: D, Path(id): Path<String>) -> Response {
+pub(super) async fn appointment_page(
+    d: D,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let l = d.lang;
     let aid = match id_of(&id, l) {
         Ok(i) => i,
@@ -240,6 +244,7 @@ pub(super) async fn appointment_page(d: D, Path(id): Path<String>) -> Response {
             l.t().nothing_to_report.to_owned()
         }
     );
+    h.push_str(&appointment_actions(l, aid, a.status));
     h.push_str(&format!("<h2>{}</h2>", l.t().the_appointments_messages));
     let rows: Vec<Vec<String>> = messages
         .iter()
@@ -273,5 +278,5 @@ pub(super) async fn appointment_page(d: D, Path(id): Path<String>) -> Response {
         a.start.with_timezone(&TZ).date_naive(),
         l.t().back_to_the_agenda
     ));
-    d.page(l.t().appointment, None, &h)
+    d.page(l.t().appointment, notice(&raw, d.lang).as_deref(), &h)
 }

@@ -40,6 +40,7 @@ mod booking;
 mod file;
 mod follow_up;
 mod forms;
+mod moving;
 mod queue;
 
 use actions::*;
@@ -48,6 +49,7 @@ use booking::*;
 use file::*;
 use follow_up::*;
 use forms::*;
+use moving::*;
 use queue::*;
 
 pub fn routes() -> Router<AppState> {
@@ -91,6 +93,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/console/agenda", get(agenda_page))
         .route("/console/rendez-vous/{id}", get(appointment_page))
+        .route(
+            "/console/rendez-vous/{id}/deplacer",
+            get(move_page).post(move_appointment),
+        )
         .route(
             "/console/rendez-vous/{id}/{action}",
             post(outcome).get(|| async { super::see_other("/console/agenda") }),

@@ -1,0 +1,180 @@
+//! Moving an appointment: the free times of its type at its site, a week at a time, read in
+//! the site's own time; the move posts the version the page saw (a stale one is refused).
+
+use super::*;
+use crate::render::console::spec::{SummaryView, summary};
+use crate::render::console::text::Text;
+use relais_domain::dto::{AppointmentStatus, MoveInput};
+
+struct SlotView {
+    start: String,
+    coordinator: Uuid,
+    short: String,
+    long: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "console/desk/move.html")]
+struct MoveView {
+    t: &'static Text,
+    csrf: String,
+    id: Uuid,
+    action: String,
+    summary: Option<SummaryView>,
+    current: String,
+    from: String,
+    to: String,
+    days: Vec<(String, Vec<SlotView>)>,
+    site: Uuid,
+    version: i32,
+    previous: Option<String>,
+    next: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "console/desk/appointment_actions.html")]
+struct ActionsView {
+    t: &'static Text,
+    id: Uuid,
+}
+
+/// The appointment page's actions: moving it, while it is planned.
+pub(super) fn appointment_actions(l: Lang, id: Uuid, status: AppointmentStatus) -> String {
+    if status != AppointmentStatus::Planned {
+        return String::new();
+    }
+    draw(&ActionsView { t: l.t(), id })
+}
+
+pub(super) async fn move_page(d: D, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
+    move_view(&d, &id, &raw, None).await
+}
+
+async fn move_view(
+    d: &D,
+    id: &str,
+    raw: &Option<String>,
+    refusal: Option<&super::super::Refusal>,
+) -> Response {
+    let l = d.lang;
+    let t = l.t();
+    let aid = match id_of(id, l) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let a = match crate::scheduling::booking::get(d, aid).await {
+        Ok(a) => a,
+        Err(e) if e.status() == 404 => return not_found(l),
+        Err(e) => return failure(e, l),
+    };
+    if a.status != AppointmentStatus::Planned {
+        return super::super::see_other(&format!("/console/rendez-vous/{aid}"));
+    }
+    // The site's own day: the appointment's offset is the site's.
+    let today = d.now().with_timezone(a.start.offset()).date_naive();
+    let from = query(raw, "du")
+        .and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok())
+        .filter(|d| *d >= today)
+        .unwrap_or(today);
+    let to = from + Duration::days(6);
+    let found = search::availability(
+        d,
+        search::AvailabilityQuery {
+            type_id: a.type_id.to_string(),
+            site_id: a.site_id.to_string(),
+            coordinator_id: None,
+            from: from.to_string(),
+            to: to.to_string(),
+        },
+    )
+    .await;
+    let found = match found {
+        Ok(f) => f,
+        Err(e) => return failure(e, l),
+    };
+    let mut days: Vec<(String, Vec<SlotView>)> = Vec::new();
+    for slot in found.iter().take(120) {
+        let local = slot.start.naive_local();
+        let label = local
+            .format(if l.english { "%A %d %B" } else { "%d/%m/%Y" })
+            .to_string();
+        if days.last().is_none_or(|(d, _)| *d != label) {
+            days.push((label, Vec::new()));
+        }
+        if let Some((_, list)) = days.last_mut() {
+            list.push(SlotView {
+                start: slot.start.to_rfc3339(),
+                coordinator: slot.coordinator_id,
+                short: local.format("%H:%M").to_string(),
+                long: local.format("%d/%m/%Y %H:%M").to_string(),
+            });
+        }
+    }
+    let week = |d: NaiveDate| format!("/console/rendez-vous/{aid}/deplacer?du={d}");
+    let f = match refusal {
+        Some(r) => r.form(&[], l),
+        None => Form::empty(l),
+    };
+    let body = draw(&MoveView {
+        t,
+        csrf: d.csrf.clone(),
+        id: aid,
+        action: format!("/console/rendez-vous/{aid}/deplacer"),
+        summary: summary(&[], &f, l),
+        current: format!(
+            "{} – {}",
+            a.start.naive_local().format("%d/%m/%Y %H:%M"),
+            a.end.naive_local().format("%H:%M")
+        ),
+        from: from.format("%d/%m/%Y").to_string(),
+        to: to.format("%d/%m/%Y").to_string(),
+        days,
+        site: a.site_id,
+        version: a.version,
+        previous: (from > today).then(|| week((from - Duration::days(7)).max(today))),
+        next: week(from + Duration::days(7)),
+    });
+    match refusal {
+        Some(r) => html(
+            r.status,
+            page(&d.frame(t.move_the_appointment, None), &body),
+        ),
+        None => d.page(t.move_the_appointment, None, &body),
+    }
+}
+
+pub(super) async fn move_appointment(
+    d: D,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let aid = match id_of(&id, d.lang) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let r = match p.read::<MoveInput>(&[
+        ("start", Kind::Needed),
+        ("site_id", Kind::Text),
+        ("coordinator_id", Kind::Text),
+        ("version", Kind::Number),
+    ]) {
+        Ok(i) => crate::scheduling::booking::move_appointment(&d, aid, i).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(_) => done(
+            &format!("/console/rendez-vous/{aid}"),
+            Done::AppointmentMoved,
+        ),
+        Err(e) if e.status() == 404 => not_found(d.lang),
+        Err(e) => match d.refusal(e) {
+            Ok(refusal) => move_view(&d, &id, &None, Some(&refusal)).await,
+            Err(resp) => resp,
+        },
+    }
+}
