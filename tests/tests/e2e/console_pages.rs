@@ -309,6 +309,53 @@ async fn the_desk_records_an_orientation_s_outcome_ends_a_link_and_reopens_a_clo
     assert_eq!(r.status, 303, "{}", r.body);
     let (_, links) = s.get(&format!("/api/v1/persons/{pid}/links"), c).await;
     assert_eq!(links.as_array().map(Vec::len), Some(0), "{links}");
+    // Linked again from the console: the other person found by exact name, shown by
+    // initials only, linked with a relation; kept apart, as that relation is by default.
+    let (_, other) = s.get(&format!("/api/v1/persons/{}", a.person_id), c).await;
+    let name = other["last_name"].as_str().unwrap().to_owned();
+    let found = send(
+        &s,
+        c,
+        &format!(
+            "{file}?lier={}",
+            url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()
+        ),
+        None,
+    )
+    .await;
+    assert!(
+        found.body.contains(&format!(
+            "name=\"other_person_id\" value=\"{}\"",
+            a.person_id
+        )),
+        "{}",
+        found.body
+    );
+    assert!(
+        !found.body.contains("Camille"),
+        "initials only: {}",
+        found.body
+    );
+    let other_id = a.person_id.to_string();
+    let r = send(
+        &s,
+        c,
+        &format!("{file}/liens"),
+        Some(&[
+            ("other_person_id", other_id.as_str()),
+            ("relation", "victim_alleged_perpetrator"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let (_, links) = s.get(&format!("/api/v1/persons/{pid}/links"), c).await;
+    assert_eq!(links[0]["keep_apart"], true, "{links}");
+    let none = send(&s, c, &format!("{file}?lier=Personne%20Inconnue"), None).await;
+    assert!(
+        none.body.contains("Personne d&#39;autre de ce nom."),
+        "{}",
+        none.body
+    );
 
     // Closed, then reopened from the file: a new situation for the same person.
     let (_, sit) = s.get(&format!("/api/v1/situations/{sid}"), c).await;

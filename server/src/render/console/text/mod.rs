@@ -33,6 +33,11 @@ catalog! {
     /// The console's page text in one language: one field per key.
     Text {
         [admin: admin::Admin = (admin::FR, admin::EN)]
+        link_search => ("Lier à une autre personne : son nom exact", "Link to another person: their exact name"),
+        find => ("Chercher", "Find"),
+        nobody_by_that_name => ("Personne d'autre de ce nom.", "Nobody else by that name."),
+        relation => ("Lien", "Relation"),
+        link_them => ("Lier", "Link"),
         move_the_appointment => ("Déplacer le rendez-vous", "Move the appointment"),
         move_now => ("Le rendez-vous est prévu le", "The appointment is set for"),
         move_to => ("Déplacer au", "Move to"),

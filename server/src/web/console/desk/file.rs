@@ -137,7 +137,7 @@ pub(super) async fn who_and_situation(h: &mut String, c: &FileView<'_>) {
     ));
     // Linked people: the other by initials only, whether they are kept apart.
     let linked = partners::links(d, s.person_id).await.unwrap_or_default();
-    h.push_str(&links_part(d, c.id, &linked));
+    h.push_str(&links_part(c, &linked).await);
     h.push_str("</section>");
     // The situation.
     h.push_str(&format!(

@@ -22,15 +22,64 @@ struct LinkRow {
 struct LinksView {
     t: &'static Text,
     csrf: String,
+    sid: Uuid,
     links: Vec<LinkRow>,
+    search: String,
+    /// The persons of that exact name, by initials and year of birth: (id, label).
+    candidates: Option<Vec<(Uuid, String)>>,
+    relations: Vec<(String, String)>,
 }
 
-/// The people linked to the person of situation `sid`, each with the way to end the link.
-pub(super) fn links_part(d: &D, sid: Uuid, linked: &[PersonLink]) -> String {
-    let l = d.lang;
+/// The people linked to the person of the file, each with the way to end the link; and,
+/// when a name was searched (`?lier=`), the persons of that exact name to link to.
+pub(super) async fn links_part(c: &FileView<'_>, linked: &[PersonLink]) -> String {
+    let FileView {
+        d,
+        l,
+        id: sid,
+        s,
+        raw,
+        ..
+    } = *c;
+    let search = query(raw, "lier")
+        .map(|q| q.trim().to_owned())
+        .unwrap_or_default();
+    let candidates = if search.is_empty() {
+        None
+    } else {
+        let found = persons::list(
+            d,
+            persons::PersonQuery {
+                name: Some(search.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
+        Some(
+            found
+                .into_iter()
+                .filter(|p| {
+                    p.id != s.person_id && !linked.iter().any(|k| k.other_person_id == p.id)
+                })
+                .map(|p| {
+                    let label = match p.birth_year {
+                        Some(y) => format!("{} ({y})", p.initials),
+                        None => p.initials,
+                    };
+                    (p.id, label)
+                })
+                .collect(),
+        )
+    };
     draw(&LinksView {
         t: l.t(),
         csrf: d.csrf.clone(),
+        sid,
+        search,
+        candidates,
+        relations: options::<relais_domain::casework::LinkRelation>(l),
         links: linked
             .iter()
             .map(|k| LinkRow {
@@ -128,6 +177,37 @@ pub(super) async fn orientation_outcome(
     };
     match partners::set_status(&d, oid, OrientationStatusInput { status }).await {
         Ok(_) => done(&format!("/console/situations/{sid}"), Done::OutcomeRecorded),
+        Err(e) => refused(&d, &id, "follow_up", &p, e).await,
+    }
+}
+
+pub(super) async fn create_link(
+    d: D,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let p = match d.posted(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Ok(sid) = Uuid::parse_str(&id) else {
+        return not_found(d.lang);
+    };
+    let person = match situations::get(&d, sid).await {
+        Ok(s) => s.person_id,
+        Err(e) if e.status() == 404 => return not_found(d.lang),
+        Err(e) => return failure(e, d.lang),
+    };
+    let r = match p.read::<relais_domain::dto::PersonLinkInput>(&[
+        ("other_person_id", Kind::Needed),
+        ("relation", Kind::Needed),
+    ]) {
+        Ok(i) => partners::link(&d, person, i).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => done(&format!("/console/situations/{sid}"), Done::LinkCreated),
         Err(e) => refused(&d, &id, "follow_up", &p, e).await,
     }
 }

@@ -79,6 +79,10 @@ pub fn routes() -> Router<AppState> {
             post(orientation_outcome).get(to_file_of),
         )
         .route(
+            "/console/situations/{id}/liens",
+            post(create_link).get(to_file),
+        )
+        .route(
             "/console/situations/{id}/liens/{lid}/terminer",
             post(end_link).get(to_file_of),
         )
