@@ -180,7 +180,7 @@ async function main() {
     await page.goto(base + '/console/admin/horaires');
     await page.selectOption('#f-coordinator-id', { label: newCoordinator.name });
     await page.selectOption('#f-site-id', { label: siteName });
-    for (const d of [1, 2, 3, 4, 5]) { await page.check(`#day-${d}`); }
+    for (const d of [1, 2, 3, 4, 5]) { await page.check(`#f-days-${d}`); }
     await page.fill('#f-start', '09:00');
     await page.fill('#f-end', '17:00');
     await page.click('form[action="/console/admin/horaires"] button[type=submit]');

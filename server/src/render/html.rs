@@ -10,6 +10,11 @@ pub fn esc(s: &str) -> String {
     }
 }
 
+/// A value put into a URL's query, encoded (the one encoder of the server's links).
+pub fn url_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! navigation by role, the account and its sign-out, the other language, the title and the
 //! page's notice or refusal.
 
+use crate::render::html::url_encode;
 use askama::Template;
 use relais_domain::Role;
 
@@ -156,10 +157,6 @@ pub fn page(f: &Frame<'_>, body: &str) -> String {
         tracing::error!(error = %e, "console frame did not render");
         String::new()
     })
-}
-
-fn url_encode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 #[cfg(test)]

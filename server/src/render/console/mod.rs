@@ -27,6 +27,21 @@ impl Lang {
         if self.english { &text::EN } else { &text::FR }
     }
 
+    /// A day of the week, short, 1 Monday to 7 Sunday (ISO); empty out of range.
+    pub fn weekday(self, n: u8) -> &'static str {
+        let t = self.t();
+        match n {
+            1 => t.mon,
+            2 => t.tue,
+            3 => t.wed,
+            4 => t.thu,
+            5 => t.fri,
+            6 => t.sat,
+            7 => t.sun,
+            _ => "",
+        }
+    }
+
     /// A pair carried by a table of its own (a form's field labels, the menu).
     pub fn w<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
         if self.english { en } else { fr }

@@ -22,6 +22,10 @@ pub enum Input {
     Check,
     /// One of the options the page gives (`FormView::options`).
     Choice,
+    /// Any of the options the page gives, ticked (sent once per option ticked).
+    Several,
+    /// A value the page carries, not typed (`FormView::initially`).
+    Hidden,
 }
 
 impl Input {
@@ -34,7 +38,8 @@ impl Input {
             Input::Tel => "tel",
             Input::Date => "date",
             Input::Time => "time",
-            Input::Check => "checkbox",
+            Input::Check | Input::Several => "checkbox",
+            Input::Hidden => "hidden",
         }
     }
 
@@ -44,6 +49,8 @@ impl Input {
             Input::Area => "textarea",
             Input::Check => "checkbox",
             Input::Choice => "select",
+            Input::Several => "several",
+            Input::Hidden => "hidden",
             _ => "input",
         }
     }
@@ -73,6 +80,8 @@ pub struct FieldView {
     pub checked: bool,
     /// A select's options; the one typed is chosen, else the first.
     pub options: Vec<Choice>,
+    /// Every value typed under its name (several ticked boxes).
+    pub typed: Vec<String>,
     pub label: &'static str,
     pub required: Option<&'static str>,
     pub value: String,
@@ -112,6 +121,12 @@ impl Field {
             control: self.input.control(),
             checked: form.values.iter().any(|(k, _)| k == self.name),
             options: Vec::new(),
+            typed: form
+                .values
+                .iter()
+                .filter(|(k, _)| k == self.name)
+                .map(|(_, v)| v.clone())
+                .collect(),
             label: (self.label)(l.t()),
             required: self.required.then(|| l.t().required),
             // A password is never sent back to the browser.
@@ -162,7 +177,18 @@ pub struct FormView {
     pub csrf: String,
     pub summary: Option<SummaryView>,
     pub fields: Vec<FieldView>,
-    pub submit: &'static str,
+    pub buttons: Vec<Button>,
+    /// A line read before the fields (what the form does), if any.
+    pub intro: Option<&'static str>,
+}
+
+/// A form's button: the value it posts under `name` (none when empty), its label, its look
+/// (`""`, `quiet` or `danger`).
+pub struct Button {
+    pub name: &'static str,
+    pub value: &'static str,
+    pub label: &'static str,
+    pub class: &'static str,
 }
 
 impl FormView {
@@ -178,8 +204,61 @@ impl FormView {
             csrf: csrf.to_owned(),
             summary: summary(fields, form, form.lang),
             fields: fields.iter().map(|f| f.view(form)).collect(),
-            submit,
+            buttons: vec![Button {
+                name: "",
+                value: "",
+                label: submit,
+                class: "",
+            }],
+            intro: None,
         }
+    }
+
+    /// The buttons instead of the one submit: (name, value, label, look).
+    pub fn buttons(
+        mut self,
+        buttons: &[(&'static str, &'static str, &'static str, &'static str)],
+    ) -> Self {
+        self.buttons = buttons
+            .iter()
+            .map(|&(name, value, label, class)| Button {
+                name,
+                value,
+                label,
+                class,
+            })
+            .collect();
+        self
+    }
+
+    /// Its fields' ids under `prefix` (`f-{prefix}-{name}`), for a second form on one page
+    /// with a field of the same name.
+    pub fn ids(mut self, prefix: &str) -> Self {
+        for f in &mut self.fields {
+            f.id = id_of(&format!("{prefix}-{}", f.name));
+        }
+        if let Some(s) = &mut self.summary {
+            for (href, _) in &mut s.items {
+                if let Some(h) = href {
+                    *h = h.replacen("#f-", &format!("#f-{prefix}-"), 1);
+                }
+            }
+        }
+        self
+    }
+
+    /// The one button's look (`quiet`, `danger`).
+    pub fn look(mut self, class: &'static str) -> Self {
+        for b in &mut self.buttons {
+            b.class = class;
+        }
+        self
+    }
+
+    /// A line read before the fields.
+    pub fn intro(mut self, text: &'static str) -> Self {
+        self.intro = Some(text);
+        self
     }
 
     /// The options of the select `name`, (value, label): the one typed is chosen, else
@@ -187,8 +266,9 @@ impl FormView {
     pub fn options(mut self, name: &str, options: Vec<(String, String)>) -> Self {
         if let Some(f) = self.fields.iter_mut().find(|f| f.name == name) {
             let typed = f.value.clone();
+            let several = f.control == "several";
             let mut list: Vec<Choice> = Vec::new();
-            if f.required.is_none() {
+            if f.required.is_none() && !several {
                 list.push(Choice {
                     value: String::new(),
                     label: "—".to_owned(),
@@ -196,7 +276,11 @@ impl FormView {
                 });
             }
             list.extend(options.into_iter().map(|(value, label)| Choice {
-                chosen: value == typed,
+                chosen: if several {
+                    f.typed.contains(&value)
+                } else {
+                    value == typed
+                },
                 value,
                 label,
             }));

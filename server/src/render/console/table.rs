@@ -10,8 +10,18 @@ pub struct Cell {
     pub strong: bool,
     /// A warning after the text (`strong.late`), e.g. "overdue".
     pub late: Option<&'static str>,
-    /// Forms of one button, each posting to its address: (address, button).
-    pub posts: Vec<(String, &'static str)>,
+    /// Forms of one button, each posting to its address.
+    pub posts: Vec<Post>,
+}
+
+/// A form of one button in a cell.
+pub struct Post {
+    pub action: String,
+    pub label: &'static str,
+    /// What it acts on, read by a screen reader after the label (the row's name).
+    pub on: Option<String>,
+    /// Drawn quiet (not the row's main action).
+    pub quiet: bool,
 }
 
 impl Cell {
@@ -45,7 +55,28 @@ impl Cell {
 
     /// One more button after the others.
     pub fn and_button(mut self, action: impl Into<String>, label: &'static str) -> Self {
-        self.posts.push((action.into(), label));
+        self.posts.push(Post {
+            action: action.into(),
+            label,
+            on: None,
+            quiet: false,
+        });
+        self
+    }
+
+    /// One more quiet button, its accessible name saying what it acts on (`on`).
+    pub fn and_quiet_button(
+        mut self,
+        action: impl Into<String>,
+        label: &'static str,
+        on: impl Into<String>,
+    ) -> Self {
+        self.posts.push(Post {
+            action: action.into(),
+            label,
+            on: Some(on.into()),
+            quiet: true,
+        });
         self
     }
 

@@ -270,10 +270,7 @@ fn slots<'a>(
     }
 }
 
-/// A value put into a URL's query.
-fn urlencoded(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
+use crate::render::html::url_encode as urlencoded;
 
 /// The words every page may show, for the revealing-word check of the tests.
 pub fn all_text() -> String {

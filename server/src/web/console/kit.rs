@@ -240,8 +240,10 @@ pub(super) fn to_sign_in(path: &str) -> Response {
     if path == "/console" || !path.starts_with("/console/") {
         return see_other("/console/connexion");
     }
-    let q: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
-    see_other(&format!("/console/connexion?retour={q}"))
+    see_other(&format!(
+        "/console/connexion?retour={}",
+        crate::render::html::url_encode(path)
+    ))
 }
 
 /// A page that says one thing, with the way back to the console.

@@ -115,8 +115,13 @@ impl Posted {
         &self,
         fields: &[crate::render::console::spec::Field],
     ) -> Result<T, ServiceError> {
+        self.read(&Self::kinds(fields))
+    }
+
+    /// How each field of a form's specification is read.
+    pub fn kinds(fields: &[crate::render::console::spec::Field]) -> Vec<(&'static str, Kind)> {
         use crate::render::console::spec::Input;
-        let spec: Vec<(&str, Kind)> = fields
+        fields
             .iter()
             .map(|f| {
                 (
@@ -124,13 +129,13 @@ impl Posted {
                     match f.input {
                         Input::Number => Kind::Number,
                         Input::Check => Kind::Flag,
+                        Input::Several => Kind::List,
                         _ if f.required => Kind::Needed,
                         _ => Kind::Text,
                     },
                 )
             })
-            .collect();
-        self.read(&spec)
+            .collect()
     }
 }
 

@@ -4,13 +4,52 @@ use super::*;
 
 // ------------------------------------------------------------------ accounts
 
-pub(super) const ACCOUNT_LABELS: &[(&str, &str, &str)] = &[
-    ("email", "Adresse électronique", "E-mail address"),
-    ("display_name", "Nom affiché", "Display name"),
-    ("role", "Rôle", "Role"),
-    ("password", "Mot de passe initial", "Initial password"),
-    ("site_ids", "Sites", "Sites"),
+/// A new account, its one specification.
+const ACCOUNT_FIELDS: &[Field] = &[
+    Field {
+        name: "display_name",
+        input: Input::Text,
+        label: |t| t.admin.display_name,
+        required: true,
+        hints: &[("autocomplete", "off")],
+    },
+    Field {
+        name: "email",
+        input: Input::Email,
+        label: |t| t.e_mail_address,
+        required: true,
+        hints: &[("autocomplete", "off")],
+    },
+    Field {
+        name: "role",
+        input: Input::Choice,
+        label: |t| t.role,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "password",
+        input: Input::Password,
+        label: |t| t.admin.initial_password_12_characters,
+        required: true,
+        hints: &[("autocomplete", "new-password"), ("minlength", "12")],
+    },
+    Field {
+        name: "site_ids",
+        input: Input::Several,
+        label: |t| t.admin.sites_where_the_person,
+        required: false,
+        hints: &[],
+    },
 ];
+
+#[derive(askama::Template)]
+#[template(path = "console/admin/accounts.html")]
+struct AccountsView {
+    t: &'static Text,
+    list: TableView,
+    form: FormView,
+}
 
 pub(super) async fn accounts_page(d: D, RawQuery(raw): RawQuery) -> Response {
     account_list(&d, &raw, None).await
@@ -30,124 +69,72 @@ pub(super) async fn account_list(
         .await
         .map(|p| p.items)
         .unwrap_or_default();
-    let rows: Vec<Vec<String>> = list
+    let t = l.t();
+    let rows = list
         .iter()
         .map(|a| {
-            let mut action = String::new();
+            let mut action = Cell::default();
             if a.id != d.caller.account_id {
-                let (to, fr, en) = if a.disabled {
-                    ("reactiver", "Réactiver", "Enable")
+                let (to, label) = if a.disabled {
+                    ("reactiver", t.admin.enable)
                 } else {
-                    ("desactiver", "Désactiver", "Disable")
+                    ("desactiver", t.admin.disable)
                 };
-                form_open(
-                    &mut action,
-                    &format!("/console/admin/comptes/{}/{to}", a.id),
-                    &d.csrf,
-                    "class=\"inline\"",
+                action = action.and_quiet_button(
+                    format!("/console/admin/comptes/{}/{to}", a.id),
+                    label,
+                    &a.email,
                 );
-                action.push_str(&format!(
-                    "<button type=\"submit\" class=\"quiet\" aria-label=\"{} {}\">{}</button></form>",
-                    l.w(fr, en),
-                    esc(&a.email),
-                    l.w(fr, en)
-                ));
                 if a.second_factor_enrolled {
-                    form_open(
-                        &mut action,
-                        &format!("/console/admin/comptes/{}/second-facteur", a.id),
-                        &d.csrf,
-                        "class=\"inline\"",
+                    action = action.and_quiet_button(
+                        format!("/console/admin/comptes/{}/second-facteur", a.id),
+                        t.admin.reset_second_factor,
+                        &a.email,
                     );
-                    action.push_str(&format!(
-                        "<button type=\"submit\" class=\"quiet\" aria-label=\"{} {}\">{}</button></form>",
-                        l.t().admin.reset_the_second_factor,
-                        esc(&a.email),
-                        l.t().admin.reset_second_factor
-                    ));
                 }
             }
             vec![
-                esc(&a.display_name),
-                esc(&a.email),
-                esc(l.word(a.role)),
-                if a.disabled {
-                    l.t().admin.disabled.to_owned()
+                Cell::text(&a.display_name),
+                Cell::text(&a.email),
+                Cell::text(l.word(a.role)),
+                Cell::text(if a.disabled {
+                    t.admin.disabled
                 } else if a.second_factor_enrolled {
-                    l.t().admin.account_active.to_owned()
+                    t.admin.account_active
                 } else {
-                    l.t().admin.second_factor_to_enrol.to_owned()
-                },
+                    t.admin.second_factor_to_enrol
+                }),
                 action,
             ]
         })
         .collect();
-    let mut h = String::new();
-    table(
-        &mut h,
-        l.t().admin.the_services_accounts,
-        &[
-            l.t().name,
-            l.t().admin.address,
-            l.t().role,
-            l.t().state,
-            l.t().action,
-        ],
-        &rows,
-        l.t().admin.no_account,
-    );
+    let list = TableView::new(
+        t.admin.the_services_accounts,
+        &[t.name, t.admin.address, t.role, t.state, t.action],
+        t.admin.no_account,
+    )
+    .rows(rows)
+    .csrf(&d.csrf);
     let f = match &again {
         Some((r, values)) => r.form(values, l),
         None => Form::empty(l),
     };
-    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().admin.new_account));
-    f.summary(&mut h, ACCOUNT_LABELS);
-    form_open(&mut h, "/console/admin/comptes", &d.csrf, "");
-    f.input(
-        &mut h,
-        "display_name",
-        l.t().admin.display_name,
-        "text",
-        true,
-        "autocomplete=\"off\"",
-    );
-    f.input(
-        &mut h,
-        "email",
-        l.t().e_mail_address,
-        "email",
-        true,
-        "autocomplete=\"off\"",
-    );
-    f.select(&mut h, "role", l.t().role, &options::<Role>(l), true);
-    f.input(
-        &mut h,
-        "password",
-        l.t().admin.initial_password_12_characters,
-        "password",
-        true,
-        "autocomplete=\"new-password\" minlength=\"12\"",
-    );
-    h.push_str(&format!(
-        "<fieldset><legend>{}</legend>",
-        l.t().admin.sites_where_the_person
-    ));
-    for s in &sites {
-        let checked = f
-            .values
+    let form = FormView::new(
+        ACCOUNT_FIELDS,
+        &f,
+        "/console/admin/comptes",
+        &d.csrf,
+        t.admin.create_the_account,
+    )
+    .options("role", options::<Role>(l))
+    .options(
+        "site_ids",
+        sites
             .iter()
-            .any(|(k, v)| k == "site_ids" && *v == s.id.to_string());
-        h.push_str(&format!(
-            "<div class=\"check\"><input type=\"checkbox\" id=\"site-{0}\" name=\"site_ids\" value=\"{0}\"{1}><label for=\"site-{0}\">{2}</label></div>",
-            s.id,
-            if checked { " checked" } else { "" },
-            esc(&s.name)
-        ));
-    }
-    h.push_str(&format!(
-        "</fieldset><button type=\"submit\">{}</button></form>",
-        l.t().admin.create_the_account
-    ));
+            .map(|s| (s.id.to_string(), s.name.clone()))
+            .collect(),
+    );
+    let h = draw(&AccountsView { t, list, form });
     let title = l.t().admin.accounts;
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
@@ -160,13 +147,7 @@ pub(super) async fn create_account(d: D, headers: HeaderMap, body: Bytes) -> Res
         Ok(p) => p,
         Err(r) => return r,
     };
-    let r = match p.read::<AccountInput>(&[
-        ("email", Kind::Needed),
-        ("display_name", Kind::Needed),
-        ("role", Kind::Text),
-        ("password", Kind::Needed),
-        ("site_ids", Kind::List),
-    ]) {
+    let r = match p.read_fields::<AccountInput>(ACCOUNT_FIELDS) {
         Ok(i) => crate::accounts::create(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
     };

@@ -4,6 +4,32 @@ use super::*;
 
 // ------------------------------------------------------------------ audit log and retention
 
+#[derive(askama::Template)]
+#[template(path = "console/admin/audit.html")]
+struct AuditView {
+    t: &'static Text,
+    list: TableView,
+    /// The cursor of the next, older page, encoded for its link.
+    older: Option<String>,
+}
+
+/// The run's confirmation: the list read first.
+const CONFIRM_FIELDS: &[Field] = &[Field {
+    name: "confirm",
+    input: Input::Check,
+    label: |t| t.admin.i_checked_the_list,
+    required: true,
+    hints: &[],
+}];
+
+#[derive(askama::Template)]
+#[template(path = "console/admin/retention.html")]
+struct RetentionView {
+    t: &'static Text,
+    list: TableView,
+    form: Option<FormView>,
+}
+
 pub(super) async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
     let l = d.lang;
     let paging = Paging {
@@ -19,7 +45,8 @@ pub(super) async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
         .await
         .map(|p| p.items)
         .unwrap_or_default();
-    let rows: Vec<Vec<String>> = page_of
+    let t = l.t();
+    let rows = page_of
         .items
         .iter()
         .map(|e| {
@@ -29,49 +56,37 @@ pub(super) async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
                 .map(|p| p.display_name.clone())
                 .unwrap_or_else(|| "—".into());
             vec![
-                esc(&e
-                    .at
-                    .with_timezone(&crate::zone::DEFAULT)
-                    .format("%d/%m/%Y %H:%M:%S")
-                    .to_string()),
-                esc(&who),
-                esc(&crate::render::console::audit_action(&e.action, l)),
-                esc(&format!(
+                Cell::text(
+                    e.at.with_timezone(&crate::zone::DEFAULT)
+                        .format("%d/%m/%Y %H:%M:%S")
+                        .to_string(),
+                ),
+                Cell::text(who),
+                Cell::text(crate::render::console::audit_action(&e.action, l)),
+                Cell::text(format!(
                     "{} {}",
                     e.record_type.as_deref().unwrap_or(""),
                     e.record_id
                         .map(|i| i.to_string()[..8].to_owned())
                         .unwrap_or_default()
                 )),
-                esc(crate::render::console::audit_outcome(&e.outcome, l)),
+                Cell::text(crate::render::console::audit_outcome(&e.outcome, l)),
             ]
         })
         .collect();
-    let mut h = format!("<p>{}</p>", l.t().admin.every_file_opened_every);
-    table(
-        &mut h,
-        l.t().admin.audit_log,
-        &[
-            l.t().when,
-            l.t().who,
-            l.t().action,
-            l.t().admin.record,
-            l.t().outcome,
-        ],
-        &rows,
-        l.t().nothing_yet,
-    );
-    if let Some(next) = &page_of.next_cursor {
-        h.push_str(&format!(
-            "<p class=\"pager\"><a href=\"/console/admin/journal?apres={}\">{}</a></p>",
-            esc(next),
-            l.t().admin.older
-        ));
-    }
-    h.push_str(&format!(
-        "<p><a href=\"/console/admin/conservation\">{}</a></p>",
-        l.t().admin.retention
-    ));
+    let list = TableView::new(
+        t.admin.audit_log,
+        &[t.when, t.who, t.action, t.admin.record, t.outcome],
+        t.nothing_yet,
+    )
+    .rows(rows);
+    let h = draw(&AuditView {
+        t,
+        list,
+        older: page_of
+            .next_cursor
+            .map(|c| crate::render::html::url_encode(&c)),
+    });
     d.page(l.t().admin.menu_audit_log, None, &h)
 }
 
@@ -90,37 +105,40 @@ pub(super) async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
         Ok(r) => r,
         Err(e) => return failure(e, l),
     };
-    let rows: Vec<Vec<String>> = run
+    let t = l.t();
+    let rows = run
         .items
         .iter()
         .map(|i| {
             vec![
-                format!("<code>{}</code>", &i.person_id.to_string()[..8]),
-                esc(l.word(i.rule)),
-                esc(&i
-                    .last_activity_at
-                    .with_timezone(&crate::zone::DEFAULT)
-                    .format("%d/%m/%Y")
-                    .to_string()),
+                Cell::text(&i.person_id.to_string()[..8]),
+                Cell::text(l.word(i.rule)),
+                Cell::text(
+                    i.last_activity_at
+                        .with_timezone(&crate::zone::DEFAULT)
+                        .format("%d/%m/%Y")
+                        .to_string(),
+                ),
             ]
         })
         .collect();
-    let mut h = format!("<p>{}</p>", l.t().admin.files_inactive_for_two);
-    table(
-        &mut h,
-        l.t().admin.files_concerned,
-        &[l.t().person, l.t().admin.rule, l.t().admin.last_activity],
-        &rows,
-        l.t().admin.no_file_to_anonymise,
-    );
-    if !run.items.is_empty() {
-        form_open(&mut h, "/console/admin/conservation", &d.csrf, "");
-        h.push_str(&format!(
-            "<div class=\"check\"><input type=\"checkbox\" id=\"f-confirm\" name=\"confirm\" value=\"true\" required><label for=\"f-confirm\">{}</label></div><button type=\"submit\" class=\"danger\">{}</button></form>",
-            l.t().admin.i_checked_the_list,
-            l.t().admin.anonymise_now
-        ));
-    }
+    let list = TableView::new(
+        t.admin.files_concerned,
+        &[t.person, t.admin.rule, t.admin.last_activity],
+        t.admin.no_file_to_anonymise,
+    )
+    .rows(rows);
+    let form = (!run.items.is_empty()).then(|| {
+        FormView::new(
+            CONFIRM_FIELDS,
+            &Form::empty(l),
+            "/console/admin/conservation",
+            &d.csrf,
+            t.admin.anonymise_now,
+        )
+        .look("danger")
+    });
+    let h = draw(&RetentionView { t, list, form });
     d.page(
         l.t().admin.retention_of_files,
         notice(&raw, d.lang).as_deref(),

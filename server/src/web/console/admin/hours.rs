@@ -4,13 +4,52 @@ use super::*;
 
 // ------------------------------------------------------------------ opening windows
 
-pub(super) const WINDOW_LABELS: &[(&str, &str, &str)] = &[
-    ("coordinator_id", "Intervenant·e", "Social worker"),
-    ("site_id", "Site", "Site"),
-    ("days", "Jours", "Days"),
-    ("start", "Début", "Start"),
-    ("end", "Fin", "End"),
+/// A new opening window, its one specification.
+const WINDOW_FIELDS: &[Field] = &[
+    Field {
+        name: "coordinator_id",
+        input: Input::Choice,
+        label: |t| t.admin.social_worker,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "site_id",
+        input: Input::Choice,
+        label: |t| t.site,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "days",
+        input: Input::Several,
+        label: |t| t.days,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "start",
+        input: Input::Time,
+        label: |t| t.admin.start_hh_mm,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "end",
+        input: Input::Time,
+        label: |t| t.admin.end_hh_mm,
+        required: true,
+        hints: &[],
+    },
 ];
+
+#[derive(askama::Template)]
+#[template(path = "console/admin/hours.html")]
+struct HoursView {
+    t: &'static Text,
+    list: TableView,
+    form: FormView,
+}
 
 pub(super) async fn windows(d: D, RawQuery(raw): RawQuery) -> Response {
     windows_page(&d, &raw, None).await
@@ -28,7 +67,7 @@ pub(super) async fn windows_page(
     };
     let coordinators: Vec<_> = people
         .iter()
-        .filter(|a| a.role == Role::Coordinator && !a.disabled)
+        .filter(|a| a.role.holds_appointments() && !a.disabled)
         .collect();
     let sites = crate::paging::every(|p| crate::organisation::list(d, p))
         .await
@@ -38,8 +77,6 @@ pub(super) async fn windows_page(
         Ok(w) => w,
         Err(e) => return failure(e, l),
     };
-    const DAYS_FR: [&str; 7] = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."];
-    const DAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     let name_of = |id: Uuid| {
         people
             .iter()
@@ -54,26 +91,16 @@ pub(super) async fn windows_page(
             .map(|s| s.name.clone())
             .unwrap_or_default()
     };
-    let rows: Vec<Vec<String>> = all
+    let t = l.t();
+    let rows = all
         .iter()
         .map(|w| {
-            let days: Vec<&str> = w
-                .days
-                .iter()
-                .filter(|d| (1..=7).contains(*d))
-                .map(|d| {
-                    if l.english {
-                        DAYS_EN[*d as usize - 1]
-                    } else {
-                        DAYS_FR[*d as usize - 1]
-                    }
-                })
-                .collect();
+            let days: Vec<&str> = w.days.iter().map(|&n| l.weekday(n)).collect();
             vec![
-                esc(&name_of(w.coordinator_id)),
-                esc(&site_of(w.site_id)),
-                esc(&days.join(" ")),
-                esc(&format!(
+                Cell::text(name_of(w.coordinator_id)),
+                Cell::text(site_of(w.site_id)),
+                Cell::text(days.join(" ")),
+                Cell::text(format!(
                     "{} – {}",
                     w.start.format("%H:%M"),
                     w.end.format("%H:%M")
@@ -81,70 +108,44 @@ pub(super) async fn windows_page(
             ]
         })
         .collect();
-    let mut h = String::new();
-    table(
-        &mut h,
-        l.t().admin.opening_windows,
-        &[
-            l.t().admin.social_worker,
-            l.t().site,
-            l.t().days,
-            l.t().admin.hours,
-        ],
-        &rows,
-        l.t().admin.no_window_nobody_can,
-    );
+    let list = TableView::new(
+        t.admin.opening_windows,
+        &[t.admin.social_worker, t.site, t.days, t.admin.hours],
+        t.admin.no_window_nobody_can,
+    )
+    .rows(rows);
     let f = match &again {
         Some((r, values)) => r.form(values, l),
         None => Form::empty(l),
     };
-    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().admin.new_window));
-    f.summary(&mut h, WINDOW_LABELS);
-    form_open(&mut h, "/console/admin/horaires", &d.csrf, "");
-    f.select(
-        &mut h,
+    let form = FormView::new(
+        WINDOW_FIELDS,
+        &f,
+        "/console/admin/horaires",
+        &d.csrf,
+        t.admin.add_the_window,
+    )
+    .options(
         "coordinator_id",
-        l.t().admin.social_worker,
-        &coordinators
+        coordinators
             .iter()
             .map(|a| (a.id.to_string(), a.display_name.clone()))
-            .collect::<Vec<_>>(),
-        true,
-    );
-    f.select(
-        &mut h,
+            .collect(),
+    )
+    .options(
         "site_id",
-        l.t().site,
-        &sites
+        sites
             .iter()
             .map(|s| (s.id.to_string(), s.name.clone()))
-            .collect::<Vec<_>>(),
-        true,
+            .collect(),
+    )
+    .options(
+        "days",
+        (1..=7u8)
+            .map(|n| (n.to_string(), l.weekday(n).to_owned()))
+            .collect(),
     );
-    h.push_str(&format!("<fieldset><legend>{}</legend>", l.t().days));
-    for n in 1..=7u8 {
-        let checked = f
-            .values
-            .iter()
-            .any(|(k, v)| k == "days" && *v == n.to_string());
-        h.push_str(&format!(
-            "<div class=\"check\"><input type=\"checkbox\" id=\"day-{n}\" name=\"days\" value=\"{n}\"{}><label for=\"day-{n}\">{}</label></div>",
-            if checked { " checked" } else { "" },
-            if l.english { DAYS_EN[n as usize - 1] } else { DAYS_FR[n as usize - 1] }
-        ));
-    }
-    h.push_str("</fieldset>");
-    f.input(&mut h, "start", l.t().admin.start_hh_mm, "time", true, "");
-    f.input(&mut h, "end", l.t().admin.end_hh_mm, "time", true, "");
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form>",
-        l.t().admin.add_the_window
-    ));
-    h.push_str(&format!(
-        "<ul class=\"actions\"><li><a href=\"/console/admin/absences\">{}</a></li><li><a href=\"/console/admin/apercu\">{}</a></li></ul>",
-        l.t().admin.absences,
-        l.t().admin.week_preview_the_resulting
-    ));
+    let h = draw(&HoursView { t, list, form });
     let title = l.t().admin.opening_hours;
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
@@ -158,13 +159,7 @@ pub(super) async fn create_window(d: D, headers: HeaderMap, body: Bytes) -> Resp
         Err(r) => return r,
     };
     // Days are numbers in the JSON; the form sends them as text.
-    let mut json = p.json(&[
-        ("coordinator_id", Kind::Text),
-        ("site_id", Kind::Text),
-        ("days", Kind::List),
-        ("start", Kind::Needed),
-        ("end", Kind::Needed),
-    ]);
+    let mut json = p.json(&super::super::Posted::kinds(WINDOW_FIELDS));
     if let Some(days) = json.get_mut("days").and_then(|d| d.as_array_mut()) {
         for v in days.iter_mut() {
             if let Some(n) = v.as_str().and_then(|s| s.parse::<u8>().ok()) {

@@ -4,6 +4,47 @@ use super::*;
 
 // ------------------------------------------------------------------ message templates
 
+/// A wording tried or saved, its one specification.
+const MESSAGE_FIELDS: &[Field] = &[
+    Field {
+        name: "kind",
+        input: Input::Choice,
+        label: |t| t.message,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "channel",
+        input: Input::Choice,
+        label: |t| t.channel,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "body",
+        input: Input::Area,
+        label: |t| t.admin.text_quand_required_and,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "with_place",
+        input: Input::Check,
+        label: |t| t.admin.preview_for_a_person,
+        required: false,
+        hints: &[],
+    },
+];
+
+#[derive(askama::Template)]
+#[template(path = "console/admin/messages.html")]
+struct MessagesView {
+    t: &'static Text,
+    list: TableView,
+    preview: Option<relais_domain::dto::TemplatePreview>,
+    form: FormView,
+}
+
 pub(super) async fn templates_page(d: D, RawQuery(raw): RawQuery) -> Response {
     templates_view(&d, &raw, None, None).await
 }
@@ -21,34 +62,28 @@ pub(super) async fn templates_view(
         Ok(t) => t,
         Err(e) => return failure(e, l),
     };
-    let rows: Vec<Vec<String>> = list
+    let t = l.t();
+    let rows = list
         .iter()
-        .map(|t| {
+        .map(|m| {
             vec![
-                esc(&l.word_of::<MessageKind>(&t.kind)),
-                esc(&l.word_of::<Channel>(&t.channel)),
-                esc(&t.body),
-                if t.default {
-                    l.t().admin.built_in_neutral_wording.to_owned()
+                Cell::text(l.word_of::<MessageKind>(&m.kind)),
+                Cell::text(l.word_of::<Channel>(&m.channel)),
+                Cell::text(&m.body),
+                Cell::text(if m.default {
+                    t.admin.built_in_neutral_wording
                 } else {
-                    l.t().admin.the_services_wording.to_owned()
-                },
+                    t.admin.the_services_wording
+                }),
             ]
         })
         .collect();
-    let mut h = format!("<p>{}</p>", l.t().admin.messages_never_name_the);
-    table(
-        &mut h,
-        l.t().admin.wordings_in_use,
-        &[
-            l.t().message,
-            l.t().channel,
-            l.t().admin.text,
-            l.t().admin.source,
-        ],
-        &rows,
-        "",
-    );
+    let list = TableView::new(
+        t.admin.wordings_in_use,
+        &[t.message, t.channel, t.admin.text, t.admin.source],
+        t.nothing_yet,
+    )
+    .rows(rows);
     let empty: Vec<(String, String)> = Vec::new();
     let values: &[(String, String)] = match (&tried, &refusal) {
         (Some((v, _)), _) => v,
@@ -64,53 +99,24 @@ pub(super) async fn templates_view(
             lang: l,
         },
     };
-    h.push_str(&format!(
-        "<h2 id=\"try\">{}</h2>",
-        l.t().admin.try_a_wording
-    ));
-    if let Some((_, p)) = &tried {
-        h.push_str(&format!(
-            "<div class=\"notice\" role=\"status\"><p><strong>{}</strong></p><p>{}</p><p>{} : {} — {} {} — {} {}</p></div>",
-            l.t().admin.what_the_person_will,
-            esc(&p.text),
-            l.t().admin.encoding,
-            esc(&p.encoding),
-            p.units,
-            l.t().admin.characters,
-            p.segments,
-            l.t().admin.sms_segments
-        ));
-    }
-    f.summary(
-        &mut h,
-        &[
-            ("body", "Texte", "Text"),
-            ("kind", "Message", "Message"),
-            ("channel", "Canal", "Channel"),
-        ],
-    );
-    form_open(&mut h, "/console/admin/messages", &d.csrf, "");
-    f.select(
-        &mut h,
-        "kind",
-        l.t().message,
-        &options::<MessageKind>(l),
-        true,
-    );
-    f.select(
-        &mut h,
-        "channel",
-        l.t().channel,
-        &[Channel::Sms, Channel::Email].map(|c| (c.as_str().to_owned(), l.word(c).to_owned())),
-        true,
-    );
-    f.textarea(&mut h, "body", l.t().admin.text_quand_required_and);
-    f.checkbox(&mut h, "with_place", l.t().admin.preview_for_a_person);
-    h.push_str(&format!(
-        "<button type=\"submit\" name=\"action\" value=\"preview\">{}</button> <button type=\"submit\" name=\"action\" value=\"save\" class=\"quiet\">{}</button></form>",
-        l.t().admin.preview,
-        l.t().admin.save_this_wording
-    ));
+    let form = FormView::new(MESSAGE_FIELDS, &f, "/console/admin/messages", &d.csrf, "")
+        .options("kind", options::<MessageKind>(l))
+        .options(
+            "channel",
+            [Channel::Sms, Channel::Email]
+                .map(|c| (c.as_str().to_owned(), l.word(c).to_owned()))
+                .to_vec(),
+        )
+        .buttons(&[
+            ("action", "preview", t.admin.preview, ""),
+            ("action", "save", t.admin.save_this_wording, "quiet"),
+        ]);
+    let h = draw(&MessagesView {
+        t,
+        list,
+        preview: tried.map(|(_, p)| p),
+        form,
+    });
     let title = l.t().admin.messages;
     match refusal {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
@@ -142,12 +148,7 @@ pub(super) async fn templates_submit(d: D, headers: HeaderMap, body: Bytes) -> R
             },
         };
     }
-    let r = match p.read::<relais_domain::dto::TemplatePreviewInput>(&[
-        ("kind", Kind::Text),
-        ("channel", Kind::Text),
-        ("body", Kind::Text),
-        ("with_place", Kind::Flag),
-    ]) {
+    let r = match p.read_fields::<relais_domain::dto::TemplatePreviewInput>(MESSAGE_FIELDS) {
         Ok(i) => crate::outbox::templates::preview(&d, i).await,
         Err(e) => Err(e),
     };

@@ -4,6 +4,60 @@ use super::*;
 
 // ------------------------------------------------------------------ partners and their keys
 
+/// A new partner of the directory, its one specification.
+const PARTNER_FIELDS: &[Field] = &[
+    Field {
+        name: "name",
+        input: Input::Text,
+        label: |t| t.name,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "kind",
+        input: Input::Choice,
+        label: |t| t.admin.partner_kind,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "contact",
+        input: Input::Text,
+        label: |t| t.admin.contact_phone_address,
+        required: false,
+        hints: &[],
+    },
+];
+
+/// A new partner unit and its key, its one specification.
+const UNIT_FIELDS: &[Field] = &[
+    Field {
+        name: "name",
+        input: Input::Text,
+        label: |t| t.unit_brigade_station_service,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "channel",
+        input: Input::Choice,
+        label: |t| t.origin,
+        required: true,
+        hints: &[],
+    },
+];
+
+#[derive(askama::Template)]
+#[template(path = "console/admin/partners.html")]
+struct PartnersView<'a> {
+    t: &'static Text,
+    new_key: Option<&'a str>,
+    partners: TableView,
+    partner: FormView,
+    units: TableView,
+    unit: FormView,
+}
+
 pub(super) async fn partners_page(d: D, RawQuery(raw): RawQuery) -> Response {
     partners_list(&d, &raw, None, None).await
 }
@@ -25,137 +79,87 @@ pub(super) async fn partners_list(
         Ok(u) => u,
         Err(e) => return failure(e, l),
     };
-    let mut h = String::new();
-    if let Some(k) = new_key {
-        h.push_str(&format!(
-            "<div class=\"notice\" role=\"status\"><p>{}</p><p><code class=\"secret\">{}</code></p></div>",
-            l.t().admin.here_is_the_units,
-            esc(k)
-        ));
-    }
-    let rows: Vec<Vec<String>> = partners
+    let t = l.t();
+    let rows = partners
         .iter()
         .map(|p| {
             vec![
-                esc(&p.name),
-                esc(l.word(p.kind)),
-                esc(p.contact.as_deref().unwrap_or("—")),
+                Cell::text(&p.name),
+                Cell::text(l.word(p.kind)),
+                Cell::text(p.contact.as_deref().unwrap_or("—")),
             ]
         })
         .collect();
-    table(
-        &mut h,
-        l.t().admin.partner_directory,
-        &[l.t().name, l.t().admin.partner_kind, l.t().admin.contact],
-        &rows,
-        l.t().admin.no_partner,
-    );
+    let partners = TableView::new(
+        t.admin.partner_directory,
+        &[t.name, t.admin.partner_kind, t.admin.contact],
+        t.admin.no_partner,
+    )
+    .rows(rows);
     let form_of = |name: &str| match &again {
         Some((n, r, values)) if *n == name => r.form(values, l),
-        _ => Form {
-            values: &[],
-            errors: &[],
-            general: None,
-            lang: l,
-        },
+        _ => Form::empty(l),
     };
-    let f = form_of("partner");
-    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().admin.new_partner));
-    f.summary(
-        &mut h,
-        &[
-            ("name", "Nom", "Name"),
-            ("kind", "Type", "Kind"),
-            ("contact", "Contact", "Contact"),
-        ],
-    );
-    form_open(&mut h, "/console/admin/partenaires", &d.csrf, "");
-    f.input(&mut h, "name", l.t().name, "text", true, "");
-    f.select(
-        &mut h,
-        "kind",
-        l.t().admin.partner_kind,
-        &options::<PartnerKind>(l),
-        true,
-    );
-    f.input(
-        &mut h,
-        "contact",
-        l.t().admin.contact_phone_address,
-        "text",
-        false,
-        "",
-    );
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form>",
-        l.t().admin.add_the_partner
-    ));
-    let rows: Vec<Vec<String>> = units
+    let partner = FormView::new(
+        PARTNER_FIELDS,
+        &form_of("partner"),
+        "/console/admin/partenaires",
+        &d.csrf,
+        t.admin.add_the_partner,
+    )
+    .options("kind", options::<PartnerKind>(l));
+    let rows = units
         .iter()
         .map(|u| {
-            let mut action = String::new();
+            let mut action = Cell::default();
             if u.revoked_at.is_none() {
-                form_open(&mut action, &format!("/console/admin/cles/{}/revoquer", u.id), &d.csrf, "class=\"inline\"");
-                action.push_str(&format!(
-                    "<button type=\"submit\" class=\"quiet\" aria-label=\"{} {}\">{}</button></form>",
-                    l.t().admin.revoke_the_key_of,
-                    esc(&u.name),
-                    l.t().admin.revoke
-                ));
+                action = action.and_quiet_button(
+                    format!("/console/admin/cles/{}/revoquer", u.id),
+                    t.admin.revoke,
+                    &u.name,
+                );
             }
             vec![
-                esc(&u.name),
-                esc(l.word(u.channel)),
-                format!("<code>{}…</code>", esc(&u.key_prefix)),
-                if u.revoked_at.is_some() {
-                    l.t().admin.revoked.to_owned()
+                Cell::text(&u.name),
+                Cell::text(l.word(u.channel)),
+                Cell::text(format!("{}…", u.key_prefix)),
+                Cell::text(if u.revoked_at.is_some() {
+                    t.admin.revoked
                 } else {
-                    l.t().admin.key_active.to_owned()
-                },
+                    t.admin.key_active
+                }),
                 action,
             ]
         })
         .collect();
-    h.push_str(&format!(
-        "<h2 id=\"keys\">{}</h2>",
-        l.t().admin.partner_units_keys
-    ));
-    table(
-        &mut h,
-        l.t().admin.units_that_send_referrals,
-        &[
-            l.t().unit,
-            l.t().origin,
-            l.t().admin.key,
-            l.t().state,
-            l.t().action,
-        ],
-        &rows,
-        l.t().admin.no_unit,
-    );
-    let f = form_of("unit");
-    f.summary(
-        &mut h,
-        &[("name", "Unité", "Name"), ("channel", "Origine", "Origin")],
-    );
-    form_open(&mut h, "/console/admin/cles", &d.csrf, "");
-    f.input(
-        &mut h,
-        "name",
-        l.t().unit_brigade_station_service,
-        "text",
-        true,
-        "",
-    );
+    let units = TableView::new(
+        t.admin.units_that_send_referrals,
+        &[t.unit, t.origin, t.admin.key, t.state, t.action],
+        t.admin.no_unit,
+    )
+    .rows(rows)
+    .csrf(&d.csrf);
     let channels: Vec<(String, String)> = options::<OriginChannel>(l)
         .into_iter()
         .filter(|(v, _)| OriginChannel::parse(v).is_some_and(|c| c.is_referral()))
         .collect();
-    f.select(&mut h, "channel", l.t().origin, &channels, true);
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form>",
-        l.t().admin.create_a_key
-    ));
+    let unit = FormView::new(
+        UNIT_FIELDS,
+        &form_of("unit"),
+        "/console/admin/cles",
+        &d.csrf,
+        t.admin.create_a_key,
+    )
+    .options("channel", channels)
+    .ids("unit");
+    let h = draw(&PartnersView {
+        t,
+        new_key,
+        partners,
+        partner,
+        units,
+        unit,
+    });
     let title = l.t().admin.partners;
     match again {
         Some((_, r, _)) => html(r.status, page(&d.frame(title, None), &h)),
@@ -168,11 +172,7 @@ pub(super) async fn create_partner(d: D, headers: HeaderMap, body: Bytes) -> Res
         Ok(p) => p,
         Err(r) => return r,
     };
-    let r = match p.read::<PartnerInput>(&[
-        ("name", Kind::Needed),
-        ("kind", Kind::Text),
-        ("contact", Kind::Text),
-    ]) {
+    let r = match p.read_fields::<PartnerInput>(PARTNER_FIELDS) {
         Ok(i) => crate::casework::partners::create(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -192,7 +192,7 @@ pub(super) async fn create_key(d: D, headers: HeaderMap, body: Bytes) -> Respons
         Ok(p) => p,
         Err(r) => return r,
     };
-    let r = match p.read::<PartnerUnitInput>(&[("name", Kind::Needed), ("channel", Kind::Text)]) {
+    let r = match p.read_fields::<PartnerUnitInput>(UNIT_FIELDS) {
         Ok(i) => crate::casework::referrals::create_unit(&d, i).await,
         Err(e) => Err(e),
     };
