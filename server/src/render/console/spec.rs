@@ -16,6 +16,8 @@ pub enum Input {
     Tel,
     Date,
     Time,
+    /// A date and a time of day, read in the place's own time.
+    DateTime,
     /// Several lines of text.
     Area,
     /// A yes/no: true when ticked.
@@ -38,6 +40,7 @@ impl Input {
             Input::Tel => "tel",
             Input::Date => "date",
             Input::Time => "time",
+            Input::DateTime => "datetime-local",
             Input::Check | Input::Several => "checkbox",
             Input::Hidden => "hidden",
         }
@@ -173,6 +176,8 @@ pub fn summary(fields: &[Field], form: &Form<'_>, l: Lang) -> Option<SummaryView
 /// A posted form as its template draws it (`kit::form`): the summary of its refusal, its
 /// fields from their one specification, the anti-forgery token, the button.
 pub struct FormView {
+    /// `post`, or `get` for a form that only chooses what a page shows (no token).
+    pub method: &'static str,
     pub action: String,
     pub csrf: String,
     pub summary: Option<SummaryView>,
@@ -200,6 +205,7 @@ impl FormView {
         submit: &'static str,
     ) -> Self {
         FormView {
+            method: "post",
             action: action.into(),
             csrf: csrf.to_owned(),
             summary: summary(fields, form, form.lang),
@@ -244,6 +250,13 @@ impl FormView {
                 }
             }
         }
+        self
+    }
+
+    /// A form that only chooses what the page shows: sent in the address, no token.
+    pub fn get(mut self) -> Self {
+        self.method = "get";
+        self.csrf.clear();
         self
     }
 

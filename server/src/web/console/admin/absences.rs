@@ -4,6 +4,72 @@ use super::*;
 
 // ------------------------------------------------------------------ absences and the week preview
 
+/// A new absence, its one specification (a one-off absence; the weekly ones come by the API).
+const ABSENCE_FIELDS: &[Field] = &[
+    Field {
+        name: "coordinator_id",
+        input: Input::Choice,
+        label: |t| t.admin.social_worker,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "start_local",
+        input: Input::DateTime,
+        label: |t| t.admin.start_date_and_time,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "end_local",
+        input: Input::DateTime,
+        label: |t| t.admin.end_date_and_time,
+        required: true,
+        hints: &[],
+    },
+];
+
+#[derive(askama::Template)]
+#[template(path = "console/admin/absences.html")]
+struct AbsencesView {
+    t: &'static Text,
+    list: TableView,
+    form: FormView,
+}
+
+/// What the week preview is for: whose week, at which site, for which type.
+const PREVIEW_FIELDS: &[Field] = &[
+    Field {
+        name: "coordinator_id",
+        input: Input::Choice,
+        label: |t| t.admin.social_worker,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "site_id",
+        input: Input::Choice,
+        label: |t| t.site,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "type_id",
+        input: Input::Choice,
+        label: |t| t.appointment_type,
+        required: true,
+        hints: &[],
+    },
+];
+
+#[derive(askama::Template)]
+#[template(path = "console/admin/week_preview.html")]
+struct WeekPreviewView {
+    form: FormView,
+    refused: Option<String>,
+    week: Option<TableView>,
+}
+
 pub(super) async fn absences(d: D, RawQuery(raw): RawQuery) -> Response {
     absences_page(&d, &raw, None).await
 }
@@ -37,16 +103,18 @@ pub(super) async fn absences_page(
         })
         .unwrap_or_default()
     };
-    let rows: Vec<Vec<String>> = list
+    let t = l.t();
+    let rows = list
         .iter()
         .map(|a| {
             vec![
-                esc(&name_of(a.coordinator_id)),
-                esc(&if a.kind == "recurring" {
+                Cell::text(name_of(a.coordinator_id)),
+                Cell::text(if a.kind == "recurring" {
+                    let days: Vec<&str> = a.days.iter().flatten().map(|&n| l.weekday(n)).collect();
                     format!(
-                        "{} {:?} {}–{}",
-                        l.t().admin.weekly,
-                        a.days.clone().unwrap_or_default(),
+                        "{} {} {}–{}",
+                        t.admin.weekly,
+                        days.join(" "),
                         a.start
                             .map(|t| t.format("%H:%M").to_string())
                             .unwrap_or_default(),
@@ -60,60 +128,32 @@ pub(super) async fn absences_page(
             ]
         })
         .collect();
-    let mut h = String::new();
-    table(
-        &mut h,
-        l.t().admin.absences,
-        &[l.t().admin.social_worker, l.t().when],
-        &rows,
-        l.t().admin.no_absence,
-    );
+    let list = TableView::new(
+        t.admin.absences,
+        &[t.admin.social_worker, t.when],
+        t.admin.no_absence,
+    )
+    .rows(rows);
     let f = match &again {
         Some((r, values)) => r.form(values, l),
         None => Form::empty(l),
     };
-    h.push_str(&format!("<h2 id=\"new\">{}</h2>", l.t().admin.new_absence));
-    f.summary(
-        &mut h,
-        &[
-            ("coordinator_id", "Intervenant·e", "Social worker"),
-            ("start_local", "Début", "Start"),
-            ("end_local", "Fin", "End"),
-        ],
-    );
-    form_open(&mut h, "/console/admin/absences", &d.csrf, "");
-    f.select(
-        &mut h,
+    let form = FormView::new(
+        ABSENCE_FIELDS,
+        &f,
+        "/console/admin/absences",
+        &d.csrf,
+        t.admin.add_the_absence,
+    )
+    .options(
         "coordinator_id",
-        l.t().admin.social_worker,
-        &people
+        people
             .iter()
-            .filter(|a| a.role == Role::Coordinator && !a.disabled)
+            .filter(|a| a.role.holds_appointments() && !a.disabled)
             .map(|a| (a.id.to_string(), a.display_name.clone()))
-            .collect::<Vec<_>>(),
-        true,
+            .collect(),
     );
-    f.input(
-        &mut h,
-        "start_local",
-        l.t().admin.start_date_and_time,
-        "datetime-local",
-        true,
-        "",
-    );
-    f.input(
-        &mut h,
-        "end_local",
-        l.t().admin.end_date_and_time,
-        "datetime-local",
-        true,
-        "",
-    );
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form><p><a href=\"/console/admin/horaires\">{}</a></p>",
-        l.t().admin.add_the_absence,
-        l.t().admin.back_to_the_opening
-    ));
+    let h = draw(&AbsencesView { t, list, form });
     let title = l.t().admin.absences;
     match again {
         Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
@@ -135,12 +175,9 @@ pub(super) async fn create_absence(d: D, headers: HeaderMap, body: Bytes) -> Res
     }
     fields.push(("kind".into(), "one_off".into()));
     let with = super::super::Posted(fields);
-    let r = match with.read::<AbsenceInput>(&[
-        ("coordinator_id", Kind::Text),
-        ("kind", Kind::Text),
-        ("start_local", Kind::Needed),
-        ("end_local", Kind::Needed),
-    ]) {
+    let mut kinds = super::super::Posted::kinds(ABSENCE_FIELDS);
+    kinds.push(("kind", Kind::Text));
+    let r = match with.read::<AbsenceInput>(&kinds) {
         Ok(i) => calendar::create_absence(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -172,7 +209,7 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
         .unwrap_or_default();
     let coordinators: Vec<(String, String)> = people
         .iter()
-        .filter(|a| a.role == Role::Coordinator && !a.disabled)
+        .filter(|a| a.role.holds_appointments() && !a.disabled)
         .map(|a| (a.id.to_string(), a.display_name.clone()))
         .collect();
     let pick = |name: &str, first: Option<String>| query(&raw, name).or(first);
@@ -196,38 +233,32 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
         general: None,
         lang: l,
     };
-    let mut h = String::from("<form method=\"get\" action=\"/console/admin/apercu\">");
-    f.select(
-        &mut h,
-        "coordinator_id",
-        l.t().admin.social_worker,
-        &coordinators,
-        true,
-    );
-    f.select(
-        &mut h,
+    let t = l.t();
+    let form = FormView::new(
+        PREVIEW_FIELDS,
+        &f,
+        "/console/admin/apercu",
+        "",
+        t.admin.show_absences,
+    )
+    .get()
+    .options("coordinator_id", coordinators)
+    .options(
         "site_id",
-        l.t().site,
-        &sites
+        sites
             .iter()
             .map(|s| (s.id.to_string(), s.name.clone()))
-            .collect::<Vec<_>>(),
-        true,
-    );
-    f.select(
-        &mut h,
+            .collect(),
+    )
+    .options(
         "type_id",
-        l.t().appointment_type,
-        &types
+        types
             .iter()
             .map(|t| (t.id.to_string(), t.name.clone()))
-            .collect::<Vec<_>>(),
-        true,
+            .collect(),
     );
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form>",
-        l.t().admin.show_absences
-    ));
+    let mut refused = None;
+    let mut week = None;
     let today = d.now().with_timezone(&crate::zone::DEFAULT).date_naive();
     let to = today + chrono::Duration::days(6);
     if values.iter().all(|(_, v)| !v.is_empty()) {
@@ -246,14 +277,12 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
             Err(e) if e.status() >= 500 => return failure(e, l),
             Err(e) => {
                 let p = e.into_parts();
-                h.push_str(&format!(
-                    "<p class=\"errors\" role=\"alert\">{}</p>",
-                    esc(p
-                        .errors
+                refused = Some(
+                    p.errors
                         .first()
-                        .map(|e| e.message.as_str())
-                        .unwrap_or(p.title))
-                ));
+                        .map(|e| e.message.clone())
+                        .unwrap_or_else(|| p.title.to_owned()),
+                );
             }
             Ok(slots) => {
                 let mut rows = Vec::new();
@@ -266,30 +295,38 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
                         })
                         .collect();
                     rows.push(vec![
-                        esc(&day.format("%d/%m/%Y").to_string()),
-                        of_day.len().to_string(),
-                        esc(&of_day
-                            .iter()
-                            .map(|s| {
-                                s.start
-                                    .with_timezone(&crate::zone::DEFAULT)
-                                    .format("%H:%M")
-                                    .to_string()
-                            })
-                            .collect::<Vec<_>>()
-                            .join(" ")),
+                        Cell::text(day.format("%d/%m/%Y").to_string()),
+                        Cell::text(of_day.len().to_string()),
+                        Cell::text(
+                            of_day
+                                .iter()
+                                .map(|s| {
+                                    s.start
+                                        .with_timezone(&crate::zone::DEFAULT)
+                                        .format("%H:%M")
+                                        .to_string()
+                                })
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        ),
                     ]);
                     day += chrono::Duration::days(1);
                 }
-                table(
-                    &mut h,
-                    l.t().admin.the_next_seven_days,
-                    &[l.t().day, l.t().admin.free_times, l.t().admin.times],
-                    &rows,
-                    "",
+                week = Some(
+                    TableView::new(
+                        t.admin.the_next_seven_days,
+                        &[t.day, t.admin.free_times, t.admin.times],
+                        t.nothing_yet,
+                    )
+                    .rows(rows),
                 );
             }
         }
     }
-    d.page(l.t().admin.week_preview, None, &h)
+    let h = draw(&WeekPreviewView {
+        form,
+        refused,
+        week,
+    });
+    d.page(t.admin.week_preview, None, &h)
 }

@@ -30,8 +30,7 @@ use crate::paging::Paging;
 use crate::render::console::spec::{Field, FormView, Input};
 use crate::render::console::table::{Cell, TableView};
 use crate::render::console::text::Text;
-use crate::render::console::{Form, draw, form_open, options, page, table};
-use crate::render::html::esc;
+use crate::render::console::{Form, draw, options, page};
 use crate::scheduling::calendar;
 use crate::state::AppState;
 

@@ -4,6 +4,42 @@ use super::*;
 
 // ------------------------------------------------------------------ the report
 
+/// The report's period and version, its one specification (a form sent in the address).
+const REPORT_FIELDS: &[Field] = &[
+    Field {
+        name: "from",
+        input: Input::Date,
+        label: |t| t.admin.from,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "to",
+        input: Input::Date,
+        label: |t| t.admin.to_included,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "audience",
+        input: Input::Choice,
+        label: |t| t.admin.version,
+        required: true,
+        hints: &[],
+    },
+];
+
+#[derive(askama::Template)]
+#[template(path = "console/admin/report.html")]
+struct ReportView {
+    t: &'static Text,
+    /// The usual periods: (link, label, the one shown).
+    periods: Vec<(String, String, bool)>,
+    form: FormView,
+    /// The documents' query, when the period reads right.
+    documents: Option<String>,
+}
+
 pub(super) fn period(
     raw: &Option<String>,
     today: NaiveDate,
@@ -85,8 +121,7 @@ pub(super) async fn report_view(
             lang: l,
         },
     };
-    let mut h = format!("<p>{}</p>", l.t().admin.the_report_counts_the);
-    f.summary(&mut h, &[("from", "Du", "From"), ("to", "Au", "To")]);
+    let t = l.t();
     // The usual periods, one click each; any other dates in the form below.
     let today = d.now().with_timezone(&crate::zone::DEFAULT).date_naive();
     let audience_word = if audience == Audience::External {
@@ -94,54 +129,42 @@ pub(super) async fn report_view(
     } else {
         "internal"
     };
-    h.push_str(&format!(
-        "<nav aria-label=\"{}\"><ul class=\"periods\">",
-        l.t().admin.periods
-    ));
-    for p in relais_domain::report::period::Period::offered(today) {
-        let (a, b) = p.dates(today);
-        let (fr, en) = p.label(today);
-        let current = (a, b) == (from, to);
-        h.push_str(&format!(
-            "<li><a href=\"/console/admin/rapport?from={a}&amp;to={b}&amp;audience={audience_word}\"{}>{}</a></li>",
-            if current { " aria-current=\"page\"" } else { "" },
-            esc(l.w(&fr, &en))
-        ));
-    }
-    h.push_str("</ul></nav>");
-    h.push_str("<form method=\"get\" action=\"/console/admin/rapport\">");
-    f.input(&mut h, "from", l.t().admin.from, "date", true, "");
-    f.input(&mut h, "to", l.t().admin.to_included, "date", true, "");
-    f.select(
-        &mut h,
+    let periods = relais_domain::report::period::Period::offered(today)
+        .into_iter()
+        .map(|p| {
+            let (a, b) = p.dates(today);
+            let (fr, en) = p.label(today);
+            (
+                format!("/console/admin/rapport?from={a}&to={b}&audience={audience_word}"),
+                l.w(&fr, &en).to_owned(),
+                (a, b) == (from, to),
+            )
+        })
+        .collect();
+    let form = FormView::new(
+        REPORT_FIELDS,
+        &f,
+        "/console/admin/rapport",
+        "",
+        t.admin.show,
+    )
+    .get()
+    .options(
         "audience",
-        l.t().admin.version,
-        &[
-            ("internal".into(), l.t().admin.inside_the_service.into()),
-            ("external".into(), l.t().admin.external_funders.into()),
+        vec![
+            ("internal".into(), t.admin.inside_the_service.into()),
+            ("external".into(), t.admin.external_funders.into()),
         ],
-        true,
     );
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form>",
-        l.t().admin.show
-    ));
-    if refusal.is_none() {
-        let q = format!(
-            "from={from}&amp;to={to}&amp;audience={}",
-            if audience == Audience::External {
-                "external"
-            } else {
-                "internal"
-            }
-        );
-        h.push_str(&format!(
-            "<ul class=\"actions\"><li><a href=\"/console/admin/rapport/document?{q}\">{}</a></li>\
-<li><a href=\"/console/admin/rapport/document?{q}&amp;format=csv\" download>{}</a></li></ul>",
-            l.t().admin.open_the_report_with,
-            l.t().admin.download_the_table_csv
-        ));
-    }
+    let documents = refusal
+        .is_none()
+        .then(|| format!("from={from}&to={to}&audience={audience_word}"));
+    let h = draw(&ReportView {
+        t,
+        periods,
+        form,
+        documents,
+    });
     let title = l.t().admin.activity_report;
     match refusal {
         Some(r) => html(r.status, page(&d.frame(title, None), &h)),
