@@ -28,6 +28,9 @@ pub enum Input {
     Several,
     /// A value the page carries, not typed (`FormView::initially`).
     Hidden,
+    /// The version of the record the page saw, carried hidden and read as a number: a page
+    /// that went stale is refused, not applied.
+    Version,
 }
 
 impl Input {
@@ -42,7 +45,7 @@ impl Input {
             Input::Time => "time",
             Input::DateTime => "datetime-local",
             Input::Check | Input::Several => "checkbox",
-            Input::Hidden => "hidden",
+            Input::Hidden | Input::Version => "hidden",
         }
     }
 
@@ -53,7 +56,7 @@ impl Input {
             Input::Check => "checkbox",
             Input::Choice => "select",
             Input::Several => "several",
-            Input::Hidden => "hidden",
+            Input::Hidden | Input::Version => "hidden",
             _ => "input",
         }
     }
@@ -85,6 +88,10 @@ pub struct FieldView {
     pub options: Vec<Choice>,
     /// Every value typed under its name (several ticked boxes).
     pub typed: Vec<String>,
+    /// A group of fields begins here, under this legend (`FormView::group`).
+    pub opens: Option<&'static str>,
+    /// A group of fields ends after this one.
+    pub closes: bool,
     pub label: &'static str,
     pub required: Option<&'static str>,
     pub value: String,
@@ -130,6 +137,8 @@ impl Field {
                 .filter(|(k, _)| k == self.name)
                 .map(|(_, v)| v.clone())
                 .collect(),
+            opens: None,
+            closes: false,
             label: (self.label)(l.t()),
             required: self.required.then(|| l.t().required),
             // A password is never sent back to the browser.
@@ -237,19 +246,41 @@ impl FormView {
         self
     }
 
-    /// Its fields' ids under `prefix` (`f-{prefix}-{name}`), for a second form on one page
-    /// with a field of the same name.
-    pub fn ids(mut self, prefix: &str) -> Self {
+    /// The ids of the fields `names` under `prefix` (`f-{prefix}-{name}`), for a second form
+    /// on one page with a field of the same name.
+    pub fn ids(mut self, prefix: &str, names: &[&str]) -> Self {
         for f in &mut self.fields {
-            f.id = id_of(&format!("{prefix}-{}", f.name));
-        }
-        if let Some(s) = &mut self.summary {
-            for (href, _) in &mut s.items {
-                if let Some(h) = href {
-                    *h = h.replacen("#f-", &format!("#f-{prefix}-"), 1);
+            if names.contains(&f.name) {
+                let old = format!("#{}", f.id);
+                f.id = id_of(&format!("{prefix}-{}", f.name));
+                if let Some(s) = &mut self.summary {
+                    for h in s.items.iter_mut().filter_map(|(h, _)| h.as_mut()) {
+                        if *h == old {
+                            *h = format!("#{}", f.id);
+                        }
+                    }
                 }
             }
         }
+        self
+    }
+
+    /// The fields `first` to `last` read together under `legend`.
+    pub fn group(mut self, legend: &'static str, first: &str, last: &str) -> Self {
+        for f in &mut self.fields {
+            if f.name == first {
+                f.opens = Some(legend);
+            }
+            if f.name == last {
+                f.closes = true;
+            }
+        }
+        self
+    }
+
+    /// Without the field `name` (not offered in this state).
+    pub fn without(mut self, name: &str) -> Self {
+        self.fields.retain(|f| f.name != name);
         self
     }
 

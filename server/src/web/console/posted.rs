@@ -127,7 +127,7 @@ impl Posted {
                 (
                     f.name,
                     match f.input {
-                        Input::Number => Kind::Number,
+                        Input::Number | Input::Version => Kind::Number,
                         Input::Check => Kind::Flag,
                         Input::Several => Kind::List,
                         _ if f.required => Kind::Needed,

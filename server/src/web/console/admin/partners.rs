@@ -151,7 +151,7 @@ pub(super) async fn partners_list(
         t.admin.create_a_key,
     )
     .options("channel", channels)
-    .ids("unit");
+    .ids("unit", &["name"]);
     let h = draw(&PartnersView {
         t,
         new_key,

@@ -43,11 +43,7 @@ pub(super) async fn attempt(
         Ok(i) => i,
         Err(r) => return r,
     };
-    let r = match p.read::<AttemptInput>(&[
-        ("channel", Kind::Text),
-        ("result", Kind::Text),
-        ("note", Kind::Text),
-    ]) {
+    let r = match p.read_fields::<AttemptInput>(ATTEMPT_FIELDS) {
         Ok(i) => attempts::attempt(&d, sid, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -71,12 +67,11 @@ pub(super) async fn event(
         Ok(i) => i,
         Err(r) => return r,
     };
-    let spec = [
-        ("event", Kind::Text),
-        ("version", Kind::Number),
-        ("close_reason", Kind::Text),
-        ("appointment_id", Kind::Text),
-    ];
+    // The call-back window's fields are read apart, in the situation's zone.
+    let spec: Vec<(&str, Kind)> = Posted::kinds(EVENT_FIELDS)
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with("callback_"))
+        .collect();
     let r = async {
         let mut json = p.json(&spec);
         if let Some((day, from, to)) = callback_of(&p)? {
@@ -154,11 +149,7 @@ pub(super) async fn orient(
         Ok(i) => i,
         Err(r) => return r,
     };
-    let r = match p.read::<OrientationInput>(&[
-        ("partner_id", Kind::Text),
-        ("consent", Kind::Flag),
-        ("override_reason", Kind::Text),
-    ]) {
+    let r = match p.read_fields::<OrientationInput>(ORIENT_FIELDS) {
         Ok(i) => partners::orient(&d, sid, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -185,11 +176,7 @@ pub(super) async fn interview(
         Ok(i) => i,
         Err(r) => return r,
     };
-    let r = match p.read::<InterviewInput>(&[
-        ("mode", Kind::Text),
-        ("duration_minutes", Kind::Number),
-        ("note", Kind::Text),
-    ]) {
+    let r = match p.read_fields::<InterviewInput>(INTERVIEW_FIELDS) {
         Ok(i) => interviews::record_interview(&d, sid, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -216,9 +203,7 @@ pub(super) async fn child_report(
         Ok(i) => i,
         Err(r) => return r,
     };
-    let r = match p
-        .read::<ChildReportInput>(&[("reported_on", Kind::Needed), ("recipient", Kind::Text)])
-    {
+    let r = match p.read_fields::<ChildReportInput>(CHILD_FIELDS) {
         Ok(i) => interviews::child_report(&d, sid, i).await.map(|_| ()),
         Err(e) => Err(e),
     };

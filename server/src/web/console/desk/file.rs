@@ -32,7 +32,6 @@ pub(super) async fn file_page(
         Err(e) => return failure(e, l),
     };
     let partner_list = partners::list(d).await.unwrap_or_default();
-    let mut h = String::new();
     let c = FileView {
         d,
         l,
@@ -43,13 +42,10 @@ pub(super) async fn file_page(
         again: &again,
         partner_list: &partner_list,
     };
-    who_and_situation(&mut h, &c).await;
-    attempt_form(&mut h, &c);
-    state_form(&mut h, &c);
-    booking_and_orientation(&mut h, &c);
-    interview_and_child_report(&mut h, &c);
-    h.push_str(&follow_up_part(&c).await);
-    history(&mut h, &c);
+    let linked = partners::links(d, s.person_id).await.unwrap_or_default();
+    let links = links_part(&c, &linked).await;
+    let follow_up = follow_up_part(&c).await;
+    let h = draw(&file_view(&c, links, follow_up));
     let title = format!("{} {}", l.t().file, s.person_initials);
     match again {
         Some(a) => html(a.refusal.status, page(&d.frame(&title, None), &h)),
@@ -79,119 +75,114 @@ pub(super) fn form_for<'a>(again: &'a Option<Again<'a>>, l: Lang, name: &str) ->
     }
 }
 
-/// Who the person is and how to reach them safely, the people linked to them, the situation.
-pub(super) async fn who_and_situation(h: &mut String, c: &FileView<'_>) {
-    let FileView {
-        d, l, s, person, ..
-    } = *c;
-    // Who, and how to reach them safely.
-    h.push_str(&format!(
-        "<section aria-labelledby=\"who\"><h2 id=\"who\">{}</h2><dl class=\"facts\">\
-<dt>{}</dt><dd>{} {}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>",
-        l.t().the_person,
-        l.t().name,
-        esc(&person.first_name),
-        esc(&person.last_name),
-        l.t().role,
-        esc(l.word(s.person_role)),
-        l.t().phone,
-        esc(person.phone.as_deref().unwrap_or("—")),
-        l.t().consent_to_contact,
-        if s.consent_to_contact { l.t().yes } else { l.t().no },
-        l.t().origin,
-        esc(&format!("{} — {}", l.word(s.channel), s.unit.as_deref().unwrap_or(""))),
-    ));
+#[derive(askama::Template)]
+#[template(path = "console/desk/file.html")]
+struct FilePage {
+    t: &'static Text,
+    sid: Uuid,
+    person_id: Uuid,
+    name: String,
+    role: &'static str,
+    phone: String,
+    consent: bool,
+    origin: String,
+    /// The means the person agreed to, in words; empty when none yet.
+    allowed: String,
+    safe_phone: Option<String>,
+    /// The safe means to be checked again with the person.
+    stale: bool,
+    /// The links part, drawn by its own template.
+    links: String,
+    state: &'static str,
+    kind: &'static str,
+    priority: &'static str,
+    due: String,
+    note: Option<String>,
+    attempts: TableView,
+    attempt: FormView,
+    change: Option<FormView>,
+    orient: FormView,
+    interview: FormView,
+    child: FormView,
+    /// The follow-up part, drawn by its own template.
+    follow_up: String,
+    history: TableView,
+}
+
+/// The file as its template draws it.
+fn file_view(c: &FileView<'_>, links: String, follow_up: String) -> FilePage {
+    let FileView { l, s, person, .. } = *c;
+    let t = l.t();
     let sc = &person.safe_contact;
     let allowed: Vec<&str> = [
-        (sc.phone_call, l.t().means_call),
-        (sc.voicemail, l.t().means_voicemail),
+        (sc.phone_call, t.means_call),
+        (sc.voicemail, t.means_voicemail),
         (sc.sms, "SMS"),
-        (sc.email, l.t().e_mail),
-        (sc.letter, l.t().letter),
+        (sc.email, t.e_mail),
+        (sc.letter, t.letter),
     ]
     .iter()
     .filter(|(ok, _)| *ok)
     .map(|(_, w)| *w)
     .collect();
-    h.push_str(&format!(
-        "<h3>{}</h3><p>{} : {}{}{}</p>",
-        l.t().reaching_the_person_safely,
-        l.t().allowed,
-        if allowed.is_empty() {
-            l.t().none_agreed_yet.to_owned()
-        } else {
-            esc(&allowed.join(", "))
-        },
-        sc.safe_phone
-            .as_deref()
-            .map(|p| format!(" — {} {}", l.t().safe_number, esc(p)))
-            .unwrap_or_default(),
-        if s.safe_contact_stale {
-            format!(
-                " <strong class=\"late\">{}</strong>",
-                l.t().check_again_with_the
-            )
-        } else {
-            String::new()
-        }
-    ));
-    // Linked people: the other by initials only, whether they are kept apart.
-    let linked = partners::links(d, s.person_id).await.unwrap_or_default();
-    h.push_str(&links_part(c, &linked).await);
-    h.push_str("</section>");
-    // The situation.
-    h.push_str(&format!(
-        "<section aria-labelledby=\"sit\"><h2 id=\"sit\">{}</h2><dl class=\"facts\">\
-<dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>",
-        l.t().the_situation,
-        l.t().state,
-        esc(l.word(s.state)),
-        l.t().kind,
-        esc(l.word(s.kind)),
-        l.t().priority,
-        esc(l.word(s.priority)),
-        l.t().due,
-        esc(&when(s.due_at, l)),
-    ));
-    if let Some(n) = &s.note {
-        h.push_str(&format!(
-            "<p><strong>{}</strong> {}</p>",
-            l.t().why_it_was_handed,
-            esc(n)
-        ));
-    }
-    h.push_str("</section>");
-}
-
-/// The situation's history, and who opened the file.
-pub(super) fn history(h: &mut String, c: &FileView<'_>) {
-    let FileView { l, s, .. } = *c;
-    // History.
-    let rows: Vec<Vec<String>> = s
-        .history
-        .iter()
-        .map(|e| {
-            vec![
-                esc(&when(e.at, l)),
-                esc(&l.word_of::<Event>(&e.event)),
-                esc(l.word(e.to_state)),
-            ]
-        })
-        .collect();
-    h.push_str(&format!(
-        "<section aria-labelledby=\"hist\"><h2 id=\"hist\">{}</h2>",
-        l.t().history
-    ));
-    table(
-        h,
-        l.t().history,
-        &[l.t().when, l.t().change, l.t().new_state],
-        &rows,
-        l.t().nothing_yet,
+    let attempts = TableView::new(
+        t.attempts,
+        &[t.when, t.attempt_means, t.result],
+        t.no_attempt_yet,
+    )
+    .rows(
+        s.attempts
+            .iter()
+            .map(|a| {
+                vec![
+                    Cell::text(when(a.at, l)),
+                    Cell::text(l.word(a.channel)),
+                    Cell::text(l.word(a.result)),
+                ]
+            })
+            .collect(),
     );
-    h.push_str(&format!(
-        "</section><p><a href=\"/console/personnes/{}/consultations\">{}</a></p>",
-        s.person_id,
-        l.t().who_opened_this_file
-    ));
+    let history = TableView::new(t.history, &[t.when, t.change, t.new_state], t.nothing_yet).rows(
+        s.history
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::text(when(e.at, l)),
+                    Cell::text(l.word_of::<Event>(&e.event)),
+                    Cell::text(l.word(e.to_state)),
+                ]
+            })
+            .collect(),
+    );
+    FilePage {
+        t,
+        sid: c.id,
+        person_id: s.person_id,
+        name: format!("{} {}", person.first_name, person.last_name),
+        role: l.word(s.person_role),
+        phone: person.phone.clone().unwrap_or_else(|| "—".into()),
+        consent: s.consent_to_contact,
+        origin: format!(
+            "{} — {}",
+            l.word(s.channel),
+            s.unit.as_deref().unwrap_or("")
+        ),
+        allowed: allowed.join(", "),
+        safe_phone: sc.safe_phone.clone(),
+        stale: s.safe_contact_stale,
+        links,
+        state: l.word(s.state),
+        kind: l.word(s.kind),
+        priority: l.word(s.priority),
+        due: when(s.due_at, l),
+        note: s.note.clone(),
+        attempts,
+        attempt: attempt_form(c),
+        change: state_form(c),
+        orient: orient_form(c),
+        interview: interview_form(c),
+        child: child_form(c),
+        follow_up,
+        history,
+    }
 }

@@ -1,74 +1,96 @@
-//! The file's forms: a contact attempt, the state changes the state allows, booking and
-//! orientation, an interview and a child-in-danger report; each kept as typed when refused.
+//! The file's forms, each one specification: a contact attempt, the state changes the state
+//! allows (with an agreed call's window), an orientation, an interview and a child-in-danger
+//! report. The handlers (`actions`) read what is posted by the same specifications.
 
 use super::*;
 
-/// A contact attempt in one form.
-pub(super) fn attempt_form(h: &mut String, c: &FileView<'_>) {
-    let FileView {
-        d, l, id, s, again, ..
-    } = *c;
-    // A contact attempt in one form.
-    let f = form_for(again, l, "attempt");
-    h.push_str(&format!(
-        "<section aria-labelledby=\"att\"><h2 id=\"att\">{}</h2>",
-        l.t().contact_attempts
-    ));
-    let rows: Vec<Vec<String>> = s
-        .attempts
-        .iter()
-        .map(|a| {
-            vec![
-                esc(&when(a.at, l)),
-                esc(l.word(a.channel)),
-                esc(l.word(a.result)),
-            ]
-        })
-        .collect();
-    table(
-        h,
-        l.t().attempts,
-        &[l.t().when, l.t().attempt_means, l.t().result],
-        &rows,
-        l.t().no_attempt_yet,
-    );
-    f.summary(
-        h,
-        &[
-            ("channel", "Moyen", "Channel"),
-            ("result", "Résultat", "Result"),
-            ("note", "Note", "Note"),
-        ],
-    );
-    form_open(
-        h,
-        &format!("/console/situations/{id}/tentative"),
-        &d.csrf,
-        "",
-    );
-    f.select(
-        h,
-        "channel",
-        l.t().attempt_means,
-        &options::<AttemptChannel>(l),
-        true,
-    );
-    f.select(
-        h,
-        "result",
-        l.t().result,
-        &options::<AttemptResult>(l),
-        true,
-    );
-    f.textarea(h, "note", l.t().note_optional);
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form></section>",
-        l.t().log_the_attempt
-    ));
+const fn field(
+    name: &'static str,
+    input: Input,
+    label: fn(&'static Text) -> &'static str,
+    required: bool,
+) -> Field {
+    Field {
+        name,
+        input,
+        label,
+        required,
+        hints: &[],
+    }
 }
 
-/// The state changes the state allows.
-pub(super) fn state_form(h: &mut String, c: &FileView<'_>) {
+pub(super) const ATTEMPT_FIELDS: &[Field] = &[
+    field("channel", Input::Choice, |t| t.attempt_means, true),
+    field("result", Input::Choice, |t| t.result, true),
+    field("note", Input::Area, |t| t.note_optional, false),
+];
+
+pub(super) const EVENT_FIELDS: &[Field] = &[
+    field("version", Input::Version, |t| t.change, false),
+    field("appointment_id", Input::Hidden, |t| t.appointment, false),
+    field("event", Input::Choice, |t| t.change, true),
+    field(
+        "close_reason",
+        Input::Choice,
+        |t| t.reason_when_closing,
+        false,
+    ),
+    field("callback_date", Input::Date, |t| t.day, false),
+    field("callback_from", Input::Time, |t| t.callback_from, false),
+    field("callback_to", Input::Time, |t| t.to, false),
+];
+
+pub(super) const ORIENT_FIELDS: &[Field] = &[
+    field("partner_id", Input::Choice, |t| t.partner, true),
+    field(
+        "consent",
+        Input::Check,
+        |t| t.the_person_agrees_to_be,
+        false,
+    ),
+    field(
+        "override_reason",
+        Input::Text,
+        |t| t.without_consent_reason_child,
+        false,
+    ),
+];
+
+pub(super) const INTERVIEW_FIELDS: &[Field] = &[
+    field("mode", Input::Choice, |t| t.mode, true),
+    Field {
+        name: "duration_minutes",
+        input: Input::Number,
+        label: |t| t.duration_in_minutes,
+        required: false,
+        hints: &[("min", "1"), ("max", "999")],
+    },
+    field("note", Input::Area, |t| t.note_optional, false),
+];
+
+pub(super) const CHILD_FIELDS: &[Field] = &[
+    field("reported_on", Input::Date, |t| t.date_of_the_report, true),
+    field("recipient", Input::Choice, |t| t.recipient, true),
+];
+
+/// A contact attempt in one form.
+pub(super) fn attempt_form(c: &FileView<'_>) -> FormView {
+    let FileView {
+        d, l, id, again, ..
+    } = *c;
+    FormView::new(
+        ATTEMPT_FIELDS,
+        &form_for(again, l, "attempt"),
+        format!("/console/situations/{id}/tentative"),
+        &d.csrf,
+        l.t().log_the_attempt,
+    )
+    .options("channel", options::<AttemptChannel>(l))
+    .options("result", options::<AttemptResult>(l))
+}
+
+/// The state changes the state allows; none when it allows none.
+pub(super) fn state_form(c: &FileView<'_>) -> Option<FormView> {
     let FileView {
         d,
         l,
@@ -78,8 +100,6 @@ pub(super) fn state_form(h: &mut String, c: &FileView<'_>) {
         again,
         ..
     } = *c;
-    // State changes the state allows.
-    let f = form_for(again, l, "event");
     let booked = query(raw, "rdv").and_then(|r| Uuid::parse_str(&r).ok());
     let events: Vec<(String, String)> = s
         .allowed_events
@@ -90,58 +110,34 @@ pub(super) fn state_form(h: &mut String, c: &FileView<'_>) {
         })
         .map(|&e| (e.as_str().to_owned(), l.word(e).to_owned()))
         .collect();
-    h.push_str(&format!(
-        "<section aria-labelledby=\"state\"><h2 id=\"state\">{}</h2>",
-        l.t().change_the_state
-    ));
     if events.is_empty() {
-        h.push_str(&format!("<p>{}</p>", l.t().no_change_possible_from));
-    } else {
-        f.summary(
-            h,
-            &[
-                ("event", "Changement", "Change"),
-                ("close_reason", "Motif de clôture", "Reason for closing"),
-            ],
-        );
-        form_open(h, &format!("/console/situations/{id}/etat"), &d.csrf, "");
-        h.push_str(&format!(
-            "<input type=\"hidden\" name=\"version\" value=\"{}\">",
-            s.version
-        ));
-        if let Some(b) = booked {
-            h.push_str(&format!(
-                "<input type=\"hidden\" name=\"appointment_id\" value=\"{b}\">"
-            ));
-        }
-        f.select(h, "event", l.t().change, &events, true);
-        f.select(
-            h,
-            "close_reason",
-            l.t().reason_when_closing,
-            &options::<CloseReason>(l),
-            false,
-        );
-        if s.allowed_events.contains(&Event::ScheduleCallback) {
-            h.push_str(&format!(
-                "<fieldset><legend>{}</legend>",
-                l.t().for_an_agreed_call
-            ));
-            f.input(h, "callback_date", l.t().day, "date", false, "");
-            f.input(h, "callback_from", l.t().callback_from, "time", false, "");
-            f.input(h, "callback_to", l.t().to, "time", false, "");
-            h.push_str("</fieldset>");
-        }
-        h.push_str(&format!(
-            "<button type=\"submit\">{}</button></form>",
-            l.t().apply
-        ));
+        return None;
     }
-    h.push_str("</section>");
+    let mut f = FormView::new(
+        EVENT_FIELDS,
+        &form_for(again, l, "event"),
+        format!("/console/situations/{id}/etat"),
+        &d.csrf,
+        l.t().apply,
+    )
+    .initially("version", s.version.to_string())
+    .options("event", events)
+    .options("close_reason", options::<CloseReason>(l));
+    f = match booked {
+        Some(b) => f.initially("appointment_id", b.to_string()),
+        None => f.without("appointment_id"),
+    };
+    Some(if s.allowed_events.contains(&Event::ScheduleCallback) {
+        f.group(l.t().for_an_agreed_call, "callback_date", "callback_to")
+    } else {
+        f.without("callback_date")
+            .without("callback_from")
+            .without("callback_to")
+    })
 }
 
-/// Booking from the file, and orientation to a partner with consent.
-pub(super) fn booking_and_orientation(h: &mut String, c: &FileView<'_>) {
+/// Orientation to a partner, with consent.
+pub(super) fn orient_form(c: &FileView<'_>) -> FormView {
     let FileView {
         d,
         l,
@@ -150,113 +146,49 @@ pub(super) fn booking_and_orientation(h: &mut String, c: &FileView<'_>) {
         partner_list,
         ..
     } = *c;
-    // Booking and orientation.
-    h.push_str(&format!(
-        "<section aria-labelledby=\"book\"><h2 id=\"book\">{}</h2><p><a href=\"/console/situations/{id}/rendez-vous\">{}</a></p></section>",
-        l.t().appointment,
-        l.t().book_an_appointment_for
-    ));
-    let f = form_for(again, l, "orient");
-    h.push_str(&format!(
-        "<section aria-labelledby=\"orient\"><h2 id=\"orient\">{}</h2>",
-        l.t().orient_to_a_partner
-    ));
-    f.summary(
-        h,
-        &[
-            ("partner_id", "Partenaire", "Partner"),
-            ("consent", "Accord", "Consent"),
-            ("override_reason", "Motif", "Reason"),
-        ],
-    );
-    form_open(
-        h,
-        &format!("/console/situations/{id}/orientation"),
+    FormView::new(
+        ORIENT_FIELDS,
+        &form_for(again, l, "orient"),
+        format!("/console/situations/{id}/orientation"),
         &d.csrf,
-        "",
-    );
-    let partner_options: Vec<(String, String)> = partner_list
-        .iter()
-        .map(|p| (p.id.to_string(), p.name.clone()))
-        .collect();
-    f.select(h, "partner_id", l.t().partner, &partner_options, true);
-    f.checkbox(h, "consent", l.t().the_person_agrees_to_be);
-    f.input(
-        h,
-        "override_reason",
-        l.t().without_consent_reason_child,
-        "text",
-        false,
-        "",
-    );
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form></section>",
-        l.t().orient
-    ));
+        l.t().orient,
+    )
+    .options(
+        "partner_id",
+        partner_list
+            .iter()
+            .map(|p| (p.id.to_string(), p.name.clone()))
+            .collect(),
+    )
 }
 
-/// An interview, and a child-in-danger report (date and recipient only).
-pub(super) fn interview_and_child_report(h: &mut String, c: &FileView<'_>) {
+/// An interview.
+pub(super) fn interview_form(c: &FileView<'_>) -> FormView {
     let FileView {
         d, l, id, again, ..
     } = *c;
-    // An interview, and a child-in-danger report (date and recipient only).
-    let f = form_for(again, l, "interview");
-    h.push_str(&format!(
-        "<section aria-labelledby=\"int\"><h2 id=\"int\">{}</h2>",
-        l.t().interview
-    ));
-    f.summary(
-        h,
-        &[
-            ("mode", "Forme", "Mode"),
-            ("duration_minutes", "Durée", "Duration"),
-            ("note", "Note", "Note"),
-        ],
-    );
-    form_open(
-        h,
-        &format!("/console/situations/{id}/entretien"),
+    FormView::new(
+        INTERVIEW_FIELDS,
+        &form_for(again, l, "interview"),
+        format!("/console/situations/{id}/entretien"),
         &d.csrf,
-        "",
-    );
-    f.select(h, "mode", l.t().mode, &options::<InterviewMode>(l), true);
-    f.input(
-        h,
-        "duration_minutes",
-        l.t().duration_in_minutes,
-        "text",
-        false,
-        "inputmode=\"numeric\" maxlength=\"3\"",
-    );
-    f.textarea(h, "note", l.t().note_optional);
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form></section>",
-        l.t().record_the_interview
-    ));
-    let f = form_for(again, l, "child");
-    h.push_str(&format!(
-        "<section aria-labelledby=\"child\"><h2 id=\"child\">{}</h2>",
-        l.t().child_in_danger_report
-    ));
-    f.summary(
-        h,
-        &[
-            ("reported_on", "Date", "Date"),
-            ("recipient", "Destinataire", "Recipient"),
-        ],
-    );
-    form_open(h, &format!("/console/situations/{id}/enfant"), &d.csrf, "");
-    f.input(h, "reported_on", l.t().date_of_the_report, "date", true, "");
-    f.select(
-        h,
-        "recipient",
-        l.t().recipient,
-        &options::<ChildReportRecipient>(l),
-        true,
-    );
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form></section>",
-        l.t().record_the_report
-    ));
+        l.t().record_the_interview,
+    )
+    .options("mode", options::<InterviewMode>(l))
+    .ids("interview", &["note"])
+}
+
+/// A child-in-danger report: its date and recipient only.
+pub(super) fn child_form(c: &FileView<'_>) -> FormView {
+    let FileView {
+        d, l, id, again, ..
+    } = *c;
+    FormView::new(
+        CHILD_FIELDS,
+        &form_for(again, l, "child"),
+        format!("/console/situations/{id}/enfant"),
+        &d.csrf,
+        l.t().record_the_report,
+    )
+    .options("recipient", options::<ChildReportRecipient>(l))
 }
