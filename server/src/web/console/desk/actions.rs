@@ -216,15 +216,30 @@ pub(super) async fn child_report(
     }
 }
 
-/// Who opened or changed a person's file, newest first (reading it is audited too).
-pub(super) async fn access_log(d: D, Path(id): Path<String>) -> Response {
+#[derive(askama::Template)]
+#[template(path = "console/desk/access_log.html")]
+struct AccessLogView {
+    t: &'static Text,
+    pid: Uuid,
+    list: TableView,
+    /// The cursor of the next, older page, encoded for its link.
+    older: Option<String>,
+}
+
+/// Who opened or changed a person's file, newest first, a hundred at a time (reading it is
+/// audited too).
+pub(super) async fn access_log(d: D, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
     let l = d.lang;
     let pid = match id_of(&id, l) {
         Ok(i) => i,
         Err(r) => return r,
     };
-    let entries = match persons::access_log(&d, pid, Paging::default()).await {
-        Ok(p) => p.items,
+    let paging = Paging {
+        limit: Some("100".into()),
+        after: query(&raw, "apres"),
+    };
+    let (entries, older) = match persons::access_log(&d, pid, paging).await {
+        Ok(p) => (p.items, p.next_cursor),
         Err(e) if e.status() == 404 => return not_found(l),
         Err(e) => return failure(e, l),
     };
@@ -232,7 +247,8 @@ pub(super) async fn access_log(d: D, Path(id): Path<String>) -> Response {
         .await
         .map(|p| p.items)
         .unwrap_or_default();
-    let rows: Vec<Vec<String>> = entries
+    let t = l.t();
+    let rows = entries
         .iter()
         .map(|e| {
             let who = e
@@ -241,20 +257,24 @@ pub(super) async fn access_log(d: D, Path(id): Path<String>) -> Response {
                 .map(|p| p.display_name.clone())
                 .unwrap_or_else(|| "—".into());
             vec![
-                esc(&when(e.at, l)),
-                esc(&who),
-                esc(&crate::render::console::audit_action(&e.action, l)),
-                esc(crate::render::console::audit_outcome(&e.outcome, l)),
+                Cell::text(when(e.at, l)),
+                Cell::text(who),
+                Cell::text(crate::render::console::audit_action(&e.action, l)),
+                Cell::text(crate::render::console::audit_outcome(&e.outcome, l)),
             ]
         })
         .collect();
-    let mut h = String::new();
-    table(
-        &mut h,
-        l.t().openings_and_changes,
-        &[l.t().when, l.t().who, l.t().action, l.t().outcome],
-        &rows,
-        l.t().nobody_has_opened_this,
-    );
+    let list = TableView::new(
+        t.openings_and_changes,
+        &[t.when, t.who, t.action, t.outcome],
+        t.nobody_has_opened_this,
+    )
+    .rows(rows);
+    let h = draw(&AccessLogView {
+        t,
+        pid,
+        list,
+        older: older.map(|c| crate::render::html::url_encode(&c)),
+    });
     d.page(l.t().who_opened_this_file, None, &h)
 }

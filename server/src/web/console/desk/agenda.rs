@@ -4,6 +4,48 @@ use super::*;
 
 // ------------------------------------------------------------------ the agenda
 
+/// An appointment of the agenda as its row shows it.
+struct AgendaRow {
+    id: Uuid,
+    at: String,
+    people: String,
+    site: String,
+    status: &'static str,
+    not_delivered: bool,
+    /// Planned: seen, no-show and cancel are offered.
+    planned: bool,
+    version: i32,
+}
+
+#[derive(askama::Template)]
+#[template(path = "console/desk/agenda.html")]
+struct AgendaView {
+    t: &'static Text,
+    csrf: String,
+    week: bool,
+    today: NaiveDate,
+    previous: String,
+    next: String,
+    caption: String,
+    seen: &'static str,
+    no_show: &'static str,
+    rows: Vec<AgendaRow>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "console/desk/appointment.html")]
+struct AppointmentView {
+    t: &'static Text,
+    id: Uuid,
+    at: String,
+    status: &'static str,
+    not_delivered: bool,
+    planned: bool,
+    messages: TableView,
+    /// The appointment's day, for the way back to its week.
+    day: NaiveDate,
+}
+
 pub(super) async fn agenda_page(d: D, RawQuery(raw): RawQuery) -> Response {
     agenda_view(&d, &raw, None).await
 }
@@ -47,92 +89,47 @@ pub(super) async fn agenda_view(
             .map(|s| s.name.clone())
             .unwrap_or_default()
     };
-    let mut h = format!(
-        "<p class=\"pager\"><a href=\"/console/agenda?du={today}\"{}>{}</a> <a href=\"/console/agenda?vue=semaine&amp;du={today}\"{}>{}</a> \
-<a href=\"/console/agenda?{}du={}\">{}</a> <a href=\"/console/agenda?{}du={}\">{}</a></p>",
-        if week { "" } else { " aria-current=\"page\"" },
-        l.t().today,
-        if week { " aria-current=\"page\"" } else { "" },
-        l.t().this_week,
-        if week { "vue=semaine&amp;" } else { "" },
-        from - Duration::days(days),
-        l.t().previous,
-        if week { "vue=semaine&amp;" } else { "" },
-        from + Duration::days(days),
-        l.t().next,
-    );
-    let mut rows = Vec::new();
-    for e in &entries {
-        let a = &e.appointment;
-        let mut actions = String::new();
-        if a.status == AppointmentStatus::Planned {
-            for (action, label) in [
-                ("honore", l.word(AppointmentStatus::Seen)),
-                ("absent", l.word(AppointmentStatus::NoShow)),
-                ("annule", l.t().cancel),
-            ] {
-                form_open(
-                    &mut actions,
-                    &format!("/console/rendez-vous/{}/{action}", a.id),
-                    &d.csrf,
-                    "class=\"inline\"",
-                );
-                if action == "annule" {
-                    // A cancellation by the service says why (the service refuses it
-                    // otherwise).
-                    actions.push_str(&format!(
-                        "<label for=\"motif-{0}\">{1}</label> <input id=\"motif-{0}\" name=\"reason\" required maxlength=\"500\" autocomplete=\"off\"> ",
-                        a.id,
-                        l.t().reason
-                    ));
-                }
-                actions.push_str(&format!(
-                    "<input type=\"hidden\" name=\"version\" value=\"{}\"><button type=\"submit\" class=\"quiet\">{}</button></form>",
-                    a.version,
-                    label
-                ));
+    let t = l.t();
+    let shift = |n: i64| {
+        format!(
+            "/console/agenda?{}du={}",
+            if week { "vue=semaine&" } else { "" },
+            from + Duration::days(n)
+        )
+    };
+    let rows = entries
+        .iter()
+        .map(|e| {
+            let a = &e.appointment;
+            AgendaRow {
+                id: a.id,
+                // In the site's own time: the appointment carries its site's offset.
+                at: a.start.naive_local().format("%d/%m %H:%M").to_string(),
+                people: e.person_initials.join(", "),
+                site: site_name(a.site_id),
+                status: l.word(a.status),
+                not_delivered: a.reminder_not_delivered,
+                planned: a.status == AppointmentStatus::Planned,
+                version: a.version,
             }
-        }
-        rows.push(vec![
-            format!(
-                "<a href=\"/console/rendez-vous/{}\">{}</a>",
-                a.id,
-                esc(&a.start.with_timezone(&TZ).format("%d/%m %H:%M").to_string())
-            ),
-            esc(&e.person_initials.join(", ")),
-            esc(&site_name(a.site_id)),
-            format!(
-                "{}{}",
-                esc(l.word(a.status)),
-                if a.reminder_not_delivered {
-                    format!(
-                        " <strong class=\"late\">{}</strong>",
-                        l.t().reminder_not_delivered
-                    )
-                } else {
-                    String::new()
-                }
-            ),
-            actions,
-        ]);
-    }
-    table(
-        &mut h,
-        &format!(
+        })
+        .collect();
+    let h = draw(&AgendaView {
+        t,
+        csrf: d.csrf.clone(),
+        week,
+        today,
+        previous: shift(-days),
+        next: shift(days),
+        caption: format!(
             "{} {}",
-            if week { l.t().week_of } else { l.t().day_of },
+            if week { t.week_of } else { t.day_of },
             from.format("%d/%m/%Y")
         ),
-        &[
-            l.t().time,
-            l.t().person_s,
-            l.t().site,
-            l.t().attendance,
-            l.t().actions,
-        ],
-        &rows,
-        l.t().no_appointment,
-    );
+        seen: l.word(AppointmentStatus::Seen),
+        no_show: l.word(AppointmentStatus::NoShow),
+        rows,
+    });
     match refused {
         Some((status, why)) => html(
             status,
@@ -224,59 +221,46 @@ pub(super) async fn appointment_page(
         Ok(m) => m,
         Err(e) => return failure(e, l),
     };
-    let mut h = format!(
-        "<dl class=\"facts\"><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>",
-        l.t().when,
-        esc(&format!(
-            "{} – {}",
-            a.start.with_timezone(&TZ).format("%d/%m/%Y %H:%M"),
-            a.end.with_timezone(&TZ).format("%H:%M")
-        )),
-        l.t().attendance,
-        esc(l.word(a.status)),
-        l.t().reminders,
-        if a.reminder_not_delivered {
-            format!(
-                "<strong class=\"late\">{}</strong>",
-                l.t().reminder_not_delivered_tell
-            )
-        } else {
-            l.t().nothing_to_report.to_owned()
-        }
-    );
-    h.push_str(&appointment_actions(l, aid, a.status));
-    h.push_str(&format!("<h2>{}</h2>", l.t().the_appointments_messages));
-    let rows: Vec<Vec<String>> = messages
+    let t = l.t();
+    let rows = messages
         .iter()
         .map(|m| {
             vec![
-                esc(&l.word_of::<MessageKind>(&m.kind)),
-                esc(&l.word_of::<Channel>(&m.channel)),
-                esc(&l.word_of::<JobState>(&m.state)),
-                esc(&when(m.due_at, l)),
-                esc(&m.sent_at.map(|t| when(t, l)).unwrap_or_default()),
-                esc(m.reason.as_deref().unwrap_or("")),
+                Cell::text(l.word_of::<MessageKind>(&m.kind)),
+                Cell::text(l.word_of::<Channel>(&m.channel)),
+                Cell::text(l.word_of::<JobState>(&m.state)),
+                Cell::text(when(m.due_at, l)),
+                Cell::text(m.sent_at.map(|t| when(t, l)).unwrap_or_default()),
+                Cell::text(m.reason.as_deref().unwrap_or("")),
             ]
         })
         .collect();
-    table(
-        &mut h,
-        l.t().the_appointments_messages,
+    let messages = TableView::new(
+        t.the_appointments_messages,
         &[
-            l.t().message,
-            l.t().channel,
-            l.t().state,
-            l.t().message_due,
-            l.t().message_sent,
-            l.t().reason,
+            t.message,
+            t.channel,
+            t.state,
+            t.message_due,
+            t.message_sent,
+            t.reason,
         ],
-        &rows,
-        l.t().no_message_the_persons,
-    );
-    h.push_str(&format!(
-        "<p><a href=\"/console/agenda?vue=semaine&amp;du={}\">{}</a></p>",
-        a.start.with_timezone(&TZ).date_naive(),
-        l.t().back_to_the_agenda
-    ));
+        t.no_message_the_persons,
+    )
+    .rows(rows);
+    let h = draw(&AppointmentView {
+        t,
+        id: aid,
+        at: format!(
+            "{} – {}",
+            a.start.naive_local().format("%d/%m/%Y %H:%M"),
+            a.end.naive_local().format("%H:%M")
+        ),
+        status: l.word(a.status),
+        not_delivered: a.reminder_not_delivered,
+        planned: a.status == AppointmentStatus::Planned,
+        messages,
+        day: a.start.naive_local().date(),
+    });
     d.page(l.t().appointment, notice(&raw, d.lang).as_deref(), &h)
 }

@@ -4,6 +4,93 @@ use super::*;
 
 // ------------------------------------------------------------------ booking from the file
 
+/// What the picker shows, its one specification (sent in the address).
+const PICK_FIELDS: &[Field] = &[
+    Field {
+        name: "type_id",
+        input: Input::Choice,
+        label: |t| t.appointment_type,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "site_id",
+        input: Input::Choice,
+        label: |t| t.site,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "du",
+        input: Input::Hidden,
+        label: |t| t.day,
+        required: false,
+        hints: &[],
+    },
+];
+
+/// A booking posted from a free time: every field carried by the page.
+const BOOK_FIELDS: &[Field] = &[
+    Field {
+        name: "type_id",
+        input: Input::Hidden,
+        label: |t| t.appointment_type,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "site_id",
+        input: Input::Hidden,
+        label: |t| t.site,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "coordinator_id",
+        input: Input::Hidden,
+        label: |t| t.admin.social_worker,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "person_id",
+        input: Input::Hidden,
+        label: |t| t.person,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "start",
+        input: Input::Hidden,
+        label: |t| t.when,
+        required: false,
+        hints: &[],
+    },
+];
+
+/// A week of free times for one type at one site.
+struct WeekView {
+    type_id: String,
+    site_id: String,
+    from: String,
+    to: String,
+    days: Vec<(String, Vec<SlotView>)>,
+    previous: Option<String>,
+    next: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "console/desk/book.html")]
+struct BookView {
+    t: &'static Text,
+    csrf: String,
+    sid: Uuid,
+    person_id: Uuid,
+    pick: FormView,
+    refused: Option<String>,
+    week: Option<WeekView>,
+}
+
 pub(super) async fn slots(d: D, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
     slots_page(&d, &id, &raw, None).await
 }
@@ -34,7 +121,13 @@ pub(super) async fn slots_page(
         .unwrap_or_default();
     let chosen_type = query(raw, "type_id").or_else(|| all_types.first().map(|t| t.id.to_string()));
     let chosen_site = query(raw, "site_id").or_else(|| sites.first().map(|s| s.id.to_string()));
-    let today = d.now().with_timezone(&TZ).date_naive();
+    // The site's own day.
+    let zone = chosen_site
+        .as_deref()
+        .and_then(|c| sites.iter().find(|s| s.id.to_string() == c))
+        .and_then(|s| s.time_zone.parse::<Tz>().ok())
+        .unwrap_or(TZ);
+    let today = d.now().with_timezone(&zone).date_naive();
     let from = query(raw, "du")
         .and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok())
         .filter(|d| *d >= today)
@@ -48,6 +141,7 @@ pub(super) async fn slots_page(
             "site_id".to_owned(),
             chosen_site.clone().unwrap_or_default(),
         ),
+        ("du".to_owned(), from.to_string()),
     ]
     .into();
     let f = match refusal {
@@ -59,42 +153,33 @@ pub(super) async fn slots_page(
             lang: l,
         },
     };
-    let mut h = String::new();
-    f.summary(
-        &mut h,
-        &[
-            ("type_id", "Type", "Type"),
-            ("site_id", "Site", "Site"),
-            ("start", "Créneau", "Time"),
-        ],
-    );
-    h.push_str(&format!(
-        "<form method=\"get\" action=\"/console/situations/{sid}/rendez-vous\" class=\"inline\">"
-    ));
-    f.select(
-        &mut h,
+    let t_ = l.t();
+    let mut pick = FormView::new(
+        PICK_FIELDS,
+        &f,
+        format!("/console/situations/{sid}/rendez-vous"),
+        "",
+        t_.show_free_times,
+    )
+    .get()
+    .options(
         "type_id",
-        l.t().appointment_type,
-        &all_types
+        all_types
             .iter()
             .map(|t| (t.id.to_string(), t.name.clone()))
-            .collect::<Vec<_>>(),
-        true,
-    );
-    f.select(
-        &mut h,
+            .collect(),
+    )
+    .options(
         "site_id",
-        l.t().site,
-        &sites
+        sites
             .iter()
             .map(|s| (s.id.to_string(), s.name.clone()))
-            .collect::<Vec<_>>(),
-        true,
+            .collect(),
     );
-    h.push_str(&format!(
-        "<input type=\"hidden\" name=\"du\" value=\"{from}\"><button type=\"submit\">{}</button></form>",
-        l.t().show_free_times
-    ));
+    // A refused booking names the time it refused: its summary comes with the picker.
+    pick.summary = crate::render::console::spec::summary(BOOK_FIELDS, &f, l).or(pick.summary);
+    let mut refused = None;
+    let mut week = None;
     if let (Some(t), Some(site)) = (chosen_type.clone(), chosen_site.clone()) {
         let to = from + Duration::days(6);
         let found = search::availability(
@@ -112,92 +197,42 @@ pub(super) async fn slots_page(
             Err(e) if e.status() >= 500 => return failure(e, l),
             Err(e) => {
                 let p = e.into_parts();
-                h.push_str(&format!(
-                    "<p class=\"errors\" role=\"alert\">{}</p>",
-                    esc(p
-                        .errors
+                refused = Some(
+                    p.errors
                         .first()
-                        .map(|e| e.message.as_str())
-                        .unwrap_or(p.title))
-                ));
+                        .map(|e| e.message.clone())
+                        .unwrap_or_else(|| p.title.to_owned()),
+                );
             }
             Ok(found) => {
-                h.push_str(&format!(
-                    "<h2 id=\"slots\" tabindex=\"-1\">{} {} → {}</h2>",
-                    l.t().free_times_from,
-                    from.format("%d/%m/%Y"),
-                    to.format("%d/%m/%Y")
-                ));
-                if found.is_empty() {
-                    h.push_str(&format!(
-                        "<p class=\"empty\">{}</p>",
-                        l.t().no_free_time_this
-                    ));
-                }
-                let mut day = None;
-                for slot in found.iter().take(120) {
-                    let local = slot.start.with_timezone(&TZ);
-                    if day != Some(local.date_naive()) {
-                        if day.is_some() {
-                            h.push_str("</ul>");
-                        }
-                        day = Some(local.date_naive());
-                        h.push_str(&format!(
-                            "<h3>{}</h3><ul class=\"slots\">",
-                            local.format(if l.english { "%A %d %B" } else { "%d/%m/%Y" })
-                        ));
-                    }
-                    h.push_str("<li>");
-                    form_open(
-                        &mut h,
-                        &format!("/console/situations/{sid}/rendez-vous"),
-                        &d.csrf,
-                        "",
-                    );
-                    h.push_str(&format!(
-                        "<input type=\"hidden\" name=\"type_id\" value=\"{}\"><input type=\"hidden\" name=\"site_id\" value=\"{}\">\
-<input type=\"hidden\" name=\"coordinator_id\" value=\"{}\"><input type=\"hidden\" name=\"person_id\" value=\"{}\">\
-<input type=\"hidden\" name=\"start\" value=\"{}\"><button type=\"submit\" aria-label=\"{} {}\">{}</button></form></li>",
-                        esc(&t),
-                        esc(&site),
-                        slot.coordinator_id,
-                        s.person_id,
-                        esc(&slot.start.to_rfc3339()),
-                        l.t().book,
-                        local.format("%d/%m/%Y %H:%M"),
-                        local.format("%H:%M")
-                    ));
-                }
-                if day.is_some() {
-                    h.push_str("</ul>");
-                }
                 let q = |d: NaiveDate| {
                     format!(
-                        "/console/situations/{sid}/rendez-vous?type_id={}&amp;site_id={}&amp;du={d}",
-                        esc(&t),
-                        esc(&site)
+                        "/console/situations/{sid}/rendez-vous?type_id={}&site_id={}&du={d}",
+                        crate::render::html::url_encode(&t),
+                        crate::render::html::url_encode(&site)
                     )
                 };
-                h.push_str("<p class=\"pager\">");
-                if from > today {
-                    h.push_str(&format!(
-                        "<a href=\"{}\">{}</a> ",
-                        q((from - Duration::days(7)).max(today)),
-                        l.t().previous_week
-                    ));
-                }
-                h.push_str(&format!(
-                    "<a href=\"{}\">{}</a></p>",
-                    q(from + Duration::days(7)),
-                    l.t().next_week
-                ));
+                week = Some(WeekView {
+                    days: by_day(&found, l),
+                    from: from.format("%d/%m/%Y").to_string(),
+                    to: to.format("%d/%m/%Y").to_string(),
+                    previous: (from > today).then(|| q((from - Duration::days(7)).max(today))),
+                    next: q(from + Duration::days(7)),
+                    type_id: t,
+                    site_id: site,
+                });
             }
         }
     }
-    h.push_str(&format!(
-        "<p><a href=\"/console/situations/{sid}\">{}</a></p>",
-        l.t().back_to_the_file
-    ));
+    let h = draw(&BookView {
+        t: t_,
+        csrf: d.csrf.clone(),
+        sid,
+        person_id: s.person_id,
+        pick,
+        refused,
+        week,
+    });
     let title = format!("{} {}", l.t().appointment_for, s.person_initials);
     match refusal {
         Some(r) => html(r.status, page(&d.frame(&title, None), &h)),
@@ -219,13 +254,7 @@ pub(super) async fn book(
         Ok(i) => i,
         Err(r) => return r,
     };
-    let r = match p.read::<AppointmentInput>(&[
-        ("type_id", Kind::Text),
-        ("site_id", Kind::Text),
-        ("coordinator_id", Kind::Text),
-        ("person_id", Kind::Text),
-        ("start", Kind::Text),
-    ]) {
+    let r = match p.read_fields::<AppointmentInput>(BOOK_FIELDS) {
         Ok(i) => crate::scheduling::booking::book(&d, i, None).await,
         Err(e) => Err(e),
     };
@@ -245,8 +274,8 @@ pub(super) async fn book(
             Ok(refusal) => {
                 let raw = Some(format!(
                     "type_id={}&site_id={}",
-                    p.get("type_id").unwrap_or(""),
-                    p.get("site_id").unwrap_or("")
+                    crate::render::html::url_encode(p.get("type_id").unwrap_or("")),
+                    crate::render::html::url_encode(p.get("site_id").unwrap_or(""))
                 ));
                 slots_page(&d, &id, &raw, Some(&refusal)).await
             }

@@ -32,8 +32,7 @@ use crate::paging::Paging;
 use crate::render::console::spec::{Field, FormView, Input};
 use crate::render::console::table::{Cell, TableView};
 use crate::render::console::text::Text;
-use crate::render::console::{Form, Frame, Lang, draw, form_open, options, page, table};
-use crate::render::html::esc;
+use crate::render::console::{Form, Frame, Lang, draw, options, page};
 use crate::scheduling::{search, types};
 use crate::state::AppState;
 

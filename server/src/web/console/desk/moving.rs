@@ -6,11 +6,37 @@ use crate::render::console::spec::{SummaryView, summary};
 use crate::render::console::text::Text;
 use relais_domain::dto::{AppointmentStatus, MoveInput};
 
-struct SlotView {
-    start: String,
-    coordinator: Uuid,
-    short: String,
-    long: String,
+/// A free time as a picker shows it: the instant posted, who holds it, its time read in
+/// the site's own time (short for the button, long for its accessible name).
+pub(super) struct SlotView {
+    pub(super) start: String,
+    pub(super) coordinator: Uuid,
+    pub(super) short: String,
+    pub(super) long: String,
+}
+
+/// Free times by day, each read in its site's own time (a slot carries the site's offset);
+/// at most 120.
+pub(super) fn by_day(found: &[relais_domain::dto::Slot], l: Lang) -> Vec<(String, Vec<SlotView>)> {
+    let mut days: Vec<(String, Vec<SlotView>)> = Vec::new();
+    for slot in found.iter().take(120) {
+        let local = slot.start.naive_local();
+        let label = local
+            .format(if l.english { "%A %d %B" } else { "%d/%m/%Y" })
+            .to_string();
+        if days.last().is_none_or(|(d, _)| *d != label) {
+            days.push((label, Vec::new()));
+        }
+        if let Some((_, list)) = days.last_mut() {
+            list.push(SlotView {
+                start: slot.start.to_rfc3339(),
+                coordinator: slot.coordinator_id,
+                short: local.format("%H:%M").to_string(),
+                long: local.format("%d/%m/%Y %H:%M").to_string(),
+            });
+        }
+    }
+    days
 }
 
 #[derive(askama::Template)]
@@ -29,21 +55,6 @@ struct MoveView {
     version: i32,
     previous: Option<String>,
     next: String,
-}
-
-#[derive(askama::Template)]
-#[template(path = "console/desk/appointment_actions.html")]
-struct ActionsView {
-    t: &'static Text,
-    id: Uuid,
-}
-
-/// The appointment page's actions: moving it, while it is planned.
-pub(super) fn appointment_actions(l: Lang, id: Uuid, status: AppointmentStatus) -> String {
-    if status != AppointmentStatus::Planned {
-        return String::new();
-    }
-    draw(&ActionsView { t: l.t(), id })
 }
 
 pub(super) async fn move_page(d: D, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
@@ -92,24 +103,7 @@ async fn move_view(
         Ok(f) => f,
         Err(e) => return failure(e, l),
     };
-    let mut days: Vec<(String, Vec<SlotView>)> = Vec::new();
-    for slot in found.iter().take(120) {
-        let local = slot.start.naive_local();
-        let label = local
-            .format(if l.english { "%A %d %B" } else { "%d/%m/%Y" })
-            .to_string();
-        if days.last().is_none_or(|(d, _)| *d != label) {
-            days.push((label, Vec::new()));
-        }
-        if let Some((_, list)) = days.last_mut() {
-            list.push(SlotView {
-                start: slot.start.to_rfc3339(),
-                coordinator: slot.coordinator_id,
-                short: local.format("%H:%M").to_string(),
-                long: local.format("%d/%m/%Y %H:%M").to_string(),
-            });
-        }
-    }
+    let days = by_day(&found, l);
     let week = |d: NaiveDate| format!("/console/rendez-vous/{aid}/deplacer?du={d}");
     let f = match refusal {
         Some(r) => r.form(&[], l),
