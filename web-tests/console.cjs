@@ -524,7 +524,7 @@ async function main() {
       await page.click('nav >> text=Contact anonyme');
       await look(page, 'anonymous-contact');
       await page.selectOption('#f-channel', 'phone');
-      await page.check('#pb-housing');
+      await page.check('#f-problems-housing');
       await page.selectOption('#f-action', 'listening');
       await page.click('form[action="/console/contact-anonyme"] button[type=submit]');
       check('an anonymous contact is recorded', (await noticeText(page)).includes('Contact anonyme enregistré'), await page.locator('.errors').innerText().catch(() => ''));

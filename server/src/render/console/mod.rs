@@ -10,7 +10,7 @@ pub mod spec;
 pub mod table;
 pub mod text;
 
-pub use form::{Form, form_open, table};
+pub use form::Form;
 pub use frame::{Frame, menu, page};
 
 use relais_domain::words::Word;
@@ -77,6 +77,17 @@ pub fn draw(view: &impl askama::Template) -> String {
     })
 }
 
+#[derive(askama::Template)]
+#[template(path = "console/form_page.html")]
+struct FormPage<'a> {
+    form: &'a spec::FormView,
+}
+
+/// A page's body that is one form.
+pub fn form_page(form: &spec::FormView) -> String {
+    draw(&FormPage { form })
+}
+
 /// Options of a select from a list of stored words: (stored word, label).
 pub fn options<W: Word>(l: Lang) -> Vec<(String, String)> {
     W::ALL
@@ -120,30 +131,38 @@ mod tests {
             code: "invalid_field".into(),
             message: "Adresse invalide.".into(),
         }];
-        let f = Form {
-            values: &values,
-            errors: &errors,
-            general: None,
-            lang: Lang { english: false },
+        const FIELDS: &[spec::Field] = &[
+            spec::Field {
+                name: "email",
+                input: spec::Input::Email,
+                label: |t| t.e_mail_address,
+                required: true,
+                hints: &[],
+            },
+            spec::Field {
+                name: "password",
+                input: spec::Input::Password,
+                label: |t| t.password,
+                required: true,
+                hints: &[],
+            },
+        ];
+        let drawn = |english: bool| {
+            let f = Form {
+                values: &values,
+                errors: &errors,
+                general: None,
+                lang: Lang { english },
+            };
+            form_page(&spec::FormView::new(FIELDS, &f, "/x", "tok", "OK"))
         };
-        let mut h = String::new();
-        f.summary(
-            &mut h,
-            &[("email", "Adresse électronique", "E-mail address")],
+        let h = drawn(false);
+        assert!(
+            h.contains("<a href=\"#f-email\">Adresse électronique : Adresse invalide.</a>"),
+            "{h}"
         );
-        f.input(&mut h, "email", "Adresse électronique", "email", true, "");
-        f.input(&mut h, "password", "Mot de passe", "password", true, "");
-        assert!(h.contains("<a href=\"#f-email\">Adresse électronique : Adresse invalide.</a>"));
         // On the English console, the summary names the field in English.
-        let mut en = String::new();
-        Form {
-            lang: Lang { english: true },
-            ..f
-        }
-        .summary(
-            &mut en,
-            &[("email", "Adresse électronique", "E-mail address")],
-        );
+        let en = drawn(true);
         assert!(
             en.contains("<a href=\"#f-email\">E-mail address : Adresse invalide.</a>"),
             "{en}"

@@ -31,6 +31,11 @@ pub enum Input {
     /// The version of the record the page saw, carried hidden and read as a number: a page
     /// that went stale is refused, not applied.
     Version,
+    /// The fields that follow read together under this label, until `End`; a fault of the
+    /// whole (its name) is shown on the group.
+    Group,
+    /// The end of a group.
+    End,
 }
 
 impl Input {
@@ -46,6 +51,7 @@ impl Input {
             Input::DateTime => "datetime-local",
             Input::Check | Input::Several => "checkbox",
             Input::Hidden | Input::Version => "hidden",
+            Input::Group | Input::End => "",
         }
     }
 
@@ -57,6 +63,8 @@ impl Input {
             Input::Choice => "select",
             Input::Several => "several",
             Input::Hidden | Input::Version => "hidden",
+            Input::Group => "group",
+            Input::End => "end",
             _ => "input",
         }
     }
@@ -88,10 +96,6 @@ pub struct FieldView {
     pub options: Vec<Choice>,
     /// Every value typed under its name (several ticked boxes).
     pub typed: Vec<String>,
-    /// A group of fields begins here, under this legend (`FormView::group`).
-    pub opens: Option<&'static str>,
-    /// A group of fields ends after this one.
-    pub closes: bool,
     pub label: &'static str,
     pub required: Option<&'static str>,
     pub value: String,
@@ -137,8 +141,6 @@ impl Field {
                 .filter(|(k, _)| k == self.name)
                 .map(|(_, v)| v.clone())
                 .collect(),
-            opens: None,
-            closes: false,
             label: (self.label)(l.t()),
             required: self.required.then(|| l.t().required),
             // A password is never sent back to the browser.
@@ -147,7 +149,12 @@ impl Field {
             } else {
                 form.value(self.name).to_owned()
             },
-            error: form.error(self.name).map(str::to_owned),
+            error: if self.input == Input::Group {
+                form.error_of_whole(self.name)
+            } else {
+                form.error(self.name)
+            }
+            .map(str::to_owned),
             hints: self.hints,
         }
     }
@@ -165,9 +172,12 @@ pub fn summary(fields: &[Field], form: &Form<'_>, l: Lang) -> Option<SummaryView
         .into_iter()
         .collect();
     for e in form.errors {
-        let field = fields
-            .iter()
-            .find(|f| e.field == f.name || e.field.starts_with(&format!("{}.", f.name)));
+        // The field itself, else the group or object it belongs to.
+        let field = fields.iter().find(|f| e.field == f.name).or_else(|| {
+            fields
+                .iter()
+                .find(|f| e.field.starts_with(&format!("{}.", f.name)))
+        });
         items.push(match field {
             Some(f) => (
                 Some(format!("#{}", id_of(f.name))),
@@ -260,19 +270,6 @@ impl FormView {
                         }
                     }
                 }
-            }
-        }
-        self
-    }
-
-    /// The fields `first` to `last` read together under `legend`.
-    pub fn group(mut self, legend: &'static str, first: &str, last: &str) -> Self {
-        for f in &mut self.fields {
-            if f.name == first {
-                f.opens = Some(legend);
-            }
-            if f.name == last {
-                f.closes = true;
             }
         }
         self

@@ -18,8 +18,8 @@ pub struct Cell {
 pub struct Post {
     pub action: String,
     pub label: &'static str,
-    /// What it acts on, read by a screen reader after the label (the row's name).
-    pub on: Option<String>,
+    /// Its accessible name when the label alone does not say what it acts on.
+    pub aria: Option<String>,
     /// Drawn quiet (not the row's main action).
     pub quiet: bool,
 }
@@ -58,23 +58,23 @@ impl Cell {
         self.posts.push(Post {
             action: action.into(),
             label,
-            on: None,
+            aria: None,
             quiet: false,
         });
         self
     }
 
-    /// One more quiet button, its accessible name saying what it acts on (`on`).
+    /// One more quiet button, its accessible name saying what it acts on (`aria`).
     pub fn and_quiet_button(
         mut self,
         action: impl Into<String>,
         label: &'static str,
-        on: impl Into<String>,
+        aria: impl Into<String>,
     ) -> Self {
         self.posts.push(Post {
             action: action.into(),
             label,
-            on: Some(on.into()),
+            aria: Some(aria.into()),
             quiet: true,
         });
         self

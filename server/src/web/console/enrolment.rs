@@ -13,8 +13,9 @@ use super::{
 };
 use crate::edge::ClientIp;
 use crate::error::ServiceError;
-use crate::render::console::{Form, Frame, Lang, form_open, page};
-use crate::render::html::esc;
+use crate::render::console::spec::{Field, FormView, Input};
+use crate::render::console::text::Text;
+use crate::render::console::{Form, Frame, Lang, draw, page};
 use crate::scope::{Actor, Scope};
 use crate::state::AppState;
 
@@ -51,6 +52,51 @@ pub(super) fn qr_svg(uri: &str) -> String {
     }
 }
 
+/// The code that confirms the enrolment, with the secret and its URI carried hidden.
+const ENROL_FIELDS: &[Field] = &[
+    Field {
+        name: "secret",
+        input: Input::Hidden,
+        label: |t| t.n6_digit_code,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "uri",
+        input: Input::Hidden,
+        label: |t| t.n6_digit_code,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "code",
+        input: Input::Text,
+        label: |t| t.n6_digit_code,
+        required: true,
+        hints: &[
+            ("inputmode", "numeric"),
+            ("autocomplete", "one-time-code"),
+            ("maxlength", "6"),
+        ],
+    },
+];
+
+#[derive(askama::Template)]
+#[template(path = "console/enrol.html")]
+struct EnrolView {
+    t: &'static Text,
+    qr: String,
+    secret: String,
+    form: FormView,
+}
+
+#[derive(askama::Template)]
+#[template(path = "console/recovery_codes.html")]
+struct CodesView {
+    t: &'static Text,
+    codes: Vec<String>,
+}
+
 pub(super) fn enrol_page(
     lang: Lang,
     csrf: &str,
@@ -58,37 +104,15 @@ pub(super) fn enrol_page(
     uri: &str,
     form: &Form<'_>,
 ) -> String {
-    let mut h = String::new();
-    h.push_str(&format!(
-        "<p>{}</p><ol><li>{}</li><li>{}</li></ol><div class=\"qr\">{}</div>\
-<p>{} <code class=\"secret\">{}</code></p>",
-        lang.t().before_opening_the_console,
-        lang.t().scan_this_qr_code,
-        lang.t().type_the_6_digit,
-        qr_svg(uri),
-        lang.t().without_a_camera_type,
-        esc(secret)
-    ));
-    form.summary(&mut h, &[("code", "Code", "Code")]);
-    form_open(&mut h, "/console/enrolement", csrf, "class=\"narrow\"");
-    h.push_str(&format!(
-        "<input type=\"hidden\" name=\"secret\" value=\"{}\"><input type=\"hidden\" name=\"uri\" value=\"{}\">",
-        esc(secret),
-        esc(uri)
-    ));
-    form.input(
-        &mut h,
-        "code",
-        lang.t().n6_digit_code,
-        "text",
-        true,
-        "inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"6\"",
-    );
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form>",
-        lang.t().confirm
-    ));
-    h
+    let t = lang.t();
+    draw(&EnrolView {
+        t,
+        qr: qr_svg(uri),
+        secret: secret.to_owned(),
+        form: FormView::new(ENROL_FIELDS, form, "/console/enrolement", csrf, t.confirm)
+            .initially("secret", secret)
+            .initially("uri", uri),
+    })
 }
 
 pub(super) async fn enrol(
@@ -149,14 +173,10 @@ pub(super) async fn confirm(
     };
     match result {
         Ok(codes) => {
-            let mut h = format!("<p>{}</p><ul class=\"codes\">", lang.t().done_here_are_your);
-            for c in &codes.codes {
-                h.push_str(&format!("<li><code>{}</code></li>", esc(c)));
-            }
-            h.push_str(&format!(
-                "</ul><p><a class=\"button\" href=\"/console\">{}</a></p>",
-                lang.t().i_wrote_them_down
-            ));
+            let h = draw(&CodesView {
+                t: lang.t(),
+                codes: codes.codes,
+            });
             html(
                 StatusCode::OK,
                 page(

@@ -12,9 +12,10 @@ use relais_domain::casework::{AgeBand, AnonymousAction, PersonRole, Problem, Sex
 use relais_domain::dto::{AnonymousContactInput, WalkInInput};
 use relais_domain::outreach::{OriginChannel, SituationKind};
 
-use super::{Desk, Done, FileReaders, Kind, done, html, notice};
+use super::{Desk, Done, FileReaders, done, html, notice};
 use crate::casework::interviews;
-use crate::render::console::{Form, form_open, options, page};
+use crate::render::console::spec::{Field, FormView, Input};
+use crate::render::console::{Form, form_page, options, page};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -28,66 +29,80 @@ pub fn routes() -> Router<AppState> {
 
 type D = Desk<FileReaders>;
 
-const WALK_IN: &[(&str, &str, &str)] = &[
-    ("first_name", "Prénom", "First name"),
-    ("last_name", "Nom", "Last name"),
-    ("phone", "Téléphone", "Phone"),
-    ("kind", "Nature", "Kind"),
-    ("person_role", "La personne est", "The person is"),
-    ("note", "Note", "Note"),
+/// A walk-in, its one specification.
+const WALK_IN_FIELDS: &[Field] = &[
+    Field {
+        name: "first_name",
+        input: Input::Text,
+        label: |t| t.first_name,
+        required: true,
+        hints: &[("autocomplete", "off"), ("autofocus", "")],
+    },
+    Field {
+        name: "last_name",
+        input: Input::Text,
+        label: |t| t.last_name_optional,
+        required: false,
+        hints: &[("autocomplete", "off")],
+    },
+    Field {
+        name: "phone",
+        input: Input::Tel,
+        label: |t| t.phone_optional,
+        required: false,
+        hints: &[("autocomplete", "off")],
+    },
+    Field {
+        name: "kind",
+        input: Input::Choice,
+        label: |t| t.kind,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "person_role",
+        input: Input::Choice,
+        label: |t| t.the_person_is,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "urgency.danger",
+        input: Input::Check,
+        label: |t| t.immediate_danger,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "urgency.minor_involved",
+        input: Input::Check,
+        label: |t| t.a_minor_is_involved,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "note",
+        input: Input::Area,
+        label: |t| t.interview_note_optional,
+        required: false,
+        hints: &[],
+    },
 ];
 
 fn walk_in_form(d: &D, f: &Form<'_>) -> String {
     let l = d.lang;
-    let mut h = format!("<p>{}</p>", l.t().someone_comes_in_without);
-    f.summary(&mut h, WALK_IN);
-    form_open(&mut h, "/console/accueil", &d.csrf, "");
-    f.input(
-        &mut h,
-        "first_name",
-        l.t().first_name,
-        "text",
-        true,
-        "autocomplete=\"off\" autofocus",
-    );
-    f.input(
-        &mut h,
-        "last_name",
-        l.t().last_name_optional,
-        "text",
-        false,
-        "autocomplete=\"off\"",
-    );
-    f.input(
-        &mut h,
-        "phone",
-        l.t().phone_optional,
-        "tel",
-        false,
-        "autocomplete=\"off\"",
-    );
-    f.select(
-        &mut h,
-        "kind",
-        l.t().kind,
-        &options::<SituationKind>(l),
-        true,
-    );
-    f.select(
-        &mut h,
-        "person_role",
-        l.t().the_person_is,
-        &options::<PersonRole>(l),
-        true,
-    );
-    f.checkbox(&mut h, "urgency.danger", l.t().immediate_danger);
-    f.checkbox(&mut h, "urgency.minor_involved", l.t().a_minor_is_involved);
-    f.textarea(&mut h, "note", l.t().interview_note_optional);
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form>",
-        l.t().record_the_walk_in
-    ));
-    h
+    form_page(
+        &FormView::new(
+            WALK_IN_FIELDS,
+            f,
+            "/console/accueil",
+            &d.csrf,
+            l.t().record_the_walk_in,
+        )
+        .intro(l.t().someone_comes_in_without)
+        .options("kind", options::<SituationKind>(l))
+        .options("person_role", options::<PersonRole>(l)),
+    )
 }
 
 async fn walk_in(d: D, RawQuery(raw): RawQuery) -> Response {
@@ -104,16 +119,7 @@ async fn walk_in_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let r = match p.read::<WalkInInput>(&[
-        ("first_name", Kind::Needed),
-        ("last_name", Kind::Text),
-        ("phone", Kind::Text),
-        ("kind", Kind::Text),
-        ("person_role", Kind::Text),
-        ("urgency.danger", Kind::Flag),
-        ("urgency.minor_involved", Kind::Flag),
-        ("note", Kind::Text),
-    ]) {
+    let r = match p.read_fields::<WalkInInput>(WALK_IN_FIELDS) {
         Ok(i) => interviews::walk_in(&d, i).await,
         Err(e) => Err(e),
     };
@@ -138,44 +144,62 @@ async fn walk_in_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
     }
 }
 
+/// An anonymous contact, its one specification: statistics only, no identity, no free text.
+const ANONYMOUS_FIELDS: &[Field] = &[
+    Field {
+        name: "channel",
+        input: Input::Choice,
+        label: |t| t.channel,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "sex",
+        input: Input::Choice,
+        label: |t| t.sex,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "age_band",
+        input: Input::Choice,
+        label: |t| t.age,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "problems",
+        input: Input::Several,
+        label: |t| t.problems,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "action",
+        input: Input::Choice,
+        label: |t| t.what_was_done,
+        required: true,
+        hints: &[],
+    },
+];
+
 fn anonymous_form(d: &D, f: &Form<'_>) -> String {
     let l = d.lang;
-    let mut h = format!("<p>{}</p>", l.t().for_the_statistics_only);
-    f.summary(
-        &mut h,
-        &[
-            ("channel", "Canal", "Channel"),
-            ("action", "Réponse apportée", "What was done"),
-            ("problems", "Problématiques", "Problems"),
-        ],
-    );
-    form_open(&mut h, "/console/contact-anonyme", &d.csrf, "");
-    let channels: Vec<(String, String)> = options::<OriginChannel>(l);
-    f.select(&mut h, "channel", l.t().channel, &channels, true);
-    f.select(&mut h, "sex", l.t().sex, &options::<Sex>(l), false);
-    f.select(&mut h, "age_band", l.t().age, &options::<AgeBand>(l), false);
-    h.push_str(&format!("<fieldset><legend>{}</legend>", l.t().problems));
-    for (v, text) in options::<Problem>(l) {
-        let checked = f.values.iter().any(|(k, x)| k == "problems" && *x == v);
-        h.push_str(&format!(
-            "<div class=\"check\"><input type=\"checkbox\" id=\"pb-{v}\" name=\"problems\" value=\"{v}\"{}><label for=\"pb-{v}\">{}</label></div>",
-            if checked { " checked" } else { "" },
-            crate::render::html::esc(&text)
-        ));
-    }
-    h.push_str("</fieldset>");
-    f.select(
-        &mut h,
-        "action",
-        l.t().what_was_done,
-        &options::<AnonymousAction>(l),
-        true,
-    );
-    h.push_str(&format!(
-        "<button type=\"submit\">{}</button></form>",
-        l.t().record_the_contact
-    ));
-    h
+    form_page(
+        &FormView::new(
+            ANONYMOUS_FIELDS,
+            f,
+            "/console/contact-anonyme",
+            &d.csrf,
+            l.t().record_the_contact,
+        )
+        .intro(l.t().for_the_statistics_only)
+        .options("channel", options::<OriginChannel>(l))
+        .options("sex", options::<Sex>(l))
+        .options("age_band", options::<AgeBand>(l))
+        .options("problems", options::<Problem>(l))
+        .options("action", options::<AnonymousAction>(l)),
+    )
 }
 
 async fn anonymous(d: D, RawQuery(raw): RawQuery) -> Response {
@@ -192,13 +216,7 @@ async fn anonymous_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let r = match p.read::<AnonymousContactInput>(&[
-        ("channel", Kind::Text),
-        ("sex", Kind::Text),
-        ("age_band", Kind::Text),
-        ("problems", Kind::List),
-        ("action", Kind::Text),
-    ]) {
+    let r = match p.read_fields::<AnonymousContactInput>(ANONYMOUS_FIELDS) {
         Ok(i) => interviews::anonymous(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
     };

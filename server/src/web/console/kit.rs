@@ -114,11 +114,7 @@ impl<P: Policy> FromRequestParts<AppState> for Desk<P> {
                 notice: None,
                 alert: None,
             };
-            let body = format!(
-                "<p>{}</p><p><a href=\"/console\">{}</a></p>",
-                lang.t().your_role_does_not,
-                lang.t().back_to_the_console
-            );
+            let body = said_body(lang, lang.t().your_role_does_not);
             return Err(html(StatusCode::FORBIDDEN, page(&f, &body)));
         }
         Ok(Desk {
@@ -247,14 +243,9 @@ pub(super) fn to_sign_in(path: &str) -> Response {
 }
 
 /// A page that says one thing, with the way back to the console.
-pub(super) fn said(
-    status: StatusCode,
-    lang: Lang,
-    title: (&str, &str),
-    text: (&str, &str),
-) -> Response {
+pub(super) fn said(status: StatusCode, lang: Lang, title: &str, text: &'static str) -> Response {
     let f = Frame {
-        title: lang.w(title.0, title.1),
+        title,
         who: None,
         csrf: "",
         lang,
@@ -262,23 +253,28 @@ pub(super) fn said(
         notice: None,
         alert: None,
     };
-    let body = format!(
-        "<p>{}</p><p><a href=\"/console\">{}</a></p>",
-        lang.w(text.0, text.1),
-        lang.t().back_to_the_console
-    );
-    html(status, page(&f, &body))
+    html(status, page(&f, &said_body(lang, text)))
+}
+
+#[derive(askama::Template)]
+#[template(path = "console/said.html")]
+struct SaidView {
+    t: &'static crate::render::console::text::Text,
+    text: &'static str,
+}
+
+/// The body of a page that says one thing.
+fn said_body(lang: Lang, text: &'static str) -> String {
+    crate::render::console::draw(&SaidView { t: lang.t(), text })
 }
 
 pub fn forged_page(lang: Lang) -> Response {
+    let t = lang.t();
     said(
         StatusCode::FORBIDDEN,
         lang,
-        ("Formulaire refusé", "Form refused"),
-        (
-            "Ce formulaire ne vient pas de cette page de la console, ou votre session a changé. Rien n'a été enregistré. Rechargez la page et recommencez.",
-            "This form did not come from this console page, or your session changed. Nothing was saved. Reload the page and try again.",
-        ),
+        t.form_refused,
+        t.form_refused_text,
     )
 }
 
@@ -293,27 +289,13 @@ pub fn failure(e: ServiceError, lang: Lang) -> Response {
     } else {
         StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST)
     };
-    said(
-        code,
-        lang,
-        ("Impossible pour le moment", "Not possible right now"),
-        (
-            "La demande n'a pas abouti. Réessayez dans un instant ; si cela continue, prévenez l'administration du service.",
-            "The request did not go through. Try again in a moment; if it goes on, tell the service's administrator.",
-        ),
-    )
+    let t = lang.t();
+    said(code, lang, t.not_possible_now, t.not_possible_text)
 }
 
 pub fn not_found(lang: Lang) -> Response {
-    said(
-        StatusCode::NOT_FOUND,
-        lang,
-        ("Introuvable", "Not found"),
-        (
-            "Cette page n'existe pas ou n'est pas de votre service.",
-            "This page does not exist or is not your service's.",
-        ),
-    )
+    let t = lang.t();
+    said(StatusCode::NOT_FOUND, lang, t.not_found, t.not_found_text)
 }
 
 /// The cookie that holds the session's token.

@@ -123,6 +123,7 @@ impl Posted {
         use crate::render::console::spec::Input;
         fields
             .iter()
+            .filter(|f| !matches!(f.input, Input::Group | Input::End))
             .map(|f| {
                 (
                     f.name,

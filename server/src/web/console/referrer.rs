@@ -12,10 +12,12 @@ use relais_domain::casework::{DocumentType, PersonRole};
 use relais_domain::dto::ReferralInput;
 use relais_domain::outreach::{OriginChannel, SituationKind};
 
-use super::{Desk, Done, Kind, Posted, Referrers, done, failure, html, notice};
+use super::{Desk, Done, Posted, Referrers, done, failure, html, notice};
 use crate::casework::referrals;
-use crate::render::console::{Form, form_open, options, page, table};
-use crate::render::html::esc;
+use crate::render::console::spec::{Field, FormView, Input};
+use crate::render::console::table::{Cell, TableView};
+use crate::render::console::text::Text;
+use crate::render::console::{Form, draw, form_page, options, page};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -32,178 +34,195 @@ async fn list(d: D, RawQuery(raw): RawQuery) -> Response {
         Ok(m) => m,
         Err(e) => return failure(e, l),
     };
-    let rows: Vec<Vec<String>> = mine
+    let t = l.t();
+    let rows = mine
         .iter()
         .map(|r| {
             vec![
-                esc(&r
-                    .submitted_at
-                    .with_timezone(&crate::zone::DEFAULT)
-                    .format("%d/%m/%Y %H:%M")
-                    .to_string()),
-                esc(r.external_ref.as_deref().unwrap_or("—")),
-                esc(r.unit.as_deref().unwrap_or("—")),
-                format!("<strong>{}</strong>", esc(l.word(r.status))),
+                Cell::text(
+                    r.submitted_at
+                        .with_timezone(&crate::zone::DEFAULT)
+                        .format("%d/%m/%Y %H:%M")
+                        .to_string(),
+                ),
+                Cell::text(r.external_ref.as_deref().unwrap_or("—")),
+                Cell::text(r.unit.as_deref().unwrap_or("—")),
+                Cell::strong(l.word(r.status)),
             ]
         })
         .collect();
-    let mut h = format!(
-        "<p>{} <a href=\"/console/signalements/nouveau\">{}</a></p>",
-        l.t().you_see_the_status,
-        l.t().new_referral
-    );
-    table(
-        &mut h,
-        l.t().my_referrals,
-        &[l.t().sent, l.t().your_reference, l.t().unit, l.t().status],
-        &rows,
-        l.t().no_referral_sent,
-    );
+    let list = TableView::new(
+        t.my_referrals,
+        &[t.sent, t.your_reference, t.unit, t.status],
+        t.no_referral_sent,
+    )
+    .rows(rows);
+    let h = draw(&ReferralsView { t, list });
     d.page(l.t().my_referrals, notice(&raw, d.lang).as_deref(), &h)
 }
 
-const LABELS: &[(&str, &str, &str)] = &[
-    ("first_name", "Prénom", "First name"),
-    ("last_name", "Nom", "Last name"),
-    ("birth_year", "Année de naissance", "Year of birth"),
-    ("phone", "Téléphone", "Phone"),
-    ("safe_contact.safe_phone", "Numéro sûr", "Safe number"),
-    (
+#[derive(askama::Template)]
+#[template(path = "console/referrals.html")]
+struct ReferralsView {
+    t: &'static Text,
+    list: TableView,
+}
+
+const fn field(
+    name: &'static str,
+    input: Input,
+    label: fn(&'static Text) -> &'static str,
+    required: bool,
+    hints: &'static [(&'static str, &'static str)],
+) -> Field {
+    Field {
+        name,
+        input,
+        label,
+        required,
+        hints,
+    }
+}
+
+const OFF: &[(&str, &str)] = &[("autocomplete", "off")];
+
+/// A referral, its one specification.
+const REFERRAL_FIELDS: &[Field] = &[
+    field("person", Input::Group, |t| t.the_person, false, &[]),
+    field("first_name", Input::Text, |t| t.first_name, true, OFF),
+    field("last_name", Input::Text, |t| t.last_name, true, OFF),
+    field(
+        "birth_year",
+        Input::Number,
+        |t| t.year_of_birth,
+        false,
+        &[("min", "1900"), ("max", "2100")],
+    ),
+    field("phone", Input::Tel, |t| t.phone_the_person_gave, false, OFF),
+    field("person_role", Input::Choice, |t| t.the_person_is, true, &[]),
+    field("person_end", Input::End, |t| t.the_person, false, &[]),
+    field(
         "safe_contact",
-        "Moyens de contact sûrs",
-        "Safe ways to reach the person",
+        Input::Group,
+        |t| t.how_to_reach_them,
+        false,
+        &[],
     ),
-    (
+    field(
+        "safe_contact.phone_call",
+        Input::Check,
+        |t| t.call,
+        false,
+        &[],
+    ),
+    field(
+        "safe_contact.voicemail",
+        Input::Check,
+        |t| t.voicemail,
+        false,
+        &[],
+    ),
+    field("safe_contact.sms", Input::Check, |t| t.sms, false, &[]),
+    field(
+        "safe_contact.safe_phone",
+        Input::Tel,
+        |t| t.safe_number_if_different,
+        false,
+        OFF,
+    ),
+    field(
+        "safe_contact_end",
+        Input::End,
+        |t| t.how_to_reach_them,
+        false,
+        &[],
+    ),
+    field(
         "consent_to_contact",
-        "Accord de la personne",
-        "The person's consent",
+        Input::Check,
+        |t| t.the_person_agrees_to,
+        false,
+        &[],
     ),
-    ("kind", "Nature", "Kind"),
-    ("person_role", "La personne est", "The person is"),
-    ("document_type", "Document", "Document"),
-    ("channel", "Origine", "Origin"),
-    ("unit", "Unité", "Unit"),
-    ("note", "Motif", "Reason"),
-    ("external_ref", "Votre référence", "Your reference"),
+    field("situation", Input::Group, |t| t.the_situation, false, &[]),
+    field("kind", Input::Choice, |t| t.kind, true, &[]),
+    field(
+        "urgency.danger",
+        Input::Check,
+        |t| t.immediate_danger,
+        false,
+        &[],
+    ),
+    field(
+        "urgency.minor_involved",
+        Input::Check,
+        |t| t.a_minor_is_involved,
+        false,
+        &[],
+    ),
+    field(
+        "urgency.recent_call_out",
+        Input::Check,
+        |t| t.call_out_in_the,
+        false,
+        &[],
+    ),
+    field(
+        "document_type",
+        Input::Choice,
+        |t| t.document_category_only,
+        true,
+        &[],
+    ),
+    field("channel", Input::Choice, |t| t.origin, false, &[]),
+    // The service requires it of a referrer (a partner unit's software is its own unit).
+    field(
+        "unit",
+        Input::Text,
+        |t| t.unit_brigade_station_service,
+        true,
+        &[("maxlength", "200")],
+    ),
+    field("note", Input::Area, |t| t.why_in_a_few, false, &[]),
+    field(
+        "external_ref",
+        Input::Text,
+        |t| t.your_reference_optional,
+        false,
+        OFF,
+    ),
+    field("situation_end", Input::End, |t| t.the_situation, false, &[]),
 ];
 
-fn form_page(d: &D, f: &Form<'_>) -> String {
+fn referral_form(d: &D, f: &Form<'_>) -> String {
     let l = d.lang;
-    let mut h = format!("<p>{}</p>", l.t().the_social_worker_will);
-    f.summary(&mut h, LABELS);
-    form_open(&mut h, "/console/signalements/nouveau", &d.csrf, "");
-    h.push_str(&format!("<fieldset><legend>{}</legend>", l.t().the_person));
-    f.input(
-        &mut h,
-        "first_name",
-        l.t().first_name,
-        "text",
-        true,
-        "autocomplete=\"off\"",
-    );
-    f.input(
-        &mut h,
-        "last_name",
-        l.t().last_name,
-        "text",
-        true,
-        "autocomplete=\"off\"",
-    );
-    f.input(
-        &mut h,
-        "birth_year",
-        l.t().year_of_birth,
-        "text",
-        false,
-        "inputmode=\"numeric\" maxlength=\"4\"",
-    );
-    f.input(
-        &mut h,
-        "phone",
-        l.t().phone_the_person_gave,
-        "tel",
-        false,
-        "autocomplete=\"off\"",
-    );
-    f.select(
-        &mut h,
-        "person_role",
-        l.t().the_person_is,
-        &options::<PersonRole>(l),
-        true,
-    );
-    h.push_str("</fieldset>");
-    h.push_str(&format!(
-        "<fieldset><legend>{}</legend>",
-        l.t().how_to_reach_them
-    ));
-    f.checkbox(&mut h, "safe_contact.phone_call", l.t().call);
-    f.checkbox(&mut h, "safe_contact.voicemail", l.t().voicemail);
-    f.checkbox(&mut h, "safe_contact.sms", "SMS");
-    f.input(
-        &mut h,
-        "safe_contact.safe_phone",
-        l.t().safe_number_if_different,
-        "tel",
-        false,
-        "autocomplete=\"off\"",
-    );
-    h.push_str("</fieldset>");
-    f.checkbox(&mut h, "consent_to_contact", l.t().the_person_agrees_to);
-    h.push_str(&format!(
-        "<fieldset><legend>{}</legend>",
-        l.t().the_situation
-    ));
-    f.select(
-        &mut h,
-        "kind",
-        l.t().kind,
-        &options::<SituationKind>(l),
-        true,
-    );
-    f.checkbox(&mut h, "urgency.danger", l.t().immediate_danger);
-    f.checkbox(&mut h, "urgency.minor_involved", l.t().a_minor_is_involved);
-    f.checkbox(&mut h, "urgency.recent_call_out", l.t().call_out_in_the);
-    f.select(
-        &mut h,
-        "document_type",
-        l.t().document_category_only,
-        &options::<DocumentType>(l),
-        true,
-    );
     let channels: Vec<(String, String)> = options::<OriginChannel>(l)
         .into_iter()
         .filter(|(v, _)| OriginChannel::parse(v).is_some_and(|c| c.is_referral()))
         .collect();
-    f.select(&mut h, "channel", l.t().origin, &channels, false);
-    f.input(
-        &mut h,
-        "unit",
-        l.t().unit_brigade_station_service,
-        "text",
-        // The service requires it of a referrer (a partner unit's software is its own unit).
-        true,
-        "maxlength=\"200\"",
-    );
-    f.textarea(&mut h, "note", l.t().why_in_a_few);
-    f.input(
-        &mut h,
-        "external_ref",
-        l.t().your_reference_optional,
-        "text",
-        false,
-        "autocomplete=\"off\"",
-    );
-    h.push_str(&format!(
-        "</fieldset><button type=\"submit\">{}</button></form>",
-        l.t().send_the_referral
-    ));
-    h
+    form_page(
+        &FormView::new(
+            REFERRAL_FIELDS,
+            f,
+            "/console/signalements/nouveau",
+            &d.csrf,
+            l.t().send_the_referral,
+        )
+        .intro(l.t().the_social_worker_will)
+        .options("person_role", options::<PersonRole>(l))
+        .options("kind", options::<SituationKind>(l))
+        .options("document_type", options::<DocumentType>(l))
+        .options("channel", channels),
+    )
 }
 
 async fn new(d: D) -> Response {
     let l = d.lang;
-    d.page(l.t().new_referral, None, &form_page(&d, &Form::empty(l)))
+    d.page(
+        l.t().new_referral,
+        None,
+        &referral_form(&d, &Form::empty(l)),
+    )
 }
 
 async fn submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
@@ -211,27 +230,7 @@ async fn submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let r = match p.read::<ReferralInput>(&[
-        ("first_name", Kind::Needed),
-        ("last_name", Kind::Needed),
-        ("birth_year", Kind::Number),
-        ("phone", Kind::Text),
-        ("safe_contact.phone_call", Kind::Flag),
-        ("safe_contact.voicemail", Kind::Flag),
-        ("safe_contact.sms", Kind::Flag),
-        ("safe_contact.safe_phone", Kind::Text),
-        ("consent_to_contact", Kind::Flag),
-        ("kind", Kind::Text),
-        ("urgency.danger", Kind::Flag),
-        ("urgency.minor_involved", Kind::Flag),
-        ("urgency.recent_call_out", Kind::Flag),
-        ("person_role", Kind::Text),
-        ("document_type", Kind::Text),
-        ("channel", Kind::Text),
-        ("unit", Kind::Needed),
-        ("note", Kind::Text),
-        ("external_ref", Kind::Text),
-    ]) {
+    let r = match p.read_fields::<ReferralInput>(REFERRAL_FIELDS) {
         Ok(i) => referrals::create(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -243,7 +242,10 @@ async fn submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
                 let f = refusal.form(&values, d.lang);
                 html(
                     refusal.status,
-                    page(&d.frame(d.lang.t().new_referral, None), &form_page(&d, &f)),
+                    page(
+                        &d.frame(d.lang.t().new_referral, None),
+                        &referral_form(&d, &f),
+                    ),
                 )
             }
             Err(resp) => resp,

@@ -83,13 +83,13 @@ pub(super) async fn account_list(
                 action = action.and_quiet_button(
                     format!("/console/admin/comptes/{}/{to}", a.id),
                     label,
-                    &a.email,
+                    format!("{label} {}", a.email),
                 );
                 if a.second_factor_enrolled {
                     action = action.and_quiet_button(
                         format!("/console/admin/comptes/{}/second-facteur", a.id),
                         t.admin.reset_second_factor,
-                        &a.email,
+                        format!("{} {}", t.admin.reset_the_second_factor, a.email),
                     );
                 }
             }

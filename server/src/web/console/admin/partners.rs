@@ -116,7 +116,7 @@ pub(super) async fn partners_list(
                 action = action.and_quiet_button(
                     format!("/console/admin/cles/{}/revoquer", u.id),
                     t.admin.revoke,
-                    &u.name,
+                    format!("{} {}", t.admin.revoke_the_key_of, u.name),
                 );
             }
             vec![

@@ -117,7 +117,7 @@ fn file_view(c: &FileView<'_>, links: String, follow_up: String) -> FilePage {
     let allowed: Vec<&str> = [
         (sc.phone_call, t.means_call),
         (sc.voicemail, t.means_voicemail),
-        (sc.sms, "SMS"),
+        (sc.sms, t.sms),
         (sc.email, t.e_mail),
         (sc.letter, t.letter),
     ]

@@ -128,11 +128,17 @@ pub(super) fn state_form(c: &FileView<'_>) -> Option<FormView> {
         None => f.without("appointment_id"),
     };
     Some(if s.allowed_events.contains(&Event::ScheduleCallback) {
-        f.group(l.t().for_an_agreed_call, "callback_date", "callback_to")
+        f
     } else {
-        f.without("callback_date")
-            .without("callback_from")
-            .without("callback_to")
+        [
+            "callback",
+            "callback_date",
+            "callback_from",
+            "callback_to",
+            "callback_end",
+        ]
+        .iter()
+        .fold(f, |f, name| f.without(name))
     })
 }
 
