@@ -1,5 +1,6 @@
-//! The activity report as a printable HTML page, with its SVG charts drawn here (no script,
-//! no external resource); every label and figure escaped.
+//! The activity report as a printable HTML page (`templates/report/page.html`), with its SVG
+//! charts drawn here (no script, no external resource; the one place, with the QR code, where
+//! markup is written in Rust); every label and figure escaped.
 
 use relais_domain::casework::PartnerKind;
 use relais_domain::report::{Audience, Cell, Report};
@@ -98,21 +99,40 @@ pub(crate) fn month_chart(r: &Report) -> String {
     s
 }
 
-pub(crate) fn table(head: &[&str], rows: Vec<Vec<String>>) -> String {
-    let mut s = String::from("<table><thead><tr>");
-    for h in head {
-        let _ = write!(s, "<th>{}</th>", esc(h));
-    }
-    s.push_str("</tr></thead><tbody>");
-    for r in rows {
-        s.push_str("<tr>");
-        for c in r {
-            let _ = write!(s, "<td>{c}</td>");
-        }
-        s.push_str("</tr>");
-    }
-    s.push_str("</tbody></table>");
-    s
+/// A figure as a table reads it (the template escapes it): "< 5" when hidden.
+fn cell(c: Cell) -> String {
+    c.map(|n| n.to_string()).unwrap_or_else(|| "< 5".to_owned())
+}
+
+/// A table of the report: its headers and rows of text.
+struct Table {
+    head: &'static [&'static str],
+    rows: Vec<Vec<String>>,
+}
+
+fn table(head: &'static [&'static str], rows: Vec<Vec<String>>) -> Table {
+    Table { head, rows }
+}
+
+/// A part of the report: its title, maybe a chart, its tables.
+struct Section {
+    title: &'static str,
+    /// Drawn by `bar_chart` or `month_chart`.
+    chart: Option<String>,
+    tables: Vec<Table>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "report/page.html")]
+struct ReportPage<'a> {
+    org: &'a str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    from_read: String,
+    to_read: String,
+    external: bool,
+    kpis: Vec<(&'static str, String)>,
+    sections: Vec<Section>,
 }
 
 pub(crate) fn pct(v: Option<f64>) -> String {
@@ -121,120 +141,106 @@ pub(crate) fn pct(v: Option<f64>) -> String {
 
 /// A printable page, French, self-contained.
 pub fn html(r: &Report, org_name: &str) -> String {
-    let mut b = String::new();
-    let _ = write!(
-        b,
-        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Rapport d'activité {} – {}</title>\
-<style>body{{font-family:system-ui,sans-serif;max-width:720px;margin:2em auto;color:#222}}h1{{font-size:1.5em}}h2{{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ccc}}\
-table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padding:2px 8px;text-align:left}}td:last-child{{text-align:right}}figure{{margin:1em 0}}figcaption{{font-weight:600;margin-bottom:.3em}}\
-.kpi{{display:flex;gap:1.5em;flex-wrap:wrap}}.kpi div{{border:1px solid #ccc;padding:.5em 1em}}.kpi b{{display:block;font-size:1.6em}}@media print{{h2{{break-after:avoid}}figure,table{{break-inside:avoid}}}}</style></head><body>",
-        r.from, r.to
-    );
-    let _ = write!(
-        b,
-        "<h1>Rapport d'activité — {}</h1><p>Du {} au {}. {}</p>",
-        esc(org_name),
-        r.from.format("%d/%m/%Y"),
-        r.to.format("%d/%m/%Y"),
-        match r.audience {
-            Audience::External =>
-                "Version destinée à l'extérieur du service : tout effectif de 1 à 4 est masqué (« &lt; 5 »).",
-            Audience::Internal => "Version interne au service : ne pas diffuser.",
-        }
-    );
-    let _ = write!(
-        b,
-        "<div class=\"kpi\"><div>Personnes accompagnées<b>{}</b></div><div>Nouvelles situations<b>{}</b></div><div>Entretiens<b>{}</b></div><div>Contacts anonymes<b>{}</b></div><div>Mineurs<b>{}</b></div></div>",
-        cell_html(r.people_accompanied),
-        cell_html(r.new_situations),
-        cell_html(r.interviews_total),
-        cell_html(r.anonymous_contacts),
-        cell_html(r.minors)
-    );
-    b.push_str("<h2>Origine des situations</h2>");
-    b.push_str(&bar_chart(
-        "Par canal",
-        &r.origin_by_channel
-            .iter()
-            .map(|o| (fr(o.key).to_owned(), o.count))
-            .collect::<Vec<_>>(),
-    ));
-    b.push_str(&table(
-        &["Canal", "Initiative", "Situations"],
-        r.origins
-            .iter()
-            .map(|o| {
-                vec![
-                    esc(fr(o.channel)),
-                    esc(fr(o.initiative)),
-                    cell_html(o.count),
-                ]
-            })
-            .collect(),
-    ));
-    b.push_str(&table(
-        &["Initiative", "Situations", "Part"],
-        r.origin_by_initiative
-            .iter()
-            .map(|o| vec![esc(fr(o.key)), cell_html(o.count), pct(o.percent)])
-            .collect(),
-    ));
-    b.push_str("<h2>Problématiques (plusieurs par situation)</h2>");
-    b.push_str(&bar_chart(
-        "Problématiques",
-        &r.problems
-            .iter()
-            .filter(|p| p.count != Some(0))
-            .map(|p| (fr(p.key).to_owned(), p.count))
-            .collect::<Vec<_>>(),
-    ));
-    b.push_str("<h2>Entretiens par modalité</h2>");
-    b.push_str(&table(
-        &["Modalité", "Entretiens"],
-        r.interviews
-            .iter()
-            .map(|i| vec![esc(fr(i.key)), cell_html(i.count)])
-            .collect(),
-    ));
-    b.push_str("<h2>Statut, sexe et âge</h2>");
-    b.push_str(&table(
-        &["Statut", "Sexe", "Âge", "Situations"],
-        r.roles
-            .iter()
-            .filter(|c| c.count != Some(0))
-            .map(|c| {
-                vec![
-                    esc(fr(c.role)),
-                    esc(fr(c.sex)),
-                    esc(fr(c.age_band)),
-                    cell_html(c.count),
-                ]
-            })
-            .collect(),
-    ));
-    let re = &r.reachability;
-    b.push_str("<h2>Joignabilité</h2>");
-    b.push_str(&table(
-        &["Indicateur", "Valeur"],
-        vec![
-            vec!["Situations à joindre".into(), cell_html(re.to_reach)],
-            vec!["Personnes jointes".into(), cell_html(re.reached)],
-            vec!["Part jointe".into(), pct(re.percent_reached)],
-            vec![
-                "Délai médian jusqu'au premier contact".into(),
-                re.median_hours_to_first_contact
-                    .map(|h| format!("{h:.1} h"))
-                    .unwrap_or_else(|| "—".into()),
-            ],
-            vec![
-                "Tentatives par contact".into(),
-                re.attempts_per_contact
-                    .map(|a| format!("{a:.2}"))
-                    .unwrap_or_else(|| "—".into()),
-            ],
+    let mut sections = Vec::new();
+    sections.push(Section {
+        title: "Origine des situations",
+        chart: Some(bar_chart(
+            "Par canal",
+            &r.origin_by_channel
+                .iter()
+                .map(|o| (fr(o.key).to_owned(), o.count))
+                .collect::<Vec<_>>(),
+        )),
+        tables: vec![
+            table(
+                &["Canal", "Initiative", "Situations"],
+                r.origins
+                    .iter()
+                    .map(|o| {
+                        vec![
+                            fr(o.channel).to_owned(),
+                            fr(o.initiative).to_owned(),
+                            cell(o.count),
+                        ]
+                    })
+                    .collect(),
+            ),
+            table(
+                &["Initiative", "Situations", "Part"],
+                r.origin_by_initiative
+                    .iter()
+                    .map(|o| vec![fr(o.key).to_owned(), cell(o.count), pct(o.percent)])
+                    .collect(),
+            ),
         ],
-    ));
-    b.push_str("<h2>Orientations</h2>");
+    });
+    sections.push(Section {
+        title: "Problématiques (plusieurs par situation)",
+        chart: Some(bar_chart(
+            "Problématiques",
+            &r.problems
+                .iter()
+                .filter(|p| p.count != Some(0))
+                .map(|p| (fr(p.key).to_owned(), p.count))
+                .collect::<Vec<_>>(),
+        )),
+        tables: Vec::new(),
+    });
+    sections.push(Section {
+        title: "Entretiens par modalité",
+        chart: None,
+        tables: vec![table(
+            &["Modalité", "Entretiens"],
+            r.interviews
+                .iter()
+                .map(|i| vec![fr(i.key).to_owned(), cell(i.count)])
+                .collect(),
+        )],
+    });
+    sections.push(Section {
+        title: "Statut, sexe et âge",
+        chart: None,
+        tables: vec![table(
+            &["Statut", "Sexe", "Âge", "Situations"],
+            r.roles
+                .iter()
+                .filter(|c| c.count != Some(0))
+                .map(|c| {
+                    vec![
+                        fr(c.role).to_owned(),
+                        fr(c.sex).to_owned(),
+                        fr(c.age_band).to_owned(),
+                        cell(c.count),
+                    ]
+                })
+                .collect(),
+        )],
+    });
+    let re = &r.reachability;
+    sections.push(Section {
+        title: "Joignabilité",
+        chart: None,
+        tables: vec![table(
+            &["Indicateur", "Valeur"],
+            vec![
+                vec!["Situations à joindre".into(), cell(re.to_reach)],
+                vec!["Personnes jointes".into(), cell(re.reached)],
+                vec!["Part jointe".into(), pct(re.percent_reached)],
+                vec![
+                    "Délai médian jusqu'au premier contact".into(),
+                    re.median_hours_to_first_contact
+                        .map(|h| format!("{h:.1} h"))
+                        .unwrap_or_else(|| "—".into()),
+                ],
+                vec![
+                    "Tentatives par contact".into(),
+                    re.attempts_per_contact
+                        .map(|a| format!("{a:.2}"))
+                        .unwrap_or_else(|| "—".into()),
+                ],
+            ],
+        )],
+    });
     let mut by_kind: Vec<(String, Cell)> = Vec::new();
     for k in PartnerKind::ALL {
         let cells: Vec<Cell> = r
@@ -250,60 +256,89 @@ table{{border-collapse:collapse;margin:.5em 0}}td,th{{border:1px solid #ccc;padd
         };
         by_kind.push((fr(*k).to_owned(), total));
     }
-    b.push_str(&bar_chart("Orientations par type de partenaire", &by_kind));
-    b.push_str(&table(
-        &["Partenaire", "Statut", "Orientations"],
-        r.orientations
-            .iter()
-            .filter(|o| o.count != Some(0))
-            .map(|o| {
-                vec![
-                    esc(fr(o.partner_kind)),
-                    esc(fr(o.status)),
-                    cell_html(o.count),
-                ]
-            })
-            .collect(),
-    ));
-    b.push_str("<h2>Clôtures</h2>");
-    b.push_str(&table(
-        &["Motif", "Situations"],
-        r.closures
-            .iter()
-            .map(|c| vec![esc(fr(c.key)), cell_html(c.count)])
-            .collect(),
-    ));
-    b.push_str("<h2>Enfants en danger : signalements</h2>");
-    b.push_str(&table(
-        &["Destinataire", "Signalements"],
-        r.child_reports
-            .iter()
-            .map(|c| vec![esc(fr(c.key)), cell_html(c.count)])
-            .collect(),
-    ));
-    b.push_str("<h2>Activité mensuelle</h2>");
-    b.push_str(&month_chart(r));
-    b.push_str(&table(
-        &[
-            "Mois",
-            "Nouvelles situations",
-            "Entretiens",
-            "Tentatives",
-            "Anonymes",
+    sections.push(Section {
+        title: "Orientations",
+        chart: Some(bar_chart("Orientations par type de partenaire", &by_kind)),
+        tables: vec![table(
+            &["Partenaire", "Statut", "Orientations"],
+            r.orientations
+                .iter()
+                .filter(|o| o.count != Some(0))
+                .map(|o| {
+                    vec![
+                        fr(o.partner_kind).to_owned(),
+                        fr(o.status).to_owned(),
+                        cell(o.count),
+                    ]
+                })
+                .collect(),
+        )],
+    });
+    sections.push(Section {
+        title: "Clôtures",
+        chart: None,
+        tables: vec![table(
+            &["Motif", "Situations"],
+            r.closures
+                .iter()
+                .map(|c| vec![fr(c.key).to_owned(), cell(c.count)])
+                .collect(),
+        )],
+    });
+    sections.push(Section {
+        title: "Enfants en danger : signalements",
+        chart: None,
+        tables: vec![table(
+            &["Destinataire", "Signalements"],
+            r.child_reports
+                .iter()
+                .map(|c| vec![fr(c.key).to_owned(), cell(c.count)])
+                .collect(),
+        )],
+    });
+    sections.push(Section {
+        title: "Activité mensuelle",
+        chart: Some(month_chart(r)),
+        tables: vec![table(
+            &[
+                "Mois",
+                "Nouvelles situations",
+                "Entretiens",
+                "Tentatives",
+                "Anonymes",
+            ],
+            r.monthly
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.month.clone(),
+                        cell(m.new_situations),
+                        cell(m.interviews),
+                        cell(m.attempts),
+                        cell(m.anonymous_contacts),
+                    ]
+                })
+                .collect(),
+        )],
+    });
+    let page = ReportPage {
+        org: org_name,
+        from: r.from,
+        to: r.to,
+        from_read: r.from.format("%d/%m/%Y").to_string(),
+        to_read: r.to.format("%d/%m/%Y").to_string(),
+        external: r.audience == Audience::External,
+        kpis: vec![
+            ("Personnes accompagnées", cell(r.people_accompanied)),
+            ("Nouvelles situations", cell(r.new_situations)),
+            ("Entretiens", cell(r.interviews_total)),
+            ("Contacts anonymes", cell(r.anonymous_contacts)),
+            ("Mineurs", cell(r.minors)),
         ],
-        r.monthly
-            .iter()
-            .map(|m| {
-                vec![
-                    esc(&m.month),
-                    cell_html(m.new_situations),
-                    cell_html(m.interviews),
-                    cell_html(m.attempts),
-                    cell_html(m.anonymous_contacts),
-                ]
-            })
-            .collect(),
-    ));
-    b.push_str("<p><small>Chiffres calculés à partir des données enregistrées dans Relais. Personnes accompagnées : personnes distinctes ayant fait l'objet d'au moins une action (tentative de contact, entretien, orientation, signalement) sur la période.</small></p></body></html>");
-    b
+        sections,
+    };
+    askama::Template::render(&page).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "report did not render");
+        String::new()
+    })
 }
