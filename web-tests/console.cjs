@@ -504,6 +504,15 @@ async function main() {
         await page.locator('ul.slots button').first().click();
         check('an appointment is moved from the console', (await noticeText(page)).includes('Rendez-vous déplacé'), await page.locator('.errors').innerText().catch(() => page.url()));
       }
+      // The agenda in a calendar application: the address shown once, then revoked.
+      await page.click('nav >> text=Abonnement au calendrier');
+      await page.check('#f-show-names');
+      await page.click('form[action="/console/agenda/abonnements"] button[type=submit]');
+      const feedAddress = await page.locator('.notice code.secret').innerText().catch(() => '');
+      check('a calendar feed\'s address is shown once', /\/api\/v1\/calendar\/[A-Za-z0-9_-]+\.ics$/.test(feedAddress), feedAddress);
+      await look(page, 'calendar-feed');
+      await page.locator('form[action$="/revoquer"] button').first().click();
+      check('a calendar feed is revoked from the console', (await noticeText(page)).includes('Abonnement révoqué') && !(await page.content()).includes(feedAddress), await page.locator('main').innerText().then((t) => t.slice(0, 200)));
       // Closed, then reopened from the file: a new situation, back in the queue.
       await page.goto(base + file);
       await page.selectOption('#f-event', 'close');

@@ -50,6 +50,8 @@ pub enum Action {
     PartnerWritten,
     PartnerUnitWritten,
     PersonLinked,
+    /// A link between two people ended.
+    PersonUnlinked,
     ReportGenerated,
     RetentionRun,
     PersonAnonymised,
@@ -95,6 +97,7 @@ relais_domain::words!(Action {
     PartnerWritten = "partner_written" => ("Partenaire enregistré", "Partner saved"),
     PartnerUnitWritten = "partner_unit_written" => ("Clé d'unité enregistrée", "Unit key saved"),
     PersonLinked = "person_linked" => ("Personnes liées", "People linked"),
+    PersonUnlinked = "person_unlinked" => ("Lien entre personnes terminé", "Link between people ended"),
     ReportGenerated = "report_generated" => ("Rapport produit", "Report produced"),
     RetentionRun = "retention_run" => ("Conservation appliquée", "Retention run"),
     PersonAnonymised = "person_anonymised" => ("Dossier anonymisé", "File anonymised"),

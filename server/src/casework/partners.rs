@@ -683,7 +683,7 @@ pub async fn unlink(t: &Scope, id: Uuid) -> ServiceResult<()> {
     }
     audit::record(
         &txn,
-        t.audit_event(Action::PersonLinked, Some("person_link"), Some(id), "ok"),
+        t.audit_event(Action::PersonUnlinked, Some("person_link"), Some(id), "ok"),
     )
     .await?;
     txn.commit().await?;

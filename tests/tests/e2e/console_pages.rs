@@ -465,3 +465,59 @@ async fn the_desk_moves_an_appointment_to_a_free_time_and_a_stale_page_is_refuse
     assert!(again.body.contains("role=\"alert\""), "{}", again.body);
     s.stop().await;
 }
+
+// Issue 25 §6: a staff member's calendar feed, from the menu: its address shown once, the
+// feed answering, revoked from the same page.
+#[tokio::test]
+async fn a_coordinator_subscribes_to_their_agenda_and_revokes_it() {
+    let s = Server::start().await;
+    let a = org(&s, "Abonnement").await;
+    let c = a.coordinator.token.as_str();
+    let page = send(&s, c, "/console/agenda/abonnements", None).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains("href=\"/console/agenda/abonnements\" aria-current=\"page\""),
+        "in the menu, marked as the page shown: {}",
+        page.body
+    );
+    assert!(page.body.contains("Aucun abonnement en service."));
+    let made = send(
+        &s,
+        c,
+        "/console/agenda/abonnements",
+        Some(&[("show_names", "true")]),
+    )
+    .await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    let path = made
+        .body
+        .split("/api/v1/calendar/")
+        .nth(1)
+        .and_then(|rest| rest.split(".ics").next())
+        .map(|token| format!("/api/v1/calendar/{token}.ics"))
+        .expect("the new address is shown");
+    let feed = reqwest::get(format!("{}{path}", s.base)).await.unwrap();
+    assert_eq!(feed.status(), 200);
+    assert!(feed.text().await.unwrap().starts_with("BEGIN:VCALENDAR"));
+    // The address is not shown again.
+    let again = send(&s, c, "/console/agenda/abonnements", None).await;
+    assert!(!again.body.contains(&path), "shown once only");
+    assert!(again.body.contains("avec les initiales"));
+    let revoke = again
+        .body
+        .split("action=\"/console/agenda/abonnements/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|tail| format!("/console/agenda/abonnements/{tail}"))
+        .expect("a revoke button");
+    let gone = send(&s, c, &revoke, Some(&[])).await;
+    assert_eq!(gone.status, 303);
+    assert_eq!(
+        gone.location.as_deref(),
+        Some("/console/agenda/abonnements?fait=abonnement-revoque")
+    );
+    let feed = reqwest::get(format!("{}{path}", s.base)).await.unwrap();
+    assert_eq!(feed.status(), 404, "a revoked feed shows nothing");
+    s.stop().await;
+}

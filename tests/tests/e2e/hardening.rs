@@ -344,6 +344,24 @@ async fn keep_apart_turned_off_with_a_reason_is_sealed_audited_and_obeyed() {
     let day = relais_tests::fixture_day(&s, &a).await;
     let (st, theirs) = book(&s, &a, &author, day, 11, 0).await;
     assert_eq!(st, 201, "the rule is off for these two: {theirs}");
+    // Ending the link is audited as an ending, not as a second linking.
+    let link_id = l["id"].as_str().unwrap();
+    let (st, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/person-links/{link_id}"),
+            Some(c),
+            None,
+        )
+        .await;
+    assert_eq!(st, 204);
+    let ended = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("person_unlinked"))
+        .filter(audit_log::Column::OrganisationId.eq(a.id))
+        .all(s.state.db())
+        .await
+        .unwrap();
+    assert_eq!(ended.len(), 1, "ending a link is audited as such");
     s.stop().await;
 }
 

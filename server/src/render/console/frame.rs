@@ -7,6 +7,7 @@ use askama::Template;
 use relais_domain::Role;
 
 use super::Lang;
+use super::text::Text;
 
 /// What the frame around a page needs.
 pub struct Frame<'a> {
@@ -24,49 +25,33 @@ pub struct Frame<'a> {
     pub alert: Option<&'a str>,
 }
 
-/// The navigation of a role: (path, French, English).
-pub fn menu(role: Role) -> Vec<(&'static str, &'static str, &'static str)> {
-    let mut m = Vec::new();
+/// A menu entry: its path and its label, a key of the catalog.
+pub type MenuEntry = (&'static str, fn(&'static Text) -> &'static str);
+
+/// The navigation of a role.
+pub fn menu(role: Role) -> Vec<MenuEntry> {
+    let mut m: Vec<MenuEntry> = Vec::new();
     if role.may_read_person_files() {
-        m.push(("/console/file", "File d'appels", "Call-back queue"));
-        m.push(("/console/agenda", "Agenda", "Agenda"));
-        m.push(("/console/accueil", "Accueil sans rendez-vous", "Walk-in"));
-        m.push((
-            "/console/contact-anonyme",
-            "Contact anonyme",
-            "Anonymous contact",
-        ));
+        m.push(("/console/file", |t| t.call_back_queue));
+        m.push(("/console/agenda", |t| t.agenda));
+        m.push(("/console/agenda/abonnements", |t| t.calendar_feeds));
+        m.push(("/console/accueil", |t| t.walk_in));
+        m.push(("/console/contact-anonyme", |t| t.anonymous_contact));
     }
     if role.may_administer() {
-        m.push(("/console/admin/sites", "Sites", "Sites"));
-        m.push(("/console/admin/comptes", "Comptes", "Accounts"));
-        m.push((
-            "/console/admin/types",
-            "Types de rendez-vous",
-            "Appointment types",
-        ));
-        m.push(("/console/admin/horaires", "Horaires", "Opening hours"));
-        m.push((
-            "/console/admin/exceptions",
-            "Fermetures et plages en plus",
-            "Closures and extra hours",
-        ));
-        m.push(("/console/admin/partenaires", "Partenaires", "Partners"));
-        m.push(("/console/admin/messages", "Messages", "Messages"));
-        m.push((
-            "/console/admin/rapport",
-            "Rapport d'activité",
-            "Activity report",
-        ));
-        m.push(("/console/admin/journal", "Journal", "Audit log"));
+        m.push(("/console/admin/sites", |t| t.admin.sites));
+        m.push(("/console/admin/comptes", |t| t.admin.accounts));
+        m.push(("/console/admin/types", |t| t.admin.appointment_types));
+        m.push(("/console/admin/horaires", |t| t.admin.opening_hours));
+        m.push(("/console/admin/exceptions", |t| t.admin.exceptions_title));
+        m.push(("/console/admin/partenaires", |t| t.admin.partners));
+        m.push(("/console/admin/messages", |t| t.admin.messages));
+        m.push(("/console/admin/rapport", |t| t.admin.activity_report));
+        m.push(("/console/admin/journal", |t| t.admin.menu_audit_log));
     }
     if role == Role::Referrer {
-        m.push(("/console/signalements", "Mes signalements", "My referrals"));
-        m.push((
-            "/console/signalements/nouveau",
-            "Nouveau signalement",
-            "New referral",
-        ));
+        m.push(("/console/signalements", |t| t.my_referrals));
+        m.push(("/console/signalements/nouveau", |t| t.new_referral));
     }
     m
 }
@@ -131,16 +116,26 @@ pub fn page(f: &Frame<'_>, body: &str) -> String {
     let view = FrameView {
         w,
         title: f.title,
-        who: f.who.map(|(role, name)| Who {
-            name,
-            menu: menu(role)
-                .into_iter()
-                .map(|(path, fr, en)| MenuItem {
-                    path,
-                    label: l.w(fr, en),
-                    current: f.path == path || f.path.starts_with(&format!("{path}/")),
-                })
-                .collect(),
+        who: f.who.map(|(role, name)| {
+            let entries = menu(role);
+            // The page's own entry: the longest path the page is at or under.
+            let at = |path: &str| f.path == path || f.path.starts_with(&format!("{path}/"));
+            let current = entries
+                .iter()
+                .map(|e| e.0)
+                .filter(|p| at(p))
+                .max_by_key(|p| p.len());
+            Who {
+                name,
+                menu: entries
+                    .into_iter()
+                    .map(|(path, label)| MenuItem {
+                        path,
+                        label: label(l.t()),
+                        current: current == Some(path),
+                    })
+                    .collect(),
+            }
         }),
         csrf: f.csrf,
         other_href: format!(

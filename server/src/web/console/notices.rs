@@ -41,12 +41,13 @@ pub enum Done {
     LinkCreated,
     LinkEnded,
     OutcomeRecorded,
+    FeedRevoked,
 }
 
 use Done::*;
 
 /// Every fixed notice, with its code (`Anonymised` carries its count: `anonymises-3`).
-const FIXED: [(Done, &str); 30] = [
+const FIXED: [(Done, &str); 31] = [
     (SiteCreated, "site-cree"),
     (AccountCreated, "compte-cree"),
     (SecondFactorReset, "second-facteur"),
@@ -74,6 +75,7 @@ const FIXED: [(Done, &str); 30] = [
     (ExceptionRemoved, "exception-retiree"),
     (SituationReopened, "reouverte"),
     (AppointmentMoved, "rdv-deplace"),
+    (FeedRevoked, "abonnement-revoque"),
     (LinkCreated, "lien-cree"),
     (LinkEnded, "lien-termine"),
     (OutcomeRecorded, "suite-enregistree"),
@@ -133,6 +135,7 @@ impl Done {
             LinkCreated => l.t().link_created,
             LinkEnded => l.t().link_ended,
             OutcomeRecorded => l.t().outcome_recorded,
+            FeedRevoked => l.t().feed_revoked,
         };
         s.to_owned()
     }

@@ -33,6 +33,20 @@ catalog! {
     /// The console's page text in one language: one field per key.
     Text {
         [admin: admin::Admin = (admin::FR, admin::EN)]
+        calendar_feeds => ("Abonnement au calendrier", "Calendar feed"),
+        feeds_intro => ("Votre agenda dans votre application de calendrier : elle s'abonne à une adresse secrète, qui ne montre que l'heure, le lieu et le type de chaque rendez-vous (jamais le motif). Qui a l'adresse voit votre agenda : ne la partagez pas, révoquez-la si un téléphone est perdu.", "Your agenda in your calendar application: it subscribes to a secret address, which shows only each appointment's time, place and type (never the reason). Whoever has the address sees your agenda: do not share it, revoke it if a phone is lost."),
+        feed_shown_once => ("Voici l'adresse de l'abonnement. Copiez-la dans votre application de calendrier maintenant : elle ne sera plus affichée.", "Here is the feed's address. Copy it into your calendar application now: it will not be shown again."),
+        live_feeds => ("Abonnements en service", "Live feeds"),
+        feed_created => ("Créé le", "Created"),
+        feed_titles => ("Titres", "Titles"),
+        feed_with_initials => ("avec les initiales", "with initials"),
+        feed_without_names => ("sans nom", "without names"),
+        no_feed => ("Aucun abonnement en service.", "No live feed."),
+        new_feed => ("Nouvel abonnement", "New feed"),
+        feed_show_initials => ("Montrer les initiales des personnes dans les titres (à éviter sur un téléphone que d'autres voient)", "Show people's initials in the titles (avoid it on a phone others see)"),
+        create_the_feed => ("Créer l'abonnement", "Create the feed"),
+        revoke_the_feed_of => ("Révoquer l'abonnement de", "Revoke the feed of"),
+        feed_revoked => ("Abonnement révoqué : l'adresse ne montre plus rien.", "Feed revoked: the address shows nothing any more."),
         link_search => ("Lier à une autre personne : son nom exact", "Link to another person: their exact name"),
         find => ("Chercher", "Find"),
         nobody_by_that_name => ("Personne d'autre de ce nom.", "Nobody else by that name."),

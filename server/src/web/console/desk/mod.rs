@@ -39,6 +39,7 @@ use crate::state::AppState;
 mod actions;
 mod agenda;
 mod booking;
+mod feeds;
 mod file;
 mod follow_up;
 mod forms;
@@ -48,6 +49,7 @@ mod queue;
 use actions::*;
 use agenda::*;
 use booking::*;
+use feeds::*;
 use file::*;
 use follow_up::*;
 use forms::*;
@@ -98,6 +100,11 @@ pub fn routes() -> Router<AppState> {
             get(slots).post(book),
         )
         .route("/console/agenda", get(agenda_page))
+        .route("/console/agenda/abonnements", get(feeds).post(create_feed))
+        .route(
+            "/console/agenda/abonnements/{id}/revoquer",
+            post(revoke_feed).get(|| async { super::see_other("/console/agenda/abonnements") }),
+        )
         .route("/console/rendez-vous/{id}", get(appointment_page))
         .route(
             "/console/rendez-vous/{id}/deplacer",
