@@ -45,6 +45,22 @@ pub(crate) async fn authenticate(
     totp_code: Option<&str>,
     recovery_code: Option<&str>,
 ) -> ServiceResult<Authenticated> {
+    let (acc, _) = check_password(state, ip, email, password, totp_code, recovery_code).await?;
+    second_factor(state, ip, acc, totp_code, recovery_code).await
+}
+
+/// The password step: the throttle per address, the account the address and password name
+/// (several organisations may share both: the code, if any, says which), its lockout, whether
+/// it is disabled. Gives that account and every account the password matched. Every failure
+/// is audited and counted.
+pub(crate) async fn check_password(
+    state: &AppState,
+    ip: Option<std::net::IpAddr>,
+    email: &str,
+    password: &str,
+    totp_code: Option<&str>,
+    recovery_code: Option<&str>,
+) -> ServiceResult<(account::Model, Vec<account::Model>)> {
     let now = state.now();
     if ip.is_some_and(|ip| state.ip_throttle().is_blocked(ip, now)) {
         return Err(
@@ -94,14 +110,14 @@ pub(crate) async fn authenticate(
         .await
         .map_err(ServiceError::internal)?
     };
-    let matching: Vec<&account::Model> = candidates
+    let matching_refs: Vec<&account::Model> = candidates
         .iter()
         .zip(&password_ok)
         .filter(|(_, ok)| **ok)
         .map(|(a, _)| a)
         .collect();
     // Several accounts with this address and password: the second factor says which.
-    let acc = match matching.as_slice() {
+    let acc = match matching_refs.as_slice() {
         [] => candidates.first().cloned(),
         [one] => Some((*one).clone()),
         many => {
@@ -115,13 +131,14 @@ pub(crate) async fn authenticate(
             pick.or_else(|| many.first().map(|a| (*a).clone()))
         }
     };
-    let password_ok = !matching.is_empty();
+    let password_ok = !matching_refs.is_empty();
+    let matching: Vec<account::Model> = matching_refs.into_iter().cloned().collect();
     let lock = acc.as_ref().map(lock_state);
     let ev =
         |acc: Option<&account::Model>, action, outcome| login_audit(acc, ip, action, outcome, now);
     let fail = |acc: Option<account::Model>| async move {
         record_failure(state, acc.as_ref(), ip, now).await?;
-        Err::<Authenticated, ServiceError>(invalid_credentials())
+        Err::<(account::Model, Vec<account::Model>), ServiceError>(invalid_credentials())
     };
     let Some(acc) = acc else {
         return fail(None).await;
@@ -155,6 +172,59 @@ pub(crate) async fn authenticate(
         return fail(Some(acc)).await;
     }
     if acc.disabled {
+        state
+            .audit(ev(Some(&acc), Action::LoginFailed, "disabled"))
+            .await?;
+        return Err(invalid_credentials());
+    }
+    Ok((acc, matching))
+}
+
+/// Of the accounts a password matched, the one this code is for (the first if none).
+pub(crate) async fn pick_by_code(
+    state: &AppState,
+    accounts: &[account::Model],
+    totp_code: Option<&str>,
+    recovery_code: Option<&str>,
+) -> ServiceResult<Option<account::Model>> {
+    if accounts.len() > 1 {
+        for a in accounts {
+            if second_factor_matches(state, state.db(), a, totp_code, recovery_code, state.now())
+                .await?
+            {
+                return Ok(Some(a.clone()));
+            }
+        }
+    }
+    Ok(accounts.first().cloned())
+}
+
+/// The second step: the account's lockout and state checked again (time passed since the
+/// password), then its authenticator's code or a recovery code, each consumed once. A wrong
+/// code counts as a failure.
+pub(crate) async fn second_factor(
+    state: &AppState,
+    ip: Option<std::net::IpAddr>,
+    acc: account::Model,
+    totp_code: Option<&str>,
+    recovery_code: Option<&str>,
+) -> ServiceResult<Authenticated> {
+    let now = state.now();
+    let db = state.db();
+    let policy = lock_policy(state);
+    let ev =
+        |acc: Option<&account::Model>, action, outcome| login_audit(acc, ip, action, outcome, now);
+    let fail = |acc: Option<account::Model>| async move {
+        record_failure(state, acc.as_ref(), ip, now).await?;
+        Err::<Authenticated, ServiceError>(invalid_credentials())
+    };
+    if policy.is_locked(&lock_state(&acc), now) {
+        state
+            .audit(ev(Some(&acc), Action::LoginFailed, "locked"))
+            .await?;
+        return Err(invalid_credentials());
+    }
+    if acc.disabled || acc.deleted_at.is_some() {
         state
             .audit(ev(Some(&acc), Action::LoginFailed, "disabled"))
             .await?;

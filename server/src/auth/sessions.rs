@@ -50,7 +50,8 @@ pub async fn resume(
         .one(&db)
         .await?
         .ok_or_else(ServiceError::unauthenticated)?;
-    if s.expires_at <= now || s.idle_expires_at <= now {
+    // A sign-in held between its two steps opens nothing.
+    if s.expires_at <= now || s.idle_expires_at <= now || s.kind == SIGN_IN_KIND {
         return Err(ServiceError::unauthenticated());
     }
     let acc = acc
@@ -150,6 +151,16 @@ pub async fn login(
         req.recovery_code.as_deref(),
     )
     .await?;
+    open_session(state, ip, &a).await
+}
+
+/// A web session for an account that proved who it is (its second factor, or none yet:
+/// then only the enrolment pages open).
+async fn open_session(
+    state: &crate::state::AppState,
+    ip: Option<std::net::IpAddr>,
+    a: &crate::auth::credentials::Authenticated,
+) -> ServiceResult<SessionGrant> {
     let now = state.now();
     let c = state.config();
     let token = random_token(32);
@@ -170,7 +181,7 @@ pub async fn login(
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, login_event(&a, ip, Action::Login, state.now())).await?;
+    audit::record(&txn, login_event(a, ip, Action::Login, state.now())).await?;
     txn.commit().await?;
     Ok(SessionGrant {
         token,
@@ -182,4 +193,127 @@ pub async fn login(
             SecondFactor::EnrolmentRequired
         },
     })
+}
+
+/// How long the code may follow the password.
+pub const SIGN_IN_MINUTES: i64 = 5;
+
+/// At most this many accounts share one address and password (`check_password` reads ten).
+const SIGN_IN_ACCOUNTS: usize = 10;
+
+/// The kind of the row that holds a sign-in between its two steps.
+const SIGN_IN_KIND: &str = "sign_in";
+
+/// The first step of the console's sign-in answered.
+pub enum Begun {
+    /// The account has no second factor yet: a session that opens only its enrolment.
+    Session(SessionGrant),
+    /// The password was right; the code is asked next. `token` holds the sign-in on the
+    /// server for `SIGN_IN_MINUTES` (the browser keeps it in a cookie of its own); it opens
+    /// nothing by itself.
+    Code { token: String },
+}
+
+/// One row per account the password matched, each under its own hash of the one token.
+fn sign_in_hash(token: &str, n: usize) -> String {
+    token_hash(&format!("{token}:{n}"))
+}
+
+/// The console's sign-in, first step: the address and the password (throttle, lockout and
+/// audit as always). When the account has a second factor, the sign-in is held on the server
+/// for a few minutes, for every account the password matched, and the code is asked next.
+pub async fn begin(
+    state: &crate::state::AppState,
+    ip: Option<std::net::IpAddr>,
+    email: &str,
+    password: &str,
+) -> ServiceResult<Begun> {
+    let (acc, matching) =
+        crate::auth::credentials::check_password(state, ip, email, password, None, None).await?;
+    if !acc.totp_enrolled {
+        let a = crate::auth::credentials::second_factor(state, ip, acc, None, None).await?;
+        return open_session(state, ip, &a).await.map(Begun::Session);
+    }
+    let now = state.now();
+    let until = now + Duration::minutes(SIGN_IN_MINUTES);
+    let token = random_token(32);
+    let (_turn, txn) = state.begin_write().await?;
+    for (n, a) in matching
+        .iter()
+        .filter(|a| a.totp_enrolled)
+        .take(SIGN_IN_ACCOUNTS)
+        .enumerate()
+    {
+        session::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            account_id: Set(a.id),
+            organisation_id: Set(a.organisation_id),
+            token_hash: Set(sign_in_hash(&token, n)),
+            kind: Set(SIGN_IN_KIND.into()),
+            device_id: Set(None),
+            second_factor_ok: Set(false),
+            created_at: Set(now),
+            idle_expires_at: Set(until),
+            expires_at: Set(until),
+            revoked_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(Begun::Code { token })
+}
+
+/// The console's sign-in, second step: the code (or a recovery code) for the sign-in held by
+/// `token`. A wrong code counts against the account as in one step and leaves the sign-in
+/// held; an unknown or expired one is `Unauthenticated` (start again). Once signed in, the
+/// held sign-in ends.
+pub async fn finish(
+    state: &crate::state::AppState,
+    ip: Option<std::net::IpAddr>,
+    token: &str,
+    totp_code: Option<&str>,
+    recovery_code: Option<&str>,
+) -> ServiceResult<SessionGrant> {
+    let now = state.now();
+    let db = state.db();
+    let hashes: Vec<String> = (0..SIGN_IN_ACCOUNTS)
+        .map(|n| sign_in_hash(token, n))
+        .collect();
+    let held: Vec<(session::Model, Option<account::Model>)> = session::Entity::find()
+        .find_also_related(account::Entity)
+        .filter(session::Column::TokenHash.is_in(hashes))
+        .filter(session::Column::Kind.eq(SIGN_IN_KIND))
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(now))
+        .all(db)
+        .await?;
+    let accounts: Vec<account::Model> = held.iter().filter_map(|(_, a)| a.clone()).collect();
+    if accounts.is_empty() {
+        return Err(ServiceError::unauthenticated());
+    }
+    if totp_code.is_none() && recovery_code.is_none() {
+        return Err(ServiceError::field(
+            relais_domain::problem::ProblemCode::SecondFactorNeeded,
+            "totp_code",
+            "Code de l'application d'authentification requis.",
+        ));
+    }
+    let Some(acc) =
+        crate::auth::credentials::pick_by_code(state, &accounts, totp_code, recovery_code).await?
+    else {
+        return Err(ServiceError::unauthenticated());
+    };
+    let a =
+        crate::auth::credentials::second_factor(state, ip, acc, totp_code, recovery_code).await?;
+    let ids: Vec<Uuid> = held.iter().map(|(s, _)| s.id).collect();
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(session::Column::Id.is_in(ids))
+        .exec(db)
+        .await?;
+    open_session(state, ip, &a).await
 }

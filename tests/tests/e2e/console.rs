@@ -601,3 +601,180 @@ async fn the_report_offers_its_usual_periods() {
     assert!(body.contains(&format!("1er trimestre {y}")), "{}", body);
     s.stop().await;
 }
+
+/// A form posted with a cookie of the caller's choosing (the held sign-in's).
+async fn post_with_cookie(s: &Server, path: &str, cookie: &str, form: &[(&str, &str)]) -> Page {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let body: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form.iter())
+        .finish();
+    let res = http
+        .post(format!("{}{path}", s.base))
+        .header("sec-fetch-site", "same-origin")
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let h = |n: &str| {
+        res.headers()
+            .get_all(n)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (location, set_cookie, cache) = (h("location"), h("set-cookie"), h("cache-control"));
+    let status = res.status().as_u16();
+    let body = res.text().await.unwrap();
+    assert!(status < 500, "{path} answered {status}");
+    Page {
+        status,
+        location: Some(location).filter(|l| !l.is_empty()),
+        set_cookie: Some(set_cookie).filter(|c| !c.is_empty()),
+        cache: Some(cache),
+        body,
+    }
+}
+
+/// The held sign-in's cookie from a first step's answer.
+fn held(p: &Page) -> String {
+    let c = p.set_cookie.as_deref().expect("a cookie");
+    assert!(c.starts_with("relais_sign_in="), "{c}");
+    assert!(
+        c.contains("Path=/console/connexion")
+            && c.contains("HttpOnly")
+            && c.contains("SameSite=Strict")
+            && c.contains("Max-Age=300"),
+        "{c}"
+    );
+    c.split(';').next().unwrap().to_owned()
+}
+
+// Issue 25 §6: the sign-in in two steps — the password, then the code — with the sign-in
+// held on the server in between: a wrong code is refused and counted, the held token opens
+// nothing, the right code signs in once, and five minutes later the sign-in must start again.
+#[tokio::test]
+async fn signing_in_takes_the_password_then_the_code_held_on_the_server_in_between() {
+    let s = Server::start().await;
+    let a = org(&s, "Deux temps").await;
+    let first = |back: &'static str| {
+        let email = a.coordinator.email.clone();
+        let s = &s;
+        async move {
+            let mut form = vec![
+                ("email", email.clone()),
+                ("password", relais_tests::PASSWORD.to_owned()),
+            ];
+            if !back.is_empty() {
+                form.push(("retour", back.to_owned()));
+            }
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            send(s, None, "/console/connexion", Some(&pairs)).await
+        }
+    };
+    // The first page asks for the address and the password only.
+    let page = send(&s, None, "/console/connexion", None).await;
+    assert!(page.body.contains("id=\"f-password\"") && !page.body.contains("totp_code"));
+    let step = first("/console/agenda").await;
+    assert_eq!(step.status, 303, "{}", step.body);
+    assert_eq!(
+        step.location.as_deref(),
+        Some("/console/connexion/code?retour=%2Fconsole%2Fagenda")
+    );
+    let cookie = held(&step);
+    // The held token is no session: not as the console's cookie, not as the API's bearer.
+    let token = cookie.trim_start_matches("relais_sign_in=");
+    let page = send(&s, Some(token), "/console/file", None).await;
+    assert_eq!(page.status, 303, "the console does not open");
+    let (st, _) = s.get("/api/v1/me", token).await;
+    assert_eq!(st, 401, "the API does not open");
+    // The code's page, then a wrong code: refused on that page, the sign-in still held.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let code_page = http
+        .get(format!("{}/console/connexion/code", s.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(code_page.status(), 200);
+    let body = code_page.text().await.unwrap();
+    assert!(body.contains("autocomplete=\"one-time-code\""), "{body}");
+    let wrong = post_with_cookie(
+        &s,
+        "/console/connexion/code",
+        &cookie,
+        &[("totp_code", "000000"), ("retour", "/console/agenda")],
+    )
+    .await;
+    assert!((400..500).contains(&wrong.status), "{}", wrong.status);
+    assert!(wrong.body.contains("Connexion refusée"), "{}", wrong.body);
+    assert!(!wrong.body.contains("000000"), "a code is not shown again");
+    // The right code: signed in, where the page was asked for, the held sign-in cleared.
+    let right = post_with_cookie(
+        &s,
+        "/console/connexion/code",
+        &cookie,
+        &[
+            ("totp_code", &totp_code(&a.coordinator.totp_secret, 1)),
+            ("retour", "/console/agenda"),
+        ],
+    )
+    .await;
+    assert_eq!(right.status, 303, "{}", right.body);
+    assert_eq!(right.location.as_deref(), Some("/console/agenda"));
+    let cookies = right.set_cookie.unwrap();
+    assert!(
+        cookies.contains("relais_console=") && cookies.contains("relais_sign_in=; "),
+        "{cookies}"
+    );
+    let session = cookies
+        .split("relais_console=")
+        .nth(1)
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        send(&s, Some(&session), "/console/agenda", None)
+            .await
+            .status,
+        200
+    );
+    // The held sign-in served once.
+    let again = post_with_cookie(
+        &s,
+        "/console/connexion/code",
+        &cookie,
+        &[("totp_code", &totp_code(&a.coordinator.totp_secret, 0))],
+    )
+    .await;
+    assert_eq!(again.status, 303);
+    assert_eq!(
+        again.location.as_deref(),
+        Some("/console/connexion?expiree=1")
+    );
+    // Five minutes after the password, the code comes too late: start again, said so.
+    let late = held(&first("").await);
+    s.state.clock().advance(chrono::Duration::minutes(6));
+    let too_late = post_with_cookie(
+        &s,
+        "/console/connexion/code",
+        &late,
+        &[("totp_code", &totp_code(&a.coordinator.totp_secret, 0))],
+    )
+    .await;
+    assert_eq!(
+        too_late.location.as_deref(),
+        Some("/console/connexion?expiree=1")
+    );
+    let said = send(&s, None, "/console/connexion?expiree=1", None).await;
+    assert!(said.body.contains("dans les 5 minutes"), "{}", said.body);
+    s.stop().await;
+}

@@ -7,8 +7,8 @@ use super::spec::{Field, FieldView, Input, SummaryView, summary};
 use super::text::Text;
 use super::{Form, Lang};
 
-/// The sign-in form's fields.
-pub const FIELDS: [Field; 4] = [
+/// The sign-in's first step: the address and the password.
+pub const FIELDS: [Field; 2] = [
     Field {
         name: "email",
         input: Input::Email,
@@ -23,6 +23,10 @@ pub const FIELDS: [Field; 4] = [
         required: true,
         hints: &[("autocomplete", "current-password")],
     },
+];
+
+/// The sign-in's second step: the authenticator's code, or a recovery code.
+pub const CODE_FIELDS: [Field; 2] = [
     Field {
         name: "totp_code",
         input: Input::Text,
@@ -33,6 +37,7 @@ pub const FIELDS: [Field; 4] = [
             ("autocomplete", "one-time-code"),
             ("maxlength", "6"),
             ("pattern", "[0-9]{6}"),
+            ("autofocus", ""),
         ],
     },
     Field {
@@ -53,27 +58,56 @@ struct View<'a> {
     summary: Option<SummaryView>,
     email: FieldView,
     password: FieldView,
+}
+
+#[derive(Template)]
+#[template(path = "console/sign_in_code.html")]
+struct CodeView<'a> {
+    w: &'static Text,
+    back: Option<&'a str>,
+    /// The way back to the first step, with where to go after.
+    restart: String,
+    summary: Option<SummaryView>,
     totp_code: FieldView,
     recovery_code: FieldView,
 }
 
-/// The sign-in form, as typed and refused if it was (never the password).
+fn drawn(view: &impl Template) -> String {
+    view.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "sign-in page did not render");
+        String::new()
+    })
+}
+
+/// The sign-in's first step, as typed and refused if it was (never the password).
 pub fn body(lang: Lang, form: &Form<'_>, back: Option<&str>, note: Option<&str>) -> String {
-    let [email, password, totp_code, recovery_code] = FIELDS.map(|f| f.view(form));
-    View {
+    let [email, password] = FIELDS.map(|f| f.view(form));
+    drawn(&View {
         w: lang.t(),
         note,
         back,
         summary: summary(&FIELDS, form, lang),
         email,
         password,
+    })
+}
+
+/// The sign-in's second step: the code, as refused if it was.
+pub fn code_body(lang: Lang, form: &Form<'_>, back: Option<&str>) -> String {
+    let [totp_code, recovery_code] = CODE_FIELDS.map(|f| f.view(form));
+    drawn(&CodeView {
+        w: lang.t(),
+        back,
+        restart: match back {
+            Some(b) => format!(
+                "/console/connexion?retour={}",
+                crate::render::html::url_encode(b)
+            ),
+            None => "/console/connexion".to_owned(),
+        },
+        summary: summary(&CODE_FIELDS, form, lang),
         totp_code,
         recovery_code,
-    }
-    .render()
-    .unwrap_or_else(|e| {
-        tracing::error!(error = %e, "sign-in page did not render");
-        String::new()
     })
 }
 
