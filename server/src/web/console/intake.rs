@@ -3,16 +3,14 @@
 //! contact (statistics only: no identity, no free text).
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::RawQuery;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use relais_domain::casework::{AgeBand, AnonymousAction, PersonRole, Problem, Sex};
 use relais_domain::dto::{AnonymousContactInput, WalkInInput};
 use relais_domain::outreach::{OriginChannel, SituationKind};
 
-use super::{Desk, Done, FileReaders, done, html, notice};
+use super::{Checked, Desk, Done, FileReaders, done, html, notice};
 use crate::casework::interviews;
 use crate::render::console::spec::{Field, FormView, Input};
 use crate::render::console::{Form, form_page, options, page};
@@ -114,11 +112,7 @@ async fn walk_in(d: D, RawQuery(raw): RawQuery) -> Response {
     )
 }
 
-async fn walk_in_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+async fn walk_in_submit(d: D, Checked(p): Checked) -> Response {
     let r = match p.read_fields::<WalkInInput>(WALK_IN_FIELDS) {
         Ok(i) => interviews::walk_in(&d, i).await,
         Err(e) => Err(e),
@@ -211,11 +205,7 @@ async fn anonymous(d: D, RawQuery(raw): RawQuery) -> Response {
     )
 }
 
-async fn anonymous_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+async fn anonymous_submit(d: D, Checked(p): Checked) -> Response {
     let r = match p.read_fields::<AnonymousContactInput>(ANONYMOUS_FIELDS) {
         Ok(i) => interviews::anonymous(&d, i).await.map(|_| ()),
         Err(e) => Err(e),

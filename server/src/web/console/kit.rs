@@ -132,6 +132,33 @@ impl<P: Policy> FromRequestParts<AppState> for Desk<P> {
     }
 }
 
+/// A posted form whose origin and anti-forgery token were checked: the token derived from
+/// the session's cookie (as `Desk` derives it), sent back in the form's `_csrf` field, and
+/// the request not from another site. A handler that takes it never sees a forged form: the
+/// extractor answers the "form refused" page itself. The last argument of a handler (it
+/// reads the body).
+pub struct Checked(pub Posted);
+
+impl axum::extract::FromRequest<AppState> for Checked {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Response> {
+        let lang = lang_of(req.headers());
+        let from_elsewhere = cross_site(req.headers());
+        let expected = cookie_value(req.headers(), COOKIE).map(csrf_of);
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(axum::response::IntoResponse::into_response)?;
+        let p = Posted::parse(&body);
+        match expected {
+            Some(csrf) if !from_elsewhere && p.get("_csrf") == Some(csrf.as_str()) => {
+                Ok(Checked(p))
+            }
+            _ => Err(forged_page(lang)),
+        }
+    }
+}
+
 impl<P: Policy> Desk<P> {
     pub fn frame<'a>(&'a self, title: &'a str, notice: Option<&'a str>) -> Frame<'a> {
         Frame {
@@ -147,15 +174,6 @@ impl<P: Policy> Desk<P> {
 
     pub fn page(&self, title: &str, notice: Option<&str>, body: &str) -> Response {
         html(StatusCode::OK, page(&self.frame(title, notice), body))
-    }
-
-    /// A posted form, once its anti-forgery token and origin are checked.
-    pub fn posted(&self, headers: &HeaderMap, body: &Bytes) -> Result<Posted, Response> {
-        let p = Posted::parse(body);
-        if cross_site(headers) || p.get("_csrf") != Some(self.csrf.as_str()) {
-            return Err(forged_page(self.lang));
-        }
-        Ok(p)
     }
 
     /// A refused or failed call: its fields for the form, or the failure page.

@@ -3,16 +3,14 @@
 //! statuses, nothing more.
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::RawQuery;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use relais_domain::casework::{DocumentType, PersonRole};
 use relais_domain::dto::ReferralInput;
 use relais_domain::outreach::{OriginChannel, SituationKind};
 
-use super::{Desk, Done, Posted, Referrers, done, failure, html, notice};
+use super::{Checked, Desk, Done, Referrers, done, failure, html, notice};
 use crate::casework::referrals;
 use crate::render::console::spec::{Field, FormView, Input};
 use crate::render::console::table::{Cell, TableView};
@@ -225,11 +223,7 @@ async fn new(d: D) -> Response {
     )
 }
 
-async fn submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p: Posted = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+async fn submit(d: D, Checked(p): Checked) -> Response {
     let r = match p.read_fields::<ReferralInput>(REFERRAL_FIELDS) {
         Ok(i) => referrals::create(&d, i).await.map(|_| ()),
         Err(e) => Err(e),

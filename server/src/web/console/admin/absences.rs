@@ -161,11 +161,7 @@ pub(super) async fn absences_page(
     }
 }
 
-pub(super) async fn create_absence(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn create_absence(d: D, Checked(p): Checked) -> Response {
     // A browser sends "2026-12-24T14:00"; the wire type reads seconds too.
     let mut fields = p.0.clone();
     for (k, v) in fields.iter_mut() {

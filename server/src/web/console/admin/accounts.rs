@@ -142,11 +142,7 @@ pub(super) async fn account_list(
     }
 }
 
-pub(super) async fn create_account(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn create_account(d: D, Checked(p): Checked) -> Response {
     let r = match p.read_fields::<AccountInput>(ACCOUNT_FIELDS) {
         Ok(i) => crate::accounts::create(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
@@ -164,12 +160,8 @@ pub(super) async fn create_account(d: D, headers: HeaderMap, body: Bytes) -> Res
 pub(super) async fn disable(
     d: D,
     Path((id, change)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    _: Checked,
 ) -> Response {
-    if let Err(r) = d.posted(&headers, &body) {
-        return r;
-    }
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found(d.lang);
     };

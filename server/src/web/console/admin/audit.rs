@@ -146,11 +146,7 @@ pub(super) async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
     )
 }
 
-pub(super) async fn retention_run(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn retention_run(d: D, Checked(p): Checked) -> Response {
     if p.get("confirm") != Some("true") {
         return done("/console/admin/conservation", Done::NothingAnonymised);
     }

@@ -172,11 +172,7 @@ pub(super) async fn exceptions_page(
     }
 }
 
-pub(super) async fn create_exception(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn create_exception(d: D, Checked(p): Checked) -> Response {
     let r = match p.read_fields::<ScheduleExceptionInput>(EXCEPTION_FIELDS) {
         Ok(i) => calendar::create_exception(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
@@ -190,15 +186,7 @@ pub(super) async fn create_exception(d: D, headers: HeaderMap, body: Bytes) -> R
     }
 }
 
-pub(super) async fn remove_exception(
-    d: D,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = d.posted(&headers, &body) {
-        return r;
-    }
+pub(super) async fn remove_exception(d: D, Path(id): Path<String>, _: Checked) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found(d.lang);
     };

@@ -153,11 +153,7 @@ pub(super) async fn windows_page(
     }
 }
 
-pub(super) async fn create_window(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn create_window(d: D, Checked(p): Checked) -> Response {
     // Days are numbers in the JSON; the form sends them as text.
     let mut json = p.json(&super::super::Posted::kinds(WINDOW_FIELDS));
     if let Some(days) = json.get_mut("days").and_then(|d| d.as_array_mut()) {

@@ -124,11 +124,7 @@ pub(super) async fn templates_view(
     }
 }
 
-pub(super) async fn templates_submit(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn templates_submit(d: D, Checked(p): Checked) -> Response {
     let values = p.values();
     let kind = p.get("kind").unwrap_or("").to_owned();
     let channel = p.get("channel").unwrap_or("").to_owned();

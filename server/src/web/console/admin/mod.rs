@@ -5,9 +5,8 @@
 //! retention rules). This file holds the routes and what the rooms share.
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate, Utc};
@@ -24,7 +23,7 @@ use relais_domain::safe_contact::Channel;
 use relais_domain::sms::MessageKind;
 use uuid::Uuid;
 
-use super::{Admins, Desk, Done, Kind, done, failure, html, not_found, notice, query};
+use super::{Admins, Checked, Desk, Done, Kind, done, failure, html, not_found, notice, query};
 use crate::error::ServiceError;
 use crate::paging::Paging;
 use crate::render::console::spec::{Field, FormView, Input};

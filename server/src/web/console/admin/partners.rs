@@ -167,11 +167,7 @@ pub(super) async fn partners_list(
     }
 }
 
-pub(super) async fn create_partner(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn create_partner(d: D, Checked(p): Checked) -> Response {
     let r = match p.read_fields::<PartnerInput>(PARTNER_FIELDS) {
         Ok(i) => crate::casework::partners::create(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
@@ -187,11 +183,7 @@ pub(super) async fn create_partner(d: D, headers: HeaderMap, body: Bytes) -> Res
     }
 }
 
-pub(super) async fn create_key(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn create_key(d: D, Checked(p): Checked) -> Response {
     let r = match p.read_fields::<PartnerUnitInput>(UNIT_FIELDS) {
         Ok(i) => crate::casework::referrals::create_unit(&d, i).await,
         Err(e) => Err(e),
@@ -208,15 +200,7 @@ pub(super) async fn create_key(d: D, headers: HeaderMap, body: Bytes) -> Respons
     }
 }
 
-pub(super) async fn revoke_key(
-    d: D,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = d.posted(&headers, &body) {
-        return r;
-    }
+pub(super) async fn revoke_key(d: D, Path(id): Path<String>, _: Checked) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found(d.lang);
     };

@@ -101,11 +101,7 @@ pub(super) async fn sites_page(
     }
 }
 
-pub(super) async fn create_site(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn create_site(d: D, Checked(p): Checked) -> Response {
     let r = match p.read_fields::<SiteInput>(SITE_FIELDS) {
         Ok(i) => crate::organisation::create(&d, i).await.map(|_| ()),
         Err(e) => Err(e),

@@ -236,27 +236,18 @@ fn input_values(i: &AppointmentType) -> Vec<(String, String)> {
     v
 }
 
-pub(super) async fn create_type(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    save(d, headers, body, None).await
+pub(super) async fn create_type(d: D, Checked(p): Checked) -> Response {
+    save(d, p, None).await
 }
 
-pub(super) async fn update_type(
-    d: D,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub(super) async fn update_type(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found(d.lang);
     };
-    save(d, headers, body, Some(id)).await
+    save(d, p, Some(id)).await
 }
 
-async fn save(d: D, headers: HeaderMap, body: Bytes, id: Option<Uuid>) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+async fn save(d: D, p: super::super::Posted, id: Option<Uuid>) -> Response {
     let r = match p.read_fields::<AppointmentTypeInput>(TYPE_FIELDS) {
         Ok(i) => match id {
             Some(id) => crate::scheduling::types::update_type(&d, id, i)

@@ -29,16 +29,7 @@ pub(super) async fn refused(
     }
 }
 
-pub(super) async fn attempt(
-    d: D,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn attempt(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
     let sid = match id_of(&id, d.lang) {
         Ok(i) => i,
         Err(r) => return r,
@@ -53,16 +44,7 @@ pub(super) async fn attempt(
     }
 }
 
-pub(super) async fn event(
-    d: D,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn event(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
     let sid = match id_of(&id, d.lang) {
         Ok(i) => i,
         Err(r) => return r,
@@ -135,16 +117,7 @@ pub(super) fn callback_of(
     )))
 }
 
-pub(super) async fn orient(
-    d: D,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn orient(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
     let sid = match id_of(&id, d.lang) {
         Ok(i) => i,
         Err(r) => return r,
@@ -162,16 +135,7 @@ pub(super) async fn orient(
     }
 }
 
-pub(super) async fn interview(
-    d: D,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn interview(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
     let sid = match id_of(&id, d.lang) {
         Ok(i) => i,
         Err(r) => return r,
@@ -189,16 +153,7 @@ pub(super) async fn interview(
     }
 }
 
-pub(super) async fn child_report(
-    d: D,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn child_report(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
     let sid = match id_of(&id, d.lang) {
         Ok(i) => i,
         Err(r) => return r,

@@ -148,13 +148,8 @@ pub(super) async fn agenda_view(
 pub(super) async fn outcome(
     d: D,
     Path((id, action)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    Checked(p): Checked,
 ) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let l = d.lang;
     let aid = match id_of(&id, l) {
         Ok(i) => i,

@@ -240,16 +240,7 @@ pub(super) async fn slots_page(
     }
 }
 
-pub(super) async fn book(
-    d: D,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn book(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
     let sid = match id_of(&id, d.lang) {
         Ok(i) => i,
         Err(r) => return r,

@@ -87,11 +87,7 @@ async fn feeds_page(d: &D, raw: &Option<String>, new_path: Option<&str>) -> Resp
     d.page(t.calendar_feeds, notice(raw, l).as_deref(), &h)
 }
 
-pub(super) async fn create_feed(d: D, headers: HeaderMap, body: Bytes) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn create_feed(d: D, Checked(p): Checked) -> Response {
     let r = match p.read_fields::<CalendarFeedInput>(FEED_FIELDS) {
         Ok(i) => crate::scheduling::feed::create_feed(&d, i).await,
         Err(e) => Err(e),
@@ -103,15 +99,7 @@ pub(super) async fn create_feed(d: D, headers: HeaderMap, body: Bytes) -> Respon
     }
 }
 
-pub(super) async fn revoke_feed(
-    d: D,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = d.posted(&headers, &body) {
-        return r;
-    }
+pub(super) async fn revoke_feed(d: D, Path(id): Path<String>, _: Checked) -> Response {
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found(d.lang);
     };

@@ -161,13 +161,8 @@ pub(super) async fn follow_up_part(c: &FileView<'_>) -> String {
 pub(super) async fn orientation_outcome(
     d: D,
     Path((id, oid, to)): Path<(String, String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    Checked(p): Checked,
 ) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let (Ok(sid), Ok(oid), Some(status)) = (
         Uuid::parse_str(&id),
         Uuid::parse_str(&oid),
@@ -181,16 +176,7 @@ pub(super) async fn orientation_outcome(
     }
 }
 
-pub(super) async fn create_link(
-    d: D,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn create_link(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
     let Ok(sid) = Uuid::parse_str(&id) else {
         return not_found(d.lang);
     };
@@ -215,13 +201,8 @@ pub(super) async fn create_link(
 pub(super) async fn end_link(
     d: D,
     Path((id, lid)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    Checked(p): Checked,
 ) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let (Ok(sid), Ok(lid)) = (Uuid::parse_str(&id), Uuid::parse_str(&lid)) else {
         return not_found(d.lang);
     };
@@ -232,16 +213,7 @@ pub(super) async fn end_link(
     }
 }
 
-pub(super) async fn reopen(
-    d: D,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+pub(super) async fn reopen(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
     let Ok(sid) = Uuid::parse_str(&id) else {
         return not_found(d.lang);
     };

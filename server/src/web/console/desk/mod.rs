@@ -6,9 +6,7 @@
 //! the routes and what the rooms share.
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
@@ -26,7 +24,9 @@ use relais_domain::safe_contact::Channel;
 use relais_domain::sms::MessageKind;
 use uuid::Uuid;
 
-use super::{Desk, Done, FileReaders, Kind, Posted, done, failure, html, not_found, notice, query};
+use super::{
+    Checked, Desk, Done, FileReaders, Kind, Posted, done, failure, html, not_found, notice, query,
+};
 use crate::casework::{attempts, interviews, partners, persons, situations};
 use crate::paging::Paging;
 use crate::render::console::spec::{Field, FormView, Input};

@@ -140,13 +140,8 @@ async fn move_view(
 pub(super) async fn move_appointment(
     d: D,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    Checked(p): Checked,
 ) -> Response {
-    let p = match d.posted(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let aid = match id_of(&id, d.lang) {
         Ok(i) => i,
         Err(r) => return r,
