@@ -521,3 +521,117 @@ async fn a_coordinator_subscribes_to_their_agenda_and_revokes_it() {
     assert_eq!(feed.status(), 404, "a revoked feed shows nothing");
     s.stop().await;
 }
+
+/// A page read in a language (`relais_lang`), as a signed-in member of staff.
+async fn read_in(s: &Server, token: &str, path: &str, english: bool) -> String {
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}{path}", s.base))
+        .header(
+            "cookie",
+            format!(
+                "relais_console={token}; relais_lang={}",
+                if english { "en" } else { "fr" }
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200, "{path}");
+    res.text().await.unwrap()
+}
+
+// Issue 25, "how to move safely": every page on its template, in both languages, with a
+// hostile string in each text a member of staff typed — shown, escaped, never as markup.
+#[tokio::test]
+async fn every_console_page_escapes_what_staff_typed_in_both_languages() {
+    const HOSTILE: &str = "<script>alert('x')</script>\"'&";
+    let s = Server::start().await;
+    let a = org(&s, "Hostile").await;
+    let (admin, c) = (a.admin.token.as_str(), a.coordinator.token.as_str());
+    for (path, form) in [
+        (
+            "/console/admin/sites",
+            vec![("name", HOSTILE), ("address", HOSTILE)],
+        ),
+        (
+            "/console/admin/partenaires",
+            vec![
+                ("name", HOSTILE),
+                ("kind", "victim_support"),
+                ("contact", HOSTILE),
+            ],
+        ),
+        (
+            "/console/admin/cles",
+            vec![("name", HOSTILE), ("channel", "gendarmerie")],
+        ),
+    ] {
+        let done = send(&s, admin, path, Some(&form)).await;
+        assert!(done.status < 400, "{path}: {}", done.body);
+    }
+    let walk_in = send(
+        &s,
+        c,
+        "/console/accueil",
+        Some(&[
+            ("first_name", HOSTILE),
+            ("last_name", HOSTILE),
+            ("kind", "family_conflict"),
+            ("person_role", "victim"),
+            ("note", HOSTILE),
+        ]),
+    )
+    .await;
+    assert_eq!(walk_in.status, 303, "{}", walk_in.body);
+    let file = walk_in.location.unwrap();
+    let file = file.split('?').next().unwrap().to_owned();
+    let booking = format!("{file}/rendez-vous");
+    let pages: Vec<(&str, &str)> = vec![
+        (admin, "/console/admin/sites"),
+        (admin, "/console/admin/comptes"),
+        (admin, "/console/admin/types"),
+        (admin, "/console/admin/horaires"),
+        (admin, "/console/admin/exceptions"),
+        (admin, "/console/admin/absences"),
+        (admin, "/console/admin/apercu"),
+        (admin, "/console/admin/partenaires"),
+        (admin, "/console/admin/messages"),
+        (admin, "/console/admin/rapport"),
+        (admin, "/console/admin/journal"),
+        (admin, "/console/admin/conservation"),
+        (c, "/console/file"),
+        (c, file.as_str()),
+        (c, booking.as_str()),
+        (c, "/console/agenda?vue=semaine"),
+        (c, "/console/agenda/abonnements"),
+        (c, "/console/accueil"),
+        (c, "/console/contact-anonyme"),
+    ];
+    let mut shown = 0;
+    for english in [false, true] {
+        for (token, path) in &pages {
+            let body = read_in(&s, token, path, english).await;
+            assert!(
+                !body.contains("<script>alert"),
+                "{path} ({}) shows typed text as markup",
+                if english { "en" } else { "fr" }
+            );
+            assert!(
+                body.contains(&format!("lang=\"{}\"", if english { "en" } else { "fr" })),
+                "{path}"
+            );
+            if body.contains("&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62;&#34;&#39;&#38;") {
+                shown += 1;
+            }
+        }
+    }
+    // The typed text is shown (escaped) where it belongs: sites, partners, pickers, the file.
+    assert!(
+        shown >= 10,
+        "the hostile text shown escaped on {shown} pages only"
+    );
+    s.stop().await;
+}
