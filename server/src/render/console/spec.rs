@@ -204,6 +204,8 @@ pub struct FormView {
     pub buttons: Vec<Button>,
     /// A line read before the fields (what the form does), if any.
     pub intro: Option<&'static str>,
+    /// Its look (`narrow` for a short form alone on its page), if any.
+    pub class: &'static str,
 }
 
 /// A form's button: the value it posts under `name` (none when empty), its label, its look
@@ -236,7 +238,14 @@ impl FormView {
                 class: "",
             }],
             intro: None,
+            class: "",
         }
+    }
+
+    /// Its look: `narrow` for a short form alone on its page.
+    pub fn class(mut self, class: &'static str) -> Self {
+        self.class = class;
+        self
     }
 
     /// The buttons instead of the one submit: (name, value, label, look).

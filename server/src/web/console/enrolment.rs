@@ -111,7 +111,8 @@ pub(super) fn enrol_page(
         secret: secret.to_owned(),
         form: FormView::new(ENROL_FIELDS, form, "/console/enrolement", csrf, t.confirm)
             .initially("secret", secret)
-            .initially("uri", uri),
+            .initially("uri", uri)
+            .class("narrow"),
     })
 }
 
