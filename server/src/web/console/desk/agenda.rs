@@ -145,6 +145,33 @@ pub(super) async fn agenda_view(
     }
 }
 
+/// What the agenda's buttons post: a cancellation's reason and, for each, the version the
+/// page saw (seen and no-show post the version only: `CANCEL_FIELDS[1..2]`); "by" is the
+/// service's, added by the handler.
+const CANCEL_FIELDS: &[Field] = &[
+    Field {
+        name: "reason",
+        input: Input::Text,
+        label: |t| t.reason,
+        required: false,
+        hints: &[("maxlength", "500")],
+    },
+    Field {
+        name: "version",
+        input: Input::Version,
+        label: |t| t.attendance,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "by",
+        input: Input::Hidden,
+        label: |t| t.reason,
+        required: false,
+        hints: &[],
+    },
+];
+
 pub(super) async fn outcome(
     d: D,
     Path((id, action)): Path<(String, String)>,
@@ -155,24 +182,21 @@ pub(super) async fn outcome(
         Ok(i) => i,
         Err(r) => return r,
     };
-    let spec = [("version", Kind::Number)];
     let r = match action.as_str() {
-        "honore" => match p.read::<OutcomeInput>(&spec) {
+        "honore" => match p.read_fields::<OutcomeInput>(&CANCEL_FIELDS[1..2]) {
             Ok(i) => crate::scheduling::booking::seen(&d, aid, i).await,
             Err(e) => Err(e),
         },
-        "absent" => match p.read::<OutcomeInput>(&spec) {
+        "absent" => match p.read_fields::<OutcomeInput>(&CANCEL_FIELDS[1..2]) {
             Ok(i) => crate::scheduling::booking::no_show(&d, aid, i).await,
             Err(e) => Err(e),
         },
         "annule" => {
+            // A cancellation from the agenda is the service's.
             let mut p2 = Posted(p.0.clone());
+            p2.0.retain(|(k, _)| k != "by");
             p2.0.push(("by".into(), "service".into()));
-            match p2.read::<CancelInput>(&[
-                ("by", Kind::Text),
-                ("reason", Kind::Text),
-                ("version", Kind::Number),
-            ]) {
+            match p2.read_fields::<CancelInput>(CANCEL_FIELDS) {
                 Ok(i) => crate::scheduling::booking::cancel(&d, aid, i).await,
                 Err(e) => Err(e),
             }

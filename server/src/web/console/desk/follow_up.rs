@@ -176,6 +176,25 @@ pub(super) async fn orientation_outcome(
     }
 }
 
+/// A link made to a person found by exact name: the other person carried by the page, the
+/// relation chosen (`desk/links.html` draws one such form per person found).
+const LINK_FIELDS: &[Field] = &[
+    Field {
+        name: "other_person_id",
+        input: Input::Hidden,
+        label: |t| t.link_search,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "relation",
+        input: Input::Choice,
+        label: |t| t.relation,
+        required: true,
+        hints: &[],
+    },
+];
+
 pub(super) async fn create_link(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
     let Ok(sid) = Uuid::parse_str(&id) else {
         return not_found(d.lang);
@@ -185,10 +204,7 @@ pub(super) async fn create_link(d: D, Path(id): Path<String>, Checked(p): Checke
         Err(e) if e.status() == 404 => return not_found(d.lang),
         Err(e) => return failure(e, d.lang),
     };
-    let r = match p.read::<relais_domain::dto::PersonLinkInput>(&[
-        ("other_person_id", Kind::Needed),
-        ("relation", Kind::Needed),
-    ]) {
+    let r = match p.read_fields::<relais_domain::dto::PersonLinkInput>(LINK_FIELDS) {
         Ok(i) => partners::link(&d, person, i).await.map(|_| ()),
         Err(e) => Err(e),
     };

@@ -137,6 +137,38 @@ async fn move_view(
     }
 }
 
+/// A move posted from a free time: every field carried by the page, with the version it saw.
+const MOVE_FIELDS: &[Field] = &[
+    Field {
+        name: "start",
+        input: Input::Hidden,
+        label: |t| t.move_to,
+        required: true,
+        hints: &[],
+    },
+    Field {
+        name: "site_id",
+        input: Input::Hidden,
+        label: |t| t.site,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "coordinator_id",
+        input: Input::Hidden,
+        label: |t| t.admin.social_worker,
+        required: false,
+        hints: &[],
+    },
+    Field {
+        name: "version",
+        input: Input::Version,
+        label: |t| t.move_the_appointment,
+        required: false,
+        hints: &[],
+    },
+];
+
 pub(super) async fn move_appointment(
     d: D,
     Path(id): Path<String>,
@@ -146,12 +178,7 @@ pub(super) async fn move_appointment(
         Ok(i) => i,
         Err(r) => return r,
     };
-    let r = match p.read::<MoveInput>(&[
-        ("start", Kind::Needed),
-        ("site_id", Kind::Text),
-        ("coordinator_id", Kind::Text),
-        ("version", Kind::Number),
-    ]) {
+    let r = match p.read_fields::<MoveInput>(MOVE_FIELDS) {
         Ok(i) => crate::scheduling::booking::move_appointment(&d, aid, i).await,
         Err(e) => Err(e),
     };
