@@ -36,6 +36,7 @@ catalog! {
         calendar_feeds => ("Abonnement au calendrier", "Calendar feed"),
         feeds_intro => ("Votre agenda dans votre application de calendrier : elle s'abonne à une adresse secrète, qui ne montre que l'heure, le lieu et le type de chaque rendez-vous (jamais le motif). Qui a l'adresse voit votre agenda : ne la partagez pas, révoquez-la si un téléphone est perdu.", "Your agenda in your calendar application: it subscribes to a secret address, which shows only each appointment's time, place and type (never the reason). Whoever has the address sees your agenda: do not share it, revoke it if a phone is lost."),
         feed_shown_once => ("Voici l'adresse de l'abonnement. Copiez-la dans votre application de calendrier maintenant : elle ne sera plus affichée.", "Here is the feed's address. Copy it into your calendar application now: it will not be shown again."),
+        feed_no_host => ("L'adresse publique du serveur n'est pas réglée (RELAIS_PUBLIC_URL) : placez-la devant ce chemin, ou demandez-la à l'administration du service.", "The server's public address is not set (RELAIS_PUBLIC_URL): put it before this path, or ask the service's administrator."),
         live_feeds => ("Abonnements en service", "Live feeds"),
         feed_created => ("Créé le", "Created"),
         feed_titles => ("Titres", "Titles"),

@@ -18,6 +18,8 @@ const FEED_FIELDS: &[Field] = &[Field {
 struct FeedsView {
     t: &'static Text,
     new_address: Option<String>,
+    /// The server's public address is not configured: the address shown has no host.
+    no_host: bool,
     list: TableView,
     form: FormView,
 }
@@ -76,10 +78,11 @@ async fn feeds_page(d: &D, raw: &Option<String>, new_path: Option<&str>) -> Resp
         t.create_the_feed,
     );
     // The whole address, as a calendar application wants it.
-    let new_address =
-        new_path.map(|p| format!("{}{p}", d.state.config().public_url.trim_end_matches('/')));
+    let host = d.state.config().public_url.trim_end_matches('/').to_owned();
+    let new_address = new_path.map(|p| format!("{host}{p}"));
     let h = draw(&FeedsView {
         t,
+        no_host: host.is_empty(),
         new_address,
         list,
         form,
