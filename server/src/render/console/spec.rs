@@ -83,6 +83,24 @@ pub struct Field {
     pub hints: &'static [(&'static str, &'static str)],
 }
 
+/// A field in one line of a specification: its name, how it is typed, its label, whether it
+/// is required, what helps a browser fill it.
+pub const fn field(
+    name: &'static str,
+    input: Input,
+    label: fn(&'static Text) -> &'static str,
+    required: bool,
+    hints: &'static [(&'static str, &'static str)],
+) -> Field {
+    Field {
+        name,
+        input,
+        label,
+        required,
+        hints,
+    }
+}
+
 /// A field as its template draws it: everything escaped by the template.
 pub struct FieldView {
     pub id: String,

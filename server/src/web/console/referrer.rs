@@ -12,7 +12,7 @@ use relais_domain::outreach::{OriginChannel, SituationKind};
 
 use super::{Checked, Desk, Done, Referrers, done, failure, html, notice};
 use crate::casework::referrals;
-use crate::render::console::spec::{Field, FormView, Input};
+use crate::render::console::spec::{Field, FormView, Input, field};
 use crate::render::console::table::{Cell, TableView};
 use crate::render::console::text::Text;
 use crate::render::console::{Form, draw, form_page, options, page};
@@ -64,22 +64,6 @@ async fn list(d: D, RawQuery(raw): RawQuery) -> Response {
 struct ReferralsView {
     t: &'static Text,
     list: TableView,
-}
-
-const fn field(
-    name: &'static str,
-    input: Input,
-    label: fn(&'static Text) -> &'static str,
-    required: bool,
-    hints: &'static [(&'static str, &'static str)],
-) -> Field {
-    Field {
-        name,
-        input,
-        label,
-        required,
-        hints,
-    }
 }
 
 const OFF: &[(&str, &str)] = &[("autocomplete", "off")];

@@ -4,60 +4,62 @@
 
 use super::*;
 
-const fn field(
-    name: &'static str,
-    input: Input,
-    label: fn(&'static Text) -> &'static str,
-    required: bool,
-) -> Field {
-    Field {
-        name,
-        input,
-        label,
-        required,
-        hints: &[],
-    }
-}
+use crate::render::console::spec::field;
 
 pub(super) const ATTEMPT_FIELDS: &[Field] = &[
-    field("channel", Input::Choice, |t| t.attempt_means, true),
-    field("result", Input::Choice, |t| t.result, true),
-    field("note", Input::Area, |t| t.note_optional, false),
+    field("channel", Input::Choice, |t| t.attempt_means, true, &[]),
+    field("result", Input::Choice, |t| t.result, true, &[]),
+    field("note", Input::Area, |t| t.note_optional, false, &[]),
 ];
 
 pub(super) const EVENT_FIELDS: &[Field] = &[
-    field("version", Input::Version, |t| t.change, false),
-    field("appointment_id", Input::Hidden, |t| t.appointment, false),
-    field("event", Input::Choice, |t| t.change, true),
+    field("version", Input::Version, |t| t.change, false, &[]),
+    field(
+        "appointment_id",
+        Input::Hidden,
+        |t| t.appointment,
+        false,
+        &[],
+    ),
+    field("event", Input::Choice, |t| t.change, true, &[]),
     field(
         "close_reason",
         Input::Choice,
         |t| t.reason_when_closing,
         false,
+        &[],
     ),
-    field("callback_date", Input::Date, |t| t.day, false),
-    field("callback_from", Input::Time, |t| t.callback_from, false),
-    field("callback_to", Input::Time, |t| t.to, false),
+    field("callback_date", Input::Date, |t| t.day, false, &[]),
+    field(
+        "callback_from",
+        Input::Time,
+        |t| t.callback_from,
+        false,
+        &[],
+    ),
+    field("callback_to", Input::Time, |t| t.to, false, &[]),
 ];
 
 pub(super) const ORIENT_FIELDS: &[Field] = &[
-    field("partner_id", Input::Choice, |t| t.partner, true),
+    field("partner_id", Input::Choice, |t| t.partner, true, &[]),
     field(
         "consent",
         Input::Check,
         |t| t.the_person_agrees_to_be,
         false,
+        &[],
     ),
     field(
         "override_reason",
         Input::Text,
         |t| t.without_consent_reason_child,
         false,
+        &[],
     ),
 ];
 
 pub(super) const INTERVIEW_FIELDS: &[Field] = &[
-    field("mode", Input::Choice, |t| t.mode, true),
+    field("mode", Input::Choice, |t| t.mode, true, &[]),
     Field {
         name: "duration_minutes",
         input: Input::Number,
@@ -65,12 +67,18 @@ pub(super) const INTERVIEW_FIELDS: &[Field] = &[
         required: false,
         hints: &[("min", "1"), ("max", "999")],
     },
-    field("note", Input::Area, |t| t.note_optional, false),
+    field("note", Input::Area, |t| t.note_optional, false, &[]),
 ];
 
 pub(super) const CHILD_FIELDS: &[Field] = &[
-    field("reported_on", Input::Date, |t| t.date_of_the_report, true),
-    field("recipient", Input::Choice, |t| t.recipient, true),
+    field(
+        "reported_on",
+        Input::Date,
+        |t| t.date_of_the_report,
+        true,
+        &[],
+    ),
+    field("recipient", Input::Choice, |t| t.recipient, true, &[]),
 ];
 
 /// A contact attempt in one form.
