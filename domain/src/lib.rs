@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod dto;
 pub mod email;
 pub mod holidays;
+pub mod limits;
 pub mod outreach;
 pub mod password;
 pub mod phone;

@@ -18,7 +18,6 @@ pub enum ProblemCode {
     DuplicateParameter,
     InvalidHeader,
     InvalidPhone,
-    PastHorizon,
     RangeTooLong,
     ReversedRange,
     // 401: who is calling is not established.
@@ -51,14 +50,26 @@ pub enum ProblemCode {
     OverlappingWindow,
     UnsafeChannel,
     EmailTaken,
+    // Also 409: the request is as the document says, but a record it names does not
+    // exist (or is another organisation's), or the clock or the caller's own account says
+    // no. A request the document allows is never refused with a 422.
+    Unknown,
+    InPast,
+    TooOld,
+    InFuture,
+    SelfLockout,
+    /// A word that would reveal the service: the organisation's own words, its name, its
+    /// sites' names and addresses (data of the organisation, not of the document), and the
+    /// built-in list, read through accents, look-alike letters and split words.
+    RevealingWord,
+    /// Beyond how far ahead the appointment type may be booked (its own setting).
+    PastHorizon,
     // 422: a field's value is refused.
     Validation,
     Invalid,
     InvalidField,
     InvalidCode,
     Required,
-    Unknown,
-    InPast,
     OutOfRange,
     SamePerson,
     IdempotencyKeyReused,
@@ -104,13 +115,17 @@ words!(ProblemCode {
     OverlappingWindow = "overlapping_window" => ("Plages qui se chevauchent", "Overlapping windows"),
     UnsafeChannel = "unsafe_channel" => ("Canal non sûr", "Unsafe channel"),
     EmailTaken = "email_taken" => ("Adresse déjà utilisée", "Address already in use"),
+    Unknown = "unknown" => ("Inconnu", "Unknown"),
+    InPast = "in_past" => ("Dans le passé", "In the past"),
+    TooOld = "too_old" => ("Trop ancien", "Too old"),
+    InFuture = "in_future" => ("Dans le futur", "In the future"),
+    SelfLockout = "self_lockout" => ("Son propre accès", "One's own access"),
+    RevealingWord = "revealing_word" => ("Mot qui révèle le service", "Word that reveals the service"),
     Validation = "validation" => ("Saisie refusée", "Input refused"),
     Invalid = "invalid" => ("Invalide", "Invalid"),
     InvalidField = "invalid_field" => ("Champ invalide", "Invalid field"),
     InvalidCode = "invalid_code" => ("Code invalide", "Invalid code"),
     Required = "required" => ("Obligatoire", "Required"),
-    Unknown = "unknown" => ("Inconnu", "Unknown"),
-    InPast = "in_past" => ("Dans le passé", "In the past"),
     OutOfRange = "out_of_range" => ("Hors limites", "Out of range"),
     SamePerson = "same_person" => ("Même personne", "Same person"),
     IdempotencyKeyReused = "idempotency_key_reused" => ("Clé d'idempotence réutilisée", "Idempotency key reused"),
@@ -124,7 +139,7 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             MalformedJson | UnreadableBody | InvalidId | InvalidParameter | DuplicateParameter
-            | InvalidHeader | InvalidPhone | PastHorizon | RangeTooLong | ReversedRange => 400,
+            | InvalidHeader | InvalidPhone | RangeTooLong | ReversedRange => 400,
             Unauthenticated | InvalidCredentials | SecondFactorNeeded | CodeAlreadyUsed
             | BadSignature => 401,
             Forbidden | SecondFactorRequired => 403,
@@ -145,9 +160,16 @@ impl ProblemCode {
             | OutsideCallbackWindow
             | OverlappingWindow
             | UnsafeChannel
-            | EmailTaken => 409,
-            Validation | Invalid | InvalidField | InvalidCode | Required | Unknown | InPast
-            | OutOfRange | SamePerson | IdempotencyKeyReused => 422,
+            | EmailTaken
+            | Unknown
+            | InPast
+            | TooOld
+            | InFuture
+            | SelfLockout
+            | RevealingWord
+            | PastHorizon => 409,
+            Validation | Invalid | InvalidField | InvalidCode | Required | OutOfRange
+            | SamePerson | IdempotencyKeyReused => 422,
             TooManyAttempts => 429,
             Internal => 500,
         }

@@ -189,7 +189,7 @@ impl SafeContactProfile {
                 "Une adresse sûre est nécessaire pour écrire par e-mail.",
             );
         }
-        if self.windows.len() > 14 {
+        if self.windows.len() > crate::limits::SAFE_WINDOWS {
             v.push(f("windows"), "too_many", "14 plages au plus.");
         }
         for (i, w) in self.windows.iter().enumerate() {
@@ -208,7 +208,11 @@ impl SafeContactProfile {
                 );
             }
         }
-        self.code_word = v.optional_text(&f("code_word"), self.code_word.as_deref(), 64);
+        self.code_word = v.optional_text(
+            &f("code_word"),
+            self.code_word.as_deref(),
+            crate::limits::CODE_WORD,
+        );
         if let Some(t) = self.checked_at
             && t > now + chrono::Duration::minutes(5)
         {

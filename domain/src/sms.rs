@@ -203,19 +203,57 @@ pub fn check_template(
     body: &str,
     revealing: &crate::wording::Revealing,
     places: &[&str],
-) -> Result<(), String> {
+) -> Result<(), TemplateRefusal> {
+    check_form(body)?;
+    let t = body.trim();
+    // Two days and times: weekdays and months of different lengths, an hour of two digits
+    // and minutes not on the hour, then a summer evening on the half hour.
+    let tz = chrono_tz::Europe::Paris;
+    let reveals = TemplateRefusal::Revealing;
+    for sample in [1_795_000_000, 1_812_310_200] {
+        let sample = DateTime::<Utc>::from_timestamp(sample, 0).unwrap_or_default();
+        revealing
+            .check(&render_template(t, sample, tz, None, None))
+            .map_err(reveals)?;
+        for p in places {
+            revealing
+                .check(&render_template(t, sample, tz, Some(p), None))
+                .map_err(reveals)?;
+        }
+    }
+    Ok(())
+}
+
+/// Why a template is refused: its form (what `limits::Rule::Wording` says in the API's
+/// document), or a word that reveals the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateRefusal {
+    Form(String),
+    Revealing(String),
+}
+
+impl TemplateRefusal {
+    pub fn message(&self) -> &str {
+        match self {
+            TemplateRefusal::Form(m) | TemplateRefusal::Revealing(m) => m,
+        }
+    }
+}
+
+fn check_form(body: &str) -> Result<(), TemplateRefusal> {
+    let form = |m: &str| Err(TemplateRefusal::Form(m.to_owned()));
     let t = body.trim();
     if t.is_empty() {
-        return Err("le modèle est vide".into());
+        return form("le modèle est vide");
     }
-    if t.chars().count() > 480 {
-        return Err("480 caractères au plus".into());
+    if t.chars().count() > crate::limits::WORDING {
+        return form("480 caractères au plus");
     }
     if !t.contains("{quand}") {
-        return Err("le modèle doit contenir {quand}".into());
+        return form("le modèle doit contenir {quand}");
     }
     if t.chars().any(crate::wording::is_invisible) {
-        return Err("caractère invisible ou de contrôle refusé".into());
+        return form("caractère invisible ou de contrôle refusé");
     }
     let mut rest = t;
     while let Some(i) = rest.find('{') {
@@ -223,10 +261,10 @@ pub fn check_template(
         match PLACEHOLDERS.iter().find(|p| tail.starts_with(**p)) {
             Some(p) => rest = &tail[p.len()..],
             None => {
-                return Err(format!(
+                return Err(TemplateRefusal::Form(format!(
                     "variable inconnue à « {} »",
                     tail.chars().take(12).collect::<String>()
-                ));
+                )));
             }
         }
     }
@@ -237,17 +275,7 @@ pub fn check_template(
         let before = t[..i].chars().next_back();
         let after = t[i + "{quand}".len()..].chars().next();
         if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
-            return Err("{quand} ne peut pas être collé à un mot ou à un nombre".into());
-        }
-    }
-    // Two days and times: weekdays and months of different lengths, an hour of two digits
-    // and minutes not on the hour, then a summer evening on the half hour.
-    let tz = chrono_tz::Europe::Paris;
-    for sample in [1_795_000_000, 1_812_310_200] {
-        let sample = DateTime::<Utc>::from_timestamp(sample, 0).unwrap_or_default();
-        revealing.check(&render_template(t, sample, tz, None, None))?;
-        for p in places {
-            revealing.check(&render_template(t, sample, tz, Some(p), None))?;
+            return form("{quand} ne peut pas être collé à un mot ou à un nombre");
         }
     }
     Ok(())

@@ -45,17 +45,30 @@ pub const DEFAULT_WORDS: [&str; 32] = [
 ];
 
 /// Characters nobody sees: soft hyphen, zero-width spaces and joiners, bidirectional
-/// controls, word joiner, BOM, Mongolian vowel separator, and the like.
+/// controls, word joiner, BOM, Mongolian vowel separator, and the like (first and last of
+/// each range). `limits::refused_characters` writes the same list into the API's document.
+pub const INVISIBLE: &[(char, char)] = &[
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{034F}', '\u{034F}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{115F}', '\u{1160}'),
+    ('\u{17B4}', '\u{17B5}'),
+    ('\u{180B}', '\u{180F}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{206F}'),
+    ('\u{3164}', '\u{3164}'),
+    ('\u{FE00}', '\u{FE0F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFA0}', '\u{FFA0}'),
+    ('\u{FFF0}', '\u{FFF8}'),
+    ('\u{E0000}', '\u{E007F}'),
+];
+
+/// Whether nobody sees this character: one of `INVISIBLE`, or a control character other
+/// than a line break or a tab.
 pub fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-        | '\u{180B}'..='\u{180F}'
-        | '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}'
-        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
-        | '\u{FFF0}'..='\u{FFF8}'
-        | '\u{E0000}'..='\u{E007F}')
+    INVISIBLE.iter().any(|(a, b)| (*a..=*b).contains(&c))
         || (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 

@@ -60,7 +60,7 @@ pub(crate) async fn check_sites(t: &Scope, ids: &[Uuid], v: &mut Validator) -> S
     if found != distinct.len() as u64 {
         v.push(
             "site_ids",
-            "unknown_site",
+            "unknown",
             "Site inconnu dans cette organisation.",
         );
     }
@@ -147,8 +147,12 @@ pub async fn create_first_admin(
 ) -> Result<Uuid, String> {
     use crate::store::entities::organisation;
     let mut v = Validator::new();
-    let org_name = v.required_text("organisation", organisation_name, 200);
-    let name = v.required_text("name", display_name, 200);
+    let org_name = v.required_text(
+        "organisation",
+        organisation_name,
+        relais_domain::limits::NAME,
+    );
+    let name = v.required_text("name", display_name, relais_domain::limits::NAME);
     let email_n = relais_domain::email::normalise(email);
     if email_n.is_none() {
         v.push("email", "invalid_email", "adresse e-mail invalide");
@@ -270,7 +274,7 @@ pub async fn update(t: &Scope, id: Uuid, patch: AccountPatch) -> ServiceResult<A
     let display_name = patch
         .display_name
         .as_deref()
-        .and_then(|d| v.required_text("display_name", d, 200));
+        .and_then(|d| v.required_text("display_name", d, relais_domain::limits::NAME));
     if let Some(ids) = &patch.site_ids {
         check_sites(t, ids, &mut v).await?;
     }
@@ -358,7 +362,11 @@ pub async fn create(t: &Scope, input: AccountInput) -> ServiceResult<Account> {
     if email.is_none() {
         v.push("email", "invalid_email", "Adresse e-mail invalide.");
     }
-    let display_name = v.required_text("display_name", &input.display_name, 200);
+    let display_name = v.required_text(
+        "display_name",
+        &input.display_name,
+        relais_domain::limits::NAME,
+    );
     if let Err(p) = relais_domain::password::check(&input.password, email.as_deref().unwrap_or(""))
     {
         v.push("password", p.code(), p.message());

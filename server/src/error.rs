@@ -90,7 +90,22 @@ impl ServiceError {
         }
     }
 
+    /// Fields refused. When every one is refused only by the present state (a record it
+    /// names is unknown, a date too old for today), the answer is that state's 409: the
+    /// request was as the document says.
     pub fn validation(errors: Vec<FieldError>) -> Self {
+        let state = errors
+            .iter()
+            .map(|e| ProblemCode::parse(&e.code).filter(|c| c.status() == 409))
+            .collect::<Option<Vec<_>>>()
+            .and_then(|codes| codes.first().copied());
+        if let Some(code) = state {
+            return Self {
+                detail: Some("Refusé en l'état : voir chaque champ.".into()),
+                errors,
+                ..Self::new(code, "Requête refusée")
+            };
+        }
         Self {
             detail: Some("Un ou plusieurs champs sont invalides.".into()),
             errors,

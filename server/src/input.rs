@@ -7,7 +7,32 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ServiceError;
 
+/// An API body: a JSON object (serde would also read a struct from an array, `[null,null]`,
+/// which no schema of the document allows), then read as `parse_json` reads it.
+pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
+    {
+        return Err(ServiceError::field(
+            ProblemCode::InvalidField,
+            "body",
+            "Un objet JSON attendu ({…}).",
+        ));
+    }
+    parse_json(bytes)
+}
+
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> {
+    // A number written with a zero fraction (`1.0`) is an integer, as JSON Schema says: a
+    // body whose numbers all are whole is read as if they were written without it.
+    match with_whole_numbers(bytes) {
+        Some(whole) => parse_exact(&whole),
+        None => parse_exact(bytes),
+    }
+}
+
+fn parse_exact<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
@@ -36,6 +61,39 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> 
         ))
     })?;
     Ok(value)
+}
+
+/// The body again with every whole number that carries a fraction (`3.0`, `-2e2`) written
+/// as an integer; `None` when there is none (or the body is not JSON: the caller says why).
+fn with_whole_numbers(bytes: &[u8]) -> Option<Vec<u8>> {
+    fn walk(v: &mut serde_json::Value) -> bool {
+        use serde_json::Value;
+        match v {
+            Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                    // Exact below 2^53; `as` on a whole f64 in range is exact.
+                    #[allow(clippy::cast_possible_truncation)]
+                    let i = f as i64;
+                    *v = Value::from(i);
+                    true
+                }
+                _ => false,
+            },
+            Value::Array(a) => a.iter_mut().fold(false, |c, x| walk(x) | c),
+            Value::Object(m) => m.values_mut().fold(false, |c, x| walk(x) | c),
+            _ => false,
+        }
+    }
+    // Only a body with a fraction or an exponent can hold one.
+    if !bytes.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+        return None;
+    }
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    if walk(&mut v) {
+        serde_json::to_vec(&v).ok()
+    } else {
+        None
+    }
 }
 
 fn malformed(line: usize, column: usize) -> ServiceError {

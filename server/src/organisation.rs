@@ -49,25 +49,16 @@ pub(crate) fn validate(
     revealing: impl FnOnce(&str, &str) -> relais_domain::wording::Revealing,
 ) -> ServiceResult<ValidSite> {
     let mut v = Validator::new();
-    let name = v.required_text("name", &input.name, 200);
-    let address = v.required_text("address", &input.address, 500);
-    let message_place = match input
-        .message_place
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        None => None,
-        Some(p) => {
-            if p.chars().count() > 200 {
-                v.push("message_place", "too_long", "200 caractères au plus.");
-            } else if p.chars().any(relais_domain::wording::is_invisible) {
-                v.push(
-                    "message_place",
-                    "invalid_characters",
-                    "Caractère invisible ou de contrôle refusé.",
-                );
-            } else if let Err(e) = revealing(
+    let name = v.required_text("name", &input.name, relais_domain::limits::NAME);
+    let address = v.required_text("address", &input.address, relais_domain::limits::ADDRESS);
+    let message_place = v
+        .optional_text(
+            "message_place",
+            input.message_place.as_deref(),
+            relais_domain::limits::MESSAGE_PLACE,
+        )
+        .inspect(|p| {
+            if let Err(e) = revealing(
                 name.as_deref().unwrap_or(""),
                 address.as_deref().unwrap_or(""),
             )
@@ -75,9 +66,7 @@ pub(crate) fn validate(
             {
                 v.push("message_place", "revealing_word", e);
             }
-            Some(p.to_owned())
-        }
-    };
+        });
     let phone = match input
         .phone
         .as_deref()
@@ -233,12 +222,15 @@ pub async fn update_organisation(
     input: OrganisationInput,
 ) -> ServiceResult<Organisation> {
     let mut v = Validator::new();
-    let name = v.required_text("name", &input.name, 200);
+    let name = v.required_text("name", &input.name, relais_domain::limits::NAME);
     let words = input.message_words.map(|ws| {
         let mut kept = Vec::new();
         for (i, w) in ws.iter().enumerate() {
             let w = w.trim();
-            if w.is_empty() || w.chars().count() > 100 || w.contains('\n') {
+            if w.is_empty()
+                || w.chars().count() > relais_domain::limits::MESSAGE_WORD
+                || w.contains('\n')
+            {
                 v.push(
                     format!("message_words[{i}]"),
                     "invalid",
@@ -248,7 +240,7 @@ pub async fn update_organisation(
                 kept.push(w.to_owned());
             }
         }
-        if ws.len() > 500 {
+        if ws.len() > relais_domain::limits::MESSAGE_WORDS {
             v.push("message_words", "too_many", "500 mots au plus.");
         }
         kept.join("\n")

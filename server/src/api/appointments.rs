@@ -14,7 +14,7 @@ use relais_domain::dto::{
 };
 
 use super::error::{ServiceError, ServiceResult};
-use super::extract::{ApiJson, ApiQuery, JsonBytes, PathId, parse_json};
+use super::extract::{ApiJson, ApiQuery, JsonBytes, PathId, parse_body};
 use crate::api::caller::{FileReaders, Staff};
 use crate::scheduling::booking as svc;
 use crate::scheduling::booking::request_hash;
@@ -78,7 +78,7 @@ pub async fn book(
         key,
         request_hash: request_hash(&body),
     });
-    let i: AppointmentInput = parse_json(&body)?;
+    let i: AppointmentInput = parse_body(&body)?;
     Ok(match svc::book(&t, i, idem).await? {
         svc::Booked::Created(body) => json_response(StatusCode::CREATED, body),
         svc::Booked::Replayed { status, body } => {

@@ -45,6 +45,12 @@ pub fn document() -> &'static Value {
     DOC.get_or_init(|| {
         let mut doc = serde_json::to_value(super::openapi()).unwrap_or(Value::Null);
         make_true(&mut doc);
+        // The latest birth year taken is this year's: the document is built once, when the
+        // server starts (a server running across the new year is one year strict).
+        let year = chrono::Datelike::year(&chrono::DateTime::<chrono::Utc>::from(
+            std::time::SystemTime::now(),
+        ));
+        super::constraints::constrain_schemas(&mut doc, year);
         doc
     })
 }
@@ -74,6 +80,9 @@ fn make_true(doc: &mut Value) {
             constrain_parameters(op);
             if path == "/api/v1/report" && method == "get" {
                 report_formats(op);
+            }
+            if path == "/api/v1/referrals" && method == "post" {
+                super::constraints::referral_by_account(op);
             }
         }
     }
@@ -122,6 +131,12 @@ fn constrain_parameters(op: &mut Map<String, Value>) {
             ("channel", "path") => json!({"enum": ["sms", "email"]}),
             ("file", "path") => json!({"pattern": "^[A-Za-z0-9_-]{1,200}\\.ics$"}),
             ("Idempotency-Key", "header") => json!({"minLength": 1, "maxLength": 200}),
+            ("name", "query") => json!({
+                "minLength": 1,
+                "maxLength": relais_domain::limits::NAME,
+                "pattern": "\\S",
+            }),
+            ("phone", "query") => json!({"pattern": relais_domain::limits::PHONE_PATTERN}),
             _ => continue,
         };
         let schema = p

@@ -9,7 +9,7 @@ use relais_domain::problem::ProblemCode;
 use serde::de::DeserializeOwned;
 
 use super::error::ServiceError;
-pub use crate::input::{french, parse_json};
+pub use crate::input::{french, parse_body, parse_json};
 
 /// A JSON body. Wrong content type: 415. Too large: 413. Malformed: 400. Wrong type,
 /// missing or unknown field: 422 with the field's path.
@@ -20,7 +20,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ServiceError> {
         let JsonBytes(bytes) = JsonBytes::from_request(req, state).await?;
-        parse_json(&bytes).map(ApiJson)
+        parse_body(&bytes).map(ApiJson)
     }
 }
 

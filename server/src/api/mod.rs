@@ -6,6 +6,7 @@ pub mod appointments;
 pub mod auth;
 pub mod caller;
 pub mod conditional;
+mod constraints;
 pub mod contract;
 pub mod error;
 pub mod extract;

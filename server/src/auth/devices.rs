@@ -74,7 +74,11 @@ pub async fn device_login(
 ) -> ServiceResult<DeviceGrant> {
     let name = {
         let mut v = relais_domain::Validator::new();
-        let n = v.required_text("device_name", &req.device_name, 100);
+        let n = v.required_text(
+            "device_name",
+            &req.device_name,
+            relais_domain::limits::DEVICE_NAME,
+        );
         v.finish().map_err(ServiceError::validation)?;
         n.unwrap_or_default()
     };

@@ -34,7 +34,7 @@ use uuid::Uuid;
 pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<AttemptLogged> {
     let mut v = Validator::new();
     let at = past_time(&mut v, "at", i.at, t.now());
-    let note = v.optional_text("note", i.note.as_deref(), 2_000);
+    let note = v.optional_text("note", i.note.as_deref(), relais_domain::limits::NOTE);
     v.finish().map_err(ServiceError::validation)?;
     let m = find(t, id).await?;
     let zone = crate::zone::of_site_id(t.db(), t.organisation_id(), m.site_id).await?;

@@ -105,7 +105,7 @@ pub(crate) fn callback_of(m: &situation::Model) -> Option<CallbackWindow> {
 }
 
 pub(crate) fn validate_problems(v: &mut Validator, problems: &[relais_domain::casework::Problem]) {
-    if problems.len() > 20 {
+    if problems.len() > relais_domain::limits::PROBLEMS {
         v.push("problems", "too_many", "20 problèmes au plus.");
     }
 }

@@ -81,8 +81,11 @@ pub(crate) fn interview_dto(m: &interview::Model) -> ServiceResult<Interview> {
 pub async fn record_interview(t: &Scope, id: Uuid, i: InterviewInput) -> ServiceResult<Interview> {
     let mut v = Validator::new();
     let at = past_time(&mut v, "at", i.at, t.now());
-    let note = v.optional_text("note", i.note.as_deref(), 10_000);
-    if i.duration_minutes.is_some_and(|d| d == 0 || d > 600) {
+    let note = v.optional_text("note", i.note.as_deref(), relais_domain::limits::NOTES);
+    let (least, most) = relais_domain::limits::INTERVIEW_MINUTES;
+    if i.duration_minutes
+        .is_some_and(|d| !(least..=most).contains(&i64::from(d)))
+    {
         v.push(
             "duration_minutes",
             "out_of_range",
@@ -142,7 +145,7 @@ pub async fn record_interview(t: &Scope, id: Uuid, i: InterviewInput) -> Service
 pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded> {
     let mut v = Validator::new();
     validate_problems(&mut v, &i.problems);
-    let note = v.optional_text("note", i.note.as_deref(), 10_000);
+    let note = v.optional_text("note", i.note.as_deref(), relais_domain::limits::NOTES);
     v.finish().map_err(ServiceError::validation)?;
     check_site(t, i.site_id).await?;
     let c = t.state.cipher();
@@ -248,7 +251,11 @@ pub async fn child_report(t: &Scope, id: Uuid, i: ChildReportInput) -> ServiceRe
     let today = zone.local(t.now()).date();
     if i.reported_on > today || i.reported_on < today - Duration::days(366) {
         return Err(ServiceError::field(
-            ProblemCode::OutOfRange,
+            if i.reported_on > today {
+                ProblemCode::InFuture
+            } else {
+                ProblemCode::TooOld
+            },
             "reported_on",
             "Date du signalement : dans l'année écoulée, pas dans le futur.",
         ));

@@ -39,8 +39,12 @@ pub(crate) fn partner_dto(m: partner::Model) -> ServiceResult<Partner> {
 
 pub(crate) fn validate_partner(i: &PartnerInput) -> ServiceResult<(String, Option<String>)> {
     let mut v = Validator::new();
-    let name = v.required_text("name", &i.name, 200);
-    let contact = v.optional_text("contact", i.contact.as_deref(), 500);
+    let name = v.required_text("name", &i.name, relais_domain::limits::NAME);
+    let contact = v.optional_text(
+        "contact",
+        i.contact.as_deref(),
+        relais_domain::limits::ADDRESS,
+    );
     v.finish().map_err(ServiceError::validation)?;
     Ok((name.unwrap_or_default(), contact))
 }
@@ -407,7 +411,11 @@ pub async fn delete(t: &Scope, id: Uuid) -> ServiceResult<()> {
 /// "orientation". Without the person's consent it needs a reason, sealed and audited.
 pub async fn orient(t: &Scope, id: Uuid, i: OrientationInput) -> ServiceResult<Orientation> {
     let mut v = Validator::new();
-    let reason = v.optional_text("override_reason", i.override_reason.as_deref(), 2_000);
+    let reason = v.optional_text(
+        "override_reason",
+        i.override_reason.as_deref(),
+        relais_domain::limits::NOTE,
+    );
     if !i.consent && reason.is_none() {
         v.push(
             "override_reason",
@@ -605,7 +613,7 @@ pub async fn link(t: &Scope, id: Uuid, i: PersonLinkInput) -> ServiceResult<Pers
         let r = v.optional_text(
             "keep_apart_off_reason",
             i.keep_apart_off_reason.as_deref(),
-            500,
+            relais_domain::limits::REASON,
         );
         if r.is_none() {
             v.push(

@@ -49,10 +49,19 @@ pub(crate) fn validate(
     now: chrono::DateTime<chrono::Utc>,
 ) -> ServiceResult<ValidPerson> {
     let mut v = Validator::new();
-    let first_name = v.required_text("first_name", &input.first_name, 100);
-    let last_name = v.required_text("last_name", &input.last_name, 100);
+    let first_name = v.required_text(
+        "first_name",
+        &input.first_name,
+        relais_domain::limits::PERSON_NAME,
+    );
+    let last_name = v.required_text(
+        "last_name",
+        &input.last_name,
+        relais_domain::limits::PERSON_NAME,
+    );
     if let Some(y) = input.birth_year
-        && !(1900..=now.year()).contains(&y)
+        && !(relais_domain::limits::FIRST_BIRTH_YEAR..=i64::from(now.year()))
+            .contains(&i64::from(y))
     {
         v.push(
             "birth_year",
@@ -86,8 +95,16 @@ pub(crate) fn validate(
             n
         }
     };
-    let address = v.optional_text("address", input.address.as_deref(), 500);
-    let notes = v.optional_text("notes", input.notes.as_deref(), 10_000);
+    let address = v.optional_text(
+        "address",
+        input.address.as_deref(),
+        relais_domain::limits::ADDRESS,
+    );
+    let notes = v.optional_text(
+        "notes",
+        input.notes.as_deref(),
+        relais_domain::limits::NOTES,
+    );
     let mut safe_contact = input.safe_contact;
     safe_contact.validate("safe_contact", now, &mut v);
     v.finish().map_err(ServiceError::validation)?;
@@ -247,8 +264,10 @@ pub async fn list(t: &Scope, q: PersonQuery) -> ServiceResult<Page<PersonSummary
         .filter(person::Column::DeletedAt.is_null());
     let searching = q.name.is_some() || q.phone.is_some();
     if let Some(name) = q.name.as_deref() {
+        // Blank or too long is refused; a name that folds to nothing (only marks) finds
+        // nobody, as the document says it may be sent.
         let n = normalise_name(name);
-        if n.is_empty() || n.chars().count() > 200 {
+        if name.trim().is_empty() || name.chars().count() > relais_domain::limits::NAME {
             return Err(ServiceError::field(
                 ProblemCode::InvalidParameter,
                 "name",

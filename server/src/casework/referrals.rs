@@ -53,9 +53,13 @@ pub(crate) async fn submit(
 ) -> ServiceResult<Submitted> {
     let mut v = Validator::new();
     validate_problems(&mut v, &i.problems);
-    let unit = v.optional_text("unit", i.unit.as_deref(), 200);
-    let note = v.optional_text("note", i.note.as_deref(), 2_000);
-    let external_ref = v.optional_text("external_ref", i.external_ref.as_deref(), 100);
+    let unit = v.optional_text("unit", i.unit.as_deref(), relais_domain::limits::NAME);
+    let note = v.optional_text("note", i.note.as_deref(), relais_domain::limits::NOTE);
+    let external_ref = v.optional_text(
+        "external_ref",
+        i.external_ref.as_deref(),
+        relais_domain::limits::EXTERNAL_REF,
+    );
     let channel = match (&sender, i.channel) {
         (Sender::Unit(u), _) => OriginChannel::parse(&u.channel).unwrap_or(OriginChannel::Partner),
         (Sender::Account(_), Some(c)) if c.is_referral() => c,
@@ -219,7 +223,7 @@ pub async fn get(t: &Scope, id: Uuid) -> ServiceResult<ReferralStatus> {
 /// A partner unit and its API key (shown once).
 pub async fn create_unit(t: &Scope, i: PartnerUnitInput) -> ServiceResult<PartnerUnit> {
     let mut v = Validator::new();
-    let name = v.required_text("name", &i.name, 200);
+    let name = v.required_text("name", &i.name, relais_domain::limits::NAME);
     if !i.channel.is_referral() {
         v.push(
             "channel",

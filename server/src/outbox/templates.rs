@@ -44,8 +44,13 @@ pub(crate) fn parse_key(kind: &str, channel: &str) -> ServiceResult<MessageKind>
 /// A template's rendered text against the organisation's revealing words and place texts.
 pub(crate) fn check(revealing: &Revealing, places: &[String], body: &str) -> ServiceResult<()> {
     let places: Vec<&str> = places.iter().map(String::as_str).collect();
-    sms::check_template(body, revealing, &places)
-        .map_err(|e| ServiceError::field(ProblemCode::Invalid, "body", e))
+    sms::check_template(body, revealing, &places).map_err(|e| {
+        let code = match e {
+            sms::TemplateRefusal::Form(_) => ProblemCode::Invalid,
+            sms::TemplateRefusal::Revealing(_) => ProblemCode::RevealingWord,
+        };
+        ServiceError::field(code, "body", e.message())
+    })
 }
 
 /// The built-in wording, as a template.
@@ -125,7 +130,7 @@ pub async fn preview(t: &Scope, i: TemplatePreviewInput) -> ServiceResult<Templa
     // have changed since the template was saved.
     revealing
         .check(&text)
-        .map_err(|e| ServiceError::field(ProblemCode::Invalid, "body", e))?;
+        .map_err(|e| ServiceError::field(ProblemCode::RevealingWord, "body", e))?;
     let text = if i.channel == "sms" {
         sms::for_sms(&text)
     } else {

@@ -131,7 +131,7 @@ pub(crate) async fn check_free_slot(
 }
 
 pub(crate) fn emergency_reason(v: &mut Validator, reason: Option<&str>) -> Option<String> {
-    reason.and_then(|r| v.required_text("emergency_reason", r, 500))
+    reason.and_then(|r| v.required_text("emergency_reason", r, relais_domain::limits::REASON))
 }
 
 pub(crate) async fn event<C: ConnectionTrait>(
@@ -411,7 +411,7 @@ pub async fn move_appointment(t: &Scope, id: Uuid, i: MoveInput) -> ServiceResul
 
 pub async fn cancel(t: &Scope, id: Uuid, i: CancelInput) -> ServiceResult<Appointment> {
     let mut v = Validator::new();
-    let reason = v.optional_text("reason", i.reason.as_deref(), 500);
+    let reason = v.optional_text("reason", i.reason.as_deref(), relais_domain::limits::REASON);
     if i.by == CancelledBy::Service && reason.is_none() {
         v.push(
             "reason",

@@ -13,9 +13,11 @@ use uuid::Uuid;
 
 pub(crate) fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, String)> {
     let mut v = Validator::new();
-    let name = v.required_text("name", &i.name, 200);
-    let label = v.required_text("public_label", &i.public_label, 200);
-    if !(5..=8 * 60).contains(&i.duration_minutes) {
+    let name = v.required_text("name", &i.name, relais_domain::limits::NAME);
+    let label = v.required_text("public_label", &i.public_label, relais_domain::limits::NAME);
+    use relais_domain::limits::{BUFFER, DURATION, HORIZON, NOTICE, REMINDER_HOURS};
+    let within = |(least, most): (i64, i64), x: i32| (least..=most).contains(&i64::from(x));
+    if !within(DURATION, i.duration_minutes) {
         v.push(
             "duration_minutes",
             "out_of_range",
@@ -23,7 +25,7 @@ pub(crate) fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, 
         );
     }
     if let Some(s) = i.step_minutes
-        && !(5..=8 * 60).contains(&s)
+        && !within(DURATION, s)
     {
         v.push(
             "step_minutes",
@@ -35,20 +37,20 @@ pub(crate) fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, 
         ("buffer_before_minutes", i.buffer_before_minutes),
         ("buffer_after_minutes", i.buffer_after_minutes),
     ] {
-        if !(0..=4 * 60).contains(&x) {
+        if !within(BUFFER, x) {
             v.push(f, "out_of_range", "Entre 0 et 240 minutes.");
         }
     }
-    if !(0..=60 * 24 * 30).contains(&i.min_notice_minutes) {
+    if !within(NOTICE, i.min_notice_minutes) {
         v.push("min_notice_minutes", "out_of_range", "Entre 0 et 30 jours.");
     }
     if let Some(h) = i.max_horizon_days
-        && !(1..=366).contains(&h)
+        && !within(HORIZON, h)
     {
         v.push("max_horizon_days", "out_of_range", "Entre 1 et 366 jours.");
     }
     if let Some(h) = i.reminder_offset_hours
-        && !(1..=168).contains(&h)
+        && !within(REMINDER_HOURS, h)
     {
         v.push(
             "reminder_offset_hours",

@@ -1020,7 +1020,7 @@ async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens()
             .await;
         assert_eq!(
             (st, e["errors"][0]["field"].as_str()),
-            (422, Some(field)),
+            (409, Some(field)),
             "{e}"
         );
     }
@@ -1057,7 +1057,7 @@ async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens()
             &b.admin.token,
         )
         .await;
-    assert_eq!(st, 422, "A's type and site do not exist for B");
+    assert_eq!(st, 409, "A's type and site do not exist for B");
     let (_, audit) = s.get("/api/v1/audit", &b.admin.token).await;
     assert!(
         !audit["items"].as_array().unwrap().is_empty(),

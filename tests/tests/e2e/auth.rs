@@ -310,7 +310,7 @@ async fn device_tokens_rotate_and_are_revocable_and_disabling_an_account_ends_ev
             Some(json!({"disabled": true})),
         )
         .await;
-    assert_eq!(st, 422, "{body}");
+    assert_eq!(st, 409, "{body}");
     s.stop().await;
 }
 

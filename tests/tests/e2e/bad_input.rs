@@ -97,7 +97,7 @@ async fn malformed_requests_get_a_clear_4xx_naming_the_field() {
             "notes",
         ),
         (json!("just a string"), 422, "body"),
-        (json!([1, 2]), 422, "[0]"),
+        (json!([1, 2]), 422, "body"),
     ];
     for (body, status, field) in cases {
         let (st, p) = s.post("/api/v1/persons", Some(t), body.clone()).await;
@@ -204,7 +204,7 @@ async fn malformed_requests_get_a_clear_4xx_naming_the_field() {
         .await;
     assert_eq!(
         (st, p["errors"][0]["field"].as_str()),
-        (422, Some("site_ids"))
+        (409, Some("site_ids"))
     );
     let (st, p) = s
         .post("/api/v1/accounts", Some(at), json!({"email": a.referrer.email, "display_name": "X", "role": "referrer", "password": relais_tests::PASSWORD}))

@@ -716,7 +716,7 @@ async fn email_goes_over_smtp_with_a_stable_message_id_and_templates_are_checked
             Some(json!({"body": "Votre RDV a la gendarmerie {quand}"})),
         )
         .await;
-    assert_eq!(st, 422, "{e}");
+    assert_eq!(st, 409, "{e}");
     assert_eq!(e["errors"][0]["field"], "body");
     let (st, p) = s
         .post(

@@ -236,7 +236,7 @@ async fn a_referral_travels_from_the_brigade_to_closure_and_the_referrer_sees_on
         json!({"event": "set_appointment", "version": set["version"], "appointment_id": a.appointment_id}),
     )
     .await;
-    assert_eq!(st, 422, "{e}");
+    assert_eq!(st, 409, "{e}");
     assert_eq!(e["errors"][0]["field"], "appointment_id");
 
     // The interview is held: assessment.
@@ -551,7 +551,7 @@ async fn three_unsuccessful_attempts_at_varied_times_propose_unreachable() {
                 json!({"channel": "call", "result": "no_answer", "at": at.to_rfc3339()}),
             )
             .await;
-        assert_eq!(st, 422, "{e}");
+        assert_eq!(st, 409, "{e}");
         assert_eq!(e["errors"][0]["field"], "at");
     }
     s.stop().await;
@@ -695,7 +695,7 @@ async fn walk_ins_anonymous_contacts_and_child_reports_record_the_minimum() {
             json!({"reported_on": today + Duration::days(3), "recipient": "crip"}),
         )
         .await;
-    assert_eq!(st, 422, "{e}");
+    assert_eq!(st, 409, "{e}");
     assert_eq!(e["errors"][0]["field"], "reported_on");
     // Anonymous: statistics only, no identity accepted.
     let (st, e) = s

@@ -641,15 +641,18 @@ async fn only_types_the_person_may_book_and_the_links_own_slots() {
     assert_eq!(st, 422, "{e}");
     assert_eq!(e["errors"][0]["field"], "type_id", "{e}");
     let ty = public_type(&s, &a).await;
-    for (body, field) in [
-        (json!({"type_id": ty, "site_ids": []}), "site_ids"),
+    // Against the document: 422. A site that does not exist: 409 (the state says no).
+    for (body, field, status) in [
+        (json!({"type_id": ty, "site_ids": []}), "site_ids", 422),
         (
             json!({"type_id": ty, "site_ids": [a.site_id], "valid_days": 90}),
             "valid_days",
+            422,
         ),
         (
             json!({"type_id": ty, "site_ids": [uuid::Uuid::new_v4()]}),
             "site_ids[0]",
+            409,
         ),
     ] {
         let (st, e) = s
@@ -659,7 +662,7 @@ async fn only_types_the_person_may_book_and_the_links_own_slots() {
                 body,
             )
             .await;
-        assert_eq!(st, 422, "{e}");
+        assert_eq!(st, status, "{e}");
         assert_eq!(e["errors"][0]["field"], field, "{e}");
     }
     // The referrer, who reads no file, makes no link; another organisation sees none.
