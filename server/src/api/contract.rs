@@ -22,7 +22,7 @@ fn description(code: &str) -> &'static str {
         "401" => "Jeton absent, expiré ou révoqué ; identifiants refusés.",
         "403" => "Rôle ou second facteur insuffisant pour cette opération.",
         "404" => "Introuvable (ou d'une autre organisation).",
-        "409" => "Conflit : version périmée, créneau pris, état qui ne le permet pas.",
+        "409" => "Refusé par l'état présent : version périmée, créneau pris, état qui ne le permet pas, enregistrement inconnu, date hors de l'horizon.",
         "413" => "Corps trop volumineux.",
         "415" => "Le corps doit être du JSON (Content-Type: application/json).",
         "422" => "Données invalides : chaque champ fautif est nommé dans `errors`.",
@@ -234,7 +234,10 @@ fn declare_errors(op: &mut Map<String, Value>, method: &str, path: &str) {
     if has_body || has_params {
         add("422");
     }
-    if method != "get" && secured {
+    // Refused by what is stored or by the clock (a version, a taken slot, a record the
+    // request names that is unknown, a day past the horizon): a write, or a read whose
+    // parameters name records or days.
+    if secured && (method != "get" || has_params) {
         add("409");
     }
     if login {
