@@ -9,7 +9,7 @@ use relais_domain::dto::TotpConfirm;
 
 use super::signin::frame;
 use super::{
-    COOKIE, Kind, Posted, cookie_value, cross_site, csrf_of, failure, html, lang_of, see_other,
+    COOKIE, Kind, Page, Posted, cookie_value, cross_site, csrf_of, html, lang_of, see_other,
 };
 use crate::edge::ClientIp;
 use crate::error::ServiceError;
@@ -120,17 +120,17 @@ pub(super) async fn enrol(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-) -> Response {
+) -> Page {
     let lang = lang_of(&headers);
     let (scope, csrf, ok) = match enrolling(&state, &headers, ip).await {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return Ok(r),
     };
     if ok {
-        return see_other("/console");
+        return Ok(see_other("/console"));
     }
     match crate::auth::enrolment::totp_enrol(&scope).await {
-        Ok(e) => html(
+        Ok(e) => Ok(html(
             StatusCode::OK,
             page(
                 &Frame {
@@ -140,8 +140,8 @@ pub(super) async fn enrol(
                 },
                 &enrol_page(lang, &csrf, &e.secret, &e.otpauth_uri, &Form::empty(lang)),
             ),
-        ),
-        Err(e) => failure(e, lang),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -150,18 +150,18 @@ pub(super) async fn confirm(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Page {
     let lang = lang_of(&headers);
     let (scope, csrf, ok) = match enrolling(&state, &headers, ip).await {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return Ok(r),
     };
     let p = Posted::parse(&body);
     if cross_site(&headers) || p.get("_csrf") != Some(csrf.as_str()) {
-        return super::forged_page(lang);
+        return Ok(super::forged_page(lang));
     }
     if ok {
-        return see_other("/console");
+        return Ok(see_other("/console"));
     }
     let title = lang.t().authenticator_app;
     let result = match p.read::<TotpConfirm>(&[("code", Kind::Text)]) {
@@ -178,7 +178,7 @@ pub(super) async fn confirm(
                 t: lang.t(),
                 codes: codes.codes,
             });
-            html(
+            Ok(html(
                 StatusCode::OK,
                 page(
                     &Frame {
@@ -188,9 +188,9 @@ pub(super) async fn confirm(
                     },
                     &h,
                 ),
-            )
+            ))
         }
-        Err(e) if e.status() >= 500 => failure(e, lang),
+        Err(e) if e.status() >= 500 => Err(e.into()),
         Err(e) => {
             let status =
                 StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
@@ -206,7 +206,7 @@ pub(super) async fn confirm(
                 general: general.as_deref(),
                 lang,
             };
-            html(
+            Ok(html(
                 status,
                 page(
                     &Frame {
@@ -222,7 +222,7 @@ pub(super) async fn confirm(
                         &form,
                     ),
                 ),
-            )
+            ))
         }
     }
 }

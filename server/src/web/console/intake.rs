@@ -10,7 +10,7 @@ use relais_domain::casework::{AgeBand, AnonymousAction, PersonRole, Problem, Sex
 use relais_domain::dto::{AnonymousContactInput, WalkInInput};
 use relais_domain::outreach::{OriginChannel, SituationKind};
 
-use super::{Checked, Desk, Done, FileReaders, done, html, notice};
+use super::{Checked, Desk, Done, FileReaders, Page, done, html, notice};
 use crate::casework::interviews;
 use crate::render::console::spec::{Field, FormView, Input};
 use crate::render::console::{Form, form_page, options, page};
@@ -112,29 +112,27 @@ async fn walk_in(d: D, RawQuery(raw): RawQuery) -> Response {
     )
 }
 
-async fn walk_in_submit(d: D, Checked(p): Checked) -> Response {
+async fn walk_in_submit(d: D, Checked(p): Checked) -> Page {
     let r = match p.read_fields::<WalkInInput>(WALK_IN_FIELDS) {
         Ok(i) => interviews::walk_in(&d, i).await,
         Err(e) => Err(e),
     };
     match r {
-        Ok(w) => done(
+        Ok(w) => Ok(done(
             &format!("/console/situations/{}", w.situation.id),
             Done::WalkInRecorded,
-        ),
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => {
-                let values = p.values();
-                html(
-                    refusal.status,
-                    page(
-                        &d.frame(d.lang.t().walk_in, None),
-                        &walk_in_form(&d, &refusal.form(&values, d.lang)),
-                    ),
-                )
-            }
-            Err(resp) => resp,
-        },
+        )),
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            let values = p.values();
+            Ok(html(
+                refusal.status,
+                page(
+                    &d.frame(d.lang.t().walk_in, None),
+                    &walk_in_form(&d, &refusal.form(&values, d.lang)),
+                ),
+            ))
+        }
     }
 }
 
@@ -205,25 +203,26 @@ async fn anonymous(d: D, RawQuery(raw): RawQuery) -> Response {
     )
 }
 
-async fn anonymous_submit(d: D, Checked(p): Checked) -> Response {
+async fn anonymous_submit(d: D, Checked(p): Checked) -> Page {
     let r = match p.read_fields::<AnonymousContactInput>(ANONYMOUS_FIELDS) {
         Ok(i) => interviews::anonymous(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done("/console/contact-anonyme", Done::AnonymousContactRecorded),
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => {
-                let values = p.values();
-                html(
-                    refusal.status,
-                    page(
-                        &d.frame(d.lang.t().anonymous_contact, None),
-                        &anonymous_form(&d, &refusal.form(&values, d.lang)),
-                    ),
-                )
-            }
-            Err(resp) => resp,
-        },
+        Ok(()) => Ok(done(
+            "/console/contact-anonyme",
+            Done::AnonymousContactRecorded,
+        )),
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            let values = p.values();
+            Ok(html(
+                refusal.status,
+                page(
+                    &d.frame(d.lang.t().anonymous_contact, None),
+                    &anonymous_form(&d, &refusal.form(&values, d.lang)),
+                ),
+            ))
+        }
     }
 }

@@ -177,9 +177,9 @@ impl<P: Policy> Desk<P> {
     }
 
     /// A refused or failed call: its fields for the form, or the failure page.
-    pub fn refusal(&self, e: ServiceError) -> Result<Refusal, Response> {
+    pub fn refusal(&self, e: ServiceError) -> Result<Refusal, Failed> {
         if e.status() >= 500 {
-            return Err(failure(e, self.lang));
+            return Err(Failed(e));
         }
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
         let p = e.into_parts();
@@ -296,11 +296,64 @@ pub fn forged_page(lang: Lang) -> Response {
     )
 }
 
+/// What a console handler answers: its page, or a failure of the service (`?` on a
+/// `ServiceError`), drawn in the caller's language by `draw_failures`.
+pub type Page = Result<Response, Failed>;
+
+/// A failure of the service, on its way out of a handler. Its answer carries only the
+/// status and the code; `draw_failures`, the console's one layer, draws the page in the
+/// caller's language (a handler does not need the language to give up).
+pub struct Failed(ServiceError);
+
+impl From<ServiceError> for Failed {
+    fn from(e: ServiceError) -> Self {
+        Failed(e)
+    }
+}
+
+/// The mark `Failed` leaves on its answer for `draw_failures`.
+#[derive(Clone, Copy)]
+struct FailedMark {
+    status: u16,
+    code: &'static str,
+}
+
+impl IntoResponse for Failed {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let mut r = StatusCode::from_u16(status)
+            .unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
+            .into_response();
+        r.extensions_mut().insert(FailedMark {
+            status,
+            code: self.0.code().as_str(),
+        });
+        r
+    }
+}
+
+/// The console's layer: an answer marked by `Failed` becomes the page that says so, in the
+/// language of the request.
+pub async fn draw_failures(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let lang = lang_of(req.headers());
+    let r = next.run(req).await;
+    match r.extensions().get::<FailedMark>().copied() {
+        Some(m) => failed_page(m.status, m.code, lang),
+        None => r,
+    }
+}
+
 /// A failure of the service itself: logged without personal data, said plainly.
 pub fn failure(e: ServiceError, lang: Lang) -> Response {
-    let status = e.status();
+    failed_page(e.status(), e.code().as_str(), lang)
+}
+
+fn failed_page(status: u16, code: &str, lang: Lang) -> Response {
+    if status == 404 {
+        return not_found(lang);
+    }
     if status >= 500 {
-        tracing::error!(code = e.code().as_str(), "console page failed");
+        tracing::error!(code, "console page failed");
     }
     let code = if status >= 500 {
         StatusCode::SERVICE_UNAVAILABLE
@@ -336,4 +389,48 @@ pub(super) fn secure(state: &AppState) -> &'static str {
         .iter()
         .any(|p| u.starts_with(p));
     if loopback { "" } else { "; Secure" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::ServiceExt;
+
+    /// What the console's layer answers for a handler that gave up with `err`.
+    async fn drawn(err: fn() -> ServiceError, cookie: Option<&str>) -> (StatusCode, String) {
+        let app: Router = Router::new()
+            .route(
+                "/x",
+                get(move || async move { Err::<Response, Failed>(err().into()) }),
+            )
+            .layer(axum::middleware::from_fn(draw_failures));
+        let mut req = axum::http::Request::get("/x");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let r = app
+            .oneshot(req.body(axum::body::Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = r.status();
+        let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_handler_that_gives_up_is_answered_in_the_callers_language() {
+        let (status, fr) = drawn(|| ServiceError::internal("disque plein"), None).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(fr.contains("Impossible pour le moment"), "{fr}");
+        assert!(!fr.contains("disque plein"), "the cause stays in the log");
+        let (_, en) = drawn(
+            || ServiceError::internal("disque plein"),
+            Some("relais_lang=en"),
+        )
+        .await;
+        assert!(en.contains("Not possible right now"), "{en}");
+        let (status, missing) = drawn(ServiceError::not_found, Some("relais_lang=en")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(missing.contains("This page does not exist"), "{missing}");
+    }
 }

@@ -66,4 +66,5 @@ pub fn routes() -> Router<AppState> {
         .merge(intake::routes())
         .merge(admin::routes())
         .merge(referrer::routes())
+        .layer(axum::middleware::from_fn(draw_failures))
 }

@@ -10,7 +10,7 @@ use relais_domain::casework::{DocumentType, PersonRole};
 use relais_domain::dto::ReferralInput;
 use relais_domain::outreach::{OriginChannel, SituationKind};
 
-use super::{Checked, Desk, Done, Referrers, done, failure, html, notice};
+use super::{Checked, Desk, Done, Page, Referrers, done, html, notice};
 use crate::casework::referrals;
 use crate::render::console::spec::{Field, FormView, Input, field};
 use crate::render::console::table::{Cell, TableView};
@@ -26,12 +26,9 @@ pub fn routes() -> Router<AppState> {
 
 type D = Desk<Referrers>;
 
-async fn list(d: D, RawQuery(raw): RawQuery) -> Response {
+async fn list(d: D, RawQuery(raw): RawQuery) -> Page {
     let l = d.lang;
-    let mine = match referrals::list(&d).await {
-        Ok(m) => m,
-        Err(e) => return failure(e, l),
-    };
+    let mine = referrals::list(&d).await?;
     let t = l.t();
     let rows = mine
         .iter()
@@ -56,7 +53,7 @@ async fn list(d: D, RawQuery(raw): RawQuery) -> Response {
     )
     .rows(rows);
     let h = draw(&ReferralsView { t, list });
-    d.page(l.t().my_referrals, notice(&raw, d.lang).as_deref(), &h)
+    Ok(d.page(l.t().my_referrals, notice(&raw, d.lang).as_deref(), &h))
 }
 
 #[derive(askama::Template)]
@@ -207,26 +204,24 @@ async fn new(d: D) -> Response {
     )
 }
 
-async fn submit(d: D, Checked(p): Checked) -> Response {
+async fn submit(d: D, Checked(p): Checked) -> Page {
     let r = match p.read_fields::<ReferralInput>(REFERRAL_FIELDS) {
         Ok(i) => referrals::create(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done("/console/signalements", Done::ReferralSent),
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => {
-                let values = p.values();
-                let f = refusal.form(&values, d.lang);
-                html(
-                    refusal.status,
-                    page(
-                        &d.frame(d.lang.t().new_referral, None),
-                        &referral_form(&d, &f),
-                    ),
-                )
-            }
-            Err(resp) => resp,
-        },
+        Ok(()) => Ok(done("/console/signalements", Done::ReferralSent)),
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            let values = p.values();
+            let f = refusal.form(&values, d.lang);
+            Ok(html(
+                refusal.status,
+                page(
+                    &d.frame(d.lang.t().new_referral, None),
+                    &referral_form(&d, &f),
+                ),
+            ))
+        }
     }
 }

@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use relais_domain::dto::{LoginRequest, SecondFactor, SessionGrant};
 
 use super::{
-    Posted, cross_site, failure, html, lang_of, no_session_cookie, query, see_other, session_cookie,
+    Page, Posted, cross_site, html, lang_of, no_session_cookie, query, see_other, session_cookie,
 };
 use crate::edge::ClientIp;
 use crate::render::console::{Form, Frame, Lang, page};
@@ -102,7 +102,10 @@ fn refused_form(
     lang: Lang,
     title: &str,
     draw: impl Fn(&Form<'_>) -> String,
-) -> Response {
+) -> Page {
+    if e.status() >= 500 {
+        return Err(e.into());
+    }
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
     let parts = e.into_parts();
     // A missing field is said as the form says it.
@@ -116,7 +119,7 @@ fn refused_form(
         general: general.as_deref(),
         lang,
     };
-    html(status, page(&frame(title, lang), &draw(&form)))
+    Ok(html(status, page(&frame(title, lang), &draw(&form))))
 }
 
 async fn show(headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
@@ -142,11 +145,11 @@ async fn submit(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Page {
     let lang = lang_of(&headers);
     let p = Posted::parse(&body);
     if cross_site(&headers) {
-        return super::forged_page(lang);
+        return Ok(super::forged_page(lang));
     }
     let back = safe_back(p.get("retour").map(str::to_owned));
     let values = p.values();
@@ -159,8 +162,7 @@ async fn submit(
         fields.extend(crate::render::console::sign_in::CODE_FIELDS);
         return match p.read_fields::<LoginRequest>(&fields) {
             Ok(req) => match crate::auth::sessions::login(&state, ip, req).await {
-                Ok(grant) => signed_in(&state, &grant, back),
-                Err(e) if e.status() >= 500 => failure(e, lang),
+                Ok(grant) => Ok(signed_in(&state, &grant, back)),
                 Err(e) => refused_form(e, &values, lang, lang.t().sign_in_to_the, redraw),
             },
             Err(e) => refused_form(e, &values, lang, lang.t().sign_in_to_the, redraw),
@@ -168,17 +170,18 @@ async fn submit(
     }
     let req = match p.read_fields::<LoginRequest>(&crate::render::console::sign_in::FIELDS) {
         Ok(r) => r,
-        Err(e) => return refused_form(e, &values, lang, lang.t().sign_in_to_the, redraw),
+        Err(e) => {
+            return refused_form(e, &values, lang, lang.t().sign_in_to_the, redraw);
+        }
     };
     match crate::auth::sessions::begin(&state, ip, &req.email, &req.password).await {
-        Ok(crate::auth::sessions::Begun::Session(grant)) => signed_in(&state, &grant, back),
+        Ok(crate::auth::sessions::Begun::Session(grant)) => Ok(signed_in(&state, &grant, back)),
         Ok(crate::auth::sessions::Begun::Code { token }) => {
             let mut r = see_other(&with_back("/console/connexion/code", back.as_deref()));
             r.headers_mut()
                 .insert(header::SET_COOKIE, sign_in_cookie(&state, &token));
-            r
+            Ok(r)
         }
-        Err(e) if e.status() >= 500 => failure(e, lang),
         Err(e) => refused_form(e, &values, lang, lang.t().sign_in_to_the, redraw),
     }
 }
@@ -204,11 +207,11 @@ async fn submit_code(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Page {
     let lang = lang_of(&headers);
     let p = Posted::parse(&body);
     if cross_site(&headers) {
-        return super::forged_page(lang);
+        return Ok(super::forged_page(lang));
     }
     let back = safe_back(p.get("retour").map(str::to_owned));
     // Held no more (five minutes passed, or another tab finished it): start again.
@@ -223,15 +226,14 @@ async fn submit_code(
         r
     };
     let Some(token) = super::cookie_value(&headers, SIGN_IN_COOKIE) else {
-        return expired();
+        return Ok(expired());
     };
     let code = |n: &str| p.get(n).map(str::trim).filter(|v| !v.is_empty());
     match crate::auth::sessions::finish(&state, ip, token, code("totp_code"), code("recovery_code"))
         .await
     {
-        Ok(grant) => signed_in(&state, &grant, back),
-        Err(e) if e.status() >= 500 => failure(e, lang),
-        Err(e) if e.code() == relais_domain::problem::ProblemCode::Unauthenticated => expired(),
+        Ok(grant) => Ok(signed_in(&state, &grant, back)),
+        Err(e) if e.code() == relais_domain::problem::ProblemCode::Unauthenticated => Ok(expired()),
         // A code is never shown again.
         Err(e) => refused_form(e, &[], lang, lang.t().sign_in_code_title, |f| {
             crate::render::console::sign_in::code_body(lang, f, back.as_deref())
@@ -246,19 +248,19 @@ async fn logout(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Page {
     let lang = lang_of(&headers);
     let mut r = see_other("/console/connexion");
     if let Ok((scope, csrf, _)) = super::enrolment::enrolling(&state, &headers, ip).await {
         let p = Posted::parse(&body);
         if cross_site(&headers) || p.get("_csrf") != Some(csrf.as_str()) {
-            return super::forged_page(lang);
+            return Ok(super::forged_page(lang));
         }
         if let Err(e) = crate::auth::sessions::logout(&scope).await {
-            return failure(e, lang);
+            return Err(e.into());
         }
     }
     r.headers_mut()
         .insert(header::SET_COOKIE, no_session_cookie());
-    r
+    Ok(r)
 }

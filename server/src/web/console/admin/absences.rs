@@ -70,7 +70,7 @@ struct WeekPreviewView {
     week: Option<TableView>,
 }
 
-pub(super) async fn absences(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn absences(d: D, RawQuery(raw): RawQuery) -> Page {
     absences_page(&d, &raw, None).await
 }
 
@@ -78,16 +78,12 @@ pub(super) async fn absences_page(
     d: &D,
     raw: &Option<String>,
     again: Option<(&super::super::Refusal, Vec<(String, String)>)>,
-) -> Response {
+) -> Page {
     let l = d.lang;
-    let people = match crate::paging::every(|p| crate::accounts::list(d, p)).await {
-        Ok(p) => p.items,
-        Err(e) => return failure(e, l),
-    };
-    let list = match calendar::list_absences(d, calendar::CalendarQuery::default()).await {
-        Ok(a) => a,
-        Err(e) => return failure(e, l),
-    };
+    let people = crate::paging::every(|p| crate::accounts::list(d, p))
+        .await?
+        .items;
+    let list = calendar::list_absences(d, calendar::CalendarQuery::default()).await?;
     let name_of = |id: Uuid| {
         people
             .iter()
@@ -156,12 +152,12 @@ pub(super) async fn absences_page(
     let h = draw(&AbsencesView { t, list, form });
     let title = l.t().admin.absences;
     match again {
-        Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
-        None => d.page(title, notice(raw, d.lang).as_deref(), &h),
+        Some((r, _)) => Ok(html(r.status, page(&d.frame(title, None), &h))),
+        None => Ok(d.page(title, notice(raw, d.lang).as_deref(), &h)),
     }
 }
 
-pub(super) async fn create_absence(d: D, Checked(p): Checked) -> Response {
+pub(super) async fn create_absence(d: D, Checked(p): Checked) -> Page {
     // A browser sends "2026-12-24T14:00"; the wire type reads seconds too.
     let mut fields = p.0.clone();
     for (k, v) in fields.iter_mut() {
@@ -178,23 +174,22 @@ pub(super) async fn create_absence(d: D, Checked(p): Checked) -> Response {
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done("/console/admin/absences", Done::AbsenceAdded),
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => absences_page(&d, &None, Some((&refusal, p.values()))).await,
-            Err(resp) => resp,
-        },
+        Ok(()) => Ok(done("/console/admin/absences", Done::AbsenceAdded)),
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            absences_page(&d, &None, Some((&refusal, p.values()))).await
+        }
     }
 }
 
 /// The free times a coordinator's windows, exceptions, absences and appointments leave over
 /// the next seven days, for one type at one site: what the person's link and the slot picker
 /// will offer.
-pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Page {
     let l = d.lang;
-    let people = match crate::paging::every(|p| crate::accounts::list(&d, p)).await {
-        Ok(p) => p.items,
-        Err(e) => return failure(e, l),
-    };
+    let people = crate::paging::every(|p| crate::accounts::list(&d, p))
+        .await?
+        .items;
     let sites = crate::paging::every(|p| crate::organisation::list(&d, p))
         .await
         .map(|p| p.items)
@@ -270,7 +265,7 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
         )
         .await;
         match found {
-            Err(e) if e.status() >= 500 => return failure(e, l),
+            Err(e) if e.status() >= 500 => return Err(e.into()),
             Err(e) => {
                 let p = e.into_parts();
                 refused = Some(
@@ -324,5 +319,5 @@ pub(super) async fn preview(d: D, RawQuery(raw): RawQuery) -> Response {
         refused,
         week,
     });
-    d.page(t.admin.week_preview, None, &h)
+    Ok(d.page(t.admin.week_preview, None, &h))
 }

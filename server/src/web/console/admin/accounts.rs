@@ -51,7 +51,7 @@ struct AccountsView {
     form: FormView,
 }
 
-pub(super) async fn accounts_page(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn accounts_page(d: D, RawQuery(raw): RawQuery) -> Page {
     account_list(&d, &raw, None).await
 }
 
@@ -59,12 +59,11 @@ pub(super) async fn account_list(
     d: &D,
     raw: &Option<String>,
     again: Option<(&super::super::Refusal, Vec<(String, String)>)>,
-) -> Response {
+) -> Page {
     let l = d.lang;
-    let list = match crate::paging::every(|p| crate::accounts::list(d, p)).await {
-        Ok(p) => p.items,
-        Err(e) => return failure(e, l),
-    };
+    let list = crate::paging::every(|p| crate::accounts::list(d, p))
+        .await?
+        .items;
     let sites = crate::paging::every(|p| crate::organisation::list(d, p))
         .await
         .map(|p| p.items)
@@ -137,67 +136,63 @@ pub(super) async fn account_list(
     let h = draw(&AccountsView { t, list, form });
     let title = l.t().admin.accounts;
     match again {
-        Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
-        None => d.page(title, notice(raw, d.lang).as_deref(), &h),
+        Some((r, _)) => Ok(html(r.status, page(&d.frame(title, None), &h))),
+        None => Ok(d.page(title, notice(raw, d.lang).as_deref(), &h)),
     }
 }
 
-pub(super) async fn create_account(d: D, Checked(p): Checked) -> Response {
+pub(super) async fn create_account(d: D, Checked(p): Checked) -> Page {
     let r = match p.read_fields::<AccountInput>(ACCOUNT_FIELDS) {
         Ok(i) => crate::accounts::create(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done("/console/admin/comptes", Done::AccountCreated),
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => account_list(&d, &None, Some((&refusal, p.values()))).await,
-            Err(resp) => resp,
-        },
+        Ok(()) => Ok(done("/console/admin/comptes", Done::AccountCreated)),
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            account_list(&d, &None, Some((&refusal, p.values()))).await
+        }
     }
 }
 
 /// Disable an account (its sessions and phones revoked) or enable it again.
-pub(super) async fn disable(
-    d: D,
-    Path((id, change)): Path<(String, String)>,
-    _: Checked,
-) -> Response {
+pub(super) async fn disable(d: D, Path((id, change)): Path<(String, String)>, _: Checked) -> Page {
     let Ok(id) = Uuid::parse_str(&id) else {
-        return not_found(d.lang);
+        return Ok(not_found(d.lang));
     };
     if change == "second-facteur" {
         return match crate::accounts::reset_second_factor(&d, id).await {
-            Ok(_) => done("/console/admin/comptes", Done::SecondFactorReset),
-            Err(e) if e.status() == 404 => not_found(d.lang),
+            Ok(_) => Ok(done("/console/admin/comptes", Done::SecondFactorReset)),
+            Err(e) if e.status() == 404 => Ok(not_found(d.lang)),
             // Said on the page itself, never carried in the address.
-            Err(e) => match d.refusal(e) {
-                Ok(r) => account_list(&d, &None, Some((&r, Vec::new()))).await,
-                Err(resp) => resp,
-            },
+            Err(e) => {
+                let r = d.refusal(e)?;
+                account_list(&d, &None, Some((&r, Vec::new()))).await
+            }
         };
     }
     let disabled = match change.as_str() {
         "desactiver" => true,
         "reactiver" => false,
-        _ => return not_found(d.lang),
+        _ => return Ok(not_found(d.lang)),
     };
     let patch = AccountPatch {
         disabled: Some(disabled),
         ..AccountPatch::default()
     };
     match crate::accounts::update(&d, id, patch).await {
-        Ok(_) => done(
+        Ok(_) => Ok(done(
             "/console/admin/comptes",
             if disabled {
                 Done::AccountDisabled
             } else {
                 Done::AccountEnabled
             },
-        ),
-        Err(e) if e.status() == 404 => not_found(d.lang),
-        Err(e) => match d.refusal(e) {
-            Ok(r) => account_list(&d, &None, Some((&r, Vec::new()))).await,
-            Err(resp) => resp,
-        },
+        )),
+        Err(e) if e.status() == 404 => Ok(not_found(d.lang)),
+        Err(e) => {
+            let r = d.refusal(e)?;
+            account_list(&d, &None, Some((&r, Vec::new()))).await
+        }
     }
 }

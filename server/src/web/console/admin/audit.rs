@@ -30,7 +30,7 @@ struct RetentionView {
     form: Option<FormView>,
 }
 
-pub(super) async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Page {
     let l = d.lang;
     let paging = Paging {
         limit: Some("100".into()),
@@ -38,8 +38,8 @@ pub(super) async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
     };
     let page_of = match crate::casework::persons::audit_log_view(&d, paging).await {
         Ok(p) => p,
-        Err(e) if e.status() < 500 => return not_found(l),
-        Err(e) => return failure(e, l),
+        Err(e) if e.status() < 500 => return Ok(not_found(l)),
+        Err(e) => return Err(e.into()),
     };
     let people = crate::paging::every(|p| crate::accounts::list(&d, p))
         .await
@@ -87,24 +87,20 @@ pub(super) async fn audit_page(d: D, RawQuery(raw): RawQuery) -> Response {
             .next_cursor
             .map(|c| crate::render::html::url_encode(&c)),
     });
-    d.page(l.t().admin.menu_audit_log, None, &h)
+    Ok(d.page(l.t().admin.menu_audit_log, None, &h))
 }
 
-pub(super) async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Page {
     let l = d.lang;
     // The dry run: what the rules would anonymise now, nothing changed.
-    let run = match crate::retention::run(
+    let run = crate::retention::run(
         &d.state,
         d.organisation_id(),
         Some(d.caller.account_id),
         d.now(),
         true,
     )
-    .await
-    {
-        Ok(r) => r,
-        Err(e) => return failure(e, l),
-    };
+    .await?;
     let t = l.t();
     let rows = run
         .items
@@ -139,30 +135,27 @@ pub(super) async fn retention_page(d: D, RawQuery(raw): RawQuery) -> Response {
         .look("danger")
     });
     let h = draw(&RetentionView { t, list, form });
-    d.page(
+    Ok(d.page(
         l.t().admin.retention_of_files,
         notice(&raw, d.lang).as_deref(),
         &h,
-    )
+    ))
 }
 
-pub(super) async fn retention_run(d: D, Checked(p): Checked) -> Response {
+pub(super) async fn retention_run(d: D, Checked(p): Checked) -> Page {
     if p.get("confirm") != Some("true") {
-        return done("/console/admin/conservation", Done::NothingAnonymised);
+        return Ok(done("/console/admin/conservation", Done::NothingAnonymised));
     }
-    match crate::retention::run(
+    let r = crate::retention::run(
         &d.state,
         d.organisation_id(),
         Some(d.caller.account_id),
         d.now(),
         false,
     )
-    .await
-    {
-        Ok(r) => done(
-            "/console/admin/conservation",
-            Done::Anonymised(r.anonymised),
-        ),
-        Err(e) => failure(e, d.lang),
-    }
+    .await?;
+    Ok(done(
+        "/console/admin/conservation",
+        Done::Anonymised(r.anonymised),
+    ))
 }

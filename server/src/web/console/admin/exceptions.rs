@@ -58,7 +58,7 @@ struct ExceptionsView {
     form: FormView,
 }
 
-pub(super) async fn exceptions(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn exceptions(d: D, RawQuery(raw): RawQuery) -> Page {
     exceptions_page(&d, &raw, None).await
 }
 
@@ -66,21 +66,16 @@ pub(super) async fn exceptions_page(
     d: &D,
     raw: &Option<String>,
     again: Option<(&super::super::Refusal, Vec<(String, String)>)>,
-) -> Response {
+) -> Page {
     let l = d.lang;
     let t = l.t();
-    let people = match crate::paging::every(|p| crate::accounts::list(d, p)).await {
-        Ok(p) => p.items,
-        Err(e) => return failure(e, l),
-    };
-    let sites = match crate::paging::every(|p| crate::organisation::list(d, p)).await {
-        Ok(p) => p.items,
-        Err(e) => return failure(e, l),
-    };
-    let all = match calendar::list_exceptions(d, calendar::CalendarQuery::default()).await {
-        Ok(x) => x,
-        Err(e) => return failure(e, l),
-    };
+    let people = crate::paging::every(|p| crate::accounts::list(d, p))
+        .await?
+        .items;
+    let sites = crate::paging::every(|p| crate::organisation::list(d, p))
+        .await?
+        .items;
+    let all = calendar::list_exceptions(d, calendar::CalendarQuery::default()).await?;
     let name_of = |id: Uuid| {
         people
             .iter()
@@ -160,39 +155,36 @@ pub(super) async fn exceptions_page(
     .options("kind", options::<ExceptionKind>(l));
     let body = draw(&ExceptionsView { t, list, form });
     match again {
-        Some((r, _)) => html(
+        Some((r, _)) => Ok(html(
             r.status,
             page(&d.frame(t.admin.exceptions_title, None), &body),
-        ),
-        None => d.page(
+        )),
+        None => Ok(d.page(
             t.admin.exceptions_title,
             notice(raw, d.lang).as_deref(),
             &body,
-        ),
+        )),
     }
 }
 
-pub(super) async fn create_exception(d: D, Checked(p): Checked) -> Response {
+pub(super) async fn create_exception(d: D, Checked(p): Checked) -> Page {
     let r = match p.read_fields::<ScheduleExceptionInput>(EXCEPTION_FIELDS) {
         Ok(i) => calendar::create_exception(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done("/console/admin/exceptions", Done::ExceptionAdded),
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => exceptions_page(&d, &None, Some((&refusal, p.values()))).await,
-            Err(resp) => resp,
-        },
+        Ok(()) => Ok(done("/console/admin/exceptions", Done::ExceptionAdded)),
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            exceptions_page(&d, &None, Some((&refusal, p.values()))).await
+        }
     }
 }
 
-pub(super) async fn remove_exception(d: D, Path(id): Path<String>, _: Checked) -> Response {
+pub(super) async fn remove_exception(d: D, Path(id): Path<String>, _: Checked) -> Page {
     let Ok(id) = Uuid::parse_str(&id) else {
-        return not_found(d.lang);
+        return Ok(not_found(d.lang));
     };
-    match calendar::delete_exception(&d, id).await {
-        Ok(()) => done("/console/admin/exceptions", Done::ExceptionRemoved),
-        Err(e) if e.status() == 404 => not_found(d.lang),
-        Err(e) => failure(e, d.lang),
-    }
+    calendar::delete_exception(&d, id).await?;
+    Ok(done("/console/admin/exceptions", Done::ExceptionRemoved))
 }

@@ -51,7 +51,7 @@ struct HoursView {
     form: FormView,
 }
 
-pub(super) async fn windows(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn windows(d: D, RawQuery(raw): RawQuery) -> Page {
     windows_page(&d, &raw, None).await
 }
 
@@ -59,12 +59,11 @@ pub(super) async fn windows_page(
     d: &D,
     raw: &Option<String>,
     again: Option<(&super::super::Refusal, Vec<(String, String)>)>,
-) -> Response {
+) -> Page {
     let l = d.lang;
-    let people = match crate::paging::every(|p| crate::accounts::list(d, p)).await {
-        Ok(p) => p.items,
-        Err(e) => return failure(e, l),
-    };
+    let people = crate::paging::every(|p| crate::accounts::list(d, p))
+        .await?
+        .items;
     let coordinators: Vec<_> = people
         .iter()
         .filter(|a| a.role.holds_appointments() && !a.disabled)
@@ -73,10 +72,7 @@ pub(super) async fn windows_page(
         .await
         .map(|p| p.items)
         .unwrap_or_default();
-    let all = match calendar::list_windows(d, calendar::CalendarQuery::default()).await {
-        Ok(w) => w,
-        Err(e) => return failure(e, l),
-    };
+    let all = calendar::list_windows(d, calendar::CalendarQuery::default()).await?;
     let name_of = |id: Uuid| {
         people
             .iter()
@@ -148,12 +144,12 @@ pub(super) async fn windows_page(
     let h = draw(&HoursView { t, list, form });
     let title = l.t().admin.opening_hours;
     match again {
-        Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
-        None => d.page(title, notice(raw, d.lang).as_deref(), &h),
+        Some((r, _)) => Ok(html(r.status, page(&d.frame(title, None), &h))),
+        None => Ok(d.page(title, notice(raw, d.lang).as_deref(), &h)),
     }
 }
 
-pub(super) async fn create_window(d: D, Checked(p): Checked) -> Response {
+pub(super) async fn create_window(d: D, Checked(p): Checked) -> Page {
     // Days are numbers in the JSON; the form sends them as text.
     let mut json = p.json(&super::super::Posted::kinds(WINDOW_FIELDS));
     if let Some(days) = json.get_mut("days").and_then(|d| d.as_array_mut()) {
@@ -170,10 +166,10 @@ pub(super) async fn create_window(d: D, Checked(p): Checked) -> Response {
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done("/console/admin/horaires", Done::WindowAdded),
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => windows_page(&d, &None, Some((&refusal, p.values()))).await,
-            Err(resp) => resp,
-        },
+        Ok(()) => Ok(done("/console/admin/horaires", Done::WindowAdded)),
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            windows_page(&d, &None, Some((&refusal, p.values()))).await
+        }
     }
 }

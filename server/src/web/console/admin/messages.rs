@@ -45,7 +45,7 @@ struct MessagesView {
     form: FormView,
 }
 
-pub(super) async fn templates_page(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn templates_page(d: D, RawQuery(raw): RawQuery) -> Page {
     templates_view(&d, &raw, None, None).await
 }
 
@@ -56,12 +56,9 @@ pub(super) async fn templates_view(
     raw: &Option<String>,
     tried: Option<(&[(String, String)], relais_domain::dto::TemplatePreview)>,
     refusal: Option<(&super::super::Refusal, Vec<(String, String)>)>,
-) -> Response {
+) -> Page {
     let l = d.lang;
-    let list = match crate::outbox::templates::list(d).await {
-        Ok(t) => t,
-        Err(e) => return failure(e, l),
-    };
+    let list = crate::outbox::templates::list(d).await?;
     let t = l.t();
     let rows = list
         .iter()
@@ -119,12 +116,12 @@ pub(super) async fn templates_view(
     });
     let title = l.t().admin.messages;
     match refusal {
-        Some((r, _)) => html(r.status, page(&d.frame(title, None), &h)),
-        None => d.page(title, notice(raw, d.lang).as_deref(), &h),
+        Some((r, _)) => Ok(html(r.status, page(&d.frame(title, None), &h))),
+        None => Ok(d.page(title, notice(raw, d.lang).as_deref(), &h)),
     }
 }
 
-pub(super) async fn templates_submit(d: D, Checked(p): Checked) -> Response {
+pub(super) async fn templates_submit(d: D, Checked(p): Checked) -> Page {
     let values = p.values();
     let kind = p.get("kind").unwrap_or("").to_owned();
     let channel = p.get("channel").unwrap_or("").to_owned();
@@ -137,11 +134,11 @@ pub(super) async fn templates_submit(d: D, Checked(p): Checked) -> Response {
             Err(e) => Err(e),
         };
         return match r {
-            Ok(()) => done("/console/admin/messages", Done::WordingSaved),
-            Err(e) => match d.refusal(e) {
-                Ok(refusal) => templates_view(&d, &None, None, Some((&refusal, values))).await,
-                Err(resp) => resp,
-            },
+            Ok(()) => Ok(done("/console/admin/messages", Done::WordingSaved)),
+            Err(e) => {
+                let refusal = d.refusal(e)?;
+                templates_view(&d, &None, None, Some((&refusal, values))).await
+            }
         };
     }
     let r = match p.read_fields::<relais_domain::dto::TemplatePreviewInput>(MESSAGE_FIELDS) {
@@ -150,9 +147,9 @@ pub(super) async fn templates_submit(d: D, Checked(p): Checked) -> Response {
     };
     match r {
         Ok(preview) => templates_view(&d, &None, Some((&values, preview)), None).await,
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => templates_view(&d, &None, None, Some((&refusal, values))).await,
-            Err(resp) => resp,
-        },
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            templates_view(&d, &None, None, Some((&refusal, values))).await
+        }
     }
 }

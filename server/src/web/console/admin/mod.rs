@@ -23,7 +23,7 @@ use relais_domain::safe_contact::Channel;
 use relais_domain::sms::MessageKind;
 use uuid::Uuid;
 
-use super::{Admins, Checked, Desk, Done, Kind, done, failure, html, not_found, notice, query};
+use super::{Admins, Checked, Desk, Done, Kind, Page, done, html, not_found, notice, query};
 use crate::error::ServiceError;
 use crate::paging::Paging;
 use crate::render::console::spec::{Field, FormView, Input};

@@ -58,7 +58,7 @@ struct PartnersView<'a> {
     unit: FormView,
 }
 
-pub(super) async fn partners_page(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn partners_page(d: D, RawQuery(raw): RawQuery) -> Page {
     partners_list(&d, &raw, None, None).await
 }
 
@@ -69,16 +69,10 @@ pub(super) async fn partners_list(
     raw: &Option<String>,
     again: Again<'_>,
     new_key: Option<&str>,
-) -> Response {
+) -> Page {
     let l = d.lang;
-    let partners = match crate::casework::partners::list(d).await {
-        Ok(p) => p,
-        Err(e) => return failure(e, l),
-    };
-    let units = match crate::casework::referrals::list_units(d).await {
-        Ok(u) => u,
-        Err(e) => return failure(e, l),
-    };
+    let partners = crate::casework::partners::list(d).await?;
+    let units = crate::casework::referrals::list_units(d).await?;
     let t = l.t();
     let rows = partners
         .iter()
@@ -162,28 +156,26 @@ pub(super) async fn partners_list(
     });
     let title = l.t().admin.partners;
     match again {
-        Some((_, r, _)) => html(r.status, page(&d.frame(title, None), &h)),
-        None => d.page(title, notice(raw, d.lang).as_deref(), &h),
+        Some((_, r, _)) => Ok(html(r.status, page(&d.frame(title, None), &h))),
+        None => Ok(d.page(title, notice(raw, d.lang).as_deref(), &h)),
     }
 }
 
-pub(super) async fn create_partner(d: D, Checked(p): Checked) -> Response {
+pub(super) async fn create_partner(d: D, Checked(p): Checked) -> Page {
     let r = match p.read_fields::<PartnerInput>(PARTNER_FIELDS) {
         Ok(i) => crate::casework::partners::create(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done("/console/admin/partenaires", Done::PartnerAdded),
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => {
-                partners_list(&d, &None, Some(("partner", &refusal, p.values())), None).await
-            }
-            Err(resp) => resp,
-        },
+        Ok(()) => Ok(done("/console/admin/partenaires", Done::PartnerAdded)),
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            partners_list(&d, &None, Some(("partner", &refusal, p.values())), None).await
+        }
     }
 }
 
-pub(super) async fn create_key(d: D, Checked(p): Checked) -> Response {
+pub(super) async fn create_key(d: D, Checked(p): Checked) -> Page {
     let r = match p.read_fields::<PartnerUnitInput>(UNIT_FIELDS) {
         Ok(i) => crate::casework::referrals::create_unit(&d, i).await,
         Err(e) => Err(e),
@@ -191,22 +183,17 @@ pub(super) async fn create_key(d: D, Checked(p): Checked) -> Response {
     match r {
         // Shown once, on this answer; never in an address or a later page.
         Ok(unit) => partners_list(&d, &None, None, unit.api_key.as_deref()).await,
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => {
-                partners_list(&d, &None, Some(("unit", &refusal, p.values())), None).await
-            }
-            Err(resp) => resp,
-        },
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            partners_list(&d, &None, Some(("unit", &refusal, p.values())), None).await
+        }
     }
 }
 
-pub(super) async fn revoke_key(d: D, Path(id): Path<String>, _: Checked) -> Response {
+pub(super) async fn revoke_key(d: D, Path(id): Path<String>, _: Checked) -> Page {
     let Ok(id) = Uuid::parse_str(&id) else {
-        return not_found(d.lang);
+        return Ok(not_found(d.lang));
     };
-    match crate::casework::referrals::revoke_unit(&d, id).await {
-        Ok(()) => done("/console/admin/partenaires", Done::KeyRevoked),
-        Err(e) if e.status() == 404 => not_found(d.lang),
-        Err(e) => failure(e, d.lang),
-    }
+    crate::casework::referrals::revoke_unit(&d, id).await?;
+    Ok(done("/console/admin/partenaires", Done::KeyRevoked))
 }

@@ -172,27 +172,20 @@ pub(super) async fn report_view(
     }
 }
 
-pub(super) async fn report_document(d: D, RawQuery(raw): RawQuery) -> Response {
-    let l = d.lang;
-    let (from, to, audience) = match period(
+pub(super) async fn report_document(d: D, RawQuery(raw): RawQuery) -> Page {
+    let (from, to, audience) = period(
         &raw,
         d.now().with_timezone(&crate::zone::DEFAULT).date_naive(),
-    ) {
-        Ok(p) => p,
-        Err(e) => return failure(e, l),
-    };
+    )?;
     let (r, org) = match crate::casework::report::report(&d, from, to, audience).await {
         Ok(x) => x,
         Err(e) if e.status() < 500 => {
-            return match d.refusal(e) {
-                Ok(refusal) => report_view(&d, &raw, Some(refusal)).await,
-                Err(resp) => resp,
-            };
+            return Ok(report_view(&d, &raw, Some(d.refusal(e)?)).await);
         }
-        Err(e) => return failure(e, l),
+        Err(e) => return Err(e.into()),
     };
     if query(&raw, "format").as_deref() == Some("csv") {
-        return (
+        return Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (
@@ -202,7 +195,7 @@ pub(super) async fn report_document(d: D, RawQuery(raw): RawQuery) -> Response {
             ],
             crate::render::report::csv(&r),
         )
-            .into_response();
+            .into_response());
     }
     let doc = crate::render::report::html(&r, &org);
     // The report carries its own style block: allowed by its digest, nothing else inline.
@@ -221,5 +214,5 @@ pub(super) async fn report_document(d: D, RawQuery(raw): RawQuery) -> Response {
         resp.headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, v);
     }
-    resp
+    Ok(resp)
 }

@@ -51,7 +51,7 @@ struct SitesView {
     form: FormView,
 }
 
-pub(super) async fn sites(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn sites(d: D, RawQuery(raw): RawQuery) -> Page {
     sites_page(&d, &raw, None).await
 }
 
@@ -59,13 +59,12 @@ pub(super) async fn sites_page(
     d: &D,
     raw: &Option<String>,
     again: Option<(&super::super::Refusal, Vec<(String, String)>)>,
-) -> Response {
+) -> Page {
     let l = d.lang;
     let t = l.t();
-    let list = match crate::paging::every(|p| crate::organisation::list(d, p)).await {
-        Ok(p) => p.items,
-        Err(e) => return failure(e, l),
-    };
+    let list = crate::paging::every(|p| crate::organisation::list(d, p))
+        .await?
+        .items;
     let rows = list
         .iter()
         .map(|s| {
@@ -96,21 +95,21 @@ pub(super) async fn sites_page(
     let body = draw(&SitesView { t, list, form });
     let title = t.admin.sites;
     match again {
-        Some((r, _)) => html(r.status, page(&d.frame(title, None), &body)),
-        None => d.page(title, notice(raw, d.lang).as_deref(), &body),
+        Some((r, _)) => Ok(html(r.status, page(&d.frame(title, None), &body))),
+        None => Ok(d.page(title, notice(raw, d.lang).as_deref(), &body)),
     }
 }
 
-pub(super) async fn create_site(d: D, Checked(p): Checked) -> Response {
+pub(super) async fn create_site(d: D, Checked(p): Checked) -> Page {
     let r = match p.read_fields::<SiteInput>(SITE_FIELDS) {
         Ok(i) => crate::organisation::create(&d, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done("/console/admin/sites", Done::SiteCreated),
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => sites_page(&d, &None, Some((&refusal, p.values()))).await,
-            Err(resp) => resp,
-        },
+        Ok(()) => Ok(done("/console/admin/sites", Done::SiteCreated)),
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            sites_page(&d, &None, Some((&refusal, p.values()))).await
+        }
     }
 }

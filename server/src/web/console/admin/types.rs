@@ -101,7 +101,7 @@ struct TypesView {
     form: FormView,
 }
 
-pub(super) async fn types_list(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn types_list(d: D, RawQuery(raw): RawQuery) -> Page {
     let edit = query(&raw, "modifier").and_then(|v| Uuid::parse_str(&v).ok());
     types_page(&d, &raw, edit, None).await
 }
@@ -112,13 +112,12 @@ pub(super) async fn types_page(
     raw: &Option<String>,
     edit: Option<Uuid>,
     again: Option<(&super::super::Refusal, Vec<(String, String)>)>,
-) -> Response {
+) -> Page {
     let l = d.lang;
     let t = l.t();
-    let all = match crate::paging::every(|p| crate::scheduling::types::list_types(d, p)).await {
-        Ok(p) => p.items,
-        Err(e) => return failure(e, l),
-    };
+    let all = crate::paging::every(|p| crate::scheduling::types::list_types(d, p))
+        .await?
+        .items;
     let rows = all
         .iter()
         .map(|ty| {
@@ -148,7 +147,7 @@ pub(super) async fn types_page(
     let stored = match (edit, &again) {
         (Some(id), None) => match all.iter().find(|ty| ty.id == id) {
             Some(ty) => Some(ty),
-            None => return not_found(l),
+            None => return Ok(not_found(l)),
         },
         _ => None,
     };
@@ -187,15 +186,15 @@ pub(super) async fn types_page(
         form,
     });
     match again {
-        Some((r, _)) => html(
+        Some((r, _)) => Ok(html(
             r.status,
             page(&d.frame(t.admin.appointment_types, None), &body),
-        ),
-        None => d.page(
+        )),
+        None => Ok(d.page(
             t.admin.appointment_types,
             notice(raw, d.lang).as_deref(),
             &body,
-        ),
+        )),
     }
 }
 
@@ -236,18 +235,18 @@ fn input_values(i: &AppointmentType) -> Vec<(String, String)> {
     v
 }
 
-pub(super) async fn create_type(d: D, Checked(p): Checked) -> Response {
+pub(super) async fn create_type(d: D, Checked(p): Checked) -> Page {
     save(d, p, None).await
 }
 
-pub(super) async fn update_type(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
+pub(super) async fn update_type(d: D, Path(id): Path<String>, Checked(p): Checked) -> Page {
     let Ok(id) = Uuid::parse_str(&id) else {
-        return not_found(d.lang);
+        return Ok(not_found(d.lang));
     };
     save(d, p, Some(id)).await
 }
 
-async fn save(d: D, p: super::super::Posted, id: Option<Uuid>) -> Response {
+async fn save(d: D, p: super::super::Posted, id: Option<Uuid>) -> Page {
     let r = match p.read_fields::<AppointmentTypeInput>(TYPE_FIELDS) {
         Ok(i) => match id {
             Some(id) => crate::scheduling::types::update_type(&d, id, i)
@@ -260,11 +259,11 @@ async fn save(d: D, p: super::super::Posted, id: Option<Uuid>) -> Response {
         Err(e) => Err(e),
     };
     match r {
-        Ok(what) => done("/console/admin/types", what),
-        Err(e) if e.status() == 404 => not_found(d.lang),
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => types_page(&d, &None, id, Some((&refusal, p.values()))).await,
-            Err(resp) => resp,
-        },
+        Ok(what) => Ok(done("/console/admin/types", what)),
+        Err(e) if e.status() == 404 => Ok(not_found(d.lang)),
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            types_page(&d, &None, id, Some((&refusal, p.values()))).await
+        }
     }
 }

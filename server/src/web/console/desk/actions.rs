@@ -10,45 +10,38 @@ pub(super) async fn refused(
     form: &'static str,
     p: &Posted,
     e: crate::error::ServiceError,
-) -> Response {
-    match d.refusal(e) {
-        Ok(r) => {
-            file_page(
-                d,
-                id,
-                &None,
-                Some(Again {
-                    form,
-                    values: p.values(),
-                    refusal: &r,
-                }),
-            )
-            .await
-        }
-        Err(resp) => resp,
-    }
+) -> Page {
+    let r = d.refusal(e)?;
+    file_page(
+        d,
+        id,
+        &None,
+        Some(Again {
+            form,
+            values: p.values(),
+            refusal: &r,
+        }),
+    )
+    .await
 }
 
-pub(super) async fn attempt(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
-    let sid = match id_of(&id, d.lang) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+pub(super) async fn attempt(d: D, Path(id): Path<String>, Checked(p): Checked) -> Page {
+    let sid = id_of(&id)?;
     let r = match p.read_fields::<AttemptInput>(ATTEMPT_FIELDS) {
         Ok(i) => attempts::attempt(&d, sid, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(&format!("/console/situations/{sid}"), Done::AttemptLogged),
+        Ok(()) => Ok(done(
+            &format!("/console/situations/{sid}"),
+            Done::AttemptLogged,
+        )),
         Err(e) => refused(&d, &id, "attempt", &p, e).await,
     }
 }
 
-pub(super) async fn event(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
-    let sid = match id_of(&id, d.lang) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+pub(super) async fn event(d: D, Path(id): Path<String>, Checked(p): Checked) -> Page {
+    let sid = id_of(&id)?;
     // The call-back window's fields are read apart, in the situation's zone.
     let spec: Vec<(&str, Kind)> = Posted::kinds(EVENT_FIELDS)
         .into_iter()
@@ -69,7 +62,10 @@ pub(super) async fn event(d: D, Path(id): Path<String>, Checked(p): Checked) -> 
     }
     .await;
     match r {
-        Ok(()) => done(&format!("/console/situations/{sid}"), Done::StateChanged),
+        Ok(()) => Ok(done(
+            &format!("/console/situations/{sid}"),
+            Done::StateChanged,
+        )),
         Err(e) => refused(&d, &id, "event", &p, e).await,
     }
 }
@@ -117,56 +113,47 @@ pub(super) fn callback_of(
     )))
 }
 
-pub(super) async fn orient(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
-    let sid = match id_of(&id, d.lang) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+pub(super) async fn orient(d: D, Path(id): Path<String>, Checked(p): Checked) -> Page {
+    let sid = id_of(&id)?;
     let r = match p.read_fields::<OrientationInput>(ORIENT_FIELDS) {
         Ok(i) => partners::orient(&d, sid, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(
+        Ok(()) => Ok(done(
             &format!("/console/situations/{sid}"),
             Done::OrientationRecorded,
-        ),
+        )),
         Err(e) => refused(&d, &id, "orient", &p, e).await,
     }
 }
 
-pub(super) async fn interview(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
-    let sid = match id_of(&id, d.lang) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+pub(super) async fn interview(d: D, Path(id): Path<String>, Checked(p): Checked) -> Page {
+    let sid = id_of(&id)?;
     let r = match p.read_fields::<InterviewInput>(INTERVIEW_FIELDS) {
         Ok(i) => interviews::record_interview(&d, sid, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(
+        Ok(()) => Ok(done(
             &format!("/console/situations/{sid}"),
             Done::InterviewRecorded,
-        ),
+        )),
         Err(e) => refused(&d, &id, "interview", &p, e).await,
     }
 }
 
-pub(super) async fn child_report(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
-    let sid = match id_of(&id, d.lang) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+pub(super) async fn child_report(d: D, Path(id): Path<String>, Checked(p): Checked) -> Page {
+    let sid = id_of(&id)?;
     let r = match p.read_fields::<ChildReportInput>(CHILD_FIELDS) {
         Ok(i) => interviews::child_report(&d, sid, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(
+        Ok(()) => Ok(done(
             &format!("/console/situations/{sid}"),
             Done::ChildReportRecorded,
-        ),
+        )),
         Err(e) => refused(&d, &id, "child", &p, e).await,
     }
 }
@@ -183,21 +170,15 @@ struct AccessLogView {
 
 /// Who opened or changed a person's file, newest first, a hundred at a time (reading it is
 /// audited too).
-pub(super) async fn access_log(d: D, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn access_log(d: D, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Page {
     let l = d.lang;
-    let pid = match id_of(&id, l) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+    let pid = id_of(&id)?;
     let paging = Paging {
         limit: Some("100".into()),
         after: query(&raw, "apres"),
     };
-    let (entries, older) = match persons::access_log(&d, pid, paging).await {
-        Ok(p) => (p.items, p.next_cursor),
-        Err(e) if e.status() == 404 => return not_found(l),
-        Err(e) => return failure(e, l),
-    };
+    let found = persons::access_log(&d, pid, paging).await?;
+    let (entries, older) = (found.items, found.next_cursor);
     let people = crate::paging::every(|p| crate::accounts::list(&d, p))
         .await
         .map(|p| p.items)
@@ -231,5 +212,5 @@ pub(super) async fn access_log(d: D, Path(id): Path<String>, RawQuery(raw): RawQ
         list,
         older: older.map(|c| crate::render::html::url_encode(&c)),
     });
-    d.page(l.t().who_opened_this_file, None, &h)
+    Ok(d.page(l.t().who_opened_this_file, None, &h))
 }

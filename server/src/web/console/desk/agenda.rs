@@ -46,7 +46,7 @@ struct AppointmentView {
     day: NaiveDate,
 }
 
-pub(super) async fn agenda_page(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn agenda_page(d: D, RawQuery(raw): RawQuery) -> Page {
     agenda_view(&d, &raw, None).await
 }
 
@@ -56,7 +56,7 @@ pub(super) async fn agenda_view(
     d: &D,
     raw: &Option<String>,
     refused: Option<(axum::http::StatusCode, String)>,
-) -> Response {
+) -> Page {
     let l = d.lang;
     let week = query(raw, "vue").as_deref() == Some("semaine");
     let today = d.now().with_timezone(&TZ).date_naive();
@@ -64,7 +64,7 @@ pub(super) async fn agenda_view(
         .and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok())
         .unwrap_or(today);
     let days = if week { 7 } else { 1 };
-    let entries = match crate::scheduling::agenda::agenda(
+    let entries = crate::scheduling::agenda::agenda(
         d,
         crate::scheduling::agenda::AgendaQuery {
             coordinator_id: Some(d.caller.account_id.to_string()),
@@ -73,11 +73,7 @@ pub(super) async fn agenda_view(
             days: Some(days.to_string()),
         },
     )
-    .await
-    {
-        Ok(e) => e,
-        Err(e) => return failure(e, l),
-    };
+    .await?;
     let sites = crate::paging::every(|p| crate::organisation::list(d, p))
         .await
         .map(|p| p.items)
@@ -131,7 +127,7 @@ pub(super) async fn agenda_view(
         rows,
     });
     match refused {
-        Some((status, why)) => html(
+        Some((status, why)) => Ok(html(
             status,
             page(
                 &Frame {
@@ -140,8 +136,8 @@ pub(super) async fn agenda_view(
                 },
                 &h,
             ),
-        ),
-        None => d.page(l.t().agenda, notice(raw, d.lang).as_deref(), &h),
+        )),
+        None => Ok(d.page(l.t().agenda, notice(raw, d.lang).as_deref(), &h)),
     }
 }
 
@@ -176,12 +172,9 @@ pub(super) async fn outcome(
     d: D,
     Path((id, action)): Path<(String, String)>,
     Checked(p): Checked,
-) -> Response {
+) -> Page {
     let l = d.lang;
-    let aid = match id_of(&id, l) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+    let aid = id_of(&id)?;
     let r = match action.as_str() {
         "honore" => match p.read_fields::<OutcomeInput>(&CANCEL_FIELDS[1..2]) {
             Ok(i) => crate::scheduling::booking::seen(&d, aid, i).await,
@@ -201,21 +194,19 @@ pub(super) async fn outcome(
                 Err(e) => Err(e),
             }
         }
-        _ => return not_found(l),
+        _ => return Ok(not_found(l)),
     };
     match r {
-        Ok(_) => done("/console/agenda", Done::AppointmentUpdated),
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => {
-                let why = refusal
-                    .general
-                    .clone()
-                    .or(refusal.errors.first().map(|e| e.message.clone()))
-                    .unwrap_or_else(|| l.t().change_refused.to_owned());
-                agenda_view(&d, &None, Some((refusal.status, why))).await
-            }
-            Err(resp) => resp,
-        },
+        Ok(_) => Ok(done("/console/agenda", Done::AppointmentUpdated)),
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            let why = refusal
+                .general
+                .clone()
+                .or(refusal.errors.first().map(|e| e.message.clone()))
+                .unwrap_or_else(|| l.t().change_refused.to_owned());
+            agenda_view(&d, &None, Some((refusal.status, why))).await
+        }
     }
 }
 
@@ -225,21 +216,15 @@ pub(super) async fn appointment_page(
     d: D,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Page {
     let l = d.lang;
-    let aid = match id_of(&id, l) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+    let aid = id_of(&id)?;
     let a = match crate::scheduling::booking::get(&d, aid).await {
         Ok(a) => a,
-        Err(e) if e.status() == 404 => return not_found(l),
-        Err(e) => return failure(e, l),
+        Err(e) if e.status() == 404 => return Ok(not_found(l)),
+        Err(e) => return Err(e.into()),
     };
-    let messages = match crate::scheduling::messages::notifications(&d, aid).await {
-        Ok(m) => m,
-        Err(e) => return failure(e, l),
-    };
+    let messages = crate::scheduling::messages::notifications(&d, aid).await?;
     let t = l.t();
     let rows = messages
         .iter()
@@ -281,5 +266,5 @@ pub(super) async fn appointment_page(
         messages,
         day: a.start.naive_local().date(),
     });
-    d.page(l.t().appointment, notice(&raw, d.lang).as_deref(), &h)
+    Ok(d.page(l.t().appointment, notice(&raw, d.lang).as_deref(), &h))
 }

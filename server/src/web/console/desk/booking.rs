@@ -91,7 +91,7 @@ struct BookView {
     week: Option<WeekView>,
 }
 
-pub(super) async fn slots(d: D, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn slots(d: D, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Page {
     slots_page(&d, &id, &raw, None).await
 }
 
@@ -100,17 +100,10 @@ pub(super) async fn slots_page(
     id: &str,
     raw: &Option<String>,
     refusal: Option<&super::super::Refusal>,
-) -> Response {
+) -> Page {
     let l = d.lang;
-    let sid = match id_of(id, l) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let s = match situations::get(d, sid).await {
-        Ok(s) => s,
-        Err(e) if e.status() == 404 => return not_found(l),
-        Err(e) => return failure(e, l),
-    };
+    let sid = id_of(id)?;
+    let s = situations::get(d, sid).await?;
     let all_types = crate::paging::every(|p| types::list_types(d, p))
         .await
         .map(|p| p.items)
@@ -194,7 +187,7 @@ pub(super) async fn slots_page(
         )
         .await;
         match found {
-            Err(e) if e.status() >= 500 => return failure(e, l),
+            Err(e) if e.status() >= 500 => return Err(e.into()),
             Err(e) => {
                 let p = e.into_parts();
                 refused = Some(
@@ -235,16 +228,13 @@ pub(super) async fn slots_page(
     });
     let title = format!("{} {}", l.t().appointment_for, s.person_initials);
     match refusal {
-        Some(r) => html(r.status, page(&d.frame(&title, None), &h)),
-        None => d.page(&title, None, &h),
+        Some(r) => Ok(html(r.status, page(&d.frame(&title, None), &h))),
+        None => Ok(d.page(&title, None, &h)),
     }
 }
 
-pub(super) async fn book(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
-    let sid = match id_of(&id, d.lang) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+pub(super) async fn book(d: D, Path(id): Path<String>, Checked(p): Checked) -> Page {
+    let sid = id_of(&id)?;
     let r = match p.read_fields::<AppointmentInput>(BOOK_FIELDS) {
         Ok(i) => crate::scheduling::booking::book(&d, i, None).await,
         Err(e) => Err(e),
@@ -256,21 +246,19 @@ pub(super) async fn book(d: D, Path(id): Path<String>, Checked(p): Checked) -> R
                 .ok()
                 .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned))
                 .unwrap_or_default();
-            done(
+            Ok(done(
                 &format!("/console/situations/{sid}?rdv={appointment}"),
                 Done::AppointmentBooked,
-            )
+            ))
         }
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => {
-                let raw = Some(format!(
-                    "type_id={}&site_id={}",
-                    crate::render::html::url_encode(p.get("type_id").unwrap_or("")),
-                    crate::render::html::url_encode(p.get("site_id").unwrap_or(""))
-                ));
-                slots_page(&d, &id, &raw, Some(&refusal)).await
-            }
-            Err(resp) => resp,
-        },
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            let raw = Some(format!(
+                "type_id={}&site_id={}",
+                crate::render::html::url_encode(p.get("type_id").unwrap_or("")),
+                crate::render::html::url_encode(p.get("site_id").unwrap_or(""))
+            ));
+            slots_page(&d, &id, &raw, Some(&refusal)).await
+        }
     }
 }

@@ -24,17 +24,14 @@ struct FeedsView {
     form: FormView,
 }
 
-pub(super) async fn feeds(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn feeds(d: D, RawQuery(raw): RawQuery) -> Page {
     feeds_page(&d, &raw, None).await
 }
 
-async fn feeds_page(d: &D, raw: &Option<String>, new_path: Option<&str>) -> Response {
+async fn feeds_page(d: &D, raw: &Option<String>, new_path: Option<&str>) -> Page {
     let l = d.lang;
     let t = l.t();
-    let list = match crate::scheduling::feed::list_feeds(d).await {
-        Ok(f) => f,
-        Err(e) => return failure(e, l),
-    };
+    let list = crate::scheduling::feed::list_feeds(d).await?;
     let people = crate::paging::every(|p| crate::accounts::list(d, p))
         .await
         .map(|p| p.items)
@@ -87,10 +84,10 @@ async fn feeds_page(d: &D, raw: &Option<String>, new_path: Option<&str>) -> Resp
         list,
         form,
     });
-    d.page(t.calendar_feeds, notice(raw, l).as_deref(), &h)
+    Ok(d.page(t.calendar_feeds, notice(raw, l).as_deref(), &h))
 }
 
-pub(super) async fn create_feed(d: D, Checked(p): Checked) -> Response {
+pub(super) async fn create_feed(d: D, Checked(p): Checked) -> Page {
     let r = match p.read_fields::<CalendarFeedInput>(FEED_FIELDS) {
         Ok(i) => crate::scheduling::feed::create_feed(&d, i).await,
         Err(e) => Err(e),
@@ -98,17 +95,14 @@ pub(super) async fn create_feed(d: D, Checked(p): Checked) -> Response {
     match r {
         // Shown once, on this answer; never in an address or a later page.
         Ok(f) => feeds_page(&d, &None, f.path.as_deref()).await,
-        Err(e) => failure(e, d.lang),
+        Err(e) => Err(e.into()),
     }
 }
 
-pub(super) async fn revoke_feed(d: D, Path(id): Path<String>, _: Checked) -> Response {
+pub(super) async fn revoke_feed(d: D, Path(id): Path<String>, _: Checked) -> Page {
     let Ok(id) = Uuid::parse_str(&id) else {
-        return not_found(d.lang);
+        return Ok(not_found(d.lang));
     };
-    match crate::scheduling::feed::revoke_feed(&d, id).await {
-        Ok(()) => done("/console/agenda/abonnements", Done::FeedRevoked),
-        Err(e) if e.status() == 404 => not_found(d.lang),
-        Err(e) => failure(e, d.lang),
-    }
+    crate::scheduling::feed::revoke_feed(&d, id).await?;
+    Ok(done("/console/agenda/abonnements", Done::FeedRevoked))
 }

@@ -4,7 +4,7 @@ use super::*;
 
 // ------------------------------------------------------------------ the file
 
-pub(super) async fn file(d: D, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn file(d: D, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Page {
     file_page(&d, &id, &raw, None).await
 }
 
@@ -20,17 +20,10 @@ pub(super) async fn file_page(
     id: &str,
     raw: &Option<String>,
     again: Option<Again<'_>>,
-) -> Response {
+) -> Page {
     let l = d.lang;
-    let id = match id_of(id, l) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let (s, person) = match situations::open_file(d, id).await {
-        Ok(x) => x,
-        Err(e) if e.status() == 404 => return not_found(l),
-        Err(e) => return failure(e, l),
-    };
+    let id = id_of(id)?;
+    let (s, person) = situations::open_file(d, id).await?;
     let partner_list = partners::list(d).await.unwrap_or_default();
     let c = FileView {
         d,
@@ -48,8 +41,8 @@ pub(super) async fn file_page(
     let h = draw(&file_view(&c, links, follow_up));
     let title = format!("{} {}", l.t().file, s.person_initials);
     match again {
-        Some(a) => html(a.refusal.status, page(&d.frame(&title, None), &h)),
-        None => d.page(&title, notice(raw, d.lang).as_deref(), &h),
+        Some(a) => Ok(html(a.refusal.status, page(&d.frame(&title, None), &h))),
+        None => Ok(d.page(&title, notice(raw, d.lang).as_deref(), &h)),
     }
 }
 

@@ -162,16 +162,19 @@ pub(super) async fn orientation_outcome(
     d: D,
     Path((id, oid, to)): Path<(String, String, String)>,
     Checked(p): Checked,
-) -> Response {
+) -> Page {
     let (Ok(sid), Ok(oid), Some(status)) = (
         Uuid::parse_str(&id),
         Uuid::parse_str(&oid),
         OrientationStatus::parse(&to),
     ) else {
-        return not_found(d.lang);
+        return Ok(not_found(d.lang));
     };
     match partners::set_status(&d, oid, OrientationStatusInput { status }).await {
-        Ok(_) => done(&format!("/console/situations/{sid}"), Done::OutcomeRecorded),
+        Ok(_) => Ok(done(
+            &format!("/console/situations/{sid}"),
+            Done::OutcomeRecorded,
+        )),
         Err(e) => refused(&d, &id, "follow_up", &p, e).await,
     }
 }
@@ -195,21 +198,24 @@ const LINK_FIELDS: &[Field] = &[
     },
 ];
 
-pub(super) async fn create_link(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
+pub(super) async fn create_link(d: D, Path(id): Path<String>, Checked(p): Checked) -> Page {
     let Ok(sid) = Uuid::parse_str(&id) else {
-        return not_found(d.lang);
+        return Ok(not_found(d.lang));
     };
     let person = match situations::get(&d, sid).await {
         Ok(s) => s.person_id,
-        Err(e) if e.status() == 404 => return not_found(d.lang),
-        Err(e) => return failure(e, d.lang),
+        Err(e) if e.status() == 404 => return Ok(not_found(d.lang)),
+        Err(e) => return Err(e.into()),
     };
     let r = match p.read_fields::<relais_domain::dto::PersonLinkInput>(LINK_FIELDS) {
         Ok(i) => partners::link(&d, person, i).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => done(&format!("/console/situations/{sid}"), Done::LinkCreated),
+        Ok(()) => Ok(done(
+            &format!("/console/situations/{sid}"),
+            Done::LinkCreated,
+        )),
         Err(e) => refused(&d, &id, "follow_up", &p, e).await,
     }
 }
@@ -218,28 +224,28 @@ pub(super) async fn end_link(
     d: D,
     Path((id, lid)): Path<(String, String)>,
     Checked(p): Checked,
-) -> Response {
+) -> Page {
     let (Ok(sid), Ok(lid)) = (Uuid::parse_str(&id), Uuid::parse_str(&lid)) else {
-        return not_found(d.lang);
+        return Ok(not_found(d.lang));
     };
     match partners::unlink(&d, lid).await {
-        Ok(()) => done(&format!("/console/situations/{sid}"), Done::LinkEnded),
-        Err(e) if e.status() == 404 => not_found(d.lang),
+        Ok(()) => Ok(done(&format!("/console/situations/{sid}"), Done::LinkEnded)),
+        Err(e) if e.status() == 404 => Ok(not_found(d.lang)),
         Err(e) => refused(&d, &id, "follow_up", &p, e).await,
     }
 }
 
-pub(super) async fn reopen(d: D, Path(id): Path<String>, Checked(p): Checked) -> Response {
+pub(super) async fn reopen(d: D, Path(id): Path<String>, Checked(p): Checked) -> Page {
     let Ok(sid) = Uuid::parse_str(&id) else {
-        return not_found(d.lang);
+        return Ok(not_found(d.lang));
     };
     match situations::reopen(&d, sid).await {
         // The reopened situation is a new one, linked to the closed one.
-        Ok(n) => done(
+        Ok(n) => Ok(done(
             &format!("/console/situations/{}", n.id),
             Done::SituationReopened,
-        ),
-        Err(e) if e.status() == 404 => not_found(d.lang),
+        )),
+        Err(e) if e.status() == 404 => Ok(not_found(d.lang)),
         Err(e) => refused(&d, &id, "follow_up", &p, e).await,
     }
 }

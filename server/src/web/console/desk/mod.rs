@@ -25,7 +25,7 @@ use relais_domain::sms::MessageKind;
 use uuid::Uuid;
 
 use super::{
-    Checked, Desk, Done, FileReaders, Kind, Posted, done, failure, html, not_found, notice, query,
+    Checked, Desk, Done, FileReaders, Kind, Page, Posted, done, html, not_found, notice, query,
 };
 use crate::casework::{attempts, interviews, partners, persons, situations};
 use crate::paging::Paging;
@@ -141,6 +141,7 @@ fn when(t: DateTime<Utc>, l: Lang) -> String {
     }
 }
 
-fn id_of(raw: &str, l: Lang) -> Result<Uuid, Response> {
-    Uuid::parse_str(raw).map_err(|_| not_found(l))
+/// The id in a page's address; one that cannot be an id is a page that does not exist.
+fn id_of(raw: &str) -> Result<Uuid, super::Failed> {
+    Uuid::parse_str(raw).map_err(|_| crate::error::ServiceError::not_found().into())
 }

@@ -57,7 +57,7 @@ struct MoveView {
     next: String,
 }
 
-pub(super) async fn move_page(d: D, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn move_page(d: D, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Page {
     move_view(&d, &id, &raw, None).await
 }
 
@@ -66,20 +66,19 @@ async fn move_view(
     id: &str,
     raw: &Option<String>,
     refusal: Option<&super::super::Refusal>,
-) -> Response {
+) -> Page {
     let l = d.lang;
     let t = l.t();
-    let aid = match id_of(id, l) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+    let aid = id_of(id)?;
     let a = match crate::scheduling::booking::get(d, aid).await {
         Ok(a) => a,
-        Err(e) if e.status() == 404 => return not_found(l),
-        Err(e) => return failure(e, l),
+        Err(e) if e.status() == 404 => return Ok(not_found(l)),
+        Err(e) => return Err(e.into()),
     };
     if a.status != AppointmentStatus::Planned {
-        return super::super::see_other(&format!("/console/rendez-vous/{aid}"));
+        return Ok(super::super::see_other(&format!(
+            "/console/rendez-vous/{aid}"
+        )));
     }
     // The site's own day: the appointment's offset is the site's.
     let today = d.now().with_timezone(a.start.offset()).date_naive();
@@ -99,10 +98,7 @@ async fn move_view(
         },
     )
     .await;
-    let found = match found {
-        Ok(f) => f,
-        Err(e) => return failure(e, l),
-    };
+    let found = found?;
     let days = by_day(&found, l);
     let week = |d: NaiveDate| format!("/console/rendez-vous/{aid}/deplacer?du={d}");
     let f = match refusal {
@@ -129,11 +125,11 @@ async fn move_view(
         next: week(from + Duration::days(7)),
     });
     match refusal {
-        Some(r) => html(
+        Some(r) => Ok(html(
             r.status,
             page(&d.frame(t.move_the_appointment, None), &body),
-        ),
-        None => d.page(t.move_the_appointment, None, &body),
+        )),
+        None => Ok(d.page(t.move_the_appointment, None, &body)),
     }
 }
 
@@ -169,28 +165,21 @@ const MOVE_FIELDS: &[Field] = &[
     },
 ];
 
-pub(super) async fn move_appointment(
-    d: D,
-    Path(id): Path<String>,
-    Checked(p): Checked,
-) -> Response {
-    let aid = match id_of(&id, d.lang) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+pub(super) async fn move_appointment(d: D, Path(id): Path<String>, Checked(p): Checked) -> Page {
+    let aid = id_of(&id)?;
     let r = match p.read_fields::<MoveInput>(MOVE_FIELDS) {
         Ok(i) => crate::scheduling::booking::move_appointment(&d, aid, i).await,
         Err(e) => Err(e),
     };
     match r {
-        Ok(_) => done(
+        Ok(_) => Ok(done(
             &format!("/console/rendez-vous/{aid}"),
             Done::AppointmentMoved,
-        ),
-        Err(e) if e.status() == 404 => not_found(d.lang),
-        Err(e) => match d.refusal(e) {
-            Ok(refusal) => move_view(&d, &id, &None, Some(&refusal)).await,
-            Err(resp) => resp,
-        },
+        )),
+        Err(e) if e.status() == 404 => Ok(not_found(d.lang)),
+        Err(e) => {
+            let refusal = d.refusal(e)?;
+            move_view(&d, &id, &None, Some(&refusal)).await
+        }
     }
 }

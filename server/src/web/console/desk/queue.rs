@@ -11,13 +11,10 @@ struct QueueView {
     list: TableView,
 }
 
-pub(super) async fn queue(d: D, RawQuery(raw): RawQuery) -> Response {
+pub(super) async fn queue(d: D, RawQuery(raw): RawQuery) -> Page {
     let l = d.lang;
     let t = l.t();
-    let entries = match attempts::queue(&d).await {
-        Ok(e) => e,
-        Err(e) => return failure(e, l),
-    };
+    let entries = attempts::queue(&d).await?;
     let rows = entries
         .iter()
         .map(|e| {
@@ -46,5 +43,5 @@ pub(super) async fn queue(d: D, RawQuery(raw): RawQuery) -> Response {
     )
     .rows(rows);
     let body = draw(&QueueView { t, list });
-    d.page(t.call_back_queue, notice(&raw, d.lang).as_deref(), &body)
+    Ok(d.page(t.call_back_queue, notice(&raw, d.lang).as_deref(), &body))
 }
