@@ -22,7 +22,7 @@ fn description(code: &str) -> &'static str {
         "401" => "Jeton absent, expiré ou révoqué ; identifiants refusés.",
         "403" => "Rôle ou second facteur insuffisant pour cette opération.",
         "404" => "Introuvable (ou d'une autre organisation).",
-        "409" => "Refusé par l'état présent : version périmée, créneau pris, état qui ne le permet pas, enregistrement inconnu, date hors de l'horizon.",
+        "409" => "Refusé par l'état présent (version, créneau pris, enregistrement inconnu).",
         "413" => "Corps trop volumineux.",
         "415" => "Le corps doit être du JSON (Content-Type: application/json).",
         "422" => "Données invalides : chaque champ fautif est nommé dans `errors`.",
