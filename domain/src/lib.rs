@@ -25,4 +25,4 @@ pub mod validation;
 pub mod wording;
 
 pub use role::Role;
-pub use validation::{FieldError, Validator};
+pub use validation::{FieldError, Said, Validator};

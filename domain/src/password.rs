@@ -22,6 +22,17 @@ impl PasswordProblem {
         }
     }
 
+    /// The refusal's words in both languages.
+    pub fn said(self) -> crate::Said {
+        let en = match self {
+            PasswordProblem::TooShort => "12 characters at least.",
+            PasswordProblem::TooLong => "128 characters at most.",
+            PasswordProblem::Common => "Too common a password: choose a phrase of your own.",
+            PasswordProblem::ContainsIdentity => "The password must not contain the login.",
+        };
+        (self.message(), en).into()
+    }
+
     pub fn message(self) -> &'static str {
         match self {
             PasswordProblem::TooShort => "12 caractères au moins.",

@@ -15,6 +15,20 @@ pub enum PhoneError {
     BadLength,
 }
 
+impl PhoneError {
+    /// The refusal's words in both languages (French as `Display` says it).
+    pub fn said(&self) -> crate::Said {
+        let en = match self {
+            PhoneError::Empty => "empty number",
+            PhoneError::BadCharacter => "a character not allowed in a number",
+            PhoneError::BadLength => {
+                "a 10-digit French number expected (e.g. 06 12 34 56 78) or the international form +…"
+            }
+        };
+        (self.to_string(), en).into()
+    }
+}
+
 /// Overseas departments dial like metropolitan France (0 + 9 digits) but have their own
 /// country codes: the first three digits after the 0 tell which.
 const OVERSEAS: &[(&str, &str)] = &[

@@ -76,6 +76,16 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// Why, in English (the English console).
+    pub fn reason_en(self) -> &'static str {
+        match self {
+            Refusal::ChannelNotAllowed => "the person has not allowed this channel",
+            Refusal::NoSafeAddress => "no safe number or address is known",
+            Refusal::OutsideSafeWindow => "outside the safe hours the person gave",
+            Refusal::NeverChecked => "the safe-contact profile was never checked with the person",
+        }
+    }
+
     /// Why, in the coordinator's words (the server's answer and the phone's are the same).
     pub fn reason_fr(self) -> &'static str {
         match self {
@@ -157,7 +167,7 @@ impl SafeContactProfile {
         {
             match crate::phone::normalise(p) {
                 Ok(e164) => self.safe_phone = Some(e164),
-                Err(e) => v.push(f("safe_phone"), "invalid_phone", e.to_string()),
+                Err(e) => v.push(f("safe_phone"), "invalid_phone", e.said()),
             }
         } else {
             self.safe_phone = None;
@@ -170,7 +180,11 @@ impl SafeContactProfile {
         {
             match crate::email::normalise(e) {
                 Some(n) => self.safe_email = Some(n),
-                None => v.push(f("safe_email"), "invalid_email", "Adresse e-mail invalide."),
+                None => v.push(
+                    f("safe_email"),
+                    "invalid_email",
+                    ("Adresse e-mail invalide.", "Invalid e-mail address."),
+                ),
             }
         } else {
             self.safe_email = None;
@@ -179,32 +193,48 @@ impl SafeContactProfile {
             v.push(
                 f("safe_phone"),
                 "required",
-                "Un numéro sûr est nécessaire pour appeler ou écrire par SMS.",
+                (
+                    "Un numéro sûr est nécessaire pour appeler ou écrire par SMS.",
+                    "A safe number is needed to call or to text.",
+                ),
             );
         }
         if self.email && self.safe_email.is_none() {
             v.push(
                 f("safe_email"),
                 "required",
-                "Une adresse sûre est nécessaire pour écrire par e-mail.",
+                (
+                    "Une adresse sûre est nécessaire pour écrire par e-mail.",
+                    "A safe address is needed to write by e-mail.",
+                ),
             );
         }
         if self.windows.len() > crate::limits::SAFE_WINDOWS {
-            v.push(f("windows"), "too_many", "14 plages au plus.");
+            v.push(
+                f("windows"),
+                "too_many",
+                ("14 plages au plus.", "14 windows at most."),
+            );
         }
         for (i, w) in self.windows.iter().enumerate() {
             if w.start >= w.end {
                 v.push(
                     format!("{prefix}.windows[{i}].end"),
                     "end_before_start",
-                    "La fin doit suivre le début.",
+                    (
+                        "La fin doit suivre le début.",
+                        "The end must come after the start.",
+                    ),
                 );
             }
             if w.days.is_empty() || w.days.iter().any(|d| !(1..=7).contains(d)) {
                 v.push(
                     format!("{prefix}.windows[{i}].days"),
                     "invalid_day",
-                    "Jours de 1 (lundi) à 7 (dimanche).",
+                    (
+                        "Jours de 1 (lundi) à 7 (dimanche).",
+                        "Days from 1 (Monday) to 7 (Sunday).",
+                    ),
                 );
             }
         }
@@ -219,7 +249,10 @@ impl SafeContactProfile {
             v.push(
                 f("checked_at"),
                 "in_future",
-                "La date de vérification est dans le futur.",
+                (
+                    "La date de vérification est dans le futur.",
+                    "The date checked is in the future.",
+                ),
             );
         }
     }

@@ -228,32 +228,43 @@ pub fn check_template(
 /// document), or a word that reveals the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateRefusal {
-    Form(String),
-    Revealing(String),
+    Form(crate::Said),
+    Revealing(crate::Said),
 }
 
 impl TemplateRefusal {
-    pub fn message(&self) -> &str {
+    pub fn said(&self) -> &crate::Said {
         match self {
             TemplateRefusal::Form(m) | TemplateRefusal::Revealing(m) => m,
         }
     }
+
+    /// In French, the API's language.
+    pub fn message(&self) -> &str {
+        &self.said().fr
+    }
 }
 
 fn check_form(body: &str) -> Result<(), TemplateRefusal> {
-    let form = |m: &str| Err(TemplateRefusal::Form(m.to_owned()));
+    let form = |fr: &str, en: &str| Err(TemplateRefusal::Form((fr, en).into()));
     let t = body.trim();
     if t.is_empty() {
-        return form("le modèle est vide");
+        return form("le modèle est vide", "the wording is empty");
     }
     if t.chars().count() > crate::limits::WORDING {
-        return form("480 caractères au plus");
+        return form("480 caractères au plus", "480 characters at most");
     }
     if !t.contains("{quand}") {
-        return form("le modèle doit contenir {quand}");
+        return form(
+            "le modèle doit contenir {quand}",
+            "the wording must contain {quand}",
+        );
     }
     if t.chars().any(crate::wording::is_invisible) {
-        return form("caractère invisible ou de contrôle refusé");
+        return form(
+            "caractère invisible ou de contrôle refusé",
+            "invisible or control characters are refused",
+        );
     }
     let mut rest = t;
     while let Some(i) = rest.find('{') {
@@ -261,10 +272,14 @@ fn check_form(body: &str) -> Result<(), TemplateRefusal> {
         match PLACEHOLDERS.iter().find(|p| tail.starts_with(**p)) {
             Some(p) => rest = &tail[p.len()..],
             None => {
-                return Err(TemplateRefusal::Form(format!(
-                    "variable inconnue à « {} »",
-                    tail.chars().take(12).collect::<String>()
-                )));
+                let at = tail.chars().take(12).collect::<String>();
+                return Err(TemplateRefusal::Form(
+                    (
+                        format!("variable inconnue à « {at} »"),
+                        format!("unknown placeholder at “{at}”"),
+                    )
+                        .into(),
+                ));
             }
         }
     }
@@ -275,7 +290,10 @@ fn check_form(body: &str) -> Result<(), TemplateRefusal> {
         let before = t[..i].chars().next_back();
         let after = t[i + "{quand}".len()..].chars().next();
         if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
-            return form("{quand} ne peut pas être collé à un mot ou à un nombre");
+            return form(
+                "{quand} ne peut pas être collé à un mot ou à un nombre",
+                "{quand} cannot be glued to a word or a number",
+            );
         }
     }
     Ok(())

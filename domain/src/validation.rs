@@ -10,8 +10,39 @@ pub struct FieldError {
     pub field: String,
     /// Stable machine code, e.g. `too_long`, `invalid_phone`.
     pub code: String,
-    /// Human message, French first.
+    /// Human message, in French: the API's language.
     pub message: String,
+    /// The same message in English, for the English console (not on the wire: the API and
+    /// the phone speak French first).
+    #[serde(skip)]
+    pub message_en: String,
+}
+
+impl FieldError {
+    /// The message in the reader's language.
+    pub fn message_in(&self, english: bool) -> &str {
+        if english && !self.message_en.is_empty() {
+            &self.message_en
+        } else {
+            &self.message
+        }
+    }
+}
+
+/// A refusal's words, written once where the refusal is made, in French and in English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub fr: String,
+    pub en: String,
+}
+
+impl<F: Into<String>, E: Into<String>> From<(F, E)> for Said {
+    fn from((fr, en): (F, E)) -> Self {
+        Said {
+            fr: fr.into(),
+            en: en.into(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -24,11 +55,13 @@ impl Validator {
         Self::default()
     }
 
-    pub fn push(&mut self, field: impl Into<String>, code: &str, message: impl Into<String>) {
+    pub fn push(&mut self, field: impl Into<String>, code: &str, message: impl Into<Said>) {
+        let Said { fr, en } = message.into();
         self.errors.push(FieldError {
             field: field.into(),
             code: code.to_owned(),
-            message: message.into(),
+            message: fr,
+            message_en: en,
         });
     }
 
@@ -36,7 +69,11 @@ impl Validator {
     pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
         let v = value.trim();
         if v.is_empty() {
-            self.push(field, "required", "Ce champ est obligatoire.");
+            self.push(
+                field,
+                "required",
+                ("Ce champ est obligatoire.", "This field is required."),
+            );
             return None;
         }
         self.text_len(field, v, max)
@@ -55,7 +92,14 @@ impl Validator {
 
     fn text_len(&mut self, field: &str, v: &str, max: usize) -> Option<String> {
         if v.chars().count() > max {
-            self.push(field, "too_long", format!("{max} caractères au plus."));
+            self.push(
+                field,
+                "too_long",
+                (
+                    format!("{max} caractères au plus."),
+                    format!("{max} characters at most."),
+                ),
+            );
             return None;
         }
         // Control, invisible and bidirectional characters: a name that looks like another
@@ -67,7 +111,10 @@ impl Validator {
             self.push(
                 field,
                 "control_character",
-                "Caractère invisible ou de contrôle interdit.",
+                (
+                    "Caractère invisible ou de contrôle interdit.",
+                    "Invisible or control characters are not allowed.",
+                ),
             );
             return None;
         }

@@ -443,9 +443,13 @@ impl Revealing {
     }
 
     /// `Err` in French naming the word, for the person who wrote the text.
-    pub fn check(&self, text: &str) -> Result<(), String> {
+    pub fn check(&self, text: &str) -> Result<(), crate::Said> {
         match self.find(text) {
-            Some(w) => Err(format!("mot qui révèle le service : « {w} »")),
+            Some(w) => Err((
+                format!("mot qui révèle le service : « {w} »"),
+                format!("a word that reveals the service: “{w}”"),
+            )
+                .into()),
             None => Ok(()),
         }
     }

@@ -45,7 +45,11 @@ pub(crate) fn to_dto(a: account::Model, site_ids: Vec<Uuid>) -> Account {
 /// Sites must exist in the caller's organisation.
 pub(crate) async fn check_sites(t: &Scope, ids: &[Uuid], v: &mut Validator) -> ServiceResult<()> {
     if ids.len() > 50 {
-        v.push("site_ids", "too_many", "50 sites au plus.");
+        v.push(
+            "site_ids",
+            "too_many",
+            ("50 sites au plus.", "50 sites at most."),
+        );
         return Ok(());
     }
     let found = t
@@ -61,7 +65,10 @@ pub(crate) async fn check_sites(t: &Scope, ids: &[Uuid], v: &mut Validator) -> S
         v.push(
             "site_ids",
             "unknown",
-            "Site inconnu dans cette organisation.",
+            (
+                "Site inconnu dans cette organisation.",
+                "No such site in this organisation.",
+            ),
         );
     }
     Ok(())
@@ -155,10 +162,14 @@ pub async fn create_first_admin(
     let name = v.required_text("name", display_name, relais_domain::limits::NAME);
     let email_n = relais_domain::email::normalise(email);
     if email_n.is_none() {
-        v.push("email", "invalid_email", "adresse e-mail invalide");
+        v.push(
+            "email",
+            "invalid_email",
+            ("adresse e-mail invalide", "invalid e-mail address"),
+        );
     }
     if let Err(p) = relais_domain::password::check(password, email_n.as_deref().unwrap_or("")) {
-        v.push("password", p.code(), p.message());
+        v.push("password", p.code(), p.said());
     }
     v.finish().map_err(|errs| {
         errs.iter()
@@ -285,7 +296,7 @@ pub async fn update(t: &Scope, id: Uuid, patch: AccountPatch) -> ServiceResult<A
         v.push(
             "disabled",
             "self_lockout",
-            "Un administrateur ne peut ni se désactiver ni se retirer le rôle d'administrateur.",
+            ("Un administrateur ne peut ni se désactiver ni se retirer le rôle d'administrateur.", "An admin can neither disable themselves nor remove their own admin role."),
         );
     }
     v.finish().map_err(ServiceError::validation)?;
@@ -328,7 +339,10 @@ pub async fn reset_second_factor(t: &Scope, id: Uuid) -> ServiceResult<Account> 
         return Err(ServiceError::field(
             relais_domain::problem::ProblemCode::InvalidField,
             "id",
-            "On ne réinitialise pas son propre second facteur : demandez-le à un autre administrateur.",
+            (
+                "On ne réinitialise pas son propre second facteur : demandez-le à un autre administrateur.",
+                "You cannot reset your own second factor: ask another admin.",
+            ),
         ));
     }
     let now = t.now();
@@ -360,7 +374,11 @@ pub async fn create(t: &Scope, input: AccountInput) -> ServiceResult<Account> {
     let mut v = Validator::new();
     let email = relais_domain::email::normalise(&input.email);
     if email.is_none() {
-        v.push("email", "invalid_email", "Adresse e-mail invalide.");
+        v.push(
+            "email",
+            "invalid_email",
+            ("Adresse e-mail invalide.", "Invalid e-mail address."),
+        );
     }
     let display_name = v.required_text(
         "display_name",
@@ -369,7 +387,7 @@ pub async fn create(t: &Scope, input: AccountInput) -> ServiceResult<Account> {
     );
     if let Err(p) = relais_domain::password::check(&input.password, email.as_deref().unwrap_or(""))
     {
-        v.push("password", p.code(), p.message());
+        v.push("password", p.code(), p.said());
     }
     check_sites(t, &input.site_ids, &mut v).await?;
     v.finish().map_err(ServiceError::validation)?;
@@ -385,7 +403,10 @@ pub async fn create(t: &Scope, input: AccountInput) -> ServiceResult<Account> {
         return Err(ServiceError::field(
             ProblemCode::EmailTaken,
             "email",
-            "Cette adresse est déjà utilisée.",
+            (
+                "Cette adresse est déjà utilisée.",
+                "This address is already in use.",
+            ),
         ));
     }
     let hasher = t.state.hasher().clone();
@@ -410,7 +431,10 @@ pub async fn create(t: &Scope, input: AccountInput) -> ServiceResult<Account> {
             return Err(ServiceError::field(
                 ProblemCode::EmailTaken,
                 "email",
-                "Cette adresse est déjà utilisée.",
+                (
+                    "Cette adresse est déjà utilisée.",
+                    "This address is already in use.",
+                ),
             ));
         }
         Err(e) => return Err(e.into()),

@@ -4,8 +4,8 @@
 //! knows nothing of HTTP: `api::error` turns it into an RFC 9457 answer, in one place.
 //! Internal causes are logged, never returned.
 
-use relais_domain::FieldError;
 use relais_domain::problem::ProblemCode;
+use relais_domain::{FieldError, Said};
 
 #[derive(Debug)]
 pub struct ServiceError {
@@ -114,14 +114,15 @@ impl ServiceError {
     }
 
     /// One field at fault; the code is also the field's error code.
-    pub fn field(code: ProblemCode, field: &str, message: impl Into<String>) -> Self {
-        let message = message.into();
+    pub fn field(code: ProblemCode, field: &str, message: impl Into<Said>) -> Self {
+        let Said { fr, en } = message.into();
         Self {
-            detail: Some(format!("{field} : {message}")),
+            detail: Some(format!("{field} : {fr}")),
             errors: vec![FieldError {
                 field: field.to_owned(),
                 code: code.as_str().to_owned(),
-                message,
+                message: fr,
+                message_en: en,
             }],
             ..Self::new(code, "Requête invalide")
         }

@@ -2,6 +2,7 @@
 //! same JSON) deserialized with the path of the bad field, and serde's English said in
 //! French without echoing the value. Shared by the edges; knows no HTTP.
 
+use relais_domain::Said;
 use relais_domain::problem::ProblemCode;
 use serde::de::DeserializeOwned;
 
@@ -17,7 +18,10 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> 
         return Err(ServiceError::field(
             ProblemCode::InvalidField,
             "body",
-            "Un objet JSON attendu ({…}).",
+            (
+                "Un objet JSON attendu ({…}).",
+                "A JSON object expected ({…}).",
+            ),
         ));
     }
     parse_json(bytes)
@@ -50,7 +54,7 @@ fn parse_exact<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> {
         let msg = inner.to_string();
         let msg = msg.split(" at line").next().unwrap_or(&msg).to_owned();
         let field = field_from(&path, &msg);
-        ServiceError::field(ProblemCode::InvalidField, &field, french(&msg))
+        ServiceError::field(ProblemCode::InvalidField, &field, said(&msg))
     })?;
     // Nothing may follow the value: `{…}garbage` or `{…}{…}` is refused, not half-read.
     de.end().map_err(|e| {
@@ -104,45 +108,63 @@ fn malformed(line: usize, column: usize) -> ServiceError {
 /// serde's English, said in French for the person who reads it, without echoing the value
 /// that was sent (it may be personal data).
 pub fn french(msg: &str) -> String {
+    said(msg).fr
+}
+
+/// serde's message said plainly, in French and in English, without the value it quotes
+/// (a name typed in the wrong field is not echoed back).
+pub fn said(msg: &str) -> Said {
     let quoted: Vec<&str> = msg.split('`').skip(1).step_by(2).collect();
+    let both = |fr: &str, en: &str| Said::from((fr, en));
     if msg.starts_with("missing field") {
-        return "Champ obligatoire manquant.".into();
+        return both("Champ obligatoire manquant.", "Required field missing.");
     }
     if msg.starts_with("unknown field") {
-        return "Champ inconnu.".into();
+        return both("Champ inconnu.", "Unknown field.");
     }
     if msg.starts_with("unknown variant") {
         let allowed: Vec<&str> = quoted.iter().skip(1).copied().collect();
         return if allowed.is_empty() {
-            "Valeur non reconnue.".into()
+            both("Valeur non reconnue.", "Value not recognised.")
         } else {
-            format!(
-                "Valeur non reconnue ; valeurs possibles : {}.",
-                allowed.join(", ")
-            )
+            let allowed = allowed.join(", ");
+            Said::from((
+                format!("Valeur non reconnue ; valeurs possibles : {allowed}."),
+                format!("Value not recognised; possible values: {allowed}."),
+            ))
         };
     }
     if msg.starts_with("duplicate field") {
-        return "Champ répété.".into();
+        return both("Champ répété.", "Repeated field.");
     }
     if let Some(exp) = msg
         .strip_prefix("invalid type: ")
         .and_then(|r| r.split(", expected ").nth(1))
     {
-        return format!("Type incorrect : {} attendu.", expected_fr(exp));
+        let (fr, en) = expected(exp);
+        return Said::from((
+            format!("Type incorrect : {fr} attendu."),
+            format!("Wrong type: {en} expected."),
+        ));
     }
     if msg.starts_with("invalid value") {
-        let exp = msg.split(", expected ").nth(1).unwrap_or("");
-        return format!("Valeur invalide : {} attendu.", expected_fr(exp));
+        let (fr, en) = expected(msg.split(", expected ").nth(1).unwrap_or(""));
+        return Said::from((
+            format!("Valeur invalide : {fr} attendu."),
+            format!("Invalid value: {en} expected."),
+        ));
     }
     if msg.starts_with("invalid length") {
-        return "Nombre d'éléments incorrect.".into();
+        return both("Nombre d'éléments incorrect.", "Wrong number of items.");
     }
     if msg.contains("out of range") {
-        return "Valeur hors des limites permises.".into();
+        return both(
+            "Valeur hors des limites permises.",
+            "Value out of the allowed range.",
+        );
     }
     if msg.contains("UUID") || msg.contains("uuid") {
-        return "Identifiant (UUID) invalide.".into();
+        return both("Identifiant (UUID) invalide.", "Invalid id (UUID).");
     }
     if msg.contains("premature end of input")
         || msg.contains("input contains invalid characters")
@@ -150,32 +172,39 @@ pub fn french(msg: &str) -> String {
         || msg.contains("input is not enough for unique date and time")
         || msg.contains("no possible date and time")
     {
-        return "Date ou heure invalide (ex. 2026-03-10T14:00:00+01:00, 2026-03-10, 14:00).".into();
+        return both(
+            "Date ou heure invalide (ex. 2026-03-10T14:00:00+01:00, 2026-03-10, 14:00).",
+            "Invalid date or time (e.g. 2026-03-10T14:00:00+01:00, 2026-03-10, 14:00).",
+        );
     }
-    "Valeur invalide.".into()
+    both("Valeur invalide.", "Invalid value.")
 }
 
-fn expected_fr(exp: &str) -> &'static str {
+/// What serde expected, in French and in English.
+fn expected(exp: &str) -> (&'static str, &'static str) {
     let e = exp.trim();
     match e {
-        "a boolean" => "un booléen (true ou false)",
-        "a string" => "une chaîne de caractères",
-        "a sequence" => "une liste",
-        "a map" => "un objet",
+        "a boolean" => ("un booléen (true ou false)", "a boolean (true or false)"),
+        "a string" => ("une chaîne de caractères", "a string"),
+        "a sequence" => ("une liste", "a list"),
+        "a map" => ("un objet", "an object"),
         "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" | "isize" => {
-            "un nombre entier"
+            ("un nombre entier", "a whole number")
         }
-        "f32" | "f64" => "un nombre",
-        "a UUID string" | "UUID" => "un identifiant (UUID)",
-        _ if e.starts_with("struct") => "un objet",
-        _ if e.starts_with("variant identifier") || e.starts_with("enum") => {
-            "une des valeurs prévues (texte)"
+        "f32" | "f64" => ("un nombre", "a number"),
+        "a UUID string" | "UUID" => ("un identifiant (UUID)", "an id (UUID)"),
+        _ if e.starts_with("struct") => ("un objet", "an object"),
+        _ if e.starts_with("variant identifier") || e.starts_with("enum") => (
+            "une des valeurs prévues (texte)",
+            "one of the expected values (text)",
+        ),
+        _ if e.contains("date") || e.contains("time") => {
+            ("une date ou une heure", "a date or a time")
         }
-        _ if e.contains("date") || e.contains("time") => "une date ou une heure",
-        _ if e.starts_with("a sequence") || e.starts_with("tuple") => "une liste",
-        _ if e.contains("string") => "une chaîne de caractères",
-        _ if e.contains("integer") => "un nombre entier",
-        _ => "une autre valeur",
+        _ if e.starts_with("a sequence") || e.starts_with("tuple") => ("une liste", "a list"),
+        _ if e.contains("string") => ("une chaîne de caractères", "a string"),
+        _ if e.contains("integer") => ("un nombre entier", "a whole number"),
+        _ => ("une autre valeur", "another value"),
     }
 }
 

@@ -77,7 +77,7 @@ pub(crate) fn validate(
         Some(p) => match relais_domain::phone::normalise(p) {
             Ok(e) => Some(e),
             Err(e) => {
-                v.push("phone", "invalid_phone", e.to_string());
+                v.push("phone", "invalid_phone", e.said());
                 None
             }
         },
@@ -87,7 +87,10 @@ pub(crate) fn validate(
         v.push(
             "time_zone",
             "unknown_time_zone",
-            "Fuseau IANA inconnu (ex. Europe/Paris, America/Cayenne).",
+            (
+                "Fuseau IANA inconnu (ex. Europe/Paris, America/Cayenne).",
+                "Unknown IANA time zone (e.g. Europe/Paris, America/Cayenne).",
+            ),
         );
     }
     v.finish().map_err(ServiceError::validation)?;
@@ -234,14 +237,21 @@ pub async fn update_organisation(
                 v.push(
                     format!("message_words[{i}]"),
                     "invalid",
-                    "Un mot ou une expression de 1 à 100 caractères, sur une ligne.",
+                    (
+                        "Un mot ou une expression de 1 à 100 caractères, sur une ligne.",
+                        "A word or phrase of 1 to 100 characters, on one line.",
+                    ),
                 );
             } else {
                 kept.push(w.to_owned());
             }
         }
         if ws.len() > relais_domain::limits::MESSAGE_WORDS {
-            v.push("message_words", "too_many", "500 mots au plus.");
+            v.push(
+                "message_words",
+                "too_many",
+                ("500 mots au plus.", "500 words at most."),
+            );
         }
         kept.join("\n")
     });

@@ -34,7 +34,10 @@ impl Paging {
                 _ => Err(ServiceError::field(
                     ProblemCode::InvalidParameter,
                     "limit",
-                    format!("Nombre entre 1 et {MAX_LIMIT}."),
+                    (
+                        format!("Nombre entre 1 et {MAX_LIMIT}."),
+                        format!("A number from 1 to {MAX_LIMIT}."),
+                    ),
                 )),
             },
         }
@@ -44,7 +47,11 @@ impl Paging {
         match &self.after {
             None => Ok(0),
             Some(s) => s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                ServiceError::field(ProblemCode::InvalidParameter, "after", "Curseur invalide.")
+                ServiceError::field(
+                    ProblemCode::InvalidParameter,
+                    "after",
+                    ("Curseur invalide.", "Invalid cursor."),
+                )
             }),
         }
     }
@@ -89,7 +96,11 @@ impl Paging {
         match &self.after {
             None => Ok(Cursor::START),
             Some(s) => Cursor::parse(s).ok_or_else(|| {
-                ServiceError::field(ProblemCode::InvalidParameter, "after", "Curseur invalide.")
+                ServiceError::field(
+                    ProblemCode::InvalidParameter,
+                    "after",
+                    ("Curseur invalide.", "Invalid cursor."),
+                )
             }),
         }
     }

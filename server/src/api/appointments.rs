@@ -68,7 +68,10 @@ pub async fn book(
                     ServiceError::field(
                         ProblemCode::InvalidHeader,
                         "Idempotency-Key",
-                        "1 à 200 caractères visibles.",
+                        (
+                            "1 à 200 caractères visibles.",
+                            "1 to 200 visible characters.",
+                        ),
                     )
                 })?
                 .to_owned(),

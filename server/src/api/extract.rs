@@ -73,11 +73,19 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
             axum::extract::Path::<String>::from_request_parts(parts, state)
                 .await
                 .map_err(|_| {
-                    ServiceError::field(ProblemCode::InvalidId, "id", "Identifiant manquant.")
+                    ServiceError::field(
+                        ProblemCode::InvalidId,
+                        "id",
+                        ("Identifiant manquant.", "Missing id."),
+                    )
                 })?;
-        uuid::Uuid::parse_str(&raw)
-            .map(PathId)
-            .map_err(|_| ServiceError::field(ProblemCode::InvalidId, "id", "UUID attendu."))
+        uuid::Uuid::parse_str(&raw).map(PathId).map_err(|_| {
+            ServiceError::field(
+                ProblemCode::InvalidId,
+                "id",
+                ("UUID attendu.", "A UUID expected."),
+            )
+        })
     }
 }
 
@@ -104,7 +112,7 @@ fn query_de<T: DeserializeOwned>(q: &str) -> Result<T, ServiceError> {
             return Err(ServiceError::field(
                 ProblemCode::DuplicateParameter,
                 &k,
-                "Paramètre répété.",
+                ("Paramètre répété.", "Repeated parameter."),
             ));
         }
         map.insert(k, serde_json::Value::String(percent_decode(v)));
@@ -112,7 +120,11 @@ fn query_de<T: DeserializeOwned>(q: &str) -> Result<T, ServiceError> {
     serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| {
         let msg = e.to_string();
         let field = msg.split('`').nth(1).unwrap_or("query").to_owned();
-        ServiceError::field(ProblemCode::InvalidParameter, &field, french(&msg))
+        ServiceError::field(
+            ProblemCode::InvalidParameter,
+            &field,
+            crate::input::said(&msg),
+        )
     })
 }
 
@@ -152,6 +164,13 @@ mod tests {
         let e = parse_json::<T>(json.as_bytes()).unwrap_err();
         let body = format!("{} {e:?}", e.code().as_str());
         (StatusCode::from_u16(e.status()).unwrap(), body)
+    }
+
+    /// What the API's answer says of the refusal (a field's English is the console's only).
+    fn wire<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> String {
+        let p = parse_json::<T>(json.as_bytes()).unwrap_err().into_parts();
+        let errors = serde_json::to_string(&p.errors).unwrap();
+        format!("{} {:?} {errors}", p.title, p.detail)
     }
 
     #[test]
@@ -220,7 +239,7 @@ mod tests {
                 r#"{"name": "a"}"#.to_owned(),
                 r#"{"name": "a", "address": "x", "z": 1}"#.to_owned(),
             ] {
-                let (_, b) = err::<SiteInput>(&body);
+                let b = wire::<SiteInput>(&body);
                 assert!(!b.contains(english), "{english} in {b}");
             }
         }

@@ -214,7 +214,7 @@ pub async fn generic(
         return Err(ServiceError::field(
             ProblemCode::Required,
             "event_id",
-            "obligatoire",
+            ("obligatoire", "required"),
         ));
     }
     if let Some(text) = v["text"].as_str() {
@@ -231,7 +231,10 @@ pub async fn generic(
         return Err(ServiceError::field(
             ProblemCode::Invalid,
             "status",
-            "sent, delivered ou undelivered",
+            (
+                "sent, delivered ou undelivered",
+                "sent, delivered or undelivered",
+            ),
         ));
     };
     let o = apply_receipt(&state, "webhook", event, v["id"].as_str(), None, status, r).await?;

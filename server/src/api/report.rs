@@ -33,13 +33,25 @@ pub struct ReportQuery {
     format: Option<String>,
 }
 
-fn bad(field: &str, msg: &str) -> ServiceError {
-    ServiceError::field(ProblemCode::InvalidParameter, field, msg)
+fn bad(field: &str, fr: &str, en: &str) -> ServiceError {
+    ServiceError::field(ProblemCode::InvalidParameter, field, (fr, en))
 }
 
 fn date_param(field: &str, v: Option<&str>) -> ServiceResult<NaiveDate> {
-    let v = v.ok_or_else(|| bad(field, "Date requise (AAAA-MM-JJ)."))?;
-    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad(field, "Date AAAA-MM-JJ attendue."))
+    let v = v.ok_or_else(|| {
+        bad(
+            field,
+            "Date requise (AAAA-MM-JJ).",
+            "A date is required (YYYY-MM-DD).",
+        )
+    })?;
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+        bad(
+            field,
+            "Date AAAA-MM-JJ attendue.",
+            "A date YYYY-MM-DD expected.",
+        )
+    })
 }
 
 /// The activity report. `format=json|csv|html`, `audience=internal|external` (small cells
@@ -58,11 +70,17 @@ pub async fn report(
     let audience = match q.audience.as_deref() {
         None | Some("internal") => Audience::Internal,
         Some("external") => Audience::External,
-        Some(_) => return Err(bad("audience", "internal ou external.")),
+        Some(_) => {
+            return Err(bad(
+                "audience",
+                "internal ou external.",
+                "internal or external.",
+            ));
+        }
     };
     let format = q.format.as_deref().unwrap_or("json");
     if !matches!(format, "json" | "csv" | "html") {
-        return Err(bad("format", "json, csv ou html."));
+        return Err(bad("format", "json, csv ou html.", "json, csv or html."));
     }
     let (r, org_name) = svc::report(&t, from, to, audience).await?;
     Ok(match format {

@@ -280,7 +280,10 @@ pub(crate) async fn second_factor(
             return Err(ServiceError::field(
                 ProblemCode::SecondFactorNeeded,
                 "totp_code",
-                "Code de l'application d'authentification requis.",
+                (
+                    "Code de l'application d'authentification requis.",
+                    "The authenticator app's code is required.",
+                ),
             ));
         }
         second_factor_ok = true;
@@ -350,11 +353,18 @@ pub(crate) async fn code_already_used(
     Ok(ServiceError::field(
         ProblemCode::CodeAlreadyUsed,
         field,
-        if field == "totp_code" {
-            "Ce code vient déjà de servir : attendez le suivant (30 secondes au plus)."
-        } else {
-            "Ce code de secours a déjà servi : utilisez-en un autre."
-        },
+        (
+            if field == "totp_code" {
+                "Ce code vient déjà de servir : attendez le suivant (30 secondes au plus)."
+            } else {
+                "Ce code de secours a déjà servi : utilisez-en un autre."
+            },
+            if field == "totp_code" {
+                "This code has just been used: wait for the next one (30 seconds at most)."
+            } else {
+                "This recovery code has been used: use another one."
+            },
+        ),
     ))
 }
 

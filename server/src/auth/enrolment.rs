@@ -92,7 +92,7 @@ pub async fn totp_confirm(t: &Scope, req: TotpConfirm) -> ServiceResult<Recovery
         return Err(ServiceError::field(
             ProblemCode::InvalidCode,
             "code",
-            "Code incorrect ou expiré.",
+            ("Code incorrect ou expiré.", "Wrong or expired code."),
         ));
     };
     let codes: Vec<String> = (0..10).map(|_| recovery_code_text()).collect();

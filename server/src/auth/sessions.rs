@@ -296,7 +296,10 @@ pub async fn finish(
         return Err(ServiceError::field(
             relais_domain::problem::ProblemCode::SecondFactorNeeded,
             "totp_code",
-            "Code de l'application d'authentification requis.",
+            (
+                "Code de l'application d'authentification requis.",
+                "The authenticator app's code is required.",
+            ),
         ));
     }
     let Some(acc) =

@@ -64,7 +64,10 @@ pub async fn attempt(t: &Scope, id: Uuid, i: AttemptInput) -> ServiceResult<Atte
         return Err(ServiceError::field(
             ProblemCode::UnsafeChannel,
             "channel",
-            format!("Contact refusé : {}.", refusal.reason_fr()),
+            (
+                format!("Contact refusé : {}.", refusal.reason_fr()),
+                format!("Contact refused: {}.", refusal.reason_en()),
+            ),
         ));
     }
     let reached = i.result.reached();

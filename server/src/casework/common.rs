@@ -106,15 +106,23 @@ pub(crate) fn callback_of(m: &situation::Model) -> Option<CallbackWindow> {
 
 pub(crate) fn validate_problems(v: &mut Validator, problems: &[relais_domain::casework::Problem]) {
     if problems.len() > relais_domain::limits::PROBLEMS {
-        v.push("problems", "too_many", "20 problèmes au plus.");
+        v.push(
+            "problems",
+            "too_many",
+            ("20 problèmes au plus.", "20 problems at most."),
+        );
     }
 }
 
 pub(crate) async fn check_site(t: &Scope, id: Option<Uuid>) -> ServiceResult<()> {
     if let Some(id) = id {
-        t.find_live::<site::Entity>(id)
-            .await?
-            .ok_or_else(|| ServiceError::field(ProblemCode::Unknown, "site_id", "Site inconnu."))?;
+        t.find_live::<site::Entity>(id).await?.ok_or_else(|| {
+            ServiceError::field(
+                ProblemCode::Unknown,
+                "site_id",
+                ("Site inconnu.", "Unknown site."),
+            )
+        })?;
     }
     Ok(())
 }
@@ -126,7 +134,7 @@ pub(crate) async fn check_staff(t: &Scope, id: Option<Uuid>, field: &str) -> Ser
             return Err(ServiceError::field(
                 ProblemCode::Unknown,
                 field,
-                "Intervenant inconnu.",
+                ("Intervenant inconnu.", "Unknown staff member."),
             ));
         }
     }
@@ -137,7 +145,13 @@ pub(crate) async fn find_person(t: &Scope, id: Uuid, field: &str) -> ServiceResu
     t.find_live::<person::Entity>(id)
         .await?
         .filter(|p| p.anonymised_at.is_none())
-        .ok_or_else(|| ServiceError::field(ProblemCode::Unknown, field, "Personne inconnue."))
+        .ok_or_else(|| {
+            ServiceError::field(
+                ProblemCode::Unknown,
+                field,
+                ("Personne inconnue.", "Unknown person."),
+            )
+        })
 }
 
 pub(crate) async fn find(t: &Scope, id: Uuid) -> ServiceResult<situation::Model> {
@@ -174,14 +188,21 @@ pub(crate) fn past_time(
     match at {
         None => now,
         Some(t) if t > now + Duration::minutes(5) => {
-            v.push(field, "in_future", "Date dans le futur.");
+            v.push(
+                field,
+                "in_future",
+                ("Date dans le futur.", "Date in the future."),
+            );
             now
         }
         Some(t) if t < now - Duration::days(30) => {
             v.push(
                 field,
                 "too_old",
-                "Plus de 30 jours : saisissez-la plus tôt.",
+                (
+                    "Plus de 30 jours : saisissez-la plus tôt.",
+                    "More than 30 days ago: enter it sooner.",
+                ),
             );
             now
         }

@@ -89,7 +89,7 @@ pub async fn record_interview(t: &Scope, id: Uuid, i: InterviewInput) -> Service
         v.push(
             "duration_minutes",
             "out_of_range",
-            "Entre 1 et 600 minutes.",
+            ("Entre 1 et 600 minutes.", "Between 1 and 600 minutes."),
         );
     }
     v.finish().map_err(ServiceError::validation)?;
@@ -257,7 +257,10 @@ pub async fn child_report(t: &Scope, id: Uuid, i: ChildReportInput) -> ServiceRe
                 ProblemCode::TooOld
             },
             "reported_on",
-            "Date du signalement : dans l'année écoulée, pas dans le futur.",
+            (
+                "Date du signalement : dans l'année écoulée, pas dans le futur.",
+                "Date of the report: within the past year, not in the future.",
+            ),
         ));
     }
     let now = t.now();

@@ -420,14 +420,17 @@ pub async fn orient(t: &Scope, id: Uuid, i: OrientationInput) -> ServiceResult<O
         v.push(
             "override_reason",
             "required",
-            "Sans le consentement de la personne, un motif est requis (il est tracé).",
+            (
+                "Sans le consentement de la personne, un motif est requis (il est tracé).",
+                "Without the person's consent, a reason is required (it is recorded).",
+            ),
         );
     }
     if i.consent && reason.is_some() {
         v.push(
             "override_reason",
             "unexpected",
-            "Seulement sans consentement.",
+            ("Seulement sans consentement.", "Only without consent."),
         );
     }
     v.finish().map_err(ServiceError::validation)?;
@@ -439,7 +442,11 @@ pub async fn orient(t: &Scope, id: Uuid, i: OrientationInput) -> ServiceResult<O
         .find_live::<partner::Entity>(i.partner_id)
         .await?
         .ok_or_else(|| {
-            ServiceError::field(ProblemCode::Unknown, "partner_id", "Partenaire inconnu.")
+            ServiceError::field(
+                ProblemCode::Unknown,
+                "partner_id",
+                ("Partenaire inconnu.", "Unknown partner."),
+            )
         })?;
     let now = t.now();
     let oid = Uuid::new_v4();
@@ -583,7 +590,10 @@ pub async fn link(t: &Scope, id: Uuid, i: PersonLinkInput) -> ServiceResult<Pers
         return Err(ServiceError::field(
             ProblemCode::SamePerson,
             "other_person_id",
-            "Une personne ne se lie pas à elle-même.",
+            (
+                "Une personne ne se lie pas à elle-même.",
+                "A person is not linked to themselves.",
+            ),
         ));
     }
     let other_file = t
@@ -593,7 +603,7 @@ pub async fn link(t: &Scope, id: Uuid, i: PersonLinkInput) -> ServiceResult<Pers
             ServiceError::field(
                 ProblemCode::Unknown,
                 "other_person_id",
-                "Personne inconnue.",
+                ("Personne inconnue.", "Unknown person."),
             )
         })?;
     if links_of(t.db(), t.organisation_id(), id)
@@ -619,7 +629,10 @@ pub async fn link(t: &Scope, id: Uuid, i: PersonLinkInput) -> ServiceResult<Pers
             v.push(
                 "keep_apart_off_reason",
                 "required",
-                "Pour cette relation, dites pourquoi ces personnes peuvent se croiser.",
+                (
+                    "Pour cette relation, dites pourquoi ces personnes peuvent se croiser.",
+                    "For this relation, say why these persons may meet.",
+                ),
             );
         }
         v.finish().map_err(ServiceError::validation)?;

@@ -66,7 +66,10 @@ pub(crate) fn validate(
         v.push(
             "birth_year",
             "out_of_range",
-            format!("Année entre 1900 et {}.", now.year()),
+            (
+                format!("Année entre 1900 et {}.", now.year()),
+                format!("A year from 1900 to {}.", now.year()),
+            ),
         );
     }
     let phone = match input
@@ -77,7 +80,7 @@ pub(crate) fn validate(
     {
         None => None,
         Some(p) => relais_domain::phone::normalise(p)
-            .map_err(|e| v.push("phone", "invalid_phone", e.to_string()))
+            .map_err(|e| v.push("phone", "invalid_phone", e.said()))
             .ok(),
     };
     let email = match input
@@ -90,7 +93,11 @@ pub(crate) fn validate(
         Some(e) => {
             let n = relais_domain::email::normalise(e);
             if n.is_none() {
-                v.push("email", "invalid_email", "Adresse e-mail invalide.");
+                v.push(
+                    "email",
+                    "invalid_email",
+                    ("Adresse e-mail invalide.", "Invalid e-mail address."),
+                );
             }
             n
         }
@@ -271,7 +278,7 @@ pub async fn list(t: &Scope, q: PersonQuery) -> ServiceResult<Page<PersonSummary
             return Err(ServiceError::field(
                 ProblemCode::InvalidParameter,
                 "name",
-                "Nom vide ou trop long.",
+                ("Nom vide ou trop long.", "Name empty or too long."),
             ));
         }
         query = query.filter(
@@ -282,7 +289,7 @@ pub async fn list(t: &Scope, q: PersonQuery) -> ServiceResult<Page<PersonSummary
     }
     if let Some(phone) = q.phone.as_deref() {
         let p = relais_domain::phone::normalise(phone)
-            .map_err(|e| ServiceError::field(ProblemCode::InvalidPhone, "phone", e.to_string()))?;
+            .map_err(|e| ServiceError::field(ProblemCode::InvalidPhone, "phone", e.said()))?;
         query = query.filter(person::Column::PhoneKey.eq(c.blind_index("phone", &p)));
     }
     let rows = crate::paging::after(query, after)

@@ -67,12 +67,22 @@ pub(crate) async fn submit(
             v.push(
                 "channel",
                 "not_a_referral_channel",
-                "gendarmerie, police_nationale, police_municipale ou partner.",
+                (
+                    "gendarmerie, police_nationale, police_municipale ou partner.",
+                    "gendarmerie, police_nationale, police_municipale or partner.",
+                ),
             );
             OriginChannel::Partner
         }
         (Sender::Account(_), None) => {
-            v.push("channel", "required", "Canal d'origine requis.");
+            v.push(
+                "channel",
+                "required",
+                (
+                    "Canal d'origine requis.",
+                    "The channel it came by is required.",
+                ),
+            );
             OriginChannel::Partner
         }
     };
@@ -80,7 +90,10 @@ pub(crate) async fn submit(
         v.push(
             "unit",
             "required",
-            "Unité (brigade, commissariat, service) requise.",
+            (
+                "Unité (brigade, commissariat, service) requise.",
+                "The unit (brigade, police station, service) is required.",
+            ),
         );
     }
     v.finish().map_err(ServiceError::validation)?;
@@ -228,7 +241,10 @@ pub async fn create_unit(t: &Scope, i: PartnerUnitInput) -> ServiceResult<Partne
         v.push(
             "channel",
             "not_a_referral_channel",
-            "gendarmerie, police_nationale, police_municipale ou partner.",
+            (
+                "gendarmerie, police_nationale, police_municipale ou partner.",
+                "gendarmerie, police_nationale, police_municipale or partner.",
+            ),
         );
     }
     v.finish().map_err(ServiceError::validation)?;

@@ -167,12 +167,16 @@ pub async fn report(
     to: NaiveDate,
     audience: Audience,
 ) -> ServiceResult<(Report, String)> {
-    let bad = |msg: &str| ServiceError::field(ProblemCode::InvalidParameter, "to", msg);
+    let bad =
+        |fr: &str, en: &str| ServiceError::field(ProblemCode::InvalidParameter, "to", (fr, en));
     if to < from {
-        return Err(bad("La fin précède le début."));
+        return Err(bad(
+            "La fin précède le début.",
+            "The end comes before the start.",
+        ));
     }
     if (to - from).num_days() > 3 * 366 {
-        return Err(bad("Trois ans au plus."));
+        return Err(bad("Trois ans au plus.", "Three years at most."));
     }
     let facts = load_facts(t.db(), t.organisation_id(), from, to).await?;
     let r = compute(&facts, from, to, audience);

@@ -287,7 +287,11 @@ pub async fn list(t: &Scope, q: SituationQuery) -> ServiceResult<Page<Situation>
         .filter(situation::Column::DeletedAt.is_null());
     if let Some(pid) = q.person_id.as_deref() {
         let pid: Uuid = pid.parse().map_err(|_| {
-            ServiceError::field(ProblemCode::InvalidParameter, "person_id", "UUID attendu.")
+            ServiceError::field(
+                ProblemCode::InvalidParameter,
+                "person_id",
+                ("UUID attendu.", "A UUID expected."),
+            )
         })?;
         query = query.filter(situation::Column::PersonId.eq(pid));
     }
@@ -383,7 +387,10 @@ pub async fn callback_in_local_time(
                 ServiceError::field(
                     ProblemCode::InvalidField,
                     field,
-                    "Cette heure n'existe pas ce jour-là (changement d'heure).",
+                    (
+                        "Cette heure n'existe pas ce jour-là (changement d'heure).",
+                        "This time does not exist that day (clock change).",
+                    ),
                 )
             })
     };
@@ -400,33 +407,53 @@ pub async fn event(t: &Scope, id: Uuid, i: SituationEventInput) -> ServiceResult
     let now = t.now();
     let mut v = Validator::new();
     match i.event {
-        Event::Close if i.close_reason.is_none() => {
-            v.push("close_reason", "required", "Motif de clôture requis.")
-        }
+        Event::Close if i.close_reason.is_none() => v.push(
+            "close_reason",
+            "required",
+            ("Motif de clôture requis.", "A closing reason is required."),
+        ),
         Event::ScheduleCallback => match i.callback {
             None => v.push(
                 "callback",
                 "required",
-                "Créneau de rappel choisi par la personne requis.",
+                (
+                    "Créneau de rappel choisi par la personne requis.",
+                    "The call-back time the person chose is required.",
+                ),
             ),
-            Some(w) if w.end <= w.start => {
-                v.push("callback.end", "before_start", "Fin avant le début.")
-            }
-            Some(w) if w.end <= now => v.push("callback.end", "in_past", "Créneau passé."),
-            Some(w) if w.end - w.start > Duration::days(14) => {
-                v.push("callback.end", "too_long", "14 jours au plus.")
-            }
+            Some(w) if w.end <= w.start => v.push(
+                "callback.end",
+                "before_start",
+                ("Fin avant le début.", "End before the start."),
+            ),
+            Some(w) if w.end <= now => v.push(
+                "callback.end",
+                "in_past",
+                ("Créneau passé.", "Time already past."),
+            ),
+            Some(w) if w.end - w.start > Duration::days(14) => v.push(
+                "callback.end",
+                "too_long",
+                ("14 jours au plus.", "14 days at most."),
+            ),
             Some(_) => {}
         },
         Event::SetAppointment if i.appointment_id.is_none() => v.push(
             "appointment_id",
             "required",
-            "Rendez-vous de la personne requis.",
+            (
+                "Rendez-vous de la personne requis.",
+                "The person's appointment is required.",
+            ),
         ),
         _ => {}
     }
     if i.event != Event::Close && i.close_reason.is_some() {
-        v.push("close_reason", "unexpected", "Seulement pour clore.");
+        v.push(
+            "close_reason",
+            "unexpected",
+            ("Seulement pour clore.", "Only when closing."),
+        );
     }
     v.finish().map_err(ServiceError::validation)?;
     if i.event == Event::SetAppointment
@@ -449,7 +476,10 @@ pub async fn event(t: &Scope, id: Uuid, i: SituationEventInput) -> ServiceResult
             return Err(ServiceError::field(
                 ProblemCode::Unknown,
                 "appointment_id",
-                "Aucun rendez-vous prévu de cette personne avec cet identifiant.",
+                (
+                    "Aucun rendez-vous prévu de cette personne avec cet identifiant.",
+                    "No planned appointment of this person with this id.",
+                ),
             ));
         }
     }

@@ -28,14 +28,17 @@ pub(crate) fn parse_key(kind: &str, channel: &str) -> ServiceResult<MessageKind>
         ServiceError::field(
             ProblemCode::Invalid,
             "kind",
-            "confirmation, reminder ou cancellation",
+            (
+                "confirmation, reminder ou cancellation",
+                "confirmation, reminder or cancellation",
+            ),
         )
     })?;
     if !CHANNELS.contains(&channel) {
         return Err(ServiceError::field(
             ProblemCode::Invalid,
             "channel",
-            "sms ou email",
+            ("sms ou email", "sms or email"),
         ));
     }
     Ok(k)
@@ -49,7 +52,7 @@ pub(crate) fn check(revealing: &Revealing, places: &[String], body: &str) -> Ser
             sms::TemplateRefusal::Form(_) => ProblemCode::Invalid,
             sms::TemplateRefusal::Revealing(_) => ProblemCode::RevealingWord,
         };
-        ServiceError::field(code, "body", e.message())
+        ServiceError::field(code, "body", e.said().clone())
     })
 }
 

@@ -37,7 +37,11 @@ pub async fn agenda(t: &Scope, q: AgendaQuery) -> ServiceResult<Vec<AgendaEntry>
         v.as_deref()
             .map(|s| {
                 Uuid::parse_str(s).map_err(|_| {
-                    ServiceError::field(ProblemCode::InvalidParameter, f, "UUID attendu.")
+                    ServiceError::field(
+                        ProblemCode::InvalidParameter,
+                        f,
+                        ("UUID attendu.", "A UUID expected."),
+                    )
                 })
             })
             .transpose()
@@ -48,14 +52,17 @@ pub async fn agenda(t: &Scope, q: AgendaQuery) -> ServiceResult<Vec<AgendaEntry>
         return Err(ServiceError::field(
             ProblemCode::InvalidParameter,
             "coordinator_id",
-            "Donnez coordinator_id ou site_id, l'un des deux.",
+            (
+                "Donnez coordinator_id ou site_id, l'un des deux.",
+                "Give coordinator_id or site_id, one of the two.",
+            ),
         ));
     }
     let from = NaiveDate::parse_from_str(&q.from, "%Y-%m-%d").map_err(|_| {
         ServiceError::field(
             ProblemCode::InvalidParameter,
             "from",
-            "Date AAAA-MM-JJ attendue.",
+            ("Date AAAA-MM-JJ attendue.", "A date YYYY-MM-DD expected."),
         )
     })?;
     let days: i64 = match q.days.as_deref() {
@@ -65,7 +72,11 @@ pub async fn agenda(t: &Scope, q: AgendaQuery) -> ServiceResult<Vec<AgendaEntry>
             .ok()
             .filter(|d| (1..=31).contains(d))
             .ok_or_else(|| {
-                ServiceError::field(ProblemCode::InvalidParameter, "days", "Entre 1 et 31.")
+                ServiceError::field(
+                    ProblemCode::InvalidParameter,
+                    "days",
+                    ("Entre 1 et 31.", "Between 1 and 31."),
+                )
             })?,
     };
     let tz = match site_id {

@@ -125,7 +125,10 @@ pub(crate) async fn check_free_slot(
         Err(ServiceError::field(
             ProblemCode::SlotUnavailable,
             "start",
-            "Ce créneau n'est pas libre (horaires, délai, absence ou autre rendez-vous).",
+            (
+                "Ce créneau n'est pas libre (horaires, délai, absence ou autre rendez-vous).",
+                "This time is not free (hours, notice, absence or another appointment).",
+            ),
         ))
     }
 }
@@ -416,7 +419,10 @@ pub async fn cancel(t: &Scope, id: Uuid, i: CancelInput) -> ServiceResult<Appoin
         v.push(
             "reason",
             "required",
-            "Une annulation par le service a un motif.",
+            (
+                "Une annulation par le service a un motif.",
+                "A cancellation by the service has a reason.",
+            ),
         );
     }
     v.finish().map_err(ServiceError::validation)?;
@@ -497,7 +503,10 @@ pub async fn book(
             return Err(ServiceError::field(
                 ProblemCode::IdempotencyKeyReused,
                 "Idempotency-Key",
-                "Clé déjà utilisée pour une autre requête.",
+                (
+                    "Clé déjà utilisée pour une autre requête.",
+                    "Key already used for another request.",
+                ),
             ));
         }
         return Ok(Booked::Replayed {
@@ -513,7 +522,11 @@ pub async fn book(
         .find_live::<person::Entity>(i.person_id)
         .await?
         .ok_or_else(|| {
-            ServiceError::field(ProblemCode::Unknown, "person_id", "Personne inconnue.")
+            ServiceError::field(
+                ProblemCode::Unknown,
+                "person_id",
+                ("Personne inconnue.", "Unknown person."),
+            )
         })?;
     let start = i.start.with_timezone(&Utc);
     let rules = rules_of(&ty);
@@ -524,7 +537,7 @@ pub async fn book(
         return Err(ServiceError::field(
             ProblemCode::InPast,
             "start",
-            "Rendez-vous dans le passé.",
+            ("Rendez-vous dans le passé.", "Appointment in the past."),
         ));
     }
     let busy = rules.busy_span(start);

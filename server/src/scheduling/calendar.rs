@@ -35,7 +35,11 @@ pub(crate) fn uuid_param(v: &Option<String>, field: &str) -> ServiceResult<Optio
     v.as_deref()
         .map(|s| {
             Uuid::parse_str(s).map_err(|_| {
-                ServiceError::field(ProblemCode::InvalidParameter, field, "UUID attendu.")
+                ServiceError::field(
+                    ProblemCode::InvalidParameter,
+                    field,
+                    ("UUID attendu.", "A UUID expected."),
+                )
             })
         })
         .transpose()
@@ -111,7 +115,10 @@ pub async fn create_window(t: &Scope, i: OpeningWindowInput) -> ServiceResult<Op
         v.push(
             "valid_until",
             "end_before_start",
-            "La fin de validité précède son début.",
+            (
+                "La fin de validité précède son début.",
+                "The end of validity comes before its start.",
+            ),
         );
     }
     v.finish().map_err(ServiceError::validation)?;
@@ -137,9 +144,15 @@ pub async fn create_window(t: &Scope, i: OpeningWindowInput) -> ServiceResult<Op
         return Err(ServiceError::field(
             ProblemCode::OverlappingWindow,
             "start",
-            format!(
-                "Chevauche la plage {} ({}–{}).",
-                clash.id, clash.start_time, clash.end_time
+            (
+                format!(
+                    "Chevauche la plage {} ({}–{}).",
+                    clash.id, clash.start_time, clash.end_time
+                ),
+                format!(
+                    "Overlaps the window {} ({}–{}).",
+                    clash.id, clash.start_time, clash.end_time
+                ),
             ),
         ));
     }
@@ -195,7 +208,10 @@ pub async fn create_exception(
         (Some(Closed), _, _) => v.push(
             "start",
             "not_allowed",
-            "Une fermeture couvre la journée : pas d'heures.",
+            (
+                "Une fermeture couvre la journée : pas d'heures.",
+                "A closure covers the whole day: no times.",
+            ),
         ),
         (Some(Extra), Some(st), Some(en)) => {
             check_range(&mut v, "end", st, en);
@@ -209,9 +225,12 @@ pub async fn create_exception(
         (Some(Extra), _, _) => v.push(
             "start",
             "required",
-            "Une plage supplémentaire a un début et une fin.",
+            (
+                "Une plage supplémentaire a un début et une fin.",
+                "An extra window has a start and an end.",
+            ),
         ),
-        (None, _, _) => v.push("kind", "invalid", "closed ou extra."),
+        (None, _, _) => v.push("kind", "invalid", ("closed ou extra.", "closed or extra.")),
     }
     v.finish().map_err(ServiceError::validation)?;
     let now = t.now();
@@ -267,7 +286,11 @@ pub async fn create_absence(t: &Scope, i: AbsenceInput) -> ServiceResult<Absence
                 Some(z) => z.parse().ok(),
             };
             match (tz, i.start_local, i.end_local) {
-                (None, _, _) => v.push("time_zone", "unknown_time_zone", "Fuseau IANA inconnu."),
+                (None, _, _) => v.push(
+                    "time_zone",
+                    "unknown_time_zone",
+                    ("Fuseau IANA inconnu.", "Unknown IANA time zone."),
+                ),
                 (Some(tz), Some(s), Some(e)) => {
                     let s = schedule::exact_instant(tz, s)
                         .map_err(|p| local_problem(&mut v, "start_local", p))
@@ -281,7 +304,10 @@ pub async fn create_absence(t: &Scope, i: AbsenceInput) -> ServiceResult<Absence
                         v.push(
                             "end_local",
                             "end_before_start",
-                            "La fin doit suivre le début.",
+                            (
+                                "La fin doit suivre le début.",
+                                "The end must come after the start.",
+                            ),
                         );
                     }
                     instants = (s, e);
@@ -289,7 +315,10 @@ pub async fn create_absence(t: &Scope, i: AbsenceInput) -> ServiceResult<Absence
                 _ => v.push(
                     "start_local",
                     "required",
-                    "Une absence ponctuelle a un début et une fin.",
+                    (
+                        "Une absence ponctuelle a un début et une fin.",
+                        "A one-off absence has a start and an end.",
+                    ),
                 ),
             }
         }
@@ -301,10 +330,17 @@ pub async fn create_absence(t: &Scope, i: AbsenceInput) -> ServiceResult<Absence
             _ => v.push(
                 "days",
                 "required",
-                "Une absence récurrente a des jours, un début et une fin.",
+                (
+                    "Une absence récurrente a des jours, un début et une fin.",
+                    "A recurring absence has days, a start and an end.",
+                ),
             ),
         },
-        _ => v.push("kind", "invalid", "one_off ou recurring."),
+        _ => v.push(
+            "kind",
+            "invalid",
+            ("one_off ou recurring.", "one_off or recurring."),
+        ),
     }
     v.finish().map_err(ServiceError::validation)?;
     let now = t.now();
@@ -344,7 +380,7 @@ pub async fn holidays(_t: &Scope, q: HolidayQuery) -> ServiceResult<Vec<HolidayD
             ServiceError::field(
                 ProblemCode::InvalidParameter,
                 "year",
-                "Année entre 1900 et 2200.",
+                ("Année entre 1900 et 2200.", "A year from 1900 to 2200."),
             )
         })?;
     let am = match q.alsace_moselle.as_deref() {
@@ -354,7 +390,7 @@ pub async fn holidays(_t: &Scope, q: HolidayQuery) -> ServiceResult<Vec<HolidayD
             return Err(ServiceError::field(
                 ProblemCode::InvalidParameter,
                 "alsace_moselle",
-                "true ou false.",
+                ("true ou false.", "true or false."),
             ));
         }
     };

@@ -69,14 +69,17 @@ pub async fn create(t: &Scope, person_id: Uuid, i: BookingLinkInput) -> ServiceR
         return Err(ServiceError::field(
             ProblemCode::InvalidField,
             "type_id",
-            "Ce type de rendez-vous ne se réserve pas par lien (réservable par : le service).",
+            (
+                "Ce type de rendez-vous ne se réserve pas par lien (réservable par : le service).",
+                "This appointment type is not booked through a link (booked by: the service).",
+            ),
         ));
     }
     if i.site_ids.is_empty() {
         return Err(ServiceError::field(
             ProblemCode::Required,
             "site_ids",
-            "Au moins un lieu.",
+            ("Au moins un lieu.", "At least one place."),
         ));
     }
     for (n, s) in i.site_ids.iter().enumerate() {
@@ -90,7 +93,10 @@ pub async fn create(t: &Scope, person_id: Uuid, i: BookingLinkInput) -> ServiceR
         return Err(ServiceError::field(
             ProblemCode::OutOfRange,
             "valid_days",
-            format!("De 1 à {} jours.", rule::MAX_VALID_DAYS),
+            (
+                format!("De 1 à {} jours.", rule::MAX_VALID_DAYS),
+                format!("From 1 to {} days.", rule::MAX_VALID_DAYS),
+            ),
         ));
     }
     let now = t.now();
@@ -752,7 +758,10 @@ fn not_offered() -> ServiceError {
     ServiceError::field(
         ProblemCode::SlotUnavailable,
         "creneau",
-        "Ce créneau n'est pas proposé par ce lien.",
+        (
+            "Ce créneau n'est pas proposé par ce lien.",
+            "This time is not offered by this link.",
+        ),
     )
 }
 

@@ -81,14 +81,22 @@ pub(crate) async fn find_type(
     t.find_live::<appointment_type::Entity>(id)
         .await?
         .ok_or_else(|| {
-            ServiceError::field(ProblemCode::Unknown, field, "Type de rendez-vous inconnu.")
+            ServiceError::field(
+                ProblemCode::Unknown,
+                field,
+                ("Type de rendez-vous inconnu.", "Unknown appointment type."),
+            )
         })
 }
 
 pub(crate) async fn find_site(t: &Scope, id: Uuid, field: &str) -> ServiceResult<site::Model> {
-    t.find_live::<site::Entity>(id)
-        .await?
-        .ok_or_else(|| ServiceError::field(ProblemCode::Unknown, field, "Site inconnu."))
+    t.find_live::<site::Entity>(id).await?.ok_or_else(|| {
+        ServiceError::field(
+            ProblemCode::Unknown,
+            field,
+            ("Site inconnu.", "Unknown site."),
+        )
+    })
 }
 
 /// An active staff member who holds appointments (coordinator or admin) of the organisation.
@@ -115,7 +123,10 @@ pub(crate) async fn find_coordinator(
             ServiceError::field(
                 ProblemCode::Unknown,
                 field,
-                "Intervenant inconnu ou inactif.",
+                (
+                    "Intervenant inconnu ou inactif.",
+                    "Unknown or inactive staff member.",
+                ),
             )
         })
 }
@@ -201,7 +212,10 @@ pub(crate) fn check_days(v: &mut Validator, field: &str, days: &[u8]) {
         v.push(
             field,
             "invalid_day",
-            "Jours de 1 (lundi) à 7 (dimanche), au moins un.",
+            (
+                "Jours de 1 (lundi) à 7 (dimanche), au moins un.",
+                "Days from 1 (Monday) to 7 (Sunday), at least one.",
+            ),
         );
     }
 }
@@ -211,15 +225,18 @@ pub(crate) fn check_range(v: &mut Validator, field: &str, start: NaiveTime, end:
         v.push(
             field,
             "end_before_start",
-            "La fin doit suivre le début (le même jour).",
+            (
+                "La fin doit suivre le début (le même jour).",
+                "The end must come after the start (the same day).",
+            ),
         );
     }
 }
 
 pub(crate) fn local_problem(v: &mut Validator, field: &str, p: LocalTimeProblem) {
     match p {
-        LocalTimeProblem::DoesNotExist => v.push(field, "nonexistent_local_time", "Cette heure n'existe pas ce jour-là (passage à l'heure d'été)."),
-        LocalTimeProblem::Ambiguous => v.push(field, "ambiguous_local_time", "Cette heure existe deux fois ce jour-là (passage à l'heure d'hiver) : précisez une autre heure."),
+        LocalTimeProblem::DoesNotExist => v.push(field, "nonexistent_local_time", ("Cette heure n'existe pas ce jour-là (passage à l'heure d'été).", "This time does not exist that day (clocks go forward).")),
+        LocalTimeProblem::Ambiguous => v.push(field, "ambiguous_local_time", ("Cette heure existe deux fois ce jour-là (passage à l'heure d'hiver) : précisez une autre heure.", "This time happens twice that day (clocks go back): give another time.")),
     }
 }
 

@@ -226,7 +226,7 @@ pub(crate) fn date_param(s: &str, field: &str) -> ServiceResult<NaiveDate> {
         ServiceError::field(
             ProblemCode::InvalidParameter,
             field,
-            "Date AAAA-MM-JJ attendue.",
+            ("Date AAAA-MM-JJ attendue.", "A date YYYY-MM-DD expected."),
         )
     })
 }
@@ -286,7 +286,10 @@ fn past_horizon(
         return Err(ServiceError::field(
             ProblemCode::PastHorizon,
             "from",
-            format!("Au-delà de l'horizon de réservation ({days} jours)."),
+            (
+                format!("Au-delà de l'horizon de réservation ({days} jours)."),
+                format!("Beyond the booking horizon ({days} days)."),
+            ),
         ));
     }
     Ok(())
@@ -304,14 +307,20 @@ async fn search_range(t: &Scope, q: AvailabilityQuery) -> ServiceResult<Arc<Free
         return Err(ServiceError::field(
             ProblemCode::ReversedRange,
             "to",
-            "La fin précède le début.",
+            (
+                "La fin précède le début.",
+                "The end comes before the start.",
+            ),
         ));
     }
     if (to - from).num_days() > 92 {
         return Err(ServiceError::field(
             ProblemCode::RangeTooLong,
             "to",
-            "92 jours au plus par recherche.",
+            (
+                "92 jours au plus par recherche.",
+                "92 days at most per search.",
+            ),
         ));
     }
     let org = t.organisation_id();

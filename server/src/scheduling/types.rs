@@ -21,7 +21,10 @@ pub(crate) fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, 
         v.push(
             "duration_minutes",
             "out_of_range",
-            "Durée entre 5 minutes et 8 heures.",
+            (
+                "Durée entre 5 minutes et 8 heures.",
+                "A duration between 5 minutes and 8 hours.",
+            ),
         );
     }
     if let Some(s) = i.step_minutes
@@ -30,7 +33,10 @@ pub(crate) fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, 
         v.push(
             "step_minutes",
             "out_of_range",
-            "Pas entre 5 minutes et 8 heures.",
+            (
+                "Pas entre 5 minutes et 8 heures.",
+                "Step between 5 minutes and 8 hours.",
+            ),
         );
     }
     for (f, x) in [
@@ -38,16 +44,28 @@ pub(crate) fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, 
         ("buffer_after_minutes", i.buffer_after_minutes),
     ] {
         if !within(BUFFER, x) {
-            v.push(f, "out_of_range", "Entre 0 et 240 minutes.");
+            v.push(
+                f,
+                "out_of_range",
+                ("Entre 0 et 240 minutes.", "Between 0 and 240 minutes."),
+            );
         }
     }
     if !within(NOTICE, i.min_notice_minutes) {
-        v.push("min_notice_minutes", "out_of_range", "Entre 0 et 30 jours.");
+        v.push(
+            "min_notice_minutes",
+            "out_of_range",
+            ("Entre 0 et 30 jours.", "Between 0 and 30 days."),
+        );
     }
     if let Some(h) = i.max_horizon_days
         && !within(HORIZON, h)
     {
-        v.push("max_horizon_days", "out_of_range", "Entre 1 et 366 jours.");
+        v.push(
+            "max_horizon_days",
+            "out_of_range",
+            ("Entre 1 et 366 jours.", "Between 1 and 366 days."),
+        );
     }
     if let Some(h) = i.reminder_offset_hours
         && !within(REMINDER_HOURS, h)
@@ -55,7 +73,7 @@ pub(crate) fn validate_type(i: &AppointmentTypeInput) -> ServiceResult<(String, 
         v.push(
             "reminder_offset_hours",
             "out_of_range",
-            "Entre 1 et 168 heures.",
+            ("Entre 1 et 168 heures.", "Between 1 and 168 hours."),
         );
     }
     v.finish().map_err(ServiceError::validation)?;

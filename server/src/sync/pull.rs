@@ -177,7 +177,10 @@ fn parse_limit(s: Option<&str>) -> ServiceResult<u64> {
                 ServiceError::field(
                     ProblemCode::InvalidParameter,
                     "limit",
-                    format!("Nombre entre 1 et {MAX_LIMIT}."),
+                    (
+                        format!("Nombre entre 1 et {MAX_LIMIT}."),
+                        format!("A number from 1 to {MAX_LIMIT}."),
+                    ),
                 )
             }),
     }
@@ -192,7 +195,11 @@ pub async fn pull(t: &Scope, q: PullQuery) -> ServiceResult<SyncPage> {
         None | Some("") => (FeedCursor::start(scope.clone()), true),
         Some(s) => {
             let c = FeedCursor::parse(s).ok_or_else(|| {
-                ServiceError::field(ProblemCode::InvalidParameter, "since", "Curseur invalide.")
+                ServiceError::field(
+                    ProblemCode::InvalidParameter,
+                    "since",
+                    ("Curseur invalide.", "Invalid cursor."),
+                )
             })?;
             if c.scope == scope {
                 (c, false)

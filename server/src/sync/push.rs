@@ -60,7 +60,10 @@ pub async fn push(t: &Scope, req: PushRequest) -> ServiceResult<PushResponse> {
         return Err(ServiceError::field(
             ProblemCode::InvalidField,
             "intents",
-            format!("{MAX_INTENTS} intentions au plus par envoi."),
+            (
+                format!("{MAX_INTENTS} intentions au plus par envoi."),
+                format!("{MAX_INTENTS} intents at most per upload."),
+            ),
         ));
     }
     let mut answers = Vec::with_capacity(req.intents.len());
@@ -170,7 +173,10 @@ async fn one(
             ServiceError::field(
                 ProblemCode::InvalidField,
                 "seq",
-                "Numéro d'ordre positif attendu.",
+                (
+                    "Numéro d'ordre positif attendu.",
+                    "A positive sequence number expected.",
+                ),
             ),
         ));
     }
@@ -327,7 +333,10 @@ async fn in_scope(t: &Scope, h: &Holder, a: &IntentAction) -> ServiceResult<()> 
         return Err(ServiceError::field(
             ProblemCode::Unknown,
             "site_id",
-            "Ce lieu n'est pas l'un des vôtres.",
+            (
+                "Ce lieu n'est pas l'un des vôtres.",
+                "This place is not one of yours.",
+            ),
         ));
     }
     Ok(())

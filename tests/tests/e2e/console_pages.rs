@@ -13,6 +13,17 @@ struct Page {
 }
 
 async fn send(s: &Server, token: &str, path: &str, form: Option<&[(&str, &str)]>) -> Page {
+    send_in(s, token, path, form, false).await
+}
+
+/// `send`, on the console in English (`relais_lang=en`) or in French.
+async fn send_in(
+    s: &Server,
+    token: &str,
+    path: &str,
+    form: Option<&[(&str, &str)]>,
+    english: bool,
+) -> Page {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -22,7 +33,13 @@ async fn send(s: &Server, token: &str, path: &str, form: Option<&[(&str, &str)]>
         None => http.get(format!("{}{path}", s.base)),
     }
     .header("sec-fetch-site", "same-origin")
-    .header("cookie", format!("relais_console={token}"));
+    .header(
+        "cookie",
+        format!(
+            "relais_console={token}; relais_lang={}",
+            if english { "en" } else { "fr" }
+        ),
+    );
     if let Some(f) = form {
         let csrf = csrf_of(token);
         let body: String = url::form_urlencoded::Serializer::new(String::new())
@@ -632,6 +649,69 @@ async fn every_console_page_escapes_what_staff_typed_in_both_languages() {
     assert!(
         shown >= 10,
         "the hostile text shown escaped on {shown} pages only"
+    );
+    s.stop().await;
+}
+
+// Issue 25: a refused form speaks the reader's language, its summary and each field's own
+// line — the service's refusal is written once, in French and in English, where it is made.
+#[tokio::test]
+async fn a_refused_form_says_each_fault_in_the_reader_s_language() {
+    let s = Server::start().await;
+    let a = org(&s, "Langues").await;
+    let long = "n".repeat(201);
+    let form = [
+        ("name", long.as_str()),
+        ("address", "1 rue de la Gare"),
+        ("phone", "12"),
+    ];
+    let en = send_in(
+        &s,
+        &a.admin.token,
+        "/console/admin/sites",
+        Some(&form),
+        true,
+    )
+    .await;
+    assert_eq!(en.status, 422, "{}", en.body);
+    assert!(
+        en.body
+            .contains("Name (internal, never shown to people): 200 characters at most."),
+        "{}",
+        en.body
+    );
+    assert!(
+        en.body.contains("a 10-digit French number expected"),
+        "{}",
+        en.body
+    );
+    for french in ["caractères au plus", "numéro français", " : "] {
+        let summary = en.body.split("id=\"errors\"").nth(1).unwrap_or("");
+        let summary = summary.split("</div>").next().unwrap_or("");
+        assert!(
+            !summary.contains(french),
+            "French on the English console: {summary}"
+        );
+    }
+    let fr = send_in(
+        &s,
+        &a.admin.token,
+        "/console/admin/sites",
+        Some(&form),
+        false,
+    )
+    .await;
+    assert_eq!(fr.status, 422);
+    assert!(
+        fr.body
+            .contains("Nom (interne, jamais montré aux personnes) : 200 caractères au plus."),
+        "{}",
+        fr.body
+    );
+    assert!(
+        fr.body.contains("numéro français à 10 chiffres attendu"),
+        "{}",
+        fr.body
     );
     s.stop().await;
 }

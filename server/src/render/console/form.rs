@@ -37,7 +37,7 @@ impl<'a> Form<'a> {
         self.errors
             .iter()
             .find(|e| e.field == name)
-            .map(|e| e.message.as_str())
+            .map(|e| e.message_in(self.lang.english))
     }
 
     pub fn error(&self, name: &str) -> Option<&str> {
@@ -48,6 +48,6 @@ impl<'a> Form<'a> {
                     || e.field.starts_with(&format!("{name}."))
                     || e.field.starts_with(&format!("{name}["))
             })
-            .map(|e| e.message.as_str())
+            .map(|e| e.message_in(self.lang.english))
     }
 }

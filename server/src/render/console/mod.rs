@@ -130,6 +130,7 @@ mod tests {
             field: "email".into(),
             code: "invalid_field".into(),
             message: "Adresse invalide.".into(),
+            message_en: "Invalid address.".into(),
         }];
         const FIELDS: &[spec::Field] = &[
             spec::Field {
@@ -161,11 +162,15 @@ mod tests {
             h.contains("<a href=\"#f-email\">Adresse électronique : Adresse invalide.</a>"),
             "{h}"
         );
-        // On the English console, the summary names the field in English.
+        // On the English console, the summary names the field and says its fault in English.
         let en = drawn(true);
         assert!(
-            en.contains("<a href=\"#f-email\">E-mail address : Adresse invalide.</a>"),
+            en.contains("<a href=\"#f-email\">E-mail address: Invalid address.</a>"),
             "{en}"
+        );
+        assert!(
+            en.contains(">Invalid address.</p>"),
+            "the field's own line: {en}"
         );
         assert!(en.contains("The form was not saved"), "{en}");
         assert!(h.contains("value=\"a&#34;&#60;b&#62;@x\""));

@@ -126,8 +126,12 @@ mod tests {
             field: "email".into(),
             code: "invalid_field".into(),
             message: "Adresse invalide.".into(),
+            message_en: "Invalid address.".into(),
         }];
-        for (english, label) in [(false, "Adresse électronique"), (true, "E-mail address")] {
+        for (english, said) in [
+            (false, "Adresse électronique : Adresse invalide."),
+            (true, "E-mail address: Invalid address."),
+        ] {
             let lang = Lang { english };
             let f = Form {
                 values: &values,
@@ -137,9 +141,7 @@ mod tests {
             };
             let h = body(lang, &f, Some("/console/file?x=\"1\""), None);
             assert!(
-                h.contains(&format!(
-                    "<a href=\"#f-email\">{label} : Adresse invalide.</a>"
-                )),
+                h.contains(&format!("<a href=\"#f-email\">{said}</a>")),
                 "{h}"
             );
             assert!(h.contains("value=\"a&#34;&#60;b&#62;@x\""), "{h}");

@@ -196,12 +196,18 @@ pub fn summary(fields: &[Field], form: &Form<'_>, l: Lang) -> Option<SummaryView
                 .iter()
                 .find(|f| e.field.starts_with(&format!("{}.", f.name)))
         });
+        // French puts a space before the colon; English does not.
+        let said = |name: &str| {
+            let m = e.message_in(l.english);
+            if l.english {
+                format!("{name}: {m}")
+            } else {
+                format!("{name} : {m}")
+            }
+        };
         items.push(match field {
-            Some(f) => (
-                Some(format!("#{}", id_of(f.name))),
-                format!("{} : {}", (f.label)(l.t()), e.message),
-            ),
-            None => (None, format!("{} : {}", e.field, e.message)),
+            Some(f) => (Some(format!("#{}", id_of(f.name))), said((f.label)(l.t()))),
+            None => (None, said(&e.field)),
         });
     }
     Some(SummaryView {

@@ -169,7 +169,10 @@ pub(super) async fn confirm(
         Err(_) => Err(ServiceError::field(
             relais_domain::problem::ProblemCode::InvalidCode,
             "code",
-            lang.t().type_the_6_digit_code,
+            (
+                crate::render::console::text::FR.type_the_6_digit_code,
+                crate::render::console::text::EN.type_the_6_digit_code,
+            ),
         )),
     };
     match result {
@@ -195,10 +198,10 @@ pub(super) async fn confirm(
             let status =
                 StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
             let parts = e.into_parts();
-            let general = parts.errors.is_empty().then(|| match parts.detail {
-                Some(d) => format!("{} — {d}", parts.title),
-                None => parts.title.to_owned(),
-            });
+            let general = parts
+                .errors
+                .is_empty()
+                .then(|| super::said_of(&parts, lang));
             let values = p.values();
             let form = Form {
                 values: &values,

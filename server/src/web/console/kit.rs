@@ -184,21 +184,23 @@ impl<P: Policy> Desk<P> {
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
         let p = e.into_parts();
         let general = if p.errors.is_empty() {
-            Some(match (p.detail, p.transition) {
-                (_, Some((current, allowed))) => format!(
-                    "{} « {} » ; {} : {}.",
-                    self.lang.t().not_possible_from_the,
-                    self.lang
-                        .word_of::<relais_domain::outreach::State>(&current),
-                    self.lang.t().possible,
-                    allowed
+            Some(match &p.transition {
+                Some((current, allowed)) => {
+                    let l = self.lang;
+                    let current = l.word_of::<relais_domain::outreach::State>(current);
+                    let allowed = allowed
                         .iter()
-                        .map(|a| self.lang.word_of::<relais_domain::outreach::Event>(a))
+                        .map(|a| l.word_of::<relais_domain::outreach::Event>(a))
                         .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                (Some(d), None) => format!("{} — {d}", p.title),
-                (None, None) => p.title.to_owned(),
+                        .join(", ");
+                    let (from, possible) = (l.t().not_possible_from_the, l.t().possible);
+                    if l.english {
+                        format!("{from} “{current}”; {possible}: {allowed}.")
+                    } else {
+                        format!("{from} « {current} » ; {possible} : {allowed}.")
+                    }
+                }
+                None => said_of(&p, self.lang),
             })
         } else {
             None
@@ -208,6 +210,16 @@ impl<P: Policy> Desk<P> {
             errors: p.errors,
             general,
         })
+    }
+}
+
+/// A refusal that names no field, in the reader's language: in French the service's title
+/// and detail; in English the code's label (the detail is written in French only).
+pub fn said_of(p: &crate::error::Parts, lang: Lang) -> String {
+    match (&p.detail, lang.english) {
+        (_, true) => lang.word(p.code).to_owned(),
+        (Some(d), false) => format!("{} — {d}", p.title),
+        (None, false) => p.title.to_owned(),
     }
 }
 

@@ -98,6 +98,7 @@ impl Posted {
                     .as_str()
                     .to_owned(),
                 message: "Champ obligatoire manquant.".to_owned(),
+                message_en: "Required field missing.".to_owned(),
             })
             .collect();
         if !missing.is_empty() {

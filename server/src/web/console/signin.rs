@@ -109,10 +109,10 @@ fn refused_form(
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
     let parts = e.into_parts();
     // A missing field is said as the form says it.
-    let general = parts.errors.is_empty().then(|| match parts.detail {
-        Some(d) => format!("{} — {d}", parts.title),
-        None => parts.title.to_owned(),
-    });
+    let general = parts
+        .errors
+        .is_empty()
+        .then(|| super::said_of(&parts, lang));
     let form = Form {
         values,
         errors: &parts.errors,

@@ -51,7 +51,7 @@ pub(super) fn period(
             ServiceError::field(
                 ProblemCode::InvalidParameter,
                 name,
-                "Date JJ/MM/AAAA attendue.",
+                ("Date JJ/MM/AAAA attendue.", "A date DD/MM/YYYY expected."),
             )
         }),
     };

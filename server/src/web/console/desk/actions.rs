@@ -89,22 +89,31 @@ pub(super) fn callback_of(
             return Err(crate::error::ServiceError::field(
                 relais_domain::problem::ProblemCode::InvalidField,
                 "callback_date",
-                "Le jour et les deux heures du rappel sont nécessaires.",
+                (
+                    "Le jour et les deux heures du rappel sont nécessaires.",
+                    "The call-back's day and both times are needed.",
+                ),
             ));
         }
         return Ok(None);
     };
-    let bad = |name: &str, what: &str| {
+    let bad = |name: &str, fr: &str, en: &str| {
         crate::error::ServiceError::field(
             relais_domain::problem::ProblemCode::InvalidField,
             name,
-            what,
+            (fr, en),
         )
     };
-    let day = NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .map_err(|_| bad("callback_date", "Jour AAAA-MM-JJ attendu."))?;
+    let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
+        bad(
+            "callback_date",
+            "Jour AAAA-MM-JJ attendu.",
+            "A day YYYY-MM-DD expected.",
+        )
+    })?;
     let time = |t: &str, name: &str| {
-        NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| bad(name, "Heure HH:MM attendue."))
+        NaiveTime::parse_from_str(t, "%H:%M")
+            .map_err(|_| bad(name, "Heure HH:MM attendue.", "A time HH:MM expected."))
     };
     Ok(Some((
         day,

@@ -203,7 +203,10 @@ pub(super) async fn outcome(
             let why = refusal
                 .general
                 .clone()
-                .or(refusal.errors.first().map(|e| e.message.clone()))
+                .or(refusal
+                    .errors
+                    .first()
+                    .map(|e| e.message_in(l.english).to_owned()))
                 .unwrap_or_else(|| l.t().change_refused.to_owned());
             agenda_view(&d, &None, Some((refusal.status, why))).await
         }

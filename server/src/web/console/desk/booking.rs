@@ -193,8 +193,8 @@ pub(super) async fn slots_page(
                 refused = Some(
                     p.errors
                         .first()
-                        .map(|e| e.message.clone())
-                        .unwrap_or_else(|| p.title.to_owned()),
+                        .map(|e| e.message_in(l.english).to_owned())
+                        .unwrap_or_else(|| super::super::said_of(&p, l)),
                 );
             }
             Ok(found) => {
