@@ -9,8 +9,9 @@
 //! else; a form from another site is refused as well. Every page is `no-store` (the safety
 //! headers of `web`).
 //!
-//! This file is the router; `kit` (who is calling, the answers) and `posted` (reading forms)
-//! are the toolkit below the pages; `pages` holds the console's few pages of its own.
+//! This file is the router; `kit` (who is calling), `answers` (what a page answers) and
+//! `posted` (reading forms) are the toolkit below the pages; `pages` holds the console's few
+//! pages of its own.
 
 // A refusal here is the answer itself, sent at once: boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
@@ -47,10 +48,12 @@ pub use notices::{Done, done, notice};
 pub const COOKIE: &str = "relais_console";
 const LANG_COOKIE: &str = "relais_lang";
 
+mod answers;
 mod kit;
 mod pages;
 mod posted;
 
+pub use answers::*;
 pub use kit::*;
 use pages::*;
 pub use posted::*;

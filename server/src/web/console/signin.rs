@@ -57,7 +57,7 @@ fn sign_in_cookie(state: &AppState, token: &str) -> HeaderValue {
     HeaderValue::from_str(&format!(
         "{SIGN_IN_COOKIE}={token}; Path=/console/connexion; Max-Age={}; HttpOnly; SameSite=Strict{}",
         crate::auth::sessions::SIGN_IN_MINUTES * 60,
-        super::kit::secure(state)
+        super::secure(state)
     ))
     .unwrap_or_else(|_| no_sign_in_cookie())
 }
