@@ -93,8 +93,79 @@ pub struct Facts {
     pub anonymous: Vec<AnonymousFact>,
 }
 
-/// A count, or `None` where suppressed.
-pub type Cell = Option<u32>;
+/// A count as a report publishes it: the count, or why it is hidden (JSON: a number, or
+/// `"small"`, or `"withheld"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Cell {
+    Shown(u32),
+    Hidden(Hidden),
+}
+
+/// Why a count of an external report is hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Hidden {
+    /// From 1 to 4: too few to publish ("< 5").
+    Small,
+    /// Any size, hidden so that a small count beside it cannot be worked out from the totals
+    /// (complementary suppression). Never read as small: it may be large.
+    Withheld,
+}
+
+impl Cell {
+    /// The count, when it is shown.
+    pub fn shown(self) -> Option<u32> {
+        match self {
+            Cell::Shown(n) => Some(n),
+            Cell::Hidden(_) => None,
+        }
+    }
+
+    pub fn is_hidden(self) -> bool {
+        matches!(self, Cell::Hidden(_))
+    }
+
+    /// The cell as a reader reads it: the count, "< 5", or "masqué" / "withheld".
+    pub fn text(self, lang: crate::words::Lang) -> String {
+        match self {
+            Cell::Shown(n) => n.to_string(),
+            Cell::Hidden(h) => h.label(lang).to_owned(),
+        }
+    }
+
+    /// The cell's kind, as the CSV writes it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Cell::Shown(_) => "shown",
+            Cell::Hidden(h) => h.as_str(),
+        }
+    }
+}
+
+impl Hidden {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hidden::Small => "small",
+            Hidden::Withheld => "withheld",
+        }
+    }
+
+    /// (French, English) as a table reads it.
+    pub fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            Hidden::Small => ("< 5", "< 5"),
+            Hidden::Withheld => ("masqué", "withheld"),
+        }
+    }
+
+    pub fn label(self, lang: crate::words::Lang) -> &'static str {
+        let (fr, en) = self.labels();
+        lang.pick(fr, en)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -191,7 +262,7 @@ struct Sup(Audience);
 impl Sup {
     /// Every count, first; `protect` hides cells afterwards for an external report.
     fn cell(&self, n: u32) -> Cell {
-        Some(n)
+        Cell::Shown(n)
     }
     /// A figure computed over `base` items: hidden when the base is small outside.
     fn over(&self, base: u32, v: Option<f64>) -> Option<f64> {
@@ -236,29 +307,103 @@ pub fn compute(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
     r
 }
 
-/// Whether the hidden cells of one group whose total is published give nothing away: none
-/// hidden, or at least two whose sum (the total minus the shown cells) fixes neither, even
-/// to a reader who assumes every hidden cell is a small one (1 to 4).
-fn group_is_safe(raw: &[u32], hidden: &[bool]) -> bool {
-    let k = hidden.iter().filter(|h| **h).count() as u32;
-    if k == 0 {
-        return true;
-    }
-    let mut sum = 0;
-    let mut all_small = true;
-    for (v, h) in raw.iter().zip(hidden) {
-        if *h {
-            sum += *v;
-            all_small &= (1..SUPPRESS_BELOW).contains(v);
+/// What a reader knows of a count: at least `.0`, at most `.1` (`None`: any size).
+type Known = (u64, Option<u64>);
+
+/// What a reader of the published report can tell of every cell: an interval per cell
+/// (shown: its count; small: 1 to 4; withheld: any size), tightened by every published
+/// total (`members` add up to `total`) until nothing changes. Sums of integer intervals are
+/// intervals, so each step is exact for its group; repeated, it follows chains of groups
+/// (a hidden total worked out in one group and used in the next).
+fn what_a_reader_knows(
+    raw: &[u32],
+    hidden: &[bool],
+    small: &[bool],
+    groups: &[(Vec<usize>, usize)],
+) -> Vec<Known> {
+    let mut b: Vec<Known> = raw
+        .iter()
+        .zip(hidden.iter().zip(small))
+        .map(|(v, (h, s))| match (h, s) {
+            (false, _) => (u64::from(*v), Some(u64::from(*v))),
+            (true, true) => (1, Some(u64::from(SUPPRESS_BELOW - 1))),
+            // Withheld: any size, nothing (a zero may be withheld too).
+            (true, false) => (0, None),
+        })
+        .collect();
+    for _ in 0..1000 {
+        let mut changed = false;
+        for (members, total) in groups {
+            let lo_sum: u64 = members.iter().map(|m| b[*m].0).sum();
+            let unbounded = members.iter().filter(|m| b[**m].1.is_none()).count();
+            let hi_sum: u64 = members.iter().filter_map(|m| b[*m].1).sum();
+            // The total lies within what its members can add up to…
+            let (tlo, thi) = b[*total];
+            let t = (
+                tlo.max(lo_sum),
+                match (thi, unbounded) {
+                    (Some(h), 0) => Some(h.min(hi_sum)),
+                    (None, 0) => Some(hi_sum),
+                    (h, _) => h,
+                },
+            );
+            if t != b[*total] {
+                b[*total] = t;
+                changed = true;
+            }
+            // …and each member within the total less what the others can be.
+            let (tlo, thi) = t;
+            for m in members {
+                let (lo, hi) = b[*m];
+                let others_lo = lo_sum - lo;
+                let others_hi = match hi {
+                    Some(h) if unbounded == 0 => Some(hi_sum - h),
+                    None if unbounded == 1 => Some(hi_sum),
+                    _ => None,
+                };
+                let new_lo = match others_hi {
+                    Some(o) => lo.max(tlo.saturating_sub(o)),
+                    None => lo,
+                };
+                let new_hi = match (hi, thi) {
+                    (Some(h), Some(t)) => Some(h.min(t.saturating_sub(others_lo))),
+                    (None, Some(t)) => Some(t.saturating_sub(others_lo)),
+                    (h, None) => h,
+                };
+                if (new_lo, new_hi) != (lo, hi) {
+                    b[*m] = (new_lo, new_hi);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
         }
     }
-    k >= 2 && sum > k && !(all_small && sum == (SUPPRESS_BELOW - 1) * k)
+    b
 }
 
-/// Primary suppression (every count from 1 to 4), then complementary suppression: in every
-/// group whose total is published (a row, a column, a breakdown of a shown figure), hide
-/// the smallest shown cells until `group_is_safe`, repeated until no group changes, so no
-/// hidden count can be recomputed from the totals of its row or column.
+/// Whether the reader has worked out hidden cell `i`: a small one narrowed below its four
+/// possible values (1 to 4), or any one fixed to a single value.
+fn is_disclosed(
+    i: usize,
+    hidden: &[bool],
+    small: &[bool],
+    known: &[Known],
+    stuck: &[bool],
+) -> bool {
+    let (lo, hi) = known[i];
+    hidden[i]
+        && !stuck[i]
+        && (Some(lo) == hi
+            || (small[i] && (lo > 1 || hi.is_some_and(|h| h < u64::from(SUPPRESS_BELOW - 1)))))
+}
+
+/// Primary suppression (every count from 1 to 4), then complementary suppression: while a
+/// reader who knows every published total (a row, a column, a breakdown of a shown figure,
+/// chained) and which cells are small can work out a hidden cell (`what_a_reader_knows`),
+/// hide one more. A cell hidden to protect another is published as withheld, never as
+/// small.
 fn protect(r: &mut Report) {
     let mut cells: Vec<&mut Cell> = Vec::new();
     let at = |cells: &mut Vec<&mut Cell>| cells.len();
@@ -360,58 +505,134 @@ fn protect(r: &mut Report) {
         groups.push((col, by_initiative[ii]));
     }
 
-    let raw: Vec<u32> = cells.iter().map(|c| c.unwrap_or(0)).collect();
-    let mut hidden: Vec<bool> = raw
+    let raw: Vec<u32> = cells.iter().map(|c| c.shown().unwrap_or(0)).collect();
+    let small: Vec<bool> = raw
         .iter()
         .map(|v| (1..SUPPRESS_BELOW).contains(v))
         .collect();
+    let mut hidden = small.clone();
+    // Hide more until a reader of the published totals can work out no hidden cell: in a
+    // group of the disclosed cell, its smallest shown count (or, when none is left, the
+    // group's total); every step hides one more cell, so it ends.
+    // `small`: hidden and published as small. A cell hidden to protect another is published
+    // as withheld (any size); so is a small one whose label alone would tell too much (two
+    // small counts under a small total say the total is not 1).
+    let mut small = small;
+    let mut stuck = vec![false; raw.len()];
+    let disclosed = |hidden: &[bool], small: &[bool], stuck: &[bool]| {
+        let known = what_a_reader_knows(&raw, hidden, small, &groups);
+        let all: Vec<usize> = (0..raw.len())
+            .filter(|c| is_disclosed(*c, hidden, small, &known, stuck))
+            .collect();
+        all
+    };
+    // What may change around a disclosed cell: a small one published as withheld instead
+    // (it hides nothing more: cost 0), or one more count hidden, a member or a total of its
+    // groups (cost: the count, plus one, so a zero is not free).
+    let around = |i: usize| {
+        let mut a: Vec<usize> = groups
+            .iter()
+            .filter(|(members, total)| *total == i || members.contains(&i))
+            .flat_map(|(members, total)| members.iter().copied().chain([*total]))
+            .collect();
+        a.sort_unstable();
+        a.dedup();
+        a
+    };
+    let change = |c: usize, hidden: &[bool], small: &[bool]| {
+        let (mut h, mut sm) = (hidden.to_vec(), small.to_vec());
+        let cost = if hidden[c] && small[c] {
+            sm[c] = false;
+            0
+        } else if !hidden[c] {
+            h[c] = true;
+            1 + u64::from(raw[c])
+        } else {
+            return None;
+        };
+        Some((h, sm, cost))
+    };
     loop {
-        let mut changed = false;
-        for (members, total) in &groups {
-            if hidden[*total] {
-                continue;
+        let now = disclosed(&hidden, &small, &stuck);
+        let Some(&i) = now.first() else {
+            break;
+        };
+        // Of the changes that leave fewer cells worked out, the one that hides least. When
+        // no single change does (hiding a channel's total gives it back from its row), the
+        // cheapest pair: a change, then one around the first cell it gives away.
+        let mut best: Option<(u64, Vec<bool>, Vec<bool>)> = None;
+        fn keep(
+            best: &mut Option<(u64, Vec<bool>, Vec<bool>)>,
+            cost: u64,
+            h: Vec<bool>,
+            sm: Vec<bool>,
+        ) {
+            if best.as_ref().is_none_or(|b| cost < b.0) {
+                *best = Some((cost, h, sm));
             }
-            loop {
-                let vals: Vec<u32> = members.iter().map(|i| raw[*i]).collect();
-                let hid: Vec<bool> = members.iter().map(|i| hidden[*i]).collect();
-                if group_is_safe(&vals, &hid) {
-                    break;
-                }
-                let next = members
+        }
+        let mut firsts = Vec::new();
+        for c in around(i) {
+            let Some((h, sm, cost)) = change(c, &hidden, &small) else {
+                continue;
+            };
+            let left = disclosed(&h, &sm, &stuck);
+            if left.len() < now.len() {
+                keep(&mut best, cost, h, sm);
+            } else {
+                firsts.push((h, sm, cost, left));
+            }
+        }
+        if best.is_none() {
+            for (h, sm, cost, left) in firsts {
+                let next = left
                     .iter()
                     .copied()
-                    .filter(|i| !hidden[*i] && raw[*i] > 0)
-                    .min_by_key(|i| raw[*i]);
-                match next {
-                    Some(i) => {
-                        hidden[i] = true;
-                        changed = true;
-                    }
-                    // Nothing left to hide in the group: hide its total instead.
-                    None => {
-                        hidden[*total] = true;
-                        changed = true;
-                        break;
+                    .find(|d| !now.contains(d))
+                    .or(left.first().copied());
+                let Some(d) = next else { continue };
+                for c in around(d) {
+                    let Some((h2, sm2, cost2)) = change(c, &h, &sm) else {
+                        continue;
+                    };
+                    if disclosed(&h2, &sm2, &stuck).len() < now.len() {
+                        keep(&mut best, cost + cost2, h2, sm2);
                     }
                 }
             }
         }
-        if !changed {
-            break;
+        match best {
+            Some((_, h, sm)) => {
+                hidden = h;
+                small = sm;
+            }
+            // Nothing around it helps, even in two steps: hide its groups' totals (the
+            // loop goes on from there), or, with nothing left, leave it.
+            None => {
+                let total = around(i).into_iter().find(|c| !hidden[*c]);
+                match total {
+                    Some(c) => hidden[c] = true,
+                    None => stuck[i] = true,
+                }
+            }
         }
     }
-    for (c, h) in cells.into_iter().zip(hidden) {
+    for ((c, h), s) in cells.into_iter().zip(hidden).zip(small) {
         if h {
-            *c = None;
+            *c = Cell::Hidden(if s { Hidden::Small } else { Hidden::Withheld });
         }
+    }
+    // A share gives its count back from its base: hidden with it.
+    if r.reachability.reached.is_hidden() || r.reachability.to_reach.is_hidden() {
+        r.reachability.percent_reached = None;
     }
     for sh in &mut r.origin_by_channel {
-        if sh.count.is_none() {
+        if sh.count.is_hidden() {
             sh.percent = None;
         }
     }
     for sh in &mut r.origin_by_initiative {
-        if sh.count.is_none() {
+        if sh.count.is_hidden() {
             sh.percent = None;
         }
     }
@@ -465,7 +686,7 @@ fn compute_all(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
     let share = |n: u32| Share {
         key: (),
         count: s.cell(n),
-        percent: s.cell(n).and_then(|_| percent(n, n_new)),
+        percent: percent(n, n_new),
     };
     let origin_by_channel = OriginChannel::ALL
         .iter()

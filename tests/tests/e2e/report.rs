@@ -572,17 +572,32 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
     assert_eq!(st, 200);
     assert_eq!(x["suppressed_below"], 5);
     assert_eq!(x["new_situations"], 11);
-    // Five interviews in five different months: the hidden months (each at least 1) would
-    // give the total away, so the total goes too (complementary suppression, issue 10 §11).
-    assert_eq!(x["interviews_total"], Value::Null);
-    assert_eq!(x["minors"], Value::Null);
-    assert_eq!(x["anonymous_contacts"], Value::Null);
+    // Five interviews in five different months: five small months under a total of 5 would
+    // say each is 1, so enough of them are published as withheld (any size) for each small
+    // one to keep its four possible values; the total stays (issue 26 §1).
+    assert_eq!(x["interviews_total"], 5);
+    let months: Vec<&Value> = x["monthly"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["interviews"])
+        .filter(|c| *c != 0)
+        .collect();
+    assert_eq!(months.len(), 5, "{months:?}");
+    let withheld = months.iter().filter(|c| **c == "withheld").count();
+    assert!(withheld >= 3, "{months:?}");
+    assert!(months.iter().all(|c| *c == "withheld" || *c == "small"));
+    // Small counts, hidden: published as small, or as withheld where "small" itself would
+    // say too much beside the other small counts of their totals.
+    for k in ["minors", "anonymous_contacts"] {
+        assert!(x[k] == "small" || x[k] == "withheld", "{k}: {}", x[k]);
+    }
     assert_eq!(x["reachability"]["percent_reached"], 80.0);
     assert_eq!(x["reachability"]["median_hours_to_first_contact"], 9.0);
     let xorigin = find(&x["origins"], |o| {
         o["channel"] == "gendarmerie" && o["initiative"] == "third_party"
     });
-    assert_eq!(xorigin["count"], Value::Null);
+    assert_eq!(xorigin["count"], "small");
     fn walk(v: &Value, path: &str) {
         match v {
             Value::Object(m) => {
@@ -623,11 +638,14 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
             .starts_with("text/csv")
     );
     let csv = res.text().await.unwrap();
-    assert!(csv.starts_with("section,dimension_1,dimension_2,dimension_3,value\n"));
-    assert!(csv.contains("\nnew_situations,,,,11\n"), "{csv}");
-    assert!(csv.contains("\norigin,gendarmerie,third_party,,<5\n"));
-    assert!(csv.contains("\nproblems,domestic_violence,,,8\n"));
-    assert!(csv.contains("\nreachability,median_hours_to_first_contact,,,9\n"));
+    assert!(csv.starts_with("section,dimension_1,dimension_2,dimension_3,value,kind\n"));
+    assert!(csv.contains("\nnew_situations,,,,11,shown\n"), "{csv}");
+    assert!(
+        csv.contains("\norigin,gendarmerie,third_party,,<5,small\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("\nproblems,domestic_violence,,,8,shown\n"));
+    assert!(csv.contains("\nreachability,median_hours_to_first_contact,,,9,shown\n"));
     let res = s
         .http
         .get(format!(
@@ -874,4 +892,69 @@ async fn the_report_counts_days_in_the_organisation_s_zone() {
     };
     assert_eq!(count("2027-01-01", "2027-01-31").await, 1);
     assert_eq!(count("2026-12-01", "2026-12-31").await, 0);
+}
+
+/// Every count of `outside` says the truth about the same count of `inside`: a number is
+/// the number, "small" is 1 to 4; "withheld" may be anything.
+fn labels_are_true(outside: &Value, inside: &Value, path: &str) {
+    match (outside, inside) {
+        (Value::Object(o), Value::Object(i)) => {
+            for (k, v) in o {
+                labels_are_true(v, &i[k], &format!("{path}.{k}"));
+            }
+        }
+        (Value::Array(o), Value::Array(i)) => {
+            for (n, (a, b)) in o.iter().zip(i).enumerate() {
+                labels_are_true(a, b, &format!("{path}[{n}]"));
+            }
+        }
+        (Value::String(s), Value::Number(n)) if s == "small" => {
+            let n = n.as_u64().unwrap();
+            assert!((1..5).contains(&n), "{path}: {n} published as small");
+        }
+        (Value::Number(a), Value::Number(b)) if !path.contains("percent") => {
+            assert_eq!(a, b, "{path}");
+        }
+        _ => {}
+    }
+}
+
+// Issue 26 §1: the demo's year for funders. A count hidden to protect a small one reads as
+// withheld, never "< 5": partner and phone referrals (20 and 16) are not published as small.
+#[tokio::test]
+async fn the_demo_year_for_funders_says_which_counts_are_hidden_and_why() {
+    use chrono::Datelike;
+    use relais_domain::report::{Audience, Cell, Hidden, compute};
+    use sea_orm::EntityTrait;
+    let s = Server::start().await;
+    relais_server::demo::seed(&s.state).await.unwrap();
+    let org = relais_server::store::entities::organisation::Entity::find()
+        .one(s.state.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let y = relais_tests::paris_today().year() - 1;
+    let from = NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
+    let to = NaiveDate::from_ymd_opt(y, 12, 31).unwrap();
+    let facts = relais_server::casework::report::load_facts(s.state.db(), org, from, to)
+        .await
+        .unwrap();
+    let inside = compute(&facts, from, to, Audience::Internal);
+    let outside = compute(&facts, from, to, Audience::External);
+    assert_eq!(inside.new_situations, Cell::Shown(124));
+    for key in [OriginChannel::Partner, OriginChannel::Phone] {
+        let c = outside
+            .origin_by_channel
+            .iter()
+            .find(|c| c.key == key)
+            .unwrap();
+        assert_ne!(c.count, Cell::Hidden(Hidden::Small), "{key:?}");
+    }
+    labels_are_true(
+        &serde_json::to_value(&outside).unwrap(),
+        &serde_json::to_value(&inside).unwrap(),
+        "",
+    );
+    s.stop().await;
 }

@@ -1,36 +1,51 @@
-//! The activity report as CSV: one row per figure, masked cells as "<5" in the external
-//! version.
+//! The activity report as CSV: one row per figure, with its kind (shown, or hidden as small
+//! or withheld in the external version).
 
 use relais_domain::report::{Audience, Cell, Report};
 use std::fmt::Write as _;
 
-pub(crate) fn cell_csv(c: Cell) -> String {
-    c.map(|n| n.to_string()).unwrap_or_else(|| "<5".to_owned())
-}
-
-pub(crate) fn opt_csv(v: Option<f64>) -> String {
-    v.map(|x| x.to_string()).unwrap_or_default()
-}
-
-/// One row per figure: `section,dimension_1,dimension_2,dimension_3,value`; a suppressed
-/// count reads `<5`, a suppressed ratio is empty.
-pub fn csv(r: &Report) -> String {
-    let mut out = String::from("section,dimension_1,dimension_2,dimension_3,value\n");
-    let mut row = |s: &str, a: &str, b: &str, c: &str, v: String| {
-        let _ = writeln!(out, "{s},{a},{b},{c},{v}");
+/// A count's value and kind: the count; `<5` (small); `withheld` (hidden to protect
+/// another, of any size).
+pub(crate) fn cell_csv(c: Cell) -> (String, &'static str) {
+    let v = match c {
+        Cell::Shown(n) => n.to_string(),
+        Cell::Hidden(relais_domain::report::Hidden::Small) => "<5".to_owned(),
+        Cell::Hidden(relais_domain::report::Hidden::Withheld) => "withheld".to_owned(),
     };
-    row("range", "from", "", "", r.from.to_string());
-    row("range", "to", "", "", r.to.to_string());
+    (v, c.kind())
+}
+
+/// One row per figure: `section,dimension_1,dimension_2,dimension_3,value,kind`; a count is
+/// `shown`, `small` (value `<5`) or `withheld`; a ratio is `shown`, or empty and `withheld`
+/// where the external version hides it (empty and kindless: nothing to compute it from).
+pub fn csv(r: &Report) -> String {
+    let external = r.audience == Audience::External;
+    let opt_csv = |v: Option<f64>| -> (String, &'static str) {
+        match v {
+            Some(x) => (x.to_string(), "shown"),
+            None if external => (String::new(), "withheld"),
+            None => (String::new(), ""),
+        }
+    };
+    let mut out = String::from("section,dimension_1,dimension_2,dimension_3,value,kind\n");
+    let mut row = |s: &str, a: &str, b: &str, c: &str, (v, kind): (String, &str)| {
+        let _ = writeln!(out, "{s},{a},{b},{c},{v},{kind}");
+    };
+    row("range", "from", "", "", (r.from.to_string(), ""));
+    row("range", "to", "", "", (r.to.to_string(), ""));
     row(
         "range",
         "audience",
         "",
         "",
-        match r.audience {
-            Audience::Internal => "internal",
-            Audience::External => "external",
-        }
-        .into(),
+        (
+            match r.audience {
+                Audience::Internal => "internal",
+                Audience::External => "external",
+            }
+            .into(),
+            "",
+        ),
     );
     row(
         "people_accompanied",

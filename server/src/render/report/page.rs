@@ -14,14 +14,19 @@ fn fr<W: Word>(w: W) -> &'static str {
     w.label(Lang::Fr)
 }
 
+/// A figure inside a chart's markup, escaped: the count, "< 5" or "masqué".
 pub(crate) fn cell_html(c: Cell) -> String {
-    c.map(|n| n.to_string())
-        .unwrap_or_else(|| "&lt; 5".to_owned())
+    esc(&c.text(Lang::Fr))
 }
 
-/// Horizontal bars, one per item; a suppressed item has no bar and reads "< 5".
+/// Horizontal bars, one per item; a hidden item has no bar and reads "< 5" or "masqué".
 pub(crate) fn bar_chart(title: &str, items: &[(String, Cell)]) -> String {
-    let max = items.iter().filter_map(|i| i.1).max().unwrap_or(0).max(1);
+    let max = items
+        .iter()
+        .filter_map(|i| i.1.shown())
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let row_h = 22;
     let label_w = 230;
     let bar_w = 360;
@@ -33,7 +38,10 @@ pub(crate) fn bar_chart(title: &str, items: &[(String, Cell)]) -> String {
     );
     for (i, (label, v)) in items.iter().enumerate() {
         let y = i * row_h + 5;
-        let w = v.map(|n| (n as usize * bar_w) / max as usize).unwrap_or(0);
+        let w = v
+            .shown()
+            .map(|n| (n as usize * bar_w) / max as usize)
+            .unwrap_or(0);
         let _ = write!(
             s,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">{}</text><rect x=\"{}\" y=\"{}\" width=\"{w}\" height=\"{}\" fill=\"#2f5d8a\"/><text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
@@ -59,7 +67,7 @@ pub(crate) fn month_chart(r: &Report) -> String {
         .monthly
         .iter()
         .flat_map(|m| [m.new_situations, m.interviews])
-        .flatten()
+        .filter_map(Cell::shown)
         .max()
         .unwrap_or(0)
         .max(1);
@@ -78,7 +86,10 @@ pub(crate) fn month_chart(r: &Report) -> String {
             .into_iter()
             .enumerate()
         {
-            let hgt = v.map(|n| n as usize * plot_h / max as usize).unwrap_or(0);
+            let hgt = v
+                .shown()
+                .map(|n| n as usize * plot_h / max as usize)
+                .unwrap_or(0);
             let _ = write!(
                 s,
                 "<rect x=\"{}\" y=\"{}\" width=\"{col}\" height=\"{hgt}\" fill=\"{colour}\"><title>{}</title></rect>",
@@ -99,9 +110,10 @@ pub(crate) fn month_chart(r: &Report) -> String {
     s
 }
 
-/// A figure as a table reads it (the template escapes it): "< 5" when hidden.
+/// A figure as a table reads it (the template escapes it): "< 5" when small, "masqué"
+/// when withheld.
 fn cell(c: Cell) -> String {
-    c.map(|n| n.to_string()).unwrap_or_else(|| "< 5".to_owned())
+    c.text(Lang::Fr)
 }
 
 /// A table of the report: its headers and rows of text.
@@ -180,7 +192,7 @@ pub fn html(r: &Report, org_name: &str) -> String {
             "Problématiques",
             &r.problems
                 .iter()
-                .filter(|p| p.count != Some(0))
+                .filter(|p| p.count != Cell::Shown(0))
                 .map(|p| (fr(p.key).to_owned(), p.count))
                 .collect::<Vec<_>>(),
         )),
@@ -204,7 +216,7 @@ pub fn html(r: &Report, org_name: &str) -> String {
             &["Statut", "Sexe", "Âge", "Situations"],
             r.roles
                 .iter()
-                .filter(|c| c.count != Some(0))
+                .filter(|c| c.count != Cell::Shown(0))
                 .map(|c| {
                     vec![
                         fr(c.role).to_owned(),
@@ -249,10 +261,11 @@ pub fn html(r: &Report, org_name: &str) -> String {
             .filter(|o| o.partner_kind == *k)
             .map(|o| o.count)
             .collect();
-        let total = if cells.iter().any(Option::is_none) {
-            None
+        // A sum with a hidden part is of any size: withheld, never "< 5".
+        let total = if cells.iter().any(|c| c.is_hidden()) {
+            Cell::Hidden(relais_domain::report::Hidden::Withheld)
         } else {
-            Some(cells.iter().flatten().sum())
+            Cell::Shown(cells.iter().filter_map(|c| c.shown()).sum())
         };
         by_kind.push((fr(*k).to_owned(), total));
     }
@@ -263,7 +276,7 @@ pub fn html(r: &Report, org_name: &str) -> String {
             &["Partenaire", "Statut", "Orientations"],
             r.orientations
                 .iter()
-                .filter(|o| o.count != Some(0))
+                .filter(|o| o.count != Cell::Shown(0))
                 .map(|o| {
                     vec![
                         fr(o.partner_kind).to_owned(),
