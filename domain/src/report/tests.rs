@@ -297,6 +297,44 @@ fn check_group(total: Cell, cells: &[Cell], truth: &[Cell], what: &str) {
     }
 }
 
+/// A year of random facts: up to 40 situations with their interviews, up to 11 anonymous
+/// contacts, drawn with `rnd(n)` (a number below `n`).
+pub(super) fn random_year(rnd: &mut impl FnMut(usize) -> usize) -> Facts {
+    let mut f = Facts::default();
+    let n = 1 + rnd(40);
+    for p in 0..n {
+        let mut x = sit(
+            p as u128,
+            1 + rnd(12) as u32,
+            1 + rnd(28) as u32,
+            OriginChannel::ALL[rnd(OriginChannel::ALL.len())],
+        );
+        x.initiative = Initiative::ALL[rnd(Initiative::ALL.len())];
+        x.sex = Sex::ALL[rnd(Sex::ALL.len())];
+        x.birth_year = Some(1940 + rnd(80) as i32);
+        x.role = PersonRole::ALL[rnd(PersonRole::ALL.len())];
+        f.situations.push(x);
+        for _ in 0..rnd(3) {
+            f.interviews.push((
+                Some(Uuid::from_u128(p as u128)),
+                d(1 + rnd(12) as u32, 1 + rnd(28) as u32),
+                InterviewMode::ALL[rnd(InterviewMode::ALL.len())],
+            ));
+        }
+    }
+    for _ in 0..rnd(12) {
+        f.anonymous.push(AnonymousFact {
+            on: d(1 + rnd(12) as u32, 1 + rnd(28) as u32),
+            channel: OriginChannel::ALL[rnd(OriginChannel::ALL.len())],
+            sex: Sex::Female,
+            age_band: AgeBand::From26To40,
+            problems: vec![],
+            action: AnonymousAction::ALL[0],
+        });
+    }
+    f
+}
+
 /// Issue 10 §11: over many random years, no suppressed cell of the external report can
 /// be recomputed from the total of its row or column.
 #[test]
@@ -309,38 +347,7 @@ fn no_suppressed_cell_is_recovered_from_its_totals() {
         (seed % n as u64) as usize
     };
     for round in 0..500 {
-        let mut f = Facts::default();
-        let n = 1 + rnd(40);
-        for p in 0..n {
-            let mut x = sit(
-                p as u128,
-                1 + rnd(12) as u32,
-                1 + rnd(28) as u32,
-                OriginChannel::ALL[rnd(OriginChannel::ALL.len())],
-            );
-            x.initiative = Initiative::ALL[rnd(Initiative::ALL.len())];
-            x.sex = Sex::ALL[rnd(Sex::ALL.len())];
-            x.birth_year = Some(1940 + rnd(80) as i32);
-            x.role = PersonRole::ALL[rnd(PersonRole::ALL.len())];
-            f.situations.push(x);
-            for _ in 0..rnd(3) {
-                f.interviews.push((
-                    Some(Uuid::from_u128(p as u128)),
-                    d(1 + rnd(12) as u32, 1 + rnd(28) as u32),
-                    InterviewMode::ALL[rnd(InterviewMode::ALL.len())],
-                ));
-            }
-        }
-        for _ in 0..rnd(12) {
-            f.anonymous.push(AnonymousFact {
-                on: d(1 + rnd(12) as u32, 1 + rnd(28) as u32),
-                channel: OriginChannel::ALL[rnd(OriginChannel::ALL.len())],
-                sex: Sex::Female,
-                age_band: AgeBand::From26To40,
-                problems: vec![],
-                action: AnonymousAction::ALL[0],
-            });
-        }
+        let f = random_year(&mut rnd);
         let x = compute(&f, d(1, 1), d(12, 31), Audience::External);
         let t = compute(&f, d(1, 1), d(12, 31), Audience::Internal);
         let w = format!("round {round}");

@@ -956,5 +956,8 @@ async fn the_demo_year_for_funders_says_which_counts_are_hidden_and_why() {
         &serde_json::to_value(&inside).unwrap(),
         "",
     );
+    // A reader who solves every total at once works out no hidden cell.
+    let found = relais_domain::report::reader::worked_out(&outside);
+    assert!(found.is_empty(), "{}", found.join("\n"));
     s.stop().await;
 }

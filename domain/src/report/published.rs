@@ -1,0 +1,176 @@
+//! What a report publishes: its figures, and how a count reads (`Cell`: shown, small or
+//! withheld).
+
+use serde::{Deserialize, Serialize};
+
+use super::Audience;
+use crate::casework::{
+    AgeBand, ChildReportRecipient, InterviewMode, OrientationStatus, PartnerKind, Problem,
+    RoleGroup, Sex,
+};
+use crate::outreach::{CloseReason, Initiative, OriginChannel};
+use chrono::NaiveDate;
+
+/// A count as a report publishes it: the count, or why it is hidden (JSON: a number, or
+/// `"small"`, or `"withheld"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Cell {
+    Shown(u32),
+    Hidden(Hidden),
+}
+
+/// Why a count of an external report is hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Hidden {
+    /// From 1 to 4: too few to publish ("< 5").
+    Small,
+    /// Any size, hidden so that a small count beside it cannot be worked out from the totals
+    /// (complementary suppression). Never read as small: it may be large.
+    Withheld,
+}
+
+impl Cell {
+    /// The count, when it is shown.
+    pub fn shown(self) -> Option<u32> {
+        match self {
+            Cell::Shown(n) => Some(n),
+            Cell::Hidden(_) => None,
+        }
+    }
+
+    pub fn is_hidden(self) -> bool {
+        matches!(self, Cell::Hidden(_))
+    }
+
+    /// The cell as a reader reads it: the count, "< 5", or "masqué" / "withheld".
+    pub fn text(self, lang: crate::words::Lang) -> String {
+        match self {
+            Cell::Shown(n) => n.to_string(),
+            Cell::Hidden(h) => h.label(lang).to_owned(),
+        }
+    }
+
+    /// The cell's kind, as the CSV writes it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Cell::Shown(_) => "shown",
+            Cell::Hidden(h) => h.as_str(),
+        }
+    }
+}
+
+impl Hidden {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hidden::Small => "small",
+            Hidden::Withheld => "withheld",
+        }
+    }
+
+    /// (French, English) as a table reads it.
+    pub fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            Hidden::Small => ("< 5", "< 5"),
+            Hidden::Withheld => ("masqué", "withheld"),
+        }
+    }
+
+    pub fn label(self, lang: crate::words::Lang) -> &'static str {
+        let (fr, en) = self.labels();
+        lang.pick(fr, en)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Count<K> {
+    pub key: K,
+    pub count: Cell,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Share<K> {
+    pub key: K,
+    pub count: Cell,
+    /// Percent of the total, one decimal.
+    pub percent: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OriginCell {
+    pub channel: OriginChannel,
+    pub initiative: Initiative,
+    pub count: Cell,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoleCell {
+    pub role: RoleGroup,
+    pub sex: Sex,
+    pub age_band: AgeBand,
+    pub count: Cell,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrientationCell {
+    pub partner_kind: PartnerKind,
+    pub status: OrientationStatus,
+    pub count: Cell,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reachability {
+    pub to_reach: Cell,
+    pub reached: Cell,
+    pub percent_reached: Option<f64>,
+    pub median_hours_to_first_contact: Option<f64>,
+    pub attempts_per_contact: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Month {
+    /// "2026-03".
+    pub month: String,
+    pub new_situations: Cell,
+    pub interviews: Cell,
+    pub attempts: Cell,
+    pub anonymous_contacts: Cell,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Report {
+    pub from: NaiveDate,
+    /// Inclusive.
+    pub to: NaiveDate,
+    pub audience: Audience,
+    /// Counts below this are suppressed (`null`); absent for an internal report.
+    pub suppressed_below: Option<u32>,
+    pub people_accompanied: Cell,
+    pub new_situations: Cell,
+    pub interviews_total: Cell,
+    pub interviews: Vec<Count<InterviewMode>>,
+    pub origins: Vec<OriginCell>,
+    pub origin_by_channel: Vec<Share<OriginChannel>>,
+    pub origin_by_initiative: Vec<Share<Initiative>>,
+    pub problems: Vec<Count<Problem>>,
+    pub roles: Vec<RoleCell>,
+    pub minors: Cell,
+    pub reachability: Reachability,
+    pub orientations: Vec<OrientationCell>,
+    pub closures: Vec<Count<CloseReason>>,
+    pub child_reports: Vec<Count<ChildReportRecipient>>,
+    pub anonymous_contacts: Cell,
+    pub anonymous_by_channel: Vec<Count<OriginChannel>>,
+    pub monthly: Vec<Month>,
+}
