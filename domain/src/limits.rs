@@ -128,6 +128,19 @@ const fn rule(schema: &'static str, field: &'static str, rule: Rule) -> Limit {
     }
 }
 
+/// A person's birth year: from 1900 to the current year (the document's maximum is the
+/// year it is served in).
+const fn birth_year(schema: &'static str) -> Limit {
+    rule(
+        schema,
+        "birth_year",
+        Rule::Int {
+            min: FIRST_BIRTH_YEAR,
+            max: None,
+        },
+    )
+}
+
 const fn int(schema: &'static str, field: &'static str, min: i64, max: i64) -> Limit {
     rule(
         schema,
@@ -256,14 +269,7 @@ pub const LIMITS: &[Limit] = &[
     rule("ScheduleExceptionInput", "end", Rule::Time),
     text("PersonInput", "first_name", PERSON_NAME, Refused),
     text("PersonInput", "last_name", PERSON_NAME, Refused),
-    rule(
-        "PersonInput",
-        "birth_year",
-        Rule::Int {
-            min: FIRST_BIRTH_YEAR,
-            max: None,
-        },
-    ),
+    birth_year("PersonInput"),
     rule("PersonInput", "phone", Rule::Phone),
     rule("PersonInput", "email", Rule::Email),
     text("PersonInput", "address", ADDRESS, Absent),
@@ -277,14 +283,7 @@ pub const LIMITS: &[Limit] = &[
     rule("SafeWindow", "end", Rule::Time),
     text("WalkInInput", "first_name", PERSON_NAME, Refused),
     text("WalkInInput", "last_name", PERSON_NAME, Absent),
-    rule(
-        "WalkInInput",
-        "birth_year",
-        Rule::Int {
-            min: FIRST_BIRTH_YEAR,
-            max: None,
-        },
-    ),
+    birth_year("WalkInInput"),
     rule("WalkInInput", "phone", Rule::Phone),
     text("WalkInInput", "note", NOTES, Absent),
     rule("WalkInInput", "problems", Rule::AtMost(PROBLEMS)),
@@ -293,14 +292,7 @@ pub const LIMITS: &[Limit] = &[
     rule("AnonymousContactInput", "problems", Rule::AtMost(PROBLEMS)),
     text("ReferralInput", "first_name", PERSON_NAME, Refused),
     text("ReferralInput", "last_name", PERSON_NAME, Refused),
-    rule(
-        "ReferralInput",
-        "birth_year",
-        Rule::Int {
-            min: FIRST_BIRTH_YEAR,
-            max: None,
-        },
-    ),
+    birth_year("ReferralInput"),
     rule("ReferralInput", "phone", Rule::Phone),
     text("ReferralInput", "unit", NAME, Absent),
     text("ReferralInput", "note", NOTE, Absent),
