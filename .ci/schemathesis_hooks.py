@@ -10,7 +10,9 @@ rule the server enforces and its refusal names the field.
 - a link that keeps two persons apart turned off only with a traced reason
   (`casework::partners::link`);
 - a call-back window of 14 days at most (`casework::situations::event`);
-- a password that is not a common or trivial one (`relais_domain::password`).
+- a password that is not a common or trivial one (`relais_domain::password`);
+- a prevention action's publics counted apart (pupils, inhabitants, professionals) at most
+  its people reached (`relais_domain::prevention::parts_over_total`).
 
 Everything else the server takes is in the document itself (`relais_domain::limits`).
 Loaded by .ci/schemathesis.sh through SCHEMATHESIS_HOOKS.
@@ -77,8 +79,30 @@ def _ordered(d, a, b, strict=True):
         d[b] = later
 
 
+PUBLICS = ("pupils", "inhabitants", "professionals")
+
+
+def _publics_fit(v):
+    """The publics counted apart fit in the people reached: the total raised to their sum,
+    or, past the most one action reaches, the parts left uncounted."""
+    total = v.get("people_reached")
+    if not isinstance(total, int) or isinstance(total, bool):
+        return
+    parts = [v.get(k) for k in PUBLICS]
+    if not all(p is None or (isinstance(p, int) and not isinstance(p, bool)) for p in parts):
+        return
+    apart = sum(p for p in parts if p is not None)
+    if apart > total:
+        if apart <= 100_000:
+            v["people_reached"] = apart
+        else:
+            for k in PUBLICS:
+                v.pop(k, None)
+
+
 def _walk(v):
     if isinstance(v, dict):
+        _publics_fit(v)
         _ordered(v, "start", "end")
         _short(v, "start", "end", 14)
         _ordered(v, "start_local", "end_local")

@@ -243,6 +243,7 @@ async function main() {
     check('the report opens with its charts', (await page.locator('svg').count()) > 0 && (await page.title()).includes('Rapport'), await page.title());
     const year = await page.locator('body').innerText();
     check('the demo\'s report shows its year: 124 new situations, 320 people', year.includes('124') && year.includes('320'), year.slice(0, 400));
+    check('the demo\'s report counts its prevention work: 511 people reached, its section and chart', year.includes('511') && year.includes('Prévention : actions collectives') && (await page.locator('svg[aria-label="Personnes sensibilisées par type d\'action"]').count()) === 1, year.slice(0, 400));
     await look(page, 'admin-report-document');
     await page.goBack();
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Télécharger le tableau')]);
@@ -552,6 +553,21 @@ async function main() {
       await page.selectOption('#f-action', 'listening');
       await page.click('form[action="/console/contact-anonyme"] button[type=submit]');
       check('an anonymous contact is recorded', (await noticeText(page)).includes('Contact anonyme enregistré'), await page.locator('.errors').innerText().catch(() => ''));
+      // A prevention action: refused with the field named when its publics outnumber it,
+      // then recorded and listed.
+      await page.click('nav >> text=Prévention');
+      await page.fill('#f-held-on', new Date().toISOString().slice(0, 10));
+      await page.selectOption('#f-kind', 'stand');
+      await page.fill('#f-place', 'Marché du samedi (essai)');
+      await page.fill('#f-people-reached', '20');
+      await page.fill('#f-inhabitants', '25');
+      await page.click('form[action="/console/prevention"] button[type=submit]');
+      check('a prevention action whose publics outnumber it is refused, the field named', (await page.locator('#f-people-reached-e').count()) === 1 && (await page.inputValue('#f-place')) === 'Marché du samedi (essai)', await page.locator('main').innerText().then((t) => t.slice(0, 300)));
+      await page.fill('#f-people-reached', '45');
+      await page.click('form[action="/console/prevention"] button[type=submit]');
+      const listed = await page.locator('main table').innerText().catch(() => '');
+      check('a prevention action is recorded and listed', (await noticeText(page)).includes('Action enregistrée') && listed.includes('Marché du samedi (essai)'), listed.slice(0, 300));
+      await look(page, 'prevention');
     }
     await c.close();
   }

@@ -14,6 +14,7 @@ pub mod limits;
 pub mod outreach;
 pub mod password;
 pub mod phone;
+pub mod prevention;
 pub mod problem;
 pub mod report;
 pub mod role;

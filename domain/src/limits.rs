@@ -37,6 +37,8 @@ pub const MESSAGE_WORDS: usize = 500;
 pub const PROBLEMS: usize = 20;
 /// How many safe windows a person's profile holds.
 pub const SAFE_WINDOWS: usize = 14;
+/// The partners named on one prevention action.
+pub const ACTION_PARTNERS: usize = 20;
 
 /// What a field takes.
 #[derive(Debug, Clone, Copy)]
@@ -311,7 +313,20 @@ pub const LIMITS: &[Limit] = &[
         INTERVIEW_MINUTES.1,
     ),
     text("PersonLinkInput", "keep_apart_off_reason", REASON, Absent),
+    text("PreventionActionInput", "place", NAME, Refused),
+    rule(
+        "PreventionActionInput",
+        "partner_ids",
+        Rule::AtMost(ACTION_PARTNERS),
+    ),
+    int("PreventionActionInput", "people_reached", 0, REACHED),
+    int("PreventionActionInput", "pupils", 0, REACHED),
+    int("PreventionActionInput", "inhabitants", 0, REACHED),
+    int("PreventionActionInput", "professionals", 0, REACHED),
 ];
+
+/// The people one prevention action reaches, in all or of one public.
+const REACHED: i64 = crate::prevention::MOST_REACHED as i64;
 
 pub const WHEN: &[When] = &[
     When {

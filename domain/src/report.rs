@@ -17,7 +17,10 @@
 //! - **orientations** proposed in the range by partner kind × current status;
 //! - **closures** in the range by reason; **child-in-danger reports** by recipient;
 //!   **anonymous contacts** by channel;
-//! - **monthly activity**: new situations, interviews, attempts and anonymous contacts.
+//! - **prevention**: collective actions held in the range, by kind, and the people they
+//!   reached, by public where counted apart (never hidden: no person is in them);
+//! - **monthly activity**: new situations, interviews, attempts, anonymous contacts,
+//!   prevention actions and the people they reached.
 //!
 //! A report for outside the service (`Audience::External`) suppresses every count from 1 to
 //! 4 (shown as `null`), and every share or median computed over fewer than 5.
@@ -33,6 +36,7 @@ use crate::casework::{
     PersonRole, Problem, RoleGroup, Sex,
 };
 use crate::outreach::{CloseReason, Initiative, OriginChannel};
+use crate::prevention::{PreventionKind, Public};
 
 pub const SUPPRESS_BELOW: u32 = 5;
 
@@ -82,6 +86,16 @@ pub struct AnonymousFact {
     pub action: AnonymousAction,
 }
 
+/// A prevention action: its day, its kind, the people reached and, by public (in the order
+/// of `Public::ALL`), those counted apart.
+#[derive(Debug, Clone)]
+pub struct PreventionFact {
+    pub on: NaiveDate,
+    pub kind: PreventionKind,
+    pub people_reached: u32,
+    pub by_public: [Option<u32>; 3],
+}
+
 /// Everything the report is computed from. Dates are local dates.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
@@ -91,6 +105,7 @@ pub struct Facts {
     pub orientations: Vec<OrientationFact>,
     pub child_reports: Vec<(Option<Uuid>, NaiveDate, ChildReportRecipient)>,
     pub anonymous: Vec<AnonymousFact>,
+    pub prevention: Vec<PreventionFact>,
 }
 
 struct Sup(Audience);
@@ -329,21 +344,26 @@ fn compute_all(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
         })
         .collect();
 
-    let mut months: BTreeMap<(i32, u32), [u32; 4]> = BTreeMap::new();
+    let mut months: BTreeMap<(i32, u32), [u32; 6]> = BTreeMap::new();
     let mut d = NaiveDate::from_ymd_opt(from.year(), from.month(), 1).unwrap_or(from);
     while d <= to {
-        months.insert(month_key(d), [0; 4]);
+        months.insert(month_key(d), [0; 6]);
         d = d
             .checked_add_months(chrono::Months::new(1))
             .unwrap_or(NaiveDate::MAX);
     }
-    let mut bump = |day: NaiveDate, i: usize| {
+    let mut bump_by = |day: NaiveDate, i: usize, n: u32| {
         if inr(day)
             && let Some(m) = months.get_mut(&month_key(day))
         {
-            m[i] += 1;
+            m[i] += n;
         }
     };
+    for x in &f.prevention {
+        bump_by(x.on, 4, 1);
+        bump_by(x.on, 5, x.people_reached);
+    }
+    let mut bump = |day: NaiveDate, i: usize| bump_by(day, i, 1);
     for x in &f.situations {
         bump(x.received_on, 0);
     }
@@ -364,6 +384,8 @@ fn compute_all(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
             interviews: s.cell(c[1]),
             attempts: s.cell(c[2]),
             anonymous_contacts: s.cell(c[3]),
+            prevention_actions: c[4],
+            people_reached: c[5],
         })
         .collect();
 
@@ -388,7 +410,41 @@ fn compute_all(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
         child_reports,
         anonymous_contacts: s.cell(anonymous.len() as u32),
         anonymous_by_channel,
+        prevention: prevention(f.prevention.iter().filter(|a| inr(a.on))),
         monthly,
+    }
+}
+
+/// The prevention figures of the actions held in the range.
+fn prevention<'a>(held: impl Iterator<Item = &'a PreventionFact>) -> Prevention {
+    let held: Vec<&PreventionFact> = held.collect();
+    let by_kind = PreventionKind::ALL
+        .iter()
+        .map(|k| {
+            let of: Vec<_> = held.iter().filter(|a| a.kind == *k).collect();
+            PreventionRow {
+                kind: *k,
+                actions: of.len() as u32,
+                people_reached: of.iter().map(|a| a.people_reached).sum(),
+            }
+        })
+        .collect();
+    let by_public: Vec<PublicCount> = Public::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PublicCount {
+            public: *p,
+            people_reached: held.iter().filter_map(|a| a.by_public[i]).sum(),
+        })
+        .collect();
+    let people_reached: u32 = held.iter().map(|a| a.people_reached).sum();
+    let apart: u32 = by_public.iter().map(|p| p.people_reached).sum();
+    Prevention {
+        actions: held.len() as u32,
+        people_reached,
+        by_kind,
+        by_public,
+        public_not_given: people_reached.saturating_sub(apart),
     }
 }
 

@@ -29,6 +29,8 @@ mod person_pages;
 mod persons;
 #[path = "e2e/phone.rs"]
 mod phone;
+#[path = "e2e/prevention.rs"]
+mod prevention;
 #[path = "e2e/processes.rs"]
 mod processes;
 #[path = "e2e/report.rs"]

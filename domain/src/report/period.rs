@@ -58,6 +58,25 @@ impl Period {
     }
 }
 
+/// The longest period a report covers: three years.
+pub const MOST_DAYS: i64 = 3 * 366;
+
+/// Why a period cannot be a report's: it ends before it begins, or covers more than three
+/// years. Said of its end (`to`).
+pub fn check(from: NaiveDate, to: NaiveDate) -> Result<(), crate::Said> {
+    if to < from {
+        return Err((
+            "La fin précède le début.",
+            "The end comes before the start.",
+        )
+            .into());
+    }
+    if (to - from).num_days() > MOST_DAYS {
+        return Err(("Trois ans au plus.", "Three years at most.").into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +115,13 @@ mod tests {
         assert_eq!(Period::Quarter(4).label(today).1, "Q4 2026");
         assert_eq!(Period::Quarter(1).label(today).0, "1er trimestre 2026");
         assert_eq!(Period::Quarter(2).label(today).0, "2e trimestre 2026");
+    }
+
+    #[test]
+    fn a_period_runs_forward_and_three_years_at_most() {
+        assert!(check(d(2025, 1, 1), d(2025, 12, 31)).is_ok());
+        assert!(check(d(2025, 1, 2), d(2025, 1, 1)).is_err());
+        assert!(check(d(2023, 1, 1), d(2025, 12, 31)).is_ok());
+        assert!(check(d(2022, 1, 1), d(2025, 12, 31)).is_err());
     }
 }

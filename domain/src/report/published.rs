@@ -9,6 +9,7 @@ use crate::casework::{
     RoleGroup, Sex,
 };
 use crate::outreach::{CloseReason, Initiative, OriginChannel};
+use crate::prevention::{PreventionKind, Public};
 use chrono::NaiveDate;
 
 /// A count as a report publishes it: the count, or why it is hidden (JSON: a number, or
@@ -145,6 +146,39 @@ pub struct Month {
     pub interviews: Cell,
     pub attempts: Cell,
     pub anonymous_contacts: Cell,
+    /// Prevention actions held that month, and the people they reached (never hidden).
+    pub prevention_actions: u32,
+    pub people_reached: u32,
+}
+
+/// The prevention work beside the casework: collective actions and the people they
+/// reached. Never hidden, in any version: an action names no one, and no total the report
+/// publishes joins these figures to a count of persons, so they tell nothing of a hidden cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Prevention {
+    pub actions: u32,
+    pub people_reached: u32,
+    pub by_kind: Vec<PreventionRow>,
+    /// The people reached that were counted apart, by public.
+    pub by_public: Vec<PublicCount>,
+    /// The people reached that were not counted apart.
+    pub public_not_given: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PreventionRow {
+    pub kind: PreventionKind,
+    pub actions: u32,
+    pub people_reached: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicCount {
+    pub public: Public,
+    pub people_reached: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -172,5 +206,6 @@ pub struct Report {
     pub child_reports: Vec<Count<ChildReportRecipient>>,
     pub anonymous_contacts: Cell,
     pub anonymous_by_channel: Vec<Count<OriginChannel>>,
+    pub prevention: Prevention,
     pub monthly: Vec<Month>,
 }

@@ -489,3 +489,59 @@ fn months_span_the_range() {
     assert_eq!(m, ["2025-11", "2025-12", "2026-01", "2026-02"]);
     assert_eq!(r.reachability.percent_reached, None);
 }
+
+#[test]
+fn prevention_counted_by_kind_public_and_month_and_never_hidden() {
+    let act = |m, day, kind, reached, by_public| PreventionFact {
+        on: d(m, day),
+        kind,
+        people_reached: reached,
+        by_public,
+    };
+    let f = Facts {
+        prevention: vec![
+            act(3, 8, PreventionKind::Stand, 60, [None, Some(60), None]),
+            act(3, 22, PreventionKind::Stand, 3, [None, None, None]),
+            act(
+                5,
+                12,
+                PreventionKind::SchoolSession,
+                28,
+                [Some(26), None, Some(2)],
+            ),
+            act(
+                11,
+                25,
+                PreventionKind::ForumTheatre,
+                90,
+                [None, Some(70), None],
+            ),
+            // Outside the range: not counted.
+            PreventionFact {
+                on: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+                kind: PreventionKind::Stand,
+                people_reached: 500,
+                by_public: [None; 3],
+            },
+        ],
+        ..Facts::default()
+    };
+    for audience in [Audience::Internal, Audience::External] {
+        let r = compute(&f, d(1, 1), d(12, 31), audience);
+        let p = &r.prevention;
+        assert_eq!((p.actions, p.people_reached), (4, 181));
+        let stand = &p.by_kind[0];
+        assert_eq!(
+            (stand.kind, stand.actions, stand.people_reached),
+            (PreventionKind::Stand, 2, 63)
+        );
+        assert_eq!(p.by_kind.len(), PreventionKind::ALL.len());
+        assert_eq!(p.by_kind.iter().map(|k| k.actions).sum::<u32>(), p.actions);
+        let apart: Vec<u32> = p.by_public.iter().map(|x| x.people_reached).collect();
+        assert_eq!(apart, [26, 130, 2]);
+        assert_eq!(p.public_not_given, 181 - 158);
+        let march = &r.monthly[2];
+        assert_eq!((march.prevention_actions, march.people_reached), (2, 63));
+        assert_eq!(r.monthly.iter().map(|m| m.people_reached).sum::<u32>(), 181);
+    }
+}

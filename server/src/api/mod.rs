@@ -14,6 +14,7 @@ pub mod hooks;
 pub mod links;
 pub mod partners;
 pub mod persons;
+pub mod prevention;
 pub mod referrals;
 pub mod report;
 pub mod retention;
@@ -43,6 +44,7 @@ pub(crate) fn all() -> router::ApiRouter {
         referrals::routes(),
         situations::routes(),
         partners::routes(),
+        prevention::routes(),
         report::routes(),
         retention::routes(),
         templates::routes(),

@@ -37,7 +37,7 @@ fn bad(field: &str, fr: &str, en: &str) -> ServiceError {
     ServiceError::field(ProblemCode::InvalidParameter, field, (fr, en))
 }
 
-fn date_param(field: &str, v: Option<&str>) -> ServiceResult<NaiveDate> {
+pub(super) fn date_param(field: &str, v: Option<&str>) -> ServiceResult<NaiveDate> {
     let v = v.ok_or_else(|| {
         bad(
             field,

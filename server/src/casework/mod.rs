@@ -8,6 +8,7 @@ pub mod common;
 pub mod interviews;
 pub mod partners;
 pub mod persons;
+pub mod prevention;
 pub mod referrals;
 pub mod report;
 pub mod situations;

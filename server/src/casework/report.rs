@@ -17,7 +17,7 @@ use relais_domain::dto::Sex;
 use relais_domain::outreach::{CloseReason, Initiative, OriginChannel};
 use relais_domain::problem::ProblemCode;
 use relais_domain::report::{
-    AnonymousFact, Audience, Facts, OrientationFact, Report, SituationFact, compute,
+    AnonymousFact, Audience, Facts, OrientationFact, PreventionFact, Report, SituationFact, compute,
 };
 use sea_orm::EntityTrait;
 use sea_orm::{ColumnTrait, QueryFilter};
@@ -156,6 +156,15 @@ pub async fn load_facts(
             action: AnonymousAction::parse(&a.action).unwrap_or(AnonymousAction::Other),
         });
     }
+    for a in crate::casework::prevention::held_between(db, org, from, to).await? {
+        let dto = crate::casework::prevention::action_dto(&a)?;
+        f.prevention.push(PreventionFact {
+            on: dto.held_on,
+            kind: dto.kind,
+            people_reached: dto.people_reached,
+            by_public: [dto.pupils, dto.inhabitants, dto.professionals],
+        });
+    }
     Ok(f)
 }
 
@@ -167,17 +176,8 @@ pub async fn report(
     to: NaiveDate,
     audience: Audience,
 ) -> ServiceResult<(Report, String)> {
-    let bad =
-        |fr: &str, en: &str| ServiceError::field(ProblemCode::InvalidParameter, "to", (fr, en));
-    if to < from {
-        return Err(bad(
-            "La fin précède le début.",
-            "The end comes before the start.",
-        ));
-    }
-    if (to - from).num_days() > 3 * 366 {
-        return Err(bad("Trois ans au plus.", "Three years at most."));
-    }
+    relais_domain::report::period::check(from, to)
+        .map_err(|said| ServiceError::field(ProblemCode::InvalidParameter, "to", said))?;
     let facts = load_facts(t.db(), t.organisation_id(), from, to).await?;
     let r = compute(&facts, from, to, audience);
     t.state

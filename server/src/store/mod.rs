@@ -128,6 +128,7 @@ org_scoped!(
     orientation,
     child_report,
     anonymous_contact,
+    prevention_action,
     person_link,
     notification,
     dev_outbox,
@@ -172,6 +173,7 @@ synced!(
     orientation,
     child_report,
     anonymous_contact,
+    prevention_action,
     person_link
 );
 

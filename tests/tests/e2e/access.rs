@@ -68,6 +68,7 @@ struct Outreach {
     public_type: String,
     booking_link: String,
     unit_key: String,
+    prevention_action: String,
 }
 
 async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
@@ -144,6 +145,15 @@ async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
         )
         .await;
     assert_eq!(st, 201, "{bl}");
+    let (st, pa) = s
+        .post(
+            "/api/v1/prevention-actions",
+            Some(c),
+            json!({"held_on": relais_tests::paris_today().to_string(), "kind": "stand",
+                   "place": "Marché", "people_reached": 40}),
+        )
+        .await;
+    assert_eq!(st, 201, "{pa}");
     let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
     Outreach {
         situation: id(&sit),
@@ -154,6 +164,7 @@ async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
         public_type: id(&ty),
         booking_link: id(&bl),
         unit_key: unit["api_key"].as_str().unwrap().to_owned(),
+        prevention_action: id(&pa),
     }
 }
 
@@ -290,6 +301,23 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
             false,
         ),
         ep(
+            Method::GET,
+            "/api/v1/prevention-actions".into(),
+            None,
+            staff,
+            false,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/prevention-actions".into(),
+            Some(
+                json!({"held_on": "2026-01-15", "kind": "film_debate", "place": "Cinéma",
+                        "people_reached": 30}),
+            ),
+            staff,
+            false,
+        ),
+        ep(
             Method::POST,
             "/api/v1/retention".into(),
             Some(json!({"dry_run": true})),
@@ -374,6 +402,12 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
             format!("/api/v1/partner-units/{}", o.unit),
             Value::Null,
             admin,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/prevention-actions/{}", o.prevention_action),
+            Value::Null,
+            staff,
         ),
     ] {
         let mut e = ep(
@@ -1285,7 +1319,7 @@ async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens()
         made += 1;
     }
     assert_eq!(
-        made, 15,
+        made, 16,
         "each one-shot row's allowed call is made here or listed in MADE_ELSEWHERE"
     );
     s.stop().await;

@@ -626,6 +626,7 @@ async fn every_console_page_escapes_what_staff_typed_in_both_languages() {
         (c, "/console/agenda/abonnements"),
         (c, "/console/accueil"),
         (c, "/console/contact-anonyme"),
+        (c, "/console/prevention"),
     ];
     let mut shown = 0;
     for english in [false, true] {

@@ -666,8 +666,8 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
     assert!(html.starts_with("<!doctype html><html lang=\"fr\">"));
     assert_eq!(
         html.matches("<svg").count(),
-        4,
-        "origins, problems, orientations, months"
+        5,
+        "origins, problems, orientations, prevention, months"
     );
     assert!(html.contains("Personnes accompagnées<b>11</b>"));
     assert!(html.contains("Violences conjugales"));

@@ -37,6 +37,7 @@ pub fn menu(role: Role) -> Vec<MenuEntry> {
         m.push(("/console/agenda/abonnements", |t| t.calendar_feeds));
         m.push(("/console/accueil", |t| t.walk_in));
         m.push(("/console/contact-anonyme", |t| t.anonymous_contact));
+        m.push(("/console/prevention", |t| t.prevention.title));
     }
     if role.may_administer() {
         m.push(("/console/admin/sites", |t| t.admin.sites));

@@ -168,7 +168,63 @@ pub fn csv(r: &Report) -> String {
             cell_csv(c.count),
         );
     }
+    let shown = |n: u32| (n.to_string(), "shown");
+    let p = &r.prevention;
+    row("prevention", "actions", "", "", shown(p.actions));
+    row(
+        "prevention",
+        "people_reached",
+        "",
+        "",
+        shown(p.people_reached),
+    );
+    for k in &p.by_kind {
+        row(
+            "prevention",
+            k.kind.as_str(),
+            "actions",
+            "",
+            shown(k.actions),
+        );
+        row(
+            "prevention",
+            k.kind.as_str(),
+            "people_reached",
+            "",
+            shown(k.people_reached),
+        );
+    }
+    for x in &p.by_public {
+        row(
+            "prevention_public",
+            x.public.as_str(),
+            "",
+            "",
+            shown(x.people_reached),
+        );
+    }
+    row(
+        "prevention_public",
+        "not_given",
+        "",
+        "",
+        shown(p.public_not_given),
+    );
     for m in &r.monthly {
+        row(
+            "monthly",
+            &m.month,
+            "prevention_actions",
+            "",
+            shown(m.prevention_actions),
+        );
+        row(
+            "monthly",
+            &m.month,
+            "people_reached",
+            "",
+            shown(m.people_reached),
+        );
         row(
             "monthly",
             &m.month,

@@ -1,6 +1,7 @@
 //! The activity report rendered as CSV (`csv`) and as a printable HTML page with SVG charts
 //! (`page`). Shared by the JSON API and the staff console.
 
+mod charts;
 mod csv;
 mod page;
 

@@ -1,113 +1,15 @@
-//! The activity report as a printable HTML page (`templates/report/page.html`), with its SVG
-//! charts drawn here (no script, no external resource; the one place, with the QR code, where
-//! markup is written in Rust); every label and figure escaped.
+//! The activity report as a printable HTML page (`templates/report/page.html`): its
+//! sections, tables and key figures, with the SVG charts of `charts`.
 
 use relais_domain::casework::PartnerKind;
 use relais_domain::report::{Audience, Cell, Report};
 use relais_domain::words::{Lang, Word};
-use std::fmt::Write as _;
 
-use crate::render::html::esc;
+use super::charts::{bar_chart, month_chart};
 
 /// The French label of a stored word (the report is read by funders, in French).
 fn fr<W: Word>(w: W) -> &'static str {
     w.label(Lang::Fr)
-}
-
-/// A figure inside a chart's markup, escaped: the count, "< 5" or "masqué".
-pub(crate) fn cell_html(c: Cell) -> String {
-    esc(&c.text(Lang::Fr))
-}
-
-/// Horizontal bars, one per item; a hidden item has no bar and reads "< 5" or "masqué".
-pub(crate) fn bar_chart(title: &str, items: &[(String, Cell)]) -> String {
-    let max = items
-        .iter()
-        .filter_map(|i| i.1.shown())
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let row_h = 22;
-    let label_w = 230;
-    let bar_w = 360;
-    let h = items.len() * row_h + 10;
-    let mut s = format!(
-        "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{}\" width=\"660\" height=\"{h}\" viewBox=\"0 0 660 {h}\">",
-        esc(title),
-        esc(title)
-    );
-    for (i, (label, v)) in items.iter().enumerate() {
-        let y = i * row_h + 5;
-        let w = v
-            .shown()
-            .map(|n| (n as usize * bar_w) / max as usize)
-            .unwrap_or(0);
-        let _ = write!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">{}</text><rect x=\"{}\" y=\"{}\" width=\"{w}\" height=\"{}\" fill=\"#2f5d8a\"/><text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
-            label_w - 6,
-            y + 14,
-            esc(label),
-            label_w,
-            y + 3,
-            row_h - 6,
-            label_w + w + 6,
-            y + 14,
-            cell_html(*v)
-        );
-    }
-    s.push_str("</svg></figure>");
-    s
-}
-
-/// Monthly activity: two columns per month (new situations, interviews).
-pub(crate) fn month_chart(r: &Report) -> String {
-    let n = r.monthly.len().max(1);
-    let max = r
-        .monthly
-        .iter()
-        .flat_map(|m| [m.new_situations, m.interviews])
-        .filter_map(Cell::shown)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let width = 660usize;
-    let plot_h = 160usize;
-    let slot = (width - 40) / n;
-    let col = (slot.saturating_sub(6) / 2).max(2);
-    let mut s = format!(
-        "<figure><figcaption>Activité mensuelle : nouvelles situations (foncé) et entretiens (clair)</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Activité mensuelle\" width=\"{width}\" height=\"{}\" viewBox=\"0 0 {width} {}\">",
-        plot_h + 40,
-        plot_h + 40
-    );
-    for (i, m) in r.monthly.iter().enumerate() {
-        let x = 30 + i * slot;
-        for (k, (v, colour)) in [(m.new_situations, "#2f5d8a"), (m.interviews, "#9bb8d3")]
-            .into_iter()
-            .enumerate()
-        {
-            let hgt = v
-                .shown()
-                .map(|n| n as usize * plot_h / max as usize)
-                .unwrap_or(0);
-            let _ = write!(
-                s,
-                "<rect x=\"{}\" y=\"{}\" width=\"{col}\" height=\"{hgt}\" fill=\"{colour}\"><title>{}</title></rect>",
-                x + k * col,
-                10 + plot_h - hgt,
-                cell_html(v)
-            );
-        }
-        let _ = write!(
-            s,
-            "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
-            x + col,
-            plot_h + 26,
-            esc(m.month.get(2..).unwrap_or(&m.month))
-        );
-    }
-    s.push_str("</svg></figure>");
-    s
 }
 
 /// A figure as a table reads it (the template escapes it): "< 5" when small, "masqué"
@@ -149,6 +51,52 @@ struct ReportPage<'a> {
 
 pub(crate) fn pct(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.1} %")).unwrap_or_else(|| "—".into())
+}
+
+/// The prevention actions: the people reached by kind of action (a chart), the actions and
+/// people by kind, and the publics counted apart. Never hidden: no person is in them.
+fn prevention(r: &Report) -> Section {
+    let p = &r.prevention;
+    let mut publics: Vec<Vec<String>> = p
+        .by_public
+        .iter()
+        .map(|x| vec![fr(x.public).to_owned(), x.people_reached.to_string()])
+        .collect();
+    publics.push(vec![
+        "Non précisé".to_owned(),
+        p.public_not_given.to_string(),
+    ]);
+    Section {
+        title: "Prévention : actions collectives",
+        chart: Some(bar_chart(
+            "Personnes sensibilisées par type d'action",
+            &p.by_kind
+                .iter()
+                .map(|k| (fr(k.kind).to_owned(), Cell::Shown(k.people_reached)))
+                .collect::<Vec<_>>(),
+        )),
+        tables: vec![
+            table(
+                &["Action", "Actions menées", "Personnes sensibilisées"],
+                p.by_kind
+                    .iter()
+                    .map(|k| {
+                        vec![
+                            fr(k.kind).to_owned(),
+                            k.actions.to_string(),
+                            k.people_reached.to_string(),
+                        ]
+                    })
+                    .chain(std::iter::once(vec![
+                        "Total".to_owned(),
+                        p.actions.to_string(),
+                        p.people_reached.to_string(),
+                    ]))
+                    .collect(),
+            ),
+            table(&["Public", "Personnes sensibilisées"], publics),
+        ],
+    }
 }
 
 /// A printable page, French, self-contained.
@@ -309,6 +257,7 @@ pub fn html(r: &Report, org_name: &str) -> String {
                 .collect(),
         )],
     });
+    sections.push(prevention(r));
     sections.push(Section {
         title: "Activité mensuelle",
         chart: Some(month_chart(r)),
@@ -319,6 +268,8 @@ pub fn html(r: &Report, org_name: &str) -> String {
                 "Entretiens",
                 "Tentatives",
                 "Anonymes",
+                "Actions de prévention",
+                "Personnes sensibilisées",
             ],
             r.monthly
                 .iter()
@@ -329,6 +280,8 @@ pub fn html(r: &Report, org_name: &str) -> String {
                         cell(m.interviews),
                         cell(m.attempts),
                         cell(m.anonymous_contacts),
+                        m.prevention_actions.to_string(),
+                        m.people_reached.to_string(),
                     ]
                 })
                 .collect(),
@@ -347,6 +300,10 @@ pub fn html(r: &Report, org_name: &str) -> String {
             ("Entretiens", cell(r.interviews_total)),
             ("Contacts anonymes", cell(r.anonymous_contacts)),
             ("Mineurs", cell(r.minors)),
+            (
+                "Personnes sensibilisées (prévention)",
+                r.prevention.people_reached.to_string(),
+            ),
         ],
         sections,
     };

@@ -203,6 +203,31 @@ pub mod anonymous_contact {
     no_relations!();
 }
 
+/// A prevention action: collective, counted by the people reached; no person named.
+pub mod prevention_action {
+    use sea_orm::entity::prelude::*;
+    synced_cols! {
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "prevention_action")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            pub organisation_id: Uuid,
+            pub held_on: Date,
+            pub kind: String,
+            pub place: String,
+            /// The partners who took part, their ids comma-separated.
+            pub partner_ids: String,
+            pub people_reached: i32,
+            pub pupils: Option<i32>,
+            pub inhabitants: Option<i32>,
+            pub professionals: Option<i32>,
+            pub account_id: Uuid,
+        }
+    }
+    no_relations!();
+}
+
 pub mod person_link {
     use sea_orm::entity::prelude::*;
     synced_cols! {

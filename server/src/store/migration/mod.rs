@@ -16,6 +16,7 @@ mod m0009_booking_link;
 mod m0010_claim_index;
 mod m0011_intent_answers;
 mod m0012_link_session_epoch;
+mod m0013_prevention_action;
 
 #[allow(unused_imports)]
 use m0001_foundation::*;
@@ -41,6 +42,8 @@ use m0010_claim_index::*;
 use m0011_intent_answers::*;
 #[allow(unused_imports)]
 use m0012_link_session_epoch::*;
+#[allow(unused_imports)]
+use m0013_prevention_action::*;
 
 pub struct Migrator;
 
@@ -60,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0010ClaimIndex),
             Box::new(M0011IntentAnswers),
             Box::new(M0012LinkSessionEpoch),
+            Box::new(M0013PreventionAction),
         ]
     }
 }

@@ -40,6 +40,7 @@ pub mod desk;
 mod enrolment;
 pub mod intake;
 pub mod notices;
+pub mod prevention;
 pub mod referrer;
 pub mod signin;
 
@@ -67,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .merge(signin::routes())
         .merge(desk::routes())
         .merge(intake::routes())
+        .merge(prevention::routes())
         .merge(admin::routes())
         .merge(referrer::routes())
         .layer(axum::middleware::from_fn(draw_failures))

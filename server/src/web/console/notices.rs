@@ -31,6 +31,8 @@ pub enum Done {
     AppointmentUpdated,
     WalkInRecorded,
     AnonymousContactRecorded,
+    PreventionActionRecorded,
+    PreventionActionRemoved,
     ReferralSent,
     TypeCreated,
     TypeUpdated,
@@ -47,7 +49,7 @@ pub enum Done {
 use Done::*;
 
 /// Every fixed notice, with its code (`Anonymised` carries its count: `anonymises-3`).
-const FIXED: [(Done, &str); 31] = [
+const FIXED: [(Done, &str); 33] = [
     (SiteCreated, "site-cree"),
     (AccountCreated, "compte-cree"),
     (SecondFactorReset, "second-facteur"),
@@ -68,6 +70,8 @@ const FIXED: [(Done, &str); 31] = [
     (AppointmentUpdated, "rdv-modifie"),
     (WalkInRecorded, "venue"),
     (AnonymousContactRecorded, "contact-anonyme"),
+    (PreventionActionRecorded, "action-enregistree"),
+    (PreventionActionRemoved, "action-retiree"),
     (ReferralSent, "signalement-envoye"),
     (TypeCreated, "type-cree"),
     (TypeUpdated, "type-modifie"),
@@ -125,6 +129,8 @@ impl Done {
             AppointmentUpdated => l.t().appointment_updated,
             WalkInRecorded => l.t().walk_in_recorded_the,
             AnonymousContactRecorded => l.t().anonymous_contact_recorded,
+            PreventionActionRecorded => l.t().prevention.recorded,
+            PreventionActionRemoved => l.t().prevention.removed,
             ReferralSent => l.t().referral_sent,
             TypeCreated => l.t().type_created,
             TypeUpdated => l.t().type_updated,

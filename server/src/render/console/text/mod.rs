@@ -28,11 +28,13 @@ macro_rules! catalog {
 }
 
 pub mod admin;
+pub mod prevention;
 
 catalog! {
     /// The console's page text in one language: one field per key.
     Text {
         [admin: admin::Admin = (admin::FR, admin::EN)]
+        [prevention: prevention::Prevention = (prevention::FR, prevention::EN)]
         calendar_feeds => ("Abonnement au calendrier", "Calendar feed"),
         feeds_intro => ("Votre agenda dans votre application de calendrier : elle s'abonne à une adresse secrète, qui ne montre que l'heure, le lieu et le type de chaque rendez-vous (jamais le motif). Qui a l'adresse voit votre agenda : ne la partagez pas, révoquez-la si un téléphone est perdu.", "Your agenda in your calendar application: it subscribes to a secret address, which shows only each appointment's time, place and type (never the reason). Whoever has the address sees your agenda: do not share it, revoke it if a phone is lost."),
         feed_shown_once => ("Voici l'adresse de l'abonnement. Copiez-la dans votre application de calendrier maintenant : elle ne sera plus affichée.", "Here is the feed's address. Copy it into your calendar application now: it will not be shown again."),
@@ -310,7 +312,11 @@ mod tests {
     fn every_entry_reads_in_both_languages_and_no_key_is_written_twice() {
         let mut keys = std::collections::HashSet::new();
         let mut pairs = std::collections::HashSet::new();
-        for (key, fr, en) in ENTRIES.iter().chain(admin::ENTRIES) {
+        for (key, fr, en) in ENTRIES
+            .iter()
+            .chain(admin::ENTRIES)
+            .chain(prevention::ENTRIES)
+        {
             assert!(keys.insert(key), "{key} twice");
             assert!(
                 pairs.insert((fr, en)),
@@ -327,7 +333,11 @@ mod tests {
     fn the_console_s_text_reveals_no_context_but_on_the_referrer_s_pages() {
         const REFERRER_ONLY: &[&str] = &["the_social_worker_will", "unit_brigade_station_service"];
         let revealing = relais_domain::wording::Revealing::default();
-        for (key, fr, en) in ENTRIES.iter().chain(admin::ENTRIES) {
+        for (key, fr, en) in ENTRIES
+            .iter()
+            .chain(admin::ENTRIES)
+            .chain(prevention::ENTRIES)
+        {
             for text in [fr, en] {
                 if let Some(w) = revealing.find(text) {
                     assert!(REFERRER_ONLY.contains(key), "{key} reveals « {w} »: {text}");
