@@ -250,6 +250,15 @@ async function main() {
     const file = await download.path();
     const csv = fs.readFileSync(file, 'utf8');
     check('the report downloads as CSV', download.suggestedFilename().endsWith('.csv') && csv.split('\n').length > 3, download.suggestedFilename());
+    // The same year beside the year before, for funders: each headline figure then and now.
+    await page.selectOption('#f-audience', 'external');
+    await page.check('#f-compare');
+    await page.click('main form[method=get] button');
+    await page.click('text=Ouvrir le rapport');
+    const compared = await page.locator('body').innerText();
+    check('the funders\' report reads beside the year before (prevention: 511 people, +155)', compared.includes('Évolution sur un an') && compared.includes('Un an plus tôt') && compared.includes('+155 (+43.5 %)'), compared.slice(0, 600));
+    await look(page, 'admin-report-compared');
+    await page.goBack();
     // Partners and a partner unit's key, shown once.
     await page.click('nav >> text=Partenaires');
     await page.fill('#f-name >> nth=0', 'Association de test');

@@ -412,6 +412,7 @@ fn compute_all(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
         anonymous_by_channel,
         prevention: prevention(f.prevention.iter().filter(|a| inr(a.on))),
         monthly,
+        compared: None,
     }
 }
 
@@ -448,6 +449,7 @@ fn prevention<'a>(held: impl Iterator<Item = &'a PreventionFact>) -> Prevention 
     }
 }
 
+pub mod compare;
 pub mod period;
 mod published;
 pub use published::*;

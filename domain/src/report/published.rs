@@ -208,4 +208,7 @@ pub struct Report {
     pub anonymous_by_channel: Vec<Count<OriginChannel>>,
     pub prevention: Prevention,
     pub monthly: Vec<Month>,
+    /// The same period a year earlier, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compared: Option<super::compare::Comparison>,
 }

@@ -31,6 +31,9 @@ pub struct ReportQuery {
     /// `json` (default), `csv` or `html`.
     #[serde(default)]
     format: Option<String>,
+    /// `year_before`: the same period a year earlier beside it.
+    #[serde(default)]
+    compare: Option<String>,
 }
 
 fn bad(field: &str, fr: &str, en: &str) -> ServiceError {
@@ -59,7 +62,8 @@ pub(super) fn date_param(field: &str, v: Option<&str>) -> ServiceResult<NaiveDat
 #[utoipa::path(get, path = "/api/v1/report", tag = "report", security(("bearer" = [])),
     params(("from" = String, Query, description = "YYYY-MM-DD"), ("to" = String, Query, description = "YYYY-MM-DD, included"),
            ("audience" = Option<String>, Query, description = "internal (default) or external"),
-           ("format" = Option<String>, Query, description = "json (default), csv or html")),
+           ("format" = Option<String>, Query, description = "json (default), csv or html"),
+           ("compare" = Option<String>, Query, description = "year_before: the same period a year earlier beside it, with the change of each headline figure")),
     responses((status = 200, body = Report), (status = 400, body = super::error::Problem)))]
 pub async fn report(
     t: Staff<FileReaders>,
@@ -82,7 +86,18 @@ pub async fn report(
     if !matches!(format, "json" | "csv" | "html") {
         return Err(bad("format", "json, csv ou html.", "json, csv or html."));
     }
-    let (r, org_name) = svc::report(&t, from, to, audience).await?;
+    let compare = match q.compare.as_deref() {
+        None | Some("") => false,
+        Some("year_before") => true,
+        Some(_) => {
+            return Err(bad(
+                "compare",
+                "year_before, ou rien.",
+                "year_before, or nothing.",
+            ));
+        }
+    };
+    let (r, org_name) = svc::report(&t, from, to, audience, compare).await?;
     Ok(match format {
         "csv" => (
             [

@@ -168,18 +168,26 @@ pub async fn load_facts(
     Ok(f)
 }
 
-/// The activity report over `[from, to]` (three years at most) for an audience, and the
-/// organisation's name for its title. Generating it is audited.
+/// The activity report over `[from, to]` (three years at most) for an audience, with, when
+/// `compare`, the same period a year earlier beside it (computed and suppressed on its own);
+/// and the organisation's name for its title. Generating it is audited.
 pub async fn report(
     t: &Scope,
     from: NaiveDate,
     to: NaiveDate,
     audience: Audience,
+    compare: bool,
 ) -> ServiceResult<(Report, String)> {
     relais_domain::report::period::check(from, to)
         .map_err(|said| ServiceError::field(ProblemCode::InvalidParameter, "to", said))?;
     let facts = load_facts(t.db(), t.organisation_id(), from, to).await?;
-    let r = compute(&facts, from, to, audience);
+    let mut r = compute(&facts, from, to, audience);
+    if compare {
+        let (a, b) = relais_domain::report::compare::a_year_earlier(from, to);
+        let facts = load_facts(t.db(), t.organisation_id(), a, b).await?;
+        let earlier = compute(&facts, a, b, audience);
+        r.compared = Some(relais_domain::report::compare::compare(&r, &earlier));
+    }
     t.state
         .audit(t.audit_event(Action::ReportGenerated, None, None, "ok"))
         .await?;

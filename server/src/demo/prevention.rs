@@ -1,7 +1,7 @@
 //! The demo's prevention work, shaped like seed 000's ("more than 500 inhabitants made
 //! aware" through stands on the markets, forum theatre, an escape game, film debates): last
-//! calendar year's actions, and this year's up to today, so that the report's year over year
-//! reads. Fixed dates and counts: two demos show the same report.
+//! calendar year's actions, the year before's (the post's first) and this year's up to
+//! today, so that the report's year over year reads. Fixed dates and counts: two demos show the same report.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use relais_domain::prevention::PreventionKind::{self, *};
@@ -153,6 +153,91 @@ const LAST_YEAR: &[Action] = &[
     ),
 ];
 
+/// The year before, the post's first: fewer actions, 356 people reached.
+const YEAR_BEFORE: &[Action] = &[
+    (
+        3,
+        9,
+        Stand,
+        "Marché du samedi, place de la mairie (démo)",
+        Some(0),
+        44,
+        (None, Some(44), None),
+    ),
+    (
+        4,
+        18,
+        SchoolSession,
+        "Collège (démo), classes de 4e",
+        None,
+        26,
+        (Some(24), None, Some(2)),
+    ),
+    (
+        6,
+        15,
+        Stand,
+        "Marché du samedi, place de la mairie (démo)",
+        Some(0),
+        39,
+        (None, Some(39), None),
+    ),
+    (
+        10,
+        3,
+        ProfessionalTraining,
+        "Gendarmerie, compagnie (démo)",
+        None,
+        18,
+        (None, None, Some(18)),
+    ),
+    (
+        10,
+        17,
+        FilmDebate,
+        "Cinéma municipal (démo)",
+        None,
+        27,
+        (None, None, None),
+    ),
+    (
+        11,
+        23,
+        Stand,
+        "Marché du samedi, place de la mairie (démo)",
+        Some(0),
+        51,
+        (None, Some(51), None),
+    ),
+    (
+        11,
+        25,
+        ForumTheatre,
+        "Salle des fêtes (démo)",
+        Some(1),
+        96,
+        (None, Some(90), Some(6)),
+    ),
+    (
+        11,
+        29,
+        SchoolSession,
+        "Lycée (démo), classes de seconde",
+        None,
+        31,
+        (Some(29), None, Some(2)),
+    ),
+    (
+        12,
+        6,
+        Stand,
+        "Centre commercial (démo)",
+        Some(0),
+        24,
+        (None, Some(24), None),
+    ),
+];
+
 /// This year: the same season, the actions held so far.
 const THIS_YEAR: &[Action] = &[
     (
@@ -237,7 +322,11 @@ pub async fn seed(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let today = now.with_timezone(&crate::zone::DEFAULT).date_naive();
-    let years = [(today.year() - 1, LAST_YEAR), (today.year(), THIS_YEAR)];
+    let years = [
+        (today.year() - 2, YEAR_BEFORE),
+        (today.year() - 1, LAST_YEAR),
+        (today.year(), THIS_YEAR),
+    ];
     for (year, actions) in years {
         for &(m, d, kind, place, partner, reached, (pupils, inhabitants, professionals)) in actions
         {
@@ -274,7 +363,13 @@ mod tests {
     fn last_year_reached_a_little_over_500_people() {
         let total: u32 = super::LAST_YEAR.iter().map(|a| a.5).sum();
         assert_eq!(total, 511);
-        for a in super::LAST_YEAR.iter().chain(super::THIS_YEAR) {
+        let before: u32 = super::YEAR_BEFORE.iter().map(|a| a.5).sum();
+        assert_eq!(before, 356);
+        for a in super::LAST_YEAR
+            .iter()
+            .chain(super::THIS_YEAR)
+            .chain(super::YEAR_BEFORE)
+        {
             let (p, i, pr) = a.6;
             let apart = p.unwrap_or(0) + i.unwrap_or(0) + pr.unwrap_or(0);
             assert!(apart <= a.5, "{}: {apart} counted apart of {}", a.3, a.5);

@@ -79,6 +79,9 @@ pub async fn seed(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let mut d = Dice(0x5EED_2025);
+    // The year before's own activity (the files carried over were met then too), drawn
+    // from a dice of its own so that last year's figures stay what they were.
+    let mut e = Dice(0x5EED_2024);
     let last_year = now.year() - 1;
     let day0 = |y: i32| {
         NaiveDate::from_ymd_opt(y, 1, 1)
@@ -263,6 +266,25 @@ pub async fn seed(
             }
             at += Duration::hours(20 + d.below(48) as i64);
         }
+        if let Some(fc) = first_contact.filter(|_| carried) {
+            let when = fc + Duration::days(e.below(7) as i64) + Duration::hours(1);
+            if when < day0(last_year) {
+                interview::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    organisation_id: Set(org_id),
+                    situation_id: Set(s.id),
+                    person_id: Set(person.id),
+                    at: Set(when),
+                    mode: Set(if e.chance(65) { "in_person" } else { "phone" }.into()),
+                    duration_minutes: Set(Some(30 + 15 * e.below(4) as i32)),
+                    note: Set(None),
+                    account_id: Set(coordinator),
+                    ..Stamp::take(txn, when).await?.new_row()
+                }
+                .insert(txn)
+                .await?;
+            }
+        }
         let mut last_activity = at;
         let mut interviews = 0;
         if let Some(fc) = first_contact {
@@ -368,11 +390,40 @@ pub async fn seed(
         }
         am.update(txn).await?;
     }
-    // Anonymous contacts: statistics only, about one a week.
-    for _ in 0..ANONYMOUS {
-        let at = day0(last_year)
-            + Duration::days(d.below(358) as i64)
-            + Duration::minutes(d.below(9 * 60) as i64);
+    // Anonymous contacts: statistics only, about one a week; a few fewer the year before.
+    anonymous(
+        txn,
+        org_id,
+        coordinators,
+        &mut d,
+        day0(last_year),
+        ANONYMOUS,
+    )
+    .await?;
+    anonymous(
+        txn,
+        org_id,
+        coordinators,
+        &mut e,
+        day0(last_year - 1),
+        ANONYMOUS - 9,
+    )
+    .await?;
+    Ok(())
+}
+
+/// `n` anonymous contacts over the year that begins at `year`.
+async fn anonymous(
+    txn: &DatabaseTransaction,
+    org_id: Uuid,
+    coordinators: &[Uuid],
+    d: &mut Dice,
+    year: DateTime<Utc>,
+    n: usize,
+) -> Result<(), DbErr> {
+    for _ in 0..n {
+        let at =
+            year + Duration::days(d.below(358) as i64) + Duration::minutes(d.below(9 * 60) as i64);
         let problems = [
             vec![Problem::DomesticViolence],
             vec![Problem::FamilyConflict, Problem::Parenting],

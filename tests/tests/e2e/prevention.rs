@@ -332,3 +332,126 @@ async fn the_demo_s_last_year_reached_about_500_people() {
     );
     s.stop().await;
 }
+
+// Issue 26 §4: a period beside the same period a year earlier — each headline figure then
+// and now, the change; the earlier cells are the earlier report's own, in both versions.
+#[tokio::test]
+async fn a_period_reads_beside_the_same_period_a_year_earlier() {
+    let s = Server::start().await;
+    let a = org(&s, "Comparaison").await;
+    let today = paris_today();
+    let (year_ago, _) = relais_domain::report::compare::a_year_earlier(today, today);
+    for (on, reached) in [(today, 60), (year_ago, 40)] {
+        let (st, x) = s
+            .post(
+                "/api/v1/prevention-actions",
+                Some(&a.coordinator.token),
+                json!({"held_on": on.to_string(), "kind": "stand", "place": "Marché", "people_reached": reached}),
+            )
+            .await;
+        assert_eq!(st, 201, "{x}");
+    }
+    let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap();
+    let (e_from, e_to) = relais_domain::report::compare::a_year_earlier(from, today);
+    for audience in ["internal", "external"] {
+        let (st, r) = s
+            .get(
+                &format!(
+                    "/api/v1/report?from={from}&to={today}&audience={audience}&compare=year_before"
+                ),
+                &a.admin.token,
+            )
+            .await;
+        assert_eq!(st, 200, "{r}");
+        let c = &r["compared"];
+        assert_eq!(
+            (c["from"].as_str(), c["to"].as_str()),
+            (
+                Some(e_from.to_string().as_str()),
+                Some(e_to.to_string().as_str())
+            )
+        );
+        let (st, earlier) = s
+            .get(
+                &format!("/api/v1/report?from={e_from}&to={e_to}&audience={audience}"),
+                &a.admin.token,
+            )
+            .await;
+        assert_eq!(st, 200);
+        assert!(
+            earlier.get("compared").is_none(),
+            "asked only when asked for"
+        );
+        let figure = |k: &str| {
+            c["figures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["figure"] == k)
+                .unwrap()
+                .clone()
+        };
+        let reached = figure("people_reached");
+        assert_eq!(
+            (reached["now"].as_u64(), reached["earlier"].as_u64()),
+            (Some(60), Some(40))
+        );
+        assert_eq!(
+            (
+                reached["change"].as_i64(),
+                reached["change_percent"].as_f64()
+            ),
+            (Some(20), Some(50.0))
+        );
+        for (k, at) in [
+            ("new_situations", "new_situations"),
+            ("people_accompanied", "people_accompanied"),
+            ("interviews", "interviews_total"),
+            ("minors", "minors"),
+        ] {
+            let f = figure(k);
+            assert_eq!(
+                f["earlier"], earlier[at],
+                "{audience} {k}: the earlier report's own cell"
+            );
+            assert_eq!(f["now"], r[at], "{audience} {k}");
+        }
+    }
+    let (st, e) = s
+        .get(
+            &format!("/api/v1/report?from={from}&to={today}&compare=yes"),
+            &a.admin.token,
+        )
+        .await;
+    assert_eq!((st, fields(&e)), (400, vec!["compare".to_owned()]), "{e}");
+    let (st, csv) = s
+        .get(
+            &format!("/api/v1/report?from={from}&to={today}&compare=year_before&format=csv"),
+            &a.admin.token,
+        )
+        .await;
+    assert_eq!(st, 200);
+    let csv = csv.as_str().unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l == "comparison,people_reached,change,,20,shown"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l == format!("comparison,from,,,{e_from},")),
+        "{csv}"
+    );
+    let (_, page) = s
+        .get(
+            &format!("/api/v1/report?from={from}&to={today}&compare=year_before&format=html"),
+            &a.admin.token,
+        )
+        .await;
+    let page = page.as_str().unwrap();
+    assert!(
+        page.contains("Évolution sur un an") && page.contains("+20 (+50.0 %)"),
+        "{page}"
+    );
+    s.stop().await;
+}

@@ -210,6 +210,26 @@ pub fn csv(r: &Report) -> String {
         "",
         shown(p.public_not_given),
     );
+    if let Some(c) = &r.compared {
+        row("comparison", "from", "", "", (c.from.to_string(), ""));
+        row("comparison", "to", "", "", (c.to.to_string(), ""));
+        for f in &c.figures {
+            let k = f.figure.as_str();
+            row("comparison", k, "now", "", cell_csv(f.now));
+            row("comparison", k, "earlier", "", cell_csv(f.earlier));
+            let (v, kind) = match f.change {
+                Some(n) => (n.to_string(), "shown"),
+                None => (String::new(), "withheld"),
+            };
+            row("comparison", k, "change", "", (v, kind));
+            // From 0, a change has no percent: empty and kindless, nothing hidden.
+            let percent = match (f.change, f.change_percent) {
+                (Some(_), None) => (String::new(), ""),
+                _ => opt_csv(f.change_percent),
+            };
+            row("comparison", k, "change_percent", "", percent);
+        }
+    }
     for m in &r.monthly {
         row(
             "monthly",

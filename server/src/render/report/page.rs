@@ -99,9 +99,57 @@ fn prevention(r: &Report) -> Section {
     }
 }
 
+/// A change as a funder reads it: "+6 (+4.8 %)", "−3", or "—" when a side is hidden.
+fn change(c: &relais_domain::report::compare::Compared) -> String {
+    let Some(n) = c.change else {
+        return "—".into();
+    };
+    let sign = |x: f64| if x > 0.0 { "+" } else { "" };
+    let n = if n > 0 {
+        format!("+{n}")
+    } else {
+        n.to_string()
+    };
+    match c.change_percent {
+        Some(p) => format!("{n} ({}{p:.1} %)", sign(p)),
+        None => n,
+    }
+}
+
+/// The period beside the same period a year earlier: each headline figure, then and now.
+fn compared(r: &Report) -> Option<Section> {
+    let c = r.compared.as_ref()?;
+    let days = |a: chrono::NaiveDate, b: chrono::NaiveDate| {
+        format!("{} – {}", a.format("%d/%m/%Y"), b.format("%d/%m/%Y"))
+    };
+    let mut rows = vec![vec![
+        "Période".to_owned(),
+        days(r.from, r.to),
+        days(c.from, c.to),
+        String::new(),
+    ]];
+    rows.extend(c.figures.iter().map(|f| {
+        vec![
+            fr(f.figure).to_owned(),
+            cell(f.now),
+            cell(f.earlier),
+            change(f),
+        ]
+    }));
+    Some(Section {
+        title: "Évolution sur un an",
+        chart: None,
+        tables: vec![table(
+            &["Indicateur", "Cette période", "Un an plus tôt", "Évolution"],
+            rows,
+        )],
+    })
+}
+
 /// A printable page, French, self-contained.
 pub fn html(r: &Report, org_name: &str) -> String {
     let mut sections = Vec::new();
+    sections.extend(compared(r));
     sections.push(Section {
         title: "Origine des situations",
         chart: Some(bar_chart(

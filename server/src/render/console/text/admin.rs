@@ -103,6 +103,7 @@ catalog! {
         version => ("Version", "Version"),
         inside_the_service => ("Interne au service", "Inside the service"),
         external_funders => ("Externe (financeurs)", "External (funders)"),
+        compare_with_a_year_before => ("Comparer avec la même période un an plus tôt", "Compare with the same period a year before"),
         show => ("Afficher", "Show"),
         open_the_report_with => ("Ouvrir le rapport (avec ses graphiques)", "Open the report (with its charts)"),
         download_the_table_csv => ("Télécharger le tableau (CSV)", "Download the table (CSV)"),

@@ -27,7 +27,48 @@ const REPORT_FIELDS: &[Field] = &[
         required: true,
         hints: &[],
     },
+    Field {
+        name: "compare",
+        input: Input::Check,
+        label: |t| t.admin.compare_with_a_year_before,
+        required: false,
+        hints: &[],
+    },
 ];
+
+/// What the report's address asks for: its period, its version, and whether the same
+/// period a year before stands beside it.
+pub(super) struct Asked {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub audience: Audience,
+    pub compare: bool,
+}
+
+impl Asked {
+    /// The address's query that asks for it again (the documents' links, the presets').
+    fn query(&self) -> String {
+        let compare = if self.compare {
+            "&compare=year_before"
+        } else {
+            ""
+        };
+        format!(
+            "from={}&to={}&audience={}{compare}",
+            self.from,
+            self.to,
+            audience_word(self.audience)
+        )
+    }
+}
+
+fn audience_word(a: Audience) -> &'static str {
+    if a == Audience::External {
+        "external"
+    } else {
+        "internal"
+    }
+}
 
 #[derive(askama::Template)]
 #[template(path = "console/admin/report.html")]
@@ -40,10 +81,7 @@ struct ReportView {
     documents: Option<String>,
 }
 
-pub(super) fn period(
-    raw: &Option<String>,
-    today: NaiveDate,
-) -> Result<(NaiveDate, NaiveDate, Audience), ServiceError> {
+pub(super) fn period(raw: &Option<String>, today: NaiveDate) -> Result<Asked, ServiceError> {
     let date = |name: &str, default: NaiveDate| match query(raw, name) {
         None => Ok(default),
         Some(v) if v.is_empty() => Ok(default),
@@ -67,7 +105,14 @@ pub(super) fn period(
         Some("external") => Audience::External,
         _ => Audience::Internal,
     };
-    Ok((from, to, audience))
+    // A checkbox sends "on"; the address made here says "year_before".
+    let compare = query(raw, "compare").is_some_and(|v| !v.is_empty());
+    Ok(Asked {
+        from,
+        to,
+        audience,
+        compare,
+    })
 }
 
 pub(super) async fn report_page(d: D, RawQuery(raw): RawQuery) -> Response {
@@ -82,16 +127,25 @@ pub(super) async fn report_view(
     refused: Option<super::super::Refusal>,
 ) -> Response {
     let l = d.lang;
-    let (from, to, audience, refusal) = match period(
+    let (asked, refusal) = match period(
         raw,
         d.now().with_timezone(&crate::zone::DEFAULT).date_naive(),
     ) {
-        Ok((f, t, a)) => (f, t, a, None),
+        Ok(a) => (a, None),
         Err(e) => {
             let today = d.now().date_naive();
-            (today, today, Audience::Internal, d.refusal(e).ok())
+            let asked = Asked {
+                from: today,
+                to: today,
+                audience: Audience::Internal,
+                compare: false,
+            };
+            (asked, d.refusal(e).ok())
         }
     };
+    let Asked {
+        from, to, audience, ..
+    } = asked;
     let refusal = refused.or(refusal);
     let values: Vec<(String, String)> = vec![
         (
@@ -102,16 +156,12 @@ pub(super) async fn report_view(
             "to".into(),
             query(raw, "to").unwrap_or_else(|| to.to_string()),
         ),
-        (
-            "audience".into(),
-            if audience == Audience::External {
-                "external"
-            } else {
-                "internal"
-            }
-            .into(),
-        ),
+        ("audience".into(), audience_word(audience).into()),
     ];
+    let mut values = values;
+    if asked.compare {
+        values.push(("compare".into(), "year_before".into()));
+    }
     let f = match &refusal {
         Some(r) => r.form(&values, l),
         None => Form {
@@ -124,18 +174,18 @@ pub(super) async fn report_view(
     let t = l.t();
     // The usual periods, one click each; any other dates in the form below.
     let today = d.now().with_timezone(&crate::zone::DEFAULT).date_naive();
-    let audience_word = if audience == Audience::External {
-        "external"
-    } else {
-        "internal"
-    };
     let periods = relais_domain::report::period::Period::offered(today)
         .into_iter()
         .map(|p| {
             let (a, b) = p.dates(today);
             let (fr, en) = p.label(today);
+            let preset = Asked {
+                from: a,
+                to: b,
+                ..asked
+            };
             (
-                format!("/console/admin/rapport?from={a}&to={b}&audience={audience_word}"),
+                format!("/console/admin/rapport?{}", preset.query()),
                 l.w(&fr, &en).to_owned(),
                 (a, b) == (from, to),
             )
@@ -156,9 +206,7 @@ pub(super) async fn report_view(
             ("external".into(), t.admin.external_funders.into()),
         ],
     );
-    let documents = refusal
-        .is_none()
-        .then(|| format!("from={from}&to={to}&audience={audience_word}"));
+    let documents = refusal.is_none().then(|| asked.query());
     let h = draw(&ReportView {
         t,
         periods,
@@ -173,11 +221,16 @@ pub(super) async fn report_view(
 }
 
 pub(super) async fn report_document(d: D, RawQuery(raw): RawQuery) -> Page {
-    let (from, to, audience) = period(
+    let Asked {
+        from,
+        to,
+        audience,
+        compare,
+    } = period(
         &raw,
         d.now().with_timezone(&crate::zone::DEFAULT).date_naive(),
     )?;
-    let (r, org) = match crate::casework::report::report(&d, from, to, audience).await {
+    let (r, org) = match crate::casework::report::report(&d, from, to, audience, compare).await {
         Ok(x) => x,
         Err(e) if e.status() < 500 => {
             return Ok(report_view(&d, &raw, Some(d.refusal(e)?)).await);
