@@ -35,6 +35,8 @@ mod prevention;
 mod processes;
 #[path = "e2e/report.rs"]
 mod report;
+#[path = "e2e/report_formats.rs"]
+mod report_formats;
 #[path = "e2e/scheduling.rs"]
 mod scheduling;
 #[path = "e2e/sync.rs"]
