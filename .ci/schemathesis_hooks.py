@@ -11,6 +11,8 @@ rule the server enforces and its refusal names the field.
   (`casework::partners::link`);
 - a call-back window of 14 days at most (`casework::situations::event`);
 - a password that is not a common or trivial one (`relais_domain::password`);
+- a commune of residence that is one of the official list (`relais_domain::commune`:
+  34,969 names and codes no schema lists);
 - a prevention action's publics counted apart (pupils, inhabitants, professionals) at most
   its people reached (`relais_domain::prevention::parts_over_total`).
 
@@ -103,6 +105,8 @@ def _publics_fit(v):
 def _walk(v):
     if isinstance(v, dict):
         _publics_fit(v)
+        if isinstance(v.get("commune"), str) and v["commune"].strip():
+            v["commune"] = "Villefontaine"
         _ordered(v, "start", "end")
         _short(v, "start", "end", 14)
         _ordered(v, "start_local", "end_local")

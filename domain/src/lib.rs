@@ -6,6 +6,8 @@ pub mod words;
 
 pub mod booking_link;
 pub mod casework;
+#[cfg(feature = "communes")]
+pub mod commune;
 pub mod delivery;
 pub mod dto;
 pub mod email;

@@ -226,6 +226,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
             phone: phone.map(Into::into),
             email: None,
             address: None,
+            commune: Some("Villefontaine".into()),
             safe_contact: Default::default(),
             notes: None,
         };

@@ -357,6 +357,7 @@ async fn retention_from_the_command_line_lists_then_anonymises_and_prints_no_nam
             phone: Some("06 55 44 33 22".into()),
             email: None,
             address: None,
+            commune: None,
             safe_contact: Default::default(),
             notes: None,
         },

@@ -71,6 +71,7 @@ fn main() {
                     phone: Some(format!("06 12 {:02} {:02} {:02}", i / 10_000 % 100, i / 100 % 100, i % 100)),
                     email: None,
                     address: None,
+                    commune: None,
                     safe_contact: Default::default(),
                     notes: Some("Note de suivi".into()),
                 },

@@ -9,6 +9,8 @@ mod access;
 mod auth;
 #[path = "e2e/bad_input.rs"]
 mod bad_input;
+#[path = "e2e/communes.rs"]
+mod communes;
 #[path = "e2e/console.rs"]
 mod console;
 #[path = "e2e/console_pages.rs"]

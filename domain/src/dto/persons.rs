@@ -18,10 +18,25 @@ pub struct PersonInput {
     pub email: Option<String>,
     #[serde(default)]
     pub address: Option<String>,
+    /// The commune of residence: its name, its INSEE code, or its name with its department
+    /// ("Sainte-Colombe (69)") when several share it. Never shown outside the service.
+    #[serde(default)]
+    pub commune: Option<String>,
     #[serde(default)]
     pub safe_contact: SafeContactProfile,
     #[serde(default)]
     pub notes: Option<String>,
+}
+
+/// A commune of the official list (INSEE's code officiel géographique).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Commune {
+    /// The INSEE code: five characters ("38553", "2A004").
+    pub code: String,
+    pub name: String,
+    /// The department's code ("38", "2A", "971").
+    pub department: String,
 }
 
 /// A person's whole file. Reading one is audited.
@@ -36,6 +51,9 @@ pub struct Person {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
+    /// The commune of residence, from the official list.
+    #[serde(default)]
+    pub commune: Option<Commune>,
     pub safe_contact: SafeContactProfile,
     pub safe_contact_stale: bool,
     pub notes: Option<String>,

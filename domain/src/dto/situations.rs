@@ -16,6 +16,9 @@ pub struct ReferralInput {
     /// The number the person gave; how to use it safely goes in `safe_contact`.
     #[serde(default)]
     pub phone: Option<String>,
+    /// The commune of residence, as `PersonInput::commune`.
+    #[serde(default)]
+    pub commune: Option<String>,
     #[serde(default)]
     pub safe_contact: SafeContactProfile,
     /// Whether the person agreed to be contacted by the service.
@@ -276,6 +279,9 @@ pub struct WalkInInput {
     pub birth_year: Option<i32>,
     #[serde(default)]
     pub sex: Option<Sex>,
+    /// The commune of residence, as `PersonInput::commune`.
+    #[serde(default)]
+    pub commune: Option<String>,
     pub kind: SituationKind,
     #[serde(default)]
     pub urgency: Urgency,

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod auth;
 pub mod caller;
+pub mod communes;
 pub mod conditional;
 mod constraints;
 pub mod contract;
@@ -39,6 +40,7 @@ pub(crate) fn all() -> router::ApiRouter {
         sites::routes(),
         accounts::routes(),
         persons::routes(),
+        communes::routes(),
         schedule::routes(),
         appointments::routes(),
         referrals::routes(),

@@ -168,6 +168,7 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
             phone: i.phone.clone(),
             email: None,
             address: None,
+            commune: i.commune.clone(),
             safe_contact: SafeContactProfile::default(),
             notes: None,
         },

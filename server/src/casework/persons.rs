@@ -40,6 +40,8 @@ pub(crate) struct ValidPerson {
     pub(crate) contact: Contact,
     pub(crate) birth_year: Option<i32>,
     pub(crate) sex: Sex,
+    /// The INSEE code of the commune of residence.
+    pub(crate) commune: Option<String>,
     pub(crate) safe_contact: SafeContactProfile,
     pub(crate) notes: Option<String>,
 }
@@ -112,6 +114,7 @@ pub(crate) fn validate(
         input.notes.as_deref(),
         relais_domain::limits::NOTES,
     );
+    let commune = commune_of(&mut v, "commune", input.commune.as_deref());
     let mut safe_contact = input.safe_contact;
     safe_contact.validate("safe_contact", now, &mut v);
     v.finish().map_err(ServiceError::validation)?;
@@ -127,9 +130,35 @@ pub(crate) fn validate(
         },
         birth_year: input.birth_year,
         sex: input.sex.unwrap_or(Sex::Unknown),
+        commune,
         safe_contact,
         notes,
     })
+}
+
+/// The INSEE code of the commune typed (blank: none); refused, naming `field`, when it is
+/// not one commune of the official list.
+pub(crate) fn commune_of(v: &mut Validator, field: &str, typed: Option<&str>) -> Option<String> {
+    let typed = typed.map(str::trim).filter(|t| !t.is_empty())?;
+    match relais_domain::commune::resolve(typed) {
+        Ok(c) => Some(c.code),
+        Err(e) => {
+            v.push(field, "unknown_commune", e.said());
+            None
+        }
+    }
+}
+
+/// The commune of residence stored for a person, read from its sealed INSEE code.
+pub(crate) fn commune_code(c: &FieldCipher, m: &person::Model) -> ServiceResult<Option<String>> {
+    m.commune
+        .as_deref()
+        .map(|b| {
+            c.open(TABLE, "commune", m.id, b)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        })
+        .transpose()
+        .map_err(Into::into)
 }
 
 pub(crate) fn name_key(c: &FieldCipher, first: &str, last: &str) -> String {
@@ -154,6 +183,10 @@ pub(crate) fn seal_into(c: &FieldCipher, id: Uuid, p: &ValidPerson, am: &mut per
         .map(|ph| c.blind_index("phone", ph)));
     am.birth_year = Set(p.birth_year);
     am.sex = Set(p.sex.as_str().to_owned());
+    am.commune = Set(p
+        .commune
+        .as_ref()
+        .map(|code| c.seal(TABLE, "commune", id, code.as_bytes())));
     am.safe_contact_checked_at = Set(p.safe_contact.checked_at);
 }
 
@@ -166,6 +199,7 @@ pub(crate) fn open_person(
     let contact: Contact = c.open_json(TABLE, "contact", m.id, &m.contact)?;
     let safe_contact: SafeContactProfile =
         c.open_json(TABLE, "safe_contact", m.id, &m.safe_contact)?;
+    let commune = commune_code(c, &m)?.and_then(|code| relais_domain::commune::by_code(&code));
     let notes = m
         .notes
         .as_deref()
@@ -183,6 +217,7 @@ pub(crate) fn open_person(
         phone: contact.phone,
         email: contact.email,
         address: contact.address,
+        commune,
         safe_contact_stale: safe_contact.is_stale(now),
         safe_contact,
         notes,

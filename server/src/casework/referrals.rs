@@ -140,6 +140,7 @@ pub(crate) async fn submit(
             phone: i.phone,
             email: None,
             address: None,
+            commune: i.commune,
             safe_contact,
             notes: None,
         },

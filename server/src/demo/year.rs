@@ -28,6 +28,21 @@ const CARRIED: usize = 222;
 /// Anonymous contacts last year.
 const ANONYMOUS: usize = 46;
 
+/// Where the person lives, spread like a post shared by the communes of its conventions
+/// (seed 002) and their neighbours: a fixed spread by rank, independent of the dice so
+/// that the rest of the year stays what it was. `None`: not known.
+fn commune(i: usize) -> Option<&'static str> {
+    match (i * 37) % 100 {
+        0..=39 => Some("38553"),  // Villefontaine
+        40..=54 => Some("38537"), // La Verpillière
+        55..=69 => Some("38193"), // L'Isle-d'Abeau
+        70..=74 => Some("38530"), // Vaulx-Milieu
+        75..=84 => Some("38053"), // Bourgoin-Jallieu
+        85..=89 => Some("38449"), // Saint-Quentin-Fallavier
+        _ => None,
+    }
+}
+
 /// A small fixed-seed generator: the same demo every time.
 struct Dice(u64);
 impl Dice {
@@ -198,6 +213,7 @@ pub async fn seed(
                 phone: None,
                 email: None,
                 address: None,
+                commune: commune(i).map(str::to_owned),
                 safe_contact: Default::default(),
                 notes: None,
             },

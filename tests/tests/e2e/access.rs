@@ -258,6 +258,13 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
         ),
         ep(Method::GET, "/api/v1/queue".into(), None, staff, false),
         ep(
+            Method::GET,
+            "/api/v1/communes?q=villefontaine".into(),
+            None,
+            all,
+            false,
+        ),
+        ep(
             Method::POST,
             "/api/v1/walk-ins".into(),
             Some(json!({"first_name": "Anonyme", "kind": "other", "person_role": "victim"})),

@@ -93,6 +93,7 @@ async fn the_nightly_job_anonymises_and_prunes_as_the_years_pass_on_the_leader_o
             phone: None,
             email: None,
             address: None,
+            commune: None,
             safe_contact: Default::default(),
             notes: None,
         },

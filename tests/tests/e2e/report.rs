@@ -80,6 +80,7 @@ async fn plant(s: &Server, a: &Org, x: &Seed) -> (Uuid, Uuid) {
             phone: None,
             email: None,
             address: None,
+            commune: None,
             safe_contact: Default::default(),
             notes: None,
         },

@@ -194,6 +194,9 @@ pub mod person {
         /// Kept in clear for the yearly statistics (age band, sex).
         pub birth_year: Option<i32>,
         pub sex: String,
+        /// Sealed: the INSEE code of the commune of residence. Kept by anonymisation, like
+        /// the birth year and sex, so that a report gives the same figures after it.
+        pub commune: Option<Vec<u8>>,
         pub safe_contact_checked_at: Option<DateTimeUtc>,
         /// Set by retention: identity, contact, profile and notes are gone.
         pub anonymised_at: Option<DateTimeUtc>,

@@ -17,6 +17,7 @@ mod m0010_claim_index;
 mod m0011_intent_answers;
 mod m0012_link_session_epoch;
 mod m0013_prevention_action;
+mod m0014_person_commune;
 
 #[allow(unused_imports)]
 use m0001_foundation::*;
@@ -44,6 +45,8 @@ use m0011_intent_answers::*;
 use m0012_link_session_epoch::*;
 #[allow(unused_imports)]
 use m0013_prevention_action::*;
+#[allow(unused_imports)]
+use m0014_person_commune::*;
 
 pub struct Migrator;
 
@@ -64,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0011IntentAnswers),
             Box::new(M0012LinkSessionEpoch),
             Box::new(M0013PreventionAction),
+            Box::new(M0014PersonCommune),
         ]
     }
 }

@@ -51,6 +51,13 @@ const WALK_IN_FIELDS: &[Field] = &[
         hints: &[("autocomplete", "off")],
     },
     Field {
+        name: "commune",
+        input: Input::Text,
+        label: |t| t.commune_optional,
+        required: false,
+        hints: &[("autocomplete", "off")],
+    },
+    Field {
         name: "kind",
         input: Input::Choice,
         label: |t| t.kind,

@@ -78,6 +78,7 @@ const REFERRAL_FIELDS: &[Field] = &[
         &[("min", "1900"), ("max", "2100")],
     ),
     field("phone", Input::Tel, |t| t.phone_the_person_gave, false, OFF),
+    field("commune", Input::Text, |t| t.commune_optional, false, OFF),
     field("person_role", Input::Choice, |t| t.the_person_is, true, &[]),
     field("person_end", Input::End, |t| t.the_person, false, &[]),
     field(

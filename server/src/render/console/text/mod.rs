@@ -116,6 +116,8 @@ catalog! {
         what_was_done => ("Réponse apportée", "What was done"),
         record_the_contact => ("Enregistrer le contact", "Record the contact"),
         anonymous_contact => ("Contact anonyme", "Anonymous contact"),
+        commune_optional => ("Commune de résidence (facultatif : son nom, ou son code INSEE)", "Commune of residence (optional: its name, or its INSEE code)"),
+        commune => ("Commune de résidence", "Commune of residence"),
         before_opening_the_console => ("Avant d'ouvrir la console, reliez votre compte à une application d'authentification (FreeOTP, Aegis, Google Authenticator…).", "Before opening the console, link your account to an authenticator app (FreeOTP, Aegis, Google Authenticator…)."),
         scan_this_qr_code => ("Scannez ce code QR avec l'application.", "Scan this QR code with the app."),
         type_the_6_digit => ("Saisissez le code à 6 chiffres qu'elle affiche.", "Type the 6-digit code it shows."),

@@ -77,6 +77,8 @@ struct FilePage {
     name: String,
     role: &'static str,
     phone: String,
+    /// "Villefontaine (38)", or "—".
+    commune: String,
     consent: bool,
     origin: String,
     /// The means the person agreed to, in words; empty when none yet.
@@ -154,6 +156,11 @@ fn file_view(c: &FileView<'_>, links: String, follow_up: String) -> FilePage {
         name: format!("{} {}", person.first_name, person.last_name),
         role: l.word(s.person_role),
         phone: person.phone.clone().unwrap_or_else(|| "—".into()),
+        commune: person
+            .commune
+            .as_ref()
+            .map(|c| format!("{} ({})", c.name, c.department))
+            .unwrap_or_else(|| "—".into()),
         consent: s.consent_to_contact,
         origin: format!(
             "{} — {}",
