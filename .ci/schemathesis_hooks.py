@@ -13,6 +13,8 @@ rule the server enforces and its refusal names the field.
 - a password that is not a common or trivial one (`relais_domain::password`);
 - a commune of residence that is one of the official list (`relais_domain::commune`:
   34,969 names and codes no schema lists);
+- a convention that covers a commune of the list (or a site) for ten years at most
+  (`relais_domain::convention::check`);
 - a prevention action's publics counted apart (pupils, inhabitants, professionals) at most
   its people reached (`relais_domain::prevention::parts_over_total`).
 
@@ -105,6 +107,11 @@ def _publics_fit(v):
 def _walk(v):
     if isinstance(v, dict):
         _publics_fit(v)
+        if isinstance(v.get("funder"), str) and isinstance(v.get("communes"), list):
+            v["communes"] = ["Villefontaine"]
+            f, u = _parse(v.get("valid_from")), _parse(v.get("valid_until"))
+            if type(f) is dt.date and type(u) is dt.date and (u - f).days > 3650:
+                v["valid_until"] = (f + dt.timedelta(days=1000)).isoformat()
         if isinstance(v.get("commune"), str) and v["commune"].strip():
             v["commune"] = "Villefontaine"
         _ordered(v, "start", "end")

@@ -259,6 +259,19 @@ async function main() {
     check('the funders\' report reads beside the year before (prevention: 511 people, +155)', compared.includes('Évolution sur un an') && compared.includes('Un an plus tôt') && compared.includes('+155 (+43.5 %)'), compared.slice(0, 600));
     await look(page, 'admin-report-compared');
     await page.goBack();
+    // The conventions: the demo's two communes, and a co-funder's that overlaps them, said.
+    await page.click('nav >> text=Conventions');
+    const conventions = await page.locator('main table').innerText().catch(() => '');
+    check('the demo\'s conventions for two communes are listed', conventions.includes('Ville de Villefontaine (démo)') && conventions.includes('La Verpillière (38)'), conventions.slice(0, 300));
+    const y = new Date().getFullYear();
+    await page.fill('#f-funder', 'Département (essai)');
+    await page.fill('#f-communes', 'Villefontaine\nLa Verpillière');
+    await page.fill('#f-valid-from', `${y}-01-01`);
+    await page.fill('#f-valid-until', `${y + 2}-12-31`);
+    await page.click('form[action="/console/admin/conventions"] button[type=submit]');
+    const after = await page.locator('main table').innerText().catch(() => '');
+    check('a co-funder\'s convention is recorded, its overlap with the communes\' said', (await noticeText(page)).includes('Convention enregistrée') && after.split('Département (essai)').length - 1 === 3, after.slice(0, 400));
+    await look(page, 'admin-conventions');
     // Partners and a partner unit's key, shown once.
     await page.click('nav >> text=Partenaires');
     await page.fill('#f-name >> nth=0', 'Association de test');

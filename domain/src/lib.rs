@@ -8,6 +8,7 @@ pub mod booking_link;
 pub mod casework;
 #[cfg(feature = "communes")]
 pub mod commune;
+pub mod convention;
 pub mod delivery;
 pub mod dto;
 pub mod email;

@@ -37,6 +37,11 @@ pub const MESSAGE_WORDS: usize = 500;
 pub const PROBLEMS: usize = 20;
 /// How many safe windows a person's profile holds.
 pub const SAFE_WINDOWS: usize = 14;
+/// The communes and sites one convention covers.
+pub const CONVENTION_COMMUNES: usize = 100;
+pub const CONVENTION_SITES: usize = 50;
+/// A convention's period: ten years at most (they run for three).
+pub const CONVENTION_DAYS: i64 = 10 * 366;
 /// The partners named on one prevention action.
 pub const ACTION_PARTNERS: usize = 20;
 
@@ -316,6 +321,17 @@ pub const LIMITS: &[Limit] = &[
         INTERVIEW_MINUTES.1,
     ),
     text("PersonLinkInput", "keep_apart_off_reason", REASON, Absent),
+    text("ConventionInput", "funder", NAME, Refused),
+    rule(
+        "ConventionInput",
+        "communes",
+        Rule::AtMost(CONVENTION_COMMUNES),
+    ),
+    rule(
+        "ConventionInput",
+        "site_ids",
+        Rule::AtMost(CONVENTION_SITES),
+    ),
     text("PreventionActionInput", "place", NAME, Refused),
     rule(
         "PreventionActionInput",

@@ -325,6 +325,26 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoCredentials>, sea_orm::
     )
     .await?;
     prevention::seed(&txn, org_id, coordinators[0], &partners, now).await?;
+    // The post's conventions, one per commune (seed 002: a post shared by communes), each for
+    // three years from the year before last.
+    let y = chrono::Datelike::year(&now.with_timezone(&crate::zone::DEFAULT));
+    for (funder, commune) in [
+        ("Ville de Villefontaine (démo)", "38553"),
+        ("Ville de La Verpillière (démo)", "38537"),
+    ] {
+        crate::store::entities::convention::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            organisation_id: Set(org_id),
+            funder: Set(funder.into()),
+            communes: Set(commune.into()),
+            site_ids: Set(String::new()),
+            valid_from: Set(chrono::NaiveDate::from_ymd_opt(y - 2, 1, 1).unwrap_or_default()),
+            valid_until: Set(chrono::NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or_default()),
+            ..Stamp::take(&txn, now).await?.new_row()
+        }
+        .insert(&txn)
+        .await?;
+    }
     txn.commit().await?;
     Ok(Some(DemoCredentials {
         organisation: org_name.into(),

@@ -3,6 +3,7 @@
 //! type is reachable as `dto::Name`.
 
 mod auth;
+mod conventions;
 mod links;
 mod messages;
 mod organisation;
@@ -14,6 +15,7 @@ mod situations;
 mod sync;
 
 pub use auth::*;
+pub use conventions::*;
 pub use links::*;
 pub use messages::*;
 pub use organisation::*;

@@ -9,6 +9,7 @@ pub mod communes;
 pub mod conditional;
 mod constraints;
 pub mod contract;
+pub mod conventions;
 pub mod error;
 pub mod extract;
 pub mod hooks;
@@ -48,6 +49,7 @@ pub(crate) fn all() -> router::ApiRouter {
         partners::routes(),
         prevention::routes(),
         report::routes(),
+        conventions::routes(),
         retention::routes(),
         templates::routes(),
         sync::routes(),

@@ -5,6 +5,7 @@
 
 pub mod attempts;
 pub mod common;
+pub mod conventions;
 pub mod interviews;
 pub mod partners;
 pub mod persons;

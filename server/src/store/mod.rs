@@ -129,6 +129,7 @@ org_scoped!(
     child_report,
     anonymous_contact,
     prevention_action,
+    convention,
     person_link,
     notification,
     dev_outbox,
@@ -174,6 +175,7 @@ synced!(
     child_report,
     anonymous_contact,
     prevention_action,
+    convention,
     person_link
 );
 

@@ -69,6 +69,7 @@ struct Outreach {
     booking_link: String,
     unit_key: String,
     prevention_action: String,
+    convention: String,
 }
 
 async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
@@ -154,6 +155,15 @@ async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
         )
         .await;
     assert_eq!(st, 201, "{pa}");
+    let (st, cv) = s
+        .post(
+            "/api/v1/conventions",
+            Some(&a.admin.token),
+            json!({"funder": "Ville", "communes": ["Villefontaine"],
+                   "valid_from": "2026-01-01", "valid_until": "2028-12-31"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{cv}");
     let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
     Outreach {
         situation: id(&sit),
@@ -165,6 +175,7 @@ async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
         booking_link: id(&bl),
         unit_key: unit["api_key"].as_str().unwrap().to_owned(),
         prevention_action: id(&pa),
+        convention: id(&cv),
     }
 }
 
@@ -309,6 +320,21 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
         ),
         ep(
             Method::GET,
+            "/api/v1/conventions".into(),
+            None,
+            admin,
+            false,
+        ),
+        ep(
+            Method::POST,
+            "/api/v1/conventions".into(),
+            Some(json!({"funder": "Ville", "communes": ["Villefontaine"],
+                        "valid_from": "2026-01-01", "valid_until": "2028-12-31"})),
+            admin,
+            false,
+        ),
+        ep(
+            Method::GET,
             "/api/v1/prevention-actions".into(),
             None,
             staff,
@@ -415,6 +441,12 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
             format!("/api/v1/prevention-actions/{}", o.prevention_action),
             Value::Null,
             staff,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/conventions/{}", o.convention),
+            Value::Null,
+            admin,
         ),
     ] {
         let mut e = ep(
@@ -1326,7 +1358,7 @@ async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens()
         made += 1;
     }
     assert_eq!(
-        made, 16,
+        made, 17,
         "each one-shot row's allowed call is made here or listed in MADE_ELSEWHERE"
     );
     s.stop().await;

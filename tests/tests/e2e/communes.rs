@@ -114,3 +114,131 @@ async fn a_commune_is_one_of_the_official_list_typed_as_people_say_it() {
     assert_eq!((st, found.as_array().unwrap().len()), (200, 0));
     s.stop().await;
 }
+
+// Conventions (issue 26 §2): a funder, the communes or sites covered, a period; an overlap
+// with another allowed and said; refused naming the field; an admin's, of its organisation.
+#[tokio::test]
+async fn conventions_are_recorded_their_overlaps_said_and_refused_by_field() {
+    let s = Server::start().await;
+    let a = org(&s, "Conventions").await;
+    let b = org(&s, "Autre").await;
+    let admin = a.admin.token.as_str();
+    let convention = |communes: Value, from: &str, until: &str| json!({"funder": "Ville de Villefontaine", "communes": communes, "valid_from": from, "valid_until": until});
+    let (st, first) = s
+        .post(
+            "/api/v1/conventions",
+            Some(admin),
+            convention(
+                json!(["Villefontaine", "38537"]),
+                "2024-01-01",
+                "2026-12-31",
+            ),
+        )
+        .await;
+    assert_eq!(st, 201, "{first}");
+    let codes: Vec<&str> = first["communes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["38553", "38537"]);
+    assert_eq!(first["overlaps"], json!([]));
+    let (st, second) = s
+        .post(
+            "/api/v1/conventions",
+            Some(admin),
+            convention(json!(["villefontaine"]), "2026-01-01", "2028-12-31"),
+        )
+        .await;
+    assert_eq!(st, 201, "{second}");
+    assert_eq!(
+        second["overlaps"],
+        json!([first["id"]]),
+        "an overlap is allowed and said"
+    );
+    let (st, list) = s.get("/api/v1/conventions", admin).await;
+    assert_eq!(st, 200);
+    let listed_first = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == first["id"])
+        .unwrap();
+    assert_eq!(listed_first["overlaps"], json!([second["id"]]));
+    for (body, status, field) in [
+        (
+            convention(json!(["Atlantide"]), "2024-01-01", "2026-12-31"),
+            422,
+            "communes[0]",
+        ),
+        (
+            convention(json!(["Villefontaine"]), "2026-01-01", "2025-12-31"),
+            422,
+            "valid_until",
+        ),
+        (
+            convention(json!(["Villefontaine"]), "2020-01-01", "2031-01-01"),
+            422,
+            "valid_until",
+        ),
+        (
+            convention(json!([]), "2024-01-01", "2026-12-31"),
+            422,
+            "communes",
+        ),
+        (
+            json!({"funder": " ", "communes": ["Villefontaine"], "valid_from": "2024-01-01", "valid_until": "2026-12-31"}),
+            422,
+            "funder",
+        ),
+        (
+            json!({"funder": "État", "site_ids": [b.site_id], "valid_from": "2024-01-01", "valid_until": "2026-12-31"}),
+            409,
+            "site_ids",
+        ),
+    ] {
+        let (st, e) = s
+            .post("/api/v1/conventions", Some(admin), body.clone())
+            .await;
+        assert_eq!(st, status, "{body}: {e}");
+        assert!(fields(&e).contains(&field.to_owned()), "{body}: {e}");
+    }
+    let (st, by_site) = s
+        .post(
+            "/api/v1/conventions",
+            Some(admin),
+            json!({"funder": "État", "site_ids": [a.site_id], "valid_from": "2024-01-01", "valid_until": "2026-12-31"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{by_site}");
+    let (st, _) = s
+        .post(
+            "/api/v1/conventions",
+            Some(&a.coordinator.token),
+            convention(json!(["Villefontaine"]), "2024-01-01", "2026-12-31"),
+        )
+        .await;
+    assert_eq!(st, 403, "an admin's");
+    let path = format!("/api/v1/conventions/{}", first["id"].as_str().unwrap());
+    let (st, _) = s
+        .call(reqwest::Method::DELETE, &path, Some(&b.admin.token), None)
+        .await;
+    assert_eq!(st, 404);
+    let (st, _) = s
+        .call(reqwest::Method::DELETE, &path, Some(admin), None)
+        .await;
+    assert_eq!(st, 204);
+    let (_, list) = s.get("/api/v1/conventions", admin).await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let (_, second) = s.get("/api/v1/conventions", admin).await;
+    assert!(
+        second
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["overlaps"] == json!([])),
+        "{second}"
+    );
+    s.stop().await;
+}

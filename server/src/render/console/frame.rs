@@ -47,6 +47,7 @@ pub fn menu(role: Role) -> Vec<MenuEntry> {
         m.push(("/console/admin/exceptions", |t| t.admin.exceptions_title));
         m.push(("/console/admin/partenaires", |t| t.admin.partners));
         m.push(("/console/admin/messages", |t| t.admin.messages));
+        m.push(("/console/admin/conventions", |t| t.admin.conventions));
         m.push(("/console/admin/rapport", |t| t.admin.activity_report));
         m.push(("/console/admin/journal", |t| t.admin.menu_audit_log));
     }

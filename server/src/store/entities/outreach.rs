@@ -203,6 +203,28 @@ pub mod anonymous_contact {
     no_relations!();
 }
 
+/// A convention that funds the post: a funder, the communes and sites it covers, a period.
+pub mod convention {
+    use sea_orm::entity::prelude::*;
+    synced_cols! {
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "convention")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            pub organisation_id: Uuid,
+            pub funder: String,
+            /// INSEE codes, comma-separated.
+            pub communes: String,
+            /// Site ids, comma-separated.
+            pub site_ids: String,
+            pub valid_from: Date,
+            pub valid_until: Date,
+        }
+    }
+    no_relations!();
+}
+
 /// A prevention action: collective, counted by the people reached; no person named.
 pub mod prevention_action {
     use sea_orm::entity::prelude::*;

@@ -18,6 +18,7 @@ mod m0011_intent_answers;
 mod m0012_link_session_epoch;
 mod m0013_prevention_action;
 mod m0014_person_commune;
+mod m0015_convention;
 
 #[allow(unused_imports)]
 use m0001_foundation::*;
@@ -47,6 +48,8 @@ use m0012_link_session_epoch::*;
 use m0013_prevention_action::*;
 #[allow(unused_imports)]
 use m0014_person_commune::*;
+#[allow(unused_imports)]
+use m0015_convention::*;
 
 pub struct Migrator;
 
@@ -68,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0012LinkSessionEpoch),
             Box::new(M0013PreventionAction),
             Box::new(M0014PersonCommune),
+            Box::new(M0015Convention),
         ]
     }
 }

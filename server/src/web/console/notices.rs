@@ -16,6 +16,8 @@ pub enum Done {
     AccountEnabled,
     WindowAdded,
     PartnerAdded,
+    ConventionAdded,
+    ConventionRemoved,
     KeyRevoked,
     NothingAnonymised,
     /// How many files were anonymised.
@@ -49,7 +51,7 @@ pub enum Done {
 use Done::*;
 
 /// Every fixed notice, with its code (`Anonymised` carries its count: `anonymises-3`).
-const FIXED: [(Done, &str); 33] = [
+const FIXED: [(Done, &str); 35] = [
     (SiteCreated, "site-cree"),
     (AccountCreated, "compte-cree"),
     (SecondFactorReset, "second-facteur"),
@@ -57,6 +59,8 @@ const FIXED: [(Done, &str); 33] = [
     (AccountEnabled, "compte-reactive"),
     (WindowAdded, "plage-ajoutee"),
     (PartnerAdded, "partenaire-ajoute"),
+    (ConventionAdded, "convention-ajoutee"),
+    (ConventionRemoved, "convention-retiree"),
     (KeyRevoked, "cle-revoquee"),
     (NothingAnonymised, "rien-anonymise"),
     (AbsenceAdded, "absence-ajoutee"),
@@ -116,6 +120,8 @@ impl Done {
             AccountEnabled => l.t().account_enabled_again,
             WindowAdded => l.t().window_added,
             PartnerAdded => l.t().partner_added,
+            ConventionAdded => l.t().admin.convention_added,
+            ConventionRemoved => l.t().admin.convention_removed,
             KeyRevoked => l.t().key_revoked,
             NothingAnonymised => l.t().nothing_was_anonymised_tick,
             AbsenceAdded => l.t().absence_added,

@@ -36,6 +36,7 @@ use crate::state::AppState;
 mod absences;
 mod accounts;
 mod audit;
+mod conventions;
 mod exceptions;
 mod hours;
 mod messages;
@@ -47,6 +48,7 @@ mod types;
 use absences::*;
 use accounts::*;
 use audit::*;
+use conventions::*;
 use exceptions::*;
 use hours::*;
 use messages::*;
@@ -105,6 +107,15 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/console/admin/conservation",
             get(retention_page).post(retention_run),
+        )
+        .route(
+            "/console/admin/conventions",
+            get(conventions_page).post(create_convention),
+        )
+        .route(
+            "/console/admin/conventions/{id}/retirer",
+            post(remove_convention)
+                .get(|| async { super::see_other("/console/admin/conventions") }),
         )
         .route("/console/admin/rapport", get(report_page))
         .route("/console/admin/rapport/document", get(report_document))
