@@ -89,13 +89,23 @@ PUBLICS = ("pupils", "inhabitants", "professionals")
 def _publics_fit(v):
     """The publics counted apart fit in the people reached: the total raised to their sum,
     or, past the most one action reaches, the parts left uncounted."""
-    total = v.get("people_reached")
-    if not isinstance(total, int) or isinstance(total, bool):
+    def whole(x):
+        # The server reads a whole float as an integer (2.0 is 2).
+        if isinstance(x, bool):
+            return None
+        if isinstance(x, int):
+            return x
+        if isinstance(x, float) and x.is_integer():
+            return int(x)
+        return None
+
+    total = whole(v.get("people_reached"))
+    if total is None:
         return
     parts = [v.get(k) for k in PUBLICS]
-    if not all(p is None or (isinstance(p, int) and not isinstance(p, bool)) for p in parts):
+    if not all(p is None or whole(p) is not None for p in parts):
         return
-    apart = sum(p for p in parts if p is not None)
+    apart = sum(whole(p) for p in parts if p is not None)
     if apart > total:
         if apart <= 100_000:
             v["people_reached"] = apart
@@ -107,7 +117,7 @@ def _publics_fit(v):
 def _walk(v):
     if isinstance(v, dict):
         _publics_fit(v)
-        if isinstance(v.get("funder"), str) and isinstance(v.get("communes"), list):
+        if isinstance(v.get("funder"), str) and "valid_from" in v:
             v["communes"] = ["Villefontaine"]
             f, u = _parse(v.get("valid_from")), _parse(v.get("valid_until"))
             if type(f) is dt.date and type(u) is dt.date and (u - f).days > 3650:

@@ -76,7 +76,7 @@ impl Validator {
             );
             return None;
         }
-        self.text_len(field, v, max)
+        self.text_len(field, value, v, max)
     }
 
     /// Optional text: `None` or empty stays `None`; otherwise trimmed and length-checked.
@@ -86,12 +86,18 @@ impl Validator {
         value: Option<&str>,
         max: usize,
     ) -> Option<String> {
-        let v = value.map(str::trim).filter(|v| !v.is_empty())?;
-        self.text_len(field, v, max)
+        let raw = value?;
+        let v = raw.trim();
+        if v.is_empty() {
+            return None;
+        }
+        self.text_len(field, raw, v, max)
     }
 
-    fn text_len(&mut self, field: &str, v: &str, max: usize) -> Option<String> {
-        if v.chars().count() > max {
+    /// `max` counts the text as sent, spaces around it included (as the API's document
+    /// says it); the trimmed text is what is kept.
+    fn text_len(&mut self, field: &str, raw: &str, v: &str, max: usize) -> Option<String> {
+        if raw.chars().count() > max {
             self.push(
                 field,
                 "too_long",
@@ -153,6 +159,23 @@ mod tests {
         assert_eq!(errs[0].field, "name");
         assert_eq!(errs[0].code, "required");
         assert_eq!(errs[1].code, "too_long");
+    }
+
+    /// The length is the text's as sent (what the API's document says), the kept text
+    /// trimmed: 200 characters and a tab are 201.
+    #[test]
+    fn a_length_counts_the_text_as_sent() {
+        let mut v = Validator::new();
+        let sent = format!("\t{}", "a".repeat(200));
+        assert_eq!(v.required_text("name", &sent, 200), None);
+        assert_eq!(v.optional_text("note", Some(&sent), 200), None);
+        assert_eq!(
+            v.required_text("name", &format!(" {} ", "a".repeat(198)), 200),
+            Some("a".repeat(198))
+        );
+        let e = v.finish().unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert!(e.iter().all(|f| f.code == "too_long"));
     }
 
     #[test]

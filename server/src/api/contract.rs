@@ -127,6 +127,7 @@ fn constrain_parameters(op: &mut Map<String, Value>) {
             ("from" | "to", "query") => json!({"type": "string", "format": "date"}),
             ("audience", "query") => json!({"enum": ["internal", "external"]}),
             ("format", "query") => json!({"enum": ["json", "csv", "html"]}),
+            ("compare", "query") => json!({"enum": ["year_before"]}),
             ("kind", "path") => json!({"enum": kinds}),
             ("channel", "path") => json!({"enum": ["sms", "email"]}),
             ("file", "path") => json!({"pattern": "^[A-Za-z0-9_-]{1,200}\\.ics$"}),

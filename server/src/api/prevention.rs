@@ -23,8 +23,9 @@ pub struct PreventionQuery {
     to: Option<String>,
 }
 
-/// The actions held in a period, the latest first: `from` and `to` together (three years at
-/// most), or neither (from the first day of last year to today).
+/// The actions held in a period, the latest first: to `to` (today when not given) from
+/// `from` (the first day of the year before `to`'s when not given); none when `to` comes
+/// before `from`.
 #[utoipa::path(get, path = "/api/v1/prevention-actions", tag = "prevention", security(("bearer" = [])),
     params(("from" = Option<String>, Query, description = "YYYY-MM-DD"), ("to" = Option<String>, Query, description = "YYYY-MM-DD, included")),
     responses((status = 200, body = Vec<PreventionAction>), (status = 400, body = super::error::Problem)))]
@@ -32,11 +33,9 @@ pub async fn list(
     t: Staff<FileReaders>,
     ApiQuery(q): ApiQuery<PreventionQuery>,
 ) -> ServiceResult<Json<Vec<PreventionAction>>> {
-    if q.from.is_none() && q.to.is_none() {
-        return svc::recent(&t).await.map(|(_, _, a)| Json(a));
-    }
-    let from = date_param("from", q.from.as_deref())?;
-    let to = date_param("to", q.to.as_deref())?;
+    let date =
+        |field, v: &Option<String>| v.as_deref().map(|v| date_param(field, Some(v))).transpose();
+    let (from, to) = (date("from", &q.from)?, date("to", &q.to)?);
     svc::list(&t, from, to).await.map(Json)
 }
 

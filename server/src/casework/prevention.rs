@@ -179,14 +179,19 @@ pub async fn record(t: &Scope, i: PreventionActionInput) -> ServiceResult<Preven
     action_dto(&m)
 }
 
-/// The actions held in `[from, to]` (three years at most), the latest first.
+/// The actions held in `[from, to]`, the latest first: `to` today when not given, `from`
+/// the first day of the year before `to`'s. A filter: the other way round, it keeps none.
 pub async fn list(
     t: &Scope,
-    from: NaiveDate,
-    to: NaiveDate,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
 ) -> ServiceResult<Vec<PreventionAction>> {
-    relais_domain::report::period::check(from, to)
-        .map_err(|said| ServiceError::field(ProblemCode::InvalidParameter, "to", said))?;
+    use chrono::Datelike;
+    let to = match to {
+        Some(d) => d,
+        None => today(t).await?,
+    };
+    let from = from.unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year() - 1, 1, 1).unwrap_or(to));
     held_between(t.db(), t.organisation_id(), from, to)
         .await?
         .iter()
@@ -217,7 +222,7 @@ pub async fn recent(t: &Scope) -> ServiceResult<(NaiveDate, NaiveDate, Vec<Preve
     use chrono::Datelike;
     let to = today(t).await?;
     let from = NaiveDate::from_ymd_opt(to.year() - 1, 1, 1).unwrap_or(to);
-    Ok((from, to, list(t, from, to).await?))
+    Ok((from, to, list(t, Some(from), Some(to)).await?))
 }
 
 /// Remove an action entered by mistake (it leaves the report).
