@@ -269,8 +269,8 @@ async function main() {
     await page.fill('#f-valid-from', `${y}-01-01`);
     await page.fill('#f-valid-until', `${y + 2}-12-31`);
     await page.click('form[action="/console/admin/conventions"] button[type=submit]');
-    const after = await page.locator('main table').innerText().catch(() => '');
-    check('a co-funder\'s convention is recorded, its overlap with the communes\' said', (await noticeText(page)).includes('Convention enregistrée') && after.split('Département (essai)').length - 1 === 3, after.slice(0, 400));
+    const withCoFunder = await page.locator('main table').innerText().catch(() => '');
+    check('a co-funder\'s convention is recorded, its overlap with the communes\' said', (await noticeText(page)).includes('Convention enregistrée') && withCoFunder.split('Département (essai)').length - 1 === 3, withCoFunder.slice(0, 400));
     await look(page, 'admin-conventions');
     // Partners and a partner unit's key, shown once.
     await page.click('nav >> text=Partenaires');
