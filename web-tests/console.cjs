@@ -244,6 +244,8 @@ async function main() {
     const year = await page.locator('body').innerText();
     check('the demo\'s report shows its year: 124 new situations, 320 people', year.includes('124') && year.includes('320'), year.slice(0, 400));
     check('the demo\'s report counts its prevention work: 511 people reached, its section and chart', year.includes('511') && year.includes('Prévention : actions collectives') && (await page.locator('svg[aria-label="Personnes sensibilisées par type d\'action"]').count()) === 1, year.slice(0, 400));
+    const communes = await page.locator('svg[aria-label="Personnes accompagnées par commune"]').count();
+    check('the demo\'s report counts by commune, its conventions\' first, and by site', communes === 1 && year.includes('Par commune de résidence') && year.includes('Villefontaine (38553)') && year.includes('Autres communes') && year.includes('Par site') && year.includes('Brigade de gendarmerie de Villefontaine'), year.slice(0, 400));
     await look(page, 'admin-report-document');
     await page.goBack();
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Télécharger le tableau')]);
@@ -259,6 +261,18 @@ async function main() {
     check('the funders\' report reads beside the year before (prevention: 511 people, +155)', compared.includes('Évolution sur un an') && compared.includes('Un an plus tôt') && compared.includes('+155 (+43.5 %)'), compared.slice(0, 600));
     await look(page, 'admin-report-compared');
     await page.goBack();
+    // A funder's version: one convention's share of the work, said under the title.
+    const villefontaine = await page.locator('#f-convention option', { hasText: 'Ville de Villefontaine' }).getAttribute('value');
+    await page.selectOption('#f-convention', villefontaine);
+    await page.click('main form[method=get] button');
+    await page.click('text=Ouvrir le rapport');
+    const funders = await page.locator('body').innerText();
+    check('a convention\'s version says whose it is and counts its commune\'s people', funders.includes('Convention de Ville de Villefontaine (démo) : Villefontaine (38553)') && funders.includes('Version destinée à l\'extérieur') && !funders.includes('La Verpillière (38537)'), funders.slice(0, 600));
+    const whole = /Nouvelles situations\s*(\d+)/.exec(year), part = /Nouvelles situations\s*(\d+)/.exec(funders);
+    check('the convention\'s new situations are a share of the whole', whole && part && Number(part[1]) > 0 && Number(part[1]) < Number(whole[1]), `${whole && whole[1]} / ${part && part[1]}`);
+    await look(page, 'admin-report-convention');
+    await page.goBack();
+    await page.selectOption('#f-convention', '');
     // The conventions: the demo's two communes, and a co-funder's that overlaps them, said.
     await page.click('nav >> text=Conventions');
     const conventions = await page.locator('main table').innerText().catch(() => '');

@@ -20,12 +20,15 @@
 //! - **prevention**: collective actions held in the range, by kind, and the people they
 //!   reached, by public where counted apart (never hidden: no person is in them);
 //! - **monthly activity**: new situations, interviews, attempts, anonymous contacts,
-//!   prevention actions and the people they reached.
+//!   prevention actions and the people they reached;
+//! - **by commune and by site** (`places`): new situations, people accompanied and
+//!   interviews by the person's commune of residence, and by site (where a situation was
+//!   received, where an interview was held, where a person was last seen).
 //!
 //! A report for outside the service (`Audience::External`) suppresses every count from 1 to
 //! 4 (shown as `null`), and every share or median computed over fewer than 5.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -62,6 +65,8 @@ pub struct SituationFact {
     pub problems: Vec<Problem>,
     pub sex: Sex,
     pub birth_year: Option<i32>,
+    /// The site that received it.
+    pub site: Option<Uuid>,
     pub first_contact_at: Option<DateTime<Utc>>,
     /// Attempts up to and including the first that reached the person (all, if none did).
     pub attempts_to_first_contact: u32,
@@ -96,16 +101,29 @@ pub struct PreventionFact {
     pub by_public: [Option<u32>; 3],
 }
 
+#[derive(Debug, Clone)]
+pub struct InterviewFact {
+    pub person: Option<Uuid>,
+    pub on: NaiveDate,
+    pub mode: InterviewMode,
+    /// The site it was held at, if one of the organisation's.
+    pub site: Option<Uuid>,
+}
+
 /// Everything the report is computed from. Dates are local dates.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub situations: Vec<SituationFact>,
     pub attempts: Vec<(Option<Uuid>, NaiveDate)>,
-    pub interviews: Vec<(Option<Uuid>, NaiveDate, InterviewMode)>,
+    pub interviews: Vec<InterviewFact>,
     pub orientations: Vec<OrientationFact>,
     pub child_reports: Vec<(Option<Uuid>, NaiveDate, ChildReportRecipient)>,
     pub anonymous: Vec<AnonymousFact>,
     pub prevention: Vec<PreventionFact>,
+    /// Each person's commune of residence (INSEE code), where known.
+    pub communes: HashMap<Uuid, String>,
+    /// The rows of the report by place.
+    pub places: Places,
 }
 
 struct Sup(Audience);
@@ -166,7 +184,12 @@ fn compute_all(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
 
     let mut people: HashSet<Uuid> = HashSet::new();
     people.extend(f.attempts.iter().filter(|a| inr(a.1)).filter_map(|a| a.0));
-    people.extend(f.interviews.iter().filter(|a| inr(a.1)).filter_map(|a| a.0));
+    people.extend(
+        f.interviews
+            .iter()
+            .filter(|a| inr(a.on))
+            .filter_map(|a| a.person),
+    );
     people.extend(
         f.orientations
             .iter()
@@ -180,12 +203,12 @@ fn compute_all(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
             .filter_map(|a| a.0),
     );
 
-    let interviews: Vec<_> = f.interviews.iter().filter(|i| inr(i.1)).collect();
+    let interviews: Vec<_> = f.interviews.iter().filter(|i| inr(i.on)).collect();
     let by_mode = InterviewMode::ALL
         .iter()
         .map(|m| Count {
             key: *m,
-            count: s.cell(interviews.iter().filter(|i| i.2 == *m).count() as u32),
+            count: s.cell(interviews.iter().filter(|i| i.mode == *m).count() as u32),
         })
         .collect();
 
@@ -368,7 +391,7 @@ fn compute_all(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
         bump(x.received_on, 0);
     }
     for x in &f.interviews {
-        bump(x.1, 1);
+        bump(x.on, 1);
     }
     for x in &f.attempts {
         bump(x.1, 2);
@@ -389,7 +412,15 @@ fn compute_all(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
         })
         .collect();
 
+    let by_place = places::Breakdown {
+        facts: f,
+        new: &new,
+        people: &people,
+        interviews: &interviews,
+    };
     Report {
+        by_commune: by_place.by_commune(),
+        by_site: by_place.by_site(),
         from,
         to,
         audience,
@@ -413,6 +444,7 @@ fn compute_all(f: &Facts, from: NaiveDate, to: NaiveDate, audience: Audience) ->
         prevention: prevention(f.prevention.iter().filter(|a| inr(a.on))),
         monthly,
         compared: None,
+        convention: None,
     }
 }
 
@@ -451,6 +483,8 @@ fn prevention<'a>(held: impl Iterator<Item = &'a PreventionFact>) -> Prevention 
 
 pub mod compare;
 pub mod period;
+pub mod places;
+pub use places::{PlaceKind, PlaceRow, Places};
 mod published;
 pub use published::*;
 mod suppression;

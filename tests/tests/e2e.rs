@@ -39,6 +39,8 @@ mod processes;
 mod report;
 #[path = "e2e/report_formats.rs"]
 mod report_formats;
+#[path = "e2e/report_places.rs"]
+mod report_places;
 #[path = "e2e/scheduling.rs"]
 mod scheduling;
 #[path = "e2e/sync.rs"]

@@ -251,6 +251,10 @@ pub struct InterviewInput {
     pub duration_minutes: Option<u32>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Where it was held: one of the organisation's sites. Absent: the situation's site for
+    /// an interview in person or by telephone, none for a home visit or one at a partner's.
+    #[serde(default)]
+    pub site_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -262,6 +266,9 @@ pub struct Interview {
     pub mode: InterviewMode,
     pub duration_minutes: Option<u32>,
     pub account_id: Uuid,
+    /// Where it was held, when at one of the organisation's sites.
+    #[serde(default)]
+    pub site_id: Option<Uuid>,
 }
 
 /// A walk-in emergency: the person, the situation and the first interview in one request.

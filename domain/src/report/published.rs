@@ -208,6 +208,15 @@ pub struct Report {
     pub anonymous_by_channel: Vec<Count<OriginChannel>>,
     pub prevention: Prevention,
     pub monthly: Vec<Month>,
+    /// By the person's commune of residence: the conventions' communes, then the others,
+    /// then those not given. Each column adds up to its total.
+    pub by_commune: Vec<super::PlaceRow>,
+    /// By site: the organisation's sites, then elsewhere or not given. Each column adds up
+    /// to its total (a person counts at the site where last seen).
+    pub by_site: Vec<super::PlaceRow>,
+    /// The convention this report is of (the funder's version), when it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub convention: Option<super::places::ConventionHeading>,
     /// The same period a year earlier, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compared: Option<super::compare::Comparison>,

@@ -37,6 +37,14 @@ fn cells_of(r: &Report) -> Vec<(String, Cell)> {
     for c in &r.anonymous_by_channel {
         v.push((format!("anonymous.{}", c.key.as_str()), c.count));
     }
+    v.push(("people".to_owned(), r.people_accompanied));
+    for (table, rows) in [("commune", &r.by_commune), ("site", &r.by_site)] {
+        for (i, row) in rows.iter().enumerate() {
+            v.push((format!("{table}.{i}.new"), row.new_situations));
+            v.push((format!("{table}.{i}.people"), row.people_accompanied));
+            v.push((format!("{table}.{i}.interviews"), row.interviews));
+        }
+    }
     for m in &r.monthly {
         v.push((format!("month.{}.new", m.month), m.new_situations));
         v.push((format!("month.{}.interviews", m.month), m.interviews));
@@ -94,6 +102,18 @@ fn equations(r: &Report) -> Vec<(Vec<String>, String)> {
     ] {
         let parts = months.iter().map(|m| format!("month.{m}.{col}")).collect();
         e.push((parts, total.to_owned()));
+    }
+    for (table, rows) in [("commune", &r.by_commune), ("site", &r.by_site)] {
+        for (col, total) in [
+            ("new", "new"),
+            ("people", "people"),
+            ("interviews", "interviews"),
+        ] {
+            let parts = (0..rows.len())
+                .map(|i| format!("{table}.{i}.{col}"))
+                .collect();
+            e.push((parts, total.to_owned()));
+        }
     }
     for c in &channels {
         let parts = initiatives

@@ -157,9 +157,23 @@ pub(super) fn protect(r: &mut Report) {
     }
     let month_col =
         |col: usize| -> Vec<usize> { (0..months).map(|m| start + 4 * m + col).collect() };
+    let people = at(&mut cells);
+    cells.push(&mut r.people_accompanied);
+    // By commune and by site: three columns each, (new situations, people, interviews).
+    let mut place_cols: Vec<[Vec<usize>; 3]> = Vec::new();
+    for rows in [&mut r.by_commune, &mut r.by_site] {
+        let start = at(&mut cells);
+        let n = rows.len();
+        for row in rows.iter_mut() {
+            cells.push(&mut row.new_situations);
+            cells.push(&mut row.people_accompanied);
+            cells.push(&mut row.interviews);
+        }
+        let col = |k: usize| -> Vec<usize> { (0..n).map(|i| start + 3 * i + k).collect() };
+        place_cols.push([col(0), col(1), col(2)]);
+    }
     // Every other count (problems, closures, orientations…) is primary-suppressed only:
     // no total of theirs is published.
-    cells.push(&mut r.people_accompanied);
     cells.push(&mut r.reachability.to_reach);
     cells.push(&mut r.reachability.reached);
     cells.extend(r.problems.iter_mut().map(|c| &mut c.count));
@@ -187,6 +201,11 @@ pub(super) fn protect(r: &mut Report) {
         (month_col(1), interviews_total),
         (month_col(3), anonymous_total),
     ];
+    for [new, persons, held] in place_cols {
+        groups.push((new, new_situations));
+        groups.push((persons, people));
+        groups.push((held, interviews_total));
+    }
     for (ci, c) in OriginChannel::ALL.iter().enumerate() {
         let row = Initiative::ALL
             .iter()

@@ -12,6 +12,35 @@ fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, m, day).unwrap()
 }
 
+fn iv(person: Option<Uuid>, on: NaiveDate, mode: InterviewMode) -> InterviewFact {
+    InterviewFact {
+        person,
+        on,
+        mode,
+        site: None,
+    }
+}
+
+pub(super) fn site(n: u128) -> Uuid {
+    Uuid::from_u128(1000 + n)
+}
+
+/// Two communes of conventions and two sites.
+pub(super) fn two_places() -> Places {
+    let commune = |code: &str, name: &str| crate::dto::Commune {
+        code: code.into(),
+        name: name.into(),
+        department: "38".into(),
+    };
+    Places {
+        communes: vec![
+            commune("38553", "Villefontaine"),
+            commune("38537", "La Verpillière"),
+        ],
+        sites: vec![(site(1), "Brigade".into()), (site(2), "Mairie".into())],
+    }
+}
+
 fn sit(person: u128, m: u32, day: u32, channel: OriginChannel) -> SituationFact {
     SituationFact {
         person: Some(Uuid::from_u128(person)),
@@ -23,6 +52,7 @@ fn sit(person: u128, m: u32, day: u32, channel: OriginChannel) -> SituationFact 
         problems: vec![Problem::DomesticViolence],
         sex: Sex::Female,
         birth_year: Some(1990),
+        site: None,
         first_contact_at: None,
         attempts_to_first_contact: 0,
         closed: None,
@@ -73,9 +103,9 @@ fn a_small_year_counted_by_hand() {
         (p(6), NaiveDate::from_ymd_opt(2024, 12, 2).unwrap()),
     ];
     f.interviews = vec![
-        (p(1), d(1, 15), InterviewMode::InPerson),
-        (p(5), d(3, 2), InterviewMode::InPerson),
-        (p(4), d(3, 3), InterviewMode::Phone),
+        iv(p(1), d(1, 15), InterviewMode::InPerson),
+        iv(p(5), d(3, 2), InterviewMode::InPerson),
+        iv(p(4), d(3, 3), InterviewMode::Phone),
     ];
     f.orientations = vec![OrientationFact {
         person: p(1),
@@ -300,7 +330,10 @@ fn check_group(total: Cell, cells: &[Cell], truth: &[Cell], what: &str) {
 /// A year of random facts: up to 40 situations with their interviews, up to 11 anonymous
 /// contacts, drawn with `rnd(n)` (a number below `n`).
 pub(super) fn random_year(rnd: &mut impl FnMut(usize) -> usize) -> Facts {
-    let mut f = Facts::default();
+    let mut f = Facts {
+        places: two_places(),
+        ..Facts::default()
+    };
     let n = 1 + rnd(40);
     for p in 0..n {
         let mut x = sit(
@@ -313,13 +346,21 @@ pub(super) fn random_year(rnd: &mut impl FnMut(usize) -> usize) -> Facts {
         x.sex = Sex::ALL[rnd(Sex::ALL.len())];
         x.birth_year = Some(1940 + rnd(80) as i32);
         x.role = PersonRole::ALL[rnd(PersonRole::ALL.len())];
+        x.site = [None, Some(site(1)), Some(site(2))][rnd(3)];
+        // Two communes of the conventions, another, or none given.
+        if let Some(code) = [Some("38553"), Some("38537"), Some("69123"), None][rnd(4)] {
+            f.communes
+                .insert(Uuid::from_u128(p as u128), code.to_owned());
+        }
         f.situations.push(x);
         for _ in 0..rnd(3) {
-            f.interviews.push((
+            let mut i = iv(
                 Some(Uuid::from_u128(p as u128)),
                 d(1 + rnd(12) as u32, 1 + rnd(28) as u32),
                 InterviewMode::ALL[rnd(InterviewMode::ALL.len())],
-            ));
+            );
+            i.site = [None, Some(site(1)), Some(site(2))][rnd(3)];
+            f.interviews.push(i);
         }
     }
     for _ in 0..rnd(12) {
@@ -461,7 +502,7 @@ fn the_reviews_subtraction_no_longer_works() {
         } else {
             InterviewMode::ALL[1]
         };
-        f.interviews.push((None, d(3, 1 + i), mode));
+        f.interviews.push(iv(None, d(3, 1 + i), mode));
     }
     let x = compute(&f, d(1, 1), d(12, 31), Audience::External);
     assert_eq!(x.interviews_total, Some(7));

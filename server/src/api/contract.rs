@@ -128,6 +128,8 @@ fn constrain_parameters(op: &mut Map<String, Value>) {
             ("audience", "query") => json!({"enum": ["internal", "external"]}),
             ("format", "query") => json!({"enum": ["json", "csv", "html"]}),
             ("compare", "query") => json!({"enum": ["year_before"]}),
+            ("convention", "query") => json!({"format": "uuid"}),
+            ("lang", "query") => json!({"enum": ["fr", "en"]}),
             ("kind", "path") => json!({"enum": kinds}),
             ("channel", "path") => json!({"enum": ["sms", "email"]}),
             ("file", "path") => json!({"pattern": "^[A-Za-z0-9_-]{1,200}\\.ics$"}),

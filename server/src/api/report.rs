@@ -34,6 +34,13 @@ pub struct ReportQuery {
     /// `year_before`: the same period a year earlier beside it.
     #[serde(default)]
     compare: Option<String>,
+    /// A convention's id: the funder's version of it (its share of the work, over the days
+    /// of the period it runs, suppressed).
+    #[serde(default)]
+    convention: Option<String>,
+    /// The printable page's language: `fr` (default) or `en`.
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 fn bad(field: &str, fr: &str, en: &str) -> ServiceError {
@@ -63,7 +70,9 @@ pub(super) fn date_param(field: &str, v: Option<&str>) -> ServiceResult<NaiveDat
     params(("from" = String, Query, description = "YYYY-MM-DD"), ("to" = String, Query, description = "YYYY-MM-DD, included"),
            ("audience" = Option<String>, Query, description = "internal (default) or external"),
            ("format" = Option<String>, Query, description = "json (default), csv or html"),
-           ("compare" = Option<String>, Query, description = "year_before: the same period a year earlier beside it, with the change of each headline figure")),
+           ("compare" = Option<String>, Query, description = "year_before: the same period a year earlier beside it, with the change of each headline figure"),
+           ("convention" = Option<String>, Query, description = "a convention's id: the funder's version, its share of the work over the days of the period it runs, always suppressed"),
+           ("lang" = Option<String>, Query, description = "the printable page's language: fr (default) or en")),
     responses((status = 200, body = Report), (status = 400, body = super::error::Problem)))]
 pub async fn report(
     t: Staff<FileReaders>,
@@ -97,14 +106,39 @@ pub async fn report(
             ));
         }
     };
-    let (r, org_name) = svc::report(&t, from, to, audience, compare).await?;
+    let convention = match q.convention.as_deref() {
+        None | Some("") => None,
+        Some(v) => Some(uuid::Uuid::parse_str(v).map_err(|_| {
+            bad(
+                "convention",
+                "L'identifiant d'une convention attendu.",
+                "A convention's id expected.",
+            )
+        })?),
+    };
+    let lang = match q.lang.as_deref() {
+        None | Some("") | Some("fr") => relais_domain::words::Lang::Fr,
+        Some("en") => relais_domain::words::Lang::En,
+        Some(_) => return Err(bad("lang", "fr ou en.", "fr or en.")),
+    };
+    let asked = svc::Asked {
+        from,
+        to,
+        audience,
+        compare,
+        convention,
+    };
+    let (r, org_name) = svc::report(&t, asked).await?;
     Ok(match format {
         "csv" => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"relais-rapport-{from}-{to}.csv\""),
+                    format!(
+                        "attachment; filename=\"relais-rapport-{}-{}.csv\"",
+                        r.from, r.to
+                    ),
                 ),
             ],
             csv(&r),
@@ -112,7 +146,7 @@ pub async fn report(
             .into_response(),
         "html" => (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned())],
-            html(&r, &org_name),
+            html(&r, &org_name, lang),
         )
             .into_response(),
         _ => axum::Json(r).into_response(),

@@ -68,6 +68,36 @@ impl Stored {
     }
 }
 
+/// How a funder's version names its convention, and the sites it covers.
+pub(crate) async fn heading(
+    t: &Scope,
+    c: &Stored,
+    all: &[Stored],
+) -> ServiceResult<(relais_domain::report::places::ConventionHeading, Vec<Uuid>)> {
+    let mut sites = Vec::new();
+    for id in &c.sites {
+        if let Some(s) = t
+            .find_live::<crate::store::entities::site::Entity>(*id)
+            .await?
+        {
+            sites.push(s.name);
+        }
+    }
+    let dto = c.dto(all);
+    Ok((
+        relais_domain::report::places::ConventionHeading {
+            id: dto.id,
+            funder: dto.funder,
+            communes: dto.communes,
+            sites,
+            valid_from: dto.valid_from,
+            valid_until: dto.valid_until,
+            overlapped: !dto.overlaps.is_empty(),
+        },
+        c.sites.clone(),
+    ))
+}
+
 /// The organisation's conventions, stored, the latest period first.
 pub(crate) async fn stored(t: &Scope) -> ServiceResult<Vec<Stored>> {
     Ok(t.scoped::<convention::Entity>()

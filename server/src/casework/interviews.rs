@@ -21,7 +21,7 @@ use crate::store::Stamp;
 use crate::store::entities::{anonymous_contact, child_report, interview, situation};
 use chrono::{DateTime, Duration, Utc};
 use relais_domain::Validator;
-use relais_domain::casework::problems_to_str;
+use relais_domain::casework::{InterviewMode, problems_to_str};
 use relais_domain::dto::{
     AnonymousContact, AnonymousContactInput, ChildReport, ChildReportInput, Interview,
     InterviewInput, PersonInput, Sex, WalkInInput, WalkInRecorded,
@@ -55,6 +55,10 @@ pub(crate) async fn insert_interview<C: ConnectionTrait>(
         duration_minutes: Set(i.duration_minutes.map(|d| d as i32)),
         note: Set(note.map(|n| c.seal("interview", "note", id, n.as_bytes()))),
         account_id: Set(account),
+        site_id: Set(i.site_id.or(match i.mode {
+            InterviewMode::InPerson | InterviewMode::Phone => s.site_id,
+            InterviewMode::HomeVisit | InterviewMode::AtPartner => None,
+        })),
         ..Stamp::take(txn, now).await?.new_row()
     }
     .insert(txn)
@@ -73,6 +77,7 @@ pub(crate) fn interview_dto(m: &interview::Model) -> ServiceResult<Interview> {
         )?,
         duration_minutes: m.duration_minutes.map(|d| d.max(0) as u32),
         account_id: m.account_id,
+        site_id: m.site_id,
     })
 }
 
@@ -94,6 +99,7 @@ pub async fn record_interview(t: &Scope, id: Uuid, i: InterviewInput) -> Service
     }
     v.finish().map_err(ServiceError::validation)?;
     let m = find(t, id).await?;
+    check_site(t, i.site_id).await?;
     let state = word(&m.state, State::parse, "situation.state")?;
     if state == State::Closed {
         return Err(closed_error(&m));
@@ -203,6 +209,7 @@ pub async fn walk_in(t: &Scope, i: WalkInInput) -> ServiceResult<WalkInRecorded>
         at: None,
         duration_minutes: None,
         note: None,
+        site_id: None,
     };
     let row = insert_interview(
         &txn,

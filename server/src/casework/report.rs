@@ -17,16 +17,20 @@ use relais_domain::dto::Sex;
 use relais_domain::outreach::{CloseReason, Initiative, OriginChannel};
 use relais_domain::problem::ProblemCode;
 use relais_domain::report::{
-    AnonymousFact, Audience, Facts, OrientationFact, PreventionFact, Report, SituationFact, compute,
+    AnonymousFact, Audience, Facts, InterviewFact, OrientationFact, Places, PreventionFact, Report,
+    SituationFact, compute,
 };
 use sea_orm::EntityTrait;
 use sea_orm::{ColumnTrait, QueryFilter};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Everything the report needs for `[from, to]`, from stored rows only.
+/// Everything the report needs for `[from, to]`, from stored rows only (the communes of
+/// residence opened with `cipher`); the rows by place are the organisation's conventions'
+/// communes and its sites.
 pub async fn load_facts(
     db: &sea_orm::DatabaseConnection,
+    cipher: &crate::crypto::FieldCipher,
     org: Uuid,
     from: NaiveDate,
     to: NaiveDate,
@@ -55,6 +59,12 @@ pub async fn load_facts(
         }
     }
     let mut f = Facts::default();
+    for p in persons.values() {
+        if let Some(code) = crate::casework::persons::commune_code(cipher, p)? {
+            f.communes.insert(p.id, code);
+        }
+    }
+    f.places = places(db, org).await?;
     for s in &situations {
         let p = persons.get(&s.person_id);
         f.situations.push(SituationFact {
@@ -67,6 +77,7 @@ pub async fn load_facts(
             problems: problems_parse(&s.problems),
             sex: p.and_then(|p| Sex::parse(&p.sex)).unwrap_or(Sex::Unknown),
             birth_year: p.and_then(|p| p.birth_year),
+            site: s.site_id,
             first_contact_at: s.first_contact_at,
             attempts_to_first_contact: s.attempts_to_first_contact.max(0) as u32,
             closed: match (s.closed_at, s.close_reason.as_deref()) {
@@ -95,11 +106,12 @@ pub async fn load_facts(
         .all(db)
         .await?
     {
-        f.interviews.push((
-            Some(i.person_id),
-            zone.local(i.at).date(),
-            word(&i.mode, InterviewMode::parse, "interview.mode")?,
-        ));
+        f.interviews.push(InterviewFact {
+            person: Some(i.person_id),
+            on: zone.local(i.at).date(),
+            mode: word(&i.mode, InterviewMode::parse, "interview.mode")?,
+            site: i.site_id,
+        });
     }
     for o in orientation::Entity::scoped(org)
         .filter(orientation::Column::DeletedAt.is_null())
@@ -168,26 +180,108 @@ pub async fn load_facts(
     Ok(f)
 }
 
-/// The activity report over `[from, to]` (three years at most) for an audience, with, when
-/// `compare`, the same period a year earlier beside it (computed and suppressed on its own);
-/// and the organisation's name for its title. Generating it is audited.
-pub async fn report(
-    t: &Scope,
-    from: NaiveDate,
-    to: NaiveDate,
-    audience: Audience,
-    compare: bool,
-) -> ServiceResult<(Report, String)> {
-    relais_domain::report::period::check(from, to)
+/// The rows of the report by place: the communes of the organisation's conventions (in
+/// the order they are listed, each once), and its sites by name.
+async fn places(db: &sea_orm::DatabaseConnection, org: Uuid) -> ServiceResult<Places> {
+    use crate::store::OrgScoped;
+    use crate::store::entities::{convention, site};
+    use sea_orm::QueryOrder;
+    let mut codes: Vec<String> = Vec::new();
+    for c in convention::Entity::scoped(org)
+        .filter(convention::Column::DeletedAt.is_null())
+        .order_by_desc(convention::Column::ValidFrom)
+        .order_by_asc(convention::Column::Funder)
+        .all(db)
+        .await?
+    {
+        for code in c.communes.split(',').filter(|c| !c.is_empty()) {
+            if !codes.iter().any(|k| k == code) {
+                codes.push(code.to_owned());
+            }
+        }
+    }
+    let sites = site::Entity::scoped(org)
+        .filter(site::Column::DeletedAt.is_null())
+        .order_by_asc(site::Column::Name)
+        .all(db)
+        .await?;
+    Ok(Places {
+        communes: codes
+            .iter()
+            .filter_map(|c| relais_domain::commune::by_code(c))
+            .collect(),
+        sites: sites.into_iter().map(|s| (s.id, s.name)).collect(),
+    })
+}
+
+/// What a report is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked {
+    pub from: NaiveDate,
+    /// Included.
+    pub to: NaiveDate,
+    pub audience: Audience,
+    /// The same period a year earlier beside it.
+    pub compare: bool,
+    /// The funder's version of one convention: its share of the work, over the days of the
+    /// period it runs, always suppressed (it leaves the service).
+    pub convention: Option<Uuid>,
+}
+
+/// The activity report asked for (three years at most), with, when `compare`, the same
+/// period a year earlier beside it (computed and suppressed on its own); and the
+/// organisation's name for its title. Generating it is audited.
+pub async fn report(t: &Scope, a: Asked) -> ServiceResult<(Report, String)> {
+    relais_domain::report::period::check(a.from, a.to)
         .map_err(|said| ServiceError::field(ProblemCode::InvalidParameter, "to", said))?;
-    let facts = load_facts(t.db(), t.organisation_id(), from, to).await?;
-    let mut r = compute(&facts, from, to, audience);
-    if compare {
+    let (mut from, mut to, mut audience) = (a.from, a.to, a.audience);
+    let mut within = None;
+    if let Some(id) = a.convention {
+        let all = crate::casework::conventions::stored(t).await?;
+        let c = all.iter().find(|c| c.model.id == id).ok_or_else(|| {
+            ServiceError::field(
+                ProblemCode::Unknown,
+                "convention",
+                ("Convention inconnue.", "Unknown convention."),
+            )
+        })?;
+        from = from.max(c.model.valid_from);
+        to = to.min(c.model.valid_until);
+        if from > to {
+            return Err(ServiceError::field(
+                ProblemCode::InvalidParameter,
+                "from",
+                (
+                    format!(
+                        "La convention court du {} au {} : pas sur cette période.",
+                        c.model.valid_from.format("%d/%m/%Y"),
+                        c.model.valid_until.format("%d/%m/%Y")
+                    ),
+                    format!(
+                        "The convention runs from {} to {}: not over this period.",
+                        c.model.valid_from, c.model.valid_until
+                    ),
+                ),
+            ));
+        }
+        audience = Audience::External;
+        within = Some(crate::casework::conventions::heading(t, c, &all).await?);
+    }
+    let within_ref = &within;
+    let load = |from, to| async move {
+        let f = load_facts(t.db(), t.state.cipher(), t.organisation_id(), from, to).await?;
+        ServiceResult::Ok(match within_ref {
+            Some((h, sites)) => f.within(&h.communes, sites),
+            None => f,
+        })
+    };
+    let mut r = compute(&load(from, to).await?, from, to, audience);
+    if a.compare {
         let (a, b) = relais_domain::report::compare::a_year_earlier(from, to);
-        let facts = load_facts(t.db(), t.organisation_id(), a, b).await?;
-        let earlier = compute(&facts, a, b, audience);
+        let earlier = compute(&load(a, b).await?, a, b, audience);
         r.compared = Some(relais_domain::report::compare::compare(&r, &earlier));
     }
+    r.convention = within.map(|(h, _)| h);
     t.state
         .audit(t.audit_event(Action::ReportGenerated, None, None, "ok"))
         .await?;

@@ -295,6 +295,7 @@ pub async fn seed(
                     duration_minutes: Set(Some(30 + 15 * e.below(4) as i32)),
                     note: Set(None),
                     account_id: Set(coordinator),
+                    site_id: Set(s.site_id),
                     ..Stamp::take(txn, when).await?.new_row()
                 }
                 .insert(txn)
@@ -331,6 +332,11 @@ pub async fn seed(
                     duration_minutes: Set(Some(30 + 15 * d.below(4) as i32)),
                     note: Set(None),
                     account_id: Set(coordinator),
+                    site_id: Set(if mode == "home_visit" {
+                        None
+                    } else {
+                        s.site_id
+                    }),
                     ..Stamp::take(txn, when).await?.new_row()
                 }
                 .insert(txn)

@@ -318,9 +318,10 @@ async fn the_demo_s_last_year_reached_about_500_people() {
     let y = paris_today().year() - 1;
     let from = NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
     let to = NaiveDate::from_ymd_opt(y, 12, 31).unwrap();
-    let facts = relais_server::casework::report::load_facts(s.state.db(), org, from, to)
-        .await
-        .unwrap();
+    let facts =
+        relais_server::casework::report::load_facts(s.state.db(), s.state.cipher(), org, from, to)
+            .await
+            .unwrap();
     let r = compute(&facts, from, to, Audience::External);
     assert_eq!(
         (r.prevention.actions, r.prevention.people_reached),

@@ -161,6 +161,7 @@ async fn add_interview(s: &Server, a: &Org, ids: (Uuid, Uuid), at: DateTime<Utc>
         duration_minutes: Set(None),
         note: Set(None),
         account_id: Set(a.coordinator.account_id),
+        site_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         change_seq: Set(0),
@@ -667,9 +668,10 @@ async fn the_report_of_a_seeded_year_matches_the_figures_counted_by_hand() {
     assert!(html.starts_with("<!doctype html><html lang=\"fr\">"));
     assert_eq!(
         html.matches("<svg").count(),
-        5,
-        "origins, problems, orientations, prevention, months"
+        6,
+        "origins, communes, problems, orientations, prevention, months"
     );
+    assert!(html.contains("Par commune de résidence") && html.contains("Commune non renseignée"));
     assert!(html.contains("Personnes accompagnées<b>11</b>"));
     assert!(html.contains("Violences conjugales"));
     assert!(!html.contains("Seed"), "no names in the report");
@@ -938,9 +940,10 @@ async fn the_demo_year_for_funders_says_which_counts_are_hidden_and_why() {
     let y = relais_tests::paris_today().year() - 1;
     let from = NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
     let to = NaiveDate::from_ymd_opt(y, 12, 31).unwrap();
-    let facts = relais_server::casework::report::load_facts(s.state.db(), org, from, to)
-        .await
-        .unwrap();
+    let facts =
+        relais_server::casework::report::load_facts(s.state.db(), s.state.cipher(), org, from, to)
+            .await
+            .unwrap();
     let inside = compute(&facts, from, to, Audience::Internal);
     let outside = compute(&facts, from, to, Audience::External);
     assert_eq!(inside.new_situations, Cell::Shown(124));

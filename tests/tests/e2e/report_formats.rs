@@ -4,7 +4,7 @@
 //! the printable page prints every hidden count as its kind says and adds no figure but sums
 //! whose parts it shows.
 
-use relais_domain::report::{Audience, Cell, Hidden, Report, compute};
+use relais_domain::report::{Audience, Cell, Hidden, PlaceKind, Report, compute};
 use relais_tests::{Server, paris_today};
 
 /// A cell no CSV row has filled: the round trip fails on it.
@@ -41,6 +41,9 @@ fn unread(r: &mut Report) {
     r.anonymous_by_channel
         .iter_mut()
         .for_each(|c| c.count = UNREAD);
+    for p in r.by_commune.iter_mut().chain(r.by_site.iter_mut()) {
+        (p.new_situations, p.people_accompanied, p.interviews) = (UNREAD, UNREAD, UNREAD);
+    }
     for m in &mut r.monthly {
         m.new_situations = UNREAD;
         m.interviews = UNREAD;
@@ -84,7 +87,30 @@ fn read_csv(csv: &str, like: &Report) -> Report {
         let (s, a, b, c, v, k) = (f[0], f[1], f[2], f[3], f[4], f[5]);
         let place = |found: bool| assert!(found, "a row of no cell: {line}");
         match s {
-            "range" | "prevention" | "prevention_public" | "comparison" => {}
+            "range" | "prevention" | "prevention_public" | "comparison" | "convention" => {}
+            "by_commune" | "by_site" => {
+                let rows = if s == "by_commune" {
+                    &mut r.by_commune
+                } else {
+                    &mut r.by_site
+                };
+                let at = rows.iter_mut().find(|p| match p.place {
+                    PlaceKind::Listed => p.code.as_deref() == Some(a),
+                    PlaceKind::Other => a == "other",
+                    PlaceKind::Unknown => a == "unknown",
+                });
+                let Some(p) = at else {
+                    place(false);
+                    continue;
+                };
+                assert_eq!(c, p.name.as_deref().unwrap_or(""), "{line}");
+                match b {
+                    "new_situations" => p.new_situations = count(v, k),
+                    "people_accompanied" => p.people_accompanied = count(v, k),
+                    "interviews" => p.interviews = count(v, k),
+                    _ => place(false),
+                }
+            }
             "people_accompanied" => r.people_accompanied = count(v, k),
             "new_situations" => r.new_situations = count(v, k),
             "minors" => r.minors = count(v, k),
@@ -287,9 +313,15 @@ async fn the_csv_and_the_page_publish_the_json_s_figures_and_no_more() {
     }
     let mut hidden = 0;
     for (from, to) in periods {
-        let facts = relais_server::casework::report::load_facts(s.state.db(), org, from, to)
-            .await
-            .unwrap();
+        let facts = relais_server::casework::report::load_facts(
+            s.state.db(),
+            s.state.cipher(),
+            org,
+            from,
+            to,
+        )
+        .await
+        .unwrap();
         for audience in [Audience::External, Audience::Internal] {
             let r = compute(&facts, from, to, audience);
             let csv = relais_server::render::report::csv(&r);
@@ -309,7 +341,8 @@ async fn the_csv_and_the_page_publish_the_json_s_figures_and_no_more() {
                 "{from}–{to}: from the CSV {}",
                 found.join("\n")
             );
-            let page = relais_server::render::report::html(&r, "Démo");
+            let page =
+                relais_server::render::report::html(&r, "Démo", relais_domain::words::Lang::Fr);
             page_says_each_kind(&page, &r);
             hidden += serde_json::to_value(&r)
                 .unwrap()

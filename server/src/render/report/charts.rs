@@ -8,12 +8,12 @@ use std::fmt::Write as _;
 use crate::render::html::esc;
 
 /// A figure inside a chart's markup, escaped: the count, "< 5" or "masqué".
-pub(crate) fn cell_html(c: Cell) -> String {
-    esc(&c.text(Lang::Fr))
+pub(crate) fn cell_html(c: Cell, l: Lang) -> String {
+    esc(&c.text(l))
 }
 
 /// Horizontal bars, one per item; a hidden item has no bar and reads "< 5" or "masqué".
-pub(crate) fn bar_chart(title: &str, items: &[(String, Cell)]) -> String {
+pub(crate) fn bar_chart(title: &str, items: &[(String, Cell)], l: Lang) -> String {
     let max = items
         .iter()
         .filter_map(|i| i.1.shown())
@@ -46,15 +46,16 @@ pub(crate) fn bar_chart(title: &str, items: &[(String, Cell)]) -> String {
             row_h - 6,
             label_w + w + 6,
             y + 14,
-            cell_html(*v)
+            cell_html(*v, l)
         );
     }
     s.push_str("</svg></figure>");
     s
 }
 
-/// Monthly activity: two columns per month (new situations, interviews).
-pub(crate) fn month_chart(r: &Report) -> String {
+/// Monthly activity: two columns per month (new situations, interviews), under `caption`,
+/// named `label` for a screen reader.
+pub(crate) fn month_chart(r: &Report, caption: &str, label: &str, l: Lang) -> String {
     let n = r.monthly.len().max(1);
     let max = r
         .monthly
@@ -69,7 +70,9 @@ pub(crate) fn month_chart(r: &Report) -> String {
     let slot = (width - 40) / n;
     let col = (slot.saturating_sub(6) / 2).max(2);
     let mut s = format!(
-        "<figure><figcaption>Activité mensuelle : nouvelles situations (foncé) et entretiens (clair)</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Activité mensuelle\" width=\"{width}\" height=\"{}\" viewBox=\"0 0 {width} {}\">",
+        "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{}\" width=\"{width}\" height=\"{}\" viewBox=\"0 0 {width} {}\">",
+        esc(caption),
+        esc(label),
         plot_h + 40,
         plot_h + 40
     );
@@ -88,7 +91,7 @@ pub(crate) fn month_chart(r: &Report) -> String {
                 "<rect x=\"{}\" y=\"{}\" width=\"{col}\" height=\"{hgt}\" fill=\"{colour}\"><title>{}</title></rect>",
                 x + k * col,
                 10 + plot_h - hgt,
-                cell_html(v)
+                cell_html(v, l)
             );
         }
         let _ = write!(

@@ -1,7 +1,7 @@
 //! The activity report as CSV: one row per figure, with its kind (shown, or hidden as small
 //! or withheld in the external version).
 
-use relais_domain::report::{Audience, Cell, Report};
+use relais_domain::report::{Audience, Cell, PlaceKind, Report};
 use std::fmt::Write as _;
 
 /// A count's value and kind: the count; `<5` (small); `withheld` (hidden to protect
@@ -13,6 +13,17 @@ pub(crate) fn cell_csv(c: Cell) -> (String, &'static str) {
         Cell::Hidden(relais_domain::report::Hidden::Withheld) => "withheld".to_owned(),
     };
     (v, c.kind())
+}
+
+/// A name as one column: no comma, no quote, no line break.
+fn plain(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            ',' => ';',
+            '"' | '\n' | '\r' => ' ',
+            c => c,
+        })
+        .collect()
 }
 
 /// One row per figure: `section,dimension_1,dimension_2,dimension_3,value,kind`; a count is
@@ -210,6 +221,57 @@ pub fn csv(r: &Report) -> String {
         "",
         shown(p.public_not_given),
     );
+    // By place: the row's code (an INSEE code, a site's id, or `other` / `unknown`), the
+    // figure, the name (its commas read as semicolons: one comma per column).
+    for (section, rows) in [("by_commune", &r.by_commune), ("by_site", &r.by_site)] {
+        for p in rows {
+            let code = match p.place {
+                PlaceKind::Listed => p.code.clone().unwrap_or_default(),
+                PlaceKind::Other => "other".to_owned(),
+                PlaceKind::Unknown => "unknown".to_owned(),
+            };
+            let name = plain(p.name.as_deref().unwrap_or(""));
+            for (figure, c) in [
+                ("new_situations", p.new_situations),
+                ("people_accompanied", p.people_accompanied),
+                ("interviews", p.interviews),
+            ] {
+                row(section, &code, figure, &name, cell_csv(c));
+            }
+        }
+    }
+    if let Some(c) = &r.convention {
+        row("convention", "id", "", "", (c.id.to_string(), ""));
+        row("convention", "funder", "", "", (plain(&c.funder), ""));
+        for k in &c.communes {
+            row(
+                "convention",
+                "commune",
+                &k.code,
+                &plain(&k.name),
+                (String::new(), ""),
+            );
+        }
+        for site in &c.sites {
+            row("convention", "site", "", &plain(site), (String::new(), ""));
+        }
+        row(
+            "convention",
+            "valid_from",
+            "",
+            "",
+            (c.valid_from.to_string(), ""),
+        );
+        row(
+            "convention",
+            "valid_until",
+            "",
+            "",
+            (c.valid_until.to_string(), ""),
+        );
+        let overlapped = if c.overlapped { "yes" } else { "no" };
+        row("convention", "overlapped", "", "", (overlapped.into(), ""));
+    }
     if let Some(c) = &r.compared {
         row("comparison", "from", "", "", (c.from.to_string(), ""));
         row("comparison", "to", "", "", (c.to.to_string(), ""));

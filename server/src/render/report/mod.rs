@@ -4,6 +4,9 @@
 mod charts;
 mod csv;
 mod page;
+mod places;
+mod sections;
+mod text;
 
 pub use csv::csv;
 pub use page::html;

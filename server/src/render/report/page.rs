@@ -6,45 +6,70 @@ use relais_domain::report::{Audience, Cell, Report};
 use relais_domain::words::{Lang, Word};
 
 use super::charts::{bar_chart, month_chart};
+use super::text::{self, ReportText};
 
-/// The French label of a stored word (the report is read by funders, in French).
-fn fr<W: Word>(w: W) -> &'static str {
-    w.label(Lang::Fr)
+/// The report's text in a language.
+pub(super) fn words(l: Lang) -> &'static ReportText {
+    match l {
+        Lang::Fr => &text::FR,
+        Lang::En => &text::EN,
+    }
 }
 
-/// A figure as a table reads it (the template escapes it): "< 5" when small, "masqué"
-/// when withheld.
-fn cell(c: Cell) -> String {
-    c.text(Lang::Fr)
+/// How the page reads: its language, and its text in it.
+#[derive(Clone, Copy)]
+pub(super) struct Reading {
+    pub l: Lang,
+    pub t: &'static ReportText,
+}
+
+impl Reading {
+    /// A stored word's label.
+    pub(super) fn w<W: Word>(self, w: W) -> &'static str {
+        w.label(self.l)
+    }
+
+    /// A figure as a table reads it (the template escapes it): "< 5" when small, "masqué" /
+    /// "withheld" when withheld.
+    pub(super) fn cell(self, c: Cell) -> String {
+        c.text(self.l)
+    }
 }
 
 /// A table of the report: its headers and rows of text.
-struct Table {
-    head: &'static [&'static str],
+pub(super) struct Table {
+    head: Vec<&'static str>,
     rows: Vec<Vec<String>>,
 }
 
-fn table(head: &'static [&'static str], rows: Vec<Vec<String>>) -> Table {
-    Table { head, rows }
+pub(super) fn table(head: &[&'static str], rows: Vec<Vec<String>>) -> Table {
+    Table {
+        head: head.to_vec(),
+        rows,
+    }
 }
 
 /// A part of the report: its title, maybe a chart, its tables.
-struct Section {
-    title: &'static str,
+pub(super) struct Section {
+    pub title: &'static str,
     /// Drawn by `bar_chart` or `month_chart`.
-    chart: Option<String>,
-    tables: Vec<Table>,
+    pub chart: Option<String>,
+    pub tables: Vec<Table>,
 }
 
 #[derive(askama::Template)]
 #[template(path = "report/page.html")]
 struct ReportPage<'a> {
+    t: &'static ReportText,
+    lang: &'static str,
     org: &'a str,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
     from_read: String,
     to_read: String,
     external: bool,
+    /// A funder's version: the convention it is of.
+    convention: Option<String>,
     kpis: Vec<(&'static str, String)>,
     sections: Vec<Section>,
 }
@@ -53,172 +78,84 @@ pub(crate) fn pct(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.1} %")).unwrap_or_else(|| "—".into())
 }
 
-/// The prevention actions: the people reached by kind of action (a chart), the actions and
-/// people by kind, and the publics counted apart. Never hidden: no person is in them.
-fn prevention(r: &Report) -> Section {
-    let p = &r.prevention;
-    let mut publics: Vec<Vec<String>> = p
-        .by_public
-        .iter()
-        .map(|x| vec![fr(x.public).to_owned(), x.people_reached.to_string()])
-        .collect();
-    publics.push(vec![
-        "Non précisé".to_owned(),
-        p.public_not_given.to_string(),
-    ]);
-    Section {
-        title: "Prévention : actions collectives",
-        chart: Some(bar_chart(
-            "Personnes sensibilisées par type d'action",
-            &p.by_kind
-                .iter()
-                .map(|k| (fr(k.kind).to_owned(), Cell::Shown(k.people_reached)))
-                .collect::<Vec<_>>(),
-        )),
-        tables: vec![
-            table(
-                &["Action", "Actions menées", "Personnes sensibilisées"],
-                p.by_kind
-                    .iter()
-                    .map(|k| {
-                        vec![
-                            fr(k.kind).to_owned(),
-                            k.actions.to_string(),
-                            k.people_reached.to_string(),
-                        ]
-                    })
-                    .chain(std::iter::once(vec![
-                        "Total".to_owned(),
-                        p.actions.to_string(),
-                        p.people_reached.to_string(),
-                    ]))
-                    .collect(),
-            ),
-            table(&["Public", "Personnes sensibilisées"], publics),
-        ],
-    }
-}
-
-/// A change as a funder reads it: "+6 (+4.8 %)", "−3", or "—" when a side is hidden.
-fn change(c: &relais_domain::report::compare::Compared) -> String {
-    let Some(n) = c.change else {
-        return "—".into();
-    };
-    let sign = |x: f64| if x > 0.0 { "+" } else { "" };
-    let n = if n > 0 {
-        format!("+{n}")
-    } else {
-        n.to_string()
-    };
-    match c.change_percent {
-        Some(p) => format!("{n} ({}{p:.1} %)", sign(p)),
-        None => n,
-    }
-}
-
-/// The period beside the same period a year earlier: each headline figure, then and now.
-fn compared(r: &Report) -> Option<Section> {
-    let c = r.compared.as_ref()?;
-    let days = |a: chrono::NaiveDate, b: chrono::NaiveDate| {
-        format!("{} – {}", a.format("%d/%m/%Y"), b.format("%d/%m/%Y"))
-    };
-    let mut rows = vec![vec![
-        "Période".to_owned(),
-        days(r.from, r.to),
-        days(c.from, c.to),
-        String::new(),
-    ]];
-    rows.extend(c.figures.iter().map(|f| {
-        vec![
-            fr(f.figure).to_owned(),
-            cell(f.now),
-            cell(f.earlier),
-            change(f),
-        ]
-    }));
-    Some(Section {
-        title: "Évolution sur un an",
-        chart: None,
-        tables: vec![table(
-            &["Indicateur", "Cette période", "Un an plus tôt", "Évolution"],
-            rows,
-        )],
-    })
-}
-
-/// A printable page, French, self-contained.
-pub fn html(r: &Report, org_name: &str) -> String {
+/// A printable page, French or English, self-contained.
+pub fn html(r: &Report, org_name: &str, l: Lang) -> String {
+    let x = Reading { l, t: words(l) };
+    let t = x.t;
     let mut sections = Vec::new();
-    sections.extend(compared(r));
+    sections.extend(super::sections::compared(r, x));
     sections.push(Section {
-        title: "Origine des situations",
+        title: t.origin,
         chart: Some(bar_chart(
-            "Par canal",
+            t.by_channel,
             &r.origin_by_channel
                 .iter()
-                .map(|o| (fr(o.key).to_owned(), o.count))
+                .map(|o| (x.w(o.key).to_owned(), o.count))
                 .collect::<Vec<_>>(),
+            l,
         )),
         tables: vec![
             table(
-                &["Canal", "Initiative", "Situations"],
+                &[t.channel, t.initiative, t.situations],
                 r.origins
                     .iter()
                     .map(|o| {
                         vec![
-                            fr(o.channel).to_owned(),
-                            fr(o.initiative).to_owned(),
-                            cell(o.count),
+                            x.w(o.channel).to_owned(),
+                            x.w(o.initiative).to_owned(),
+                            x.cell(o.count),
                         ]
                     })
                     .collect(),
             ),
             table(
-                &["Initiative", "Situations", "Part"],
+                &[t.initiative, t.situations, t.share],
                 r.origin_by_initiative
                     .iter()
-                    .map(|o| vec![fr(o.key).to_owned(), cell(o.count), pct(o.percent)])
+                    .map(|o| vec![x.w(o.key).to_owned(), x.cell(o.count), pct(o.percent)])
                     .collect(),
             ),
         ],
     });
+    sections.extend(super::places::sections(r, x));
     sections.push(Section {
-        title: "Problématiques (plusieurs par situation)",
+        title: t.problems_several,
         chart: Some(bar_chart(
-            "Problématiques",
+            t.problems,
             &r.problems
                 .iter()
                 .filter(|p| p.count != Cell::Shown(0))
-                .map(|p| (fr(p.key).to_owned(), p.count))
+                .map(|p| (x.w(p.key).to_owned(), p.count))
                 .collect::<Vec<_>>(),
+            l,
         )),
         tables: Vec::new(),
     });
     sections.push(Section {
-        title: "Entretiens par modalité",
+        title: t.interviews_by_mode,
         chart: None,
         tables: vec![table(
-            &["Modalité", "Entretiens"],
+            &[t.mode, t.interviews],
             r.interviews
                 .iter()
-                .map(|i| vec![fr(i.key).to_owned(), cell(i.count)])
+                .map(|i| vec![x.w(i.key).to_owned(), x.cell(i.count)])
                 .collect(),
         )],
     });
     sections.push(Section {
-        title: "Statut, sexe et âge",
+        title: t.role_sex_age,
         chart: None,
         tables: vec![table(
-            &["Statut", "Sexe", "Âge", "Situations"],
+            &[t.role, t.sex, t.age, t.situations],
             r.roles
                 .iter()
                 .filter(|c| c.count != Cell::Shown(0))
                 .map(|c| {
                     vec![
-                        fr(c.role).to_owned(),
-                        fr(c.sex).to_owned(),
-                        fr(c.age_band).to_owned(),
-                        cell(c.count),
+                        x.w(c.role).to_owned(),
+                        x.w(c.sex).to_owned(),
+                        x.w(c.age_band).to_owned(),
+                        x.cell(c.count),
                     ]
                 })
                 .collect(),
@@ -226,22 +163,22 @@ pub fn html(r: &Report, org_name: &str) -> String {
     });
     let re = &r.reachability;
     sections.push(Section {
-        title: "Joignabilité",
+        title: t.reachability,
         chart: None,
         tables: vec![table(
-            &["Indicateur", "Valeur"],
+            &[t.figure, t.value],
             vec![
-                vec!["Situations à joindre".into(), cell(re.to_reach)],
-                vec!["Personnes jointes".into(), cell(re.reached)],
-                vec!["Part jointe".into(), pct(re.percent_reached)],
+                vec![t.to_reach.into(), x.cell(re.to_reach)],
+                vec![t.reached.into(), x.cell(re.reached)],
+                vec![t.share_reached.into(), pct(re.percent_reached)],
                 vec![
-                    "Délai médian jusqu'au premier contact".into(),
+                    t.median_delay.into(),
                     re.median_hours_to_first_contact
                         .map(|h| format!("{h:.1} h"))
                         .unwrap_or_else(|| "—".into()),
                 ],
                 vec![
-                    "Tentatives par contact".into(),
+                    t.attempts_per_contact.into(),
                     re.attempts_per_contact
                         .map(|a| format!("{a:.2}"))
                         .unwrap_or_else(|| "—".into()),
@@ -263,96 +200,108 @@ pub fn html(r: &Report, org_name: &str) -> String {
         } else {
             Cell::Shown(cells.iter().filter_map(|c| c.shown()).sum())
         };
-        by_kind.push((fr(*k).to_owned(), total));
+        by_kind.push((x.w(*k).to_owned(), total));
     }
     sections.push(Section {
-        title: "Orientations",
-        chart: Some(bar_chart("Orientations par type de partenaire", &by_kind)),
+        title: t.orientations,
+        chart: Some(bar_chart(t.orientations_by_kind, &by_kind, l)),
         tables: vec![table(
-            &["Partenaire", "Statut", "Orientations"],
+            &[t.partner, t.status, t.orientations],
             r.orientations
                 .iter()
                 .filter(|o| o.count != Cell::Shown(0))
                 .map(|o| {
                     vec![
-                        fr(o.partner_kind).to_owned(),
-                        fr(o.status).to_owned(),
-                        cell(o.count),
+                        x.w(o.partner_kind).to_owned(),
+                        x.w(o.status).to_owned(),
+                        x.cell(o.count),
                     ]
                 })
                 .collect(),
         )],
     });
     sections.push(Section {
-        title: "Clôtures",
+        title: t.closures,
         chart: None,
         tables: vec![table(
-            &["Motif", "Situations"],
+            &[t.reason, t.situations],
             r.closures
                 .iter()
-                .map(|c| vec![fr(c.key).to_owned(), cell(c.count)])
+                .map(|c| vec![x.w(c.key).to_owned(), x.cell(c.count)])
                 .collect(),
         )],
     });
     sections.push(Section {
-        title: "Enfants en danger : signalements",
+        title: t.child_reports,
         chart: None,
         tables: vec![table(
-            &["Destinataire", "Signalements"],
+            &[t.recipient, t.reports],
             r.child_reports
                 .iter()
-                .map(|c| vec![fr(c.key).to_owned(), cell(c.count)])
+                .map(|c| vec![x.w(c.key).to_owned(), x.cell(c.count)])
                 .collect(),
         )],
     });
-    sections.push(prevention(r));
+    // A convention's version counts no anonymous contact and no prevention action (they
+    // name no commune and no site): it prints none rather than zeros a funder would misread.
+    let funded = r.convention.is_some();
+    if !funded {
+        sections.push(super::sections::prevention(r, x));
+    }
+    let mut head = vec![t.month, t.new_situations, t.interviews, t.attempts];
+    if !funded {
+        head.extend([t.anonymous, t.prevention_actions, t.people_reached]);
+    }
     sections.push(Section {
-        title: "Activité mensuelle",
-        chart: Some(month_chart(r)),
+        title: t.monthly,
+        chart: Some(month_chart(r, t.monthly_caption, t.monthly, l)),
         tables: vec![table(
-            &[
-                "Mois",
-                "Nouvelles situations",
-                "Entretiens",
-                "Tentatives",
-                "Anonymes",
-                "Actions de prévention",
-                "Personnes sensibilisées",
-            ],
+            &head,
             r.monthly
                 .iter()
                 .map(|m| {
-                    vec![
+                    let mut row = vec![
                         m.month.clone(),
-                        cell(m.new_situations),
-                        cell(m.interviews),
-                        cell(m.attempts),
-                        cell(m.anonymous_contacts),
-                        m.prevention_actions.to_string(),
-                        m.people_reached.to_string(),
-                    ]
+                        x.cell(m.new_situations),
+                        x.cell(m.interviews),
+                        x.cell(m.attempts),
+                    ];
+                    if !funded {
+                        row.extend([
+                            x.cell(m.anonymous_contacts),
+                            m.prevention_actions.to_string(),
+                            m.people_reached.to_string(),
+                        ]);
+                    }
+                    row
                 })
                 .collect(),
         )],
     });
+    let mut kpis = vec![
+        (t.people_accompanied, x.cell(r.people_accompanied)),
+        (t.new_situations, x.cell(r.new_situations)),
+        (t.interviews, x.cell(r.interviews_total)),
+        (t.minors, x.cell(r.minors)),
+    ];
+    if !funded {
+        kpis.insert(3, (t.anonymous_contacts, x.cell(r.anonymous_contacts)));
+        kpis.push((
+            t.people_reached_prevention,
+            r.prevention.people_reached.to_string(),
+        ));
+    }
     let page = ReportPage {
+        t,
+        lang: l.pick("fr", "en"),
         org: org_name,
         from: r.from,
         to: r.to,
         from_read: r.from.format("%d/%m/%Y").to_string(),
         to_read: r.to.format("%d/%m/%Y").to_string(),
         external: r.audience == Audience::External,
-        kpis: vec![
-            ("Personnes accompagnées", cell(r.people_accompanied)),
-            ("Nouvelles situations", cell(r.new_situations)),
-            ("Entretiens", cell(r.interviews_total)),
-            ("Contacts anonymes", cell(r.anonymous_contacts)),
-            ("Mineurs", cell(r.minors)),
-            (
-                "Personnes sensibilisées (prévention)",
-                r.prevention.people_reached.to_string(),
-            ),
-        ],
+        convention: super::places::convention(r, x),
+        kpis,
         sections,
     };
     askama::Template::render(&page).unwrap_or_else(|e| {

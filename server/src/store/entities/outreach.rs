@@ -119,6 +119,8 @@ pub mod interview {
             pub duration_minutes: Option<i32>,
             pub note: Option<Vec<u8>>,
             pub account_id: Uuid,
+            /// Where it was held: one of the organisation's sites, or none (elsewhere).
+            pub site_id: Option<Uuid>,
         }
     }
     no_relations!();

@@ -19,6 +19,7 @@ mod m0012_link_session_epoch;
 mod m0013_prevention_action;
 mod m0014_person_commune;
 mod m0015_convention;
+mod m0016_interview_site;
 
 #[allow(unused_imports)]
 use m0001_foundation::*;
@@ -50,6 +51,7 @@ use m0013_prevention_action::*;
 use m0014_person_commune::*;
 #[allow(unused_imports)]
 use m0015_convention::*;
+use m0016_interview_site::*;
 
 pub struct Migrator;
 
@@ -72,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0013PreventionAction),
             Box::new(M0014PersonCommune),
             Box::new(M0015Convention),
+            Box::new(M0016InterviewSite),
         ]
     }
 }

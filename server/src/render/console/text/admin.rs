@@ -119,6 +119,8 @@ catalog! {
         version => ("Version", "Version"),
         inside_the_service => ("Interne au service", "Inside the service"),
         external_funders => ("Externe (financeurs)", "External (funders)"),
+        funders_version => ("Version d'un financeur (sa convention)", "A funder's version (their convention)"),
+        the_whole_service => ("Tout le service", "The whole service"),
         compare_with_a_year_before => ("Comparer avec la même période un an plus tôt", "Compare with the same period a year before"),
         show => ("Afficher", "Show"),
         open_the_report_with => ("Ouvrir le rapport (avec ses graphiques)", "Open the report (with its charts)"),

@@ -23,9 +23,13 @@ macro_rules! catalog {
         pub const EN: $name = $name { $($part: $part_en,)* $($key: $en,)* };
 
         /// This catalog's own entries (not its parts'): (key, French, English).
+        #[allow(dead_code)] // read by the checks; the report's catalog has no other reader
         pub const ENTRIES: &[(&str, &str, &str)] = &[$((stringify!($key), $fr, $en),)*];
     };
 }
+
+// The report's catalog (`render::report::text`) is written with it too.
+pub(crate) use catalog;
 
 pub mod admin;
 pub mod prevention;
@@ -303,6 +307,8 @@ catalog! {
         locked => ("Verrouillé", "Locked"),
         wrong_answer => ("Mauvaise réponse", "Wrong answer"),
         dry_run => ("Simulation", "Dry run"),
+        interview_site => ("Lieu de l'entretien", "Where the interview was held"),
+        interview_site_by_mode => ("Selon la modalité : le site de la situation en présentiel ou par téléphone, aucun à domicile ou chez un partenaire", "By its mode: the situation's site in person or by telephone, none at home or at a partner's"),
     }
 }
 

@@ -28,6 +28,13 @@ const REPORT_FIELDS: &[Field] = &[
         hints: &[],
     },
     Field {
+        name: "convention",
+        input: Input::Choice,
+        label: |t| t.admin.funders_version,
+        required: false,
+        hints: &[],
+    },
+    Field {
         name: "compare",
         input: Input::Check,
         label: |t| t.admin.compare_with_a_year_before,
@@ -43,6 +50,8 @@ pub(super) struct Asked {
     pub to: NaiveDate,
     pub audience: Audience,
     pub compare: bool,
+    /// The funder's version of one convention.
+    pub convention: Option<Uuid>,
 }
 
 impl Asked {
@@ -53,12 +62,26 @@ impl Asked {
         } else {
             ""
         };
+        let convention = self
+            .convention
+            .map(|c| format!("&convention={c}"))
+            .unwrap_or_default();
         format!(
-            "from={}&to={}&audience={}{compare}",
+            "from={}&to={}&audience={}{convention}{compare}",
             self.from,
             self.to,
             audience_word(self.audience)
         )
+    }
+
+    fn service(&self) -> crate::casework::report::Asked {
+        crate::casework::report::Asked {
+            from: self.from,
+            to: self.to,
+            audience: self.audience,
+            compare: self.compare,
+            convention: self.convention,
+        }
     }
 }
 
@@ -107,11 +130,22 @@ pub(super) fn period(raw: &Option<String>, today: NaiveDate) -> Result<Asked, Se
     };
     // A checkbox sends "on"; the address made here says "year_before".
     let compare = query(raw, "compare").is_some_and(|v| !v.is_empty());
+    let convention = match query(raw, "convention").filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => Some(Uuid::parse_str(&v).map_err(|_| {
+            ServiceError::field(
+                ProblemCode::InvalidParameter,
+                "convention",
+                ("Convention inconnue.", "Unknown convention."),
+            )
+        })?),
+    };
     Ok(Asked {
         from,
         to,
         audience,
         compare,
+        convention,
     })
 }
 
@@ -139,6 +173,7 @@ pub(super) async fn report_view(
                 to: today,
                 audience: Audience::Internal,
                 compare: false,
+                convention: None,
             };
             (asked, d.refusal(e).ok())
         }
@@ -159,6 +194,9 @@ pub(super) async fn report_view(
         ("audience".into(), audience_word(audience).into()),
     ];
     let mut values = values;
+    if let Some(c) = asked.convention {
+        values.push(("convention".into(), c.to_string()));
+    }
     if asked.compare {
         values.push(("compare".into(), "year_before".into()));
     }
@@ -172,6 +210,22 @@ pub(super) async fn report_view(
         },
     };
     let t = l.t();
+    // The funder's versions: the whole organisation's report, or one convention's.
+    let mut conventions = vec![(String::new(), t.admin.the_whole_service.to_owned())];
+    for c in crate::casework::conventions::list(d)
+        .await
+        .unwrap_or_default()
+    {
+        conventions.push((
+            c.id.to_string(),
+            format!(
+                "{} ({} – {})",
+                c.funder,
+                c.valid_from.format("%d/%m/%Y"),
+                c.valid_until.format("%d/%m/%Y")
+            ),
+        ));
+    }
     // The usual periods, one click each; any other dates in the form below.
     let today = d.now().with_timezone(&crate::zone::DEFAULT).date_naive();
     let periods = relais_domain::report::period::Period::offered(today)
@@ -205,7 +259,8 @@ pub(super) async fn report_view(
             ("internal".into(), t.admin.inside_the_service.into()),
             ("external".into(), t.admin.external_funders.into()),
         ],
-    );
+    )
+    .options("convention", conventions);
     let documents = refusal.is_none().then(|| asked.query());
     let h = draw(&ReportView {
         t,
@@ -221,16 +276,11 @@ pub(super) async fn report_view(
 }
 
 pub(super) async fn report_document(d: D, RawQuery(raw): RawQuery) -> Page {
-    let Asked {
-        from,
-        to,
-        audience,
-        compare,
-    } = period(
+    let asked = period(
         &raw,
         d.now().with_timezone(&crate::zone::DEFAULT).date_naive(),
     )?;
-    let (r, org) = match crate::casework::report::report(&d, from, to, audience, compare).await {
+    let (r, org) = match crate::casework::report::report(&d, asked.service()).await {
         Ok(x) => x,
         Err(e) if e.status() < 500 => {
             return Ok(report_view(&d, &raw, Some(d.refusal(e)?)).await);
@@ -243,14 +293,17 @@ pub(super) async fn report_document(d: D, RawQuery(raw): RawQuery) -> Page {
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"relais-rapport-{from}-{to}.csv\""),
+                    format!(
+                        "attachment; filename=\"relais-rapport-{}-{}.csv\"",
+                        r.from, r.to
+                    ),
                 ),
             ],
             crate::render::report::csv(&r),
         )
             .into_response());
     }
-    let doc = crate::render::report::html(&r, &org);
+    let doc = crate::render::report::html(&r, &org, d.lang.into());
     // The report carries its own style block: allowed by its digest, nothing else inline.
     let style = doc
         .split_once("<style>")

@@ -25,6 +25,12 @@ pub(super) async fn file_page(
     let id = id_of(id)?;
     let (s, person) = situations::open_file(d, id).await?;
     let partner_list = partners::list(d).await.unwrap_or_default();
+    let site_list: Vec<(Uuid, String)> = crate::paging::every(|p| crate::organisation::list(d, p))
+        .await?
+        .items
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
     let c = FileView {
         d,
         l,
@@ -34,6 +40,7 @@ pub(super) async fn file_page(
         raw,
         again: &again,
         partner_list: &partner_list,
+        site_list: &site_list,
     };
     let linked = partners::links(d, s.person_id).await.unwrap_or_default();
     let links = links_part(&c, &linked).await;
@@ -58,6 +65,8 @@ pub(super) struct FileView<'a> {
     pub(super) raw: &'a Option<String>,
     pub(super) again: &'a Option<Again<'a>>,
     pub(super) partner_list: &'a [Partner],
+    /// The organisation's sites, for the interview's.
+    pub(super) site_list: &'a [(Uuid, String)],
 }
 
 /// The form `name` of the file: as it was typed and refused, or empty.

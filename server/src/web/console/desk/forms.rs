@@ -67,6 +67,7 @@ pub(super) const INTERVIEW_FIELDS: &[Field] = &[
         required: false,
         hints: &[("min", "1"), ("max", "999")],
     },
+    field("site_id", Input::Choice, |t| t.interview_site, false, &[]),
     field("note", Input::Area, |t| t.note_optional, false, &[]),
 ];
 
@@ -179,8 +180,19 @@ pub(super) fn orient_form(c: &FileView<'_>) -> FormView {
 /// An interview.
 pub(super) fn interview_form(c: &FileView<'_>) -> FormView {
     let FileView {
-        d, l, id, again, ..
+        d,
+        l,
+        id,
+        again,
+        site_list,
+        ..
     } = *c;
+    let mut sites = vec![(String::new(), l.t().interview_site_by_mode.to_owned())];
+    sites.extend(
+        site_list
+            .iter()
+            .map(|(id, name)| (id.to_string(), name.clone())),
+    );
     FormView::new(
         INTERVIEW_FIELDS,
         &form_for(again, l, "interview"),
@@ -189,7 +201,8 @@ pub(super) fn interview_form(c: &FileView<'_>) -> FormView {
         l.t().record_the_interview,
     )
     .options("mode", options::<InterviewMode>(l))
-    .ids("interview", &["note"])
+    .options("site_id", sites)
+    .ids("interview", &["note", "site_id"])
 }
 
 /// A child-in-danger report: its date and recipient only.
