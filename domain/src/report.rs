@@ -484,7 +484,7 @@ fn prevention<'a>(held: impl Iterator<Item = &'a PreventionFact>) -> Prevention 
 pub mod compare;
 pub mod period;
 pub mod places;
-pub use places::{PlaceKind, PlaceRow, Places};
+pub use places::{PlaceRow, PlaceRowKind, Places};
 mod published;
 pub use published::*;
 mod suppression;

@@ -24,7 +24,7 @@ pub struct Places {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum PlaceKind {
+pub enum PlaceRowKind {
     /// A commune of the conventions, or one of the organisation's sites.
     Listed,
     /// A commune not listed (by commune only).
@@ -37,7 +37,7 @@ pub enum PlaceKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlaceRow {
-    pub place: PlaceKind,
+    pub place: PlaceRowKind,
     /// The commune's INSEE code or the site's id, for a listed row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -86,14 +86,14 @@ impl Breakdown<'_> {
             .iter()
             .map(|c| {
                 row(
-                    PlaceKind::Listed,
+                    PlaceRowKind::Listed,
                     Some(c.code.clone()),
                     Some(c.name.clone()),
                 )
             })
             .chain([
-                row(PlaceKind::Other, None, None),
-                row(PlaceKind::Unknown, None, None),
+                row(PlaceRowKind::Other, None, None),
+                row(PlaceRowKind::Unknown, None, None),
             ])
             .collect();
         let mut counts = vec![[0u32; 3]; rows.len()];
@@ -118,8 +118,14 @@ impl Breakdown<'_> {
         };
         let mut rows: Vec<PlaceRow> = listed
             .iter()
-            .map(|(id, name)| row(PlaceKind::Listed, Some(id.to_string()), Some(name.clone())))
-            .chain([row(PlaceKind::Unknown, None, None)])
+            .map(|(id, name)| {
+                row(
+                    PlaceRowKind::Listed,
+                    Some(id.to_string()),
+                    Some(name.clone()),
+                )
+            })
+            .chain([row(PlaceRowKind::Unknown, None, None)])
             .collect();
         let mut counts = vec![[0u32; 3]; rows.len()];
         for x in self.new {
@@ -158,7 +164,7 @@ impl Breakdown<'_> {
     }
 }
 
-fn row(place: PlaceKind, code: Option<String>, name: Option<String>) -> PlaceRow {
+fn row(place: PlaceRowKind, code: Option<String>, name: Option<String>) -> PlaceRow {
     PlaceRow {
         place,
         code,
@@ -297,8 +303,8 @@ mod tests {
     fn each_person_situation_and_interview_is_in_one_row() {
         let r = compute(&facts(), day(1, 1), day(12, 31), Audience::Internal);
         let c = &r.by_commune;
-        let kinds: Vec<PlaceKind> = c.iter().map(|r| r.place).collect();
-        use PlaceKind::*;
+        let kinds: Vec<PlaceRowKind> = c.iter().map(|r| r.place).collect();
+        use PlaceRowKind::*;
         assert_eq!(kinds, [Listed, Listed, Other, Unknown]);
         assert_eq!(c[0].name.as_deref(), Some("Villefontaine"));
         assert_eq!(

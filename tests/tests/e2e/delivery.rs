@@ -117,7 +117,7 @@ async fn book(s: &Server, x: &Setup, days: i64, hour: u32) -> Value {
                    "person_id": x.person, "start": paris(workday(days), hour, 0)}),
         )
         .await;
-    assert_eq!(st, 201, "{appt}");
+    assert_eq!(st, 201, "{days} {hour}: {appt}");
     appt
 }
 
@@ -457,7 +457,9 @@ async fn the_sms_rate_is_shared_by_every_instance() {
     let g = FakeGateway::start().await;
     let s = server_with("webhook", &g, None, |c| c.sms_rate_per_second = 2).await;
     let x = setup(&s, false).await;
-    for hour in 9..15 {
+    // From 10:00: the fixture's own appointment is at 09:00 on `workday(7)`, which is
+    // `workday(6)` whenever six days from now is a Sunday (a Monday's run).
+    for hour in 10..16 {
         book(&s, &x, 6, hour).await;
     }
     let other = relais_server::state::AppState::start(s.state.config().clone())

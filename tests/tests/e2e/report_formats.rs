@@ -4,7 +4,7 @@
 //! the printable page prints every hidden count as its kind says and adds no figure but sums
 //! whose parts it shows.
 
-use relais_domain::report::{Audience, Cell, Hidden, PlaceKind, Report, compute};
+use relais_domain::report::{Audience, Cell, Hidden, PlaceRowKind, Report, compute};
 use relais_tests::{Server, paris_today};
 
 /// A cell no CSV row has filled: the round trip fails on it.
@@ -95,9 +95,9 @@ fn read_csv(csv: &str, like: &Report) -> Report {
                     &mut r.by_site
                 };
                 let at = rows.iter_mut().find(|p| match p.place {
-                    PlaceKind::Listed => p.code.as_deref() == Some(a),
-                    PlaceKind::Other => a == "other",
-                    PlaceKind::Unknown => a == "unknown",
+                    PlaceRowKind::Listed => p.code.as_deref() == Some(a),
+                    PlaceRowKind::Other => a == "other",
+                    PlaceRowKind::Unknown => a == "unknown",
                 });
                 let Some(p) = at else {
                     place(false);

@@ -4,7 +4,7 @@
 //! its share of the work over the days it runs, suppressed; refused naming the parameter.
 
 use chrono::{Datelike, NaiveDate};
-use relais_domain::report::{Audience, Cell, PlaceKind, PlaceRow, compute};
+use relais_domain::report::{Audience, Cell, PlaceRow, PlaceRowKind, compute};
 use relais_tests::{Server, org, paris_today};
 use serde_json::{Value, json};
 
@@ -259,7 +259,7 @@ async fn the_demo_year_by_commune_and_by_convention_hides_what_it_must() {
         .collect();
     // The conventions' communes first, as the conventions list them (by funder).
     assert_eq!(names[..2], [Some("La Verpillière"), Some("Villefontaine")]);
-    assert_eq!(inside.by_commune[2].place, PlaceKind::Other);
+    assert_eq!(inside.by_commune[2].place, PlaceRowKind::Other);
     assert_eq!(inside.by_site.len(), 3, "two sites, then elsewhere");
     for rows in [&inside.by_commune, &inside.by_site] {
         sums_to(rows, |r| r.new_situations, inside.new_situations);

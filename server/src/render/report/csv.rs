@@ -1,7 +1,7 @@
 //! The activity report as CSV: one row per figure, with its kind (shown, or hidden as small
 //! or withheld in the external version).
 
-use relais_domain::report::{Audience, Cell, PlaceKind, Report};
+use relais_domain::report::{Audience, Cell, PlaceRowKind, Report};
 use std::fmt::Write as _;
 
 /// A count's value and kind: the count; `<5` (small); `withheld` (hidden to protect
@@ -226,9 +226,9 @@ pub fn csv(r: &Report) -> String {
     for (section, rows) in [("by_commune", &r.by_commune), ("by_site", &r.by_site)] {
         for p in rows {
             let code = match p.place {
-                PlaceKind::Listed => p.code.clone().unwrap_or_default(),
-                PlaceKind::Other => "other".to_owned(),
-                PlaceKind::Unknown => "unknown".to_owned(),
+                PlaceRowKind::Listed => p.code.clone().unwrap_or_default(),
+                PlaceRowKind::Other => "other".to_owned(),
+                PlaceRowKind::Unknown => "unknown".to_owned(),
             };
             let name = plain(p.name.as_deref().unwrap_or(""));
             for (figure, c) in [

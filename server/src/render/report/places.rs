@@ -1,7 +1,7 @@
 //! The printable page's sections by place: by commune of residence (a chart and a table)
 //! and by site; and the heading of a funder's version (the convention it is of).
 
-use relais_domain::report::{PlaceKind, PlaceRow, Report};
+use relais_domain::report::{PlaceRow, PlaceRowKind, Report};
 
 use super::charts::bar_chart;
 use super::page::{Reading, Section, table};
@@ -9,7 +9,7 @@ use super::page::{Reading, Section, table};
 /// A row's name as the page reads it.
 fn name(p: &PlaceRow, other: &str, unknown: &str) -> String {
     match p.place {
-        PlaceKind::Listed => {
+        PlaceRowKind::Listed => {
             let n = p.name.clone().unwrap_or_default();
             match p.code.as_deref() {
                 // An INSEE code is five characters; a site's id is not shown.
@@ -17,8 +17,8 @@ fn name(p: &PlaceRow, other: &str, unknown: &str) -> String {
                 _ => n,
             }
         }
-        PlaceKind::Other => other.to_owned(),
-        PlaceKind::Unknown => unknown.to_owned(),
+        PlaceRowKind::Other => other.to_owned(),
+        PlaceRowKind::Unknown => unknown.to_owned(),
     }
 }
 
