@@ -13,6 +13,7 @@ pub mod delivery;
 pub mod dto;
 pub mod email;
 pub mod holidays;
+pub mod invitation;
 pub mod limits;
 pub mod outreach;
 pub mod password;
