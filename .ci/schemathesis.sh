@@ -47,7 +47,7 @@ PY
 # must run and report whatever the tool said.
 set +e
 SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$PWD/.ci${PYTHONPATH:+:$PYTHONPATH}" \
-  schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \
+  schemathesis --config-file "$PWD/.ci/schemathesis.toml" run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --checks "${ST_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,positive_data_acceptance,negative_data_rejection}" \
   --header "Authorization: Bearer $token" \
   --exclude-path-regex '.*/(auth/(logout|totp/.*)|devices/.*)$' \
