@@ -3,6 +3,7 @@
 
 mod charts;
 mod csv;
+mod kit;
 mod page;
 mod places;
 mod sections;

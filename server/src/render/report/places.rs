@@ -4,7 +4,7 @@
 use relais_domain::report::{PlaceRow, PlaceRowKind, Report};
 
 use super::charts::bar_chart;
-use super::page::{Reading, Section, table};
+use super::kit::{Reading, Section, table};
 
 /// A row's name as the page reads it.
 fn name(p: &PlaceRow, other: &str, unknown: &str) -> String {

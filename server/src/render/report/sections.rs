@@ -4,7 +4,7 @@
 use relais_domain::report::{Cell, Report};
 
 use super::charts::bar_chart;
-use super::page::{Reading, Section, table};
+use super::kit::{Reading, Section, table};
 
 /// The prevention actions: the people reached by kind of action (a chart), the actions and
 /// people by kind, and the publics counted apart. Never hidden: no person is in them.
