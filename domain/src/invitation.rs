@@ -83,6 +83,73 @@ words!(InvitationState {
     Undeliverable = "undeliverable" => ("Message non remis", "Not delivered"),
 });
 
+impl InvitationState {
+    /// What the invitation reads at `now`: an open one past its expiry has expired (the
+    /// stored state is written when something next happens to it; the reading never waits).
+    pub fn at(self, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> InvitationState {
+        if self.is_open() && now >= expires_at {
+            InvitationState::Expired
+        } else {
+            self
+        }
+    }
+}
+
+/// The messages an invitation causes: the invitation itself, then at most one follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum InvitationMessage {
+    Invitation,
+    FollowUp,
+}
+
+words!(InvitationMessage {
+    Invitation = "invitation" => ("Invitation", "Invitation"),
+    FollowUp = "follow_up" => ("Relance", "Follow-up"),
+});
+
+/// The text of an invitation's message in the default neutral wording, proper French (an
+/// SMS is transliterated afterwards): no service, no reason, no sender; `until` is the
+/// link's last day ("mardi 15 décembre"), `link` the self-booking link (a link invitation),
+/// `tel` the service's neutral call-back number (a "call us" one). One GSM-7 segment with a
+/// link of 50 characters.
+pub fn text(
+    kind: InvitationKind,
+    message: InvitationMessage,
+    until: &str,
+    link: Option<&str>,
+    tel: Option<&str>,
+) -> String {
+    let again = if message == InvitationMessage::FollowUp {
+        "Rappel : "
+    } else {
+        "Bonjour, "
+    };
+    match kind {
+        InvitationKind::Link => format!(
+            "{again}vous pouvez choisir un rendez-vous ici jusqu'au {until} : {}",
+            link.unwrap_or("")
+        ),
+        InvitationKind::CallUs => format!(
+            "{again}merci de rappeler le {} en semaine de 9 h à 17 h, jusqu'au {until}.",
+            tel.unwrap_or("")
+        ),
+    }
+}
+
+/// "mardi 15 décembre": the last day an invitation may be answered, in the person's zone.
+pub fn until_fr(expires_at: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    use chrono::Datelike;
+    let l = (expires_at - Duration::seconds(1)).with_timezone(&tz);
+    format!(
+        "{} {} {}",
+        crate::sms::DAYS[l.weekday().num_days_from_monday() as usize],
+        l.day(),
+        crate::sms::MONTHS[l.month0() as usize]
+    )
+}
+
 /// What happens to an invitation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -182,6 +249,8 @@ pub enum Refused {
     NoFreeSlot,
     /// The situation is closed.
     Closed,
+    /// A "call us" invitation, and the organisation has no neutral call-back number.
+    NoCallbackNumber,
 }
 
 impl Refused {
@@ -194,6 +263,7 @@ impl Refused {
             Refused::AlreadyOpen => "already_open",
             Refused::NoFreeSlot => "no_free_slot",
             Refused::Closed => "closed",
+            Refused::NoCallbackNumber => "no_callback_number",
         }
     }
 
@@ -204,6 +274,7 @@ impl Refused {
             Refused::Closed => "situation",
             Refused::ChannelNotAllowed | Refused::NoSafeAddress => "channel",
             Refused::NoFreeSlot => "type_id",
+            Refused::NoCallbackNumber => "kind",
         }
     }
 
@@ -235,6 +306,10 @@ impl Refused {
                 "No free slot for this type, these sites and these coordinators before the link expires.",
             ),
             Refused::Closed => ("La situation est close.", "The situation is closed."),
+            Refused::NoCallbackNumber => (
+                "Aucun numéro de rappel neutre n'est enregistré pour le service (réglages de l'organisation).",
+                "The service has no neutral call-back number (organisation settings).",
+            ),
         }
         .into()
     }

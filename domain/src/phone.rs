@@ -101,6 +101,22 @@ pub fn normalise(input: &str) -> Result<String, PhoneError> {
     Ok(format!("+33{national}"))
 }
 
+/// How a French number is read in a message: "01 23 45 67 89" for +33123456789; any other
+/// number as stored.
+pub fn national(e164: &str) -> String {
+    match e164.strip_prefix("+33") {
+        Some(rest) if rest.len() == 9 && rest.bytes().all(|b| b.is_ascii_digit()) => {
+            let d = format!("0{rest}");
+            d.as_bytes()
+                .chunks(2)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        _ => e164.to_owned(),
+    }
+}
+
 /// Whether an E.164 number is a French metropolitan mobile (06, 07): the only ones an SMS
 /// reminder can reach without asking the provider.
 pub fn is_french_mobile(e164: &str) -> bool {
@@ -125,6 +141,8 @@ mod tests {
             assert_eq!(normalise(s).as_deref(), Ok("+33612345678"), "{s}");
         }
         assert!(is_french_mobile("+33612345678"));
+        assert_eq!(national("+33123456789"), "01 23 45 67 89");
+        assert_eq!(national("+262262123456"), "+262262123456");
         assert!(!is_french_mobile("+33385123456"));
     }
 

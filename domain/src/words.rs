@@ -117,6 +117,21 @@ pub fn glossary() -> Vec<Entry> {
     g.extend(entries::<IntentOutcome>("IntentOutcome"));
     g.extend(entries::<IntentKind>("IntentKind"));
     g.extend(entries::<RetentionRule>("RetentionRule"));
+    g.extend(entries::<crate::invitation::InvitationKind>(
+        "InvitationKind",
+    ));
+    g.extend(entries::<crate::invitation::InvitationChannel>(
+        "InvitationChannel",
+    ));
+    g.extend(entries::<crate::invitation::InvitationState>(
+        "InvitationState",
+    ));
+    g.extend(entries::<crate::invitation::InvitationMessage>(
+        "InvitationMessage",
+    ));
+    g.extend(entries::<crate::invitation::OutreachStatus>(
+        "OutreachStatus",
+    ));
     g
 }
 
@@ -240,6 +255,11 @@ mod tests {
         check::<CancelledBy>(json);
         check::<JobState>(|_| None);
         check::<MessageKind>(|_| None);
+        check::<crate::invitation::InvitationKind>(json);
+        check::<crate::invitation::InvitationChannel>(json);
+        check::<crate::invitation::InvitationState>(json);
+        check::<crate::invitation::InvitationMessage>(json);
+        check::<crate::invitation::OutreachStatus>(json);
         check::<Encoding>(|_| None);
         check::<ProblemCode>(json);
         check::<OriginChannel>(json);
@@ -272,6 +292,6 @@ mod tests {
         // The glossary lists every list checked here.
         let lists: std::collections::HashSet<_> =
             super::glossary().iter().map(|e| e.list).collect();
-        assert_eq!(lists.len(), 40);
+        assert_eq!(lists.len(), 45);
     }
 }

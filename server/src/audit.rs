@@ -65,6 +65,10 @@ pub enum Action {
     /// A booking or move refused by the keep-apart rule (in the person's access log).
     LinkedPartyRefused,
     SecondFactorReset,
+    InvitationCreated,
+    InvitationRevoked,
+    /// The person's "no more messages" switch turned on or off.
+    MessagesStopped,
 }
 
 relais_domain::words!(Action {
@@ -111,6 +115,9 @@ relais_domain::words!(Action {
     LinkRevoked = "link_revoked" => ("Lien révoqué", "Link revoked"),
     LinkOpened = "link_opened" => ("Lien ouvert par la personne", "Link opened by the person"),
     SecondFactorReset = "second_factor_reset" => ("Second facteur réinitialisé", "Second factor reset"),
+    InvitationCreated = "invitation_created" => ("Invitation envoyée à la personne", "Invitation made for the person"),
+    InvitationRevoked = "invitation_revoked" => ("Invitation retirée", "Invitation revoked"),
+    MessagesStopped = "messages_stopped" => ("Envoi de messages changé (aucun message)", "Messages switched (no more messages)"),
     LinkChecked = "link_checked" => ("Vérification sur le lien", "Check on the link"),
     LinkedPartyRefused = "linked_party_refused" => ("Créneau refusé : une personne liée, tenue à l'écart, a cette demi-journée", "Time refused: a linked person kept apart has that half-day"),
 });

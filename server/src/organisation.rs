@@ -30,6 +30,11 @@ pub fn organisation_dto(o: organisation::Model) -> Organisation {
         id: o.id,
         name: o.name,
         message_words: crate::wording::words_of(o.message_words.as_deref()),
+        invitations: relais_domain::dto::InvitationSettings {
+            expiry_days: o.invitation_expiry_days.into(),
+            follow_up_days: o.invitation_follow_up_days.into(),
+            callback_phone: o.callback_phone,
+        },
     }
 }
 
@@ -255,6 +260,29 @@ pub async fn update_organisation(
         }
         kept.join("\n")
     });
+    let invitations = input.invitations.map(|i| {
+        if let Err((field, said)) =
+            relais_domain::invitation::check_settings(i.expiry_days, i.follow_up_days)
+        {
+            v.push(format!("invitations.{field}"), "out_of_range", said);
+        }
+        let phone = match i
+            .callback_phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            None => None,
+            Some(p) => match relais_domain::phone::normalise(p) {
+                Ok(e) => Some(e),
+                Err(e) => {
+                    v.push("invitations.callback_phone", "invalid_phone", e.said());
+                    None
+                }
+            },
+        };
+        (i.expiry_days, i.follow_up_days, phone)
+    });
     v.finish().map_err(ServiceError::validation)?;
     let o = t
         .scoped::<organisation::Entity>()
@@ -266,6 +294,11 @@ pub async fn update_organisation(
     am.name = Set(name.unwrap_or_default());
     if let Some(w) = words {
         am.message_words = Set(Some(w).filter(|w| !w.is_empty()));
+    }
+    if let Some((expiry, follow_up, phone)) = invitations {
+        am.invitation_expiry_days = Set(expiry as i32);
+        am.invitation_follow_up_days = Set(follow_up as i32);
+        am.callback_phone = Set(phone);
     }
     Stamp::take(&txn, t.now()).await?.changed(&mut am);
     let o = am.update(&txn).await?;

@@ -161,6 +161,8 @@ async fn anonymise(state: &AppState, org: Uuid, item: &RetentionItem) -> Service
     am.phone_key = Set(None);
     am.safe_contact_checked_at = Set(None);
     am.anonymised_at = Set(Some(now));
+    // Nothing more reaches a person whose file is gone.
+    crate::scheduling::invitations::revoke_open(&txn, org, None, Some(id), now).await?;
     // One stamp for everything the anonymisation changes: phones learn of every row.
     let stamp = Stamp::take(&txn, now).await?;
     stamp.changed(&mut am);

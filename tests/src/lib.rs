@@ -271,6 +271,7 @@ pub async fn enrol(s: &Server, email: &str) -> Actor {
 }
 
 /// One organisation with an admin, a coordinator, a referrer, a site and a person.
+#[derive(Clone)]
 pub struct Org {
     pub id: Uuid,
     pub admin: Actor,

@@ -21,6 +21,8 @@ mod daily;
 mod delivery;
 #[path = "e2e/hardening.rs"]
 mod hardening;
+#[path = "e2e/invitations.rs"]
+mod invitations;
 #[path = "e2e/outbox.rs"]
 mod outbox;
 #[path = "e2e/outreach.rs"]

@@ -4,6 +4,7 @@
 
 mod auth;
 mod conventions;
+mod invitations;
 mod links;
 mod messages;
 mod organisation;
@@ -16,6 +17,7 @@ mod sync;
 
 pub use auth::*;
 pub use conventions::*;
+pub use invitations::*;
 pub use links::*;
 pub use messages::*;
 pub use organisation::*;

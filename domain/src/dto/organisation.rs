@@ -10,6 +10,24 @@ pub struct Organisation {
     /// Words this organisation adds to those no message may contain (its name and its
     /// sites' names are always added).
     pub message_words: Vec<String>,
+    pub invitations: InvitationSettings,
+}
+
+/// How the organisation's invitations behave (issue 27).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationSettings {
+    /// How long an invitation stays valid: 2 to 30 days (7 by default).
+    #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 30))]
+    pub expiry_days: i64,
+    /// After how many days without a booking the one follow-up goes (3 by default), if the
+    /// invitation is then valid two more days.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 28))]
+    pub follow_up_days: i64,
+    /// The service's neutral call-back number, for "call us" invitations.
+    #[serde(default)]
+    pub callback_phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -20,6 +38,9 @@ pub struct OrganisationInput {
     /// Replaces the organisation's own revealing words; absent: left as they are.
     #[serde(default)]
     pub message_words: Option<Vec<String>>,
+    /// Replaces the invitation settings; absent: left as they are.
+    #[serde(default)]
+    pub invitations: Option<InvitationSettings>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -238,6 +238,11 @@ pub struct QueueEntry {
     pub callback_open: bool,
     pub safe_contact_stale: bool,
     pub advice: ContactAdvice,
+    /// Where the outreach stands: the latest invitation and appointment.
+    pub outreach: crate::invitation::OutreachStatus,
+    /// The person was not reached (an invitation expired unanswered, a message that never
+    /// arrived), missed or cancelled their appointment: call them; `outreach` says why.
+    pub to_call: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -254,3 +254,59 @@ fn the_words_read_nothing_of_the_context() {
         );
     }
 }
+
+#[test]
+fn an_open_invitation_reads_expired_once_its_day_is_past() {
+    let exp = utc(14, 23);
+    assert_eq!(
+        InvitationState::Sent.at(exp, utc(14, 22)),
+        InvitationState::Sent
+    );
+    assert_eq!(
+        InvitationState::Opened.at(exp, utc(14, 23)),
+        InvitationState::Expired
+    );
+    // An ended one keeps what ended it.
+    assert_eq!(
+        InvitationState::Booked.at(exp, utc(20, 9)),
+        InvitationState::Booked
+    );
+}
+
+#[test]
+fn the_default_texts_are_neutral_and_one_gsm7_segment_with_the_link() {
+    let link = "https://rdv.example.fr/r/abcdefghijklmnopqrstuvwx";
+    let revealing = crate::wording::Revealing::default();
+    for kind in InvitationKind::ALL {
+        for m in InvitationMessage::ALL {
+            let t = text(
+                *kind,
+                *m,
+                "mercredi 30 septembre",
+                Some(link),
+                Some("01 23 45 67 89"),
+            );
+            let sms = crate::sms::for_sms(&t);
+            let size = crate::sms::size(&sms);
+            assert_eq!(
+                (size.encoding, size.segments),
+                (crate::sms::Encoding::Gsm7, 1),
+                "{kind:?} {m:?}: {sms} ({} characters)",
+                sms.chars().count()
+            );
+            assert_eq!(revealing.find(&t), None, "{t}");
+            match kind {
+                InvitationKind::Link => assert!(t.contains(link) && !t.contains("01 23")),
+                InvitationKind::CallUs => assert!(t.contains("01 23") && !t.contains("http")),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_last_day_is_the_day_before_a_midnight_expiry() {
+    let tz = chrono_tz::Europe::Paris;
+    // 15 December 2026 00:00 in Paris is 14 December 23:00 UTC: the last day is the 14th.
+    assert_eq!(until_fr(utc(14, 23), tz), "lundi 14 décembre");
+    assert_eq!(until_fr(utc(15, 10), tz), "mardi 15 décembre");
+}

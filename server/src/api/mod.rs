@@ -13,6 +13,7 @@ pub mod conventions;
 pub mod error;
 pub mod extract;
 pub mod hooks;
+pub mod invitations;
 pub mod links;
 pub mod partners;
 pub mod persons;
@@ -54,6 +55,7 @@ pub(crate) fn all() -> router::ApiRouter {
         templates::routes(),
         sync::routes(),
         links::routes(),
+        invitations::routes(),
     ];
     documented
         .into_iter()

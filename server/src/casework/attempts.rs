@@ -21,6 +21,7 @@ use crate::store::entities::{contact_attempt, situation};
 use crate::store::{OrgScoped, Stamp};
 use relais_domain::Validator;
 use relais_domain::dto::{AttemptInput, AttemptLogged, QueueEntry};
+use relais_domain::invitation::OutreachStatus;
 use relais_domain::outreach::{self, Event, Priority, QueueItem, State};
 use relais_domain::problem::ProblemCode;
 use relais_domain::safe_contact::SafeContactProfile;
@@ -171,6 +172,10 @@ pub async fn queue(t: &Scope) -> ServiceResult<Vec<QueueEntry>> {
             })
         })
         .collect::<ServiceResult<Vec<_>>>()?;
+    let pairs: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.person_id)).collect();
+    let reach =
+        crate::scheduling::invitations::outreach_of(t.db(), t.organisation_id(), &pairs, now)
+            .await?;
     outreach::order_queue(&mut items, now);
     let c = t.state.cipher();
     let out = items
@@ -194,6 +199,11 @@ pub async fn queue(t: &Scope) -> ServiceResult<Vec<QueueEntry>> {
                     now,
                     zones.of(m.site_id),
                 ),
+                outreach: reach
+                    .get(&m.id)
+                    .copied()
+                    .unwrap_or(OutreachStatus::NotInvited),
+                to_call: reach.get(&m.id).is_some_and(|o| o.to_call()),
             })
         })
         .collect::<ServiceResult<_>>()?;

@@ -507,6 +507,11 @@ pub async fn event(t: &Scope, id: Uuid, i: SituationEventInput) -> ServiceResult
         now,
     )
     .await?;
+    if updated.state == State::Closed.as_str() {
+        // A closed situation invites no one any more.
+        crate::scheduling::invitations::revoke_open(&txn, t.organisation_id(), Some(id), None, now)
+            .await?;
+    }
     audit::record(
         &txn,
         t.audit_event(Action::SituationChanged, Some(TABLE), Some(id), "ok"),

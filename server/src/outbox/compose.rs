@@ -50,16 +50,22 @@ pub(crate) enum Check {
 /// Everything a batch of jobs needs, read in a handful of queries.
 #[derive(Default)]
 pub(crate) struct Batch {
-    appointments: HashMap<Uuid, appointment::Model>,
+    pub(super) appointments: HashMap<Uuid, appointment::Model>,
     /// The person's organisation and profile.
-    profiles: HashMap<Uuid, (Uuid, Option<SafeContactProfile>)>,
-    sites: HashMap<Uuid, site::Model>,
-    templates: HashMap<(Uuid, String, String), String>,
+    pub(super) profiles: HashMap<Uuid, (Uuid, Option<SafeContactProfile>)>,
+    /// Persons who want no more messages (staff's switch).
+    pub(super) stopped: HashSet<Uuid>,
+    /// Persons whose safe number answered STOP: no message of any channel reaches them.
+    pub(super) stop_replied: HashSet<Uuid>,
+    pub(super) sites: HashMap<Uuid, site::Model>,
+    pub(super) templates: HashMap<(Uuid, String, String), String>,
     /// Each organisation's revealing words (its own, its name, its sites' names).
-    revealing: HashMap<Uuid, relais_domain::wording::Revealing>,
-    opted_out: HashSet<String>,
+    pub(super) revealing: HashMap<Uuid, relais_domain::wording::Revealing>,
+    pub(super) opted_out: HashSet<String>,
     /// The appointments' manage links (`{lien}`), when the server has a public address.
-    links: HashMap<Uuid, String>,
+    pub(super) links: HashMap<Uuid, String>,
+    /// The invitations of the batch's invitation messages, and what composing them needs.
+    pub(super) invitations: super::invite::Invitations,
 }
 
 impl Batch {
@@ -77,8 +83,9 @@ impl Batch {
             let set: HashSet<Uuid> = jobs.iter().map(f).collect();
             set.into_iter().collect()
         };
+        let appointment_ids: HashSet<Uuid> = jobs.iter().filter_map(|n| n.appointment_id).collect();
         for a in appointment::Entity::find()
-            .filter(appointment::Column::Id.is_in(ids(|n| n.appointment_id)))
+            .filter(appointment::Column::Id.is_in(appointment_ids))
             .all(db)
             .await?
         {
@@ -114,6 +121,7 @@ impl Batch {
             b.revealing.insert(o.id, r);
         }
         let mut indexes = Vec::new();
+        let mut index_of = Vec::new();
         for p in person::Entity::find()
             .filter(person::Column::Id.is_in(ids(|n| n.person_id)))
             .all(db)
@@ -122,6 +130,10 @@ impl Batch {
             let profile = profile_of(c, &p);
             if let Some(phone) = profile.as_ref().and_then(|x| x.safe_phone.as_deref()) {
                 indexes.push(opt_out_index(state, phone));
+                index_of.push((p.id, opt_out_index(state, phone)));
+            }
+            if p.messages_stopped_at.is_some() {
+                b.stopped.insert(p.id);
             }
             b.profiles.insert(p.id, (p.organisation_id, profile));
         }
@@ -133,6 +145,12 @@ impl Batch {
             {
                 b.opted_out.insert(o.number_index);
             }
+            // A STOP from the person's safe number stops every message to them, e-mail too.
+            for (person, index) in index_of {
+                if b.opted_out.contains(&index) {
+                    b.stop_replied.insert(person);
+                }
+            }
         }
         for t in message_template::Entity::find()
             .filter(message_template::Column::OrganisationId.is_in(orgs))
@@ -142,6 +160,7 @@ impl Batch {
             b.templates
                 .insert((t.organisation_id, t.kind, t.channel), t.body);
         }
+        b.invitations = super::invite::Invitations::load(state, jobs).await?;
         Ok(b)
     }
 
@@ -151,9 +170,12 @@ impl Batch {
         &self,
         n: &notification::Model,
     ) -> Option<(Outgoing, Tz, &SafeContactProfile)> {
+        if n.invitation_id.is_some() {
+            return self.compose_invitation(n);
+        }
         let a = self
             .appointments
-            .get(&n.appointment_id)
+            .get(&n.appointment_id?)
             .filter(|a| a.organisation_id == n.organisation_id)?;
         let s = self.sites.get(&a.site_id)?;
         let profile = match self.profiles.get(&n.person_id)? {
@@ -238,12 +260,15 @@ impl Batch {
         if n.attempt > sms::MAX_ATTEMPTS as i32 {
             return Check::Fail("attempts_exhausted");
         }
+        if n.invitation_id.is_some() {
+            return self.check_invitation(state, n, now, quiet);
+        }
         let Some(kind) = MessageKind::parse(&n.kind) else {
             return Check::Skip("unknown_kind");
         };
-        let Some(a) = self
-            .appointments
-            .get(&n.appointment_id)
+        let Some(a) = n
+            .appointment_id
+            .and_then(|id| self.appointments.get(&id))
             .filter(|a| a.organisation_id == n.organisation_id)
         else {
             return Check::Skip("appointment_gone");
@@ -263,9 +288,37 @@ impl Batch {
         {
             return Check::Skip("no_profile");
         }
+        if self.stopped.contains(&n.person_id) {
+            return Check::Skip("no_more_messages");
+        }
+        if self.stop_replied.contains(&n.person_id) {
+            return Check::Skip("opted_out");
+        }
         let Some((out, tz, profile)) = self.compose(n) else {
             return Check::Skip("no_address");
         };
+        match self.deliverable(state, n, &out, tz, profile, now, quiet, false) {
+            None => Check::Send(out),
+            Some(c) => c,
+        }
+    }
+
+    /// The checks every message passes last, whatever it is about: the sender and subject
+    /// against the organisation's words, the channel available, the profile allowing it now
+    /// (`wait_for_window`: outside the person's windows it waits for the next one instead of
+    /// being skipped), the STOP list and quiet hours. `None`: send it.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn deliverable(
+        &self,
+        state: &AppState,
+        n: &notification::Model,
+        out: &Outgoing,
+        tz: Tz,
+        profile: &SafeContactProfile,
+        now: DateTime<Utc>,
+        quiet: QuietHours,
+        wait_for_window: bool,
+    ) -> Option<Check> {
         // What the phone shows before the message is opened, against this organisation's
         // words and names (the built-in list was checked at start).
         let c = state.config();
@@ -279,10 +332,10 @@ impl Batch {
             .get(&n.organisation_id)
             .is_none_or(|r| shown.iter().any(|v| r.find(v).is_some()))
         {
-            return Check::Fail("revealing_sender");
+            return Some(Check::Fail("revealing_sender"));
         }
         if n.channel == "email" && state.gateways().email_unavailable() {
-            return Check::Fail("email_unavailable");
+            return Some(Check::Fail("email_unavailable"));
         }
         let local = now.with_timezone(&tz).naive_local();
         let channel = if n.channel == "sms" {
@@ -290,21 +343,44 @@ impl Batch {
         } else {
             Channel::Email
         };
-        if profile.decide(channel, local).is_err() {
-            return Check::Skip("channel_not_allowed");
+        match profile.decide(channel, local) {
+            Ok(()) => {}
+            Err(relais_domain::safe_contact::Refusal::OutsideSafeWindow) if wait_for_window => {
+                let q = if channel == Channel::Sms {
+                    quiet
+                } else {
+                    QuietHours {
+                        start: chrono::NaiveTime::MIN,
+                        end: chrono::NaiveTime::MIN,
+                    }
+                };
+                return Some(
+                    match relais_domain::invitation::next_send_moment(profile, local, q) {
+                        Some(at) => Check::Wait(
+                            crate::zone::Zone {
+                                tz,
+                                alsace_moselle: false,
+                            }
+                            .instant(at, now),
+                        ),
+                        None => Check::Skip("channel_not_allowed"),
+                    },
+                );
+            }
+            Err(_) => return Some(Check::Skip("channel_not_allowed")),
         }
         if channel == Channel::Sms {
             if self
                 .opted_out
                 .contains(&opt_out_index(state, &out.recipient))
             {
-                return Check::Skip("opted_out");
+                return Some(Check::Skip("opted_out"));
             }
             if quiet.contains(local.time()) {
-                return Check::Wait(after_quiet(now, tz, quiet));
+                return Some(Check::Wait(after_quiet(now, tz, quiet)));
             }
         }
-        Check::Send(out)
+        None
     }
 }
 

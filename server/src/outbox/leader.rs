@@ -239,7 +239,7 @@ pub async fn reconcile(state: &AppState, now: DateTime<Utc>) -> Result<usize, Db
     Ok(settled)
 }
 
-/// The leader's round: keep the lease, rescue, reconcile.
+/// The leader's round: keep the lease, rescue, reconcile, settle the invitations.
 pub async fn duties(state: &AppState, instance: &str, now: DateTime<Utc>) -> Result<bool, DbErr> {
     let ttl = Duration::seconds(state.config().outbox_lease_seconds.max(6));
     if !try_lead(state, "outbox", instance, now, ttl).await? {
@@ -247,6 +247,8 @@ pub async fn duties(state: &AppState, instance: &str, now: DateTime<Utc>) -> Res
     }
     let (back, unsure) = rescue(state, now).await?;
     let settled = reconcile(state, now).await?;
+    // Invitations whose first message's outcome a stopped pass left unsettled.
+    super::invite::settle(state, None).await?;
     if back + unsure > 0 || settled > 0 {
         state.wake_outbox();
     }

@@ -10,6 +10,7 @@
 //! reads at `/api/v1/dev-outbox`) and nothing leaves the machine.
 
 pub mod compose;
+pub mod invite;
 pub mod leader;
 pub mod providers;
 pub mod receipts;
@@ -202,7 +203,7 @@ pub async fn plan<C: ConnectionTrait>(
                 notification::ActiveModel {
                     id: Set(id),
                     organisation_id: Set(org),
-                    appointment_id: Set(m.id),
+                    appointment_id: Set(Some(m.id)),
                     appointment_version: Set(m.version),
                     person_id: Set(p.id),
                     kind: Set(k.as_str().into()),
@@ -224,6 +225,7 @@ pub async fn plan<C: ConnectionTrait>(
                     created_at: Set(now),
                     updated_at: Set(now),
                     delivered_at: Set(None),
+                    invitation_id: Set(None),
                 }
                 .insert(txn)
                 .await?;
@@ -350,8 +352,24 @@ fn jitter() -> f64 {
     rand::random::<f64>()
 }
 
-/// Check, send and record a batch of claimed jobs. Returns how many were sent.
+/// Check, send and record a batch of claimed jobs, then settle the invitations whose
+/// messages they were. Returns how many were sent.
 pub async fn process_batch(
+    state: &AppState,
+    instance: &str,
+    jobs: &[notification::Model],
+    now: DateTime<Utc>,
+    quiet: QuietHours,
+) -> Result<usize, DbErr> {
+    let sent = send_batch(state, instance, jobs, now, quiet).await?;
+    let invitations: Vec<Uuid> = jobs.iter().filter_map(|n| n.invitation_id).collect();
+    if !invitations.is_empty() {
+        invite::settle(state, Some(invitations)).await?;
+    }
+    Ok(sent)
+}
+
+async fn send_batch(
     state: &AppState,
     instance: &str,
     jobs: &[notification::Model],

@@ -88,6 +88,10 @@ pub async fn apply_receipt(
         if r.rows_affected == 0 {
             return Ok("ignored");
         }
+        if let Some(i) = n.invitation_id {
+            // An invitation that never arrived goes back to the coordinator.
+            super::invite::settle(state, Some(vec![i])).await?;
+        }
     }
     Ok(outcome)
 }

@@ -89,7 +89,7 @@ pub(crate) async fn not_delivered(
         .filter(|m| {
             failed
                 .iter()
-                .any(|n| n.appointment_id == m.id && n.appointment_version == m.version)
+                .any(|n| n.appointment_id == Some(m.id) && n.appointment_version == m.version)
         })
         .map(|m| m.id)
         .collect())
@@ -622,6 +622,9 @@ pub async fn book(
         now,
     )
     .await?;
+    // The person's open invitations are answered (booked through one, or by staff).
+    crate::scheduling::invitations::end_for_person(&txn, t.organisation_id(), i.person_id, id, now)
+        .await?;
     // Every booking gets the person's manage link, written into its messages as {lien}.
     crate::scheduling::link_rows::manage_link(
         &txn,

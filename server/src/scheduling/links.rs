@@ -58,13 +58,22 @@ fn dto(state: &AppState, m: &booking_link::Model, with_url: bool) -> BookingLink
 
 // ------------------------------------------------------------------ staff
 
-/// A booking link for a person. The type must be bookable by the person (`public`).
-pub async fn create(t: &Scope, person_id: Uuid, i: BookingLinkInput) -> ServiceResult<BookingLink> {
-    let account = t.staff()?.account_id;
-    t.find_live::<person::Entity>(person_id)
-        .await?
-        .ok_or_else(ServiceError::not_found)?;
-    let ty = find_type(t, i.type_id, "type_id").await?;
+/// What a booking link offers, checked: a type the person may book, one site at least, the
+/// coordinators of the organisation.
+pub(crate) struct Offered {
+    pub type_id: Uuid,
+    pub site_ids: Vec<Uuid>,
+    pub coordinator_ids: Vec<Uuid>,
+}
+
+/// Check what a booking link would offer; refusals name the field.
+pub(crate) async fn check_offered(
+    t: &Scope,
+    type_id: Uuid,
+    site_ids: &[Uuid],
+    coordinator_ids: &[Uuid],
+) -> ServiceResult<Offered> {
+    let ty = find_type(t, type_id, "type_id").await?;
     if BookableBy::parse(&ty.bookable_by) != Some(BookableBy::Public) {
         return Err(ServiceError::field(
             ProblemCode::InvalidField,
@@ -75,19 +84,71 @@ pub async fn create(t: &Scope, person_id: Uuid, i: BookingLinkInput) -> ServiceR
             ),
         ));
     }
-    if i.site_ids.is_empty() {
+    if site_ids.is_empty() {
         return Err(ServiceError::field(
             ProblemCode::Required,
             "site_ids",
             ("Au moins un lieu.", "At least one place."),
         ));
     }
-    for (n, s) in i.site_ids.iter().enumerate() {
+    for (n, s) in site_ids.iter().enumerate() {
         find_site(t, *s, &format!("site_ids[{n}]")).await?;
     }
-    for (n, c) in i.coordinator_ids.iter().enumerate() {
+    for (n, c) in coordinator_ids.iter().enumerate() {
         find_coordinator(t, *c, &format!("coordinator_ids[{n}]")).await?;
     }
+    Ok(Offered {
+        type_id: ty.id,
+        site_ids: site_ids.to_vec(),
+        coordinator_ids: coordinator_ids.to_vec(),
+    })
+}
+
+/// The booking link row for a person, unsaved: its token is derived from its id.
+pub(crate) fn book_link_row(
+    t: &Scope,
+    person_id: Uuid,
+    o: &Offered,
+    expires_at: DateTime<Utc>,
+    created_by: Uuid,
+) -> booking_link::Model {
+    let id = Uuid::new_v4();
+    booking_link::Model {
+        id,
+        organisation_id: t.organisation_id(),
+        person_id,
+        purpose: Purpose::Book.as_str().into(),
+        token_hash: token_hash(&t.state.cipher().link_token(id)),
+        type_id: Some(o.type_id),
+        site_ids: ids_json(&o.site_ids),
+        coordinator_ids: ids_json(&o.coordinator_ids),
+        appointment_id: None,
+        expires_at,
+        revoked_at: None,
+        used_at: None,
+        tries_left: rule::KNOWLEDGE_TRIES,
+        created_by,
+        created_at: t.now(),
+        session_epoch: 0,
+    }
+}
+
+/// Whether a booking link like `row` would offer at least one free time before it expires
+/// (the person's page searches the same way).
+pub(crate) async fn offers_a_slot(t: &Scope, row: &booking_link::Model) -> ServiceResult<bool> {
+    let h = held(&t.state, row.clone(), None);
+    let days = (row.expires_at - t.now()).num_days().max(1) + 1;
+    let o = all_offers(&h, None, days).await?;
+    Ok(o.first.is_some_and(|f| f.start < row.expires_at))
+}
+
+/// A booking link for a person. The type must be bookable by the person (`public`).
+pub async fn create(t: &Scope, person_id: Uuid, i: BookingLinkInput) -> ServiceResult<BookingLink> {
+    let account = t.staff()?.account_id;
+    t.find_live::<person::Entity>(person_id)
+        .await?
+        .ok_or_else(ServiceError::not_found)?;
+    let offered = check_offered(t, i.type_id, &i.site_ids, &i.coordinator_ids).await?;
     let days = i.valid_days.unwrap_or(rule::DEFAULT_VALID_DAYS);
     if !(1..=rule::MAX_VALID_DAYS).contains(&days) {
         return Err(ServiceError::field(
@@ -99,29 +160,16 @@ pub async fn create(t: &Scope, person_id: Uuid, i: BookingLinkInput) -> ServiceR
             ),
         ));
     }
-    let now = t.now();
-    let id = Uuid::new_v4();
+    let row = book_link_row(
+        t,
+        person_id,
+        &offered,
+        t.now() + Duration::days(days),
+        account,
+    );
+    let id = row.id;
     let (_turn, txn) = t.begin_write().await?;
-    let m = booking_link::ActiveModel {
-        id: Set(id),
-        organisation_id: Set(t.organisation_id()),
-        person_id: Set(person_id),
-        purpose: Set(Purpose::Book.as_str().into()),
-        token_hash: Set(token_hash(&t.state.cipher().link_token(id))),
-        type_id: Set(Some(ty.id)),
-        site_ids: Set(ids_json(&i.site_ids)),
-        coordinator_ids: Set(ids_json(&i.coordinator_ids)),
-        appointment_id: Set(None),
-        expires_at: Set(now + Duration::days(days)),
-        revoked_at: Set(None),
-        used_at: Set(None),
-        tries_left: Set(rule::KNOWLEDGE_TRIES),
-        created_by: Set(account),
-        created_at: Set(now),
-        session_epoch: Set(0),
-    }
-    .insert(&txn)
-    .await?;
+    let m = booking_link::ActiveModel::from(row).insert(&txn).await?;
     audit::record(
         &txn,
         t.audit_event(Action::LinkCreated, Some("booking_link"), Some(id), "ok"),
@@ -274,6 +322,7 @@ pub async fn open(
             Closed::Invalid
         }));
     }
+    crate::scheduling::invitations::opened(state, &link).await?;
     audit::record(
         state.db(),
         person_scope(state, &link, ip).audit_event(

@@ -7,12 +7,15 @@
 //! - `agenda`, `feed`: a coordinator's or site's agenda, and iCalendar feeds;
 //! - `links`: the person's booking and manage links, and what a person does with them;
 //!   `link_rows`: the manage link a booking writes and the addresses the outbox reads;
+//! - `invitations`: invitations by message (a self-booking link or "call us"), their
+//!   follow-up, expiry and outreach status;
 //! - `messages`: the messages of an appointment; `rules`, `words`: shared lookups and words.
 
 pub mod agenda;
 pub mod booking;
 pub mod calendar;
 pub mod feed;
+pub mod invitations;
 pub mod link_rows;
 pub mod links;
 pub mod messages;

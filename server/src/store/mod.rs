@@ -135,7 +135,8 @@ org_scoped!(
     dev_outbox,
     message_template,
     sync_intent,
-    booking_link
+    booking_link,
+    invitation
 );
 
 /// Tables the phone syncs: soft deletion, `updated_at` and a change sequence.

@@ -70,6 +70,8 @@ struct Outreach {
     unit_key: String,
     prevention_action: String,
     convention: String,
+    invitation: String,
+    assessed: String,
 }
 
 async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
@@ -164,8 +166,18 @@ async fn outreach_fixture(s: &Server, a: &Org) -> Outreach {
         )
         .await;
     assert_eq!(st, 201, "{cv}");
+    let (st, inv) = s
+        .post(
+            &format!("/api/v1/situations/{}/invitations", sit["id"].as_str().unwrap()),
+            Some(c),
+            json!({"kind": "link", "channel": "in_person", "type_id": ty["id"], "site_ids": [a.site_id]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{inv}");
     let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
     Outreach {
+        invitation: id(&inv),
+        assessed: aid.to_owned(),
         situation: id(&sit),
         partner: id(&partner),
         orientation: id(&o),
@@ -206,6 +218,43 @@ fn outreach_endpoints(a: &Org, o: &Outreach) -> Vec<Endpoint> {
             Method::POST,
             format!("/api/v1/booking-links/{}/revoke", o.booking_link),
             Some(json!({})),
+            staff,
+            true,
+        ),
+        ep(
+            Method::GET,
+            format!("/api/v1/situations/{sid}/invitations"),
+            None,
+            staff,
+            true,
+        ),
+        ep(
+            Method::POST,
+            format!("/api/v1/situations/{}/invitations/preview", o.assessed),
+            Some(
+                json!({"kind": "link", "channel": "in_person", "type_id": o.public_type, "site_ids": [a.site_id]}),
+            ),
+            staff,
+            true,
+        ),
+        once(
+            Method::POST,
+            format!("/api/v1/situations/{sid}/invitations"),
+            Some(
+                json!({"kind": "link", "channel": "in_person", "type_id": o.public_type, "site_ids": [a.site_id]}),
+            ),
+            staff,
+        ),
+        once(
+            Method::POST,
+            format!("/api/v1/invitations/{}/revoke", o.invitation),
+            Some(json!({})),
+            staff,
+        ),
+        ep(
+            Method::PUT,
+            format!("/api/v1/persons/{}/messages", a.person_id),
+            Some(json!({"stopped": false})),
             staff,
             true,
         ),
@@ -1358,7 +1407,7 @@ async fn every_endpoint_refuses_other_roles_other_organisations_and_bad_tokens()
         made += 1;
     }
     assert_eq!(
-        made, 17,
+        made, 18,
         "each one-shot row's allowed call is made here or listed in MADE_ELSEWHERE"
     );
     s.stop().await;

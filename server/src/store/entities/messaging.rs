@@ -1,7 +1,8 @@
 //! The outbox: jobs (notifications), the development outbox, leases, rate buckets, receipts, the STOP list and message templates.
 
-/// One message to one person on one channel about one version of an appointment: the
-/// durable outbox. `state`: scheduled → running → sent | retryable | unknown | failed |
+/// One message to one person on one channel about one version of an appointment, or of an
+/// invitation (`invitation_id`, its version in `appointment_version`): the durable outbox.
+/// `state`: scheduled → running → sent | retryable | unknown | failed |
 /// skipped; scheduled/retryable → cancelled.
 pub mod notification {
     use sea_orm::entity::prelude::*;
@@ -11,7 +12,9 @@ pub mod notification {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
         pub organisation_id: Uuid,
-        pub appointment_id: Uuid,
+        /// The appointment it is about; none for an invitation's message.
+        pub appointment_id: Option<Uuid>,
+        /// The version of the appointment (or invitation) it was planned for.
         pub appointment_version: i32,
         pub person_id: Uuid,
         pub kind: String,
@@ -33,6 +36,42 @@ pub mod notification {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub delivered_at: Option<DateTimeUtc>,
+        /// The invitation it belongs to (its first message or its follow-up).
+        pub invitation_id: Option<Uuid>,
+    }
+    no_relations!();
+}
+
+/// An invitation (issue 27): a message that asks the person to book through a single-use
+/// link (`booking_link_id`) or to call the service back. `state` as
+/// `relais_domain::invitation::InvitationState`; `version` moves with every change of state,
+/// and its messages are sent only while it is the one they were planned for.
+pub mod invitation {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "invitation")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub organisation_id: Uuid,
+        pub situation_id: Uuid,
+        pub person_id: Uuid,
+        pub kind: String,
+        pub channel: String,
+        pub state: String,
+        pub version: i32,
+        pub booking_link_id: Option<Uuid>,
+        /// The appointment that ended it, when one was booked.
+        pub appointment_id: Option<Uuid>,
+        /// When its message was planned to go out (the next safe moment).
+        pub send_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub sent_at: Option<DateTimeUtc>,
+        pub opened_at: Option<DateTimeUtc>,
+        pub ended_at: Option<DateTimeUtc>,
+        pub created_by: Uuid,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
     }
     no_relations!();
 }

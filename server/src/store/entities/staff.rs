@@ -27,6 +27,12 @@ pub mod organisation {
         pub deleted_at: Option<DateTimeUtc>,
         /// Words the organisation adds to the revealing list, one a line.
         pub message_words: Option<String>,
+        /// How long an invitation stays valid, in days (2 to 30).
+        pub invitation_expiry_days: i32,
+        /// After how many days an unanswered invitation gets its one follow-up.
+        pub invitation_follow_up_days: i32,
+        /// The service's neutral call-back number (E.164), for "call us" invitations.
+        pub callback_phone: Option<String>,
     }
     no_relations!();
 }
@@ -200,6 +206,9 @@ pub mod person {
         pub safe_contact_checked_at: Option<DateTimeUtc>,
         /// Set by retention: identity, contact, profile and notes are gone.
         pub anonymised_at: Option<DateTimeUtc>,
+        /// "No more messages" (staff, or the person's STOP): no invitation, follow-up or
+        /// reminder goes out while set.
+        pub messages_stopped_at: Option<DateTimeUtc>,
         pub created_by: Uuid,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,

@@ -20,6 +20,7 @@ mod m0013_prevention_action;
 mod m0014_person_commune;
 mod m0015_convention;
 mod m0016_interview_site;
+mod m0017_invitation;
 
 #[allow(unused_imports)]
 use m0001_foundation::*;
@@ -51,7 +52,9 @@ use m0013_prevention_action::*;
 use m0014_person_commune::*;
 #[allow(unused_imports)]
 use m0015_convention::*;
+#[allow(unused_imports)]
 use m0016_interview_site::*;
+use m0017_invitation::*;
 
 pub struct Migrator;
 
@@ -75,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0014PersonCommune),
             Box::new(M0015Convention),
             Box::new(M0016InterviewSite),
+            Box::new(M0017Invitation),
         ]
     }
 }
