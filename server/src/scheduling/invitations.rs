@@ -160,6 +160,19 @@ async fn plan(t: &Scope, situation_id: Uuid, i: &InvitationInput) -> ServiceResu
             None
         }
     };
+    if i.kind == InvitationKind::Link
+        && i.channel.message_channel().is_some()
+        && t.state.config().public_url.is_empty()
+    {
+        return Err(ServiceError::field(
+            ProblemCode::Conflict,
+            "channel",
+            (
+                "Le serveur n'a pas d'adresse publique (RELAIS_PUBLIC_URL) : un lien ne peut pas partir par message. Remettez-le en main propre.",
+                "The server has no public address (RELAIS_PUBLIC_URL): a link cannot go by message. Hand it over in person.",
+            ),
+        ));
+    }
     if open_of(t, situation_id, now).await?.is_some() {
         return Err(refused(Refused::AlreadyOpen));
     }

@@ -46,12 +46,14 @@ pub enum Done {
     LinkEnded,
     OutcomeRecorded,
     FeedRevoked,
+    InvitationSent,
+    InvitationRevoked,
 }
 
 use Done::*;
 
 /// Every fixed notice, with its code (`Anonymised` carries its count: `anonymises-3`).
-const FIXED: [(Done, &str); 35] = [
+const FIXED: [(Done, &str); 37] = [
     (SiteCreated, "site-cree"),
     (AccountCreated, "compte-cree"),
     (SecondFactorReset, "second-facteur"),
@@ -87,6 +89,8 @@ const FIXED: [(Done, &str); 35] = [
     (LinkCreated, "lien-cree"),
     (LinkEnded, "lien-termine"),
     (OutcomeRecorded, "suite-enregistree"),
+    (InvitationSent, "invitation-programmee"),
+    (InvitationRevoked, "invitation-retiree"),
 ];
 
 impl Done {
@@ -148,6 +152,8 @@ impl Done {
             LinkEnded => l.t().link_ended,
             OutcomeRecorded => l.t().outcome_recorded,
             FeedRevoked => l.t().feed_revoked,
+            InvitationSent => l.t().invite.sent_notice,
+            InvitationRevoked => l.t().invite.revoked_notice,
         };
         s.to_owned()
     }

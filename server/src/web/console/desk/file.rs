@@ -21,6 +21,18 @@ pub(super) async fn file_page(
     raw: &Option<String>,
     again: Option<Again<'_>>,
 ) -> Page {
+    file_page_with(d, id, raw, again, None).await
+}
+
+/// The file, with what the invitation part shows after the coordinator asked (a preview, a
+/// link to read out).
+pub(super) async fn file_page_with(
+    d: &D,
+    id: &str,
+    raw: &Option<String>,
+    again: Option<Again<'_>>,
+    invite: Option<&Shown>,
+) -> Page {
     let l = d.lang;
     let id = id_of(id)?;
     let (s, person) = situations::open_file(d, id).await?;
@@ -41,11 +53,13 @@ pub(super) async fn file_page(
         again: &again,
         partner_list: &partner_list,
         site_list: &site_list,
+        invite,
     };
     let linked = partners::links(d, s.person_id).await.unwrap_or_default();
     let links = links_part(&c, &linked).await;
     let follow_up = follow_up_part(&c).await;
-    let h = draw(&file_view(&c, links, follow_up));
+    let invitations = invitations_part(&c).await;
+    let h = draw(&file_view(&c, links, follow_up, invitations));
     let title = format!("{} {}", l.t().file, s.person_initials);
     match again {
         Some(a) => Ok(html(a.refusal.status, page(&d.frame(&title, None), &h))),
@@ -67,6 +81,8 @@ pub(super) struct FileView<'a> {
     pub(super) partner_list: &'a [Partner],
     /// The organisation's sites, for the interview's.
     pub(super) site_list: &'a [(Uuid, String)],
+    /// What the invitation part shows after the coordinator asked, if anything.
+    pub(super) invite: Option<&'a Shown>,
 }
 
 /// The form `name` of the file: as it was typed and refused, or empty.
@@ -110,11 +126,13 @@ struct FilePage {
     child: FormView,
     /// The follow-up part, drawn by its own template.
     follow_up: String,
+    /// The invitations part, drawn by its own template.
+    invitations: String,
     history: TableView,
 }
 
 /// The file as its template draws it.
-fn file_view(c: &FileView<'_>, links: String, follow_up: String) -> FilePage {
+fn file_view(c: &FileView<'_>, links: String, follow_up: String, invitations: String) -> FilePage {
     let FileView { l, s, person, .. } = *c;
     let t = l.t();
     let sc = &person.safe_contact;
@@ -192,6 +210,7 @@ fn file_view(c: &FileView<'_>, links: String, follow_up: String) -> FilePage {
         interview: interview_form(c),
         child: child_form(c),
         follow_up,
+        invitations,
         history,
     }
 }

@@ -1,7 +1,8 @@
 //! The coordinator at a desk, a room per topic: `queue` (the call-back queue), `file` (a
 //! situation's file, whose opening the service audits) and `forms` (its forms: a contact
 //! attempt, the state changes the state allows, orientation with consent, an interview, a
-//! child-in-danger report), `actions` (what those forms do), `booking` (from the file, with a
+//! child-in-danger report), `actions` (what those forms do), `invite` (invitations: the
+//! exact text first, then sent), `booking` (from the file, with a
 //! slot picker) and `agenda` (the day or the week, seen / no-show / cancel). This file holds
 //! the routes and what the rooms share.
 
@@ -43,6 +44,7 @@ mod feeds;
 mod file;
 mod follow_up;
 mod forms;
+mod invite;
 mod moving;
 mod queue;
 
@@ -53,6 +55,7 @@ use feeds::*;
 use file::*;
 use follow_up::*;
 use forms::*;
+use invite::*;
 use moving::*;
 use queue::*;
 
@@ -89,6 +92,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/console/situations/{id}/liens/{lid}/terminer",
             post(end_link).get(to_file_of),
+        )
+        .route(
+            "/console/situations/{id}/invitation",
+            post(invite).get(to_file),
+        )
+        .route(
+            "/console/situations/{id}/invitations/{iid}/retirer",
+            post(revoke_invitation).get(to_file_of),
         )
         .route(
             "/console/situations/{id}/rouvrir",

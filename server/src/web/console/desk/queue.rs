@@ -33,12 +33,26 @@ pub(super) async fn queue(d: D, RawQuery(raw): RawQuery) -> Page {
                     }
                     (None, _) => Cell::default(),
                 },
+                // Where the outreach stands; the reason to call when the person was not
+                // reached (a message never arrived reads as such, never as silence).
+                if e.to_call {
+                    Cell::strong(format!("{} — {}", t.invite.to_call, l.word(e.outreach)))
+                } else {
+                    Cell::text(l.word(e.outreach))
+                },
             ]
         })
         .collect();
     let list = TableView::new(
         t.call_back_queue,
-        &[t.person, t.priority, t.due, t.state, t.call_back_window],
+        &[
+            t.person,
+            t.priority,
+            t.due,
+            t.state,
+            t.call_back_window,
+            t.invite.outreach,
+        ],
         t.nothing_waiting,
     )
     .rows(rows);
