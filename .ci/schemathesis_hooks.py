@@ -131,6 +131,17 @@ def _walk(v):
         if v.get("keep_apart") is False and isinstance(v.get("relation"), str) and v["relation"] not in KEPT_TOGETHER:
             if not (isinstance(v.get("keep_apart_off_reason"), str) and v["keep_apart_off_reason"].strip()):
                 v["keep_apart_off_reason"] = "Motif tracé."
+        # An invitation's settings: the follow-up two days at least before the expiry.
+        e, f = v.get("expiry_days"), v.get("follow_up_days")
+        if type(e) is int and type(f) is int and 2 <= e <= 30 and 1 <= f and f > e - 2:
+            v["follow_up_days"] = max(1, e - 2) if e >= 3 else 1
+            if e < 3:
+                v["expiry_days"] = 3
+        # A link invitation names its type and its places; without them it is a "call us".
+        if v.get("kind") == "link" and isinstance(v.get("channel"), str) and (
+            not v.get("type_id") or not v.get("site_ids")
+        ):
+            v["kind"] = "call_us"
         for x in v.values():
             _walk(x)
     elif isinstance(v, list):

@@ -177,6 +177,7 @@ pub const LIMITS: &[Limit] = &[
     text("SiteInput", "name", NAME, Refused),
     text("SiteInput", "address", ADDRESS, Refused),
     rule("SiteInput", "phone", Rule::Phone),
+    rule("InvitationSettings", "callback_phone", Rule::Phone),
     rule("SiteInput", "time_zone", Rule::TimeZone),
     text("SiteInput", "message_place", MESSAGE_PLACE, Absent),
     rule("TemplatePreviewInput", "kind", Rule::MessageKind),

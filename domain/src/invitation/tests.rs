@@ -1,4 +1,5 @@
 use super::*;
+use crate::dto::AppointmentStatus;
 use crate::safe_contact::SafeWindow;
 use chrono::{NaiveDate, NaiveTime, TimeZone};
 

@@ -648,7 +648,7 @@ async fn every_refusal_says_why_and_writes_nothing() {
     assert_eq!((st, reason(&e).0.as_str()), (422, "type_id"), "{e}");
     // "Call us" without the service's neutral number.
     let (st, e) = invite(&s, &x, json!({"kind": "call_us", "channel": "sms"})).await;
-    assert_eq!((st, reason(&e).0.as_str()), (422, "kind"), "{e}");
+    assert_eq!((st, reason(&e).0.as_str()), (409, "kind"), "{e}");
     assert!(invitations(&s, &x).await.is_empty(), "nothing written");
     // Bad input names its field, never a 500.
     let (st, e) = invite(&s, &x, json!({"kind": "postcard", "channel": "sms"})).await;

@@ -71,7 +71,8 @@ pub(super) fn refused(r: Refused) -> ServiceError {
         Refused::AlreadyOpen => ProblemCode::Conflict,
         Refused::NoFreeSlot => ProblemCode::SlotUnavailable,
         Refused::Closed => ProblemCode::SituationClosed,
-        Refused::NoCallbackNumber => ProblemCode::Required,
+        // The organisation's settings lack it: a state of the service, not of the request.
+        Refused::NoCallbackNumber => ProblemCode::Conflict,
         Refused::NoMoreMessages
         | Refused::NeverChecked
         | Refused::ChannelNotAllowed
