@@ -24,12 +24,10 @@ pub async fn settle(state: &AppState, invitation_ids: Option<Vec<Uuid>>) -> Resu
         Some(ids) if ids.is_empty() => return Ok(()),
         Some(ids) => q = q.filter(notification::Column::InvitationId.is_in(ids)),
         None => {
-            // Only the invitations still waiting on their first message's outcome.
+            // Only the invitations whose first message a stopped pass may have left
+            // unsettled (a receipt settles a sent one itself, at once).
             let open: Vec<Uuid> = invitation::Entity::find()
-                .filter(invitation::Column::State.is_in([
-                    InvitationState::Scheduled.as_str(),
-                    InvitationState::Sent.as_str(),
-                ]))
+                .filter(invitation::Column::State.eq(InvitationState::Scheduled.as_str()))
                 .all(db)
                 .await?
                 .into_iter()

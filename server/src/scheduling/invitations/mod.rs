@@ -82,7 +82,6 @@ pub(super) fn refused(r: Refused) -> ServiceError {
 }
 
 pub(super) fn dto(
-    _t: &Scope,
     m: &invitation::Model,
     jobs: &[notification::Model],
     now: DateTime<Utc>,
@@ -143,7 +142,7 @@ pub async fn list(t: &Scope, situation_id: Uuid) -> ServiceResult<Vec<Invitation
         .all(t.db())
         .await?;
     let now = t.now();
-    Ok(rows.iter().map(|m| dto(t, m, &jobs, now)).collect())
+    Ok(rows.iter().map(|m| dto(m, &jobs, now)).collect())
 }
 
 /// Withdraw an open invitation: its link opens the neutral page, its messages do not go.
@@ -178,5 +177,5 @@ pub async fn revoke(t: &Scope, invitation_id: Uuid) -> ServiceResult<Invitation>
         .filter(notification::Column::InvitationId.eq(invitation_id))
         .all(t.db())
         .await?;
-    Ok(dto(t, &m, &jobs, now))
+    Ok(dto(&m, &jobs, now))
 }

@@ -119,7 +119,7 @@ pub async fn create(
     if p.send_at <= now && !in_person {
         t.state.wake_outbox();
     }
-    let mut out = dto(t, &row, &[], now);
+    let mut out = dto(&row, &[], now);
     if in_person {
         out.url = p
             .link
