@@ -86,7 +86,9 @@ if grep -q "panicked" "$dir/demo.log"; then
   echo "the server panicked:"; grep -A3 panicked "$dir/demo.log"; status=1
 fi
 if [ "$status" != 0 ]; then
-  echo "contract run failed (status $status); the tool's summary:"
+  echo "contract run failed (status $status); what failed, then the tool's summary:"
+  sed -n '/= FAILURES =/,/= \(WARNINGS\|SUMMARY\) =/p' "$dir/st.log" | head -n 80
+  sed -n '/= ERRORS =/,/= \(WARNINGS\|SUMMARY\) =/p' "$dir/st.log" | head -n 20
   sed -n '/= SUMMARY =/,$p' "$dir/st.log" | head -n 40
 fi
 exit "$status"

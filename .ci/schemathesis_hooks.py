@@ -86,26 +86,27 @@ def _ordered(d, a, b, strict=True):
 PUBLICS = ("pupils", "inhabitants", "professionals")
 
 
+def _whole(x):
+    # The server reads a whole float as an integer (2.0 is 2).
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, int):
+        return x
+    if isinstance(x, float) and x.is_integer():
+        return int(x)
+    return None
+
+
 def _publics_fit(v):
     """The publics counted apart fit in the people reached: the total raised to their sum,
     or, past the most one action reaches, the parts left uncounted."""
-    def whole(x):
-        # The server reads a whole float as an integer (2.0 is 2).
-        if isinstance(x, bool):
-            return None
-        if isinstance(x, int):
-            return x
-        if isinstance(x, float) and x.is_integer():
-            return int(x)
-        return None
-
-    total = whole(v.get("people_reached"))
+    total = _whole(v.get("people_reached"))
     if total is None:
         return
     parts = [v.get(k) for k in PUBLICS]
-    if not all(p is None or whole(p) is not None for p in parts):
+    if not all(p is None or _whole(p) is not None for p in parts):
         return
-    apart = sum(whole(p) for p in parts if p is not None)
+    apart = sum(_whole(p) for p in parts if p is not None)
     if apart > total:
         if apart <= 100_000:
             v["people_reached"] = apart
@@ -132,8 +133,8 @@ def _walk(v):
             if not (isinstance(v.get("keep_apart_off_reason"), str) and v["keep_apart_off_reason"].strip()):
                 v["keep_apart_off_reason"] = "Motif tracé."
         # An invitation's settings: the follow-up two days at least before the expiry.
-        e, f = v.get("expiry_days"), v.get("follow_up_days")
-        if type(e) is int and type(f) is int and 2 <= e <= 30 and 1 <= f and f > e - 2:
+        e, f = _whole(v.get("expiry_days")), _whole(v.get("follow_up_days"))
+        if e is not None and f is not None and 2 <= e <= 30 and 1 <= f and f > e - 2:
             v["follow_up_days"] = max(1, e - 2) if e >= 3 else 1
             if e < 3:
                 v["expiry_days"] = 3
