@@ -342,11 +342,11 @@ async function main() {
   {
     const stamp = Date.now().toString(36);
     const safe = `+3376${String(Date.now()).slice(-7)}`;
-    const [sp, ip] = await api('POST', '/api/v1/persons', token, { first_name: 'Ines', last_name: `Invite${stamp}`,
-      safe_contact: { sms: true, phone_call: true, safe_phone: safe, checked_at: new Date().toISOString() } });
+    // Nothing agreed yet: the coordinator records what she said is safe in the console.
+    const [sp, ip] = await api('POST', '/api/v1/persons', token, { first_name: 'Ines', last_name: `Invite${stamp}` });
     const [ss, sit] = await api('POST', '/api/v1/situations', token, { person_id: ip.id, kind: 'family_conflict', channel: 'gendarmerie',
       initiative: 'third_party', person_role: 'victim', site_id: siteList[0].id });
-    check('a file with a checked SMS profile for the invitation', sp === 201 && ss === 201, `${sp} ${ss}`);
+    check('a file for the invitation', sp === 201 && ss === 201, `${sp} ${ss}`);
     const desk = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     desk.on('request', (r) => requests.push(r.url()));
     const cp = await desk.newPage();
@@ -361,6 +361,20 @@ async function main() {
       await cp.click('form[action="/console/connexion/code"] button[type=submit]');
       await cp.waitForLoadState('load');
     }
+    await cp.goto(`${base}/console/situations/${sit.id}`);
+    check('the file says the safe contact was never checked', (await cp.locator('main').innerText()).includes('jamais vérifié avec la personne'));
+    await cp.click('details#reach summary');
+    const reach = 'form[action$="/contact-sur"]';
+    await cp.check(`${reach} input[name="safe_contact.phone_call"]`);
+    await cp.check(`${reach} input[name="safe_contact.sms"]`);
+    await cp.fill(`${reach} input[name="safe_contact.safe_phone"]`, safe);
+    await cp.fill(`${reach} textarea[name="safe_contact.windows"]`, 'lun-dim 00:00-23:59');
+    await cp.check(`${reach} input[name=confirmed]`);
+    await cp.locator('details#reach').screenshot({ path: path.join(outDir, `${label}-safe-contact.png`) });
+    await cp.click(`${reach} button[type=submit]`);
+    await cp.waitForLoadState('load');
+    const saved = await cp.locator('.notice').innerText().catch(() => '');
+    check('the safe contact is recorded and checked in the console', saved.includes('vérifié avec la personne aujourd'), saved || (await cp.locator('main').innerText()).slice(0, 300));
     await cp.goto(`${base}/console/situations/${sit.id}#inv`);
     const form = 'form[action$="/invitation"]';
     const channels = await cp.locator(`${form} select[name=channel] option`).evaluateAll((os) => os.map((o) => o.value));

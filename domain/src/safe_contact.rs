@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::validation::Validator;
 
+pub mod windows;
+
 /// A profile not confirmed with the person for this long is flagged stale.
 pub const STALE_AFTER_DAYS: i64 = 30;
 
@@ -148,6 +150,30 @@ impl SafeContactProfile {
         Ok(())
     }
 
+    /// The profile after a coordinator changed it to `next`: confirmed with the person now
+    /// (`confirmed`), it counts as checked from `now`; changed without that, it no longer
+    /// counts as checked (no message goes on what the person has not confirmed); unchanged,
+    /// it keeps its date.
+    pub fn revised(
+        &self,
+        mut next: SafeContactProfile,
+        confirmed: bool,
+        now: DateTime<Utc>,
+    ) -> Self {
+        next.checked_at = if confirmed {
+            Some(now)
+        } else if (SafeContactProfile {
+            checked_at: self.checked_at,
+            ..next.clone()
+        }) == *self
+        {
+            self.checked_at
+        } else {
+            None
+        };
+        next
+    }
+
     pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
         match self.checked_at {
             None => true,
@@ -288,6 +314,31 @@ mod tests {
             checked_at: Some(Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap()),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_change_not_confirmed_with_the_person_is_no_longer_checked() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap();
+        let before = SafeContactProfile {
+            sms: true,
+            safe_phone: Some("+33612345678".into()),
+            ..checked()
+        };
+        let same = SafeContactProfile {
+            checked_at: None,
+            ..before.clone()
+        };
+        assert_eq!(
+            before.revised(same.clone(), false, now).checked_at,
+            before.checked_at
+        );
+        assert_eq!(before.revised(same, true, now).checked_at, Some(now));
+        let other = SafeContactProfile {
+            safe_phone: Some("+33698765432".into()),
+            ..before.clone()
+        };
+        assert_eq!(before.revised(other.clone(), false, now).checked_at, None);
+        assert_eq!(before.revised(other, true, now).checked_at, Some(now));
     }
 
     #[test]

@@ -15,6 +15,8 @@ mod communes;
 mod console;
 #[path = "e2e/console_pages.rs"]
 mod console_pages;
+#[path = "e2e/console_reach.rs"]
+mod console_reach;
 #[path = "e2e/daily.rs"]
 mod daily;
 #[path = "e2e/delivery.rs"]

@@ -400,6 +400,40 @@ pub async fn update(t: &Scope, id: Uuid, input: PersonInput) -> ServiceResult<Pe
     open_person(c, m, t.now())
 }
 
+/// How to reach the person safely, changed by a coordinator: confirmed with the person now
+/// (`confirmed`) it counts as checked from now; changed without that it no longer counts
+/// as checked, so no message goes on what the person has not confirmed
+/// (`SafeContactProfile::revised`). Audited as a change of the file.
+pub async fn set_safe_contact(
+    t: &Scope,
+    id: Uuid,
+    mut next: SafeContactProfile,
+    confirmed: bool,
+) -> ServiceResult<Person> {
+    next.checked_at = None;
+    let mut v = Validator::new();
+    next.validate("safe_contact", t.now(), &mut v);
+    v.finish().map_err(ServiceError::validation)?;
+    let existing = find(t, id).await?;
+    let c = t.state.cipher();
+    let before: SafeContactProfile =
+        c.open_json(TABLE, "safe_contact", id, &existing.safe_contact)?;
+    let next = before.revised(next, confirmed, t.now());
+    let (_turn, txn) = t.begin_write().await?;
+    let mut am = existing.into_active_model();
+    am.safe_contact = Set(c.seal_json(TABLE, "safe_contact", id, &next));
+    am.safe_contact_checked_at = Set(next.checked_at);
+    Stamp::take(&txn, t.now()).await?.changed(&mut am);
+    let m = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        t.audit_event(Action::PersonUpdated, Some(TABLE), Some(id), "ok"),
+    )
+    .await?;
+    txn.commit().await?;
+    open_person(c, m, t.now())
+}
+
 /// Soft deletion, admins only: the row stays for sync and retention, its content is kept
 /// sealed until the retention job anonymises it.
 pub async fn delete(t: &Scope, id: Uuid) -> ServiceResult<()> {

@@ -8,15 +8,20 @@ use relais_server::web::console::csrf_of;
 use relais_tests::{Server, org, totp_code};
 use serde_json::json;
 
-struct Page {
-    status: u16,
-    location: Option<String>,
+pub(super) struct Page {
+    pub(super) status: u16,
+    pub(super) location: Option<String>,
     set_cookie: Option<String>,
     cache: Option<String>,
-    body: String,
+    pub(super) body: String,
 }
 
-async fn send(s: &Server, token: Option<&str>, path: &str, form: Option<&[(&str, &str)]>) -> Page {
+pub(super) async fn send(
+    s: &Server,
+    token: Option<&str>,
+    path: &str,
+    form: Option<&[(&str, &str)]>,
+) -> Page {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -48,12 +48,14 @@ pub enum Done {
     FeedRevoked,
     InvitationSent,
     InvitationRevoked,
+    SafeContactChecked,
+    SafeContactUnchecked,
 }
 
 use Done::*;
 
 /// Every fixed notice, with its code (`Anonymised` carries its count: `anonymises-3`).
-const FIXED: [(Done, &str); 37] = [
+const FIXED: [(Done, &str); 39] = [
     (SiteCreated, "site-cree"),
     (AccountCreated, "compte-cree"),
     (SecondFactorReset, "second-facteur"),
@@ -91,6 +93,8 @@ const FIXED: [(Done, &str); 37] = [
     (OutcomeRecorded, "suite-enregistree"),
     (InvitationSent, "invitation-programmee"),
     (InvitationRevoked, "invitation-retiree"),
+    (SafeContactChecked, "contact-sur-verifie"),
+    (SafeContactUnchecked, "contact-sur-non-verifie"),
 ];
 
 impl Done {
@@ -154,6 +158,8 @@ impl Done {
             FeedRevoked => l.t().feed_revoked,
             InvitationSent => l.t().invite.sent_notice,
             InvitationRevoked => l.t().invite.revoked_notice,
+            SafeContactChecked => l.t().reach.checked_notice,
+            SafeContactUnchecked => l.t().reach.unchecked_notice,
         };
         s.to_owned()
     }

@@ -34,6 +34,7 @@ pub(crate) use catalog;
 pub mod admin;
 pub mod invite;
 pub mod prevention;
+pub mod reach;
 
 catalog! {
     /// The console's page text in one language: one field per key.
@@ -41,6 +42,7 @@ catalog! {
         [admin: admin::Admin = (admin::FR, admin::EN)]
         [prevention: prevention::Prevention = (prevention::FR, prevention::EN)]
         [invite: invite::Invite = (invite::FR, invite::EN)]
+        [reach: reach::Reach = (reach::FR, reach::EN)]
         calendar_feeds => ("Abonnement au calendrier", "Calendar feed"),
         feeds_intro => ("Votre agenda dans votre application de calendrier : elle s'abonne à une adresse secrète, qui ne montre que l'heure, le lieu et le type de chaque rendez-vous (jamais le motif). Qui a l'adresse voit votre agenda : ne la partagez pas, révoquez-la si un téléphone est perdu.", "Your agenda in your calendar application: it subscribes to a secret address, which shows only each appointment's time, place and type (never the reason). Whoever has the address sees your agenda: do not share it, revoke it if a phone is lost."),
         feed_shown_once => ("Voici l'adresse de l'abonnement. Copiez-la dans votre application de calendrier maintenant : elle ne sera plus affichée.", "Here is the feed's address. Copy it into your calendar application now: it will not be shown again."),
@@ -327,6 +329,7 @@ mod tests {
             .chain(admin::ENTRIES)
             .chain(prevention::ENTRIES)
             .chain(invite::ENTRIES)
+            .chain(reach::ENTRIES)
         {
             assert!(keys.insert(key), "{key} twice");
             assert!(
@@ -349,6 +352,7 @@ mod tests {
             .chain(admin::ENTRIES)
             .chain(prevention::ENTRIES)
             .chain(invite::ENTRIES)
+            .chain(reach::ENTRIES)
         {
             for text in [fr, en] {
                 if let Some(w) = revealing.find(text) {

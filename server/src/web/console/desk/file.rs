@@ -111,6 +111,11 @@ struct FilePage {
     safe_phone: Option<String>,
     /// The safe means to be checked again with the person.
     stale: bool,
+    /// When the profile was last checked with the person, in words.
+    checked_on: Option<String>,
+    /// The safe-contact form, open when it was just refused.
+    reach: FormView,
+    reach_open: bool,
     /// The links part, drawn by its own template.
     links: String,
     state: &'static str,
@@ -197,6 +202,9 @@ fn file_view(c: &FileView<'_>, links: String, follow_up: String, invitations: St
         allowed: allowed.join(", "),
         safe_phone: sc.safe_phone.clone(),
         stale: s.safe_contact_stale,
+        checked_on: sc.checked_at.map(|at| when(at, l)),
+        reach: reach::reach_form(c, &reach::reach_values(c)),
+        reach_open: matches!(c.again, Some(a) if a.form == "reach"),
         links,
         state: l.word(s.state),
         kind: l.word(s.kind),

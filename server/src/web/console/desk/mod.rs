@@ -47,6 +47,7 @@ mod forms;
 mod invite;
 mod moving;
 mod queue;
+mod reach;
 
 use actions::*;
 use agenda::*;
@@ -100,6 +101,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/console/situations/{id}/invitations/{iid}/retirer",
             post(revoke_invitation).get(to_file_of),
+        )
+        .route(
+            "/console/situations/{id}/contact-sur",
+            post(reach::reach).get(to_file),
         )
         .route(
             "/console/situations/{id}/rouvrir",
