@@ -312,6 +312,17 @@ async function main() {
     await page.fill('#f-body', 'Votre rendez-vous avec la gendarmerie {quand}');
     await page.click('form[action="/console/admin/messages"] button[value=save]');
     check('a wording that reveals the context is refused, the field named', (await page.locator('.errors').count()) === 1, await page.locator('main').innerText().then((t) => t.slice(0, 300)));
+    // The invitation settings (issue 27): a follow-up too late refused, the field named;
+    // then the neutral call-back number saved, and shown back.
+    await page.goto(base + '/console/admin/messages');
+    const settings = 'form[action="/console/admin/invitations"]';
+    await page.fill('#f-invitations-follow-up-days', '6');
+    await page.click(`${settings} button`);
+    check('invitation settings: a follow-up too close to the expiry is refused, the field named', (await page.locator('#f-invitations-follow-up-days-e').count()) === 1, await page.locator('main').innerText().then((t) => t.slice(0, 300)));
+    await page.fill('#f-invitations-follow-up-days', '3');
+    await page.fill('#f-invitations-callback-phone', '01 23 45 67 89');
+    await page.click(`${settings} button`);
+    check('invitation settings saved from the console', (await noticeText(page)).includes('Réglages des invitations enregistrés') && (await page.inputValue('#f-invitations-callback-phone')) === '01 23 45 67 89', await noticeText(page));
     await page.click('nav >> text=Journal');
     check('the audit log lists the sign-ins and openings', (await page.locator('main table tbody tr').count()) > 5);
     await look(page, 'admin-audit');

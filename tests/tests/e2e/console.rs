@@ -276,6 +276,15 @@ async fn bad_form_input_is_a_4xx_naming_the_field_and_keeping_what_was_typed() {
             "f-body-e",
         ),
         (
+            "/console/admin/invitations",
+            vec![
+                ("name", "Réglages"),
+                ("invitations.expiry_days", "40"),
+                ("invitations.follow_up_days", "3"),
+            ],
+            "f-invitations-expiry-days-e",
+        ),
+        (
             "/console/accueil",
             vec![("first_name", ""), ("kind", "x")],
             "f-first-name-e",

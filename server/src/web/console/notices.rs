@@ -50,12 +50,14 @@ pub enum Done {
     InvitationRevoked,
     SafeContactChecked,
     SafeContactUnchecked,
+    InvitationSettingsSaved,
 }
 
 use Done::*;
 
 /// Every fixed notice, with its code (`Anonymised` carries its count: `anonymises-3`).
-const FIXED: [(Done, &str); 39] = [
+const FIXED: [(Done, &str); 40] = [
+const FIXED: [(Done, &str); 40] = [
     (SiteCreated, "site-cree"),
     (AccountCreated, "compte-cree"),
     (SecondFactorReset, "second-facteur"),
@@ -95,6 +97,7 @@ const FIXED: [(Done, &str); 39] = [
     (InvitationRevoked, "invitation-retiree"),
     (SafeContactChecked, "contact-sur-verifie"),
     (SafeContactUnchecked, "contact-sur-non-verifie"),
+    (InvitationSettingsSaved, "reglages-invitations"),
 ];
 
 impl Done {
@@ -160,6 +163,7 @@ impl Done {
             InvitationRevoked => l.t().invite.revoked_notice,
             SafeContactChecked => l.t().reach.checked_notice,
             SafeContactUnchecked => l.t().reach.unchecked_notice,
+            InvitationSettingsSaved => l.t().admin.invitation_settings_saved,
         };
         s.to_owned()
     }

@@ -103,6 +103,11 @@ pub fn routes() -> Router<AppState> {
             "/console/admin/messages",
             get(templates_page).post(templates_submit),
         )
+        .route(
+            "/console/admin/invitations",
+            post(invitation_settings_submit)
+                .get(|| async { super::see_other("/console/admin/messages") }),
+        )
         .route("/console/admin/journal", get(audit_page))
         .route(
             "/console/admin/conservation",
