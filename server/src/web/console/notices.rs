@@ -57,7 +57,6 @@ use Done::*;
 
 /// Every fixed notice, with its code (`Anonymised` carries its count: `anonymises-3`).
 const FIXED: [(Done, &str); 40] = [
-const FIXED: [(Done, &str); 40] = [
     (SiteCreated, "site-cree"),
     (AccountCreated, "compte-cree"),
     (SecondFactorReset, "second-facteur"),

@@ -243,7 +243,10 @@ pub(super) async fn invitation_settings_submit(d: D, Checked(p): Checked) -> Pag
         Err(e) => Err(e),
     };
     match r {
-        Ok(()) => Ok(done("/console/admin/messages", Done::InvitationSettingsSaved)),
+        Ok(()) => Ok(done(
+            "/console/admin/messages",
+            Done::InvitationSettingsSaved,
+        )),
         Err(e) => {
             let refusal = d.refusal(e)?;
             templates_view(&d, &None, None, None, Some((&refusal, values))).await
