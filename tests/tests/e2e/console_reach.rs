@@ -166,6 +166,91 @@ async fn the_safe_contact_is_set_at_the_desk_and_counts_as_checked_only_when_con
         )
         .await;
     assert_eq!(st, 409, "{r}");
+    // The "no more messages" switch, from the file: on, the file says since when and an
+    // invitation is refused; off again, the file no longer says it.
+    let switch = format!("/console/situations/{sid}/messages");
+    let r = send(
+        &s,
+        Some(token),
+        &switch,
+        Some(&[
+            ("_csrf", csrf.as_str()),
+            ("person_id", pid.as_str()),
+            ("stopped", "true"),
+        ]),
+    )
+    .await;
+    assert!(
+        r.location
+            .as_deref()
+            .unwrap_or("")
+            .ends_with("fait=messages-arretes"),
+        "{:?} {}",
+        r.location,
+        r.body
+    );
+    let file = send(&s, Some(token), &format!("/console/situations/{sid}"), None).await;
+    assert!(
+        file.body
+            .contains("Aucun message écrit ne part à la personne depuis le"),
+        "{}",
+        file.body
+    );
+    assert!(
+        file.body.contains("Reprendre les messages"),
+        "{}",
+        file.body
+    );
+    let r = send(
+        &s,
+        Some(token),
+        &path,
+        Some(&[
+            ("_csrf", csrf.as_str()),
+            ("person_id", pid.as_str()),
+            ("safe_contact.phone_call", "true"),
+            ("safe_contact.sms", "true"),
+            ("safe_contact.safe_phone", "06 98 76 54 32"),
+            ("confirmed", "true"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let (st, r) = s
+        .post(
+            &format!("/api/v1/situations/{sid}/invitations"),
+            Some(token),
+            json!({"kind": "call_us", "channel": "sms"}),
+        )
+        .await;
+    assert_eq!(st, 409, "{r}");
+    let r = send(
+        &s,
+        Some(token),
+        &switch,
+        Some(&[
+            ("_csrf", csrf.as_str()),
+            ("person_id", pid.as_str()),
+            ("stopped", "false"),
+        ]),
+    )
+    .await;
+    assert!(
+        r.location
+            .as_deref()
+            .unwrap_or("")
+            .ends_with("fait=messages-repris"),
+        "{:?}",
+        r.location
+    );
+    let file = send(&s, Some(token), &format!("/console/situations/{sid}"), None).await;
+    assert!(
+        !file
+            .body
+            .contains("Aucun message écrit ne part à la personne depuis le")
+    );
+    assert!(file.body.contains("Ne plus envoyer aucun message"));
+
     // Another organisation's person does not exist.
     let b = org(&s, "Autre service").await;
     let bt = b.coordinator.token.as_str();
@@ -188,5 +273,17 @@ async fn the_safe_contact_is_set_at_the_desk_and_counts_as_checked_only_when_con
     );
     let (_, p) = s.get(&format!("/api/v1/persons/{pid}"), token).await;
     assert_eq!(p["safe_contact"]["letter"], false, "{p}");
+    let r = send(
+        &s,
+        Some(bt),
+        &switch,
+        Some(&[
+            ("_csrf", csrf_of(bt).as_str()),
+            ("person_id", pid.as_str()),
+            ("stopped", "true"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.body);
     s.stop().await;
 }

@@ -214,3 +214,19 @@ pub async fn set_messages(
     txn.commit().await?;
     Ok(relais_domain::dto::MessagesSwitch { stopped, since })
 }
+
+/// Where the person's "no more messages" switch stands.
+pub async fn messages(
+    t: &Scope,
+    person_id: Uuid,
+) -> ServiceResult<relais_domain::dto::MessagesSwitch> {
+    t.staff()?;
+    let p = t
+        .find_live::<person::Entity>(person_id)
+        .await?
+        .ok_or_else(ServiceError::not_found)?;
+    Ok(relais_domain::dto::MessagesSwitch {
+        stopped: p.messages_stopped_at.is_some(),
+        since: p.messages_stopped_at,
+    })
+}

@@ -51,12 +51,14 @@ pub enum Done {
     SafeContactChecked,
     SafeContactUnchecked,
     InvitationSettingsSaved,
+    MessagesStopped,
+    MessagesResumed,
 }
 
 use Done::*;
 
 /// Every fixed notice, with its code (`Anonymised` carries its count: `anonymises-3`).
-const FIXED: [(Done, &str); 40] = [
+const FIXED: [(Done, &str); 42] = [
     (SiteCreated, "site-cree"),
     (AccountCreated, "compte-cree"),
     (SecondFactorReset, "second-facteur"),
@@ -97,6 +99,8 @@ const FIXED: [(Done, &str); 40] = [
     (SafeContactChecked, "contact-sur-verifie"),
     (SafeContactUnchecked, "contact-sur-non-verifie"),
     (InvitationSettingsSaved, "reglages-invitations"),
+    (MessagesStopped, "messages-arretes"),
+    (MessagesResumed, "messages-repris"),
 ];
 
 impl Done {
@@ -163,6 +167,8 @@ impl Done {
             SafeContactChecked => l.t().reach.checked_notice,
             SafeContactUnchecked => l.t().reach.unchecked_notice,
             InvitationSettingsSaved => l.t().admin.invitation_settings_saved,
+            MessagesStopped => l.t().reach.messages_stopped_notice,
+            MessagesResumed => l.t().reach.messages_resumed_notice,
         };
         s.to_owned()
     }

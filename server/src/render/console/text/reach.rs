@@ -21,5 +21,10 @@ catalog! {
         never_checked => ("jamais vérifié avec la personne : aucun message écrit ne part", "never checked with the person: no written message goes"),
         checked_notice => ("Contact sûr enregistré et vérifié avec la personne aujourd'hui.", "Safe contact saved and checked with the person today."),
         unchecked_notice => ("Contact sûr enregistré, mais pas vérifié avec la personne : aucun message écrit ne part tant qu'il ne l'est pas.", "Safe contact saved, but not checked with the person: no written message goes until it is."),
+        no_more_messages => ("Ne plus envoyer aucun message", "Send no more messages"),
+        messages_again => ("Reprendre les messages", "Send messages again"),
+        messages_stopped_since => ("Aucun message écrit ne part à la personne depuis le", "No written message goes to the person since"),
+        messages_stopped_notice => ("Plus aucun message : invitations, relances et rappels ne partent plus, l'invitation en cours est retirée.", "No more messages: invitations, follow-ups and reminders no longer go, the open invitation is revoked."),
+        messages_resumed_notice => ("Les messages reprennent, dans les limites du contact sûr.", "Messages go again, within the safe contact."),
     }
 }

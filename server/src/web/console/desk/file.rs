@@ -59,7 +59,10 @@ pub(super) async fn file_page_with(
     let links = links_part(&c, &linked).await;
     let follow_up = follow_up_part(&c).await;
     let invitations = invitations_part(&c).await;
-    let h = draw(&file_view(&c, links, follow_up, invitations));
+    let stopped = crate::scheduling::invitations::messages(d, s.person_id)
+        .await?
+        .since;
+    let h = draw(&file_view(&c, links, follow_up, invitations, stopped));
     let title = format!("{} {}", l.t().file, s.person_initials);
     match again {
         Some(a) => Ok(html(a.refusal.status, page(&d.frame(&title, None), &h))),
@@ -116,6 +119,9 @@ struct FilePage {
     /// The safe-contact form, open when it was just refused.
     reach: FormView,
     reach_open: bool,
+    /// Since when no written message goes, by the staff's switch; none when they go.
+    stopped_since: Option<String>,
+    switch: FormView,
     /// The links part, drawn by its own template.
     links: String,
     state: &'static str,
@@ -137,7 +143,13 @@ struct FilePage {
 }
 
 /// The file as its template draws it.
-fn file_view(c: &FileView<'_>, links: String, follow_up: String, invitations: String) -> FilePage {
+fn file_view(
+    c: &FileView<'_>,
+    links: String,
+    follow_up: String,
+    invitations: String,
+    stopped: Option<DateTime<Utc>>,
+) -> FilePage {
     let FileView { l, s, person, .. } = *c;
     let t = l.t();
     let sc = &person.safe_contact;
@@ -205,6 +217,8 @@ fn file_view(c: &FileView<'_>, links: String, follow_up: String, invitations: St
         checked_on: sc.checked_at.map(|at| when(at, l)),
         reach: reach::reach_form(c, &reach::reach_values(c)),
         reach_open: matches!(c.again, Some(a) if a.form == "reach"),
+        stopped_since: stopped.map(|at| when(at, l)),
+        switch: reach::switch_form(c, stopped.is_some()),
         links,
         state: l.word(s.state),
         kind: l.word(s.kind),

@@ -103,6 +103,10 @@ pub fn routes() -> Router<AppState> {
             post(revoke_invitation).get(to_file_of),
         )
         .route(
+            "/console/situations/{id}/messages",
+            post(reach::switch).get(to_file),
+        )
+        .route(
             "/console/situations/{id}/contact-sur",
             post(reach::reach).get(to_file),
         )

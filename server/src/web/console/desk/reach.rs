@@ -226,3 +226,68 @@ pub(super) async fn reach(d: D, Path(id): Path<String>, Checked(p): Checked) -> 
         Err(e) => refused(&d, &id, "reach", &p, e).await,
     }
 }
+
+pub(super) const SWITCH_FIELDS: &[Field] = &[
+    field("person_id", Input::Hidden, |t| t.the_person, false, &[]),
+    field(
+        "stopped",
+        Input::Hidden,
+        |t| t.reach.no_more_messages,
+        false,
+        &[],
+    ),
+];
+
+/// The "no more messages" switch of the file: a button that turns it on, or off again.
+pub(super) fn switch_form(c: &FileView<'_>, stopped: bool) -> FormView {
+    let FileView { d, l, id, .. } = *c;
+    let t = l.t();
+    let f = FormView::new(
+        SWITCH_FIELDS,
+        &Form::empty(l),
+        format!("/console/situations/{id}/messages"),
+        &d.csrf,
+        if stopped {
+            t.reach.messages_again
+        } else {
+            t.reach.no_more_messages
+        },
+    )
+    .initially("person_id", c.person.id.to_string())
+    .initially("stopped", (!stopped).to_string())
+    .ids("switch", &["person_id", "stopped"]);
+    if stopped {
+        f.look("quiet")
+    } else {
+        f.look("danger")
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SwitchPost {
+    person_id: Uuid,
+    stopped: String,
+}
+
+/// Turn the person's "no more messages" switch on or off.
+pub(super) async fn switch(d: D, Path(id): Path<String>, Checked(p): Checked) -> Page {
+    let sid = id_of(&id)?;
+    let posted = match p.read_fields::<SwitchPost>(SWITCH_FIELDS) {
+        Ok(f) => f,
+        Err(e) => return refused(&d, &id, "switch", &p, e).await,
+    };
+    let stopped = posted.stopped == "true";
+    match crate::scheduling::invitations::set_messages(&d, posted.person_id, stopped).await {
+        Ok(_) => Ok(done(
+            &format!("/console/situations/{sid}"),
+            if stopped {
+                Done::MessagesStopped
+            } else {
+                Done::MessagesResumed
+            },
+        )),
+        Err(e) if e.status() == 404 => Ok(not_found(d.lang)),
+        Err(e) => refused(&d, &id, "switch", &p, e).await,
+    }
+}
